@@ -1,0 +1,119 @@
+/**
+ * Catalog entities as they travel from HQ to a till (the pull feed) and as seeding writes them.
+ * One schema per synced table; sync/protocol.ts re-exports these for the change feed.
+ * Amounts are integer cents; `version` is HQ's per-row version (the till applies only newer).
+ */
+import { z } from 'zod';
+import { Cents, IsoTime, Ppm, RegisterId, StoreId, Uuid } from '../mutations/schemas';
+
+export const Version = z.number().int().nonnegative();
+
+export const StoreEntity = z.object({
+  storeId: StoreId,
+  storeName: z.string().min(1).max(100),
+  storeLocation: z.string().max(100).nullable(),
+  storeType: z.enum(['flagship', 'standard', 'ecommerce', 'outlet']),
+  region: z.string().max(50).nullable(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  timezone: z.string().min(1).max(64),
+  taxRatePpm: Ppm,
+  managerDiscountThresholdPpm: Ppm,
+  offlineCardLimitCents: Cents.nonnegative(),
+  isActive: z.boolean(),
+  version: Version,
+});
+export type StoreEntity = z.infer<typeof StoreEntity>;
+
+export const CategoryEntity = z.object({
+  categoryId: z.number().int().positive(),
+  categoryName: z.string().min(1).max(100),
+  parentCategoryId: z.number().int().positive().nullable(),
+  description: z.string().nullable(),
+  isActive: z.boolean(),
+  version: Version,
+});
+export type CategoryEntity = z.infer<typeof CategoryEntity>;
+
+export const CategoryTaxRateEntity = z.object({
+  categoryId: z.number().int().positive(),
+  taxRatePpm: Ppm,
+  version: Version,
+});
+export type CategoryTaxRateEntity = z.infer<typeof CategoryTaxRateEntity>;
+
+export const RegisterEntity = z.object({
+  registerId: RegisterId,
+  registerName: z.string().min(1).max(100),
+  isActive: z.boolean(),
+  version: Version,
+});
+export type RegisterEntity = z.infer<typeof RegisterEntity>;
+
+export const StaffEntity = z.object({
+  staffId: Uuid,
+  displayName: z.string().min(1).max(100),
+  role: z.enum(['cashier', 'manager']),
+  pinHash: z.string().startsWith('$2'),
+  isActive: z.boolean(),
+  version: Version,
+});
+export type StaffEntity = z.infer<typeof StaffEntity>;
+
+export const ProductEntity = z.object({
+  productId: Uuid,
+  sku: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/),
+  barcode: z.string().regex(/^[0-9A-Za-z-]{1,64}$/).nullable(),
+  productName: z.string().min(1).max(200),
+  productDescription: z.string().max(5000).nullable(),
+  categoryId: z.number().int().positive().nullable(),
+  brand: z.string().max(100).nullable(),
+  model: z.string().max(100).nullable(),
+  color: z.string().max(50).nullable(),
+  size: z.string().max(50).nullable(),
+  weightKg: z.string().regex(/^\d{1,5}(\.\d{1,3})?$/).nullable(),
+  priceCents: Cents.nonnegative(),
+  costCents: Cents.nonnegative().nullable(),
+  minimumStock: z.number().int().nonnegative(),
+  reorderPoint: z.number().int().nonnegative(),
+  supplierName: z.string().max(100).nullable(),
+  isActive: z.boolean(),
+  isFeatured: z.boolean(),
+  tags: z.array(z.string().max(50)).max(50),
+  metadata: z.record(z.string(), z.unknown()),
+  version: Version,
+});
+export type ProductEntity = z.infer<typeof ProductEntity>;
+
+export const CustomerEntity = z.object({
+  customerId: Uuid,
+  firstName: z.string().min(1).max(50),
+  lastName: z.string().min(1).max(50),
+  email: z.string().max(100).nullable(),
+  phone: z.string().max(30).nullable(),
+  dateOfBirth: z.iso.date().nullable(),
+  gender: z.string().max(30).nullable(),
+  customerSince: z.iso.date(),
+  loyaltyTier: z.enum(['bronze', 'silver', 'gold', 'platinum']),
+  totalLifetimeValueCents: Cents,
+  version: Version,
+});
+export type CustomerEntity = z.infer<typeof CustomerEntity>;
+
+export const StockLevelEntity = z.object({
+  productId: Uuid,
+  onHand: z.number().int(),
+  version: Version,
+});
+export type StockLevelEntity = z.infer<typeof StockLevelEntity>;
+
+export const EmbeddingEntity = z.object({
+  productId: Uuid,
+  embeddingModel: z.string().min(1).max(100),
+  embeddingText: z.string(),
+  /** Unit-length float vector; its length is the model's dimension. */
+  embedding: z.array(z.number()).min(1).max(4096),
+  version: Version,
+});
+export type EmbeddingEntity = z.infer<typeof EmbeddingEntity>;
+
+export { IsoTime };

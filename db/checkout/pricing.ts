@@ -1,0 +1,167 @@
+/**
+ * Cart pricing, pure and deterministic. All amounts are integer cents.
+ *
+ * Rounding rules (documented in docs/checkout.md):
+ * 1. Line gross = quantity x unit price (exact).
+ * 2. A percentage line discount is rounded half away from zero per line.
+ * 3. An order discount (percentage of the discounted subtotal, rounded half away from zero, or
+ *    a fixed amount) is allocated to lines in proportion to their discounted amounts by the
+ *    largest-remainder method, so the allocations sum exactly to the order discount.
+ * 4. Tax is computed per line on the line's net amount at the line's rate (the category
+ *    override, else the store rate), rounded half away from zero per line; the order's tax is
+ *    the sum of line taxes, so every receipt line reconciles with the total.
+ */
+import { z } from 'zod';
+import { ValidationError } from '../errors';
+import { allocateProportionally, applyRatePpm, type Cents } from '../money';
+import { Cents as CentsSchema, Ppm, Uuid } from '../mutations/schemas';
+
+export const Discount = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('percent'), ppm: Ppm }),
+  z.object({ kind: z.literal('amount'), cents: CentsSchema.nonnegative() }),
+]);
+export type Discount = z.infer<typeof Discount>;
+
+export const MAX_LINE_QUANTITY = 9_999;
+
+export const CartLine = z.object({
+  productId: Uuid,
+  sku: z.string().min(1).max(50),
+  productName: z.string().min(1).max(200),
+  categoryId: z.number().int().nullable(),
+  unitPriceCents: CentsSchema.nonnegative(),
+  quantity: z.number().int('quantity must be a whole number').positive('quantity must be at least 1').max(MAX_LINE_QUANTITY),
+  discount: Discount.nullable().default(null),
+});
+export type CartLine = z.input<typeof CartLine>;
+
+export const Cart = z.object({
+  lines: z.array(CartLine).max(500),
+  orderDiscount: Discount.nullable().default(null),
+});
+export type Cart = z.input<typeof Cart>;
+
+export interface TaxRates {
+  storeRatePpm: number;
+  categoryRates: ReadonlyMap<number, number>;
+}
+
+export interface PricedLine {
+  productId: string;
+  sku: string;
+  productName: string;
+  categoryId: number | null;
+  quantity: number;
+  unitPriceCents: Cents;
+  grossCents: Cents;
+  lineDiscountCents: Cents;
+  orderDiscountCents: Cents;
+  discountCents: Cents;
+  netCents: Cents;
+  taxRatePpm: number;
+  taxCents: Cents;
+}
+
+export interface PricedCart {
+  lines: PricedLine[];
+  subtotalCents: Cents;
+  discountCents: Cents;
+  taxCents: Cents;
+  totalCents: Cents;
+  /** Largest discount share on any line or on the order, in ppm: drives manager approval. */
+  maxDiscountPpm: number;
+}
+
+export function taxRateFor(categoryId: number | null, rates: TaxRates): number {
+  return (categoryId !== null ? rates.categoryRates.get(categoryId) : undefined) ?? rates.storeRatePpm;
+}
+
+function discountAmount(discount: Discount | null, baseCents: Cents, what: string): Cents {
+  if (!discount) return 0;
+  if (discount.kind === 'percent') return applyRatePpm(baseCents, discount.ppm);
+  if (discount.cents > baseCents) {
+    throw new ValidationError(`${what} discount of ${discount.cents} cents is more than the ${baseCents} cents it applies to`);
+  }
+  return discount.cents;
+}
+
+/** Share of `part` in `whole`, in ppm, rounded up so a threshold is never undercut by rounding. */
+function sharePpm(part: Cents, whole: Cents): number {
+  if (whole <= 0 || part <= 0) return 0;
+  return Number((BigInt(part) * 1_000_000n + BigInt(whole) - 1n) / BigInt(whole));
+}
+
+export function priceCart(input: Cart, rates: TaxRates): PricedCart {
+  const parsed = Cart.safeParse(input);
+  if (!parsed.success) throw new ValidationError(`Invalid cart: ${z.prettifyError(parsed.error)}`);
+  const cart = parsed.data;
+
+  const staged = cart.lines.map((line) => {
+    const grossCents = line.quantity * line.unitPriceCents;
+    const lineDiscountCents = discountAmount(line.discount, grossCents, `Line ${line.sku}`);
+    return { line, grossCents, lineDiscountCents, afterLine: grossCents - lineDiscountCents };
+  });
+  const afterLines = staged.reduce((sum, s) => sum + s.afterLine, 0);
+  const orderDiscountCents = discountAmount(cart.orderDiscount, afterLines, 'Order');
+  const allocation = allocateProportionally(
+    orderDiscountCents,
+    staged.map((s) => s.afterLine),
+  );
+
+  let maxDiscountPpm = sharePpm(orderDiscountCents, afterLines);
+  const lines: PricedLine[] = staged.map((s, i) => {
+    const orderShare = allocation[i] ?? 0;
+    const discountCents = s.lineDiscountCents + orderShare;
+    const netCents = s.grossCents - discountCents;
+    const taxRatePpm = taxRateFor(s.line.categoryId, rates);
+    maxDiscountPpm = Math.max(maxDiscountPpm, sharePpm(s.lineDiscountCents, s.grossCents));
+    return {
+      productId: s.line.productId,
+      sku: s.line.sku,
+      productName: s.line.productName,
+      categoryId: s.line.categoryId,
+      quantity: s.line.quantity,
+      unitPriceCents: s.line.unitPriceCents,
+      grossCents: s.grossCents,
+      lineDiscountCents: s.lineDiscountCents,
+      orderDiscountCents: orderShare,
+      discountCents,
+      netCents,
+      taxRatePpm,
+      taxCents: applyRatePpm(netCents, taxRatePpm),
+    };
+  });
+
+  const subtotalCents = lines.reduce((a, l) => a + l.grossCents, 0);
+  const discountCents = lines.reduce((a, l) => a + l.discountCents, 0);
+  const taxCents = lines.reduce((a, l) => a + l.taxCents, 0);
+  return {
+    lines,
+    subtotalCents,
+    discountCents,
+    taxCents,
+    totalCents: subtotalCents - discountCents + taxCents,
+    maxDiscountPpm,
+  };
+}
+
+/**
+ * The refundable share of an original line when `quantity` more units come back after
+ * `alreadyReturned` did. Telescoping rounding: the refunds of all partial returns of a line sum
+ * exactly to what the line cost, whatever the split.
+ */
+export function refundShare(
+  original: { quantity: number; discountCents: Cents; taxCents: Cents; unitPriceCents: Cents },
+  alreadyReturned: number,
+  quantity: number,
+): { grossCents: Cents; discountCents: Cents; netCents: Cents; taxCents: Cents } {
+  const portion = (amount: Cents, units: number): Cents =>
+    units === original.quantity
+      ? amount
+      : Number((BigInt(amount) * BigInt(units) * 2n + BigInt(original.quantity)) / (2n * BigInt(original.quantity)));
+  const upTo = alreadyReturned + quantity;
+  const slice = (amount: Cents): Cents => portion(amount, upTo) - portion(amount, alreadyReturned);
+  const grossCents = quantity * original.unitPriceCents;
+  const discountCents = slice(original.discountCents);
+  return { grossCents, discountCents, netCents: grossCents - discountCents, taxCents: slice(original.taxCents) };
+}

@@ -1,0 +1,116 @@
+/**
+ * Settling a total with tenders. Pure: given the amount due and what the customer handed over,
+ * produce the payment rows or a typed error that changes nothing.
+ *
+ * Amount due >= 0 (a sale, or an exchange the customer pays for):
+ *   cards first (each > 0, together never more than the total: no cash back), cash covers the
+ *   rest; change = cash tendered - cash due. One cash tender at most.
+ * Amount due < 0 (a refund): the tenders say how the money goes back and must add up exactly.
+ * Offline, card payments are store-and-forward and capped per sale (store setting).
+ */
+import { z } from 'zod';
+import { InsufficientTenderError, ValidationError } from '../errors';
+import { formatCents, type Cents } from '../money';
+import type { IdGenerator } from '../ids';
+import { Cents as CentsSchema, type Payment } from '../mutations/schemas';
+
+export const TenderInput = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('cash'), tenderedCents: CentsSchema.positive('cash tendered must be more than zero') }),
+  z.object({
+    type: z.literal('card'),
+    amountCents: CentsSchema.positive('card amount must be more than zero'),
+    last4: z.string().regex(/^[0-9]{4}$/).nullable().default(null),
+    authCode: z.string().trim().min(1).max(40).nullable().default(null),
+  }),
+]);
+export type TenderInput = z.input<typeof TenderInput>;
+
+export interface SettleOptions {
+  online: boolean;
+  offlineCardLimitCents: Cents;
+  newId: IdGenerator;
+}
+
+export interface Settlement {
+  payments: Payment[];
+  changeCents: Cents;
+}
+
+export function settleTenders(totalCents: Cents, input: readonly TenderInput[], options: SettleOptions): Settlement {
+  const parsed = z.array(TenderInput).max(20).safeParse(input);
+  if (!parsed.success) throw new ValidationError(`Invalid tender: ${z.prettifyError(parsed.error)}`);
+  const tenders = parsed.data;
+  const cards = tenders.filter((t) => t.type === 'card');
+  const cash = tenders.filter((t) => t.type === 'cash');
+  if (cash.length > 1) throw new ValidationError('Use one cash tender per transaction');
+  const cardTotal = cards.reduce((a, c) => a + c.amountCents, 0);
+  const cardStatus = options.online ? ('approved' as const) : ('store_and_forward' as const);
+  if (!options.online && cardTotal > options.offlineCardLimitCents) {
+    throw new ValidationError(
+      `Offline card payments are limited to ${formatCents(options.offlineCardLimitCents)} per sale; take cash or wait for the connection`,
+    );
+  }
+  const cardPayments = (sign: 1 | -1): Payment[] =>
+    cards.map((c) => ({
+      paymentId: options.newId(),
+      tenderType: 'card',
+      amountCents: sign * c.amountCents,
+      tenderedCents: null,
+      changeCents: null,
+      cardStatus,
+      cardLast4: c.last4,
+      authCode: c.authCode,
+    }));
+
+  if (totalCents >= 0) {
+    if (cardTotal > totalCents) {
+      throw new ValidationError(`Card amounts (${formatCents(cardTotal)}) exceed the amount due (${formatCents(totalCents)})`);
+    }
+    const cashDue = totalCents - cardTotal;
+    const tendered = cash[0]?.tenderedCents ?? 0;
+    if (tendered < cashDue) {
+      throw new InsufficientTenderError(
+        `Tendered ${formatCents(tendered + cardTotal)} is short of the total ${formatCents(totalCents)} by ${formatCents(cashDue - tendered)}`,
+      );
+    }
+    if (cashDue === 0 && tendered > 0) {
+      throw new ValidationError('Nothing is left to pay in cash');
+    }
+    const payments = cardPayments(1);
+    if (cashDue > 0) {
+      payments.push({
+        paymentId: options.newId(),
+        tenderType: 'cash',
+        amountCents: cashDue,
+        tenderedCents: tendered,
+        changeCents: tendered - cashDue,
+        cardStatus: null,
+        cardLast4: null,
+        authCode: null,
+      });
+    }
+    return { payments, changeCents: tendered - cashDue };
+  }
+
+  const refund = -totalCents;
+  const cashRefund = cash[0]?.tenderedCents ?? 0;
+  if (cardTotal + cashRefund !== refund) {
+    throw new ValidationError(
+      `Refund tenders (${formatCents(cardTotal + cashRefund)}) must add up to the refund due (${formatCents(refund)})`,
+    );
+  }
+  const payments = cardPayments(-1);
+  if (cashRefund > 0) {
+    payments.push({
+      paymentId: options.newId(),
+      tenderType: 'cash',
+      amountCents: -cashRefund,
+      tenderedCents: -cashRefund,
+      changeCents: 0,
+      cardStatus: null,
+      cardLast4: null,
+      authCode: null,
+    });
+  }
+  return { payments, changeCents: 0 };
+}

@@ -1,0 +1,49 @@
+/**
+ * The one write path for everything that must reach HQ: in ONE local transaction allocate the
+ * mutation ID, write the domain rows and the outbox row; then append the mutation to the sale
+ * journal and fsync it. Only after that does the caller get a result (and show a receipt).
+ */
+import type { Transaction } from '@electric-sql/pglite';
+import { toPosError } from '../errors';
+import { applyMutationAtEdge, type TillIdentity } from '../mutations/apply-edge';
+import { Mutation, type NewMutation } from '../mutations/schemas';
+import { insertOutbox, nextCounter } from '../queries/outbox';
+import type { Queryable } from '../queryable';
+import type { Journal } from './journal-types';
+
+/** What the record path needs from a PGlite instance (or anything shaped like it). */
+export interface LocalDb extends Queryable {
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+}
+
+export interface RecordContext {
+  db: LocalDb;
+  journal: Journal;
+  identity: TillIdentity;
+}
+
+/**
+ * `build` runs inside the transaction (it may read state and take counters through `tx`) and
+ * returns the mutation to record. Throwing from `build` rolls everything back.
+ */
+export async function recordMutation<T extends NewMutation>(
+  ctx: RecordContext,
+  build: (tx: Queryable) => Promise<T>,
+  context = 'record change',
+): Promise<Extract<Mutation, { type: T['type'] }>> {
+  let mutation: Mutation;
+  try {
+    mutation = await ctx.db.transaction(async (tx) => {
+      const draft = await build(tx);
+      const mutationId = await nextCounter(tx, 'mutation');
+      const parsed = Mutation.parse({ ...draft, mutationId });
+      await applyMutationAtEdge(tx, ctx.identity, parsed);
+      await insertOutbox(tx, parsed);
+      return parsed;
+    });
+  } catch (error) {
+    throw toPosError(error, context);
+  }
+  await ctx.journal.append(mutation);
+  return mutation as Extract<Mutation, { type: T['type'] }>;
+}

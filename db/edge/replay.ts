@@ -1,0 +1,61 @@
+/**
+ * Journal replay at open: put back every journaled mutation the database lost, exactly once,
+ * in mutation order, each in its own transaction with its outbox row. Then raise the local
+ * counters so no receipt number or mutation ID is ever issued twice.
+ */
+import { CorruptDataError } from '../errors';
+import type { Logger } from '../logger';
+import { applyMutationAtEdge, type TillIdentity } from '../mutations/apply-edge';
+import type { Mutation } from '../mutations/schemas';
+import { insertOutbox, outboxHas, raiseCounters } from '../queries/outbox';
+import type { Counters } from './journal-types';
+import type { LocalDb } from './record';
+
+export interface ReplayResult {
+  replayed: number[];
+  counters: Counters;
+}
+
+export async function replayJournal(options: {
+  db: LocalDb;
+  identity: TillIdentity;
+  mutations: Mutation[];
+  watermark: Counters;
+  logger: Logger;
+}): Promise<ReplayResult> {
+  const { db, identity, mutations, watermark, logger } = options;
+  const replayed: number[] = [];
+  for (const mutation of [...mutations].sort((a, b) => a.mutationId - b.mutationId)) {
+    if (await outboxHas(db, mutation.mutationId)) continue;
+    try {
+      await db.transaction(async (tx) => {
+        await applyMutationAtEdge(tx, identity, mutation);
+        await insertOutbox(tx, mutation);
+      });
+    } catch (error) {
+      throw new CorruptDataError(
+        `Journal replay of mutation ${mutation.mutationId} (${mutation.type}) failed: ${
+          error instanceof Error ? error.message : String(error)
+        }. The database and the journal disagree; nothing was changed for this entry.`,
+        { cause: error },
+      );
+    }
+    replayed.push(mutation.mutationId);
+  }
+  if (replayed.length > 0) {
+    logger.warn({ replayed }, 'restored mutations the database had lost from the sale journal');
+  }
+  const floor: Counters = {
+    mutation: Math.max(watermark.mutation, ...mutations.map((m) => m.mutationId)),
+    receipt: Math.max(
+      watermark.receipt,
+      ...mutations.map((m) => (m.type === 'sale.recorded' ? m.payload.receiptSeq : 0)),
+    ),
+    z_report: Math.max(
+      watermark.z_report,
+      ...mutations.map((m) => (m.type === 'shift.closed' ? m.payload.zReport.zNumber : 0)),
+    ),
+  };
+  const counters = await db.transaction((tx) => raiseCounters(tx, floor));
+  return { replayed, counters };
+}

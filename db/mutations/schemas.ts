@@ -1,0 +1,215 @@
+/**
+ * Mutations: everything born at the till that HQ must receive. One schema per type; the same
+ * schemas validate the sale journal on replay, the outbox payload and HQ's push endpoint
+ * (sync/protocol.ts re-exports them), so the three can never drift apart.
+ *
+ * Amounts are integer cents, quantities integers, timestamps ISO-8601 with offset.
+ */
+import { z } from 'zod';
+
+export const Uuid = z.uuid();
+export const Cents = z.number().int().min(-999_999_999_999).max(999_999_999_999);
+export const Ppm = z.number().int().min(0).max(1_000_000);
+export const IsoTime = z.iso.datetime({ offset: true });
+export const RegisterId = z.string().regex(/^[A-Z0-9]{1,8}$/);
+export const StoreId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/);
+
+export const SaleLine = z.object({
+  itemId: Uuid,
+  lineNumber: z.number().int().positive(),
+  productId: Uuid,
+  sku: z.string().min(1).max(50),
+  productName: z.string().min(1).max(200),
+  categoryId: z.number().int().nullable(),
+  quantity: z
+    .number()
+    .int()
+    .refine((q) => q !== 0, 'quantity must not be zero'),
+  unitPriceCents: Cents.nonnegative(),
+  discountCents: Cents,
+  taxRatePpm: Ppm,
+  taxCents: Cents,
+  totalCents: Cents,
+  originalItemId: Uuid.nullable(),
+  returnReason: z.string().max(200).nullable(),
+  restock: z.boolean().nullable(),
+});
+export type SaleLine = z.infer<typeof SaleLine>;
+
+export const TenderType = z.enum(['cash', 'card']);
+export const CardStatus = z.enum(['approved', 'store_and_forward']);
+
+export const Payment = z.object({
+  paymentId: Uuid,
+  tenderType: TenderType,
+  amountCents: Cents.refine((c) => c !== 0, 'payment amount must not be zero'),
+  tenderedCents: Cents.nullable(),
+  changeCents: Cents.nonnegative().nullable(),
+  cardStatus: CardStatus.nullable(),
+  cardLast4: z
+    .string()
+    .regex(/^[0-9]{4}$/)
+    .nullable(),
+  authCode: z.string().max(40).nullable(),
+});
+export type Payment = z.infer<typeof Payment>;
+
+export const StockReason = z.enum(['sale', 'return', 'void', 'adjustment', 'receiving', 'count']);
+export const StockMovement = z.object({
+  movementId: Uuid,
+  productId: Uuid,
+  quantityDelta: z
+    .number()
+    .int()
+    .refine((q) => q !== 0, 'quantity delta must not be zero'),
+  reason: StockReason,
+  transactionId: Uuid.nullable(),
+  note: z.string().max(200).nullable(),
+});
+export type StockMovement = z.infer<typeof StockMovement>;
+
+export const TransactionType = z.enum(['sale', 'return', 'exchange']);
+
+export const SaleRecorded = z.object({
+  transactionId: Uuid,
+  registerId: RegisterId,
+  receiptSeq: z.number().int().positive(),
+  receiptNumber: z.string().min(1).max(80),
+  transactionType: TransactionType,
+  customerId: Uuid.nullable(),
+  cashierId: Uuid,
+  approvedBy: Uuid.nullable(),
+  shiftId: Uuid.nullable(),
+  occurredAt: IsoTime,
+  subtotalCents: Cents,
+  discountCents: Cents,
+  taxCents: Cents,
+  totalCents: Cents,
+  originalTransactionId: Uuid.nullable(),
+  notes: z.string().max(500).nullable(),
+  lines: z.array(SaleLine).min(1).max(500),
+  payments: z.array(Payment).max(20),
+  stockMovements: z.array(StockMovement).max(500),
+});
+export type SaleRecorded = z.infer<typeof SaleRecorded>;
+
+export const SaleVoided = z.object({
+  transactionId: Uuid,
+  reason: z.string().min(1).max(200),
+  voidedBy: Uuid,
+  voidedAt: IsoTime,
+  stockMovements: z.array(StockMovement).max(500),
+});
+export type SaleVoided = z.infer<typeof SaleVoided>;
+
+export const ShiftOpened = z.object({
+  shiftId: Uuid,
+  registerId: RegisterId,
+  openedBy: Uuid,
+  openedAt: IsoTime,
+  openingFloatCents: Cents.nonnegative(),
+});
+export type ShiftOpened = z.infer<typeof ShiftOpened>;
+
+export const CashMoved = z.object({
+  movementId: Uuid,
+  shiftId: Uuid,
+  kind: z.enum(['in', 'out']),
+  amountCents: Cents.positive(),
+  reason: z.string().min(1).max(200),
+  staffId: Uuid,
+  occurredAt: IsoTime,
+});
+export type CashMoved = z.infer<typeof CashMoved>;
+
+export const ZReport = z.object({
+  zReportId: Uuid,
+  registerId: RegisterId,
+  zNumber: z.number().int().positive(),
+  shiftId: Uuid,
+  openedAt: IsoTime,
+  closedAt: IsoTime,
+  salesCount: z.number().int().nonnegative(),
+  returnsCount: z.number().int().nonnegative(),
+  voidsCount: z.number().int().nonnegative(),
+  grossSalesCents: Cents,
+  discountsCents: Cents,
+  returnsCents: Cents,
+  taxCents: Cents,
+  netCents: Cents,
+  cashCents: Cents,
+  cardCents: Cents,
+  openingFloatCents: Cents,
+  cashInCents: Cents,
+  cashOutCents: Cents,
+  expectedCashCents: Cents,
+  countedCashCents: Cents,
+  overShortCents: Cents,
+});
+export type ZReport = z.infer<typeof ZReport>;
+
+export const ShiftClosed = z.object({
+  shiftId: Uuid,
+  closedBy: Uuid,
+  closedAt: IsoTime,
+  expectedCashCents: Cents,
+  countedCashCents: Cents.nonnegative(),
+  overShortCents: Cents,
+  zReport: ZReport,
+});
+export type ShiftClosed = z.infer<typeof ShiftClosed>;
+
+export const CustomerCreated = z.object({
+  customerId: Uuid,
+  firstName: z.string().trim().min(1).max(50),
+  lastName: z.string().trim().min(1).max(50),
+  email: z.email().max(100).nullable(),
+  phone: z.string().trim().max(30).nullable(),
+  createdAt: IsoTime,
+});
+export type CustomerCreated = z.infer<typeof CustomerCreated>;
+
+export const StockAdjusted = z.object({
+  adjustmentId: Uuid,
+  occurredAt: IsoTime,
+  staffId: Uuid,
+  movements: z.array(StockMovement).min(1).max(500),
+});
+export type StockAdjusted = z.infer<typeof StockAdjusted>;
+
+/** The envelope: what the outbox stores, the journal persists and push sends. */
+export const Mutation = z.discriminatedUnion('type', [
+  z.object({ mutationId: z.number().int().positive(), type: z.literal('sale.recorded'), payload: SaleRecorded }),
+  z.object({ mutationId: z.number().int().positive(), type: z.literal('sale.voided'), payload: SaleVoided }),
+  z.object({ mutationId: z.number().int().positive(), type: z.literal('shift.opened'), payload: ShiftOpened }),
+  z.object({ mutationId: z.number().int().positive(), type: z.literal('shift.cash_moved'), payload: CashMoved }),
+  z.object({ mutationId: z.number().int().positive(), type: z.literal('shift.closed'), payload: ShiftClosed }),
+  z.object({ mutationId: z.number().int().positive(), type: z.literal('customer.created'), payload: CustomerCreated }),
+  z.object({ mutationId: z.number().int().positive(), type: z.literal('stock.adjusted'), payload: StockAdjusted }),
+]);
+export type Mutation = z.infer<typeof Mutation>;
+export type MutationType = Mutation['type'];
+/** A mutation before the outbox numbers it. */
+export type NewMutation = Mutation extends infer M
+  ? M extends { mutationId: number }
+    ? Omit<M, 'mutationId'>
+    : never
+  : never;
+
+/** The UUID of the entity a mutation is about (outbox.entity_id, de-duplication at HQ). */
+export function mutationEntityId(mutation: NewMutation): string {
+  switch (mutation.type) {
+    case 'sale.recorded':
+    case 'sale.voided':
+      return mutation.payload.transactionId;
+    case 'shift.opened':
+    case 'shift.closed':
+      return mutation.payload.shiftId;
+    case 'shift.cash_moved':
+      return mutation.payload.movementId;
+    case 'customer.created':
+      return mutation.payload.customerId;
+    case 'stock.adjusted':
+      return mutation.payload.adjustmentId;
+  }
+}

@@ -1,0 +1,68 @@
+/** Who this till is and the store settings checkout needs (tax, approval, offline card cap). */
+import { ConflictError, NotFoundError } from '../errors';
+import { centsFromNumeric, type Cents } from '../money';
+import type { TillIdentity } from '../mutations/apply-edge';
+import type { Queryable } from '../queryable';
+
+export async function readIdentity(db: Queryable): Promise<TillIdentity | undefined> {
+  const { rows } = await db.query<{ store_id: string; register_id: string; device_id: string }>(
+    `SELECT store_id, register_id, device_id FROM pos.identity`,
+  );
+  const row = rows[0];
+  return row ? { storeId: row.store_id, registerId: row.register_id, deviceId: row.device_id } : undefined;
+}
+
+export interface StoreConfig {
+  storeId: string;
+  storeName: string;
+  currency: string;
+  taxRatePpm: number;
+  categoryTaxRates: ReadonlyMap<number, number>;
+  managerDiscountThresholdPpm: number;
+  offlineCardLimitCents: Cents;
+}
+
+export async function readStoreConfig(db: Queryable, storeId: string): Promise<StoreConfig> {
+  const { rows } = await db.query<{
+    store_name: string;
+    currency: string;
+    tax_rate_ppm: number;
+    manager_discount_threshold_ppm: number;
+    offline_card_limit: string;
+  }>(
+    `SELECT store_name, currency, tax_rate_ppm, manager_discount_threshold_ppm, offline_card_limit
+       FROM retail.stores WHERE store_id = $1`,
+    [storeId],
+  );
+  const store = rows[0];
+  if (!store) throw new NotFoundError(`Store ${storeId} is not set up on this till`);
+  const rates = await db.query<{ category_id: number; tax_rate_ppm: number }>(
+    `SELECT category_id, tax_rate_ppm FROM retail.category_tax_rates WHERE store_id = $1`,
+    [storeId],
+  );
+  return {
+    storeId,
+    storeName: store.store_name,
+    currency: store.currency,
+    taxRatePpm: store.tax_rate_ppm,
+    categoryTaxRates: new Map(rates.rows.map((r) => [r.category_id, r.tax_rate_ppm])),
+    managerDiscountThresholdPpm: store.manager_discount_threshold_ppm,
+    offlineCardLimitCents: centsFromNumeric(store.offline_card_limit),
+  };
+}
+
+/** Make this database the till of one store and register (enrollment and seeding call it). */
+export async function setIdentity(db: Queryable, identity: TillIdentity): Promise<void> {
+  const current = await readIdentity(db);
+  if (current && (current.storeId !== identity.storeId || current.registerId !== identity.registerId)) {
+    throw new ConflictError(
+      `This till is already set up as ${current.storeId}/${current.registerId}; it cannot become ${identity.storeId}/${identity.registerId}. Use a new store directory.`,
+    );
+  }
+  await db.query(
+    `INSERT INTO pos.identity (store_id, register_id, device_id) VALUES ($1, $2, $3)
+     ON CONFLICT (singleton) DO UPDATE
+       SET store_id = EXCLUDED.store_id, register_id = EXCLUDED.register_id, device_id = EXCLUDED.device_id`,
+    [identity.storeId, identity.registerId, identity.deviceId],
+  );
+}

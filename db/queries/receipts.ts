@@ -1,0 +1,245 @@
+/** Reading committed transactions back: reprint, returns, the receipt screen. */
+import { centsFromNumeric, type Cents } from '../money';
+import type { SaleRecorded } from '../mutations/schemas';
+import type { Queryable } from '../queryable';
+
+export interface ReceiptLine {
+  itemId: string;
+  lineNumber: number;
+  productId: string;
+  sku: string;
+  productName: string;
+  categoryId: number | null;
+  quantity: number;
+  unitPriceCents: Cents;
+  discountCents: Cents;
+  taxRatePpm: number;
+  taxCents: Cents;
+  totalCents: Cents;
+  originalItemId: string | null;
+  returnReason: string | null;
+  restock: boolean | null;
+}
+
+export interface ReceiptPayment {
+  paymentId: string;
+  tenderType: 'cash' | 'card';
+  amountCents: Cents;
+  tenderedCents: Cents | null;
+  changeCents: Cents | null;
+  cardStatus: 'approved' | 'store_and_forward' | null;
+  cardLast4: string | null;
+}
+
+export interface Receipt {
+  transactionId: string;
+  receiptNumber: string;
+  registerId: string;
+  transactionType: 'sale' | 'return' | 'exchange';
+  status: 'completed' | 'voided';
+  occurredAt: string;
+  cashierId: string;
+  customerId: string | null;
+  shiftId: string | null;
+  originalTransactionId: string | null;
+  subtotalCents: Cents;
+  discountCents: Cents;
+  taxCents: Cents;
+  totalCents: Cents;
+  voidReason: string | null;
+  lines: ReceiptLine[];
+  payments: ReceiptPayment[];
+}
+
+const cents = (v: string | null): Cents | null => (v === null ? null : centsFromNumeric(v));
+
+export async function getReceipt(
+  db: Queryable,
+  storeId: string,
+  by: { transactionId: string } | { receiptNumber: string },
+): Promise<Receipt | undefined> {
+  const where = 'transactionId' in by ? 'transaction_id = $2::uuid' : 'upper(receipt_number) = upper($2)';
+  const key = 'transactionId' in by ? by.transactionId : by.receiptNumber.trim();
+  const { rows } = await db.query<{
+    transaction_id: string;
+    receipt_number: string;
+    register_id: string;
+    transaction_type: Receipt['transactionType'];
+    status: Receipt['status'];
+    occurred_at: Date;
+    cashier_id: string;
+    customer_id: string | null;
+    shift_id: string | null;
+    original_transaction_id: string | null;
+    subtotal: string;
+    discount_amount: string;
+    tax_amount: string;
+    total_amount: string;
+    void_reason: string | null;
+  }>(
+    `SELECT transaction_id, receipt_number, register_id, transaction_type, status, occurred_at,
+            cashier_id, customer_id, shift_id, original_transaction_id, subtotal, discount_amount,
+            tax_amount, total_amount, void_reason
+       FROM retail.sales_transactions WHERE store_id = $1 AND ${where}`,
+    [storeId, key],
+  );
+  const t = rows[0];
+  if (!t) return undefined;
+  const [items, payments] = await Promise.all([
+    db.query<{
+      item_id: string;
+      line_number: number;
+      product_id: string;
+      sku: string;
+      product_name: string;
+      category_id: number | null;
+      quantity: number;
+      unit_price: string;
+      discount_amount: string;
+      tax_rate_ppm: number;
+      tax_amount: string;
+      total_price: string;
+      original_item_id: string | null;
+      return_reason: string | null;
+      restock: boolean | null;
+    }>(
+      `SELECT item_id, line_number, product_id, sku, product_name, category_id, quantity, unit_price,
+              discount_amount, tax_rate_ppm, tax_amount, total_price, original_item_id, return_reason, restock
+         FROM retail.sales_transaction_items WHERE store_id = $1 AND transaction_id = $2
+        ORDER BY line_number`,
+      [storeId, t.transaction_id],
+    ),
+    db.query<{
+      payment_id: string;
+      tender_type: 'cash' | 'card';
+      amount: string;
+      tendered: string | null;
+      change_given: string | null;
+      card_status: ReceiptPayment['cardStatus'];
+      card_last4: string | null;
+    }>(
+      `SELECT payment_id, tender_type, amount, tendered, change_given, card_status, card_last4
+         FROM retail.payments WHERE store_id = $1 AND transaction_id = $2 ORDER BY tender_type DESC, payment_id`,
+      [storeId, t.transaction_id],
+    ),
+  ]);
+  return {
+    transactionId: t.transaction_id,
+    receiptNumber: t.receipt_number,
+    registerId: t.register_id,
+    transactionType: t.transaction_type,
+    status: t.status,
+    occurredAt: new Date(t.occurred_at).toISOString(),
+    cashierId: t.cashier_id,
+    customerId: t.customer_id,
+    shiftId: t.shift_id,
+    originalTransactionId: t.original_transaction_id,
+    subtotalCents: centsFromNumeric(t.subtotal),
+    discountCents: centsFromNumeric(t.discount_amount),
+    taxCents: centsFromNumeric(t.tax_amount),
+    totalCents: centsFromNumeric(t.total_amount),
+    voidReason: t.void_reason,
+    lines: items.rows.map((r) => ({
+      itemId: r.item_id,
+      lineNumber: r.line_number,
+      productId: r.product_id,
+      sku: r.sku,
+      productName: r.product_name,
+      categoryId: r.category_id,
+      quantity: r.quantity,
+      unitPriceCents: centsFromNumeric(r.unit_price),
+      discountCents: centsFromNumeric(r.discount_amount),
+      taxRatePpm: r.tax_rate_ppm,
+      taxCents: centsFromNumeric(r.tax_amount),
+      totalCents: centsFromNumeric(r.total_price),
+      originalItemId: r.original_item_id,
+      returnReason: r.return_reason,
+      restock: r.restock,
+    })),
+    payments: payments.rows.map((r) => ({
+      paymentId: r.payment_id,
+      tenderType: r.tender_type,
+      amountCents: centsFromNumeric(r.amount),
+      tenderedCents: cents(r.tendered),
+      changeCents: cents(r.change_given),
+      cardStatus: r.card_status,
+      cardLast4: r.card_last4,
+    })),
+  };
+}
+
+/** Units of each original line already returned by completed transactions. */
+export async function returnedQuantities(db: Queryable, storeId: string, originalTransactionId: string): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ original_item_id: string; returned: number }>(
+    `SELECT i.original_item_id, (-sum(i.quantity))::int AS returned
+       FROM retail.sales_transaction_items i
+       JOIN retail.sales_transactions t ON t.store_id = i.store_id AND t.transaction_id = i.transaction_id
+      WHERE i.store_id = $1 AND t.original_transaction_id = $2 AND t.status = 'completed' AND i.quantity < 0
+      GROUP BY i.original_item_id`,
+    [storeId, originalTransactionId],
+  );
+  return new Map(rows.map((r) => [r.original_item_id, Number(r.returned)]));
+}
+
+export async function recentReceipts(db: Queryable, storeId: string, limit = 20): Promise<Array<{ receiptNumber: string; transactionId: string; totalCents: Cents; occurredAt: string; status: string; transactionType: string }>> {
+  const { rows } = await db.query<{ receipt_number: string; transaction_id: string; total_amount: string; occurred_at: Date; status: string; transaction_type: string }>(
+    `SELECT receipt_number, transaction_id, total_amount, occurred_at, status, transaction_type
+       FROM retail.sales_transactions WHERE store_id = $1 ORDER BY occurred_at DESC, receipt_seq DESC LIMIT $2`,
+    [storeId, limit],
+  );
+  return rows.map((r) => ({
+    receiptNumber: r.receipt_number,
+    transactionId: r.transaction_id,
+    totalCents: centsFromNumeric(r.total_amount),
+    occurredAt: new Date(r.occurred_at).toISOString(),
+    status: r.status,
+    transactionType: r.transaction_type,
+  }));
+}
+
+/** The receipt of a sale just recorded, built from its mutation (no read-back needed). */
+export function receiptFromSale(sale: SaleRecorded): Receipt {
+  return {
+    transactionId: sale.transactionId,
+    receiptNumber: sale.receiptNumber,
+    registerId: sale.registerId,
+    transactionType: sale.transactionType,
+    status: 'completed',
+    occurredAt: new Date(sale.occurredAt).toISOString(),
+    cashierId: sale.cashierId,
+    customerId: sale.customerId,
+    shiftId: sale.shiftId,
+    originalTransactionId: sale.originalTransactionId,
+    subtotalCents: sale.subtotalCents,
+    discountCents: sale.discountCents,
+    taxCents: sale.taxCents,
+    totalCents: sale.totalCents,
+    voidReason: null,
+    lines: sale.lines.map((l) => ({
+      itemId: l.itemId,
+      lineNumber: l.lineNumber,
+      productId: l.productId,
+      sku: l.sku,
+      productName: l.productName,
+      categoryId: l.categoryId,
+      quantity: l.quantity,
+      unitPriceCents: l.unitPriceCents,
+      discountCents: l.discountCents,
+      taxRatePpm: l.taxRatePpm,
+      taxCents: l.taxCents,
+      totalCents: l.totalCents,
+      originalItemId: l.originalItemId,
+      returnReason: l.returnReason,
+      restock: l.restock,
+    })),
+    payments: sale.payments.map((p) => ({
+      paymentId: p.paymentId,
+      tenderType: p.tenderType,
+      amountCents: p.amountCents,
+      tenderedCents: p.tenderedCents,
+      changeCents: p.changeCents,
+      cardStatus: p.cardStatus,
+      cardLast4: p.cardLast4,
+    })),
+  };
+}
