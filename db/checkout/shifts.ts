@@ -1,0 +1,220 @@
+/**
+ * Shifts and cash-up. A register sells only inside an open shift; closing it counts the drawer
+ * and writes the immutable, sequentially numbered Z report. The X report is the same figures
+ * for the open shift, read-only.
+ *
+ * Figures (all cents, signed where money went back):
+ *   gross   = sum of quantity x unit price over sold (positive) lines
+ *   discounts = discounts on sold lines; returns = refunded amount incl. tax (positive number)
+ *   net     = sum of transaction totals (sales minus refunds, tax included) = cash + card
+ *   expected cash = opening float + cash taken - cash refunded + cash in - cash out
+ */
+import { z } from 'zod';
+import { InvalidStateError, ValidationError } from '../errors';
+import { centsFromNumeric, type Cents } from '../money';
+import { Cents as CentsSchema, Uuid, type ZReport } from '../mutations/schemas';
+import type { Queryable } from '../queryable';
+import { nextCounter } from '../queries/outbox';
+import { recordMutation } from '../edge/record';
+import type { TillContext } from './context';
+import { openShiftId, requireOpenShift, requireStaff } from './shared';
+
+export type ShiftFigures = Omit<ZReport, 'zReportId' | 'zNumber' | 'closedAt' | 'countedCashCents' | 'overShortCents'>;
+
+export async function shiftFigures(db: Queryable, storeId: string, shiftId: string): Promise<ShiftFigures> {
+  const { rows } = await db.query<{
+    register_id: string;
+    opened_at: Date;
+    opening_float: string;
+    sales_count: number;
+    returns_count: number;
+    voids_count: number;
+    gross: string;
+    discounts: string;
+    returns_total: string;
+    tax: string;
+    net: string;
+    cash: string;
+    card: string;
+    cash_in: string;
+    cash_out: string;
+  }>(
+    `WITH t AS (
+       SELECT * FROM retail.sales_transactions WHERE store_id = $1 AND shift_id = $2
+     ), live AS (SELECT * FROM t WHERE status = 'completed'),
+     lines AS (
+       SELECT i.* FROM retail.sales_transaction_items i JOIN live USING (store_id, transaction_id)
+     )
+     SELECT s.register_id, s.opened_at, s.opening_float,
+       (SELECT count(*) FROM live WHERE transaction_type IN ('sale', 'exchange'))::int AS sales_count,
+       (SELECT count(*) FROM live WHERE transaction_type IN ('return', 'exchange')
+           AND EXISTS (SELECT 1 FROM lines l WHERE l.transaction_id = live.transaction_id AND l.quantity < 0))::int AS returns_count,
+       (SELECT count(*) FROM t WHERE status = 'voided')::int AS voids_count,
+       (SELECT coalesce(sum(quantity * unit_price), 0) FROM lines WHERE quantity > 0) AS gross,
+       (SELECT coalesce(sum(discount_amount), 0) FROM lines WHERE quantity > 0) AS discounts,
+       (SELECT coalesce(-sum(total_price + tax_amount), 0) FROM lines WHERE quantity < 0) AS returns_total,
+       (SELECT coalesce(sum(tax_amount), 0) FROM live) AS tax,
+       (SELECT coalesce(sum(total_amount), 0) FROM live) AS net,
+       (SELECT coalesce(sum(p.amount), 0) FROM retail.payments p JOIN live USING (store_id, transaction_id) WHERE p.tender_type = 'cash') AS cash,
+       (SELECT coalesce(sum(p.amount), 0) FROM retail.payments p JOIN live USING (store_id, transaction_id) WHERE p.tender_type = 'card') AS card,
+       (SELECT coalesce(sum(amount), 0) FROM retail.cash_movements WHERE store_id = $1 AND shift_id = $2 AND kind = 'in') AS cash_in,
+       (SELECT coalesce(sum(amount), 0) FROM retail.cash_movements WHERE store_id = $1 AND shift_id = $2 AND kind = 'out') AS cash_out
+     FROM retail.shifts s WHERE s.store_id = $1 AND s.shift_id = $2`,
+    [storeId, shiftId],
+  );
+  const r = rows[0];
+  if (!r) throw new InvalidStateError(`Shift ${shiftId} not found`);
+  const c = centsFromNumeric;
+  const openingFloatCents = c(r.opening_float);
+  const cashCents = c(r.cash);
+  const cashInCents = c(r.cash_in);
+  const cashOutCents = c(r.cash_out);
+  return {
+    registerId: r.register_id,
+    shiftId,
+    openedAt: new Date(r.opened_at).toISOString(),
+    salesCount: r.sales_count,
+    returnsCount: r.returns_count,
+    voidsCount: r.voids_count,
+    grossSalesCents: c(r.gross),
+    discountsCents: c(r.discounts),
+    returnsCents: c(r.returns_total),
+    taxCents: c(r.tax),
+    netCents: c(r.net),
+    cashCents,
+    cardCents: c(r.card),
+    openingFloatCents,
+    cashInCents,
+    cashOutCents,
+    expectedCashCents: openingFloatCents + cashCents + cashInCents - cashOutCents,
+  };
+}
+
+export interface ShiftSummary {
+  shiftId: string;
+  openedAt: string;
+  openedBy: string;
+}
+
+export async function currentShift(till: TillContext): Promise<ShiftSummary | undefined> {
+  const { rows } = await till.db.query<{ shift_id: string; opened_at: Date; opened_by: string }>(
+    `SELECT shift_id, opened_at, opened_by FROM retail.shifts WHERE store_id = $1 AND register_id = $2 AND status = 'open'`,
+    [till.identity.storeId, till.identity.registerId],
+  );
+  const r = rows[0];
+  return r ? { shiftId: r.shift_id, openedAt: new Date(r.opened_at).toISOString(), openedBy: r.opened_by } : undefined;
+}
+
+export async function openShift(till: TillContext, input: { staffId: string; openingFloatCents: Cents }): Promise<ShiftSummary> {
+  const parsed = z.object({ staffId: Uuid, openingFloatCents: CentsSchema.nonnegative('opening float cannot be negative') }).safeParse(input);
+  if (!parsed.success) throw new ValidationError(z.prettifyError(parsed.error));
+  const m = await recordMutation(
+    till,
+    async (tx) => {
+      await requireStaff(tx, till, input.staffId);
+      if (await openShiftId(tx, till)) throw new InvalidStateError('A shift is already open on this register');
+      return {
+        type: 'shift.opened' as const,
+        payload: {
+          shiftId: till.ids(),
+          registerId: till.identity.registerId,
+          openedBy: input.staffId,
+          openedAt: till.clock.now().toISOString(),
+          openingFloatCents: input.openingFloatCents,
+        },
+      };
+    },
+    'open shift',
+  );
+  return { shiftId: m.payload.shiftId, openedAt: m.payload.openedAt, openedBy: m.payload.openedBy };
+}
+
+export async function moveCash(
+  till: TillContext,
+  input: { staffId: string; kind: 'in' | 'out'; amountCents: Cents; reason: string },
+): Promise<{ movementId: string }> {
+  const parsed = z
+    .object({
+      staffId: Uuid,
+      kind: z.enum(['in', 'out']),
+      amountCents: CentsSchema.positive('amount must be more than zero'),
+      reason: z.string().trim().min(1, 'a reason is required').max(200),
+    })
+    .safeParse(input);
+  if (!parsed.success) throw new ValidationError(z.prettifyError(parsed.error));
+  const m = await recordMutation(
+    till,
+    async (tx) => {
+      await requireStaff(tx, till, input.staffId);
+      const shiftId = await requireOpenShift(tx, till);
+      return {
+        type: 'shift.cash_moved' as const,
+        payload: {
+          movementId: till.ids(),
+          shiftId,
+          kind: parsed.data.kind,
+          amountCents: parsed.data.amountCents,
+          reason: parsed.data.reason,
+          staffId: input.staffId,
+          occurredAt: till.clock.now().toISOString(),
+        },
+      };
+    },
+    'move cash',
+  );
+  return { movementId: m.payload.movementId };
+}
+
+/** X report: the open shift's figures so far. Changes nothing. */
+export async function xReport(till: TillContext): Promise<ShiftFigures> {
+  const shift = await currentShift(till);
+  if (!shift) throw new InvalidStateError('No shift is open on this register');
+  return shiftFigures(till.db, till.identity.storeId, shift.shiftId);
+}
+
+/** Close the open shift with the counted drawer; writes Z report number n+1. */
+export async function closeShift(till: TillContext, input: { staffId: string; countedCashCents: Cents }): Promise<ZReport> {
+  const parsed = z.object({ staffId: Uuid, countedCashCents: CentsSchema.nonnegative('counted cash cannot be negative') }).safeParse(input);
+  if (!parsed.success) throw new ValidationError(z.prettifyError(parsed.error));
+  const m = await recordMutation(
+    till,
+    async (tx) => {
+      await requireStaff(tx, till, input.staffId);
+      const shift = await openShiftId(tx, till);
+      if (!shift) throw new InvalidStateError('No shift is open on this register (it may already be closed)');
+      const figures = await shiftFigures(tx, till.identity.storeId, shift.shiftId);
+      const zNumber = await nextCounter(tx, 'z_report');
+      const closedAt = till.clock.now().toISOString();
+      const zReport: ZReport = {
+        ...figures,
+        zReportId: till.ids(),
+        zNumber,
+        closedAt,
+        countedCashCents: input.countedCashCents,
+        overShortCents: input.countedCashCents - figures.expectedCashCents,
+      };
+      return {
+        type: 'shift.closed' as const,
+        payload: {
+          shiftId: shift.shiftId,
+          closedBy: input.staffId,
+          closedAt,
+          expectedCashCents: figures.expectedCashCents,
+          countedCashCents: input.countedCashCents,
+          overShortCents: zReport.overShortCents,
+          zReport,
+        },
+      };
+    },
+    'close shift',
+  );
+  return m.payload.zReport;
+}
+
+export async function listZReports(till: TillContext, limit = 20): Promise<ZReport[]> {
+  const { rows } = await till.db.query<{ report: ZReport }>(
+    `SELECT report FROM retail.z_reports WHERE store_id = $1 AND register_id = $2 ORDER BY z_number DESC LIMIT $3`,
+    [till.identity.storeId, till.identity.registerId, limit],
+  );
+  return rows.map((r) => r.report);
+}
