@@ -52,7 +52,10 @@ async function main(): Promise<void> {
       const suite = await load();
       log(`suite ${suite.name}`);
       const started = performance.now();
-      Object.assign(figures, await suite.run({ workDir: join(workDir, name), log, quick: Boolean(opts.quick) }));
+      Object.assign(
+        figures,
+        await suite.run({ workDir: join(workDir, name), log, quick: Boolean(opts.quick) }),
+      );
       log(`suite ${suite.name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
   } finally {
@@ -62,12 +65,16 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } else {
     for (const [name, value] of Object.entries(figures)) {
-      process.stdout.write(`${name.padEnd(36)} ${typeof value === 'number' ? value : JSON.stringify(value)}\n`);
+      process.stdout.write(
+        `${name.padEnd(36)} ${typeof value === 'number' ? value : JSON.stringify(value)}\n`,
+      );
     }
   }
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

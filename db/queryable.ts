@@ -14,5 +14,7 @@ export interface Queryable {
 /** A database that can also open a transaction and run multi-statement scripts. */
 export interface TransactionalDb extends Queryable {
   exec(sql: string): Promise<unknown>;
-  transaction<T>(fn: (tx: Queryable & { exec(sql: string): Promise<unknown> }) => Promise<T>): Promise<T>;
+  transaction<T>(
+    fn: (tx: Queryable & { exec(sql: string): Promise<unknown> }) => Promise<T>,
+  ): Promise<T>;
 }

@@ -62,7 +62,10 @@ export type StaffEntity = z.infer<typeof StaffEntity>;
 export const ProductEntity = z.object({
   productId: Uuid,
   sku: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/),
-  barcode: z.string().regex(/^[0-9A-Za-z-]{1,64}$/).nullable(),
+  barcode: z
+    .string()
+    .regex(/^[0-9A-Za-z-]{1,64}$/)
+    .nullable(),
   productName: z.string().min(1).max(200),
   productDescription: z.string().max(5000).nullable(),
   categoryId: z.number().int().positive().nullable(),
@@ -70,7 +73,10 @@ export const ProductEntity = z.object({
   model: z.string().max(100).nullable(),
   color: z.string().max(50).nullable(),
   size: z.string().max(50).nullable(),
-  weightKg: z.string().regex(/^\d{1,5}(\.\d{1,3})?$/).nullable(),
+  weightKg: z
+    .string()
+    .regex(/^\d{1,5}(\.\d{1,3})?$/)
+    .nullable(),
   priceCents: Cents.nonnegative(),
   costCents: Cents.nonnegative().nullable(),
   minimumStock: z.number().int().nonnegative(),

@@ -30,7 +30,9 @@ export interface TillDeps {
 export async function createTillContext(deps: TillDeps): Promise<TillContext> {
   const identity = await readIdentity(deps.db);
   if (!identity) {
-    throw new InvalidStateError('This till is not set up yet: enroll it with HQ (or seed a demo store) first');
+    throw new InvalidStateError(
+      'This till is not set up yet: enroll it with HQ (or seed a demo store) first',
+    );
   }
   return {
     db: deps.db,

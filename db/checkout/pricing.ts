@@ -30,7 +30,11 @@ export const CartLine = z.object({
   productName: z.string().min(1).max(200),
   categoryId: z.number().int().nullable(),
   unitPriceCents: CentsSchema.nonnegative(),
-  quantity: z.number().int('quantity must be a whole number').positive('quantity must be at least 1').max(MAX_LINE_QUANTITY),
+  quantity: z
+    .number()
+    .int('quantity must be a whole number')
+    .positive('quantity must be at least 1')
+    .max(MAX_LINE_QUANTITY),
   discount: Discount.nullable().default(null),
 });
 export type CartLine = z.input<typeof CartLine>;
@@ -73,14 +77,18 @@ export interface PricedCart {
 }
 
 export function taxRateFor(categoryId: number | null, rates: TaxRates): number {
-  return (categoryId !== null ? rates.categoryRates.get(categoryId) : undefined) ?? rates.storeRatePpm;
+  return (
+    (categoryId !== null ? rates.categoryRates.get(categoryId) : undefined) ?? rates.storeRatePpm
+  );
 }
 
 function discountAmount(discount: Discount | null, baseCents: Cents, what: string): Cents {
   if (!discount) return 0;
   if (discount.kind === 'percent') return applyRatePpm(baseCents, discount.ppm);
   if (discount.cents > baseCents) {
-    throw new ValidationError(`${what} discount of ${discount.cents} cents is more than the ${baseCents} cents it applies to`);
+    throw new ValidationError(
+      `${what} discount of ${discount.cents} cents is more than the ${baseCents} cents it applies to`,
+    );
   }
   return discount.cents;
 }
@@ -158,10 +166,18 @@ export function refundShare(
   const portion = (amount: Cents, units: number): Cents =>
     units === original.quantity
       ? amount
-      : Number((BigInt(amount) * BigInt(units) * 2n + BigInt(original.quantity)) / (2n * BigInt(original.quantity)));
+      : Number(
+          (BigInt(amount) * BigInt(units) * 2n + BigInt(original.quantity)) /
+            (2n * BigInt(original.quantity)),
+        );
   const upTo = alreadyReturned + quantity;
   const slice = (amount: Cents): Cents => portion(amount, upTo) - portion(amount, alreadyReturned);
   const grossCents = quantity * original.unitPriceCents;
   const discountCents = slice(original.discountCents);
-  return { grossCents, discountCents, netCents: grossCents - discountCents, taxCents: slice(original.taxCents) };
+  return {
+    grossCents,
+    discountCents,
+    netCents: grossCents - discountCents,
+    taxCents: slice(original.taxCents),
+  };
 }

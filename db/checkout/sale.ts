@@ -47,7 +47,11 @@ export interface SaleResult {
   duplicate: boolean;
 }
 
-export function saleLines(priced: PricedLine[], newId: () => string, startLine = 1): SaleRecorded['lines'] {
+export function saleLines(
+  priced: PricedLine[],
+  newId: () => string,
+  startLine = 1,
+): SaleRecorded['lines'] {
   return priced.map((line, index) => ({
     itemId: newId(),
     lineNumber: startLine + index,
@@ -67,7 +71,11 @@ export function saleLines(priced: PricedLine[], newId: () => string, startLine =
   }));
 }
 
-export function saleMovements(lines: SaleRecorded['lines'], transactionId: string, newId: () => string): StockMovement[] {
+export function saleMovements(
+  lines: SaleRecorded['lines'],
+  transactionId: string,
+  newId: () => string,
+): StockMovement[] {
   return lines.map((line) => ({
     movementId: newId(),
     productId: line.productId,
@@ -78,7 +86,10 @@ export function saleMovements(lines: SaleRecorded['lines'], transactionId: strin
   }));
 }
 
-export async function stockWarningsFor(till: TillContext, productIds: string[]): Promise<StockWarning[]> {
+export async function stockWarningsFor(
+  till: TillContext,
+  productIds: string[],
+): Promise<StockWarning[]> {
   if (productIds.length === 0) return [];
   const { rows } = await till.db.query<{ product_id: string; sku: string; on_hand: number }>(
     `SELECT p.product_id, p.sku, pos.on_hand(p.store_id, p.product_id) AS on_hand
@@ -98,17 +109,26 @@ async function existing(till: TillContext, transactionId: string): Promise<SaleR
 
 export async function commitSale(till: TillContext, input: SaleInput): Promise<SaleResult> {
   const transactionId = input.transactionId ?? till.ids();
-  if (!Uuid.safeParse(transactionId).success) throw new ValidationError('transactionId must be a UUID');
-  if (!Uuid.safeParse(input.cashierId).success) throw new ValidationError('cashierId must be a UUID');
+  if (!Uuid.safeParse(transactionId).success)
+    throw new ValidationError('transactionId must be a UUID');
+  if (!Uuid.safeParse(input.cashierId).success)
+    throw new ValidationError('cashierId must be a UUID');
   if (input.customerId != null && !Uuid.safeParse(input.customerId).success) {
     throw new ValidationError('customerId must be a UUID');
   }
-  const notes = z.string().max(500).nullable().parse(input.notes ?? null);
+  const notes = z
+    .string()
+    .max(500)
+    .nullable()
+    .parse(input.notes ?? null);
   const prior = await existing(till, transactionId);
   if (prior) return prior;
 
   const config = await readStoreConfig(till.db, till.identity.storeId);
-  const priced = priceCart(input.cart, { storeRatePpm: config.taxRatePpm, categoryRates: config.categoryTaxRates });
+  const priced = priceCart(input.cart, {
+    storeRatePpm: config.taxRatePpm,
+    categoryRates: config.categoryTaxRates,
+  });
   if (priced.lines.length === 0) throw new ValidationError('The cart is empty');
   const settlement = settleTenders(priced.totalCents, input.tenders, {
     online: till.isOnline(),
@@ -166,7 +186,10 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
     receipt: receiptFromSale(mutation.payload),
     changeCents: settlement.changeCents,
     mutationId: mutation.mutationId,
-    stockWarnings: await stockWarningsFor(till, priced.lines.map((l) => l.productId)),
+    stockWarnings: await stockWarningsFor(
+      till,
+      priced.lines.map((l) => l.productId),
+    ),
     duplicate: false,
   };
 }

@@ -8,13 +8,20 @@ export function receiptNumber(storeId: string, registerId: string, seq: number):
   return `${storeId.toUpperCase()}-${registerId}-${String(seq).padStart(6, '0')}`;
 }
 
-export async function requireStaff(tx: Queryable, till: TillContext, staffId: string): Promise<StaffMember> {
+export async function requireStaff(
+  tx: Queryable,
+  till: TillContext,
+  staffId: string,
+): Promise<StaffMember> {
   const staff = await getStaff(tx, till.identity.storeId, staffId);
   if (!staff) throw new ForbiddenError('Unknown or inactive staff member; log in again');
   return staff;
 }
 
-export async function openShiftId(tx: Queryable, till: TillContext): Promise<{ shiftId: string; openedAt: Date } | undefined> {
+export async function openShiftId(
+  tx: Queryable,
+  till: TillContext,
+): Promise<{ shiftId: string; openedAt: Date } | undefined> {
   const { rows } = await tx.query<{ shift_id: string; opened_at: Date }>(
     `SELECT shift_id, opened_at FROM retail.shifts WHERE store_id = $1 AND register_id = $2 AND status = 'open'`,
     [till.identity.storeId, till.identity.registerId],

@@ -19,9 +19,16 @@ import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
 import { openShiftId, requireOpenShift, requireStaff } from './shared';
 
-export type ShiftFigures = Omit<ZReport, 'zReportId' | 'zNumber' | 'closedAt' | 'countedCashCents' | 'overShortCents'>;
+export type ShiftFigures = Omit<
+  ZReport,
+  'zReportId' | 'zNumber' | 'closedAt' | 'countedCashCents' | 'overShortCents'
+>;
 
-export async function shiftFigures(db: Queryable, storeId: string, shiftId: string): Promise<ShiftFigures> {
+export async function shiftFigures(
+  db: Queryable,
+  storeId: string,
+  shiftId: string,
+): Promise<ShiftFigures> {
   const { rows } = await db.query<{
     register_id: string;
     opened_at: Date;
@@ -102,17 +109,28 @@ export async function currentShift(till: TillContext): Promise<ShiftSummary | un
     [till.identity.storeId, till.identity.registerId],
   );
   const r = rows[0];
-  return r ? { shiftId: r.shift_id, openedAt: new Date(r.opened_at).toISOString(), openedBy: r.opened_by } : undefined;
+  return r
+    ? { shiftId: r.shift_id, openedAt: new Date(r.opened_at).toISOString(), openedBy: r.opened_by }
+    : undefined;
 }
 
-export async function openShift(till: TillContext, input: { staffId: string; openingFloatCents: Cents }): Promise<ShiftSummary> {
-  const parsed = z.object({ staffId: Uuid, openingFloatCents: CentsSchema.nonnegative('opening float cannot be negative') }).safeParse(input);
+export async function openShift(
+  till: TillContext,
+  input: { staffId: string; openingFloatCents: Cents },
+): Promise<ShiftSummary> {
+  const parsed = z
+    .object({
+      staffId: Uuid,
+      openingFloatCents: CentsSchema.nonnegative('opening float cannot be negative'),
+    })
+    .safeParse(input);
   if (!parsed.success) throw new ValidationError(z.prettifyError(parsed.error));
   const m = await recordMutation(
     till,
     async (tx) => {
       await requireStaff(tx, till, input.staffId);
-      if (await openShiftId(tx, till)) throw new InvalidStateError('A shift is already open on this register');
+      if (await openShiftId(tx, till))
+        throw new InvalidStateError('A shift is already open on this register');
       return {
         type: 'shift.opened' as const,
         payload: {
@@ -173,15 +191,24 @@ export async function xReport(till: TillContext): Promise<ShiftFigures> {
 }
 
 /** Close the open shift with the counted drawer; writes Z report number n+1. */
-export async function closeShift(till: TillContext, input: { staffId: string; countedCashCents: Cents }): Promise<ZReport> {
-  const parsed = z.object({ staffId: Uuid, countedCashCents: CentsSchema.nonnegative('counted cash cannot be negative') }).safeParse(input);
+export async function closeShift(
+  till: TillContext,
+  input: { staffId: string; countedCashCents: Cents },
+): Promise<ZReport> {
+  const parsed = z
+    .object({
+      staffId: Uuid,
+      countedCashCents: CentsSchema.nonnegative('counted cash cannot be negative'),
+    })
+    .safeParse(input);
   if (!parsed.success) throw new ValidationError(z.prettifyError(parsed.error));
   const m = await recordMutation(
     till,
     async (tx) => {
       await requireStaff(tx, till, input.staffId);
       const shift = await openShiftId(tx, till);
-      if (!shift) throw new InvalidStateError('No shift is open on this register (it may already be closed)');
+      if (!shift)
+        throw new InvalidStateError('No shift is open on this register (it may already be closed)');
       const figures = await shiftFigures(tx, till.identity.storeId, shift.shiftId);
       const zNumber = await nextCounter(tx, 'z_report');
       const closedAt = till.clock.now().toISOString();

@@ -15,11 +15,18 @@ import type { IdGenerator } from '../ids';
 import { Cents as CentsSchema, type Payment } from '../mutations/schemas';
 
 export const TenderInput = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('cash'), tenderedCents: CentsSchema.positive('cash tendered must be more than zero') }),
+  z.object({
+    type: z.literal('cash'),
+    tenderedCents: CentsSchema.positive('cash tendered must be more than zero'),
+  }),
   z.object({
     type: z.literal('card'),
     amountCents: CentsSchema.positive('card amount must be more than zero'),
-    last4: z.string().regex(/^[0-9]{4}$/).nullable().default(null),
+    last4: z
+      .string()
+      .regex(/^[0-9]{4}$/)
+      .nullable()
+      .default(null),
     authCode: z.string().trim().min(1).max(40).nullable().default(null),
   }),
 ]);
@@ -36,9 +43,14 @@ export interface Settlement {
   changeCents: Cents;
 }
 
-export function settleTenders(totalCents: Cents, input: readonly TenderInput[], options: SettleOptions): Settlement {
+export function settleTenders(
+  totalCents: Cents,
+  input: readonly TenderInput[],
+  options: SettleOptions,
+): Settlement {
   const parsed = z.array(TenderInput).max(20).safeParse(input);
-  if (!parsed.success) throw new ValidationError(`Invalid tender: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new ValidationError(`Invalid tender: ${z.prettifyError(parsed.error)}`);
   const tenders = parsed.data;
   const cards = tenders.filter((t) => t.type === 'card');
   const cash = tenders.filter((t) => t.type === 'cash');
@@ -64,7 +76,9 @@ export function settleTenders(totalCents: Cents, input: readonly TenderInput[], 
 
   if (totalCents >= 0) {
     if (cardTotal > totalCents) {
-      throw new ValidationError(`Card amounts (${formatCents(cardTotal)}) exceed the amount due (${formatCents(totalCents)})`);
+      throw new ValidationError(
+        `Card amounts (${formatCents(cardTotal)}) exceed the amount due (${formatCents(totalCents)})`,
+      );
     }
     const cashDue = totalCents - cardTotal;
     const tendered = cash[0]?.tenderedCents ?? 0;

@@ -37,7 +37,9 @@ function encode(kind: 'm' | 'w', body: unknown): string {
   return `{"k":"${kind}","${kind}":${json},"h":"${hashOf(json)}"}\n`;
 }
 
-function decode(line: string): { kind: 'm'; mutation: Mutation } | { kind: 'w'; watermark: Counters } {
+function decode(
+  line: string,
+): { kind: 'm'; mutation: Mutation } | { kind: 'w'; watermark: Counters } {
   const record = JSON.parse(line) as { k?: unknown; m?: unknown; w?: unknown; h?: unknown };
   const body = record.k === 'm' ? record.m : record.k === 'w' ? record.w : undefined;
   if (body === undefined || record.h !== hashOf(JSON.stringify(body))) {
@@ -47,7 +49,11 @@ function decode(line: string): { kind: 'm'; mutation: Mutation } | { kind: 'w'; 
     const w = body as Partial<Counters>;
     return {
       kind: 'w',
-      watermark: { mutation: Number(w.mutation), receipt: Number(w.receipt), z_report: Number(w.z_report) },
+      watermark: {
+        mutation: Number(w.mutation),
+        receipt: Number(w.receipt),
+        z_report: Number(w.z_report),
+      },
     };
   }
   return { kind: 'm', mutation: Mutation.parse(body) };
@@ -65,7 +71,10 @@ async function fsyncDir(path: string): Promise<void> {
   }
 }
 
-export function parseJournal(text: string, logger: Logger = silentLogger): JournalContents & { validBytes: number } {
+export function parseJournal(
+  text: string,
+  logger: Logger = silentLogger,
+): JournalContents & { validBytes: number } {
   let watermark = { ...EMPTY };
   const mutations: Mutation[] = [];
   let offset = 0;
@@ -159,8 +168,16 @@ export class FileJournal implements Journal {
       const { watermark, mutations } = parseJournal(text, this.logger);
       const kept = mutations.filter((m) => m.mutationId > ackedThrough);
       const highest = (key: keyof Counters): number =>
-        Math.max(watermark[key], counters[key], key === 'mutation' ? Math.max(0, ...mutations.map((m) => m.mutationId)) : 0);
-      const mark: Counters = { mutation: highest('mutation'), receipt: highest('receipt'), z_report: highest('z_report') };
+        Math.max(
+          watermark[key],
+          counters[key],
+          key === 'mutation' ? Math.max(0, ...mutations.map((m) => m.mutationId)) : 0,
+        );
+      const mark: Counters = {
+        mutation: highest('mutation'),
+        receipt: highest('receipt'),
+        z_report: highest('z_report'),
+      };
       const tmp = `${this.path}.tmp`;
       const out = await open(tmp, 'w');
       try {

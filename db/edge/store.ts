@@ -104,7 +104,8 @@ export async function openEdgeStore(options: OpenEdgeStoreOptions): Promise<Edge
   try {
     const dataDir = join(dir, 'pgdata');
     const marker = join(dir, READY_MARKER);
-    const templateDir = options.templateDir === undefined ? DEFAULT_TEMPLATE_DIR : options.templateDir;
+    const templateDir =
+      options.templateDir === undefined ? DEFAULT_TEMPLATE_DIR : options.templateDir;
     let created = false;
     let createdFromTemplate = false;
 
@@ -180,11 +181,16 @@ export async function openEdgeStore(options: OpenEdgeStoreOptions): Promise<Edge
     };
 
     const timer = setInterval(() => {
-      checkpoint().catch((error: unknown) => logger.warn({ error: String(error) }, 'checkpoint failed'));
+      checkpoint().catch((error: unknown) =>
+        logger.warn({ error: String(error) }, 'checkpoint failed'),
+      );
     }, options.checkpointIntervalMs ?? 30_000);
     timer.unref();
 
-    logger.info({ dir, created, createdFromTemplate, replayed: replayed.length }, 'store database open');
+    logger.info(
+      { dir, created, createdFromTemplate, replayed: replayed.length },
+      'store database open',
+    );
 
     return {
       dir,

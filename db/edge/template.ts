@@ -45,7 +45,10 @@ export async function saveTemplate(db: PGlite, templateDir: string): Promise<str
 }
 
 /** Build the template in memory (no disk I/O for initdb) and save it. */
-export async function buildTemplate(templateDir = DEFAULT_TEMPLATE_DIR, logger: Logger = silentLogger): Promise<string> {
+export async function buildTemplate(
+  templateDir = DEFAULT_TEMPLATE_DIR,
+  logger: Logger = silentLogger,
+): Promise<string> {
   const db = await PGlite.create({ extensions: edgeExtensions });
   try {
     await migrateUp(pgliteMigrationDriver(db), loadMigrations(EDGE_MIGRATIONS_DIR), { logger });

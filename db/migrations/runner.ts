@@ -241,6 +241,8 @@ export async function migrationStatus(
 
 /** Checksum over the whole migration set: names a pre-migrated template unambiguously. */
 export async function migrationSetChecksum(migrations: Migration[]): Promise<string> {
-  const parts = await Promise.all(migrations.map(async (m) => `${m.version}:${await checksum(m.up)}`));
+  const parts = await Promise.all(
+    migrations.map(async (m) => `${m.version}:${await checksum(m.up)}`),
+  );
   return checksum(parts.join('\n'));
 }

@@ -49,7 +49,12 @@ async function insertMovements(
   );
 }
 
-async function applySale(tx: Queryable, who: TillIdentity, sale: SaleRecorded, mutationId: number): Promise<void> {
+async function applySale(
+  tx: Queryable,
+  who: TillIdentity,
+  sale: SaleRecorded,
+  mutationId: number,
+): Promise<void> {
   await tx.query(
     `INSERT INTO retail.sales_transactions
        (store_id, transaction_id, register_id, receipt_seq, receipt_number, transaction_type,
@@ -111,7 +116,12 @@ async function applySale(tx: Queryable, who: TillIdentity, sale: SaleRecorded, m
   await insertMovements(tx, who, sale.stockMovements, sale.occurredAt, mutationId);
 }
 
-async function applyVoid(tx: Queryable, who: TillIdentity, v: SaleVoided, mutationId: number): Promise<void> {
+async function applyVoid(
+  tx: Queryable,
+  who: TillIdentity,
+  v: SaleVoided,
+  mutationId: number,
+): Promise<void> {
   const { rows } = await tx.query<{ status: string }>(
     `UPDATE retail.sales_transactions
         SET status = 'voided', void_reason = $3, voided_by = $4, voided_at = $5
@@ -120,7 +130,9 @@ async function applyVoid(tx: Queryable, who: TillIdentity, v: SaleVoided, mutati
     [who.storeId, v.transactionId, v.reason, v.voidedBy, v.voidedAt],
   );
   if (rows.length === 0) {
-    throw new InvalidStateError(`Transaction ${v.transactionId} is not a completed sale on this till`);
+    throw new InvalidStateError(
+      `Transaction ${v.transactionId} is not a completed sale on this till`,
+    );
   }
   await insertMovements(tx, who, v.stockMovements, v.voidedAt, mutationId);
 }
@@ -138,7 +150,16 @@ async function applyCashMoved(tx: Queryable, who: TillIdentity, c: CashMoved): P
     `INSERT INTO retail.cash_movements
        (store_id, movement_id, shift_id, kind, amount, reason, staff_id, occurred_at)
      VALUES ($1, $2, $3, $4, ${n('$5::bigint')}, $6, $7, $8)`,
-    [who.storeId, c.movementId, c.shiftId, c.kind, c.amountCents, c.reason, c.staffId, c.occurredAt],
+    [
+      who.storeId,
+      c.movementId,
+      c.shiftId,
+      c.kind,
+      c.amountCents,
+      c.reason,
+      c.staffId,
+      c.occurredAt,
+    ],
   );
 }
 
@@ -149,7 +170,15 @@ async function applyShiftClosed(tx: Queryable, who: TillIdentity, c: ShiftClosed
             counted_cash = ${n('$6::bigint')}, over_short = ${n('$7::bigint')}
       WHERE store_id = $1 AND shift_id = $2 AND status = 'open'
       RETURNING shift_id`,
-    [who.storeId, c.shiftId, c.closedBy, c.closedAt, c.expectedCashCents, c.countedCashCents, c.overShortCents],
+    [
+      who.storeId,
+      c.shiftId,
+      c.closedBy,
+      c.closedAt,
+      c.expectedCashCents,
+      c.countedCashCents,
+      c.overShortCents,
+    ],
   );
   if (rows.length === 0) throw new InvalidStateError(`Shift ${c.shiftId} is not open`);
   const z = c.zReport;
@@ -165,10 +194,29 @@ async function applyShiftClosed(tx: Queryable, who: TillIdentity, c: ShiftClosed
              ${n('$19::bigint')}, ${n('$20::bigint')}, ${n('$21::bigint')}, ${n('$22::bigint')},
              ${n('$23::bigint')}, $24)`,
     [
-      who.storeId, z.zReportId, z.registerId, z.zNumber, z.shiftId, z.openedAt, z.closedAt,
-      z.salesCount, z.returnsCount, z.voidsCount, z.grossSalesCents, z.discountsCents,
-      z.returnsCents, z.taxCents, z.netCents, z.cashCents, z.cardCents, z.openingFloatCents,
-      z.cashInCents, z.cashOutCents, z.expectedCashCents, z.countedCashCents, z.overShortCents,
+      who.storeId,
+      z.zReportId,
+      z.registerId,
+      z.zNumber,
+      z.shiftId,
+      z.openedAt,
+      z.closedAt,
+      z.salesCount,
+      z.returnsCount,
+      z.voidsCount,
+      z.grossSalesCents,
+      z.discountsCents,
+      z.returnsCents,
+      z.taxCents,
+      z.netCents,
+      z.cashCents,
+      z.cardCents,
+      z.openingFloatCents,
+      z.cashInCents,
+      z.cashOutCents,
+      z.expectedCashCents,
+      z.countedCashCents,
+      z.overShortCents,
       JSON.stringify(z),
     ],
   );
@@ -183,7 +231,12 @@ async function applyCustomer(tx: Queryable, who: TillIdentity, c: CustomerCreate
   );
 }
 
-async function applyStockAdjusted(tx: Queryable, who: TillIdentity, s: StockAdjusted, mutationId: number): Promise<void> {
+async function applyStockAdjusted(
+  tx: Queryable,
+  who: TillIdentity,
+  s: StockAdjusted,
+  mutationId: number,
+): Promise<void> {
   const { rows } = await tx.query<{ missing: string | null }>(
     `SELECT m.id::text AS missing
        FROM jsonb_to_recordset($2::jsonb) AS m(id uuid)
@@ -195,7 +248,11 @@ async function applyStockAdjusted(tx: Queryable, who: TillIdentity, s: StockAdju
   await insertMovements(tx, who, s.movements, s.occurredAt, mutationId);
 }
 
-export async function applyMutationAtEdge(tx: Queryable, who: TillIdentity, mutation: Mutation): Promise<void> {
+export async function applyMutationAtEdge(
+  tx: Queryable,
+  who: TillIdentity,
+  mutation: Mutation,
+): Promise<void> {
   switch (mutation.type) {
     case 'sale.recorded':
       return applySale(tx, who, mutation.payload, mutation.mutationId);

@@ -179,13 +179,41 @@ export type StockAdjusted = z.infer<typeof StockAdjusted>;
 
 /** The envelope: what the outbox stores, the journal persists and push sends. */
 export const Mutation = z.discriminatedUnion('type', [
-  z.object({ mutationId: z.number().int().positive(), type: z.literal('sale.recorded'), payload: SaleRecorded }),
-  z.object({ mutationId: z.number().int().positive(), type: z.literal('sale.voided'), payload: SaleVoided }),
-  z.object({ mutationId: z.number().int().positive(), type: z.literal('shift.opened'), payload: ShiftOpened }),
-  z.object({ mutationId: z.number().int().positive(), type: z.literal('shift.cash_moved'), payload: CashMoved }),
-  z.object({ mutationId: z.number().int().positive(), type: z.literal('shift.closed'), payload: ShiftClosed }),
-  z.object({ mutationId: z.number().int().positive(), type: z.literal('customer.created'), payload: CustomerCreated }),
-  z.object({ mutationId: z.number().int().positive(), type: z.literal('stock.adjusted'), payload: StockAdjusted }),
+  z.object({
+    mutationId: z.number().int().positive(),
+    type: z.literal('sale.recorded'),
+    payload: SaleRecorded,
+  }),
+  z.object({
+    mutationId: z.number().int().positive(),
+    type: z.literal('sale.voided'),
+    payload: SaleVoided,
+  }),
+  z.object({
+    mutationId: z.number().int().positive(),
+    type: z.literal('shift.opened'),
+    payload: ShiftOpened,
+  }),
+  z.object({
+    mutationId: z.number().int().positive(),
+    type: z.literal('shift.cash_moved'),
+    payload: CashMoved,
+  }),
+  z.object({
+    mutationId: z.number().int().positive(),
+    type: z.literal('shift.closed'),
+    payload: ShiftClosed,
+  }),
+  z.object({
+    mutationId: z.number().int().positive(),
+    type: z.literal('customer.created'),
+    payload: CustomerCreated,
+  }),
+  z.object({
+    mutationId: z.number().int().positive(),
+    type: z.literal('stock.adjusted'),
+    payload: StockAdjusted,
+  }),
 ]);
 export type Mutation = z.infer<typeof Mutation>;
 export type MutationType = Mutation['type'];

@@ -5,12 +5,25 @@
  * a newer one, never moves a row backwards. Rows are written in batches of `BATCH` through
  * jsonb_to_recordset: one statement per batch, not one per row.
  */
-import type { CategoryEntity, CategoryTaxRateEntity, CustomerEntity, EmbeddingEntity, ProductEntity, RegisterEntity, StaffEntity, StockLevelEntity, StoreEntity } from '../catalog/schemas';
+import type {
+  CategoryEntity,
+  CategoryTaxRateEntity,
+  CustomerEntity,
+  EmbeddingEntity,
+  ProductEntity,
+  RegisterEntity,
+  StaffEntity,
+  StockLevelEntity,
+  StoreEntity,
+} from '../catalog/schemas';
 import type { Queryable } from '../queryable';
 
 export const BATCH = 1_000;
 
-async function inBatches<T>(rows: readonly T[], write: (batch: readonly T[]) => Promise<void>): Promise<void> {
+async function inBatches<T>(
+  rows: readonly T[],
+  write: (batch: readonly T[]) => Promise<void>,
+): Promise<void> {
   for (let i = 0; i < rows.length; i += BATCH) await write(rows.slice(i, i + BATCH));
 }
 
@@ -39,9 +52,14 @@ export async function upsertStores(db: Queryable, rows: readonly StoreEntity[]):
   });
 }
 
-export async function upsertCategories(db: Queryable, rows: readonly CategoryEntity[]): Promise<void> {
+export async function upsertCategories(
+  db: Queryable,
+  rows: readonly CategoryEntity[],
+): Promise<void> {
   // Parents first, so a child's foreign key always finds its parent in the same batch run.
-  const ordered = [...rows].sort((a, b) => Number(a.parentCategoryId !== null) - Number(b.parentCategoryId !== null));
+  const ordered = [...rows].sort(
+    (a, b) => Number(a.parentCategoryId !== null) - Number(b.parentCategoryId !== null),
+  );
   await inBatches(ordered, async (batch) => {
     await db.query(
       `INSERT INTO retail.product_categories AS c (category_id, category_name, parent_category_id, description, is_active, version, updated_at)
@@ -58,7 +76,11 @@ export async function upsertCategories(db: Queryable, rows: readonly CategoryEnt
   });
 }
 
-export async function upsertCategoryTaxRates(db: Queryable, storeId: string, rows: readonly CategoryTaxRateEntity[]): Promise<void> {
+export async function upsertCategoryTaxRates(
+  db: Queryable,
+  storeId: string,
+  rows: readonly CategoryTaxRateEntity[],
+): Promise<void> {
   await inBatches(rows, async (batch) => {
     await db.query(
       `INSERT INTO retail.category_tax_rates AS t (store_id, category_id, tax_rate_ppm, version, updated_at)
@@ -72,7 +94,11 @@ export async function upsertCategoryTaxRates(db: Queryable, storeId: string, row
   });
 }
 
-export async function upsertRegisters(db: Queryable, storeId: string, rows: readonly RegisterEntity[]): Promise<void> {
+export async function upsertRegisters(
+  db: Queryable,
+  storeId: string,
+  rows: readonly RegisterEntity[],
+): Promise<void> {
   await inBatches(rows, async (batch) => {
     await db.query(
       `INSERT INTO retail.registers AS g (store_id, register_id, register_name, is_active, version, updated_at)
@@ -87,7 +113,11 @@ export async function upsertRegisters(db: Queryable, storeId: string, rows: read
   });
 }
 
-export async function upsertStaff(db: Queryable, storeId: string, rows: readonly StaffEntity[]): Promise<void> {
+export async function upsertStaff(
+  db: Queryable,
+  storeId: string,
+  rows: readonly StaffEntity[],
+): Promise<void> {
   await inBatches(rows, async (batch) => {
     await db.query(
       `INSERT INTO retail.staff AS s (store_id, staff_id, display_name, role, pin_hash, is_active, version, updated_at)
@@ -103,7 +133,11 @@ export async function upsertStaff(db: Queryable, storeId: string, rows: readonly
   });
 }
 
-export async function upsertProducts(db: Queryable, storeId: string, rows: readonly ProductEntity[]): Promise<void> {
+export async function upsertProducts(
+  db: Queryable,
+  storeId: string,
+  rows: readonly ProductEntity[],
+): Promise<void> {
   await inBatches(rows, async (batch) => {
     await db.query(
       `INSERT INTO retail.products AS p (store_id, product_id, sku, barcode, product_name, product_description,
@@ -133,7 +167,11 @@ export async function upsertProducts(db: Queryable, storeId: string, rows: reado
   });
 }
 
-export async function upsertCustomers(db: Queryable, storeId: string, rows: readonly CustomerEntity[]): Promise<void> {
+export async function upsertCustomers(
+  db: Queryable,
+  storeId: string,
+  rows: readonly CustomerEntity[],
+): Promise<void> {
   await inBatches(rows, async (batch) => {
     await db.query(
       `INSERT INTO retail.customers AS c (store_id, customer_id, first_name, last_name, email, phone,
@@ -154,7 +192,11 @@ export async function upsertCustomers(db: Queryable, storeId: string, rows: read
   });
 }
 
-export async function upsertStockLevels(db: Queryable, storeId: string, rows: readonly StockLevelEntity[]): Promise<void> {
+export async function upsertStockLevels(
+  db: Queryable,
+  storeId: string,
+  rows: readonly StockLevelEntity[],
+): Promise<void> {
   await inBatches(rows, async (batch) => {
     await db.query(
       `INSERT INTO retail.stock_levels AS l (store_id, product_id, on_hand, version, updated_at)
@@ -168,10 +210,16 @@ export async function upsertStockLevels(db: Queryable, storeId: string, rows: re
   });
 }
 
-export async function upsertEmbeddings(db: Queryable, storeId: string, rows: readonly EmbeddingEntity[]): Promise<void> {
+export async function upsertEmbeddings(
+  db: Queryable,
+  storeId: string,
+  rows: readonly EmbeddingEntity[],
+): Promise<void> {
   // Smaller batches: a 384-dimension vector is ~4 KB of JSON.
   for (let i = 0; i < rows.length; i += 250) {
-    const batch = rows.slice(i, i + 250).map((r) => ({ ...r, embedding: `[${r.embedding.join(',')}]` }));
+    const batch = rows
+      .slice(i, i + 250)
+      .map((r) => ({ ...r, embedding: `[${r.embedding.join(',')}]` }));
     await db.query(
       `INSERT INTO retail.product_embeddings AS e (store_id, product_id, embedding_model, embedding_text, embedding, version, updated_at)
        SELECT $1, r."productId", r."embeddingModel", r."embeddingText", r.embedding::vector, r.version, now()
@@ -200,5 +248,8 @@ export async function deleteRows(
 ): Promise<void> {
   if (options.ids.length === 0) return;
   const { table, key } = DELETABLE[options.entity];
-  await db.query(`DELETE FROM ${table} WHERE store_id = $1 AND ${key} = ANY($2::uuid[])`, [options.storeId, options.ids]);
+  await db.query(`DELETE FROM ${table} WHERE store_id = $1 AND ${key} = ANY($2::uuid[])`, [
+    options.storeId,
+    options.ids,
+  ]);
 }

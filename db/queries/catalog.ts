@@ -52,7 +52,11 @@ export function toProductSummary(row: ProductRow): ProductSummary {
 const CODE = /^[0-9A-Za-z._-]{1,64}$/;
 
 /** Scanner path: an exact barcode, else an exact SKU (case-insensitive). Active products only. */
-export async function lookupByCode(db: Queryable, storeId: string, code: string): Promise<ProductSummary | undefined> {
+export async function lookupByCode(
+  db: Queryable,
+  storeId: string,
+  code: string,
+): Promise<ProductSummary | undefined> {
   const trimmed = code.trim();
   if (!CODE.test(trimmed)) return undefined;
   const { rows } = await db.query<ProductRow>(
@@ -66,7 +70,11 @@ export async function lookupByCode(db: Queryable, storeId: string, code: string)
   return rows[0] ? toProductSummary(rows[0]) : undefined;
 }
 
-export async function getProductsByIds(db: Queryable, storeId: string, ids: readonly string[]): Promise<ProductSummary[]> {
+export async function getProductsByIds(
+  db: Queryable,
+  storeId: string,
+  ids: readonly string[],
+): Promise<ProductSummary[]> {
   if (ids.length === 0) return [];
   const { rows } = await db.query<ProductRow>(
     `SELECT ${PRODUCT_COLUMNS}, ${ON_HAND_SQL} AS on_hand
@@ -84,7 +92,8 @@ export interface Page {
 function page(p: Page): { limit: number; offset: number } {
   const limit = p.limit ?? 50;
   const offset = p.offset ?? 0;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new ValidationError('limit must be 1..500');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+    throw new ValidationError('limit must be 1..500');
   if (!Number.isInteger(offset) || offset < 0) throw new ValidationError('offset must be >= 0');
   return { limit, offset };
 }
@@ -112,11 +121,19 @@ export interface Category {
 }
 
 export async function listCategories(db: Queryable): Promise<Category[]> {
-  const { rows } = await db.query<{ category_id: number; category_name: string; parent_category_id: number | null }>(
+  const { rows } = await db.query<{
+    category_id: number;
+    category_name: string;
+    parent_category_id: number | null;
+  }>(
     `SELECT category_id, category_name, parent_category_id FROM retail.product_categories
       WHERE is_active ORDER BY category_name`,
   );
-  return rows.map((r) => ({ categoryId: r.category_id, categoryName: r.category_name, parentCategoryId: r.parent_category_id }));
+  return rows.map((r) => ({
+    categoryId: r.category_id,
+    categoryName: r.category_name,
+    parentCategoryId: r.parent_category_id,
+  }));
 }
 
 /** Longest query we pass to the text-search parser; longer input is cut, never an error. */
@@ -145,7 +162,10 @@ export async function searchText(
 }
 
 /** Products this till believes are below zero: sold offline beyond the known stock. */
-export async function negativeStock(db: Queryable, storeId: string): Promise<Array<{ productId: string; sku: string; onHand: number }>> {
+export async function negativeStock(
+  db: Queryable,
+  storeId: string,
+): Promise<Array<{ productId: string; sku: string; onHand: number }>> {
   const { rows } = await db.query<{ product_id: string; sku: string; on_hand: number }>(
     `SELECT s.product_id, p.sku, s.on_hand FROM pos.stock_on_hand s
        JOIN retail.products p ON p.store_id = s.store_id AND p.product_id = s.product_id

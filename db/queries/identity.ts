@@ -9,7 +9,9 @@ export async function readIdentity(db: Queryable): Promise<TillIdentity | undefi
     `SELECT store_id, register_id, device_id FROM pos.identity`,
   );
   const row = rows[0];
-  return row ? { storeId: row.store_id, registerId: row.register_id, deviceId: row.device_id } : undefined;
+  return row
+    ? { storeId: row.store_id, registerId: row.register_id, deviceId: row.device_id }
+    : undefined;
 }
 
 export interface StoreConfig {
@@ -54,7 +56,10 @@ export async function readStoreConfig(db: Queryable, storeId: string): Promise<S
 /** Make this database the till of one store and register (enrollment and seeding call it). */
 export async function setIdentity(db: Queryable, identity: TillIdentity): Promise<void> {
   const current = await readIdentity(db);
-  if (current && (current.storeId !== identity.storeId || current.registerId !== identity.registerId)) {
+  if (
+    current &&
+    (current.storeId !== identity.storeId || current.registerId !== identity.registerId)
+  ) {
     throw new ConflictError(
       `This till is already set up as ${current.storeId}/${current.registerId}; it cannot become ${identity.storeId}/${identity.registerId}. Use a new store directory.`,
     );

@@ -52,7 +52,12 @@ export async function raiseCounters(tx: Queryable, floor: Counters): Promise<Cou
 export async function insertOutbox(tx: Queryable, mutation: Mutation): Promise<void> {
   await tx.query(
     `INSERT INTO pos.outbox (mutation_id, mutation_type, entity_id, payload) VALUES ($1, $2, $3, $4)`,
-    [mutation.mutationId, mutation.type, mutationEntityId(mutation), JSON.stringify(mutation.payload)],
+    [
+      mutation.mutationId,
+      mutation.type,
+      mutationEntityId(mutation),
+      JSON.stringify(mutation.payload),
+    ],
   );
 }
 
@@ -72,7 +77,11 @@ export async function pendingMutations(db: Queryable, limit: number): Promise<Mu
     [limit],
   );
   return rows.map((r) =>
-    Mutation.parse({ mutationId: Number(r.mutation_id), type: r.mutation_type, payload: r.payload }),
+    Mutation.parse({
+      mutationId: Number(r.mutation_id),
+      type: r.mutation_type,
+      payload: r.payload,
+    }),
   );
 }
 

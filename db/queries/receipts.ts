@@ -58,7 +58,8 @@ export async function getReceipt(
   storeId: string,
   by: { transactionId: string } | { receiptNumber: string },
 ): Promise<Receipt | undefined> {
-  const where = 'transactionId' in by ? 'transaction_id = $2::uuid' : 'upper(receipt_number) = upper($2)';
+  const where =
+    'transactionId' in by ? 'transaction_id = $2::uuid' : 'upper(receipt_number) = upper($2)';
   const key = 'transactionId' in by ? by.transactionId : by.receiptNumber.trim();
   const { rows } = await db.query<{
     transaction_id: string;
@@ -169,7 +170,11 @@ export async function getReceipt(
 }
 
 /** Units of each original line already returned by completed transactions. */
-export async function returnedQuantities(db: Queryable, storeId: string, originalTransactionId: string): Promise<Map<string, number>> {
+export async function returnedQuantities(
+  db: Queryable,
+  storeId: string,
+  originalTransactionId: string,
+): Promise<Map<string, number>> {
   const { rows } = await db.query<{ original_item_id: string; returned: number }>(
     `SELECT i.original_item_id, (-sum(i.quantity))::int AS returned
        FROM retail.sales_transaction_items i
@@ -181,8 +186,28 @@ export async function returnedQuantities(db: Queryable, storeId: string, origina
   return new Map(rows.map((r) => [r.original_item_id, Number(r.returned)]));
 }
 
-export async function recentReceipts(db: Queryable, storeId: string, limit = 20): Promise<Array<{ receiptNumber: string; transactionId: string; totalCents: Cents; occurredAt: string; status: string; transactionType: string }>> {
-  const { rows } = await db.query<{ receipt_number: string; transaction_id: string; total_amount: string; occurred_at: Date; status: string; transaction_type: string }>(
+export async function recentReceipts(
+  db: Queryable,
+  storeId: string,
+  limit = 20,
+): Promise<
+  Array<{
+    receiptNumber: string;
+    transactionId: string;
+    totalCents: Cents;
+    occurredAt: string;
+    status: string;
+    transactionType: string;
+  }>
+> {
+  const { rows } = await db.query<{
+    receipt_number: string;
+    transaction_id: string;
+    total_amount: string;
+    occurred_at: Date;
+    status: string;
+    transaction_type: string;
+  }>(
     `SELECT receipt_number, transaction_id, total_amount, occurred_at, status, transaction_type
        FROM retail.sales_transactions WHERE store_id = $1 ORDER BY occurred_at DESC, receipt_seq DESC LIMIT $2`,
     [storeId, limit],

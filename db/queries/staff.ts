@@ -25,7 +25,9 @@ export function assertPinShape(pin: string): void {
 
 export async function hashPin(db: Queryable, pin: string): Promise<string> {
   assertPinShape(pin);
-  const { rows } = await db.query<{ hash: string }>(`SELECT crypt($1, gen_salt('bf', 8)) AS hash`, [pin]);
+  const { rows } = await db.query<{ hash: string }>(`SELECT crypt($1, gen_salt('bf', 8)) AS hash`, [
+    pin,
+  ]);
   const hash = rows[0]?.hash;
   if (!hash) throw new Error('pgcrypto returned no hash');
   return hash;
@@ -39,7 +41,9 @@ async function assertNotLocked(db: Queryable, key: string, now: Date): Promise<v
   const until = rows[0]?.locked_until;
   if (until && new Date(until) > now) {
     const minutes = Math.ceil((new Date(until).getTime() - now.getTime()) / 60_000);
-    throw new ForbiddenError(`Too many wrong PINs. Locked for ${minutes} more minute(s); ask a manager.`);
+    throw new ForbiddenError(
+      `Too many wrong PINs. Locked for ${minutes} more minute(s); ask a manager.`,
+    );
   }
 }
 
@@ -70,7 +74,11 @@ interface StaffRow {
   display_name: string;
   role: StaffRole;
 }
-const toMember = (r: StaffRow): StaffMember => ({ staffId: r.staff_id, displayName: r.display_name, role: r.role });
+const toMember = (r: StaffRow): StaffMember => ({
+  staffId: r.staff_id,
+  displayName: r.display_name,
+  role: r.role,
+});
 
 /**
  * Verify a PIN, for a named staff member or (staffId omitted) for whoever owns it.
@@ -78,7 +86,13 @@ const toMember = (r: StaffRow): StaffMember => ({ staffId: r.staff_id, displayNa
  */
 export async function verifyPin(
   db: Queryable,
-  options: { storeId: string; pin: string; staffId?: string | undefined; role?: StaffRole; now: Date },
+  options: {
+    storeId: string;
+    pin: string;
+    staffId?: string | undefined;
+    role?: StaffRole;
+    now: Date;
+  },
 ): Promise<StaffMember> {
   const key = options.staffId ?? REGISTER_LOCK_KEY;
   await assertNotLocked(db, key, options.now);
@@ -99,14 +113,20 @@ export async function verifyPin(
     const failures = await recordFailure(db, key, options.now);
     const left = MAX_PIN_FAILURES - failures;
     throw new ForbiddenError(
-      left > 0 ? `Wrong PIN (${left} attempt(s) left)` : `Too many wrong PINs. Locked for ${PIN_LOCK_MINUTES} minutes; ask a manager.`,
+      left > 0
+        ? `Wrong PIN (${left} attempt(s) left)`
+        : `Too many wrong PINs. Locked for ${PIN_LOCK_MINUTES} minutes; ask a manager.`,
     );
   }
   await clearFailures(db, key);
   return toMember(match);
 }
 
-export async function getStaff(db: Queryable, storeId: string, staffId: string): Promise<StaffMember | undefined> {
+export async function getStaff(
+  db: Queryable,
+  storeId: string,
+  staffId: string,
+): Promise<StaffMember | undefined> {
   const { rows } = await db.query<StaffRow>(
     `SELECT staff_id, display_name, role FROM retail.staff WHERE store_id = $1 AND staff_id = $2 AND is_active`,
     [storeId, staffId],

@@ -7,7 +7,13 @@
  * writers (write-edge.ts, and HQ's central writer) batch the rows in.
  */
 import { Faker, en } from '@faker-js/faker';
-import type { CategoryEntity, CustomerEntity, ProductEntity, RegisterEntity, StoreEntity } from '../catalog/schemas';
+import type {
+  CategoryEntity,
+  CustomerEntity,
+  ProductEntity,
+  RegisterEntity,
+  StoreEntity,
+} from '../catalog/schemas';
 import { seededIdGenerator, type IdGenerator } from '../ids';
 import type { SaleRecorded } from '../mutations/schemas';
 import { priceCart, type CartLine, type Discount } from '../checkout/pricing';
@@ -25,7 +31,12 @@ export interface SeedOptions {
   now?: Date;
 }
 
-export const DEFAULT_SEED: SeedOptions = { seed: 42, products: 500, customers: 2_000, sales: 5_000 };
+export const DEFAULT_SEED: SeedOptions = {
+  seed: 42,
+  products: 500,
+  customers: 2_000,
+  sales: 5_000,
+};
 
 /** Demo staff every seeded store gets. PINs are documented in the README. */
 export const DEMO_STAFF = [
@@ -66,7 +77,8 @@ export class Rng {
   sample<T>(items: readonly T[], count: number): T[] {
     const copy = [...items];
     const out: T[] = [];
-    while (out.length < count && copy.length > 0) out.push(copy.splice(Math.floor(this.next() * copy.length), 1)[0] as T);
+    while (out.length < count && copy.length > 0)
+      out.push(copy.splice(Math.floor(this.next() * copy.length), 1)[0] as T);
     return out;
   }
 }
@@ -100,7 +112,11 @@ export function chainCategories(): CategoryEntity[] {
 }
 
 /** Category tax overrides: books are tax-exempt in the seeded stores. */
-export function chainCategoryTaxRates(): Array<{ categoryId: number; taxRatePpm: number; version: number }> {
+export function chainCategoryTaxRates(): Array<{
+  categoryId: number;
+  taxRatePpm: number;
+  version: number;
+}> {
   return CATEGORIES.filter((c) => c.taxRatePpm !== undefined).map((c) => ({
     categoryId: c.categoryId,
     taxRatePpm: c.taxRatePpm ?? 0,
@@ -109,14 +125,26 @@ export function chainCategoryTaxRates(): Array<{ categoryId: number; taxRatePpm:
 }
 
 export function registersFor(): RegisterEntity[] {
-  return DEMO_REGISTERS.map((id, i) => ({ registerId: id, registerName: `Register ${i + 1}`, isActive: true, version: 1 }));
+  return DEMO_REGISTERS.map((id, i) => ({
+    registerId: id,
+    registerName: `Register ${i + 1}`,
+    isActive: true,
+    version: 1,
+  }));
 }
 
 /** Stable staff UUIDs per store and role key. */
-export function demoStaff(storeId: string): Array<{ staffId: string; displayName: string; role: 'cashier' | 'manager'; pin: string }> {
+export function demoStaff(
+  storeId: string,
+): Array<{ staffId: string; displayName: string; role: 'cashier' | 'manager'; pin: string }> {
   const hash = [...storeId].reduce((a, c) => (a * 31 + c.charCodeAt(0)) >>> 0, 7);
   const ids = seededIdGenerator(hash, Date.UTC(2025, 0, 1));
-  return DEMO_STAFF.map((s) => ({ staffId: ids(), displayName: s.displayName, role: s.role, pin: s.pin }));
+  return DEMO_STAFF.map((s) => ({
+    staffId: ids(),
+    displayName: s.displayName,
+    role: s.role,
+    pin: s.pin,
+  }));
 }
 
 function ean13(base12: number): string {
@@ -127,7 +155,10 @@ function ean13(base12: number): string {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/(^-|-$)/g, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/(^-|-$)/g, '');
 }
 
 function priceCents(rng: Rng, [min, max]: readonly [number, number]): number {
@@ -145,7 +176,18 @@ function sentence(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function describe(rng: Rng, type: ProductType, parts: { brand: string; line: string; color?: string | undefined; spec?: string | undefined; size?: string | undefined; material?: string | undefined }): string {
+function describe(
+  rng: Rng,
+  type: ProductType,
+  parts: {
+    brand: string;
+    line: string;
+    color?: string | undefined;
+    spec?: string | undefined;
+    size?: string | undefined;
+    material?: string | undefined;
+  },
+): string {
   const features = rng.sample(type.features, 2);
   const uses = rng.sample(type.uses, 2);
   const synonym = rng.pick(type.synonyms);
@@ -182,8 +224,8 @@ export interface CatalogItem extends ProductEntity {
 export function generateCatalog(options: { seed: number; products: number }): CatalogItem[] {
   const rng = new Rng(options.seed * 7 + 1);
   const ids = seededIdGenerator(options.seed * 7 + 2, Date.UTC(2025, 5, 1));
-  const types: Array<{ category: CategorySpec; type: ProductType }> = CATEGORIES.flatMap((category) =>
-    category.types.map((type) => ({ category, type })),
+  const types: Array<{ category: CategorySpec; type: ProductType }> = CATEGORIES.flatMap(
+    (category) => category.types.map((type) => ({ category, type })),
   );
   const items: CatalogItem[] = [];
   for (let i = 0; i < options.products; i++) {
@@ -195,7 +237,11 @@ export function generateCatalog(options: { seed: number; products: number }): Ca
     const spec = type.specs ? rng.pick(type.specs) : undefined;
     const material = type.materials ? rng.pick(type.materials) : undefined;
     const model = modelCode(rng);
-    const name = [brand, line, spec, type.noun].filter(Boolean).join(' ') + (color || size ? ` - ${[color, size ? `Size ${size}` : undefined].filter(Boolean).join(', ')}` : '');
+    const name =
+      [brand, line, spec, type.noun].filter(Boolean).join(' ') +
+      (color || size
+        ? ` - ${[color, size ? `Size ${size}` : undefined].filter(Boolean).join(', ')}`
+        : '');
     const cents = priceCents(rng, type.priceRange);
     const weight = type.weightKg[0] + rng.next() * (type.weightKg[1] - type.weightKg[0]);
     items.push({
@@ -217,7 +263,12 @@ export function generateCatalog(options: { seed: number; products: number }): Ca
       supplierName: `${brand} Distribution`,
       isActive: rng.chance(0.98),
       isFeatured: rng.chance(0.05),
-      tags: [slug(category.name), slug(type.noun), ...(color ? [slug(color)] : []), ...(material ? [slug(material)] : [])],
+      tags: [
+        slug(category.name),
+        slug(type.noun),
+        ...(color ? [slug(color)] : []),
+        ...(material ? [slug(material)] : []),
+      ],
       metadata: { ...(spec ? { spec } : {}), ...(material ? { material } : {}), model },
       version: 1,
       facts: {
@@ -247,7 +298,11 @@ export interface StoreCustomer extends CustomerEntity {
   storeId: string;
 }
 
-export function generateCustomers(options: { seed: number; customers: number; now?: Date }): StoreCustomer[] {
+export function generateCustomers(options: {
+  seed: number;
+  customers: number;
+  now?: Date;
+}): StoreCustomer[] {
   const faker = new Faker({ locale: [en] });
   faker.seed(options.seed * 11 + 3);
   const rng = new Rng(options.seed * 11 + 4);
@@ -260,7 +315,9 @@ export function generateCustomers(options: { seed: number; customers: number; no
     const lastName = faker.person.lastName().slice(0, 50);
     const storeId = stores[i % stores.length] ?? 'seattle';
     const since = new Date(now.getTime() - rng.int(1, 5 * 365) * 86_400_000);
-    const dob = new Date(Date.UTC(now.getUTCFullYear() - rng.int(18, 80), rng.int(0, 11), rng.int(1, 28)));
+    const dob = new Date(
+      Date.UTC(now.getUTCFullYear() - rng.int(18, 80), rng.int(0, 11), rng.int(1, 28)),
+    );
     const tierRoll = rng.next();
     out.push({
       storeId,
@@ -272,7 +329,14 @@ export function generateCustomers(options: { seed: number; customers: number; no
       dateOfBirth: dob.toISOString().slice(0, 10),
       gender: rng.pick(['female', 'male', 'other', 'prefer not to say']),
       customerSince: since.toISOString().slice(0, 10),
-      loyaltyTier: tierRoll < 0.5 ? 'bronze' : tierRoll < 0.8 ? 'silver' : tierRoll < 0.95 ? 'gold' : 'platinum',
+      loyaltyTier:
+        tierRoll < 0.5
+          ? 'bronze'
+          : tierRoll < 0.8
+            ? 'silver'
+            : tierRoll < 0.95
+              ? 'gold'
+              : 'platinum',
       totalLifetimeValueCents: 0,
       version: 1,
     });
@@ -281,9 +345,19 @@ export function generateCustomers(options: { seed: number; customers: number; no
 }
 
 /** Starting on-hand per store and product. */
-export function generateStockLevels(options: { seed: number; storeId: string; catalog: readonly ProductEntity[] }): Array<{ productId: string; onHand: number; version: number }> {
-  const rng = new Rng(options.seed * 13 + [...options.storeId].reduce((a, c) => a + c.charCodeAt(0), 0));
-  return options.catalog.map((p) => ({ productId: p.productId, onHand: rng.int(0, 60), version: 1 }));
+export function generateStockLevels(options: {
+  seed: number;
+  storeId: string;
+  catalog: readonly ProductEntity[];
+}): Array<{ productId: string; onHand: number; version: number }> {
+  const rng = new Rng(
+    options.seed * 13 + [...options.storeId].reduce((a, c) => a + c.charCodeAt(0), 0),
+  );
+  return options.catalog.map((p) => ({
+    productId: p.productId,
+    onHand: rng.int(0, 60),
+    version: 1,
+  }));
 }
 
 export interface GeneratedSale extends SaleRecorded {
@@ -312,7 +386,8 @@ export function* generateSales(options: {
   const active = options.catalog.filter((p) => p.isActive);
   if (active.length === 0) return;
   const customersByStore = new Map<string, StoreCustomer[]>();
-  for (const c of options.customers) customersByStore.set(c.storeId, [...(customersByStore.get(c.storeId) ?? []), c]);
+  for (const c of options.customers)
+    customersByStore.set(c.storeId, [...(customersByStore.get(c.storeId) ?? []), c]);
   const staffByStore = new Map(stores.map((s) => [s.storeId, demoStaff(s.storeId)]));
 
   // Decide store, register and time for every sale first, then emit in time order.
@@ -328,7 +403,11 @@ export function* generateSales(options: {
         break;
       }
     }
-    return { storeIndex, register: rng.pick(DEMO_REGISTERS), at: now - Math.floor(rng.next() * spanMs) };
+    return {
+      storeIndex,
+      register: rng.pick(DEMO_REGISTERS),
+      at: now - Math.floor(rng.next() * spanMs),
+    };
   }).sort((a, b) => a.at - b.at);
 
   const seq = new Map<string, number>();
@@ -343,26 +422,55 @@ export function* generateSales(options: {
       quantity: rng.chance(0.8) ? 1 : rng.int(2, 3),
       discount: rng.chance(0.1) ? ({ kind: 'percent', ppm: 100_000 } satisfies Discount) : null,
     }));
-    const orderDiscount: Discount | null = rng.chance(0.05) ? { kind: 'percent', ppm: 50_000 } : null;
-    const priced = priceCart({ lines, orderDiscount }, { storeRatePpm: store.taxRatePpm, categoryRates: taxes });
+    const orderDiscount: Discount | null = rng.chance(0.05)
+      ? { kind: 'percent', ppm: 50_000 }
+      : null;
+    const priced = priceCart(
+      { lines, orderDiscount },
+      { storeRatePpm: store.taxRatePpm, categoryRates: taxes },
+    );
     const payRoll = rng.next();
     const total = priced.totalCents;
     const tenders: TenderInput[] =
       payRoll < 0.55 || total === 0
         ? total === 0
           ? []
-          : [{ type: 'card', amountCents: total, last4: String(rng.int(1000, 9999)), authCode: `A${rng.int(10000, 99999)}` }]
-        : payRoll < 0.95
-          ? [{ type: 'cash', tenderedCents: Math.ceil(total / 500) * 500 + (rng.chance(0.3) ? 2000 : 0) }]
           : [
-              { type: 'card', amountCents: Math.floor(total / 2), last4: String(rng.int(1000, 9999)), authCode: `A${rng.int(10000, 99999)}` },
-              { type: 'cash', tenderedCents: Math.ceil((total - Math.floor(total / 2)) / 100) * 100 },
+              {
+                type: 'card',
+                amountCents: total,
+                last4: String(rng.int(1000, 9999)),
+                authCode: `A${rng.int(10000, 99999)}`,
+              },
+            ]
+        : payRoll < 0.95
+          ? [
+              {
+                type: 'cash',
+                tenderedCents: Math.ceil(total / 500) * 500 + (rng.chance(0.3) ? 2000 : 0),
+              },
+            ]
+          : [
+              {
+                type: 'card',
+                amountCents: Math.floor(total / 2),
+                last4: String(rng.int(1000, 9999)),
+                authCode: `A${rng.int(10000, 99999)}`,
+              },
+              {
+                type: 'cash',
+                tenderedCents: Math.ceil((total - Math.floor(total / 2)) / 100) * 100,
+              },
             ];
-    const settlement = settleTenders(total, tenders.filter((t) => t.type === 'cash' || t.amountCents > 0), {
-      online: true,
-      offlineCardLimitCents: store.offlineCardLimitCents,
-      newId: ids,
-    });
+    const settlement = settleTenders(
+      total,
+      tenders.filter((t) => t.type === 'cash' || t.amountCents > 0),
+      {
+        online: true,
+        offlineCardLimitCents: store.offlineCardLimitCents,
+        newId: ids,
+      },
+    );
     const key = `${store.storeId}/${p.register}`;
     const receiptSeq = (seq.get(key) ?? 0) + 1;
     seq.set(key, receiptSeq);
@@ -393,7 +501,8 @@ export function* generateSales(options: {
       receiptSeq,
       receiptNumber: receiptNumber(store.storeId, p.register, receiptSeq),
       transactionType: 'sale',
-      customerId: storeCustomers.length > 0 && rng.chance(0.4) ? rng.pick(storeCustomers).customerId : null,
+      customerId:
+        storeCustomers.length > 0 && rng.chance(0.4) ? rng.pick(storeCustomers).customerId : null,
       cashierId: (staff.length > 0 ? rng.pick(staff) : { staffId: ids() }).staffId,
       approvedBy: null,
       shiftId: null,

@@ -41,7 +41,10 @@ export interface SeedTillOptions extends Pick<SeedOptions, 'seed' | 'products' |
   onProgress?: Progress;
 }
 
-export async function seedTill(db: PGlite, options: SeedTillOptions): Promise<{ products: number; customers: number }> {
+export async function seedTill(
+  db: PGlite,
+  options: SeedTillOptions,
+): Promise<{ products: number; customers: number }> {
   const progress = options.onProgress ?? (() => undefined);
   const store = chainStores().find((s) => s.storeId === options.storeId);
   if (!store) throw new NotFoundError(`Unknown seed store ${options.storeId}`);
@@ -61,10 +64,16 @@ export async function seedTill(db: PGlite, options: SeedTillOptions): Promise<{ 
       })),
     );
     await upsertStaff(tx, store.storeId, staff);
-    await setIdentity(tx, { storeId: store.storeId, registerId: options.registerId, deviceId: options.deviceId });
+    await setIdentity(tx, {
+      storeId: store.storeId,
+      registerId: options.registerId,
+      deviceId: options.deviceId,
+    });
   });
 
-  const catalog = generateCatalog({ seed: options.seed, products: options.products }).map(toProductEntity);
+  const catalog = generateCatalog({ seed: options.seed, products: options.products }).map(
+    toProductEntity,
+  );
   const levels = generateStockLevels({ seed: options.seed, storeId: store.storeId, catalog });
   for (let i = 0; i < catalog.length; i += BATCH * 5) {
     const batch = catalog.slice(i, i + BATCH * 5);
@@ -74,7 +83,9 @@ export async function seedTill(db: PGlite, options: SeedTillOptions): Promise<{ 
     });
     progress('products', Math.min(i + batch.length, catalog.length), catalog.length);
   }
-  const customers = generateCustomers({ seed: options.seed, customers: options.customers }).filter((c) => c.storeId === store.storeId);
+  const customers = generateCustomers({ seed: options.seed, customers: options.customers }).filter(
+    (c) => c.storeId === store.storeId,
+  );
   await db.transaction((tx) => upsertCustomers(tx, store.storeId, customers));
   progress('customers', customers.length, customers.length);
   return { products: catalog.length, customers: customers.length };

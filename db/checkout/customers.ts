@@ -1,0 +1,114 @@
+/** Customer lookup and quick create at the till (the new customer syncs up as a mutation). */
+import { z } from 'zod';
+import { ConflictError, ValidationError } from '../errors';
+import type { Queryable } from '../queryable';
+import { recordMutation } from '../edge/record';
+import type { TillContext } from './context';
+
+export interface Customer {
+  customerId: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  phone: string | null;
+  loyaltyTier: string;
+}
+
+const NewCustomer = z.object({
+  firstName: z.string().trim().min(1, 'first name is required').max(50),
+  lastName: z.string().trim().min(1, 'last name is required').max(50),
+  email: z
+    .preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
+      z.email('not a valid email address').max(100).nullable(),
+    )
+    .default(null),
+  phone: z
+    .preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
+      z
+        .string()
+        .trim()
+        .regex(/^[0-9+() .-]{5,30}$/, 'not a valid phone number')
+        .nullable(),
+    )
+    .default(null),
+});
+
+async function emailTaken(db: Queryable, storeId: string, email: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM retail.customers WHERE store_id = $1 AND lower(email) = lower($2)`,
+    [storeId, email],
+  );
+  return rows.length > 0;
+}
+
+export async function createCustomer(
+  till: TillContext,
+  input: z.input<typeof NewCustomer>,
+): Promise<Customer> {
+  const parsed = NewCustomer.safeParse(input);
+  if (!parsed.success) throw new ValidationError(z.prettifyError(parsed.error));
+  const data = parsed.data;
+  const m = await recordMutation(
+    till,
+    async (tx) => {
+      if (data.email && (await emailTaken(tx, till.identity.storeId, data.email))) {
+        throw new ConflictError(`A customer with email ${data.email} already exists in this store`);
+      }
+      return {
+        type: 'customer.created' as const,
+        payload: {
+          customerId: till.ids(),
+          firstName: data.firstName,
+          lastName: data.lastName,
+          email: data.email,
+          phone: data.phone,
+          createdAt: till.clock.now().toISOString(),
+        },
+      };
+    },
+    'create customer',
+  );
+  return { ...m.payload, loyaltyTier: 'bronze' };
+}
+
+/** Name, email or phone fragment; case-insensitive; at most `limit` rows. */
+export async function findCustomers(
+  till: TillContext,
+  input: { query: string; limit?: number },
+): Promise<Customer[]> {
+  const query = String(input.query ?? '')
+    .normalize('NFKC')
+    .trim()
+    .slice(0, 100);
+  const limit = Math.min(Math.max(1, Math.floor(input.limit ?? 20)), 100);
+  if (query.length === 0) return [];
+  const like = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const digits = query.replace(/[^0-9]/g, '');
+  const { rows } = await till.db.query<{
+    customer_id: string;
+    first_name: string;
+    last_name: string;
+    email: string | null;
+    phone: string | null;
+    loyalty_tier: string;
+  }>(
+    `SELECT customer_id, first_name, last_name, email, phone, loyalty_tier
+       FROM retail.customers
+      WHERE store_id = $1
+        AND (first_name || ' ' || last_name ILIKE $2 OR last_name || ' ' || first_name ILIKE $2 OR email ILIKE $2
+             OR ($3 <> '' AND length($3) >= 4 AND regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') LIKE '%' || $3 || '%'))
+      ORDER BY last_name, first_name, customer_id
+      LIMIT $4`,
+    [till.identity.storeId, like, digits, limit],
+  );
+  return rows.map((r) => ({
+    customerId: r.customer_id,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    email: r.email,
+    phone: r.phone,
+    loyaltyTier: r.loyalty_tier,
+  }));
+}

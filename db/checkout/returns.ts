@@ -1,0 +1,327 @@
+/**
+ * Returns and exchanges against an original receipt. Returned lines are negative copies of the
+ * original lines; the refund of each is its share of what the customer actually paid for that
+ * line (discounts and tax included), with telescoping rounding so partial returns never refund
+ * a cent more or less than the line cost in total. An exchange is one transaction holding the
+ * returned lines and the new ones; the tenders settle the difference either way.
+ */
+import { z } from 'zod';
+import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors';
+import { centsFromNumeric } from '../money';
+import type { Queryable } from '../queryable';
+import type { SaleRecorded, StockMovement } from '../mutations/schemas';
+import { Uuid } from '../mutations/schemas';
+import { readStoreConfig } from '../queries/identity';
+import {
+  getReceipt,
+  receiptFromSale,
+  returnedQuantities,
+  type Receipt,
+  type ReceiptLine,
+} from '../queries/receipts';
+import { getStaff } from '../queries/staff';
+import { nextCounter } from '../queries/outbox';
+import { recordMutation } from '../edge/record';
+import type { TillContext } from './context';
+import { CartLine, priceCart, refundShare, type PricedLine } from './pricing';
+import { saleLines, saleMovements, stockWarningsFor, type SaleResult } from './sale';
+import { managerApproval, receiptNumber, requireOpenShift, requireStaff } from './shared';
+import { settleTenders, type TenderInput } from './tenders';
+
+const ReturnLineInput = z.object({
+  originalItemId: Uuid,
+  quantity: z
+    .number()
+    .int('quantity must be a whole number')
+    .positive('quantity must be at least 1'),
+  reason: z.string().trim().min(1, 'a reason is required for every returned line').max(200),
+  restock: z.boolean(),
+});
+
+const ReturnInput = z.object({
+  transactionId: Uuid.optional(),
+  originalReceiptNumber: z.string().trim().min(1).max(80),
+  lines: z.array(ReturnLineInput).min(1, 'choose at least one line to return').max(500),
+  newLines: z.array(CartLine).max(500).default([]),
+  cashierId: Uuid,
+  customerId: Uuid.nullable().optional(),
+  managerPin: z.string().optional(),
+  notes: z.string().max(500).nullable().optional(),
+});
+export type ReturnInput = z.input<typeof ReturnInput> & { tenders: TenderInput[] };
+
+export interface ReturnableLine extends ReceiptLine {
+  returnedQuantity: number;
+  returnableQuantity: number;
+}
+
+/** The original receipt with what is still returnable on each sold line. */
+export async function returnableLines(
+  till: TillContext,
+  receiptNo: string,
+): Promise<{ receipt: Receipt; lines: ReturnableLine[] }> {
+  const receipt = await getReceipt(till.db, till.identity.storeId, {
+    receiptNumber: String(receiptNo ?? ''),
+  });
+  if (!receipt) throw new NotFoundError(`No receipt ${receiptNo} on this till`);
+  const returned = await returnedQuantities(till.db, till.identity.storeId, receipt.transactionId);
+  const lines = receipt.lines
+    .filter((l) => l.quantity > 0)
+    .map((l) => {
+      const returnedQuantity = returned.get(l.itemId) ?? 0;
+      return {
+        ...l,
+        returnedQuantity,
+        returnableQuantity: receipt.status === 'completed' ? l.quantity - returnedQuantity : 0,
+      };
+    });
+  return { receipt, lines };
+}
+
+function returnedLine(
+  original: ReceiptLine,
+  alreadyReturned: number,
+  input: z.output<typeof ReturnLineInput>,
+  itemId: string,
+  lineNumber: number,
+): SaleRecorded['lines'][number] {
+  const share = refundShare(original, alreadyReturned, input.quantity);
+  return {
+    itemId,
+    lineNumber,
+    productId: original.productId,
+    sku: original.sku,
+    productName: original.productName,
+    categoryId: original.categoryId,
+    quantity: -input.quantity,
+    unitPriceCents: original.unitPriceCents,
+    discountCents: -share.discountCents,
+    taxRatePpm: original.taxRatePpm,
+    taxCents: -share.taxCents,
+    totalCents: -share.netCents,
+    originalItemId: original.itemId,
+    returnReason: input.reason,
+    restock: input.restock,
+  };
+}
+
+interface ReturnPlan {
+  original: Receipt;
+  lines: SaleRecorded['lines'];
+  sold: SaleRecorded['lines'];
+  subtotalCents: number;
+  discountCents: number;
+  taxCents: number;
+  totalCents: number;
+}
+
+/** Validate a return against its original and compute every line and total. Reads only. */
+async function planReturn(
+  db: Queryable,
+  till: TillContext,
+  input: z.output<typeof ReturnInput>,
+  newLines: PricedLine[],
+): Promise<ReturnPlan> {
+  const original = await getReceipt(db, till.identity.storeId, {
+    receiptNumber: input.originalReceiptNumber,
+  });
+  if (!original) throw new NotFoundError(`No receipt ${input.originalReceiptNumber} on this till`);
+  if (original.status !== 'completed')
+    throw new InvalidStateError(
+      `Receipt ${original.receiptNumber} was voided; nothing can be returned against it`,
+    );
+  if (original.transactionType === 'return')
+    throw new InvalidStateError('A return receipt cannot itself be returned');
+  const returned = await returnedQuantities(db, till.identity.storeId, original.transactionId);
+  const lines: SaleRecorded['lines'] = input.lines.map((l, i) => {
+    const orig = original.lines.find((o) => o.itemId === l.originalItemId && o.quantity > 0);
+    if (!orig)
+      throw new ValidationError(
+        `Line ${l.originalItemId} is not a sold line of receipt ${original.receiptNumber}`,
+      );
+    const already = returned.get(orig.itemId) ?? 0;
+    const left = orig.quantity - already;
+    if (l.quantity > left) {
+      throw new ValidationError(
+        `Cannot return ${l.quantity} x ${orig.sku}: ${orig.quantity} sold, ${already} already returned, ${left} left`,
+      );
+    }
+    return returnedLine(orig, already, l, till.ids(), i + 1);
+  });
+  const sold = saleLines(newLines, till.ids, lines.length + 1);
+  const all = [...lines, ...sold];
+  const subtotalCents = all.reduce((a, l) => a + l.quantity * l.unitPriceCents, 0);
+  const discountCents = all.reduce((a, l) => a + l.discountCents, 0);
+  const taxCents = all.reduce((a, l) => a + l.taxCents, 0);
+  return {
+    original,
+    lines,
+    sold,
+    subtotalCents,
+    discountCents,
+    taxCents,
+    totalCents: subtotalCents - discountCents + taxCents,
+  };
+}
+
+/**
+ * Where a refund goes when the cashier does not choose: back to the original card(s) up to
+ * what was charged on card and not yet refunded to card, the rest in cash.
+ */
+async function defaultRefundTenders(
+  db: Queryable,
+  till: TillContext,
+  original: Receipt,
+  refundCents: number,
+): Promise<TenderInput[]> {
+  const { rows } = await db.query<{ card: string }>(
+    `SELECT coalesce(sum(p.amount), 0) AS card FROM retail.payments p
+       JOIN retail.sales_transactions t ON t.store_id = p.store_id AND t.transaction_id = p.transaction_id
+      WHERE p.store_id = $1 AND p.tender_type = 'card' AND t.status = 'completed'
+        AND (t.transaction_id = $2 OR t.original_transaction_id = $2)`,
+    [till.identity.storeId, original.transactionId],
+  );
+  const cardLeft = Math.max(0, centsFromNumeric(rows[0]?.card ?? '0'));
+  const toCard = Math.min(cardLeft, refundCents);
+  const last4 = original.payments.find((p) => p.tenderType === 'card')?.cardLast4 ?? null;
+  const out: TenderInput[] = [];
+  if (toCard > 0) out.push({ type: 'card', amountCents: toCard, last4 });
+  if (refundCents - toCard > 0) out.push({ type: 'cash', tenderedCents: refundCents - toCard });
+  return out;
+}
+
+export interface ReturnQuote {
+  originalReceiptNumber: string;
+  totalCents: number;
+  subtotalCents: number;
+  discountCents: number;
+  taxCents: number;
+  /** What `commitReturn` does with no tenders given (refunds only). */
+  defaultTenders: TenderInput[];
+}
+
+/** Price a return/exchange without recording it, so the cashier sees the refund or amount due. */
+export async function quoteReturn(
+  till: TillContext,
+  raw: Omit<ReturnInput, 'tenders'>,
+): Promise<ReturnQuote> {
+  const parsed = ReturnInput.safeParse(raw);
+  if (!parsed.success)
+    throw new ValidationError(`Invalid return: ${z.prettifyError(parsed.error)}`);
+  const config = await readStoreConfig(till.db, till.identity.storeId);
+  const priced = priceCart(
+    { lines: parsed.data.newLines, orderDiscount: null },
+    { storeRatePpm: config.taxRatePpm, categoryRates: config.categoryTaxRates },
+  );
+  const plan = await planReturn(till.db, till, parsed.data, priced.lines);
+  return {
+    originalReceiptNumber: plan.original.receiptNumber,
+    totalCents: plan.totalCents,
+    subtotalCents: plan.subtotalCents,
+    discountCents: plan.discountCents,
+    taxCents: plan.taxCents,
+    defaultTenders:
+      plan.totalCents < 0
+        ? await defaultRefundTenders(till.db, till, plan.original, -plan.totalCents)
+        : [],
+  };
+}
+
+export async function commitReturn(till: TillContext, raw: ReturnInput): Promise<SaleResult> {
+  const parsed = ReturnInput.safeParse(raw);
+  if (!parsed.success)
+    throw new ValidationError(`Invalid return: ${z.prettifyError(parsed.error)}`);
+  const input = parsed.data;
+  const seen = new Set<string>();
+  for (const l of input.lines) {
+    if (seen.has(l.originalItemId))
+      throw new ValidationError('Each original line can appear once per return');
+    seen.add(l.originalItemId);
+  }
+  const transactionId = input.transactionId ?? till.ids();
+  const prior = await getReceipt(till.db, till.identity.storeId, { transactionId });
+  if (prior)
+    return { receipt: prior, changeCents: 0, mutationId: null, stockWarnings: [], duplicate: true };
+
+  const config = await readStoreConfig(till.db, till.identity.storeId);
+  const priced = priceCart(
+    { lines: input.newLines, orderDiscount: null },
+    { storeRatePpm: config.taxRatePpm, categoryRates: config.categoryTaxRates },
+  );
+  const cashier = await getStaff(till.db, till.identity.storeId, input.cashierId);
+  if (!cashier) throw new ForbiddenError('Unknown or inactive cashier; log in again');
+  const approvedBy =
+    priced.maxDiscountPpm > config.managerDiscountThresholdPpm
+      ? await managerApproval(till, {
+          actor: cashier,
+          managerPin: input.managerPin,
+          why: 'A discount on the exchanged items is above the cashier limit: a manager PIN is required',
+        })
+      : null;
+
+  let changeCents = 0;
+  const mutation = await recordMutation(
+    till,
+    async (tx) => {
+      await requireStaff(tx, till, input.cashierId);
+      const shiftId = await requireOpenShift(tx, till);
+      const plan = await planReturn(tx, till, input, priced.lines);
+      const tenders =
+        raw.tenders.length === 0 && plan.totalCents < 0
+          ? await defaultRefundTenders(tx, till, plan.original, -plan.totalCents)
+          : raw.tenders;
+      const settlement = settleTenders(plan.totalCents, tenders, {
+        online: till.isOnline(),
+        offlineCardLimitCents: config.offlineCardLimitCents,
+        newId: till.ids,
+      });
+      changeCents = settlement.changeCents;
+      const restocks: StockMovement[] = plan.lines
+        .filter((l) => l.restock)
+        .map((l) => ({
+          movementId: till.ids(),
+          productId: l.productId,
+          quantityDelta: -l.quantity,
+          reason: 'return' as const,
+          transactionId,
+          note: l.returnReason,
+        }));
+      const seq = await nextCounter(tx, 'receipt');
+      return {
+        type: 'sale.recorded' as const,
+        payload: {
+          transactionId,
+          registerId: till.identity.registerId,
+          receiptSeq: seq,
+          receiptNumber: receiptNumber(till.identity.storeId, till.identity.registerId, seq),
+          transactionType: plan.sold.length > 0 ? ('exchange' as const) : ('return' as const),
+          customerId: input.customerId ?? plan.original.customerId,
+          cashierId: input.cashierId,
+          approvedBy,
+          shiftId,
+          occurredAt: till.clock.now().toISOString(),
+          subtotalCents: plan.subtotalCents,
+          discountCents: plan.discountCents,
+          taxCents: plan.taxCents,
+          totalCents: plan.totalCents,
+          originalTransactionId: plan.original.transactionId,
+          notes: input.notes ?? null,
+          lines: [...plan.lines, ...plan.sold],
+          payments: settlement.payments,
+          stockMovements: [...restocks, ...saleMovements(plan.sold, transactionId, till.ids)],
+        },
+      };
+    },
+    'commit return',
+  );
+  return {
+    receipt: receiptFromSale(mutation.payload),
+    changeCents,
+    mutationId: mutation.mutationId,
+    stockWarnings: await stockWarningsFor(
+      till,
+      priced.lines.map((l) => l.productId),
+    ),
+    duplicate: false,
+  };
+}

@@ -1,0 +1,13 @@
+DROP TRIGGER category_renamed_embedding ON retail.product_categories;
+DROP TRIGGER products_embedding_deleted ON retail.products;
+DROP TRIGGER products_embedding_updated ON retail.products;
+DROP TRIGGER products_embedding_inserted ON retail.products;
+DROP FUNCTION pos.category_renamed_enqueue();
+DROP FUNCTION pos.products_deleted_dequeue();
+DROP FUNCTION pos.products_updated_enqueue();
+DROP FUNCTION pos.products_inserted_enqueue();
+DROP FUNCTION pos.enqueue_embedding_rows(text[], uuid[]);
+DROP TABLE pos.embedding_queue;
+DROP INDEX retail.product_embeddings_hnsw_edge_hash_256_v1;
+DROP INDEX retail.products_sku_upper;
+DROP INDEX retail.products_name_trgm;
