@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { InsufficientTenderError, ValidationError } from '../errors';
+import { seededIdGenerator } from '../ids';
+import { settleTenders } from './tenders';
+
+const opts = (online = true) => ({
+  online,
+  offlineCardLimitCents: 50_000,
+  newId: seededIdGenerator(1),
+});
+
+describe('settleTenders', () => {
+  it('gives change on cash and settles split tenders card-first', () => {
+    expect(settleTenders(1234, [{ type: 'cash', tenderedCents: 2000 }], opts()).changeCents).toBe(
+      766,
+    );
+    const split = settleTenders(
+      1234,
+      [
+        { type: 'card', amountCents: 1000 },
+        { type: 'cash', tenderedCents: 500 },
+      ],
+      opts(),
+    );
+    expect(split.payments.map((p) => [p.tenderType, p.amountCents, p.changeCents])).toEqual([
+      ['card', 1000, null],
+      ['cash', 234, 266],
+    ]);
+  });
+
+  it('refuses short tenders, card over the total, two cash tenders and unneeded cash', () => {
+    expect(() => settleTenders(1234, [{ type: 'cash', tenderedCents: 1000 }], opts())).toThrow(
+      InsufficientTenderError,
+    );
+    expect(() => settleTenders(1234, [{ type: 'card', amountCents: 2000 }], opts())).toThrow(
+      /exceed/,
+    );
+    expect(() =>
+      settleTenders(
+        1234,
+        [
+          { type: 'cash', tenderedCents: 1000 },
+          { type: 'cash', tenderedCents: 1000 },
+        ],
+        opts(),
+      ),
+    ).toThrow(ValidationError);
+    expect(() =>
+      settleTenders(
+        1000,
+        [
+          { type: 'card', amountCents: 1000 },
+          { type: 'cash', tenderedCents: 5 },
+        ],
+        opts(),
+      ),
+    ).toThrow(/Nothing is left/);
+    expect(() => settleTenders(1000, [{ type: 'card', amountCents: 0 }], opts())).toThrow(
+      ValidationError,
+    );
+  });
+
+  it('marks offline card payments store-and-forward and caps them', () => {
+    expect(
+      settleTenders(1000, [{ type: 'card', amountCents: 1000 }], opts(false)).payments[0]
+        ?.cardStatus,
+    ).toBe('store_and_forward');
+    expect(() =>
+      settleTenders(60_000, [{ type: 'card', amountCents: 60_000 }], opts(false)),
+    ).toThrow(/Offline card/);
+  });
+
+  it('settles refunds only when tenders add up exactly, as negative payments', () => {
+    const r = settleTenders(
+      -1500,
+      [
+        { type: 'card', amountCents: 1000 },
+        { type: 'cash', tenderedCents: 500 },
+      ],
+      opts(),
+    );
+    expect(r.payments.map((p) => p.amountCents)).toEqual([-1000, -500]);
+    expect(() => settleTenders(-1500, [{ type: 'cash', tenderedCents: 1000 }], opts())).toThrow(
+      /add up/,
+    );
+  });
+});
