@@ -20,12 +20,11 @@ import {
   type ReceiptLine,
 } from '../queries/receipts';
 import { getStaff } from '../queries/staff';
-import { nextCounter } from '../queries/outbox';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
 import { CartLine, priceCart, refundShare, type PricedLine } from './pricing';
 import { saleLines, saleMovements, stockWarningsFor, type SaleResult } from './sale';
-import { managerApproval, receiptNumber, requireOpenShift, requireStaff } from './shared';
+import { managerApproval, receiptNumber, requireStaff, shiftAndReceiptSeq } from './shared';
 import { settleTenders, type TenderInput } from './tenders';
 
 const ReturnLineInput = z.object({
@@ -264,7 +263,6 @@ export async function commitReturn(till: TillContext, raw: ReturnInput): Promise
     till,
     async (tx) => {
       await requireStaff(tx, till, input.cashierId);
-      const shiftId = await requireOpenShift(tx, till);
       const plan = await planReturn(tx, till, input, priced.lines);
       const tenders =
         raw.tenders.length === 0 && plan.totalCents < 0
@@ -286,7 +284,7 @@ export async function commitReturn(till: TillContext, raw: ReturnInput): Promise
           transactionId,
           note: l.returnReason,
         }));
-      const seq = await nextCounter(tx, 'receipt');
+      const { shiftId, seq } = await shiftAndReceiptSeq(tx, till);
       return {
         type: 'sale.recorded' as const,
         payload: {

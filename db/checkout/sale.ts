@@ -14,10 +14,9 @@ import { readStoreConfig } from '../queries/identity';
 import { getReceipt, receiptFromSale, type Receipt } from '../queries/receipts';
 import { getStaff } from '../queries/staff';
 import { recordMutation } from '../edge/record';
-import { nextCounter } from '../queries/outbox';
 import type { TillContext } from './context';
 import { priceCart, type Cart, type PricedLine } from './pricing';
-import { receiptNumber, managerApproval, requireOpenShift, requireStaff } from './shared';
+import { receiptNumber, managerApproval, shiftAndReceiptSeq } from './shared';
 import { settleTenders, type TenderInput } from './tenders';
 
 export interface SaleInput {
@@ -92,15 +91,27 @@ export async function stockWarningsFor(
 ): Promise<StockWarning[]> {
   if (productIds.length === 0) return [];
   const { rows } = await till.db.query<{ product_id: string; sku: string; on_hand: number }>(
-    `SELECT p.product_id, p.sku, pos.on_hand(p.store_id, p.product_id) AS on_hand
-       FROM retail.products p
-      WHERE p.store_id = $1 AND p.product_id = ANY($2::uuid[]) AND pos.on_hand(p.store_id, p.product_id) < 0`,
+    `SELECT x.product_id, x.sku, x.on_hand FROM (
+       SELECT p.product_id, p.sku,
+              coalesce(l.on_hand, 0) + coalesce((
+                SELECT sum(m.quantity_delta) FROM retail.stock_movements m
+                 WHERE m.store_id = p.store_id AND m.product_id = p.product_id
+                   AND m.mutation_id > (SELECT stock_ack_mutation_id FROM pos.sync_state)), 0)::int AS on_hand
+         FROM retail.products p
+         LEFT JOIN retail.stock_levels l ON l.store_id = p.store_id AND l.product_id = p.product_id
+        WHERE p.store_id = $1 AND p.product_id = ANY($2::uuid[])) x
+      WHERE x.on_hand < 0`,
     [till.identity.storeId, productIds],
   );
   return rows.map((r) => ({ productId: r.product_id, sku: r.sku, onHand: Number(r.on_hand) }));
 }
 
 async function existing(till: TillContext, transactionId: string): Promise<SaleResult | undefined> {
+  const { rows } = await till.db.query(
+    `SELECT 1 FROM retail.sales_transactions WHERE store_id = $1 AND transaction_id = $2`,
+    [till.identity.storeId, transactionId],
+  );
+  if (rows.length === 0) return undefined;
   const receipt = await getReceipt(till.db, till.identity.storeId, { transactionId });
   if (!receipt) return undefined;
   const change = receipt.payments.reduce((a, p) => a + (p.changeCents ?? 0), 0);
@@ -150,9 +161,7 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
   const mutation = await recordMutation(
     till,
     async (tx) => {
-      await requireStaff(tx, till, input.cashierId);
-      const shiftId = await requireOpenShift(tx, till);
-      const seq = await nextCounter(tx, 'receipt');
+      const { shiftId, seq } = await shiftAndReceiptSeq(tx, till);
       const lines = saleLines(priced.lines, till.ids);
       return {
         type: 'sale.recorded' as const,

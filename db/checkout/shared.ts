@@ -53,3 +53,23 @@ export async function managerApproval(
   });
   return manager.staffId;
 }
+
+/**
+ * The open shift and the next receipt number in one round trip (the sale's hot path). Throws if
+ * no shift is open; the counter bump is rolled back with the transaction.
+ */
+export async function shiftAndReceiptSeq(
+  tx: Queryable,
+  till: TillContext,
+): Promise<{ shiftId: string; seq: number }> {
+  const { rows } = await tx.query<{ seq: number; shift_id: string | null }>(
+    `WITH c AS (UPDATE pos.counters SET value = value + 1 WHERE name = 'receipt' RETURNING value)
+     SELECT (SELECT value FROM c) AS seq,
+            (SELECT shift_id FROM retail.shifts WHERE store_id = $1 AND register_id = $2 AND status = 'open') AS shift_id`,
+    [till.identity.storeId, till.identity.registerId],
+  );
+  const row = rows[0];
+  if (!row?.shift_id)
+    throw new InvalidStateError('No shift is open on this register: open a shift first');
+  return { shiftId: row.shift_id, seq: Number(row.seq) };
+}

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { cp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir, openTestTill, type TestTill } from '../../test/fixtures/till';
+import { openTestTill, type TestTill } from '../../test/fixtures/till';
 import { commitSale } from '../checkout/sale';
 import { openShift } from '../checkout/shifts';
 import { ErrorKind, PosError } from '../errors';

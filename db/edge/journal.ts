@@ -113,6 +113,8 @@ export function parseJournal(
 export class FileJournal implements Journal {
   private tail: Promise<void> = Promise.resolve();
   private closed = false;
+  /** When the last append completed (epoch ms): background maintenance waits for a lull. */
+  lastAppendAt = 0;
 
   private constructor(
     readonly path: string,
@@ -153,6 +155,7 @@ export class FileJournal implements Journal {
       if (this.closed) throw new Error('journal is closed');
       await this.handle.appendFile(line, 'utf8');
       await this.handle.datasync();
+      this.lastAppendAt = Date.now();
     });
     this.tail = next.catch(() => undefined);
     return next;

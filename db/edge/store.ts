@@ -27,7 +27,12 @@ import { readIdentity } from '../queries/identity';
 import { edgeExtensions } from './extensions';
 import { FileJournal } from './journal';
 import { acquireDirLock, type DirLock } from './lock';
-import { boundWalSettings, walBytesSinceCheckpoint } from './maintenance';
+import {
+  analyzeNeverAnalyzed,
+  autovacuum,
+  boundWalSettings,
+  walBytesSinceCheckpoint,
+} from './maintenance';
 import { replayJournal } from './replay';
 import { DEFAULT_TEMPLATE_DIR, readTemplate, saveTemplate } from './template';
 
@@ -43,6 +48,8 @@ export interface OpenEdgeStoreOptions {
   checkpointIntervalMs?: number;
   /** max_wal_size in MiB (default 64): bounds the WAL kept on disk between checkpoints. */
   maxWalMb?: number;
+  /** Background maintenance waits until no sale was journaled for this long (default 5 s). */
+  idleBeforeMaintenanceMs?: number;
   /** Shown to a second process that finds the lock taken. */
   purpose?: string;
 }
@@ -60,6 +67,11 @@ export interface EdgeStore {
   identity(): Promise<TillIdentity | undefined>;
   /** Run CHECKPOINT if enough WAL accumulated (or always with force). */
   checkpoint(force?: boolean): Promise<boolean>;
+  /**
+   * Vacuum/analyze what needs it and checkpoint. Call after bulk loads (seeding, catalog pulls);
+   * the store also runs it by itself when the till has been idle for a while.
+   */
+  maintain(): Promise<{ vacuumed: string[]; checkpointed: boolean }>;
   /** Drop journal entries HQ has acknowledged. */
   compactJournal(): Promise<{ kept: number; dropped: number }>;
   close(): Promise<void>;
@@ -161,6 +173,7 @@ export async function openEdgeStore(options: OpenEdgeStoreOptions): Promise<Edge
       );
     }
     if (replayed.length > 0) await db.exec('CHECKPOINT');
+    await analyzeNeverAnalyzed(db);
 
     const liveDb = db;
     const liveJournal = journal;
@@ -180,9 +193,24 @@ export async function openEdgeStore(options: OpenEdgeStoreOptions): Promise<Edge
       }
     };
 
+    const maintain = async (): Promise<{ vacuumed: string[]; checkpointed: boolean }> => {
+      if (closing) return { vacuumed: [], checkpointed: false };
+      const vacuumed = await autovacuum(liveDb);
+      return { vacuumed, checkpointed: await checkpoint(vacuumed.length > 0) };
+    };
+
+    // Maintenance blocks the database thread, so it waits for a lull between sales, unless the
+    // WAL has grown past four times its bound (then a checkpoint cannot wait any longer).
+    const idleMs = options.idleBeforeMaintenanceMs ?? 5_000;
     const timer = setInterval(() => {
-      checkpoint().catch((error: unknown) =>
-        logger.warn({ error: String(error) }, 'checkpoint failed'),
+      const idle = Date.now() - liveJournal.lastAppendAt >= idleMs;
+      const work = idle
+        ? maintain()
+        : walBytesSinceCheckpoint(liveDb).then((bytes) =>
+            bytes > walBound * 4 ? checkpoint(true) : false,
+          );
+      work.catch((error: unknown) =>
+        logger.warn({ error: String(error) }, 'background maintenance failed'),
       );
     }, options.checkpointIntervalMs ?? 30_000);
     timer.unref();
@@ -201,6 +229,7 @@ export async function openEdgeStore(options: OpenEdgeStoreOptions): Promise<Edge
       replayed,
       identity: () => readIdentity(liveDb),
       checkpoint,
+      maintain,
       compactJournal: async () => {
         const acked = await lastAcked(liveDb);
         return liveJournal.compact(acked, await readCounters(liveDb));

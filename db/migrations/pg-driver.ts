@@ -11,9 +11,9 @@ export const MIGRATION_LOCK_KEY = 0x45_50_4d_47;
 
 function wrapClient(client: pg.PoolClient, depth: number): MigrationConnection {
   return {
-    query: async (sql, params) => {
-      const result = await client.query(sql, params as unknown[] | undefined);
-      return { rows: result.rows, affectedRows: result.rowCount ?? undefined };
+    query: async <T>(sql: string, params?: unknown[]) => {
+      const result = await client.query<T & pg.QueryResultRow>(sql, params);
+      return { rows: result.rows as T[], affectedRows: result.rowCount ?? undefined };
     },
     exec: (sql) => client.query(sql),
     transaction: async (fn) => {

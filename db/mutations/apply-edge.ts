@@ -49,6 +49,11 @@ async function insertMovements(
   );
 }
 
+/**
+ * One statement for the whole sale (data-modifying CTEs): transaction, lines, payments and stock
+ * movements. Foreign keys are checked at the end of the statement, so the lines see their
+ * transaction. One round trip instead of four keeps the commit path short.
+ */
 async function applySale(
   tx: Queryable,
   who: TillIdentity,
@@ -56,64 +61,60 @@ async function applySale(
   mutationId: number,
 ): Promise<void> {
   await tx.query(
-    `INSERT INTO retail.sales_transactions
-       (store_id, transaction_id, register_id, receipt_seq, receipt_number, transaction_type,
-        customer_id, cashier_id, approved_by, shift_id, device_id, occurred_at,
-        subtotal, discount_amount, tax_amount, total_amount, original_transaction_id, notes)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-             ${n('$13::bigint')}, ${n('$14::bigint')}, ${n('$15::bigint')}, ${n('$16::bigint')}, $17, $18)`,
-    [
-      who.storeId,
-      sale.transactionId,
-      sale.registerId,
-      sale.receiptSeq,
-      sale.receiptNumber,
-      sale.transactionType,
-      sale.customerId,
-      sale.cashierId,
-      sale.approvedBy,
-      sale.shiftId,
-      who.deviceId,
-      sale.occurredAt,
-      sale.subtotalCents,
-      sale.discountCents,
-      sale.taxCents,
-      sale.totalCents,
-      sale.originalTransactionId,
-      sale.notes,
-    ],
-  );
-  await tx.query(
-    `INSERT INTO retail.sales_transaction_items
-       (store_id, item_id, transaction_id, line_number, product_id, sku, product_name, category_id,
-        quantity, unit_price, discount_amount, tax_rate_ppm, tax_amount, total_price,
-        original_item_id, return_reason, restock, occurred_at)
-     SELECT $1, l."itemId", $2, l."lineNumber", l."productId", l.sku, l."productName", l."categoryId",
-            l.quantity, ${n('l."unitPriceCents"')}, ${n('l."discountCents"')}, l."taxRatePpm",
-            ${n('l."taxCents"')}, ${n('l."totalCents"')}, l."originalItemId", l."returnReason",
-            l.restock, $4::timestamptz
-     FROM jsonb_to_recordset($3::jsonb) AS l(
-       "itemId" uuid, "lineNumber" integer, "productId" uuid, sku text, "productName" text,
-       "categoryId" integer, quantity integer, "unitPriceCents" bigint, "discountCents" bigint,
-       "taxRatePpm" integer, "taxCents" bigint, "totalCents" bigint, "originalItemId" uuid,
-       "returnReason" text, restock boolean)`,
-    [who.storeId, sale.transactionId, JSON.stringify(sale.lines), sale.occurredAt],
-  );
-  if (sale.payments.length > 0) {
-    await tx.query(
-      `INSERT INTO retail.payments
+    `WITH s AS (SELECT $2::jsonb AS j),
+     t AS (
+       INSERT INTO retail.sales_transactions
+         (store_id, transaction_id, register_id, receipt_seq, receipt_number, transaction_type,
+          customer_id, cashier_id, approved_by, shift_id, device_id, occurred_at,
+          subtotal, discount_amount, tax_amount, total_amount, original_transaction_id, notes)
+       SELECT $1, (j->>'transactionId')::uuid, j->>'registerId', (j->>'receiptSeq')::int,
+              j->>'receiptNumber', j->>'transactionType', (j->>'customerId')::uuid,
+              (j->>'cashierId')::uuid, (j->>'approvedBy')::uuid, (j->>'shiftId')::uuid, $3,
+              (j->>'occurredAt')::timestamptz, ${n("(j->>'subtotalCents')::bigint")},
+              ${n("(j->>'discountCents')::bigint")}, ${n("(j->>'taxCents')::bigint")},
+              ${n("(j->>'totalCents')::bigint")}, (j->>'originalTransactionId')::uuid, j->>'notes'
+         FROM s
+       RETURNING transaction_id, occurred_at
+     ),
+     i AS (
+       INSERT INTO retail.sales_transaction_items
+         (store_id, item_id, transaction_id, line_number, product_id, sku, product_name, category_id,
+          quantity, unit_price, discount_amount, tax_rate_ppm, tax_amount, total_price,
+          original_item_id, return_reason, restock, occurred_at)
+       SELECT $1, l."itemId", t.transaction_id, l."lineNumber", l."productId", l.sku, l."productName",
+              l."categoryId", l.quantity, ${n('l."unitPriceCents"')}, ${n('l."discountCents"')},
+              l."taxRatePpm", ${n('l."taxCents"')}, ${n('l."totalCents"')}, l."originalItemId",
+              l."returnReason", l.restock, t.occurred_at
+         FROM t, s, jsonb_to_recordset(s.j->'lines') AS l(
+           "itemId" uuid, "lineNumber" integer, "productId" uuid, sku text, "productName" text,
+           "categoryId" integer, quantity integer, "unitPriceCents" bigint, "discountCents" bigint,
+           "taxRatePpm" integer, "taxCents" bigint, "totalCents" bigint, "originalItemId" uuid,
+           "returnReason" text, restock boolean)
+     ),
+     p AS (
+       INSERT INTO retail.payments
          (store_id, payment_id, transaction_id, tender_type, amount, tendered, change_given,
           card_status, card_last4, auth_code, occurred_at)
-       SELECT $1, p."paymentId", $2, p."tenderType", ${n('p."amountCents"')},
+       SELECT $1, p."paymentId", t.transaction_id, p."tenderType", ${n('p."amountCents"')},
               ${n('p."tenderedCents"')}, ${n('p."changeCents"')}, p."cardStatus", p."cardLast4",
-              p."authCode", $4::timestamptz
-       FROM jsonb_to_recordset($3::jsonb) AS p(
-         "paymentId" uuid, "tenderType" text, "amountCents" bigint, "tenderedCents" bigint,
-         "changeCents" bigint, "cardStatus" text, "cardLast4" text, "authCode" text)`,
-      [who.storeId, sale.transactionId, JSON.stringify(sale.payments), sale.occurredAt],
-    );
-  }
-  await insertMovements(tx, who, sale.stockMovements, sale.occurredAt, mutationId);
+              p."authCode", t.occurred_at
+         FROM t, s, jsonb_to_recordset(s.j->'payments') AS p(
+           "paymentId" uuid, "tenderType" text, "amountCents" bigint, "tenderedCents" bigint,
+           "changeCents" bigint, "cardStatus" text, "cardLast4" text, "authCode" text)
+     ),
+     m AS (
+       INSERT INTO retail.stock_movements
+         (store_id, movement_id, product_id, quantity_delta, reason, transaction_id, note,
+          occurred_at, device_id, mutation_id)
+       SELECT $1, m."movementId", m."productId", m."quantityDelta", m.reason, m."transactionId",
+              m.note, t.occurred_at, $3, $4
+         FROM t, s, jsonb_to_recordset(s.j->'stockMovements') AS m(
+           "movementId" uuid, "productId" uuid, "quantityDelta" integer, reason text,
+           "transactionId" uuid, note text)
+     )
+     SELECT 1`,
+    [who.storeId, JSON.stringify(sale), who.deviceId, mutationId],
+  );
 }
 
 async function applyVoid(

@@ -154,7 +154,7 @@ export async function searchText(
     `SELECT ${PRODUCT_COLUMNS}, ${ON_HAND_SQL} AS on_hand
        FROM retail.products p, websearch_to_tsquery('english', $2) q
       WHERE p.store_id = $1 AND p.is_active AND p.search_document @@ q
-      ORDER BY ts_rank_cd(p.search_document, q) DESC, p.product_name, p.product_id
+      ORDER BY ts_rank(p.search_document, q) DESC, p.product_name, p.product_id
       LIMIT $3 OFFSET $4`,
     [options.storeId, query, limit, offset],
   );

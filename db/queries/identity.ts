@@ -31,23 +31,22 @@ export async function readStoreConfig(db: Queryable, storeId: string): Promise<S
     tax_rate_ppm: number;
     manager_discount_threshold_ppm: number;
     offline_card_limit: string;
+    category_rates: Array<[number, number]>;
   }>(
-    `SELECT store_name, currency, tax_rate_ppm, manager_discount_threshold_ppm, offline_card_limit
-       FROM retail.stores WHERE store_id = $1`,
+    `SELECT s.store_name, s.currency, s.tax_rate_ppm, s.manager_discount_threshold_ppm, s.offline_card_limit,
+            coalesce((SELECT json_agg(json_build_array(r.category_id, r.tax_rate_ppm))
+                        FROM retail.category_tax_rates r WHERE r.store_id = s.store_id), '[]') AS category_rates
+       FROM retail.stores s WHERE s.store_id = $1`,
     [storeId],
   );
   const store = rows[0];
   if (!store) throw new NotFoundError(`Store ${storeId} is not set up on this till`);
-  const rates = await db.query<{ category_id: number; tax_rate_ppm: number }>(
-    `SELECT category_id, tax_rate_ppm FROM retail.category_tax_rates WHERE store_id = $1`,
-    [storeId],
-  );
   return {
     storeId,
     storeName: store.store_name,
     currency: store.currency,
     taxRatePpm: store.tax_rate_ppm,
-    categoryTaxRates: new Map(rates.rows.map((r) => [r.category_id, r.tax_rate_ppm])),
+    categoryTaxRates: new Map(store.category_rates),
     managerDiscountThresholdPpm: store.manager_discount_threshold_ppm,
     offlineCardLimitCents: centsFromNumeric(store.offline_card_limit),
   };
