@@ -5,7 +5,7 @@
  * and saves it for the next store created on the machine.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logger';
@@ -41,6 +41,12 @@ export async function saveTemplate(db: PGlite, templateDir: string): Promise<str
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, Buffer.from(await dump.arrayBuffer()));
   await rename(tmp, path);
+  // Templates of older migration sets can never be used again.
+  for (const name of await readdir(templateDir)) {
+    if (/^edge-[0-9a-f]{16}\.tar\.gz$/.test(name) && join(templateDir, name) !== path) {
+      await rm(join(templateDir, name), { force: true });
+    }
+  }
   return path;
 }
 
