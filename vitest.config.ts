@@ -35,6 +35,8 @@ export default defineConfig({
           name: 'pg',
           include: ['**/*.pg.test.ts'],
           exclude: ['node_modules/**'],
+          // One real PostgreSQL for the whole project (embedded, or DATABASE_URL).
+          globalSetup: ['./test/setup/central-server.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

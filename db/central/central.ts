@@ -1,0 +1,148 @@
+/**
+ * startCentral: everything HQ's services need from the database, in one call.
+ *
+ *   DATABASE_URL set  -> connect to that PostgreSQL (>= 15; the URL names a superuser)
+ *   otherwise         -> start the embedded PostgreSQL on `dataDir` (default .data/hq/), or
+ *                        connect to the one another process already runs there
+ * then bootstrap roles and database (superuser), migrate (owner), create sales partitions
+ * ahead (owner), and return one pool per role. The sync service builds on this: it uses
+ * `pools.app` with withTenant() for everything it does on behalf of a device.
+ */
+import type pg from 'pg';
+import type { Logger } from '../logger';
+import { silentLogger } from '../logger';
+import { CENTRAL_MIGRATIONS_DIR, loadMigrations } from '../migrations/node-source';
+import { pgMigrationDriver } from '../migrations/pg-driver';
+import {
+  migrateDown,
+  migrateUp,
+  migrationStatus,
+  type MigrateResult,
+  type Migration,
+} from '../migrations/runner';
+import { bootstrapCentral } from './bootstrap';
+import { embeddedTarget, roleUrl, urlTarget, type CentralTarget, type RoleKey } from './connection';
+import { ensureSalesPartitions } from './partitions';
+import { createCentralPools, endPools, type CentralPools } from './pool';
+import { startEmbeddedServer, type EmbeddedServer } from './server';
+
+export interface StartCentralOptions {
+  /** Embedded server data directory (ignored when a database URL is used). */
+  dataDir?: string;
+  /** A superuser URL of another PostgreSQL >= 15. Default: process.env.DATABASE_URL. */
+  databaseUrl?: string;
+  /** Use the embedded server even if DATABASE_URL is set. */
+  embedded?: boolean;
+  /** Embedded server port (default: a free one). */
+  port?: number;
+  /** HQ database name (default: the URL's database, else "edgepos"). */
+  database?: string;
+  logger?: Logger;
+  /** Embedded server durability (default true; tests pass false). */
+  durable?: boolean;
+  /** Run migrations (default true). */
+  migrate?: boolean;
+  /** Size of the app pool (default 10). */
+  appPoolMax?: number;
+}
+
+export interface Central {
+  readonly mode: 'embedded' | 'url';
+  readonly target: CentralTarget;
+  readonly pools: CentralPools;
+  /** The embedded server when this process started or reused one. */
+  readonly server: EmbeddedServer | undefined;
+  /** Connection URL for a role (passwords redacted unless asked). */
+  url(role: RoleKey, options?: { redact?: boolean }): string;
+  /** End the pools; stop the embedded server if this process started it. */
+  stop(): Promise<void>;
+}
+
+export function centralMigrations(): Migration[] {
+  return loadMigrations(CENTRAL_MIGRATIONS_DIR);
+}
+
+export async function migrateCentral(
+  owner: pg.Pool,
+  options: { to?: number; logger?: Logger } = {},
+): Promise<MigrateResult> {
+  return migrateUp(pgMigrationDriver(owner), centralMigrations(), options);
+}
+
+export async function migrateCentralDown(
+  owner: pg.Pool,
+  options: { to: number; logger?: Logger },
+): Promise<MigrateResult> {
+  return migrateDown(pgMigrationDriver(owner), centralMigrations(), options);
+}
+
+export async function centralMigrationStatus(owner: pg.Pool): ReturnType<typeof migrationStatus> {
+  return migrationStatus(pgMigrationDriver(owner), centralMigrations());
+}
+
+export async function resolveTarget(
+  options: Pick<
+    StartCentralOptions,
+    'dataDir' | 'databaseUrl' | 'embedded' | 'port' | 'database' | 'logger' | 'durable'
+  >,
+): Promise<{ target: CentralTarget; server: EmbeddedServer | undefined }> {
+  const url = options.embedded ? undefined : (options.databaseUrl ?? process.env.DATABASE_URL);
+  if (url) {
+    return {
+      target: urlTarget(url, options.database ? { database: options.database } : {}),
+      server: undefined,
+    };
+  }
+  const server = await startEmbeddedServer({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.durable !== undefined ? { durable: options.durable } : {}),
+  });
+  return {
+    target: embeddedTarget({
+      port: server.port,
+      superuser: server.superuser,
+      ...(options.database ? { database: options.database } : {}),
+    }),
+    server,
+  };
+}
+
+export async function startCentral(options: StartCentralOptions = {}): Promise<Central> {
+  const logger = options.logger ?? silentLogger;
+  const { target, server } = await resolveTarget(options);
+  let pools: CentralPools | undefined;
+  try {
+    await bootstrapCentral(target, { logger });
+    pools = createCentralPools(target, {
+      logger,
+      ...(options.appPoolMax ? { appMax: options.appPoolMax } : {}),
+    });
+    if (options.migrate !== false) {
+      const result = await migrateCentral(pools.owner, { logger });
+      logger.info({ version: result.version, applied: result.applied }, 'HQ schema migrated');
+      await ensureSalesPartitions(pools.owner);
+    }
+  } catch (error) {
+    if (pools) await endPools(pools).catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    throw error;
+  }
+  const livePools = pools;
+  let stopping: Promise<void> | undefined;
+  return {
+    mode: server ? 'embedded' : 'url',
+    target,
+    pools: livePools,
+    server,
+    url: (role, opts = {}) => roleUrl(target, role, { redact: opts.redact ?? true }),
+    stop: () => {
+      stopping ??= (async () => {
+        await endPools(livePools);
+        await server?.stop();
+      })();
+      return stopping;
+    },
+  };
+}

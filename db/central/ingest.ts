@@ -1,0 +1,137 @@
+/**
+ * HQ's ingest path: the till's mutations (db/mutations/schemas.ts, all seven types) into the
+ * central tables. The sync service calls exactly this, once per pushed batch, inside the
+ * withTenant transaction in which it also advances the device's last mutation ID:
+ *
+ *   await withTenant(pools.app, device.storeId, async (tx) => {
+ *     const outcomes = await ingestMutations(tx, { deviceId: device.id, mutations });
+ *     ...record outcomes (rejected ones too), bump the device counter...
+ *   });
+ *
+ * Contract:
+ * - `mutations` are already validated with the zod schemas at the HTTP boundary and are in the
+ *   device's order; they are applied in that order (a sale can return a sale of the same batch,
+ *   a shift opened in the batch can be closed in it).
+ * - The store is tx.storeId, the transaction's tenant key: nothing in a payload can name
+ *   another store, and every reference (register, shift, customer, original sale, product) is
+ *   looked up within this store only.
+ * - One outcome per mutation, in order. A business-rule violation becomes a `rejected` outcome
+ *   with a code (MutationRejectedError), its partial work undone by a savepoint, and the rest
+ *   of the batch carries on. Transient failures throw; the caller rolls back and retries.
+ * - Idempotent by entity: a sale whose (store, transaction ID) HQ has, a shift already open or
+ *   closed with the same Z report, an existing customer ID, a stock adjustment whose movements
+ *   exist: `duplicate`, no effect.
+ * - Runs of consecutive sales are applied set-based (ingest-sales.ts); the rollup, stock level
+ *   and alert triggers run in the same transaction, so HQ's reports include a sale the moment
+ *   it commits, however late it arrives.
+ */
+import type { Mutation } from '../mutations/schemas';
+import {
+  applyCashMoved,
+  applyCustomerCreated,
+  applyShiftClosed,
+  applyShiftOpened,
+  applyStockAdjusted,
+  applyVoid,
+  type Applied,
+} from './ingest-other';
+import { ingestSales } from './ingest-sales';
+import { withSavepoint, type MutationOutcome } from './ingest-types';
+import { MutationRejectedError, RejectionCode, isPermanentDataError } from './rejections';
+import type { TenantTx } from './tenant';
+
+export type { MutationOutcome } from './ingest-types';
+export { MutationRejectedError, RejectionCode } from './rejections';
+
+export interface IngestBatch {
+  /** The pushing device (recorded on sales and stock movements). */
+  deviceId: string;
+  mutations: readonly Mutation[];
+}
+
+type SaleMutation = Extract<Mutation, { type: 'sale.recorded' }>;
+
+async function applyOther(tx: TenantTx, deviceId: string, m: Mutation): Promise<Applied> {
+  switch (m.type) {
+    case 'sale.recorded':
+      throw new Error('sales are applied in runs by ingestSales');
+    case 'sale.voided':
+      return applyVoid(tx, deviceId, m.mutationId, m.payload);
+    case 'shift.opened':
+      return applyShiftOpened(tx, m.payload);
+    case 'shift.cash_moved':
+      return applyCashMoved(tx, m.payload);
+    case 'shift.closed':
+      return applyShiftClosed(tx, m.payload);
+    case 'customer.created':
+      return applyCustomerCreated(tx, m.payload);
+    case 'stock.adjusted':
+      return applyStockAdjusted(tx, deviceId, m.mutationId, m.payload);
+  }
+}
+
+async function ingestOne(tx: TenantTx, deviceId: string, m: Mutation): Promise<MutationOutcome> {
+  try {
+    const status = await withSavepoint(tx, () => applyOther(tx, deviceId, m));
+    return { mutationId: m.mutationId, status };
+  } catch (error) {
+    if (error instanceof MutationRejectedError) {
+      return {
+        mutationId: m.mutationId,
+        status: 'rejected',
+        code: error.code,
+        message: error.message,
+      };
+    }
+    if (isPermanentDataError(error)) {
+      return {
+        mutationId: m.mutationId,
+        status: 'rejected',
+        code: RejectionCode.constraintViolation,
+        message: `${m.type} was refused: ${error.message}`,
+      };
+    }
+    throw error;
+  }
+}
+
+export async function ingestMutations(
+  tx: TenantTx,
+  batch: IngestBatch,
+): Promise<MutationOutcome[]> {
+  const { mutations, deviceId } = batch;
+  const outcomes: MutationOutcome[] = [];
+  let i = 0;
+  while (i < mutations.length) {
+    const first = mutations[i]!;
+    if (first.type === 'sale.recorded') {
+      const run: SaleMutation[] = [];
+      while (i < mutations.length && mutations[i]!.type === 'sale.recorded') {
+        run.push(mutations[i] as SaleMutation);
+        i++;
+      }
+      outcomes.push(...(await ingestSales(tx, deviceId, run)));
+    } else {
+      outcomes.push(await ingestOne(tx, deviceId, first));
+      i++;
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * One mutation: 'applied' or 'duplicate', or throws MutationRejectedError (its work undone; the
+ * transaction stays usable).
+ */
+export async function applyMutation(
+  tx: TenantTx,
+  options: { deviceId: string; mutation: Mutation },
+): Promise<'applied' | 'duplicate'> {
+  const [outcome] = await ingestMutations(tx, {
+    deviceId: options.deviceId,
+    mutations: [options.mutation],
+  });
+  if (!outcome) throw new Error('applyMutation: no outcome');
+  if (outcome.status === 'rejected') throw new MutationRejectedError(outcome.code, outcome.message);
+  return outcome.status;
+}

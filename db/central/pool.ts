@@ -1,0 +1,105 @@
+/**
+ * node-postgres pools, one per role (connection.ts). Each pool parses int8 as a JS number
+ * (counts, versions, mutation IDs are far below 2^53; a larger value throws rather than
+ * silently losing precision) and leaves numeric as text, which db/money.ts turns into integer
+ * cents exactly.
+ */
+import pg from 'pg';
+import type { Logger } from '../logger';
+import { silentLogger } from '../logger';
+import type { Queryable } from '../queryable';
+import type { CentralTarget, RoleKey } from './connection';
+
+const INT8_OID = 20;
+
+function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) {
+    throw new RangeError(`int8 value ${value} does not fit a JavaScript number exactly`);
+  }
+  return n;
+}
+
+function typeParsers(): pg.CustomTypesConfig {
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(INT8_OID, parseInt8);
+  return types;
+}
+
+export interface PoolOptions {
+  /** Connections kept at most (default 10). */
+  max?: number;
+  /** Shown in pg_stat_activity. */
+  applicationName?: string;
+  logger?: Logger;
+  /** Connect to this database instead of the target's HQ database. */
+  database?: string;
+}
+
+export function createRolePool(
+  target: CentralTarget,
+  role: RoleKey,
+  options: PoolOptions = {},
+): pg.Pool {
+  const credentials = target.roles[role];
+  const logger = options.logger ?? silentLogger;
+  const pool = new pg.Pool({
+    host: target.host,
+    port: target.port,
+    database: options.database ?? target.database,
+    user: credentials.user,
+    ...(credentials.password !== undefined ? { password: credentials.password } : {}),
+    ssl: target.ssl,
+    max: options.max ?? 10,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 15_000,
+    application_name: options.applicationName ?? `edgepos-${role}`,
+    types: typeParsers(),
+  });
+  // An idle connection that dies (server restart, network) must not crash the process; the
+  // pool drops it and the next checkout opens a new one.
+  pool.on('error', (error) => {
+    // 57P01: the server is shutting down (expected when we stop the embedded server).
+    const code = (error as { code?: string }).code;
+    if (code === '57P01') logger.debug({ role }, 'idle database connection closed by shutdown');
+    else logger.warn({ role, error: error.message }, 'idle database connection failed');
+  });
+  return pool;
+}
+
+export interface CentralPools {
+  admin: pg.Pool;
+  owner: pg.Pool;
+  app: pg.Pool;
+  reporting: pg.Pool;
+}
+
+export function createCentralPools(
+  target: CentralTarget,
+  options: { logger?: Logger; appMax?: number; database?: string } = {},
+): CentralPools {
+  const common = {
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.database ? { database: options.database } : {}),
+  };
+  return {
+    admin: createRolePool(target, 'admin', { ...common, max: 2 }),
+    owner: createRolePool(target, 'owner', { ...common, max: 4 }),
+    app: createRolePool(target, 'app', { ...common, max: options.appMax ?? 10 }),
+    reporting: createRolePool(target, 'reporting', { ...common, max: 4 }),
+  };
+}
+
+export async function endPools(pools: CentralPools): Promise<void> {
+  await Promise.all([pools.admin.end(), pools.owner.end(), pools.app.end(), pools.reporting.end()]);
+}
+
+/** Adapt a node-postgres client or pool to the Queryable that query modules take. */
+export function pgQueryable(client: pg.ClientBase | pg.Pool): Queryable {
+  return {
+    query: async <T>(sql: string, params?: unknown[]) => {
+      const result = await client.query(sql, params);
+      return { rows: result.rows as T[], affectedRows: result.rowCount ?? undefined };
+    },
+  };
+}

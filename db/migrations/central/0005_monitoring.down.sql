@@ -1,0 +1,2 @@
+-- Reverses 0005.
+DROP SCHEMA monitoring CASCADE;

@@ -1,0 +1,259 @@
+/**
+ * Test data for HQ: a small seeded chain in a fresh database, and builders of till mutations
+ * whose arithmetic is exact (so only the rule a test means to break is broken).
+ */
+import type { ProductEntity } from '../../db/catalog/schemas';
+import { withTenant, type TenantTx } from '../../db/central/tenant';
+import { ingestMutations, type MutationOutcome } from '../../db/central/ingest';
+import { applyRatePpm } from '../../db/money';
+import type { IdGenerator } from '../../db/ids';
+import type {
+  Mutation,
+  Payment,
+  SaleLine,
+  SaleRecorded,
+  ShiftClosed,
+  StockMovement,
+} from '../../db/mutations/schemas';
+import { receiptNumber } from '../../db/checkout/shared';
+import {
+  demoStaff,
+  generateCatalog,
+  generateCustomers,
+  toProductEntity,
+  type StoreCustomer,
+} from '../../db/seed/generate';
+import { seedCentral } from '../../db/seed/write-central';
+import type { TestDatabase } from '../setup/central-db';
+
+export const STORES = ['seattle', 'redmond', 'bellevue', 'online'] as const;
+
+export interface World {
+  db: TestDatabase;
+  seed: number;
+  catalog: ProductEntity[];
+  customers: StoreCustomer[];
+  customersOf(storeId: string): StoreCustomer[];
+  cashierOf(storeId: string): string;
+}
+
+/** The sample chain with no sales: stores, catalog, customers, staff, registers, stock. */
+export async function seedWorld(
+  db: TestDatabase,
+  options: { seed?: number; products?: number; customers?: number } = {},
+): Promise<World> {
+  const seed = options.seed ?? 5;
+  const products = options.products ?? 30;
+  const customers = options.customers ?? 40;
+  await seedCentral({
+    owner: db.pools.owner,
+    app: db.pools.app,
+    seed,
+    products,
+    customers,
+    sales: 0,
+  });
+  const catalog = generateCatalog({ seed, products }).map(toProductEntity);
+  const all = generateCustomers({ seed, customers });
+  return {
+    db,
+    seed,
+    catalog,
+    customers: all,
+    customersOf: (storeId) => all.filter((c) => c.storeId === storeId),
+    cashierOf: (storeId) => demoStaff(storeId)[1]!.staffId,
+  };
+}
+
+export interface LineSpec {
+  product: ProductEntity;
+  quantity: number;
+  discountCents?: number;
+  /** For returned lines (negative quantity): the sold line being returned. */
+  originalItemId?: string;
+  unitPriceCents?: number;
+}
+
+export interface SaleSpec {
+  ids: IdGenerator;
+  storeId: string;
+  cashierId: string;
+  receiptSeq: number;
+  occurredAt: string;
+  lines: LineSpec[];
+  registerId?: string;
+  transactionId?: string;
+  transactionType?: SaleRecorded['transactionType'];
+  originalTransactionId?: string | null;
+  customerId?: string | null;
+  shiftId?: string | null;
+  taxRatePpm?: number;
+  /** Stock movements for sold / restocked lines (default true). */
+  movements?: boolean;
+}
+
+/** A sale (or return) whose lines, totals and tenders add up exactly. */
+export function buildSale(spec: SaleSpec): SaleRecorded {
+  const transactionId = spec.transactionId ?? spec.ids();
+  const registerId = spec.registerId ?? 'R01';
+  const rate = spec.taxRatePpm ?? 100_000;
+  const lines: SaleLine[] = spec.lines.map((l, i) => {
+    const price = l.unitPriceCents ?? l.product.priceCents;
+    const discount = l.discountCents ?? 0;
+    const net = l.quantity * price - discount;
+    return {
+      itemId: spec.ids(),
+      lineNumber: i + 1,
+      productId: l.product.productId,
+      sku: l.product.sku,
+      productName: l.product.productName,
+      categoryId: l.product.categoryId,
+      quantity: l.quantity,
+      unitPriceCents: price,
+      discountCents: discount,
+      taxRatePpm: rate,
+      taxCents: applyRatePpm(net, rate),
+      totalCents: net,
+      originalItemId: l.originalItemId ?? null,
+      returnReason: l.quantity < 0 ? 'changed mind' : null,
+      restock: l.quantity < 0 ? true : null,
+    };
+  });
+  const subtotal = lines.reduce((a, l) => a + l.quantity * l.unitPriceCents, 0);
+  const discount = lines.reduce((a, l) => a + l.discountCents, 0);
+  const tax = lines.reduce((a, l) => a + l.taxCents, 0);
+  const total = subtotal - discount + tax;
+  const payments: Payment[] =
+    total === 0
+      ? []
+      : total > 0
+        ? [
+            {
+              paymentId: spec.ids(),
+              tenderType: 'cash',
+              amountCents: total,
+              tenderedCents: total,
+              changeCents: 0,
+              cardStatus: null,
+              cardLast4: null,
+              authCode: null,
+            },
+          ]
+        : [
+            {
+              paymentId: spec.ids(),
+              tenderType: 'card',
+              amountCents: total,
+              tenderedCents: null,
+              changeCents: null,
+              cardStatus: 'approved',
+              cardLast4: '4242',
+              authCode: 'R1',
+            },
+          ];
+  const stockMovements: StockMovement[] =
+    spec.movements === false
+      ? []
+      : lines.map((l) => ({
+          movementId: spec.ids(),
+          productId: l.productId,
+          quantityDelta: -l.quantity,
+          reason: l.quantity > 0 ? ('sale' as const) : ('return' as const),
+          transactionId,
+          note: null,
+        }));
+  return {
+    transactionId,
+    registerId,
+    receiptSeq: spec.receiptSeq,
+    receiptNumber: receiptNumber(spec.storeId, registerId, spec.receiptSeq),
+    transactionType:
+      spec.transactionType ?? (lines.some((l) => l.quantity < 0) ? 'return' : 'sale'),
+    customerId: spec.customerId ?? null,
+    cashierId: spec.cashierId,
+    approvedBy: null,
+    shiftId: spec.shiftId ?? null,
+    occurredAt: spec.occurredAt,
+    subtotalCents: subtotal,
+    discountCents: discount,
+    taxCents: tax,
+    totalCents: total,
+    originalTransactionId: spec.originalTransactionId ?? null,
+    notes: null,
+    lines,
+    payments,
+    stockMovements,
+  };
+}
+
+/** A Z report for a shift, with made-up but well-formed figures. */
+export function buildShiftClosed(options: {
+  ids: IdGenerator;
+  shiftId: string;
+  registerId: string;
+  zNumber: number;
+  staffId: string;
+  openedAt: string;
+  closedAt: string;
+}): ShiftClosed {
+  return {
+    shiftId: options.shiftId,
+    closedBy: options.staffId,
+    closedAt: options.closedAt,
+    expectedCashCents: 10_000,
+    countedCashCents: 10_000,
+    overShortCents: 0,
+    zReport: {
+      zReportId: options.ids(),
+      registerId: options.registerId,
+      zNumber: options.zNumber,
+      shiftId: options.shiftId,
+      openedAt: options.openedAt,
+      closedAt: options.closedAt,
+      salesCount: 0,
+      returnsCount: 0,
+      voidsCount: 0,
+      grossSalesCents: 0,
+      discountsCents: 0,
+      returnsCents: 0,
+      taxCents: 0,
+      netCents: 0,
+      cashCents: 0,
+      cardCents: 0,
+      openingFloatCents: 10_000,
+      cashInCents: 0,
+      cashOutCents: 0,
+      expectedCashCents: 10_000,
+      countedCashCents: 10_000,
+      overShortCents: 0,
+    },
+  };
+}
+
+let mutationCounter = 0;
+/** Wrap payloads into envelopes with increasing mutation IDs. */
+export function envelope<T extends Mutation['type']>(
+  type: T,
+  payload: Extract<Mutation, { type: T }>['payload'],
+): Mutation {
+  mutationCounter += 1;
+  return { mutationId: mutationCounter, type, payload } as Mutation;
+}
+
+export async function ingest(
+  db: TestDatabase,
+  storeId: string,
+  mutations: readonly Mutation[],
+  deviceId = `test-${storeId}`,
+): Promise<MutationOutcome[]> {
+  return withTenant(db.pools.app, storeId, (tx) => ingestMutations(tx, { deviceId, mutations }));
+}
+
+/** Run `fn` as the app role with the tenant key of `storeId`. */
+export function asStore<T>(
+  db: TestDatabase,
+  storeId: string,
+  fn: (tx: TenantTx) => Promise<T>,
+): Promise<T> {
+  return withTenant(db.pools.app, storeId, fn);
+}

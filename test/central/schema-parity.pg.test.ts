@@ -1,0 +1,98 @@
+/**
+ * One set of mutation and entity schemas fits both ends only if the shared tables have the same
+ * columns: a fresh till database (PGlite, edge migrations) and a fresh HQ database (PostgreSQL,
+ * central migrations) must agree on every shared table's column names, types and nullability.
+ * The differences HQ makes on purpose are listed here, each with its reason.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { edgeExtensions } from '../../db/edge/extensions';
+import { EDGE_MIGRATIONS_DIR, loadMigrations } from '../../db/migrations/node-source';
+import { pgliteMigrationDriver } from '../../db/migrations/pglite-driver';
+import { migrateUp } from '../../db/migrations/runner';
+import { createTestDatabase, type TestDatabase } from '../setup/central-db';
+
+interface Column {
+  table: string;
+  column: string;
+  type: string;
+  notNull: boolean;
+  generated: boolean;
+}
+
+const COLUMNS_SQL = `
+  SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
+         a.attnotnull AS "notNull", a.attgenerated <> '' AS generated
+    FROM pg_attribute a
+    JOIN pg_class c ON c.oid = a.attrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE n.nspname = 'retail' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+     AND a.attnum > 0 AND NOT a.attisdropped
+   ORDER BY 1, a.attnum`;
+
+/** Deliberate differences: [table.column, edge type, central type, why]. */
+const ALLOWED_TYPE_DIFFERENCES: ReadonlyArray<[string, string, string, string]> = [
+  [
+    'product_embeddings.embedding',
+    'vector',
+    'real[]',
+    'pgvector is optional at HQ; the pull feed sends plain number arrays either way',
+  ],
+];
+
+/** Tables only HQ has (derived data and sales bookkeeping). */
+const CENTRAL_ONLY = ['daily_sales', 'sales_retention', 'sales_transaction_ids', 'stock_alerts'];
+
+let edge: PGlite;
+let central: TestDatabase;
+
+beforeAll(async () => {
+  edge = await PGlite.create({ extensions: edgeExtensions });
+  await migrateUp(pgliteMigrationDriver(edge), loadMigrations(EDGE_MIGRATIONS_DIR));
+  central = await createTestDatabase();
+});
+afterAll(async () => {
+  await edge?.close();
+  await central?.drop();
+});
+
+describe('shared tables', () => {
+  it('have the same columns, types and nullability at the till and at HQ', async () => {
+    const edgeCols = (await edge.query<Column>(COLUMNS_SQL)).rows;
+    const centralCols = (await central.pools.admin.query<Column>(COLUMNS_SQL)).rows;
+    const edgeTables = new Set(edgeCols.map((c) => c.table));
+    const centralTables = new Set(centralCols.map((c) => c.table));
+
+    // Every till table exists at HQ; HQ's extra tables are the documented ones.
+    expect([...edgeTables].filter((t) => !centralTables.has(t))).toEqual([]);
+    expect([...centralTables].filter((t) => !edgeTables.has(t)).sort()).toEqual(CENTRAL_ONLY);
+    expect(edgeTables.size).toBeGreaterThanOrEqual(15);
+
+    const key = (c: Column) => `${c.table}.${c.column}`;
+    const centralByKey = new Map(centralCols.map((c) => [key(c), c]));
+    const allowed = new Map(ALLOWED_TYPE_DIFFERENCES.map(([k, e, c]) => [k, { e, c }]));
+    const mismatches: string[] = [];
+    for (const col of edgeCols) {
+      const other = centralByKey.get(key(col));
+      if (!other) {
+        mismatches.push(`${key(col)} missing at HQ`);
+        continue;
+      }
+      const exception = allowed.get(key(col));
+      if (exception) {
+        expect([col.type, other.type]).toEqual([exception.e, exception.c]);
+      } else if (col.type !== other.type) {
+        mismatches.push(`${key(col)}: ${col.type} at the till, ${other.type} at HQ`);
+      }
+      if (col.notNull !== other.notNull) mismatches.push(`${key(col)}: nullability differs`);
+      if (col.generated !== other.generated) mismatches.push(`${key(col)}: generated differs`);
+    }
+    // HQ adds no column to a shared table that the till lacks.
+    for (const col of centralCols) {
+      if (edgeTables.has(col.table) && !edgeCols.some((e) => key(e) === key(col))) {
+        mismatches.push(`${key(col)} only at HQ`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
