@@ -31,9 +31,9 @@ interface Model {
 
 async function truth(): Promise<Model> {
   const model: Model = {
-    customers: new Map(STORES.map((s) => [s, new Map()])),
-    prices: new Map(STORES.map((s) => [s, new Map()])),
-    sales: new Map(STORES.map((s) => [s, new Set()])),
+    customers: new Map(STORES.map((s) => [s, new Map<string, string>()])),
+    prices: new Map(STORES.map((s) => [s, new Map<string, string>()])),
+    sales: new Map(STORES.map((s) => [s, new Set<string>()])),
   };
   const customers = await db.pools.admin.query<{
     store_id: Store;
