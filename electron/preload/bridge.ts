@@ -1,0 +1,53 @@
+/**
+ * The one API the preload exposes to the page (`window.edgePos`). It can ask for a backend
+ * port, print and read app info; nothing else of Electron or Node reaches the page. Built from
+ * injected Electron objects so the contract is unit-tested without Electron.
+ *
+ * contextBridge cannot transfer a MessagePort (electron#27024), so the port main sends us is
+ * forwarded to the page with window.postMessage (see `forwardPort`).
+ */
+import type { IpcRenderer, IpcRendererEvent } from 'electron';
+import { Channel } from '../shared/channels';
+
+export type BridgeResult<T> =
+  { ok: true; data: T } | { ok: false; error: { kind: string; message: string } };
+
+export interface BridgeDeps {
+  ipcRenderer: Pick<IpcRenderer, 'send' | 'invoke' | 'on'>;
+  /** Hand a backend port to the page (window.postMessage with the port transferred). */
+  forwardPort: (port: MessagePort) => void;
+}
+
+export interface EdgePosBridge {
+  readonly platform: 'electron';
+  /** Ask main for a port to the backend; it arrives as a window message (WINDOW_PORT_MESSAGE). */
+  connectBackend(): void;
+  print(options?: { silent?: boolean }): Promise<BridgeResult<null>>;
+  printToPdf(options: { fileName: string }): Promise<BridgeResult<string>>;
+  appInfo(): Promise<BridgeResult<{ version: string; platform: string; electron: string }>>;
+}
+
+export function makeBridge(deps: BridgeDeps) {
+  const { ipcRenderer, forwardPort } = deps;
+  ipcRenderer.on(Channel.backendPort, (event: IpcRendererEvent) => {
+    const port = event.ports[0];
+    if (port) forwardPort(port);
+  });
+  // Only plain values cross: each method copies what it sends, so page objects never leak in.
+  return {
+    platform: 'electron',
+    connectBackend: () => ipcRenderer.send(Channel.connectBackend),
+    print: (options = {}) =>
+      ipcRenderer.invoke(Channel.print, { silent: options.silent === true }) as Promise<
+        BridgeResult<null>
+      >,
+    printToPdf: (options) =>
+      ipcRenderer.invoke(Channel.printToPdf, { fileName: String(options.fileName) }) as Promise<
+        BridgeResult<string>
+      >,
+    appInfo: () =>
+      ipcRenderer.invoke(Channel.appInfo) as Promise<
+        BridgeResult<{ version: string; platform: string; electron: string }>
+      >,
+  } satisfies EdgePosBridge;
+}

@@ -1,0 +1,157 @@
+/**
+ * Taking payment: cash, card or both (split). The change due is shown as the cashier types.
+ * The transaction ID is fixed when the panel opens, so pressing Enter twice or retrying after
+ * a hiccup can never ring the sale up twice (the till returns the first receipt).
+ */
+import { useMemo, useRef, useState } from 'react';
+import { v7 as uuidv7 } from 'uuid';
+import type { SaleResult } from '../../../db/checkout/sale';
+import type { TenderInput } from '../../../db/checkout/tenders';
+import { formatMoney, parseAmount } from '../../app/amounts';
+import { useCall } from '../../app/call';
+import { useApi, useNotice } from '../../app/context';
+import { Modal, TextField } from '../../app/ui';
+import { toCart, type CartState } from './cart';
+
+export function PayPanel(props: {
+  cart: CartState;
+  totalCents: number;
+  currency: string;
+  onPaid: (result: SaleResult) => void;
+  onClose: () => void;
+}) {
+  const { cart, totalCents, currency, onPaid, onClose } = props;
+  const api = useApi();
+  const call = useCall();
+  const { notify } = useNotice();
+  const transactionId = useRef(uuidv7()).current;
+  const [cash, setCash] = useState('');
+  const [card, setCard] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const amounts = useMemo(() => {
+    const c = cash.trim() === '' ? { ok: true as const, cents: 0 } : parseAmount(cash);
+    const k = card.trim() === '' ? { ok: true as const, cents: 0 } : parseAmount(card);
+    return { cash: c, card: k };
+  }, [cash, card]);
+  const cashCents = amounts.cash.ok ? amounts.cash.cents : 0;
+  const cardCents = amounts.card.ok ? amounts.card.cents : 0;
+  const cashDue = Math.max(0, totalCents - cardCents);
+  const change = cashCents - cashDue;
+
+  const complete = async (override?: { cashCents?: number; cardCents?: number }): Promise<void> => {
+    if (busy) return;
+    if (!amounts.cash.ok || !amounts.card.ok) {
+      const message = !amounts.cash.ok
+        ? amounts.cash.message
+        : amounts.card.ok
+          ? ''
+          : amounts.card.message;
+      setError(message);
+      notify('error', message);
+      return;
+    }
+    const useCash = override?.cashCents ?? cashCents;
+    const useCard = override?.cardCents ?? cardCents;
+    const tenders: TenderInput[] = [];
+    if (useCard > 0) tenders.push({ type: 'card', amountCents: useCard });
+    if (useCash > 0) tenders.push({ type: 'cash', tenderedCents: useCash });
+    if (tenders.length === 0) {
+      setError('Type the cash received or the card amount');
+      notify('error', 'Type the cash received or the card amount');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    const result = await call(
+      api.commitSale({
+        transactionId,
+        cart: toCart(cart),
+        tenders,
+        customerId: cart.customer?.customerId ?? null,
+        ...(cart.managerPin ? { managerPin: cart.managerPin } : {}),
+      }),
+    );
+    setBusy(false);
+    if (result.ok) onPaid(result.data);
+    else setError(result.error.message);
+  };
+
+  return (
+    <Modal
+      title="Payment"
+      onClose={onClose}
+      testId="pay-panel"
+      actions={[
+        {
+          key: 'F12',
+          label: 'Exact cash',
+          run: () => void complete({ cashCents: Math.max(0, totalCents - cardCents), cardCents }),
+        },
+        {
+          key: 'F11',
+          label: 'Card for the rest',
+          run: () => setCard(formatMoney(Math.max(0, totalCents - cashCents)).replace(/,/g, '')),
+        },
+      ]}
+      onScan={() =>
+        notify('error', 'Finish or cancel the payment (Esc) before scanning more items')
+      }
+    >
+      <div className="pay-total">
+        <span>Total</span>
+        <strong data-testid="pay-total">{formatMoney(totalCents, currency)}</strong>
+      </div>
+      <form
+        className="form-grid"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void complete();
+        }}
+      >
+        <TextField
+          label="Cash received"
+          name="cash"
+          inputMode="decimal"
+          autoComplete="off"
+          maxLength={12}
+          autoFocusField
+          value={cash}
+          aria-invalid={amounts.cash.ok ? undefined : true}
+          onChange={(e) => setCash(e.target.value)}
+          data-testid="cash-input"
+        />
+        <TextField
+          label="Card amount"
+          name="card"
+          inputMode="decimal"
+          autoComplete="off"
+          maxLength={12}
+          value={card}
+          aria-invalid={amounts.card.ok ? undefined : true}
+          onChange={(e) => setCard(e.target.value)}
+          data-testid="card-input"
+          hint="Split: part card, the rest cash"
+        />
+        <div className="pay-lines">
+          <div>
+            <span>Cash due</span> <strong>{formatMoney(cashDue, currency)}</strong>
+          </div>
+          <div className={change >= 0 ? 'change' : 'short'} data-testid="change-preview">
+            <span>{change >= 0 ? 'Change' : 'Still to pay'}</span>{' '}
+            <strong>{formatMoney(Math.abs(change), currency)}</strong>
+          </div>
+        </div>
+        {error ? (
+          <p className="error-text" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" className="primary" disabled={busy} data-testid="complete-sale">
+          {busy ? 'Recording…' : 'Complete sale (Enter)'}
+        </button>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { cartReducer, emptyCart, toCart, type CartState } from './cart';
+
+const product = (n: number) => ({
+  productId: `0190a0a0-0000-7000-8000-00000000000${n}`,
+  sku: `SKU-${n}`,
+  productName: `Product ${n}`,
+  categoryId: 1,
+  priceCents: 100 * n,
+});
+
+describe('cartReducer', () => {
+  it('adds lines, merges repeat scans and keeps the selection on the touched line', () => {
+    let s: CartState = cartReducer(emptyCart, { type: 'add', product: product(1) });
+    s = cartReducer(s, { type: 'add', product: product(2) });
+    s = cartReducer(s, { type: 'add', product: product(1), quantity: 2 });
+    expect(s.items.map((i) => [i.sku, i.quantity])).toEqual([
+      ['SKU-1', 3],
+      ['SKU-2', 1],
+    ]);
+    expect(s.selected).toBe(0);
+  });
+
+  it('does not merge into a discounted line', () => {
+    let s = cartReducer(emptyCart, { type: 'add', product: product(1) });
+    s = cartReducer(s, {
+      type: 'lineDiscount',
+      index: 0,
+      discount: { kind: 'percent', ppm: 100_000 },
+    });
+    s = cartReducer(s, { type: 'add', product: product(1) });
+    expect(s.items).toHaveLength(2);
+  });
+
+  it('edits quantity, removes lines and clamps the selection', () => {
+    let s = cartReducer(emptyCart, { type: 'add', product: product(1) });
+    s = cartReducer(s, { type: 'add', product: product(2) });
+    s = cartReducer(s, { type: 'setQuantity', index: 1, quantity: 5 });
+    expect(s.items[1]?.quantity).toBe(5);
+    s = cartReducer(s, { type: 'remove', index: 1 });
+    expect(s.items).toHaveLength(1);
+    expect(s.selected).toBe(0);
+    s = cartReducer(s, { type: 'orderDiscount', discount: { kind: 'amount', cents: 10 } });
+    s = cartReducer(s, { type: 'remove', index: 0 });
+    expect(s.selected).toBe(-1);
+    expect(s.orderDiscount).toBeNull();
+  });
+
+  it('ignores actions on lines that do not exist (the cart stays untouched)', () => {
+    const s = cartReducer(emptyCart, { type: 'add', product: product(1) });
+    expect(cartReducer(s, { type: 'remove', index: 4 })).toBe(s);
+    expect(cartReducer(s, { type: 'setQuantity', index: -1, quantity: 3 })).toBe(s);
+  });
+
+  it('round-trips through a held cart', () => {
+    let s = cartReducer(emptyCart, { type: 'add', product: product(3), quantity: 2 });
+    s = cartReducer(s, { type: 'orderDiscount', discount: { kind: 'percent', ppm: 50_000 } });
+    const loaded = cartReducer(emptyCart, { type: 'load', cart: toCart(s), label: 'Table 4' });
+    expect(toCart(loaded)).toEqual(toCart(s));
+    expect(loaded.recalledFrom).toBe('Table 4');
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * The cart being rung up, as a pure reducer. Totals are never stored: they come from the same
+ * `priceCart` the till commits with, so the screen and the receipt always agree.
+ */
+import type { Cart, CartLine, Discount } from '../../../db/checkout/pricing';
+import { MAX_LINE_QUANTITY } from '../../../db/checkout/pricing';
+import type { Customer } from '../../../db/checkout/customers';
+import type { ProductSummary } from '../../../db/queries/catalog';
+
+export interface CartItem {
+  /** Stable React key for the line. */
+  key: string;
+  productId: string;
+  sku: string;
+  productName: string;
+  categoryId: number | null;
+  unitPriceCents: number;
+  quantity: number;
+  discount: Discount | null;
+  /** On hand when the item was added (shown, never blocks the sale). */
+  onHand: number | null;
+}
+
+export interface CartState {
+  items: CartItem[];
+  /** Index of the selected line (quantity, discount and remove act on it). */
+  selected: number;
+  orderDiscount: Discount | null;
+  customer: Customer | null;
+  /** A manager's PIN collected for a discount above the cashier limit; sent with the sale. */
+  managerPin: string | null;
+  /** Label of the held cart this one was recalled from. */
+  recalledFrom: string | null;
+  /** Counts lines ever added, for keys. */
+  serial: number;
+}
+
+export const emptyCart: CartState = {
+  items: [],
+  selected: -1,
+  orderDiscount: null,
+  customer: null,
+  managerPin: null,
+  recalledFrom: null,
+  serial: 0,
+};
+
+export type CartAction =
+  | {
+      type: 'add';
+      product: Pick<
+        ProductSummary,
+        'productId' | 'sku' | 'productName' | 'categoryId' | 'priceCents'
+      > & { onHand?: number };
+      quantity?: number;
+    }
+  | { type: 'select'; index: number }
+  | { type: 'move'; by: number }
+  | { type: 'setQuantity'; index: number; quantity: number }
+  | { type: 'remove'; index: number }
+  | { type: 'lineDiscount'; index: number; discount: Discount | null }
+  | { type: 'orderDiscount'; discount: Discount | null }
+  | { type: 'customer'; customer: Customer | null }
+  | { type: 'managerPin'; pin: string | null }
+  | { type: 'load'; cart: Cart; label: string }
+  | { type: 'clear' };
+
+const clampQty = (q: number): number => Math.min(MAX_LINE_QUANTITY, Math.max(1, Math.floor(q)));
+
+export function cartReducer(state: CartState, action: CartAction): CartState {
+  switch (action.type) {
+    case 'add': {
+      const quantity = clampQty(action.quantity ?? 1);
+      // Scanning the same item again adds to its line (unless that line carries a discount).
+      const existing = state.items.findIndex(
+        (i) => i.productId === action.product.productId && i.discount === null,
+      );
+      if (existing >= 0) {
+        const items = state.items.map((item, i) =>
+          i === existing ? { ...item, quantity: clampQty(item.quantity + quantity) } : item,
+        );
+        return { ...state, items, selected: existing };
+      }
+      const serial = state.serial + 1;
+      const item: CartItem = {
+        key: `l${serial}`,
+        productId: action.product.productId,
+        sku: action.product.sku,
+        productName: action.product.productName,
+        categoryId: action.product.categoryId,
+        unitPriceCents: action.product.priceCents,
+        quantity,
+        discount: null,
+        onHand: action.product.onHand ?? null,
+      };
+      return { ...state, items: [...state.items, item], selected: state.items.length, serial };
+    }
+    case 'select':
+      if (action.index < 0 || action.index >= state.items.length) return state;
+      return { ...state, selected: action.index };
+    case 'move': {
+      if (state.items.length === 0) return state;
+      const next = Math.min(state.items.length - 1, Math.max(0, state.selected + action.by));
+      return { ...state, selected: next };
+    }
+    case 'setQuantity':
+      if (!state.items[action.index]) return state;
+      return {
+        ...state,
+        items: state.items.map((item, i) =>
+          i === action.index ? { ...item, quantity: clampQty(action.quantity) } : item,
+        ),
+      };
+    case 'remove': {
+      if (!state.items[action.index]) return state;
+      const items = state.items.filter((_, i) => i !== action.index);
+      return {
+        ...state,
+        items,
+        selected: Math.min(action.index, items.length - 1),
+        orderDiscount: items.length === 0 ? null : state.orderDiscount,
+      };
+    }
+    case 'lineDiscount':
+      if (!state.items[action.index]) return state;
+      return {
+        ...state,
+        items: state.items.map((item, i) =>
+          i === action.index ? { ...item, discount: action.discount } : item,
+        ),
+      };
+    case 'orderDiscount':
+      return { ...state, orderDiscount: action.discount };
+    case 'customer':
+      return { ...state, customer: action.customer };
+    case 'managerPin':
+      return { ...state, managerPin: action.pin };
+    case 'load': {
+      let serial = state.serial;
+      const items = action.cart.lines.map((line) => {
+        serial += 1;
+        return {
+          key: `l${serial}`,
+          productId: line.productId,
+          sku: line.sku,
+          productName: line.productName,
+          categoryId: line.categoryId,
+          unitPriceCents: line.unitPriceCents,
+          quantity: line.quantity,
+          discount: line.discount ?? null,
+          onHand: null,
+        };
+      });
+      return {
+        ...emptyCart,
+        items,
+        selected: items.length - 1,
+        orderDiscount: action.cart.orderDiscount ?? null,
+        recalledFrom: action.label,
+        serial,
+      };
+    }
+    case 'clear':
+      return { ...emptyCart, serial: state.serial };
+  }
+}
+
+/** The cart in the shape pricing, holds and the sale take. */
+export function toCart(state: CartState): { lines: CartLine[]; orderDiscount: Discount | null } {
+  return {
+    lines: state.items.map((i) => ({
+      productId: i.productId,
+      sku: i.sku,
+      productName: i.productName,
+      categoryId: i.categoryId,
+      unitPriceCents: i.unitPriceCents,
+      quantity: i.quantity,
+      discount: i.discount,
+    })),
+    orderDiscount: state.orderDiscount,
+  };
+}

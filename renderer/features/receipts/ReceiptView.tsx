@@ -1,0 +1,153 @@
+/** A receipt on screen, laid out as it prints (80 mm roll); print or save as PDF. */
+import type { Receipt } from '../../../db/queries/receipts';
+import { formatMoney } from '../../app/amounts';
+import { printReceipt, saveReceiptPdf } from '../../app/backend';
+import { useNotice, useSession } from '../../app/context';
+import { Modal } from '../../app/ui';
+
+export function ReceiptPaper({
+  receipt,
+  currency,
+  storeName,
+  changeCents,
+}: {
+  receipt: Receipt;
+  currency: string;
+  storeName: string;
+  changeCents: number | null;
+}) {
+  const when = new Date(receipt.occurredAt);
+  return (
+    <div className="receipt-paper print-area" data-testid="receipt">
+      <p className="receipt-store">{storeName}</p>
+      <p>
+        Receipt <strong data-testid="receipt-number">{receipt.receiptNumber}</strong>
+        {receipt.transactionType !== 'sale' ? ` (${receipt.transactionType})` : ''}
+      </p>
+      <p className="muted">
+        {when.toLocaleDateString('en-US')} {when.toLocaleTimeString('en-US')} · Register{' '}
+        {receipt.registerId}
+      </p>
+      {receipt.status === 'voided' ? (
+        <p className="void-stamp">VOIDED: {receipt.voidReason}</p>
+      ) : null}
+      <table className="receipt-lines">
+        <tbody>
+          {receipt.lines.map((l) => (
+            <tr key={l.itemId}>
+              <td>
+                {l.productName}
+                <div className="muted">
+                  {l.quantity} × {formatMoney(l.unitPriceCents)}
+                  {l.discountCents !== 0 ? ` − ${formatMoney(Math.abs(l.discountCents))}` : ''}
+                  {l.returnReason ? ` · returned: ${l.returnReason}` : ''}
+                </div>
+              </td>
+              <td className="num">{formatMoney(l.totalCents)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <dl className="receipt-totals">
+        <dt>Subtotal</dt>
+        <dd>{formatMoney(receipt.subtotalCents, currency)}</dd>
+        {receipt.discountCents !== 0 ? (
+          <>
+            <dt>Discounts</dt>
+            <dd>−{formatMoney(Math.abs(receipt.discountCents), currency)}</dd>
+          </>
+        ) : null}
+        <dt>Tax</dt>
+        <dd>{formatMoney(receipt.taxCents, currency)}</dd>
+        <dt className="grand">Total</dt>
+        <dd className="grand" data-testid="receipt-total">
+          {formatMoney(receipt.totalCents, currency)}
+        </dd>
+        {receipt.payments.map((p) => (
+          <div key={p.paymentId} className="contents">
+            <dt>
+              {p.tenderType === 'cash'
+                ? 'Cash'
+                : `Card${p.cardLast4 ? ` ••${p.cardLast4}` : ''}${p.cardStatus === 'store_and_forward' ? ' (offline, to be sent)' : ''}`}
+            </dt>
+            <dd>
+              {formatMoney(
+                p.tenderType === 'cash' && p.tenderedCents !== null
+                  ? p.tenderedCents
+                  : p.amountCents,
+                currency,
+              )}
+            </dd>
+          </div>
+        ))}
+        {changeCents !== null && changeCents > 0 ? (
+          <>
+            <dt>Change</dt>
+            <dd data-testid="receipt-change">{formatMoney(changeCents, currency)}</dd>
+          </>
+        ) : null}
+      </dl>
+      <p className="receipt-foot">Thank you!</p>
+    </div>
+  );
+}
+
+export function ReceiptView(props: {
+  receipt: Receipt;
+  changeCents: number | null;
+  title: string;
+  onClose: () => void;
+}) {
+  const { receipt, changeCents, title, onClose } = props;
+  const { info, platform } = useSession();
+  const { notify } = useNotice();
+  const currency = info.store?.currency ?? '';
+  const print = async (): Promise<void> => {
+    const result = await printReceipt();
+    if (!result.ok) notify('error', result.message);
+  };
+  const pdf = async (): Promise<void> => {
+    const result = await saveReceiptPdf(receipt.receiptNumber);
+    if (result.ok) notify('success', `Saved ${result.path}`);
+    else notify('error', result.message);
+  };
+  return (
+    <Modal
+      title={title}
+      onClose={onClose}
+      testId="receipt-view"
+      actions={[
+        { key: 'Enter', label: 'New sale', run: onClose },
+        { key: 'Ctrl+P', label: 'Print', run: () => void print() },
+        ...(platform === 'electron'
+          ? [{ key: 'Ctrl+S', label: 'Save PDF', run: () => void pdf() }]
+          : []),
+      ]}
+    >
+      {changeCents !== null ? (
+        <p className="change-due" data-testid="change-due">
+          Change due <strong>{formatMoney(Math.max(0, changeCents), currency)}</strong>
+        </p>
+      ) : null}
+      <ReceiptPaper
+        receipt={receipt}
+        currency={currency}
+        storeName={info.store?.storeName ?? ''}
+        changeCents={changeCents}
+      />
+      <div className="button-row">
+        <button type="button" className="primary" onClick={onClose} data-autofocus>
+          New sale (Enter)
+        </button>
+        <button type="button" onClick={() => void print()}>
+          Print (Ctrl+P)
+        </button>
+        {platform === 'electron' ? (
+          <button type="button" onClick={() => void pdf()}>
+            Save PDF (Ctrl+S)
+          </button>
+        ) : null}
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,105 @@
+/** Void a transaction of this shift, with a reason (and a manager PIN when a cashier asks). */
+import { useState } from 'react';
+import type { Receipt } from '../../../db/queries/receipts';
+import { useCall } from '../../app/call';
+import { useApi, useNotice, useStaff } from '../../app/context';
+import { Modal, TextField } from '../../app/ui';
+
+const REASONS = [
+  'Customer changed mind at the till',
+  'Rung up by mistake',
+  'Payment problem',
+  'Test transaction',
+];
+
+export function VoidPanel(props: {
+  defaultReceipt: string;
+  onVoided: (receipt: Receipt) => void;
+  onClose: () => void;
+}) {
+  const api = useApi();
+  const call = useCall();
+  const staff = useStaff();
+  const { notify } = useNotice();
+  const [receiptNumber, setReceiptNumber] = useState(props.defaultReceipt);
+  const [reason, setReason] = useState('');
+  const [pin, setPin] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (): Promise<void> => {
+    if (reason.trim() === '') {
+      notify('error', 'Give a reason for the void');
+      return;
+    }
+    setBusy(true);
+    const result = await call(
+      api.voidSale({
+        receiptNumber: receiptNumber.trim(),
+        reason: reason.trim(),
+        ...(pin ? { managerPin: pin } : {}),
+      }),
+    );
+    setBusy(false);
+    setPin('');
+    if (result.ok) {
+      notify('success', `Receipt ${result.data.receiptNumber} was voided`);
+      props.onVoided(result.data);
+    }
+  };
+
+  return (
+    <Modal
+      title="Void a transaction"
+      onClose={props.onClose}
+      testId="void-panel"
+      onScan={(code) => setReceiptNumber(code)}
+    >
+      <form
+        className="form-grid"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <TextField
+          label="Receipt number"
+          name="receiptNumber"
+          maxLength={80}
+          autoFocusField
+          autoComplete="off"
+          value={receiptNumber}
+          onChange={(e) => setReceiptNumber(e.target.value)}
+        />
+        <TextField
+          label="Reason"
+          name="reason"
+          maxLength={200}
+          list="void-reasons"
+          autoComplete="off"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+        <datalist id="void-reasons">
+          {REASONS.map((r) => (
+            <option key={r} value={r} />
+          ))}
+        </datalist>
+        {staff.role !== 'manager' ? (
+          <TextField
+            label="Manager PIN"
+            name="managerPin"
+            type="password"
+            inputMode="numeric"
+            maxLength={8}
+            autoComplete="off"
+            value={pin}
+            onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+          />
+        ) : null}
+        <button type="submit" className="danger" disabled={busy}>
+          Void (Enter)
+        </button>
+      </form>
+    </Modal>
+  );
+}
