@@ -65,14 +65,19 @@ describe('seedCentral', () => {
   });
 
   it('rollups and stock agree with the raw sales and the ledger', async () => {
-    const { rows } = await db.pools.admin.query(
+    const { rows } = await db.pools.admin.query<{
+      lines: string;
+      rollup: string;
+      levels: string;
+      ledger: number;
+    }>(
       `SELECT (SELECT sum(total_price) FROM retail.sales_transaction_items) AS lines,
               (SELECT sum(net) FROM retail.daily_sales) AS rollup,
               (SELECT sum(on_hand) FROM retail.stock_levels) AS levels,
               (SELECT sum(quantity_delta) FROM retail.stock_movements)::int AS ledger`,
     );
-    expect(rows[0].lines).toBe(rows[0].rollup);
-    expect(Number(rows[0].levels)).toBe(rows[0].ledger);
+    expect(rows[0]!.lines).toBe(rows[0]!.rollup);
+    expect(Number(rows[0]!.levels)).toBe(rows[0]!.ledger);
   });
 
   it('hashes the demo PINs with bcrypt so they verify at HQ', async () => {
