@@ -108,7 +108,7 @@ async function run(): Promise<void> {
   const backend = createBackendHost({
     fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
     createChannel: () => new MessageChannelMain(),
-    modulePath: join(here, 'backend.mjs'),
+    modulePath: join(here, 'backend.js'),
     env,
     logger: logger.child({ component: 'backend-host' }),
   });

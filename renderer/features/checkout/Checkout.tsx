@@ -56,7 +56,7 @@ export function Workspace({
   const call = useCall();
   const store = useStore();
   const staff = useStaff();
-  const { notify } = useNotice();
+  const { notify, clear: clearNotice } = useNotice();
   const [cart, dispatch] = useReducer(cartReducer, emptyCart);
   const [panel, setPanel] = useState<Panel>(null);
   const [mode, setMode] = useState<'checkout' | 'returns'>('checkout');
@@ -109,11 +109,13 @@ export function Workspace({
   const addByCode = useCallback(
     async (code: string): Promise<boolean> => {
       const r = await call(api.scan({ code }), { quiet: true });
-      if (r.ok) dispatch({ type: 'add', product: r.data });
-      else notify('error', `${r.error.message}. Nothing was added.`);
+      if (r.ok) {
+        dispatch({ type: 'add', product: r.data });
+        clearNotice(); // an earlier error is stale once the next item went through
+      } else notify('error', `${r.error.message}. Nothing was added.`);
       return r.ok;
     },
-    [api, call, notify],
+    [api, call, notify, clearNotice],
   );
 
   const selected = cart.items[cart.selected];
@@ -244,7 +246,11 @@ export function Workspace({
   }
 
   return (
-    <section className="checkout" aria-label="Checkout">
+    <section
+      className="checkout"
+      aria-label="Checkout"
+      data-shift={shift === undefined ? 'loading' : shift === null ? 'none' : 'open'}
+    >
       <div className="checkout-main">
         <div className="checkout-top">
           <SearchBox

@@ -1,0 +1,68 @@
+/**
+ * Cashier actions for end-to-end specs, keyboard only. A scanner is simulated the way a
+ * keyboard-wedge scanner behaves: the code typed at full speed, then Enter. People type with a
+ * human delay (so the app does not take them for a scanner).
+ */
+import type { Page } from 'playwright-core';
+
+export const HUMAN_DELAY_MS = 70;
+
+export async function typeHuman(page: Page, text: string): Promise<void> {
+  await page.keyboard.type(text, { delay: HUMAN_DELAY_MS });
+}
+
+export async function scan(page: Page, code: string): Promise<void> {
+  await page.keyboard.type(code);
+  await page.keyboard.press('Enter');
+}
+
+/** Text of the notice line once it contains `pattern`. */
+export async function noticeMatching(
+  page: Page,
+  pattern: RegExp,
+  timeout = 10_000,
+): Promise<string> {
+  const notice = page.getByTestId('notice').filter({ hasText: pattern });
+  await notice.waitFor({ timeout });
+  return (await notice.textContent()) ?? '';
+}
+
+export async function cartLines(page: Page): Promise<Array<{ sku: string; qty: string }>> {
+  return page.getByTestId('cart-line').evaluateAll((rows) =>
+    rows.map((r) => ({
+      sku: r.getAttribute('data-sku') ?? '',
+      qty: r.querySelector('[data-testid="line-qty"]')?.textContent?.trim() ?? '',
+    })),
+  );
+}
+
+/** "$1,234.56" -> 123456 */
+export function centsOf(text: string): number {
+  const match = /(-?)\$?([\d,]+)\.(\d{2})/.exec(text);
+  if (!match) throw new Error(`no amount in "${text}"`);
+  const cents = Number((match[2] ?? '0').replace(/,/g, '')) * 100 + Number(match[3]);
+  return match[1] === '-' ? -cents : cents;
+}
+
+export async function login(page: Page, pin: string): Promise<void> {
+  await page.getByLabel('PIN').waitFor({ timeout: 120_000 });
+  await typeHuman(page, pin);
+  await page.keyboard.press('Enter');
+}
+
+/** After login: open the shift the app asks for (or skip when one is open). */
+export async function openShiftIfAsked(page: Page, float: string): Promise<void> {
+  const checkout = page.locator('section.checkout:not([data-shift="loading"])');
+  await checkout.waitFor({ timeout: 60_000 });
+  if ((await checkout.getAttribute('data-shift')) === 'none') {
+    const floatInput = page.getByTestId('float-input');
+    await floatInput.waitFor();
+    await typeHuman(page, float);
+    await page.keyboard.press('Enter');
+    await floatInput.waitFor({ state: 'detached' });
+    await page.locator('section.checkout[data-shift="open"]').waitFor();
+  }
+  await page.waitForFunction(
+    () => document.activeElement?.getAttribute('data-testid') === 'scan-input',
+  );
+}
