@@ -28,6 +28,7 @@ export interface Suite {
 
 const suites: Record<string, () => Promise<Suite>> = {
   edge: async () => (await import('./edge')).suite,
+  search: async () => (await import('./search')).suite,
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../errors';
+import { fuseRankings } from '../queries/search';
+import { MAX_QUERY_CHARS, prepareQuery, sanitizeQuery } from './query-text';
+
+/** A tsquery built here may only contain quoted letters/digits, our operators and `:*`. */
+const SAFE_TSQUERY = /^'[\p{L}\p{N}]+'(:\*)?( & '[\p{L}\p{N}]+'(:\*)?)*$/u;
+
+describe('prepareQuery', () => {
+  it('builds an AND query with the word being typed as a prefix', () => {
+    expect(prepareQuery('usb c charger 65').ftsAll).toBe("'usb' & 'c' & 'charger' & '65'");
+    expect(prepareQuery('usb c charg').ftsAll).toBe("'usb' & 'c' & 'charg':*");
+    // A finished word (trailing space) is matched whole.
+    expect(prepareQuery('usb c charger ').ftsAll).toBe("'usb' & 'c' & 'charger'");
+    // Short words are never prefixes ("ru" would match half the catalog), but still match whole.
+    expect(prepareQuery('ru').ftsAll).toBe("'ru'");
+    expect(prepareQuery('tv').ftsAll).toBe("'tv'");
+  });
+
+  it('drops filler words and keeps fuzzy and vector signals for 3+ letters only', () => {
+    const q = prepareQuery('something like the blue Levis');
+    expect(q.ftsAll).toBe("'blue' & 'levis':*");
+    expect(q.trigram).toBe('blue levis');
+    expect(q.semantic).toBe('something like the blue Levis');
+    expect(prepareQuery('bl').trigram).toBeNull();
+    expect(prepareQuery('bl').semantic).toBeNull();
+    expect(prepareQuery('blu').trigram).toBe('blu');
+  });
+
+  it('recognises a single code-like token as a barcode/SKU candidate', () => {
+    expect(prepareQuery(' 2000000000007 ').code).toBe('2000000000007');
+    expect(prepareQuery('ele-sma-000001').code).toBe('ele-sma-000001');
+    expect(prepareQuery('usb charger').code).toBeNull();
+  });
+
+  it.each([
+    ["'"],
+    ["O'Reilly's"],
+    ['a & b | !c :*'],
+    ['!!!'],
+    ["'; DROP TABLE retail.products; --"],
+    ['blue <-> jeans'],
+    ['back\\slash (paren) "quote"'],
+    ['nike:* & !adidas'],
+    ['🙂🔥 running 👟 shoes'],
+    ['naïve café crème'],
+    ['漢字 テスト'],
+  ])('never lets operators or quotes through: %s', (raw) => {
+    const q = prepareQuery(raw);
+    if (q.ftsAll !== null) expect(q.ftsAll).toMatch(SAFE_TSQUERY);
+  });
+
+  it('turns symbol-only and emoji-only input into no signals at all', () => {
+    for (const raw of ['', '   ', "'", '&|!:*', '🙂🔥👟', '\u0000\u0001']) {
+      const q = prepareQuery(raw);
+      expect([q.ftsAll, q.trigram, q.semantic]).toEqual([null, null, null]);
+    }
+  });
+
+  it('removes characters PostgreSQL text cannot hold', () => {
+    expect(sanitizeQuery('run\u0000ning')).toBe('run ning');
+    expect(sanitizeQuery('bad \uD800 surrogate')).toBe('bad surrogate');
+    expect(sanitizeQuery('emoji 🙂 kept')).toBe('emoji 🙂 kept');
+  });
+
+  it('rejects queries longer than the limit with a ValidationError', () => {
+    expect(() => prepareQuery('x'.repeat(MAX_QUERY_CHARS))).not.toThrow();
+    expect(() => prepareQuery('x'.repeat(10_000))).toThrow(ValidationError);
+    expect(() => prepareQuery('x'.repeat(10_000))).toThrow(/at most 200/);
+  });
+});
+
+describe('fuseRankings (reciprocal rank fusion)', () => {
+  it('adds 1/(k+rank) per signal, puts an exact code match first, explains each hit', () => {
+    const fused = fuseRankings(
+      {
+        code: [{ productId: 'c', score: 1, how: 'sku' }],
+        fts: [
+          { productId: 'a', score: 0.5 },
+          { productId: 'b', score: 0.4 },
+        ],
+        trigram: [
+          { productId: 'b', score: 0.9 },
+          { productId: 'a', score: 0.8 },
+        ],
+        vector: [{ productId: 'b', score: 0.7 }],
+      },
+      60,
+    );
+    expect(fused.map((f) => f.productId)).toEqual(['c', 'b', 'a']);
+    expect(fused[0]?.why).toEqual({ code: { rank: 1, score: 1 }, codeField: 'sku' });
+    expect(fused[1]?.matchedBy).toEqual(['fts', 'trigram', 'vector']);
+    expect(fused[1]?.score).toBeCloseTo(1 / 62 + 1 / 61 + 1 / 61, 12);
+    expect(fused[2]?.why.fts).toEqual({ rank: 1, score: 0.5 });
+  });
+
+  it('breaks ties by product id, so the order never depends on timing', () => {
+    const fused = fuseRankings({
+      fts: [{ productId: 'y', score: 1 }],
+      trigram: [{ productId: 'x', score: 1 }],
+    });
+    expect(fused.map((f) => f.productId)).toEqual(['x', 'y']);
+  });
+});
