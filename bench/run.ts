@@ -29,6 +29,7 @@ export interface Suite {
 const suites: Record<string, () => Promise<Suite>> = {
   edge: async () => (await import('./edge')).suite,
   search: async () => (await import('./search')).suite,
+  central: async () => (await import('./central')).suite,
 };
 
 async function main(): Promise<void> {

@@ -109,23 +109,29 @@ interface Precheck {
   retained_from: Date | string;
 }
 
+/**
+ * One row per sale. Every check is a scalar sub-select with LIMIT 1 on a unique index: the
+ * planner must run it per row (an EXISTS may become a hashed sub-plan over a whole store's
+ * rows, which is what it chose on tables with fresh statistics), so the cost stays O(batch).
+ */
 async function precheck(tx: TenantTx, sales: readonly SaleRecorded[]): Promise<Precheck[]> {
   const { rows } = await tx.query<Precheck & { ord: number }>(
     `SELECT u.ord,
-            EXISTS (SELECT 1 FROM retail.sales_transaction_ids r
-                     WHERE r.store_id = $1 AND r.transaction_id = u.tid) AS known,
-            EXISTS (SELECT 1 FROM retail.registers g
-                     WHERE g.store_id = $1 AND g.register_id = u.reg) AS register_ok,
-            u.sh IS NULL OR EXISTS (SELECT 1 FROM retail.shifts s
-                     WHERE s.store_id = $1 AND s.shift_id = u.sh) AS shift_ok,
-            u.cust IS NULL OR EXISTS (SELECT 1 FROM retail.customers c
-                     WHERE c.store_id = $1 AND c.customer_id = u.cust) AS customer_ok,
-            u.orig IS NULL OR EXISTS (SELECT 1 FROM retail.sales_transaction_ids r
-                     WHERE r.store_id = $1 AND r.transaction_id = u.orig) AS original_ok,
-            EXISTS (SELECT 1 FROM retail.sales_transaction_ids r
-                     WHERE r.store_id = $1 AND r.transaction_id <> u.tid
-                       AND (r.receipt_number = u.rn
-                            OR (r.register_id = u.reg AND r.receipt_seq = u.seq))) AS receipt_taken,
+            (SELECT 1 FROM retail.sales_transaction_ids r
+              WHERE r.store_id = $1 AND r.transaction_id = u.tid LIMIT 1) IS NOT NULL AS known,
+            (SELECT 1 FROM retail.registers g
+              WHERE g.store_id = $1 AND g.register_id = u.reg LIMIT 1) IS NOT NULL AS register_ok,
+            u.sh IS NULL OR (SELECT 1 FROM retail.shifts s
+              WHERE s.store_id = $1 AND s.shift_id = u.sh LIMIT 1) IS NOT NULL AS shift_ok,
+            u.cust IS NULL OR (SELECT 1 FROM retail.customers c
+              WHERE c.store_id = $1 AND c.customer_id = u.cust LIMIT 1) IS NOT NULL AS customer_ok,
+            u.orig IS NULL OR (SELECT 1 FROM retail.sales_transaction_ids r
+              WHERE r.store_id = $1 AND r.transaction_id = u.orig LIMIT 1) IS NOT NULL AS original_ok,
+            coalesce((SELECT r.transaction_id <> u.tid FROM retail.sales_transaction_ids r
+              WHERE r.store_id = $1 AND r.receipt_number = u.rn LIMIT 1), false)
+            OR coalesce((SELECT r.transaction_id <> u.tid FROM retail.sales_transaction_ids r
+              WHERE r.store_id = $1 AND r.register_id = u.reg AND r.receipt_seq = u.seq LIMIT 1), false)
+              AS receipt_taken,
             now() AS server_now,
             (SELECT retained_from FROM retail.sales_retention) AS retained_from
        FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::uuid[], $7::uuid[], $8::uuid[])

@@ -1,0 +1,334 @@
+/**
+ * HQ database figures, all from one run on one embedded PostgreSQL (durable: fsync on), or on
+ * DATABASE_URL's server in a scratch database:
+ *   central.ingest_rows_per_s       sale items per second through db/central/ingest.ts, the path
+ *                                   the sync service uses: as edgepos_app, RLS on, one durable
+ *                                   transaction per batch of 1,000 sales, with rollups, stock
+ *                                   levels and alerts maintained by the triggers
+ *   central.copy_rows_per_s         the same item rows by plain COPY into a table with the same
+ *                                   columns and indexes (no RLS, no triggers, no foreign keys),
+ *                                   one COPY per batch of the same size: the ceiling
+ *   central.daily_sales_query_ms    median time of one store's 30-day daily sales report (a total
+ *                                   per day, from the rollup, as edgepos_app with RLS) with
+ *                                   1,000,000 sale items in the database
+ *   central.daily_sales_products_query_ms  the same 30 days per day AND product (every rollup row)
+ *   central.daily_sales_raw_query_ms the same 30 days per product computed from the raw lines
+ *                                   instead of the rollup (partition-pruned), for comparison
+ * --quick: small sizes, figures not comparable.
+ */
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { from as copyFrom } from 'pg-copy-streams';
+import pg from 'pg';
+import { startCentral, type Central } from '../db/central/central';
+import { createRolePool } from '../db/central/pool';
+import { ingestMutations } from '../db/central/ingest';
+import { dailySales, dailyTotals, salesFromLines } from '../db/central/queries/sales';
+import { withTenant } from '../db/central/tenant';
+import type { Mutation } from '../db/mutations/schemas';
+import {
+  generateCatalog,
+  generateCustomers,
+  generateSales,
+  toProductEntity,
+  type GeneratedSale,
+} from '../db/seed/generate';
+import { seedCentral } from '../db/seed/write-central';
+import type { BenchContext, Figures, Suite } from './run';
+import { percentile, round } from './stats';
+
+const BATCH_SALES = 1_000;
+const STORES = ['seattle', 'redmond', 'bellevue', 'online'] as const;
+
+function day(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** COPY text format: tabs, newlines and backslashes escaped; NULL as \N. */
+function copyField(value: string | number | boolean | null): string {
+  if (value === null) return '\\N';
+  return String(value)
+    .replace(/\\/g, '\\\\')
+    .replace(/\t/g, '\\t')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r');
+}
+
+function cents(c: number): string {
+  const sign = c < 0 ? '-' : '';
+  const abs = Math.abs(c);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+function itemRows(storeId: string, sales: readonly GeneratedSale[]): string {
+  const out: string[] = [];
+  for (const s of sales) {
+    for (const l of s.lines) {
+      out.push(
+        [
+          storeId,
+          l.itemId,
+          s.transactionId,
+          l.lineNumber,
+          l.productId,
+          l.sku,
+          l.productName,
+          l.categoryId,
+          l.quantity,
+          cents(l.unitPriceCents),
+          cents(l.discountCents),
+          l.taxRatePpm,
+          cents(l.taxCents),
+          cents(l.totalCents),
+          l.originalItemId,
+          l.returnReason,
+          l.restock,
+          s.occurredAt,
+        ]
+          .map(copyField)
+          .join('\t'),
+      );
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+async function bulkFill(
+  central: Central,
+  targetItems: number,
+  log: (m: string) => void,
+): Promise<number> {
+  const admin = await central.pools.admin.connect();
+  try {
+    const { rows } = await admin.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM retail.sales_transaction_items`,
+    );
+    const have = rows[0]?.n ?? 0;
+    const transactions = Math.max(0, Math.ceil((targetItems - have) / 3));
+    if (transactions === 0) return have;
+    log(
+      `generating ${transactions * 3} more sale items in SQL (superuser, triggers off, rollups rebuilt after)`,
+    );
+    await central.pools.owner.query(
+      `SELECT retail.ensure_sales_partitions(now() - interval '3 months', now())`,
+    );
+    await admin.query(`SET session_replication_role = replica`);
+    await admin.query(
+      `CREATE TEMP TABLE bench_gen AS
+       SELECT g, (ARRAY['seattle','redmond','bellevue','online'])[1 + g % 4] AS store_id,
+              md5('bench-' || g)::uuid AS tid,
+              date_trunc('second', now() - ((g::bigint * 7919) % (88 * 86400)) * interval '1 second') AS at
+         FROM generate_series(1, $1::int) AS g`,
+      [transactions],
+    );
+    await admin.query(
+      `INSERT INTO retail.sales_transaction_ids (store_id, transaction_id, occurred_at, register_id, receipt_seq, receipt_number)
+       SELECT store_id, tid, at, 'R02', 1000000 + g, 'BENCH-' || g FROM bench_gen`,
+    );
+    await admin.query(
+      `CREATE TEMP TABLE bench_lines AS
+       SELECT b.g, b.store_id, b.tid, b.at, l AS line,
+              p.ids[1 + ((b.g * 3 + l) % array_length(p.ids, 1))] AS product_id,
+              (1 + (b.g + l) % 3) AS qty, (1 + (b.g + l) % 50)::numeric(12,2) AS price
+         FROM bench_gen b
+         CROSS JOIN generate_series(1, 3) AS l
+         CROSS JOIN (SELECT array_agg(product_id ORDER BY product_id) AS ids FROM retail.products WHERE store_id = 'seattle') p`,
+    );
+    await admin.query(
+      `INSERT INTO retail.sales_transactions
+         (store_id, transaction_id, register_id, receipt_seq, receipt_number, transaction_type, cashier_id,
+          occurred_at, subtotal, discount_amount, tax_amount, total_amount)
+       SELECT b.store_id, b.tid, 'R02', 1000000 + b.g, 'BENCH-' || b.g, 'sale', md5('cashier')::uuid, b.at,
+              t.subtotal, 0, t.tax, t.subtotal + t.tax
+         FROM bench_gen b
+         JOIN (SELECT g, sum(qty * price) AS subtotal, sum(round(qty * price * 0.1, 2)) AS tax
+                 FROM bench_lines GROUP BY g) t USING (g)`,
+    );
+    await admin.query(
+      `INSERT INTO retail.sales_transaction_items
+         (store_id, item_id, transaction_id, line_number, product_id, sku, product_name, category_id,
+          quantity, unit_price, discount_amount, tax_rate_ppm, tax_amount, total_price, occurred_at)
+       SELECT store_id, md5('item-' || g || '-' || line)::uuid, tid, line, product_id, 'BENCH-SKU',
+              'Bench product', 1, qty, price, 0, 100000, round(qty * price * 0.1, 2), qty * price, at
+         FROM bench_lines`,
+    );
+    await admin.query(`SET session_replication_role = DEFAULT`);
+    await admin.query(`DROP TABLE bench_gen, bench_lines`);
+  } finally {
+    admin.release();
+  }
+  log('rebuilding the daily rollups from the raw lines and analysing');
+  for (const store of STORES) {
+    await central.pools.owner.query(
+      `SELECT retail.rebuild_daily_sales($1, current_date - 120, current_date + 1)`,
+      [store],
+    );
+  }
+  await central.pools.admin.query(`VACUUM ANALYZE`);
+  const { rows } = await central.pools.admin.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM retail.sales_transaction_items`,
+  );
+  return rows[0]?.n ?? 0;
+}
+
+async function run(ctx: BenchContext): Promise<Figures> {
+  const saleCount = ctx.quick ? 2_000 : 40_000;
+  const targetItems = ctx.quick ? 30_000 : 1_000_000;
+  const queryRuns = ctx.quick ? 5 : 25;
+  const useUrl = Boolean(process.env.DATABASE_URL);
+  const root = await mkdtemp(join(tmpdir(), 'edgepos-bench-hq-'));
+  await chmod(root, 0o711); // PostgreSQL runs as the postgres OS user when we are root
+  const central = await startCentral({
+    dataDir: join(root, 'hq'),
+    durable: true,
+    ...(useUrl ? { database: `edgepos_bench_${process.pid}` } : {}),
+  });
+  try {
+    ctx.log(
+      `HQ database on ${central.mode === 'embedded' ? 'the embedded server' : 'DATABASE_URL'}; seeding the chain`,
+    );
+    await seedCentral({
+      owner: central.pools.owner,
+      app: central.pools.app,
+      seed: 42,
+      products: 500,
+      customers: 2_000,
+      sales: 0,
+    });
+
+    const now = new Date();
+    const catalog = generateCatalog({ seed: 42, products: 500 }).map(toProductEntity);
+    const customers = generateCustomers({ seed: 42, customers: 2_000 });
+    ctx.log(`pricing ${saleCount} sales with the checkout rules`);
+    const byStore = new Map<string, GeneratedSale[]>();
+    for (const sale of generateSales({
+      seed: 7,
+      sales: saleCount,
+      catalog,
+      customers,
+      days: 28,
+      now,
+    })) {
+      byStore.set(sale.storeId, [...(byStore.get(sale.storeId) ?? []), sale]);
+    }
+    const batches: Array<{ storeId: string; sales: GeneratedSale[] }> = [];
+    for (const [storeId, sales] of byStore) {
+      for (let i = 0; i < sales.length; i += BATCH_SALES)
+        batches.push({ storeId, sales: sales.slice(i, i + BATCH_SALES) });
+    }
+    // Months exist before timing: partition creation is not what this figure measures.
+    await central.pools.owner.query(
+      `SELECT retail.ensure_sales_partitions(now() - interval '2 months', now())`,
+    );
+
+    ctx.log(`ingesting ${batches.length} batches through ingest.ts as edgepos_app`);
+    let mutationId = 0;
+    let items = 0;
+    const ingestStart = performance.now();
+    for (const batch of batches) {
+      const mutations: Mutation[] = batch.sales.map(({ storeId: _s, ...payload }) => ({
+        mutationId: ++mutationId,
+        type: 'sale.recorded',
+        payload,
+      }));
+      const outcomes = await withTenant(central.pools.app, batch.storeId, (tx) =>
+        ingestMutations(tx, { deviceId: 'bench-till', mutations }),
+      );
+      const refused = outcomes.find((o) => o.status !== 'applied');
+      if (refused) throw new Error(`bench sale not applied: ${JSON.stringify(refused)}`);
+      items += batch.sales.reduce((sum, s) => sum + s.lines.length, 0);
+    }
+    const ingestSeconds = (performance.now() - ingestStart) / 1000;
+    const ingestRate = items / ingestSeconds;
+    ctx.log(`ingest: ${items} items in ${ingestSeconds.toFixed(2)} s`);
+
+    // The ceiling: plain COPY of the same rows, same batch size, same server, durable commits.
+    await central.pools.owner.query(
+      `CREATE TABLE public.bench_items_copy (LIKE retail.sales_transaction_items INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`,
+    );
+    const payloads = batches.map((b) => itemRows(b.storeId, b.sales));
+    const owner = await central.pools.owner.connect();
+    let copySeconds = 0;
+    try {
+      const copyStart = performance.now();
+      for (const payload of payloads) {
+        const stream = owner.query(
+          copyFrom(
+            `COPY public.bench_items_copy (store_id, item_id, transaction_id, line_number, product_id, sku, product_name,
+               category_id, quantity, unit_price, discount_amount, tax_rate_ppm, tax_amount, total_price,
+               original_item_id, return_reason, restock, occurred_at) FROM STDIN`,
+          ),
+        );
+        await pipeline(Readable.from([payload]), stream);
+      }
+      copySeconds = (performance.now() - copyStart) / 1000;
+      await owner.query(`DROP TABLE public.bench_items_copy`);
+    } finally {
+      owner.release();
+    }
+    const copyRate = items / copySeconds;
+    ctx.log(`copy: ${items} items in ${copySeconds.toFixed(2)} s`);
+
+    const total = await bulkFill(central, targetItems, ctx.log);
+    ctx.log(`${total} sale items in the database; timing the 30-day report`);
+    const to = new Date();
+    const from = new Date(to.getTime() - 29 * 86_400_000);
+    const totalsMs: number[] = [];
+    const rollupMs: number[] = [];
+    const rawMs: number[] = [];
+    let reportRows = 0;
+    const time = async (into: number[], fn: () => Promise<unknown>): Promise<void> => {
+      const start = performance.now();
+      await fn();
+      into.push(performance.now() - start);
+    };
+    for (let i = 0; i < queryRuns; i++) {
+      await time(totalsMs, () =>
+        withTenant(central.pools.app, 'seattle', (tx) =>
+          dailyTotals(tx, { from: day(from), to: day(to) }),
+        ),
+      );
+      await time(rollupMs, async () => {
+        const rows = await withTenant(central.pools.app, 'seattle', (tx) =>
+          dailySales(tx, { from: day(from), to: day(to) }),
+        );
+        reportRows = rows.length;
+      });
+      await time(rawMs, () =>
+        withTenant(central.pools.app, 'seattle', (tx) =>
+          salesFromLines(tx, {
+            from: new Date(`${day(from)}T00:00:00Z`),
+            to: new Date(to.getTime() + 86_400_000),
+          }),
+        ),
+      );
+    }
+    ctx.log(`report: ${reportRows} day-product rows for one store`);
+    return {
+      'central.ingest_rows_per_s': Math.round(ingestRate),
+      'central.copy_rows_per_s': Math.round(copyRate),
+      'central.daily_sales_query_ms': round(percentile(totalsMs, 50)),
+      'central.daily_sales_products_query_ms': round(percentile(rollupMs, 50)),
+      'central.daily_sales_raw_query_ms': round(percentile(rawMs, 50)),
+    };
+  } finally {
+    const { target } = central;
+    await central.stop();
+    if (useUrl) {
+      const admin = createRolePool(target, 'admin', {
+        database: target.maintenanceDatabase,
+        max: 1,
+      });
+      await admin.query(
+        `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(target.database)} WITH (FORCE)`,
+      );
+      await admin.end();
+    }
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+export const suite: Suite = { name: 'central', run };
