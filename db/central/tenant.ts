@@ -24,10 +24,19 @@ export interface TenantTx extends Queryable {
 
 export const TENANT_SETTING = 'app.current_store_id';
 
+export interface TenantTxOptions {
+  /**
+   * Run as ONE consistent read-only snapshot (REPEATABLE READ READ ONLY): every statement
+   * sees the same committed state. The sync feed reads a page this way.
+   */
+  snapshot?: boolean;
+}
+
 export async function withTenant<T>(
   pool: pg.Pool,
   storeId: string,
   fn: (tx: TenantTx) => Promise<T>,
+  options: TenantTxOptions = {},
 ): Promise<T> {
   if (!StoreId.safeParse(storeId).success) {
     throw new ValidationError(`Not a store ID: ${JSON.stringify(storeId)}`);
@@ -35,7 +44,9 @@ export async function withTenant<T>(
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    await client.query(
+      options.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN',
+    );
     await client.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [storeId]);
     const tx: TenantTx = { ...pgQueryable(client), storeId };
     const result = await fn(tx);

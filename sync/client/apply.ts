@@ -1,0 +1,97 @@
+/**
+ * Writing what HQ sent into the till's synced `retail` tables.
+ *
+ * Contract: call inside the transaction that also stores the cursor (pull) or the snapshot
+ * token, so a page is either wholly applied with its position or not at all. Upserts are
+ * version-guarded (db/queries/catalog-write.ts): replaying a page never moves a row back.
+ * Deletes run first, children before parents; upserts then run parents before children.
+ */
+import {
+  deleteRows,
+  upsertCategories,
+  upsertCategoryTaxRates,
+  upsertCustomers,
+  upsertEmbeddings,
+  upsertProducts,
+  upsertRegisters,
+  upsertStaff,
+  upsertStockLevels,
+  upsertStores,
+} from '../../db/queries/catalog-write';
+import type { Queryable } from '../../db/queryable';
+import type { Changes, Deletes } from '../protocol';
+
+export async function applyDeletes(tx: Queryable, storeId: string, d: Deletes): Promise<void> {
+  if (d.embeddings.length > 0) {
+    await tx.query(
+      `DELETE FROM retail.product_embeddings e
+        USING unnest($2::uuid[], $3::text[]) AS k(product_id, model)
+        WHERE e.store_id = $1 AND e.product_id = k.product_id AND e.embedding_model = k.model`,
+      [storeId, d.embeddings.map((k) => k.productId), d.embeddings.map((k) => k.embeddingModel)],
+    );
+  }
+  await deleteRows(tx, { storeId, entity: 'stock_levels', ids: d.stockLevels });
+  await deleteRows(tx, { storeId, entity: 'customers', ids: d.customers });
+  await deleteRows(tx, { storeId, entity: 'products', ids: d.products });
+  await deleteRows(tx, { storeId, entity: 'staff', ids: d.staff });
+  if (d.registers.length > 0) {
+    // Local shifts may still reference a register HQ removed: keep it, inactive.
+    await tx.query(
+      `DELETE FROM retail.registers g
+        WHERE g.store_id = $1 AND g.register_id = ANY($2::text[])
+          AND NOT EXISTS (SELECT 1 FROM retail.shifts s
+                           WHERE s.store_id = g.store_id AND s.register_id = g.register_id)`,
+      [storeId, d.registers],
+    );
+    await tx.query(
+      `UPDATE retail.registers SET is_active = false
+        WHERE store_id = $1 AND register_id = ANY($2::text[])`,
+      [storeId, d.registers],
+    );
+  }
+  if (d.categoryTaxRates.length > 0) {
+    await tx.query(
+      `DELETE FROM retail.category_tax_rates WHERE store_id = $1 AND category_id = ANY($2::int[])`,
+      [storeId, d.categoryTaxRates],
+    );
+  }
+  if (d.categories.length > 0) {
+    // HQ could not have deleted a category its products still use; a product row here that
+    // still points at it is older than HQ's and is updated by the feed.
+    await tx.query(
+      `UPDATE retail.products SET category_id = NULL WHERE category_id = ANY($1::int[])`,
+      [d.categories],
+    );
+    await tx.query(
+      `UPDATE retail.product_categories SET parent_category_id = NULL
+        WHERE parent_category_id = ANY($1::int[])`,
+      [d.categories],
+    );
+    await tx.query(`DELETE FROM retail.category_tax_rates WHERE category_id = ANY($1::int[])`, [
+      d.categories,
+    ]);
+    await tx.query(`DELETE FROM retail.product_categories WHERE category_id = ANY($1::int[])`, [
+      d.categories,
+    ]);
+  }
+}
+
+export async function applyChanges(tx: Queryable, storeId: string, c: Changes): Promise<void> {
+  // The till holds its own store row only.
+  await upsertStores(
+    tx,
+    c.stores.filter((s) => s.storeId === storeId),
+  );
+  await upsertCategories(tx, c.categories);
+  await upsertCategoryTaxRates(tx, storeId, c.categoryTaxRates);
+  await upsertRegisters(tx, storeId, c.registers);
+  await upsertStaff(tx, storeId, c.staff);
+  await upsertProducts(tx, storeId, c.products);
+  await upsertCustomers(tx, storeId, c.customers);
+  await upsertStockLevels(tx, storeId, c.stockLevels);
+  await upsertEmbeddings(tx, storeId, c.embeddings);
+}
+
+export function deleteCount(d: Deletes): number {
+  return Object.values(d).reduce((n, keys: readonly unknown[]) => n + keys.length, 0);
+}

@@ -1,0 +1,70 @@
+/**
+ * What the sync operations (push.ts, pull.ts, snapshot.ts, enroll.ts) share: the till's
+ * database, the HTTP transport to its HQ, the device as last read, tunables and hooks.
+ * Browser-safe (no node: imports): the web POS runs this in a Web Worker with PGlite.
+ */
+import type { Logger } from '../../db/logger';
+import type { TransactionalDb } from '../../db/queryable';
+import type { SyncHttp } from './http';
+import type { LocalDevice } from './local';
+
+export interface SyncHooks {
+  /**
+   * HQ acknowledged mutations through `lastAcked` (e.g. trim the sale journal:
+   * EdgeStore.compactJournal). Called after a drain that moved the acknowledgement.
+   */
+  afterAck?: (lastAcked: number) => Promise<void>;
+  /**
+   * Many rows were written (a snapshot, a big pull): run maintenance (EdgeStore.maintain:
+   * PGlite has no autovacuum and stale statistics slow searches down).
+   */
+  afterBulkApply?: () => Promise<void>;
+}
+
+export interface SyncTuning {
+  /** Mutations per push (default 500; halved when HQ says the body is too large). */
+  pushBatch: number;
+  /** Rough upper bound of one push body in bytes (default 8 MiB). */
+  pushMaxBytes: number;
+  /** Change-log entries per pull page (default 2,000). */
+  pullLimit: number;
+  /** Rows per snapshot page (default 2,000). */
+  snapshotLimit: number;
+  /** Long-poll wait of an idle pull (default 10 s). */
+  pullWaitMs: number;
+  /** Call afterBulkApply once this many rows were applied since the last call (default 5,000). */
+  maintainEveryRows: number;
+}
+
+export const DEFAULT_TUNING: SyncTuning = {
+  pushBatch: 500,
+  pushMaxBytes: 8 * 1024 * 1024,
+  pullLimit: 2_000,
+  snapshotLimit: 2_000,
+  pullWaitMs: 10_000,
+  maintainEveryRows: 5_000,
+};
+
+export interface SyncContext {
+  db: TransactionalDb;
+  http: SyncHttp;
+  /** The enrolled device, refreshed whenever its credential changes. */
+  device: LocalDevice;
+  tuning: SyncTuning;
+  hooks: SyncHooks;
+  logger: Logger;
+  /** Mutable progress of the running operation (snapshot download), for the status. */
+  progress: { stage: string; done: number; total: number } | null;
+  /** Rows applied since afterBulkApply last ran. */
+  rowsSinceMaintain: number;
+  /** Set after a `gap` answer: resend from here although the till counts them acknowledged. */
+  resendFrom: number | undefined;
+}
+
+export async function maybeMaintain(ctx: SyncContext, rows: number, force = false): Promise<void> {
+  ctx.rowsSinceMaintain += rows;
+  if (!ctx.hooks.afterBulkApply) return;
+  if (!force && ctx.rowsSinceMaintain < ctx.tuning.maintainEveryRows) return;
+  ctx.rowsSinceMaintain = 0;
+  await ctx.hooks.afterBulkApply();
+}

@@ -1,0 +1,10 @@
+/**
+ * The till's sync runtime (browser-safe). Node callers with an EdgeStore use
+ * sync/node.ts `startTillSync`, which wires journal compaction and maintenance.
+ */
+export { SyncClient, createSyncClient, validateHqUrl } from './sync-client';
+export type { SyncClientOptions, SyncStatus } from './sync-client';
+export type { SyncHooks, SyncTuning } from './context';
+export type { RejectedView } from './local';
+export { SyncError } from './http';
+export { Backoff } from './backoff';

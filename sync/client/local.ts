@@ -1,0 +1,250 @@
+/**
+ * The till's sync state in its own database (pos.sync_device, pos.sync_state, pos.outbox,
+ * pos.mutation_results): reads, and the writes that must share a transaction with what they
+ * record. Takes a Queryable so callers choose the transaction.
+ */
+import { upsertStores } from '../../db/queries/catalog-write';
+import { setIdentity } from '../../db/queries/identity';
+import { Mutation } from '../../db/mutations/schemas';
+import type { Queryable } from '../../db/queryable';
+import type { EnrollResult, MutationResult } from '../protocol';
+
+export interface LocalDevice {
+  hqUrl: string;
+  storeId: string;
+  registerId: string;
+  deviceId: string;
+  token: string;
+  rebase: { deviceId: string; secret: string; fromMutationId: number } | null;
+}
+
+export async function readDevice(db: Queryable): Promise<LocalDevice | undefined> {
+  const { rows } = await db.query<{
+    hq_url: string;
+    store_id: string;
+    register_id: string;
+    device_id: string;
+    token: string;
+    rebase_device_id: string | null;
+    rebase_secret: string | null;
+    rebase_from: number | null;
+  }>(`SELECT * FROM pos.sync_device`);
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    hqUrl: r.hq_url,
+    storeId: r.store_id,
+    registerId: r.register_id,
+    deviceId: r.device_id,
+    token: r.token,
+    rebase:
+      r.rebase_device_id && r.rebase_secret && r.rebase_from !== null
+        ? {
+            deviceId: r.rebase_device_id,
+            secret: r.rebase_secret,
+            fromMutationId: Number(r.rebase_from),
+          }
+        : null,
+  };
+}
+
+/** Enrollment, in ONE local transaction: store row, identity, credential, HQ address. */
+export async function saveEnrollment(
+  tx: Queryable,
+  options: { hqUrl: string; result: EnrollResult },
+): Promise<void> {
+  const { result } = options;
+  await upsertStores(tx, [result.store]);
+  await setIdentity(tx, {
+    storeId: result.storeId,
+    registerId: result.registerId,
+    deviceId: result.deviceId,
+  });
+  await tx.query(
+    `INSERT INTO pos.sync_device (hq_url, store_id, register_id, device_id, token)
+     VALUES ($1, $2, $3, $4, $5)`,
+    [options.hqUrl, result.storeId, result.registerId, result.deviceId, result.token],
+  );
+  await tx.query(`UPDATE pos.sync_state SET hq_url = $1, updated_at = now()`, [options.hqUrl]);
+}
+
+export async function saveRebaseIntent(
+  tx: Queryable,
+  intent: { deviceId: string; secret: string; fromMutationId: number },
+): Promise<void> {
+  await tx.query(
+    `UPDATE pos.sync_device SET rebase_device_id = $1, rebase_secret = $2, rebase_from = $3`,
+    [intent.deviceId, intent.secret, intent.fromMutationId],
+  );
+}
+
+/** HQ confirmed the new device: switch credential and identity together. */
+export async function completeRebase(
+  tx: Queryable,
+  options: { deviceId: string; token: string; storeId: string; registerId: string },
+): Promise<void> {
+  await tx.query(
+    `UPDATE pos.sync_device SET device_id = $1, token = $2,
+            rebase_device_id = NULL, rebase_secret = NULL, rebase_from = NULL`,
+    [options.deviceId, options.token],
+  );
+  await setIdentity(tx, {
+    storeId: options.storeId,
+    registerId: options.registerId,
+    deviceId: options.deviceId,
+  });
+}
+
+export interface LocalSyncState {
+  lastAcked: number;
+  stockAck: number;
+  cursor: string | null;
+  lastPushAt: Date | null;
+  lastPullAt: Date | null;
+  lastError: string | null;
+}
+
+export async function readSyncState(db: Queryable): Promise<LocalSyncState> {
+  const { rows } = await db.query<{
+    last_acked_mutation_id: number;
+    stock_ack_mutation_id: number;
+    pull_cursor: string | null;
+    last_push_at: Date | null;
+    last_pull_at: Date | null;
+    last_error: string | null;
+  }>(`SELECT * FROM pos.sync_state`);
+  const r = rows[0];
+  return {
+    lastAcked: Number(r?.last_acked_mutation_id ?? 0),
+    stockAck: Number(r?.stock_ack_mutation_id ?? 0),
+    cursor: r?.pull_cursor ?? null,
+    lastPushAt: r?.last_push_at ? new Date(r.last_push_at) : null,
+    lastPullAt: r?.last_pull_at ? new Date(r.last_pull_at) : null,
+    lastError: r?.last_error ?? null,
+  };
+}
+
+/** Outbox mutations with ID > afterId, oldest first, at most `limit` / about `maxBytes`. */
+export async function outboxAfter(
+  db: Queryable,
+  options: { afterId: number; limit: number; maxBytes: number },
+): Promise<Mutation[]> {
+  const { rows } = await db.query<{ mutation_id: number; mutation_type: string; payload: unknown }>(
+    `SELECT mutation_id, mutation_type, payload FROM pos.outbox
+      WHERE mutation_id > $1 ORDER BY mutation_id LIMIT $2`,
+    [options.afterId, options.limit],
+  );
+  const out: Mutation[] = [];
+  let bytes = 0;
+  for (const r of rows) {
+    const m = Mutation.parse({
+      mutationId: Number(r.mutation_id),
+      type: r.mutation_type,
+      payload: r.payload,
+    });
+    bytes += JSON.stringify(m.payload).length;
+    if (out.length > 0 && bytes > options.maxBytes) break;
+    out.push(m);
+  }
+  return out;
+}
+
+export async function lastOutboxId(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ id: number | null }>(
+    `SELECT max(mutation_id) AS id FROM pos.outbox`,
+  );
+  return Number(rows[0]?.id ?? 0);
+}
+
+/**
+ * HQ answered a push: keep its rejections (shown at the till) and move the acknowledgement,
+ * in ONE local transaction. `ackThrough` never exceeds what was sent: HQ's own counter can be
+ * ahead of this till's outbox after a restore, and acknowledging that far would skip sales.
+ */
+export async function recordPushResult(
+  tx: Queryable,
+  options: { results: readonly MutationResult[]; ackThrough: number },
+): Promise<void> {
+  const rejected = options.results.filter(
+    (r): r is Extract<MutationResult, { status: 'rejected' }> => r.status === 'rejected',
+  );
+  if (rejected.length > 0) {
+    await tx.query(
+      `INSERT INTO pos.mutation_results (mutation_id, status, code, message)
+       SELECT u.id, 'rejected', u.code, u.message
+         FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, code, message)
+       ON CONFLICT (mutation_id) DO NOTHING`,
+      [
+        rejected.map((r) => r.mutationId),
+        rejected.map((r) => r.code),
+        rejected.map((r) => r.message),
+      ],
+    );
+  }
+  await tx.query(
+    `UPDATE pos.sync_state
+        SET last_acked_mutation_id = greatest(last_acked_mutation_id, $1),
+            last_push_at = now(), last_error = NULL, updated_at = now()`,
+    [options.ackThrough],
+  );
+}
+
+export async function setLastError(db: Queryable, message: string | null): Promise<void> {
+  await db.query(`UPDATE pos.sync_state SET last_error = $1, updated_at = now()`, [message]);
+}
+
+export interface RejectedView {
+  mutationId: number;
+  mutationType: string;
+  /** What the mutation was about (receipt number of a sale, shift, customer...). */
+  subject: string;
+  code: string;
+  message: string;
+  receivedAt: string;
+}
+
+export interface LocalCounts {
+  pendingCount: number;
+  pendingSales: number;
+  rejected: RejectedView[];
+}
+
+export async function readCounts(db: Queryable, rejectedLimit = 50): Promise<LocalCounts> {
+  const { rows } = await db.query<{ pending: number; pending_sales: number }>(
+    `SELECT count(*)::int AS pending,
+            count(*) FILTER (WHERE o.mutation_type = 'sale.recorded')::int AS pending_sales
+       FROM pos.outbox o
+      WHERE o.mutation_id > (SELECT last_acked_mutation_id FROM pos.sync_state)`,
+  );
+  const rejected = await db.query<{
+    mutation_id: number;
+    mutation_type: string | null;
+    subject: string | null;
+    code: string;
+    message: string;
+    received_at: Date;
+  }>(
+    `SELECT r.mutation_id, o.mutation_type,
+            coalesce(o.payload ->> 'receiptNumber', o.payload ->> 'transactionId',
+                     o.payload ->> 'shiftId', o.payload ->> 'customerId', o.entity_id::text) AS subject,
+            r.code, r.message, r.received_at
+       FROM pos.mutation_results r
+       LEFT JOIN pos.outbox o ON o.mutation_id = r.mutation_id
+      WHERE r.status = 'rejected'
+      ORDER BY r.mutation_id DESC
+      LIMIT $1`,
+    [rejectedLimit],
+  );
+  return {
+    pendingCount: Number(rows[0]?.pending ?? 0),
+    pendingSales: Number(rows[0]?.pending_sales ?? 0),
+    rejected: rejected.rows.map((r) => ({
+      mutationId: Number(r.mutation_id),
+      mutationType: r.mutation_type ?? 'unknown',
+      subject: r.subject ?? '',
+      code: r.code,
+      message: r.message,
+      receivedAt: new Date(r.received_at).toISOString(),
+    })),
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * Push: the outbox to HQ, in mutation order, in batches.
+ *
+ * Exactly once: HQ applies a batch and bumps this device's counter in one transaction, so a
+ * retry of a batch whose acknowledgement was lost is answered "already applied" with the
+ * original results (rejections included). The till records results and its acknowledgement
+ * in ONE local transaction and never acknowledges beyond what it sent.
+ *
+ * Handled here, never silently:
+ *   gap                    HQ's counter is behind what the till counts as acknowledged (HQ
+ *                          was restored): resend from HQ's counter out of the outbox.
+ *   mutation_id_conflict   the till's counter went backwards (its database was restored
+ *                          without its journal) and a new mutation reuses an ID HQ applied
+ *                          with other content: the till continues as a new device whose
+ *                          numbering starts at that ID (rebase), so the new sale is applied.
+ *   payload_too_large      smaller batches.
+ */
+import { v4 as uuidv4 } from 'uuid';
+import { PushResult, RebaseResult } from '../protocol';
+import type { SyncContext } from './context';
+import { SyncError } from './http';
+import {
+  completeRebase,
+  outboxAfter,
+  readDevice,
+  readSyncState,
+  recordPushResult,
+  saveRebaseIntent,
+} from './local';
+
+export interface PushRound {
+  sent: number;
+  rejected: number;
+  /** Call again: more may be waiting. */
+  more: boolean;
+}
+
+function randomSecret(): string {
+  const bytes = new Uint8Array(32);
+  crypto.getRandomValues(bytes);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Finish (or start) moving to a new device. Safe to repeat: HQ answers the same again. */
+export async function rebase(ctx: SyncContext, fromMutationId: number): Promise<void> {
+  const current = await readDevice(ctx.db);
+  if (!current) throw new Error('Not enrolled');
+  let intent = current.rebase;
+  if (!intent) {
+    intent = { deviceId: uuidv4(), secret: randomSecret(), fromMutationId };
+    await saveRebaseIntent(ctx.db, intent);
+  }
+  ctx.logger.warn(
+    { oldDeviceId: current.deviceId, newDeviceId: intent.deviceId, from: intent.fromMutationId },
+    'mutation counter went backwards: continuing as a new device',
+  );
+  const result = await ctx.http.request(
+    'POST',
+    '/v1/rebase',
+    {
+      newDeviceId: intent.deviceId,
+      newSecret: intent.secret,
+      fromMutationId: intent.fromMutationId,
+    },
+    RebaseResult,
+  );
+  await ctx.db.transaction((tx) =>
+    completeRebase(tx, {
+      deviceId: result.deviceId,
+      token: result.token,
+      storeId: current.storeId,
+      registerId: current.registerId,
+    }),
+  );
+  const updated = await readDevice(ctx.db);
+  if (updated) ctx.device = updated;
+}
+
+export async function pushOnce(ctx: SyncContext, signal?: AbortSignal): Promise<PushRound> {
+  if (ctx.device.rebase) await rebase(ctx, ctx.device.rebase.fromMutationId);
+  const state = await readSyncState(ctx.db);
+  const from = ctx.resendFrom ?? state.lastAcked;
+  const batch = await outboxAfter(ctx.db, {
+    afterId: from,
+    limit: ctx.tuning.pushBatch,
+    maxBytes: ctx.tuning.pushMaxBytes,
+  });
+  const first = batch[0];
+  const last = batch[batch.length - 1];
+  if (!first || !last) {
+    ctx.resendFrom = undefined;
+    return { sent: 0, rejected: 0, more: false };
+  }
+  if (first.mutationId !== from + 1) {
+    throw new SyncError({
+      kind: 'gap',
+      errorClass: 'fatal',
+      message: `This till's outbox has no mutation ${from + 1} (next is ${first.mutationId}); HQ cannot receive the rest in order`,
+    });
+  }
+
+  let result: PushResult;
+  try {
+    result = await ctx.http.request('POST', '/v1/push', { mutations: batch }, PushResult, {
+      signal,
+    });
+  } catch (error) {
+    if (!(error instanceof SyncError) || error.errorClass !== 'protocol') throw error;
+    if (error.kind === 'payload_too_large' && ctx.tuning.pushBatch > 1) {
+      ctx.tuning.pushBatch = Math.max(1, Math.floor(batch.length / 2));
+      return { sent: 0, rejected: 0, more: true };
+    }
+    if (error.kind === 'gap' && error.lastMutationId !== undefined && error.lastMutationId < from) {
+      ctx.logger.warn(
+        { hqLast: error.lastMutationId, tillAcked: state.lastAcked },
+        'HQ lost mutations it had acknowledged (restored?): sending them again',
+      );
+      ctx.resendFrom = error.lastMutationId;
+      return { sent: 0, rejected: 0, more: true };
+    }
+    if (error.kind === 'mutation_id_conflict' && error.firstConflictingId !== undefined) {
+      const firstNew = error.firstConflictingId;
+      // Everything before it in this batch matched what HQ applied under those IDs.
+      await ctx.db.transaction((tx) =>
+        recordPushResult(tx, { results: [], ackThrough: firstNew - 1 }),
+      );
+      await rebase(ctx, firstNew);
+      ctx.resendFrom = undefined;
+      return { sent: 0, rejected: 0, more: true };
+    }
+    throw error;
+  }
+
+  if (result.results.length !== batch.length) {
+    throw new SyncError({
+      kind: 'bad_response',
+      errorClass: 'retryable',
+      message: `HQ answered ${result.results.length} results for ${batch.length} mutations`,
+    });
+  }
+  const ackThrough = Math.min(result.lastMutationId, last.mutationId);
+  await ctx.db.transaction((tx) => recordPushResult(tx, { results: result.results, ackThrough }));
+  if (ctx.resendFrom !== undefined) {
+    ctx.resendFrom = ackThrough >= state.lastAcked ? undefined : ackThrough;
+  }
+  const rejected = result.results.filter((r) => r.status === 'rejected').length;
+  if (rejected > 0)
+    ctx.logger.warn({ rejected }, 'HQ rejected mutations (kept and shown at the till)');
+  return { sent: batch.length, rejected, more: true };
+}

@@ -1,0 +1,338 @@
+/**
+ * Full downloads: the first sync of a new till, and the resync of one whose cursor HQ cannot
+ * continue (expired, feed reset, restored HQ, or an administrator's request).
+ *
+ *   direct  (the till's catalog is empty) each page goes straight into `retail` with the
+ *           resume token in the same transaction: killed midway, it continues where it
+ *           stopped. Vector indexes are dropped for the load and built once at the end.
+ *   staged  (the till has a catalog and keeps selling from it) pages go to pos.sync_stage;
+ *           the last page swaps the whole catalog in ONE transaction: rows HQ no longer has
+ *           are deleted, changed rows replaced, new rows inserted. No reader ever sees an
+ *           empty or half-replaced catalog, and the outbox (pending sales) is not touched.
+ * Either way the last page also stores the feed cursor HQ returned, so the feed continues
+ * from the snapshot's horizon and corrects whatever changed during the download.
+ */
+import type { Queryable } from '../../db/queryable';
+import type {
+  CategoryEntity,
+  CategoryTaxRateEntity,
+  CustomerEntity,
+  EmbeddingEntity,
+  ProductEntity,
+  RegisterEntity,
+  StaffEntity,
+  StockLevelEntity,
+  StoreEntity,
+} from '../../db/catalog/schemas';
+import {
+  upsertCategories,
+  upsertCategoryTaxRates,
+  upsertCustomers,
+  upsertEmbeddings,
+  upsertProducts,
+  upsertRegisters,
+  upsertStaff,
+  upsertStockLevels,
+  upsertStores,
+} from '../../db/queries/catalog-write';
+import { SnapshotPage, type Changes } from '../protocol';
+import { applyChanges } from './apply';
+import type { SyncContext } from './context';
+import { maybeMaintain } from './context';
+import { SyncError } from './http';
+
+export type SnapshotMode = 'direct' | 'staged';
+
+interface SnapshotRow {
+  mode: SnapshotMode;
+  reason: string;
+  token: string | null;
+  stage: string | null;
+  done_rows: number;
+  total_rows: number;
+}
+
+export async function readSnapshot(db: Queryable): Promise<SnapshotRow | undefined> {
+  const { rows } = await db.query<SnapshotRow>(`SELECT * FROM pos.sync_snapshot`);
+  return rows[0];
+}
+
+/** How each Changes field is keyed, exactly like HQ's change log keys. */
+const STAGE_KEYS: Record<keyof Changes, { entity: string; key: string }> = {
+  stores: { entity: 'store', key: `e->>'storeId'` },
+  categories: { entity: 'category', key: `e->>'categoryId'` },
+  categoryTaxRates: { entity: 'category_tax_rate', key: `e->>'categoryId'` },
+  registers: { entity: 'register', key: `e->>'registerId'` },
+  staff: { entity: 'staff', key: `e->>'staffId'` },
+  products: { entity: 'product', key: `e->>'productId'` },
+  customers: { entity: 'customer', key: `e->>'customerId'` },
+  stockLevels: { entity: 'stock_level', key: `e->>'productId'` },
+  embeddings: { entity: 'embedding', key: `(e->>'productId') || '/' || (e->>'embeddingModel')` },
+};
+
+async function countProducts(db: Queryable, storeId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM retail.products WHERE store_id = $1`,
+    [storeId],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Begin a download unless one is already in progress (which then simply continues).
+ * Direct into an empty catalog, staged otherwise.
+ */
+export async function beginSnapshot(ctx: SyncContext, reason: string): Promise<SnapshotMode> {
+  return ctx.db.transaction(async (tx) => {
+    const current = await readSnapshot(tx);
+    if (current) return current.mode;
+    const mode: SnapshotMode =
+      (await countProducts(tx, ctx.device.storeId)) === 0 ? 'direct' : 'staged';
+    await tx.query(`DELETE FROM pos.sync_stage`);
+    let deferred: string[] = [];
+    if (mode === 'direct') {
+      // Building an HNSW graph once after the load is several times faster than growing it
+      // row by row; the CREATE statements are kept so the build happens even after a crash.
+      const { rows } = await tx.query<{ name: string; def: string }>(
+        `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def
+           FROM pg_index i
+           JOIN pg_class c ON c.oid = i.indexrelid
+           JOIN pg_am a ON a.oid = c.relam
+          WHERE i.indrelid = 'retail.product_embeddings'::regclass AND a.amname = 'hnsw'`,
+      );
+      deferred = rows.map((r) => r.def);
+      for (const r of rows) await tx.query(`DROP INDEX retail.${quoteIdent(r.name)}`);
+    }
+    await tx.query(
+      `INSERT INTO pos.sync_snapshot (mode, reason, deferred_indexes) VALUES ($1, $2, $3)`,
+      [mode, reason, deferred],
+    );
+    ctx.logger.info({ mode, reason }, 'catalog download started');
+    return mode;
+  });
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+async function stageRows(tx: Queryable, changes: Changes): Promise<void> {
+  for (const [field, spec] of Object.entries(STAGE_KEYS) as Array<
+    [keyof Changes, (typeof STAGE_KEYS)[keyof Changes]]
+  >) {
+    const rows = changes[field];
+    if (rows.length === 0) continue;
+    await tx.query(
+      `INSERT INTO pos.sync_stage (entity, key, row)
+       SELECT $1, ${spec.key}, e FROM jsonb_array_elements($2::jsonb) AS e
+       ON CONFLICT (entity, key) DO UPDATE SET row = EXCLUDED.row`,
+      [spec.entity, JSON.stringify(rows)],
+    );
+  }
+}
+
+/** Staged rows of one entity, in key order, in chunks. */
+async function* stagedRows<T>(tx: Queryable, entity: string, chunk = 5_000): AsyncGenerator<T[]> {
+  let after = '';
+  for (;;) {
+    const { rows } = await tx.query<{ key: string; row: T }>(
+      `SELECT key, row FROM pos.sync_stage WHERE entity = $1 AND key > $2 ORDER BY key LIMIT $3`,
+      [entity, after, chunk],
+    );
+    if (rows.length === 0) return;
+    yield rows.map((r) => r.row);
+    after = rows[rows.length - 1]!.key;
+    if (rows.length < chunk) return;
+  }
+}
+
+/** Local table, its change-log key over alias t, and a filter of rows that must survive. */
+const SWAP_TABLES = [
+  {
+    entity: 'embedding',
+    table: 'retail.product_embeddings',
+    key: `t.product_id::text || '/' || t.embedding_model`,
+  },
+  { entity: 'stock_level', table: 'retail.stock_levels', key: 't.product_id::text' },
+  {
+    entity: 'customer',
+    table: 'retail.customers',
+    key: 't.customer_id::text',
+    // A customer created here and not yet acknowledged by HQ is not in HQ's snapshot.
+    keep: `EXISTS (SELECT 1 FROM pos.outbox o
+                    WHERE o.mutation_type = 'customer.created' AND o.entity_id = t.customer_id
+                      AND o.mutation_id > (SELECT last_acked_mutation_id FROM pos.sync_state))`,
+  },
+  { entity: 'product', table: 'retail.products', key: 't.product_id::text' },
+  { entity: 'staff', table: 'retail.staff', key: 't.staff_id::text' },
+  {
+    entity: 'register',
+    table: 'retail.registers',
+    key: 't.register_id',
+    keep: `EXISTS (SELECT 1 FROM retail.shifts s WHERE s.store_id = t.store_id AND s.register_id = t.register_id)`,
+  },
+  { entity: 'category_tax_rate', table: 'retail.category_tax_rates', key: 't.category_id::text' },
+] as const;
+
+/** Replace the catalog with the staged snapshot (inside the caller's transaction). */
+async function swapStaged(tx: Queryable, storeId: string): Promise<number> {
+  for (const spec of SWAP_TABLES) {
+    const notStaged = `NOT EXISTS (SELECT 1 FROM pos.sync_stage s WHERE s.entity = '${spec.entity}' AND s.key = ${spec.key})`;
+    const keep = 'keep' in spec ? ` AND NOT ${spec.keep}` : '';
+    await tx.query(`DELETE FROM ${spec.table} t WHERE t.store_id = $1 AND ${notStaged}${keep}`, [
+      storeId,
+    ]);
+    if (spec.entity === 'register') {
+      await tx.query(
+        `UPDATE retail.registers t SET is_active = false WHERE t.store_id = $1 AND ${notStaged}`,
+        [storeId],
+      );
+    }
+    // Rows whose version differs from HQ's are overwritten whatever their version (an HQ
+    // restored from a backup may be behind): version 0 lets the guarded upsert through.
+    await tx.query(
+      `UPDATE ${spec.table} t SET version = 0 FROM pos.sync_stage s
+        WHERE t.store_id = $1 AND s.entity = '${spec.entity}' AND s.key = ${spec.key}
+          AND t.version <> (s.row->>'version')::bigint`,
+      [storeId],
+    );
+  }
+  // Shared categories: those HQ no longer has lose their references first.
+  const gone = `NOT EXISTS (SELECT 1 FROM pos.sync_stage s WHERE s.entity = 'category' AND s.key = c.category_id::text)`;
+  await tx.query(
+    `UPDATE retail.products SET category_id = NULL
+      WHERE category_id IN (SELECT c.category_id FROM retail.product_categories c WHERE ${gone})`,
+  );
+  await tx.query(
+    `UPDATE retail.product_categories SET parent_category_id = NULL
+      WHERE parent_category_id IN (SELECT c.category_id FROM retail.product_categories c WHERE ${gone})`,
+  );
+  await tx.query(
+    `DELETE FROM retail.category_tax_rates
+      WHERE category_id IN (SELECT c.category_id FROM retail.product_categories c WHERE ${gone})`,
+  );
+  await tx.query(`DELETE FROM retail.product_categories c WHERE ${gone}`);
+  await tx.query(
+    `UPDATE retail.product_categories c SET version = 0 FROM pos.sync_stage s
+      WHERE s.entity = 'category' AND s.key = c.category_id::text
+        AND c.version <> (s.row->>'version')::bigint`,
+  );
+  await tx.query(
+    `UPDATE retail.stores t SET version = 0 FROM pos.sync_stage s
+      WHERE t.store_id = $1 AND s.entity = 'store' AND s.key = t.store_id
+        AND t.version <> (s.row->>'version')::bigint`,
+    [storeId],
+  );
+
+  let rows = 0;
+  for await (const b of stagedRows<StoreEntity>(tx, 'store')) {
+    await upsertStores(
+      tx,
+      b.filter((s) => s.storeId === storeId),
+    );
+    rows += b.length;
+  }
+  for await (const b of stagedRows<CategoryEntity>(tx, 'category')) {
+    await upsertCategories(tx, b);
+    rows += b.length;
+  }
+  for await (const b of stagedRows<CategoryTaxRateEntity>(tx, 'category_tax_rate')) {
+    await upsertCategoryTaxRates(tx, storeId, b);
+    rows += b.length;
+  }
+  for await (const b of stagedRows<RegisterEntity>(tx, 'register')) {
+    await upsertRegisters(tx, storeId, b);
+    rows += b.length;
+  }
+  for await (const b of stagedRows<StaffEntity>(tx, 'staff')) {
+    await upsertStaff(tx, storeId, b);
+    rows += b.length;
+  }
+  for await (const b of stagedRows<ProductEntity>(tx, 'product')) {
+    await upsertProducts(tx, storeId, b);
+    rows += b.length;
+  }
+  for await (const b of stagedRows<CustomerEntity>(tx, 'customer')) {
+    await upsertCustomers(tx, storeId, b);
+    rows += b.length;
+  }
+  for await (const b of stagedRows<StockLevelEntity>(tx, 'stock_level')) {
+    await upsertStockLevels(tx, storeId, b);
+    rows += b.length;
+  }
+  for await (const b of stagedRows<EmbeddingEntity>(tx, 'embedding', 1_000)) {
+    await upsertEmbeddings(tx, storeId, b);
+    rows += b.length;
+  }
+  await tx.query(`DELETE FROM pos.sync_stage`);
+  return rows;
+}
+
+export interface SnapshotRound {
+  rows: number;
+  done: boolean;
+}
+
+/** Fetch and apply the next page of the download in progress. */
+export async function snapshotOnce(ctx: SyncContext, signal?: AbortSignal): Promise<SnapshotRound> {
+  const current = await readSnapshot(ctx.db);
+  if (!current) return { rows: 0, done: true };
+  let page: SnapshotPage;
+  try {
+    page = await ctx.http.request(
+      'POST',
+      '/v1/snapshot',
+      { token: current.token, limit: ctx.tuning.snapshotLimit },
+      SnapshotPage,
+      { signal },
+    );
+  } catch (error) {
+    if (error instanceof SyncError && error.kind === 'resync_required' && current.token !== null) {
+      // HQ's feed was reset during the download: start over (staged if rows already arrived).
+      ctx.logger.warn({ reason: error.message }, 'catalog download restarts');
+      await ctx.db.query(`DELETE FROM pos.sync_snapshot`);
+      await beginSnapshot(ctx, `restart: ${error.message}`);
+      return { rows: 0, done: false };
+    }
+    throw error;
+  }
+  const storeId = ctx.device.storeId;
+  let swapped = 0;
+  await ctx.db.transaction(async (tx) => {
+    if (current.mode === 'direct') await applyChanges(tx, storeId, page.changes);
+    else await stageRows(tx, page.changes);
+    const advanced = await tx.query(
+      `UPDATE pos.sync_snapshot SET token = $1, stage = $2, done_rows = $3, total_rows = $4
+        WHERE token IS NOT DISTINCT FROM $5`,
+      [page.token, page.progress.stage, page.progress.done, page.progress.total, current.token],
+    );
+    if (!advanced.affectedRows) {
+      throw new SyncError({
+        kind: 'conflict',
+        errorClass: 'retryable',
+        message: 'The download position moved while a page was being applied',
+      });
+    }
+    if (!page.done) return;
+    if (current.mode === 'staged') swapped = await swapStaged(tx, storeId);
+    const { rows } = await tx.query<{ deferred_indexes: string[] }>(
+      `DELETE FROM pos.sync_snapshot RETURNING deferred_indexes`,
+    );
+    const deferred = rows[0]?.deferred_indexes ?? [];
+    if (deferred.length > 0) {
+      await tx.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+      for (const ddl of deferred) await tx.query(ddl);
+    }
+    await tx.query(
+      `UPDATE pos.sync_state SET pull_cursor = $1, last_pull_at = now(), last_error = NULL,
+              updated_at = now()`,
+      [page.cursor],
+    );
+  });
+  ctx.progress = page.done ? null : page.progress;
+  await maybeMaintain(ctx, page.rows + swapped, page.done);
+  if (page.done) {
+    ctx.logger.info({ mode: current.mode, rows: page.progress.done }, 'catalog download complete');
+  }
+  return { rows: page.rows, done: page.done };
+}

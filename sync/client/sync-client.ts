@@ -1,0 +1,522 @@
+/**
+ * The till's sync runtime: one background loop per till that
+ *   - pushes the outbox, then pulls HQ's changes until caught up, then waits for more with a
+ *     long poll (woken at once by `nudge()` when the till records a sale);
+ *   - downloads the catalog when the till is new or HQ asks for a resync, while sales go on
+ *     being recorded and pushed;
+ *   - on failure marks HQ offline (network, 5xx) and retries with backoff (1 s doubling to
+ *     32 s, jittered, Retry-After honoured) without waiting for a new sale, so a till that
+ *     sold for days offline drains as soon as HQ answers again;
+ *   - never runs two network rounds at once: every round goes through one exclusive lane,
+ *     and `drain()` / `syncNow()` callers share the round already running;
+ *   - publishes its status (online, pending, last success, last error, rejected mutations,
+ *     download progress) to subscribers, e.g. the cashier's status bar.
+ * Browser-safe: fetch and timers only; the database is any PGlite-like TransactionalDb.
+ */
+import { InvalidStateError, ValidationError } from '../../db/errors';
+import type { Logger } from '../../db/logger';
+import { silentLogger } from '../../db/logger';
+import type { TransactionalDb } from '../../db/queryable';
+import { EnrollRequest, EnrollResult } from '../protocol';
+import { Backoff } from './backoff';
+import { DEFAULT_TUNING, type SyncContext, type SyncHooks, type SyncTuning } from './context';
+import { SyncError, createSyncHttp } from './http';
+import {
+  readCounts,
+  readDevice,
+  readSyncState,
+  saveEnrollment,
+  setLastError,
+  type RejectedView,
+} from './local';
+import { NeedsSnapshotError, pullOnce } from './pull';
+import { pushOnce } from './push';
+import { beginSnapshot, readSnapshot, snapshotOnce } from './snapshot';
+
+export interface SyncStatus {
+  enrolled: boolean;
+  hqUrl: string | null;
+  storeId: string | null;
+  registerId: string | null;
+  deviceId: string | null;
+  /** HQ answered the last attempt. */
+  online: boolean;
+  /** A round (push, pull or download) is running now. */
+  syncing: boolean;
+  /** Local changes HQ has not acknowledged yet, and the sales among them. */
+  pendingCount: number;
+  pendingSales: number;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  /** Mutations HQ refused, newest first, with HQ's reason. */
+  rejected: RejectedView[];
+  /** Catalog download progress (first sync or resync); null when none is running. */
+  progress: { stage: string; done: number; total: number } | null;
+  /** The till can sell: it has a catalog (a first download finished). */
+  ready: boolean;
+}
+
+export interface SyncClientOptions {
+  db: TransactionalDb;
+  fetch?: typeof fetch;
+  logger?: Logger;
+  hooks?: SyncHooks;
+  tuning?: Partial<SyncTuning>;
+  /** Injected randomness (backoff jitter). */
+  random?: () => number;
+  backoff?: { baseMs?: number; maxMs?: number };
+  /** Request timeout (default 30 s). */
+  timeoutMs?: number;
+  /** How often the status is re-read from the database while idle (default 2 s). */
+  statusPollMs?: number;
+}
+
+type Listener = (status: SyncStatus) => void;
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class SyncClient {
+  private readonly db: TransactionalDb;
+  private readonly logger: Logger;
+  private readonly options: SyncClientOptions;
+  private readonly backoff: Backoff;
+  private readonly listeners = new Set<Listener>();
+  private ctx: SyncContext | undefined;
+  private current: SyncStatus;
+  private running = false;
+  private closed = false;
+  private loopDone: Promise<void> | undefined;
+  private lane: Promise<unknown> = Promise.resolve();
+  private draining: Promise<void> | undefined;
+  private cycling: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private longPoll: AbortController | undefined;
+  private statusTimer: ReturnType<typeof setInterval> | undefined;
+  private readyWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  /** Rounds in flight through the lane (the "never two at once" invariant is checked by tests). */
+  activeRounds = 0;
+  maxActiveRounds = 0;
+
+  constructor(options: SyncClientOptions) {
+    this.options = options;
+    this.db = options.db;
+    this.logger = options.logger ?? silentLogger;
+    this.backoff = new Backoff({
+      ...options.backoff,
+      ...(options.random ? { random: options.random } : {}),
+    });
+    this.current = {
+      enrolled: false,
+      hqUrl: null,
+      storeId: null,
+      registerId: null,
+      deviceId: null,
+      online: false,
+      syncing: false,
+      pendingCount: 0,
+      pendingSales: 0,
+      lastSuccessAt: null,
+      lastError: null,
+      rejected: [],
+      progress: null,
+      ready: false,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Public API
+  // ---------------------------------------------------------------------------------------
+
+  /** Load the device (if enrolled) and start the background loop. */
+  async start(): Promise<void> {
+    await this.load();
+    if (this.running) return;
+    this.running = true;
+    this.closed = false;
+    this.loopDone = this.loop();
+    const pollMs = this.options.statusPollMs ?? 2_000;
+    this.statusTimer = setInterval(() => {
+      this.refresh()
+        .then((s) => {
+          // A sale recorded without a nudge still goes up promptly.
+          if (s.pendingCount > 0 && this.longPoll) this.nudge();
+        })
+        .catch(() => undefined);
+    }, pollMs);
+    if (typeof this.statusTimer === 'object' && 'unref' in this.statusTimer)
+      this.statusTimer.unref();
+  }
+
+  /** Stop the loop and wait for the round in flight to end. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.closed = true;
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    this.statusTimer = undefined;
+    this.nudge();
+    await this.loopDone;
+    await this.lane.catch(() => undefined);
+    this.update({ syncing: false });
+  }
+
+  close(): Promise<void> {
+    return this.stop();
+  }
+
+  isOnline(): boolean {
+    return this.current.online;
+  }
+
+  /** The last published status (synchronous). */
+  snapshot(): SyncStatus {
+    return this.current;
+  }
+
+  /** The status with counts re-read from the database. */
+  async status(): Promise<SyncStatus> {
+    return this.refresh();
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    listener(this.current);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Something changed locally (a sale) or the network is back: sync now, don't wait. */
+  nudge(): void {
+    this.longPoll?.abort();
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  /**
+   * Enroll this till with HQ: exchange the code for a credential, then download the store's
+   * catalog (resolves when the till can sell; the status shows the progress meanwhile).
+   */
+  async enroll(input: { hqUrl: string; code: string; label?: string }): Promise<EnrollResult> {
+    const hqUrl = validateHqUrl(input.hqUrl);
+    const request = EnrollRequest.safeParse({ code: input.code, label: input.label });
+    if (!request.success) {
+      throw new ValidationError(
+        'That is not an enrollment code: it looks like store.XXXX-XXXX-XXXX-XXXX (ask HQ for one)',
+      );
+    }
+    if (await readDevice(this.db)) throw new InvalidStateError('This till is already enrolled');
+    const http = createSyncHttp({
+      baseUrl: hqUrl,
+      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+      ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
+    });
+    const result = await http.request('POST', '/v1/enroll', request.data, EnrollResult, {
+      auth: false,
+    });
+    await this.db.transaction((tx) => saveEnrollment(tx, { hqUrl, result }));
+    this.logger.info(
+      { storeId: result.storeId, registerId: result.registerId },
+      'enrolled with HQ',
+    );
+    await this.load();
+    const ready = this.whenReady();
+    if (this.running) this.nudge();
+    else await this.start();
+    await ready;
+    return result;
+  }
+
+  /** Resolves once a catalog is in place (at once if it already is). */
+  whenReady(): Promise<void> {
+    if (this.current.ready) return Promise.resolve();
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+  }
+
+  /**
+   * Push everything pending now. Concurrent callers share one drain; it never overlaps a
+   * pull or another push.
+   */
+  drain(): Promise<void> {
+    this.longPoll?.abort();
+    this.draining ??= this.exclusive(async () => {
+      const ctx = this.requireContext();
+      for (;;) {
+        const round = await pushOnce(ctx);
+        await this.refresh();
+        if (!round.more) break;
+      }
+      await this.afterAck();
+    }).finally(() => {
+      this.draining = undefined;
+    });
+    return this.draining;
+  }
+
+  /** One full round now: push everything, then pull (or download) until caught up. */
+  syncNow(): Promise<void> {
+    if (!this.ctx) return Promise.resolve();
+    this.nudge();
+    this.cycling ??= this.exclusive(() => this.cycle()).finally(() => {
+      this.cycling = undefined;
+    });
+    return this.cycling;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Internals
+  // ---------------------------------------------------------------------------------------
+
+  private requireContext(): SyncContext {
+    if (!this.ctx) throw new InvalidStateError('This till is not enrolled with HQ');
+    return this.ctx;
+  }
+
+  private async load(): Promise<void> {
+    const device = await readDevice(this.db);
+    if (!device) {
+      await this.refresh();
+      return;
+    }
+    if (!this.ctx || this.ctx.device.hqUrl !== device.hqUrl) {
+      const holder: { ctx?: SyncContext } = {};
+      const http = createSyncHttp({
+        baseUrl: device.hqUrl,
+        token: () => holder.ctx?.device.token,
+        pending: () => this.current.pendingCount,
+        onReachable: (reachable) => this.update({ online: reachable }),
+        ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+        ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
+      });
+      this.ctx = {
+        db: this.db,
+        http,
+        device,
+        tuning: { ...DEFAULT_TUNING, ...this.options.tuning },
+        hooks: this.options.hooks ?? {},
+        logger: this.logger,
+        progress: null,
+        rowsSinceMaintain: 0,
+        resendFrom: undefined,
+      };
+      holder.ctx = this.ctx;
+    } else {
+      this.ctx.device = device;
+    }
+    await this.refresh();
+  }
+
+  /** Serialise network rounds: at most one runs at any time. */
+  private exclusive<T>(fn: () => Promise<T>, options: { quiet?: boolean } = {}): Promise<T> {
+    const run = this.lane.then(async () => {
+      this.activeRounds += 1;
+      this.maxActiveRounds = Math.max(this.maxActiveRounds, this.activeRounds);
+      // A long poll that only waits for news is not "syncing" for the cashier.
+      if (!options.quiet) this.update({ syncing: true });
+      try {
+        return await fn();
+      } finally {
+        this.activeRounds -= 1;
+        if (!options.quiet) this.update({ syncing: false });
+      }
+    });
+    this.lane = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Push all, then download or pull until caught up. */
+  private async cycle(): Promise<void> {
+    const ctx = this.requireContext();
+    for (;;) {
+      const round = await pushOnce(ctx);
+      if (!round.more || this.closed) break;
+      await this.refresh();
+    }
+    await this.afterAck();
+    while (!this.closed) {
+      if (await readSnapshot(ctx.db)) {
+        const round = await snapshotOnce(ctx);
+        this.update({ progress: ctx.progress });
+        await this.refresh();
+        if (round.done) this.markReady();
+        continue;
+      }
+      try {
+        const round = await pullOnce(ctx);
+        if (!round.more) break;
+      } catch (error) {
+        if (error instanceof NeedsSnapshotError) {
+          await beginSnapshot(ctx, error.reason);
+          continue;
+        }
+        if (error instanceof SyncError && error.kind === 'resync_required') {
+          this.logger.warn({ reason: error.message }, 'HQ asks for a full download');
+          await beginSnapshot(ctx, error.message);
+          continue;
+        }
+        throw error;
+      }
+    }
+    this.markReady();
+  }
+
+  private async afterAck(): Promise<void> {
+    const hook = this.ctx?.hooks.afterAck;
+    if (!hook) return;
+    const state = await readSyncState(this.db);
+    await hook(state.lastAcked);
+  }
+
+  private markReady(): void {
+    if (!this.current.ready) this.update({ ready: true });
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const w of waiters) w.resolve();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      if (!this.ctx) {
+        await this.sleep(60_000);
+        continue;
+      }
+      try {
+        await (this.cycling ??= this.exclusive(() => this.cycle()).finally(() => {
+          this.cycling = undefined;
+        }));
+        this.succeeded();
+        if (!this.running) break;
+        if (this.current.pendingCount > 0) continue;
+        // Idle: wait for HQ's next change (or a nudge) with a long poll.
+        const ctx = this.ctx;
+        const abort = new AbortController();
+        this.longPoll = abort;
+        try {
+          await this.exclusive(
+            () => pullOnce(ctx, { waitMs: ctx.tuning.pullWaitMs, signal: abort.signal }),
+            { quiet: true },
+          );
+          this.succeeded();
+        } catch (error) {
+          if (!abort.signal.aborted) throw error;
+        } finally {
+          this.longPoll = undefined;
+        }
+      } catch (error) {
+        if (!this.running) break;
+        await this.failed(error);
+      }
+    }
+  }
+
+  private succeeded(): void {
+    this.backoff.reset();
+    const now = new Date().toISOString();
+    this.update({ online: true, lastSuccessAt: now, lastError: null });
+    this.refresh().catch(() => undefined);
+  }
+
+  private async failed(error: unknown): Promise<void> {
+    const message = describe(error);
+    let delay: number;
+    if (error instanceof NeedsSnapshotError) {
+      delay = 0;
+    } else if (error instanceof SyncError && error.errorClass !== 'fatal') {
+      delay = this.backoff.next(error.retryAfterMs);
+    } else {
+      // Fatal (revoked, too old, invalid) or a local failure: keep the queue, say why, look
+      // again later (an administrator may fix it).
+      delay = Math.max(this.backoff.next(), 30_000);
+      if (error instanceof SyncError) {
+        for (const w of this.readyWaiters.splice(0)) w.reject(error);
+      }
+    }
+    this.logger.warn({ error: message, delayMs: delay }, 'sync round failed');
+    this.update({ lastError: message });
+    await setLastError(this.db, message).catch(() => undefined);
+    await this.sleep(delay);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0 || !this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async refresh(): Promise<SyncStatus> {
+    const device = this.ctx?.device;
+    const counts = await readCounts(this.db);
+    const state = await readSyncState(this.db);
+    const last = [state.lastPushAt, state.lastPullAt]
+      .filter((d): d is Date => d !== null)
+      .reduce<Date | null>((a, b) => (a === null || b > a ? b : a), null);
+    const downloading = device ? await readSnapshot(this.db) : undefined;
+    this.update({
+      enrolled: device !== undefined,
+      hqUrl: device?.hqUrl ?? null,
+      storeId: device?.storeId ?? null,
+      registerId: device?.registerId ?? null,
+      deviceId: device?.deviceId ?? null,
+      pendingCount: counts.pendingCount,
+      pendingSales: counts.pendingSales,
+      rejected: counts.rejected,
+      lastSuccessAt: last ? last.toISOString() : this.current.lastSuccessAt,
+      lastError: this.current.lastError ?? state.lastError,
+      ready: this.current.ready || (device !== undefined && state.cursor !== null && !downloading),
+      progress: downloading
+        ? (this.ctx?.progress ?? {
+            stage: downloading.stage ?? 'starting',
+            done: Number(downloading.done_rows),
+            total: Number(downloading.total_rows),
+          })
+        : null,
+    });
+    if (this.current.ready) this.markReady();
+    return this.current;
+  }
+
+  private update(patch: Partial<SyncStatus>): void {
+    let changed = false;
+    for (const [k, v] of Object.entries(patch) as Array<[keyof SyncStatus, unknown]>) {
+      if (this.current[k] !== v) changed = true;
+    }
+    if (!changed) return;
+    this.current = { ...this.current, ...patch };
+    for (const listener of this.listeners) {
+      try {
+        listener(this.current);
+      } catch (error) {
+        this.logger.warn({ error: describe(error) }, 'sync status listener failed');
+      }
+    }
+  }
+}
+
+export function validateHqUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new ValidationError(
+      `"${value}" is not an HQ address: expected e.g. http://hq.example:8787`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ValidationError(
+      `The HQ address must start with http:// or https:// (got ${url.protocol})`,
+    );
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+export async function createSyncClient(options: SyncClientOptions): Promise<SyncClient> {
+  const client = new SyncClient(options);
+  await client.start();
+  return client;
+}

@@ -1,0 +1,340 @@
+/**
+ * The sync protocol between a till and the HQ sync service: these schemas ARE the contract.
+ * The server validates every request body with them, the client validates every response, and
+ * the types on both sides are derived from them (never written twice).
+ *
+ * Wire rules (docs/sync-protocol.md explains why each holds):
+ * - Every device request carries `x-edgepos-protocol: <n>`; HQ answers 426 upgrade_required to
+ *   a client older than MIN_PROTOCOL_VERSION.
+ * - Success bodies are `{ ok: true, data }`, failures `{ ok: false, error: { kind, message } }`
+ *   with an HTTP status that says whether to retry (5xx, 429 and network errors) or not.
+ * - The device's store is never in a path, body or cursor: HQ takes it from the credential.
+ * - Amounts are integer cents; mutation IDs count 1, 2, 3... per device.
+ *
+ * Browser-safe: no `node:` imports here or in sync/client (the web POS runs the client in a
+ * Web Worker).
+ */
+import { z } from 'zod';
+import {
+  CategoryEntity,
+  CategoryTaxRateEntity,
+  CustomerEntity,
+  EmbeddingEntity,
+  ProductEntity,
+  RegisterEntity,
+  StaffEntity,
+  StockLevelEntity,
+  StoreEntity,
+} from '../db/catalog/schemas';
+import { Mutation, RegisterId, StoreId, Uuid } from '../db/mutations/schemas';
+
+export {
+  CategoryEntity,
+  CategoryTaxRateEntity,
+  CustomerEntity,
+  EmbeddingEntity,
+  ProductEntity,
+  RegisterEntity,
+  StaffEntity,
+  StockLevelEntity,
+  StoreEntity,
+} from '../db/catalog/schemas';
+export { Mutation, RegisterId, StoreId, Uuid } from '../db/mutations/schemas';
+
+/** Bumped when a change would break an older peer. */
+export const PROTOCOL_VERSION = 1;
+/** Oldest client HQ still serves; older ones get 426 upgrade_required. */
+export const MIN_PROTOCOL_VERSION = 1;
+
+export const Headers = {
+  protocol: 'x-edgepos-protocol',
+  /** The till's count of unacknowledged local changes (shown in HQ administration). */
+  pending: 'x-edgepos-pending',
+} as const;
+
+/** Most mutations one push may carry; the client also splits by bytes. */
+export const MAX_PUSH_MUTATIONS = 1_000;
+/** Longest a pull may wait for new changes (long poll). */
+export const MAX_PULL_WAIT_MS = 30_000;
+export const MAX_PAGE_ROWS = 10_000;
+
+// ---------------------------------------------------------------------------------------
+// Envelopes and errors
+// ---------------------------------------------------------------------------------------
+
+export const SyncErrorKind = z.enum([
+  'validation',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'upgrade_required',
+  'protocol_too_new',
+  /** A push starts after HQ's last mutation ID + 1 (HQ lost mutations, e.g. a restore). */
+  'gap',
+  /** A replayed mutation ID carries other content: the till's counter went backwards. */
+  'mutation_id_conflict',
+  /** The cursor cannot be continued (expired, reset feed, or unknown): download a snapshot. */
+  'resync_required',
+  'payload_too_large',
+  /** HQ is busy; retry after Retry-After. */
+  'overloaded',
+  'unavailable',
+  'internal',
+]);
+export type SyncErrorKind = z.infer<typeof SyncErrorKind>;
+
+export const ErrorBody = z.object({
+  ok: z.literal(false),
+  error: z.object({
+    kind: SyncErrorKind,
+    message: z.string(),
+    /** gap / mutation_id_conflict: HQ's last applied mutation ID for this device. */
+    lastMutationId: z.number().int().nonnegative().optional(),
+    /** mutation_id_conflict: the first ID whose content differs from what HQ applied. */
+    firstConflictingId: z.number().int().positive().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export function okBody<T extends z.ZodType>(data: T) {
+  return z.object({ ok: z.literal(true), data });
+}
+
+// ---------------------------------------------------------------------------------------
+// Credentials
+// ---------------------------------------------------------------------------------------
+
+/** `<storeId>.<deviceId>.<secret>`: the secret is 32 random bytes, base64url. */
+export const DeviceToken = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,49}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[A-Za-z0-9_-]{43}$/,
+    'not a device credential',
+  );
+export type DeviceToken = z.infer<typeof DeviceToken>;
+
+/** `<storeId>.XXXX-XXXX-XXXX-XXXX` (Crockford-like alphabet, no 0/O/1/I), case-insensitive. */
+export const EnrollmentCode = z
+  .string()
+  .trim()
+  .transform((s) => {
+    const dot = s.lastIndexOf('.');
+    return dot < 0 ? s : `${s.slice(0, dot).toLowerCase()}.${s.slice(dot + 1).toUpperCase()}`;
+  })
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9_-]{0,49}\.[A-HJ-NP-Z2-9]{4}(-[A-HJ-NP-Z2-9]{4}){3}$/,
+        'not an enrollment code (expected store.XXXX-XXXX-XXXX-XXXX)',
+      ),
+  );
+
+export const EnrollRequest = z.object({
+  code: EnrollmentCode,
+  label: z.string().trim().min(1).max(100).optional(),
+});
+export type EnrollRequest = z.input<typeof EnrollRequest>;
+
+export const EnrollResult = z.object({
+  deviceId: Uuid,
+  storeId: StoreId,
+  registerId: RegisterId,
+  token: DeviceToken,
+  /** The store row, so the till can set its identity before the first download. */
+  store: StoreEntity,
+});
+export type EnrollResult = z.infer<typeof EnrollResult>;
+
+export const DeviceInfo = z.object({
+  deviceId: Uuid,
+  storeId: StoreId,
+  registerId: RegisterId,
+  lastMutationId: z.number().int().nonnegative(),
+});
+export type DeviceInfo = z.infer<typeof DeviceInfo>;
+
+/**
+ * The till continues as a new device after its counter went backwards. The till makes up the
+ * new ID and secret itself and stores them before asking, so a lost answer is simply retried
+ * (HQ treats the same request again as done).
+ */
+export const RebaseRequest = z.object({
+  newDeviceId: Uuid,
+  newSecret: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  /** The first mutation ID the new device will send; HQ starts its counter one below. */
+  fromMutationId: z.number().int().positive(),
+});
+export type RebaseRequest = z.infer<typeof RebaseRequest>;
+
+export const RebaseResult = z.object({
+  deviceId: Uuid,
+  token: DeviceToken,
+  lastMutationId: z.number().int().nonnegative(),
+});
+export type RebaseResult = z.infer<typeof RebaseResult>;
+
+// ---------------------------------------------------------------------------------------
+// Push: till -> HQ, exactly once
+// ---------------------------------------------------------------------------------------
+
+export const PushRequest = z.object({
+  /** Consecutive mutation IDs, ascending. */
+  mutations: z.array(Mutation).min(1).max(MAX_PUSH_MUTATIONS),
+});
+export type PushRequest = z.infer<typeof PushRequest>;
+
+export const MutationResult = z.discriminatedUnion('status', [
+  z.object({ mutationId: z.number().int().positive(), status: z.literal('applied') }),
+  /** HQ already had its effect (same sale, shift, customer...): acknowledged, no change. */
+  z.object({ mutationId: z.number().int().positive(), status: z.literal('duplicate') }),
+  /** A business rule refused it; the counter moved on. Shown at the till with its reason. */
+  z.object({
+    mutationId: z.number().int().positive(),
+    status: z.literal('rejected'),
+    code: z.string().min(1).max(100),
+    message: z.string().max(2_000),
+  }),
+]);
+export type MutationResult = z.infer<typeof MutationResult>;
+
+export const PushResult = z.object({
+  /** HQ's last applied mutation ID for this device after this request. */
+  lastMutationId: z.number().int().nonnegative(),
+  /**
+   * One result per mutation sent, in order. A mutation HQ had applied before (a retry after a
+   * lost acknowledgement) gets its original result again, rejections included.
+   */
+  results: z.array(MutationResult),
+});
+export type PushResult = z.infer<typeof PushResult>;
+
+// ---------------------------------------------------------------------------------------
+// Pull: HQ -> till, in commit order
+// ---------------------------------------------------------------------------------------
+
+/** Opaque to the till: `c1.<feed epoch>.<txid>.<seq>`. Holds no store. */
+export const Cursor = z.string().regex(/^c1\.[0-9a-f-]{36}\.[0-9]{1,20}\.[0-9]{1,20}$/);
+export type Cursor = z.infer<typeof Cursor>;
+
+export const EmbeddingKey = z.object({
+  productId: Uuid,
+  embeddingModel: z.string().min(1).max(100),
+});
+export type EmbeddingKey = z.infer<typeof EmbeddingKey>;
+
+/** Current rows, grouped by table. A till applies them only if their version is newer. */
+export const Changes = z.object({
+  stores: z.array(StoreEntity),
+  categories: z.array(CategoryEntity),
+  categoryTaxRates: z.array(CategoryTaxRateEntity),
+  registers: z.array(RegisterEntity),
+  staff: z.array(StaffEntity),
+  products: z.array(ProductEntity),
+  customers: z.array(CustomerEntity),
+  stockLevels: z.array(StockLevelEntity),
+  embeddings: z.array(EmbeddingEntity),
+});
+export type Changes = z.infer<typeof Changes>;
+
+/** Keys of rows HQ no longer has (tombstones). */
+export const Deletes = z.object({
+  categories: z.array(z.number().int().positive()),
+  categoryTaxRates: z.array(z.number().int().positive()),
+  registers: z.array(RegisterId),
+  staff: z.array(Uuid),
+  products: z.array(Uuid),
+  customers: z.array(Uuid),
+  stockLevels: z.array(Uuid),
+  embeddings: z.array(EmbeddingKey),
+});
+export type Deletes = z.infer<typeof Deletes>;
+
+export const PullRequest = z.object({
+  cursor: Cursor,
+  /** Most change-log entries per page (a single huge HQ transaction may exceed it). */
+  limit: z.number().int().min(1).max(MAX_PAGE_ROWS).optional(),
+  /** Long poll: wait up to this long for a change when there is none now. */
+  waitMs: z.number().int().min(0).max(MAX_PULL_WAIT_MS).optional(),
+});
+export type PullRequest = z.infer<typeof PullRequest>;
+
+export const PullPage = z.object({
+  /** Apply `changes` and `deletes`, then store this cursor, in ONE local transaction. */
+  cursor: Cursor,
+  changes: Changes,
+  deletes: Deletes,
+  /**
+   * This device's mutations up to this ID are included in the stock levels the till holds
+   * once the page is applied (null: no news). Local movements above it still count.
+   */
+  stockAck: z.number().int().nonnegative().nullable(),
+  /** Change-log entries this page covered. */
+  entries: z.number().int().nonnegative(),
+  /** More entries are ready now: pull again at once. */
+  more: z.boolean(),
+});
+export type PullPage = z.infer<typeof PullPage>;
+
+// ---------------------------------------------------------------------------------------
+// Snapshot: a full download (first sync of a new till, or a resync)
+// ---------------------------------------------------------------------------------------
+
+/** Opaque to the till; resumes the download where it stopped. */
+export const SnapshotToken = z.string().min(1).max(1_000);
+
+export const SnapshotRequest = z.object({
+  /** null starts a new snapshot (its horizon is taken now). */
+  token: SnapshotToken.nullable(),
+  limit: z.number().int().min(1).max(MAX_PAGE_ROWS).optional(),
+});
+export type SnapshotRequest = z.infer<typeof SnapshotRequest>;
+
+export const SnapshotPage = z.object({
+  /** Continue with this token; store it with the page in one local transaction. */
+  token: SnapshotToken,
+  changes: Changes,
+  /** Rows in this page, rows done so far (including this page) and in total (estimate). */
+  rows: z.number().int().nonnegative(),
+  progress: z.object({
+    stage: z.string(),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+  }),
+  /** Last page: continue the change feed from `cursor`. */
+  done: z.boolean(),
+  cursor: Cursor.nullable(),
+});
+export type SnapshotPage = z.infer<typeof SnapshotPage>;
+
+export function emptyChanges(): Changes {
+  return {
+    stores: [],
+    categories: [],
+    categoryTaxRates: [],
+    registers: [],
+    staff: [],
+    products: [],
+    customers: [],
+    stockLevels: [],
+    embeddings: [],
+  };
+}
+
+export function emptyDeletes(): Deletes {
+  return {
+    categories: [],
+    categoryTaxRates: [],
+    registers: [],
+    staff: [],
+    products: [],
+    customers: [],
+    stockLevels: [],
+    embeddings: [],
+  };
+}
+
+export function changeCount(changes: Changes): number {
+  return Object.values(changes).reduce((n, rows: readonly unknown[]) => n + rows.length, 0);
+}

@@ -1,0 +1,152 @@
+/**
+ * /admin/v1: the administration API for HQ staff (and `npm run hq:admin`). Every route needs
+ * `Authorization: Bearer <admin token>`; the token is compared by hash in constant time.
+ * Bodies and parameters are validated with sync/admin-protocol.ts.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type pg from 'pg';
+import { z } from 'zod';
+import { StoreId, Uuid } from '../../db/mutations/schemas';
+import {
+  CategoryUpsert,
+  CreateEnrollmentCode,
+  PriceChange,
+  ProductCreate,
+  ProductPatch,
+  ProductQuery,
+  RevokeDevice,
+} from '../admin-protocol';
+import {
+  changePrices,
+  createProduct,
+  deleteProduct,
+  listCategories,
+  listDevices,
+  listProducts,
+  listStores,
+  patchProduct,
+  requestResync,
+  revokeDevice,
+  upsertCategory,
+} from './admin';
+import { bearer, sameHash, sha256Hex } from './auth';
+import { createEnrollmentCode } from './enroll';
+import { SyncHttpError } from './errors';
+import { resetFeed } from './retention';
+
+export interface AdminRouteOptions {
+  app: pg.Pool;
+  owner: pg.Pool;
+  adminTokenHash: string;
+}
+
+const StoreParams = z.object({ storeId: StoreId });
+const ProductParams = z.object({ storeId: StoreId, productId: Uuid });
+const DeviceParams = z.object({ storeId: StoreId, deviceId: Uuid });
+
+export function registerAdminRoutes(admin: FastifyInstance, options: AdminRouteOptions): void {
+  const { app, owner } = options;
+  admin.addHook('onRequest', (request, _reply, done) => {
+    const token = bearer(request.headers.authorization);
+    if (!token || !sameHash(sha256Hex(token), options.adminTokenHash)) {
+      return done(
+        new SyncHttpError(401, 'unauthorized', 'Administration needs the HQ admin token'),
+      );
+    }
+    done();
+  });
+  const r = admin.withTypeProvider<ZodTypeProvider>();
+  const ok = <T>(data: T) => ({ ok: true as const, data });
+
+  r.get('/stores', async () => ok({ stores: await listStores(app) }));
+
+  r.get('/categories', async () => ok({ categories: await listCategories(app) }));
+  r.put('/categories', { schema: { body: CategoryUpsert } }, async (request) =>
+    ok(await upsertCategory(owner, request.body)),
+  );
+
+  r.get(
+    '/stores/:storeId/products',
+    { schema: { params: StoreParams, querystring: ProductQuery } },
+    async (request) =>
+      ok({
+        products: await listProducts(app, {
+          storeId: request.params.storeId,
+          search: request.query.search,
+          limit: request.query.limit,
+        }),
+      }),
+  );
+  r.post(
+    '/stores/:storeId/products',
+    { schema: { params: StoreParams, body: ProductCreate } },
+    async (request) =>
+      ok(await createProduct(app, { storeId: request.params.storeId, product: request.body })),
+  );
+  r.patch(
+    '/stores/:storeId/products/:productId',
+    { schema: { params: ProductParams, body: ProductPatch } },
+    async (request) =>
+      ok(
+        await patchProduct(app, {
+          storeId: request.params.storeId,
+          productId: request.params.productId,
+          patch: request.body,
+        }),
+      ),
+  );
+  r.delete(
+    '/stores/:storeId/products/:productId',
+    { schema: { params: ProductParams } },
+    async (request) => {
+      await deleteProduct(app, request.params);
+      return ok({ deleted: true });
+    },
+  );
+  r.post('/prices', { schema: { body: PriceChange } }, async (request) =>
+    ok(await changePrices(app, request.body)),
+  );
+
+  r.post('/enrollment-codes', { schema: { body: CreateEnrollmentCode } }, async (request) => {
+    const created = await createEnrollmentCode(app, {
+      storeId: request.body.storeId,
+      registerId: request.body.registerId,
+      ...(request.body.ttlMinutes !== undefined ? { ttlMinutes: request.body.ttlMinutes } : {}),
+      ...(request.body.label !== undefined ? { label: request.body.label } : {}),
+    });
+    request.log.info(
+      { storeId: created.storeId, registerId: created.registerId },
+      'enrollment code created',
+    );
+    return ok(created);
+  });
+
+  r.get(
+    '/devices',
+    { schema: { querystring: z.object({ storeId: StoreId.optional() }) } },
+    async (request) => ok({ devices: await listDevices(app, { storeId: request.query.storeId }) }),
+  );
+  r.post(
+    '/stores/:storeId/devices/:deviceId/revoke',
+    { schema: { params: DeviceParams, body: RevokeDevice } },
+    async (request) => {
+      await revokeDevice(app, { ...request.params, reason: request.body.reason });
+      request.log.warn(request.params, 'device revoked');
+      return ok({ revoked: true });
+    },
+  );
+  r.post(
+    '/stores/:storeId/devices/:deviceId/resync',
+    { schema: { params: DeviceParams } },
+    async (request) => {
+      await requestResync(app, request.params);
+      return ok({ resyncRequested: true });
+    },
+  );
+  r.post('/stores/:storeId/feed/reset', { schema: { params: StoreParams } }, async (request) => {
+    await resetFeed(app, request.params.storeId);
+    request.log.warn(request.params, 'change feed reset: every till of the store will resync');
+    return ok({ reset: true });
+  });
+}

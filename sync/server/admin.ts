@@ -1,0 +1,363 @@
+/**
+ * What HQ staff do, as database operations. Tenant rows are changed as edgepos_app inside
+ * withTenant for the store named by the (authenticated) administrator; shared categories,
+ * which the application role may only read, through the owner pool. Every change fires the
+ * change-feed triggers in the same transaction, so tills receive it in commit order.
+ */
+import type pg from 'pg';
+import type { CategoryEntity, ProductEntity, StoreEntity } from '../../db/catalog/schemas';
+import { withTenant } from '../../db/central/tenant';
+import { numericFromCents } from '../../db/money';
+import type {
+  CategoryUpsert,
+  DeviceSyncState,
+  PriceChange,
+  PriceChangeResult,
+  ProductCreate,
+  ProductPatch,
+} from '../admin-protocol';
+import { ENTITY_SPECS } from './entities';
+import { conflict, notFound } from './errors';
+
+const spec = (entity: string) => ENTITY_SPECS.find((s) => s.entity === entity)!;
+
+export async function listStores(app: pg.Pool): Promise<StoreEntity[]> {
+  const { rows } = await app.query<{ j: StoreEntity }>(
+    `SELECT ${spec('store').json} AS j FROM retail.stores t ORDER BY t.store_id`,
+  );
+  return rows.map((r) => r.j);
+}
+
+async function assertStore(app: pg.Pool, storeId: string): Promise<void> {
+  const { rows } = await app.query(`SELECT 1 FROM retail.stores WHERE store_id = $1`, [storeId]);
+  if (rows.length === 0) throw notFound(`There is no store ${storeId}`);
+}
+
+export async function listCategories(app: pg.Pool): Promise<CategoryEntity[]> {
+  const { rows } = await app.query<{ j: CategoryEntity }>(
+    `SELECT ${spec('category').json} AS j FROM retail.product_categories t ORDER BY t.category_id`,
+  );
+  return rows.map((r) => r.j);
+}
+
+/** Shared reference data: written by the owner role (the app role may only read it). */
+export async function upsertCategory(owner: pg.Pool, c: CategoryUpsert): Promise<CategoryEntity> {
+  const { rows } = await owner.query<{ j: CategoryEntity }>(
+    `INSERT INTO retail.product_categories AS t
+       (category_id, category_name, parent_category_id, description, is_active)
+     VALUES ($1, $2, $3, $4, coalesce($5, true))
+     ON CONFLICT (category_id) DO UPDATE SET
+       category_name = EXCLUDED.category_name,
+       parent_category_id = CASE WHEN $6 THEN EXCLUDED.parent_category_id ELSE t.parent_category_id END,
+       description = CASE WHEN $7 THEN EXCLUDED.description ELSE t.description END,
+       is_active = coalesce($5, t.is_active)
+     RETURNING ${spec('category').json} AS j`,
+    [
+      c.categoryId,
+      c.categoryName,
+      c.parentCategoryId ?? null,
+      c.description ?? null,
+      c.isActive ?? null,
+      c.parentCategoryId !== undefined,
+      c.description !== undefined,
+    ],
+  );
+  return rows[0]!.j;
+}
+
+export async function listProducts(
+  app: pg.Pool,
+  options: { storeId: string; search?: string | undefined; limit?: number | undefined },
+): Promise<ProductEntity[]> {
+  await assertStore(app, options.storeId);
+  return withTenant(app, options.storeId, async (tx) => {
+    const { rows } = await tx.query<{ j: ProductEntity }>(
+      `SELECT ${spec('product').json} AS j FROM retail.products t
+        WHERE t.store_id = $1
+          AND ($2::text IS NULL OR t.sku = $2 OR t.product_name ILIKE '%' || $2 || '%')
+        ORDER BY t.product_name, t.product_id LIMIT $3`,
+      [options.storeId, options.search ?? null, options.limit ?? 50],
+    );
+    return rows.map((r) => r.j);
+  });
+}
+
+/** Column and SQL cast for each patchable field; money arrives in cents. */
+const PRODUCT_COLUMNS: Record<keyof ProductPatch, { column: string; cast: string }> = {
+  sku: { column: 'sku', cast: 'text' },
+  barcode: { column: 'barcode', cast: 'text' },
+  productName: { column: 'product_name', cast: 'text' },
+  productDescription: { column: 'product_description', cast: 'text' },
+  categoryId: { column: 'category_id', cast: 'integer' },
+  brand: { column: 'brand', cast: 'text' },
+  model: { column: 'model', cast: 'text' },
+  color: { column: 'color', cast: 'text' },
+  size: { column: 'size', cast: 'text' },
+  weightKg: { column: 'weight_kg', cast: 'numeric(8,3)' },
+  priceCents: { column: 'price', cast: 'numeric(12,2)' },
+  costCents: { column: 'cost', cast: 'numeric(12,2)' },
+  minimumStock: { column: 'minimum_stock', cast: 'integer' },
+  reorderPoint: { column: 'reorder_point', cast: 'integer' },
+  supplierName: { column: 'supplier_name', cast: 'text' },
+  isActive: { column: 'is_active', cast: 'boolean' },
+  isFeatured: { column: 'is_featured', cast: 'boolean' },
+  tags: { column: 'tags', cast: 'text[]' },
+  metadata: { column: 'metadata', cast: 'jsonb' },
+};
+
+function sqlValue(key: keyof ProductPatch, value: unknown): unknown {
+  if (value === null) return null;
+  if (key === 'priceCents' || key === 'costCents') return numericFromCents(value as number);
+  if (key === 'metadata') return JSON.stringify(value);
+  return value;
+}
+
+export async function patchProduct(
+  app: pg.Pool,
+  options: { storeId: string; productId: string; patch: ProductPatch },
+): Promise<ProductEntity> {
+  await assertStore(app, options.storeId);
+  const sets: string[] = [];
+  const params: unknown[] = [options.storeId, options.productId];
+  for (const [key, value] of Object.entries(options.patch) as Array<
+    [keyof ProductPatch, unknown]
+  >) {
+    const target = PRODUCT_COLUMNS[key];
+    if (value === undefined) continue;
+    params.push(sqlValue(key, value));
+    sets.push(`${target.column} = $${params.length}::${target.cast}`);
+  }
+  return withTenant(app, options.storeId, async (tx) => {
+    const { rows } = await tx.query<{ j: ProductEntity }>(
+      `UPDATE retail.products t SET ${sets.join(', ')}
+        WHERE t.store_id = $1 AND t.product_id = $2
+        RETURNING ${spec('product').json} AS j`,
+      params,
+    );
+    const row = rows[0];
+    if (!row) throw notFound(`Store ${options.storeId} has no product ${options.productId}`);
+    return row.j;
+  });
+}
+
+export async function createProduct(
+  app: pg.Pool,
+  options: { storeId: string; product: ProductCreate },
+): Promise<ProductEntity> {
+  await assertStore(app, options.storeId);
+  const p = options.product;
+  return withTenant(app, options.storeId, async (tx) => {
+    const { rows } = await tx.query<{ j: ProductEntity }>(
+      `INSERT INTO retail.products AS t (store_id, product_id, sku, barcode, product_name,
+         product_description, category_id, brand, model, color, size, weight_kg, price, cost,
+         minimum_stock, reorder_point, supplier_name, is_active, is_featured, tags, metadata)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::numeric(8,3), $13::numeric(12,2),
+               $14::numeric(12,2), $15, $16, $17, $18, $19, $20, $21::jsonb)
+       ON CONFLICT DO NOTHING
+       RETURNING ${spec('product').json} AS j`,
+      [
+        options.storeId,
+        p.productId,
+        p.sku,
+        p.barcode,
+        p.productName,
+        p.productDescription,
+        p.categoryId,
+        p.brand,
+        p.model,
+        p.color,
+        p.size,
+        p.weightKg,
+        numericFromCents(p.priceCents),
+        p.costCents === null ? null : numericFromCents(p.costCents),
+        p.minimumStock,
+        p.reorderPoint,
+        p.supplierName,
+        p.isActive,
+        p.isFeatured,
+        p.tags,
+        JSON.stringify(p.metadata),
+      ],
+    );
+    const row = rows[0];
+    if (!row)
+      throw conflict(`Store ${options.storeId} already has this product ID, SKU or barcode`);
+    return row.j;
+  });
+}
+
+export async function deleteProduct(
+  app: pg.Pool,
+  options: { storeId: string; productId: string },
+): Promise<void> {
+  await assertStore(app, options.storeId);
+  await withTenant(app, options.storeId, async (tx) => {
+    const result = await tx.query(
+      `DELETE FROM retail.products WHERE store_id = $1 AND product_id = $2`,
+      [options.storeId, options.productId],
+    );
+    if (!result.affectedRows) {
+      throw notFound(`Store ${options.storeId} has no product ${options.productId}`);
+    }
+  });
+}
+
+/** One transaction per store; only prices that really change are written (and synced). */
+export async function changePrices(app: pg.Pool, change: PriceChange): Promise<PriceChangeResult> {
+  const stores = change.storeId ? [change.storeId] : (await listStores(app)).map((s) => s.storeId);
+  if (change.storeId) await assertStore(app, change.storeId);
+  const byId = change.changes.filter(
+    (c): c is { productId: string; priceCents: number } => 'productId' in c,
+  );
+  const bySku = change.changes.filter((c): c is { sku: string; priceCents: number } => 'sku' in c);
+  const matched = new Set<string>();
+  let updated = 0;
+  for (const storeId of stores) {
+    await withTenant(app, storeId, async (tx) => {
+      const { rows } = await tx.query<{ product_id: string; sku: string; changed: boolean }>(
+        `WITH wanted AS (
+           SELECT p.product_id, p.sku, c.price
+             FROM retail.products p
+             JOIN (SELECT * FROM unnest($2::uuid[], $3::numeric[]) AS u(product_id, price)) c
+               ON c.product_id = p.product_id
+            WHERE p.store_id = $1
+           UNION ALL
+           SELECT p.product_id, p.sku, c.price
+             FROM retail.products p
+             JOIN (SELECT * FROM unnest($4::text[], $5::numeric[]) AS u(sku, price)) c
+               ON c.sku = p.sku
+            WHERE p.store_id = $1
+         ), changed AS (
+           UPDATE retail.products p SET price = w.price::numeric(12,2)
+             FROM wanted w
+            WHERE p.store_id = $1 AND p.product_id = w.product_id AND p.price <> w.price
+           RETURNING p.product_id
+         )
+         SELECT w.product_id, w.sku, (w.product_id IN (SELECT product_id FROM changed)) AS changed
+           FROM wanted w`,
+        [
+          storeId,
+          byId.map((c) => c.productId),
+          byId.map((c) => numericFromCents(c.priceCents)),
+          bySku.map((c) => c.sku),
+          bySku.map((c) => numericFromCents(c.priceCents)),
+        ],
+      );
+      for (const r of rows) {
+        matched.add(r.product_id);
+        matched.add(r.sku);
+        if (r.changed) updated += 1;
+      }
+    });
+  }
+  const unknown = [
+    ...byId.map((c) => c.productId).filter((id) => !matched.has(id)),
+    ...bySku.map((c) => c.sku).filter((sku) => !matched.has(sku)),
+  ];
+  return { updated, unknown };
+}
+
+interface DeviceRow {
+  store_id: string;
+  device_id: string;
+  register_id: string;
+  label: string | null;
+  enrolled_at: Date;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+  superseded_by: string | null;
+  last_seen_at: Date | null;
+  last_push_at: Date | null;
+  last_pull_at: Date | null;
+  last_mutation_id: number;
+  rejected: number;
+  reported_pending: number | null;
+  lag: number | null;
+  resync_requested_at: Date | null;
+}
+
+const iso = (d: Date | null): string | null => (d === null ? null : new Date(d).toISOString());
+
+export async function listDevices(
+  app: pg.Pool,
+  options: { storeId?: string | undefined } = {},
+): Promise<DeviceSyncState[]> {
+  const stores = options.storeId
+    ? [options.storeId]
+    : (await listStores(app)).map((s) => s.storeId);
+  const out: DeviceSyncState[] = [];
+  for (const storeId of stores) {
+    const rows = await withTenant(app, storeId, async (tx) => {
+      const result = await tx.query<DeviceRow>(
+        `SELECT d.*,
+                (SELECT count(*)::int FROM sync.mutation_log m
+                  WHERE m.store_id = d.store_id AND m.device_id = d.device_id
+                    AND m.status = 'rejected') AS rejected,
+                CASE WHEN d.pull_txid IS NULL THEN NULL ELSE
+                  (SELECT count(*)::int FROM sync.change_log c
+                    WHERE c.store_id = d.store_id AND (c.txid, c.seq) > (d.pull_txid, d.pull_seq))
+                END AS lag
+           FROM sync.devices d WHERE d.store_id = $1
+          ORDER BY d.register_id, d.enrolled_at`,
+        [storeId],
+      );
+      return result.rows;
+    });
+    for (const r of rows) {
+      out.push({
+        storeId: r.store_id,
+        deviceId: r.device_id,
+        registerId: r.register_id,
+        label: r.label,
+        enrolledAt: new Date(r.enrolled_at).toISOString(),
+        revokedAt: iso(r.revoked_at),
+        revokedReason: r.revoked_reason,
+        supersededBy: r.superseded_by,
+        lastSeenAt: iso(r.last_seen_at),
+        lastPushAt: iso(r.last_push_at),
+        lastPullAt: iso(r.last_pull_at),
+        lastMutationId: Number(r.last_mutation_id),
+        rejectedCount: Number(r.rejected),
+        reportedPending: r.reported_pending === null ? null : Number(r.reported_pending),
+        cursorLag: r.lag === null ? null : Number(r.lag),
+        resyncRequestedAt: iso(r.resync_requested_at),
+      });
+    }
+  }
+  return out;
+}
+
+export async function revokeDevice(
+  app: pg.Pool,
+  options: { storeId: string; deviceId: string; reason: string },
+): Promise<void> {
+  await assertStore(app, options.storeId);
+  await withTenant(app, options.storeId, async (tx) => {
+    const result = await tx.query(
+      `UPDATE sync.devices SET revoked_at = coalesce(revoked_at, now()),
+              revoked_reason = coalesce(revoked_reason, $3)
+        WHERE store_id = $1 AND device_id = $2`,
+      [options.storeId, options.deviceId, options.reason],
+    );
+    if (!result.affectedRows) {
+      throw notFound(`Store ${options.storeId} has no device ${options.deviceId}`);
+    }
+  });
+}
+
+/** The till downloads its catalog afresh at its next pull (its pending sales stay queued). */
+export async function requestResync(
+  app: pg.Pool,
+  options: { storeId: string; deviceId: string },
+): Promise<void> {
+  await assertStore(app, options.storeId);
+  await withTenant(app, options.storeId, async (tx) => {
+    const result = await tx.query(
+      `UPDATE sync.devices SET resync_requested_at = now() WHERE store_id = $1 AND device_id = $2`,
+      [options.storeId, options.deviceId],
+    );
+    if (!result.affectedRows) {
+      throw notFound(`Store ${options.storeId} has no device ${options.deviceId}`);
+    }
+  });
+}

@@ -1,0 +1,183 @@
+/**
+ * Enrollment: HQ staff create a one-time, expiring code for a store and register; a till
+ * exchanges it for its own device credential. Rebase: a till whose mutation counter went
+ * backwards continues as a new device (see push.ts and docs/sync-protocol.md).
+ *
+ * Every statement runs as edgepos_app inside withTenant for the store the code or credential
+ * is bound to.
+ */
+import type pg from 'pg';
+import { v4 as uuidv4 } from 'uuid';
+import type { Queryable } from '../../db/queryable';
+import { withTenant } from '../../db/central/tenant';
+import type { EnrollmentCodeCreated } from '../admin-protocol';
+import type { EnrollResult, RebaseResult, StoreEntity } from '../protocol';
+import {
+  deviceToken,
+  newEnrollmentSecret,
+  newSecret,
+  sameHash,
+  sha256Hex,
+  splitEnrollmentCode,
+  verifyDevice,
+  type DeviceCredential,
+} from './auth';
+import { ENTITY_SPECS } from './entities';
+import { SyncHttpError, badRequest, conflict, notFound } from './errors';
+
+export const DEFAULT_CODE_TTL_MINUTES = 60;
+
+export async function ensureFeedState(tx: Queryable, storeId: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO sync.feed_state (store_id) VALUES ($1) ON CONFLICT (store_id) DO NOTHING`,
+    [storeId],
+  );
+}
+
+export async function createEnrollmentCode(
+  app: pg.Pool,
+  options: { storeId: string; registerId: string; ttlMinutes?: number; label?: string },
+): Promise<EnrollmentCodeCreated> {
+  const secret = newEnrollmentSecret();
+  const ttl = options.ttlMinutes ?? DEFAULT_CODE_TTL_MINUTES;
+  return withTenant(app, options.storeId, async (tx) => {
+    const store = await tx.query(`SELECT 1 FROM retail.stores WHERE store_id = $1`, [
+      options.storeId,
+    ]);
+    if (store.rows.length === 0) throw notFound(`There is no store ${options.storeId}`);
+    const register = await tx.query(
+      `SELECT is_active FROM retail.registers WHERE store_id = $1 AND register_id = $2`,
+      [options.storeId, options.registerId],
+    );
+    if (register.rows.length === 0) {
+      throw notFound(`Store ${options.storeId} has no register ${options.registerId}`);
+    }
+    const { rows } = await tx.query<{ expires_at: Date }>(
+      `INSERT INTO sync.enrollment_codes (store_id, code_hash, register_id, label, expires_at)
+       VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5))
+       RETURNING expires_at`,
+      [options.storeId, sha256Hex(secret), options.registerId, options.label ?? null, ttl],
+    );
+    await ensureFeedState(tx, options.storeId);
+    return {
+      code: `${options.storeId}.${secret}`,
+      storeId: options.storeId,
+      registerId: options.registerId,
+      expiresAt: new Date(rows[0]!.expires_at).toISOString(),
+    };
+  });
+}
+
+async function readStore(tx: Queryable, storeId: string): Promise<StoreEntity> {
+  const spec = ENTITY_SPECS.find((s) => s.entity === 'store')!;
+  const { rows } = await tx.query<{ j: StoreEntity }>(
+    `SELECT ${spec.json} AS j FROM retail.stores t WHERE t.store_id = $1`,
+    [storeId],
+  );
+  const store = rows[0]?.j;
+  if (!store) throw notFound(`There is no store ${storeId}`);
+  return store;
+}
+
+/** One-time: the code is marked used in the same transaction that creates the device. */
+export async function redeemEnrollmentCode(
+  app: pg.Pool,
+  options: { code: string; label?: string | undefined },
+): Promise<EnrollResult> {
+  const { storeId, secret } = splitEnrollmentCode(options.code);
+  const invalid = new SyncHttpError(
+    403,
+    'forbidden',
+    'This enrollment code is not valid: it is unknown, already used or expired. Ask HQ for a new one.',
+  );
+  return withTenant(app, storeId, async (tx) => {
+    const { rows } = await tx.query<{ register_id: string; usable: boolean }>(
+      `SELECT register_id, (used_at IS NULL AND expires_at > now()) AS usable
+         FROM sync.enrollment_codes
+        WHERE store_id = $1 AND code_hash = $2
+        FOR UPDATE`,
+      [storeId, sha256Hex(secret)],
+    );
+    const code = rows[0];
+    if (!code?.usable) throw invalid;
+    const deviceId = uuidv4();
+    const deviceSecret = newSecret();
+    await tx.query(
+      `INSERT INTO sync.devices (store_id, device_id, register_id, secret_hash, label)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [storeId, deviceId, code.register_id, sha256Hex(deviceSecret), options.label ?? null],
+    );
+    await tx.query(
+      `UPDATE sync.enrollment_codes SET used_at = now(), device_id = $3
+        WHERE store_id = $1 AND code_hash = $2`,
+      [storeId, sha256Hex(secret), deviceId],
+    );
+    await ensureFeedState(tx, storeId);
+    return {
+      deviceId,
+      storeId,
+      registerId: code.register_id,
+      token: deviceToken({ storeId, deviceId, secret: deviceSecret }),
+      store: await readStore(tx, storeId),
+    };
+  });
+}
+
+/**
+ * The till continues as `newDeviceId` (same store and register) with HQ's counter set to
+ * fromMutationId - 1, and the old device is marked superseded. Idempotent: asking again with
+ * the same new device and secret returns the same answer, so a till that lost the answer
+ * retries with its stored request (the old credential stays accepted for exactly this).
+ */
+export async function rebaseDevice(
+  app: pg.Pool,
+  credential: DeviceCredential,
+  request: { newDeviceId: string; newSecret: string; fromMutationId: number },
+): Promise<RebaseResult> {
+  return withTenant(app, credential.storeId, async (tx) => {
+    const device = await verifyDevice(tx, credential);
+    const base = request.fromMutationId - 1;
+    const existing = await tx.query<{ secret_hash: string; last_mutation_id: number }>(
+      `SELECT secret_hash, last_mutation_id FROM sync.devices WHERE store_id = $1 AND device_id = $2`,
+      [device.storeId, request.newDeviceId],
+    );
+    const token = deviceToken({
+      storeId: device.storeId,
+      deviceId: request.newDeviceId,
+      secret: request.newSecret,
+    });
+    const again = existing.rows[0];
+    if (again) {
+      if (
+        device.supersededBy !== request.newDeviceId ||
+        !sameHash(again.secret_hash, sha256Hex(request.newSecret))
+      ) {
+        throw conflict('That device ID is taken');
+      }
+      return {
+        deviceId: request.newDeviceId,
+        token,
+        lastMutationId: Number(again.last_mutation_id),
+      };
+    }
+    if (device.supersededBy !== null) {
+      throw conflict(`This till already continues as device ${device.supersededBy}`);
+    }
+    if (base > device.lastMutationId) {
+      throw badRequest(
+        `Cannot continue from mutation ${request.fromMutationId}: HQ has applied only up to ${device.lastMutationId}`,
+      );
+    }
+    await tx.query(
+      `INSERT INTO sync.devices (store_id, device_id, register_id, secret_hash, label, last_mutation_id)
+       SELECT store_id, $3, register_id, $4, label, $5 FROM sync.devices
+        WHERE store_id = $1 AND device_id = $2`,
+      [device.storeId, device.deviceId, request.newDeviceId, sha256Hex(request.newSecret), base],
+    );
+    await tx.query(
+      `UPDATE sync.devices SET superseded_by = $3 WHERE store_id = $1 AND device_id = $2`,
+      [device.storeId, device.deviceId, request.newDeviceId],
+    );
+    return { deviceId: request.newDeviceId, token, lastMutationId: base };
+  });
+}

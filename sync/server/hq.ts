@@ -1,0 +1,169 @@
+/**
+ * startHq: the whole HQ in one call, for `npm run hq`, `npm start`/`npm run web`, the demo,
+ * tests and benchmarks.
+ *
+ *   database  DATABASE_URL (or `databaseUrl`) when given, else the embedded PostgreSQL in
+ *             `dataDir` (default .data/hq); migrated on start (db/central/central.ts)
+ *   sample    on first start (no stores yet) the sample chain is seeded unless `seed: false`
+ *   admin     the admin token: `adminToken`, else $EDGEPOS_ADMIN_TOKEN, else the file
+ *             <dataDir>/admin-token (created with a random token, mode 0600)
+ *   service   fastify on `host:port` (default 127.0.0.1 and a free port); <dataDir>/hq.json
+ *             records the URL so `npm run hq:admin` finds it
+ *
+ * Returns `{ url, adminToken, central, close }`; close() stops the service, the listener and
+ * the database (when this process started it).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pino, type Logger as PinoLogger } from 'pino';
+import { startCentral, type Central } from '../../db/central/central';
+import type { CentralTarget } from '../../db/central/connection';
+import type { CentralPools } from '../../db/central/pool';
+import { DEFAULT_HQ_DATA_DIR } from '../../db/central/server';
+import { seedCentral, type SeedCentralResult } from '../../db/seed/write-central';
+import { buildSyncApp, type SyncApp } from './app';
+import { sha256Hex } from './auth';
+import { startNotifier } from './notify';
+import { DEFAULT_RETENTION_DAYS, pruneChangeLog, repairRestoredFeeds } from './retention';
+
+export interface HqSeedOptions {
+  seed?: number;
+  products?: number;
+  customers?: number;
+  sales?: number;
+}
+
+export interface StartHqOptions {
+  /**
+   * An HQ database that is already running and migrated (tests: one database per file).
+   * Its pools are used as they are and left open at close().
+   */
+  database?: { target: CentralTarget; pools: CentralPools };
+  /** Embedded server data directory and home of admin-token and hq.json (default .data/hq). */
+  dataDir?: string;
+  /** A superuser URL of another PostgreSQL >= 15 (default $DATABASE_URL). */
+  databaseUrl?: string;
+  /** Use the embedded server even if DATABASE_URL is set. */
+  embedded?: boolean;
+  /** HTTP port (default: a free one). */
+  port?: number;
+  host?: string;
+  /** Seed the sample chain when HQ has no stores yet (default true); false to skip. */
+  seed?: boolean | HqSeedOptions;
+  adminToken?: string;
+  logger?: PinoLogger;
+  /** Embedded server durability (default true; tests and benchmarks pass false). */
+  durable?: boolean;
+  /** Days the change feed is kept (default 30). */
+  retentionDays?: number;
+  /** Connections of the application pool (default 16). */
+  appPoolMax?: number;
+  maxConcurrentPushes?: number;
+}
+
+export interface Hq {
+  url: string;
+  adminToken: string;
+  central: Pick<Central, 'target' | 'pools'>;
+  fastify: SyncApp;
+  seeded: SeedCentralResult | undefined;
+  close(): Promise<void>;
+}
+
+function loadAdminToken(dataDir: string, explicit: string | undefined): string {
+  const token = explicit ?? process.env.EDGEPOS_ADMIN_TOKEN;
+  if (token) {
+    if (token.length < 16) throw new Error('The admin token must be at least 16 characters');
+    return token;
+  }
+  const path = join(dataDir, 'admin-token');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const generated = randomBytes(24).toString('base64url');
+  writeFileSync(path, `${generated}\n`, { mode: 0o600 });
+  return generated;
+}
+
+export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
+  const logger = options.logger ?? pino({ level: 'info' }, pino.destination(2));
+  const dataDir = resolve(options.dataDir ?? DEFAULT_HQ_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true, mode: 0o711 });
+  const central: Pick<Central, 'target' | 'pools' | 'stop'> = options.database
+    ? { ...options.database, stop: () => Promise.resolve() }
+    : await startCentral({
+        dataDir,
+        logger,
+        appPoolMax: options.appPoolMax ?? 16,
+        ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+        ...(options.embedded ? { embedded: true } : {}),
+        ...(options.durable !== undefined ? { durable: options.durable } : {}),
+      });
+  const cleanup: Array<() => Promise<void>> = [() => central.stop()];
+  const closeAll = async (): Promise<void> => {
+    for (const fn of cleanup.reverse()) await fn().catch(() => undefined);
+  };
+  try {
+    let seeded: SeedCentralResult | undefined;
+    const { rows } = await central.pools.app.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM retail.stores`,
+    );
+    if (Number(rows[0]?.n ?? 0) === 0 && options.seed !== false) {
+      const seed = typeof options.seed === 'object' ? options.seed : {};
+      const started = Date.now();
+      seeded = await seedCentral({ owner: central.pools.owner, app: central.pools.app, ...seed });
+      logger.info({ ...seeded, ms: Date.now() - started }, 'sample chain seeded at HQ');
+    }
+    await repairRestoredFeeds(central.pools.app, logger);
+
+    const adminToken = loadAdminToken(dataDir, options.adminToken);
+    const notifier = await startNotifier({ target: central.target, logger });
+    cleanup.push(() => notifier.close());
+    const fastify = await buildSyncApp({
+      app: central.pools.app,
+      owner: central.pools.owner,
+      notifier,
+      logger,
+      adminTokenHash: sha256Hex(adminToken),
+      ...(options.maxConcurrentPushes ? { maxConcurrentPushes: options.maxConcurrentPushes } : {}),
+    });
+    cleanup.push(() => fastify.close());
+    const host = options.host ?? '127.0.0.1';
+    await fastify.listen({ host, port: options.port ?? 0 });
+    const address = fastify.server.address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    writeFileSync(
+      join(dataDir, 'hq.json'),
+      `${JSON.stringify({ url, pid: process.pid }, null, 2)}\n`,
+    );
+
+    const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    const prune = setInterval(() => {
+      pruneChangeLog(central.pools.app, { retentionDays, logger }).catch((error: unknown) =>
+        logger.warn({ error: String(error) }, 'change feed pruning failed'),
+      );
+    }, 3_600_000);
+    prune.unref();
+    cleanup.push(() => {
+      clearInterval(prune);
+      return Promise.resolve();
+    });
+
+    logger.info({ url, database: central.target.database }, 'HQ sync service listening');
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      adminToken,
+      central: { target: central.target, pools: central.pools },
+      fastify,
+      seeded,
+      close: () => {
+        closing ??= closeAll();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Push: a device's mutations into HQ, exactly once.
+ *
+ * One database transaction per request, as edgepos_app with the device's store as tenant key:
+ *   1. verify the credential and lock the device row (verifyDevice's UPDATE);
+ *   2. IDs at or below the device's last applied ID are replays: each must carry the content
+ *      HQ logged for that ID (SHA-256 of its canonical JSON). Same -> answered with the
+ *      original result, no effect. Different -> 409 mutation_id_conflict: the till's counter
+ *      went backwards and this is a NEW change that must not be dropped as "already applied";
+ *   3. the first new ID must be last + 1, else 409 gap (nothing is applied);
+ *   4. new mutations go through HQ's ingest path (db/central/ingest.ts) in order; a business
+ *      rule violation becomes a `rejected` result that still advances the counter;
+ *   5. the mutation log, the device's last applied ID and a `device_ack` change-feed entry
+ *      (so the till learns which of its stock movements HQ's stock levels now include) are
+ *      written in the same transaction.
+ * Commit makes all of it visible at once; a crash before commit leaves none of it, and the
+ * till's retry is then new again. A retry after commit is a replay (step 2).
+ */
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { ingestMutations, type MutationOutcome } from '../../db/central/ingest';
+import { withTenant } from '../../db/central/tenant';
+import type { Logger } from '../../db/logger';
+import type { Mutation } from '../../db/mutations/schemas';
+import type { MutationResult, PushResult } from '../protocol';
+import { verifyDevice, type DeviceCredential } from './auth';
+import { SyncHttpError, badRequest, conflict } from './errors';
+
+/** JSON with object keys sorted at every level: the same content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function mutationHash(m: Mutation): string {
+  return createHash('sha256')
+    .update(canonicalJson({ type: m.type, payload: m.payload }))
+    .digest('hex');
+}
+
+interface LoggedRow {
+  mutation_id: number;
+  payload_hash: string;
+  status: 'applied' | 'duplicate' | 'rejected';
+  code: string | null;
+  message: string | null;
+}
+
+function loggedResult(row: LoggedRow): MutationResult {
+  const mutationId = Number(row.mutation_id);
+  return row.status === 'rejected'
+    ? { mutationId, status: 'rejected', code: row.code ?? 'rejected', message: row.message ?? '' }
+    : { mutationId, status: row.status };
+}
+
+function outcomeResult(o: MutationOutcome): MutationResult {
+  return o.status === 'rejected'
+    ? { mutationId: o.mutationId, status: 'rejected', code: o.code, message: o.message }
+    : { mutationId: o.mutationId, status: o.status };
+}
+
+/** SQLSTATEs worth retrying the whole transaction for. */
+const TRANSIENT = new Set(['40001', '40P01']);
+
+export async function pushMutations(
+  app: pg.Pool,
+  options: {
+    credential: DeviceCredential;
+    mutations: readonly Mutation[];
+    pending?: number | undefined;
+    logger: Logger;
+  },
+): Promise<PushResult> {
+  const { credential, mutations } = options;
+  for (let i = 1; i < mutations.length; i++) {
+    if (mutations[i]!.mutationId !== mutations[i - 1]!.mutationId + 1) {
+      throw badRequest('A push must carry consecutive mutation IDs in ascending order');
+    }
+  }
+  const hashes = mutations.map(mutationHash);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withTenant(app, credential.storeId, (tx) =>
+        applyPush(tx, credential, mutations, hashes, options.pending),
+      );
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && TRANSIENT.has(code) && attempt < 4) {
+        options.logger.warn({ code, attempt }, 'push transaction conflicted; retrying');
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+async function applyPush(
+  tx: Parameters<Parameters<typeof withTenant>[2]>[0],
+  credential: DeviceCredential,
+  mutations: readonly Mutation[],
+  hashes: readonly string[],
+  pending: number | undefined,
+): Promise<PushResult> {
+  const device = await verifyDevice(tx, credential, { pending, touch: 'push' });
+  if (device.supersededBy !== null) {
+    throw conflict(
+      `This till continues as device ${device.supersededBy}; finish switching to its credential`,
+    );
+  }
+  const last = device.lastMutationId;
+  const replayed = mutations.filter((m) => m.mutationId <= last);
+  const fresh = mutations.filter((m) => m.mutationId > last);
+  const first = fresh[0];
+  if (first && first.mutationId !== last + 1) {
+    throw new SyncHttpError(
+      409,
+      'gap',
+      `HQ has applied this till's mutations up to ${last}; the push starts at ${first.mutationId}. Send from ${last + 1}.`,
+      { details: { lastMutationId: last } },
+    );
+  }
+
+  const results: MutationResult[] = [];
+  if (replayed.length > 0) {
+    const { rows } = await tx.query<LoggedRow>(
+      `SELECT mutation_id, payload_hash, status, code, message FROM sync.mutation_log
+        WHERE store_id = $1 AND device_id = $2 AND mutation_id = ANY($3::bigint[])`,
+      [device.storeId, device.deviceId, replayed.map((m) => m.mutationId)],
+    );
+    const logged = new Map(rows.map((r) => [Number(r.mutation_id), r]));
+    for (const [i, m] of replayed.entries()) {
+      const row = logged.get(m.mutationId);
+      if (row && row.payload_hash !== hashes[i]) {
+        throw new SyncHttpError(
+          409,
+          'mutation_id_conflict',
+          `Mutation ${m.mutationId} differs from the one HQ applied under that ID: this till's counter went backwards (a database restored without its journal?). Its new changes must continue as a new device.`,
+          { details: { lastMutationId: last, firstConflictingId: m.mutationId } },
+        );
+      }
+      // No row: an ID below a rebased device's starting point, acknowledged by the device it
+      // continues (rebaseDevice); nothing to apply.
+      results.push(row ? loggedResult(row) : { mutationId: m.mutationId, status: 'duplicate' });
+    }
+  }
+  if (fresh.length === 0) return { lastMutationId: last, results };
+
+  const outcomes = await ingestMutations(tx, { deviceId: device.deviceId, mutations: fresh });
+  const freshHashes = hashes.slice(replayed.length);
+  await tx.query(
+    `INSERT INTO sync.mutation_log
+       (store_id, device_id, mutation_id, mutation_type, payload_hash, status, code, message)
+     SELECT $1, $2, u.id, u.type, u.hash, u.status, u.code, u.message
+       FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+            AS u(id, type, hash, status, code, message)`,
+    [
+      device.storeId,
+      device.deviceId,
+      outcomes.map((o) => o.mutationId),
+      fresh.map((m) => m.type),
+      freshHashes,
+      outcomes.map((o) => o.status),
+      outcomes.map((o) => (o.status === 'rejected' ? o.code : null)),
+      outcomes.map((o) => (o.status === 'rejected' ? o.message : null)),
+    ],
+  );
+  const newLast = fresh[fresh.length - 1]!.mutationId;
+  await tx.query(
+    `UPDATE sync.devices SET last_mutation_id = $3 WHERE store_id = $1 AND device_id = $2`,
+    [device.storeId, device.deviceId, newLast],
+  );
+  await tx.query(
+    `INSERT INTO sync.change_log (store_id, entity, key, version) VALUES ($1, 'device_ack', $2, $3)`,
+    [device.storeId, device.deviceId, newLast],
+  );
+  await tx.query(`SELECT pg_notify('edgepos_changes', $1)`, [device.storeId]);
+  results.push(...outcomes.map(outcomeResult));
+  return { lastMutationId: newLast, results };
+}

@@ -1,0 +1,121 @@
+/**
+ * Snapshots: a store's whole synced catalog, page by page in key order, for a new till (first
+ * sync) or one whose cursor cannot be continued (resync).
+ *
+ * The horizon (pg_snapshot_xmin) is taken when the snapshot starts and travels in the token.
+ * Every transaction below it had finished then, so each later page sees its effects; anything
+ * written by a transaction at or above it is also in the change log at or after (horizon, 0),
+ * where the till's feed continues when the snapshot is done. A row changed or deleted while the
+ * download runs is therefore corrected by the feed right after it; nothing can fall between.
+ *
+ * The token holds the position (stage and last key), so a download killed midway resumes
+ * where it stopped. It holds no store: the store is the credential's.
+ */
+import { z } from 'zod';
+import type { TenantTx } from '../../db/central/tenant';
+import { ENTITY_SPECS, changesJson, countSql, rowsAfterSql } from './entities';
+import { resyncRequired } from './errors';
+import { formatCursor, type FeedState } from './feed';
+
+export const DEFAULT_SNAPSHOT_ROWS = 2_000;
+/** Embeddings are ~3 KB each as JSON: smaller pages keep responses near 3 MB. */
+const EMBEDDING_PAGE_ROWS = 1_000;
+
+const TokenBody = z.object({
+  v: z.literal(1),
+  e: z.string().uuid(),
+  h: z.string().regex(/^[0-9]{1,20}$/),
+  i: z.number().int().min(0).max(ENTITY_SPECS.length),
+  a: z.string().max(200).nullable(),
+  d: z.number().int().nonnegative(),
+  t: z.number().int().nonnegative(),
+});
+type TokenBody = z.infer<typeof TokenBody>;
+
+export function encodeToken(body: TokenBody): string {
+  return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
+}
+
+export function decodeToken(token: string): TokenBody | undefined {
+  try {
+    const parsed = TokenBody.safeParse(
+      JSON.parse(Buffer.from(token, 'base64url').toString('utf8')),
+    );
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A new snapshot position: the horizon is this snapshot transaction's xmin. */
+export async function startSnapshot(tx: TenantTx, state: FeedState): Promise<TokenBody> {
+  let total = 0;
+  for (const spec of ENTITY_SPECS) {
+    const { rows } = await tx.query<{ n: number }>(countSql(spec), [tx.storeId]);
+    total += Number(rows[0]?.n ?? 0);
+  }
+  return { v: 1, e: state.epoch, h: state.horizon, i: 0, a: null, d: 0, t: total };
+}
+
+export function resumeSnapshot(state: FeedState, token: string): TokenBody {
+  const body = decodeToken(token);
+  if (!body) throw resyncRequired('The snapshot token is not one HQ issued: start again.');
+  if (body.e !== state.epoch) {
+    throw resyncRequired("HQ's change feed was reset during the download: start again.");
+  }
+  if (BigInt(body.h) < BigInt(state.prunedTxid)) {
+    throw resyncRequired('The download took longer than HQ keeps its change feed: start again.');
+  }
+  return body;
+}
+
+export interface SnapshotPageText {
+  /** The `data` of a SnapshotPage, as JSON text. */
+  json: string;
+  rows: number;
+  done: boolean;
+}
+
+/** Up to `limit` rows after the token's position (read in one snapshot transaction). */
+export async function readSnapshotPage(
+  tx: TenantTx,
+  position: TokenBody,
+  limit: number,
+): Promise<SnapshotPageText> {
+  const parts = new Map<(typeof ENTITY_SPECS)[number]['field'], string>();
+  let { i, a } = position;
+  let rows = 0;
+  let stage = ENTITY_SPECS[Math.min(i, ENTITY_SPECS.length - 1)]!.field as string;
+  while (i < ENTITY_SPECS.length && rows < limit) {
+    const spec = ENTITY_SPECS[i]!;
+    stage = spec.field;
+    const budget = Math.min(
+      limit - rows,
+      spec.entity === 'embedding' ? EMBEDDING_PAGE_ROWS : limit,
+    );
+    const { rows: result } = await tx.query<{ json: string; n: number; last: string | null }>(
+      rowsAfterSql(spec, a === null),
+      [tx.storeId, a, budget],
+    );
+    const page = result[0];
+    const n = Number(page?.n ?? 0);
+    if (n > 0) parts.set(spec.field, page!.json);
+    rows += n;
+    if (n < budget) {
+      i += 1;
+      a = null;
+    } else {
+      a = page!.last;
+      break;
+    }
+  }
+  const done = i >= ENTITY_SPECS.length;
+  const next: TokenBody = { ...position, i, a, d: position.d + rows };
+  const total = Math.max(next.t, next.d);
+  const cursor = done ? formatCursor({ epoch: position.e, txid: position.h, seq: 0 }) : null;
+  const json =
+    `{"token":${JSON.stringify(encodeToken(next))},"changes":${changesJson(parts)},` +
+    `"rows":${rows},"progress":${JSON.stringify({ stage: done ? 'done' : stage, done: next.d, total })},` +
+    `"done":${done},"cursor":${cursor === null ? 'null' : JSON.stringify(cursor)}}`;
+  return { json, rows, done };
+}

@@ -1,0 +1,224 @@
+/**
+ * Real HQ + real tills for the sync tests: an HQ sync service on a fresh database of the
+ * run's PostgreSQL (test/setup/central-db.ts), tills on PGlite in temp directories enrolled
+ * through the real API, optionally behind the fault proxy. No mocks anywhere.
+ */
+import { rm } from 'node:fs/promises';
+import { pino } from 'pino';
+import { createTillContext, type TillContext } from '../../db/checkout/context';
+import { commitSale, type SaleResult } from '../../db/checkout/sale';
+import { currentShift, openShift } from '../../db/checkout/shifts';
+import { fixedClock } from '../../db/clock';
+import { openEdgeStore, type EdgeStore } from '../../db/edge/store';
+import { seededIdGenerator } from '../../db/ids';
+import { demoStaff } from '../../db/seed/generate';
+import { SyncClient, type SyncClientOptions } from '../../sync/client/sync-client';
+import type { EnrollmentCodeCreated } from '../../sync/admin-protocol';
+import { startHq, type Hq, type HqSeedOptions } from '../../sync/server/hq';
+import { createTestDatabase, type TestDatabase } from '../setup/central-db';
+import { makeTempDir } from '../fixtures/till';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface TestHq {
+  hq: Hq;
+  db: TestDatabase;
+  url: string;
+  admin<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
+  code(storeId: string, registerId?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTestHq(
+  options: { seed?: HqSeedOptions; dataDir?: string } = {},
+): Promise<TestHq> {
+  const db = await createTestDatabase();
+  const dataDir = options.dataDir ?? (await makeTempDir('edge-pos-hq-'));
+  const hq = await startHq({
+    database: { target: db.target, pools: db.pools },
+    dataDir,
+    adminToken: ADMIN_TOKEN,
+    seed: options.seed ?? { products: 30, customers: 40, sales: 0 },
+    logger: pino({ level: process.env.SYNC_TEST_LOG ?? 'silent' }),
+  });
+  const admin = async <T>(method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${hq.url}/admin/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  };
+  return {
+    hq,
+    db,
+    url: hq.url,
+    admin,
+    code: async (storeId, registerId = 'R01') => {
+      const r = await admin<{ data: EnrollmentCodeCreated }>('POST', '/enrollment-codes', {
+        storeId,
+        registerId,
+      });
+      if (r.status !== 200) throw new Error(`code: ${JSON.stringify(r.body)}`);
+      return r.body.data.code;
+    },
+    close: async () => {
+      await hq.close();
+      await db.drop();
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestTillHandle {
+  dir: string;
+  store: EdgeStore;
+  client: SyncClient;
+  till(): Promise<TillContext>;
+  cashierId: string;
+  close(options?: { keepDir?: boolean }): Promise<void>;
+}
+
+/** A till on disk; enrolled through `url` with `code` unless the directory is already enrolled. */
+export async function openSyncTill(options: {
+  url: string;
+  code?: string;
+  storeId: string;
+  dir?: string;
+  client?: Partial<SyncClientOptions>;
+  start?: boolean;
+  seed?: number;
+}): Promise<TestTillHandle> {
+  const dir = options.dir ?? (await makeTempDir('edge-pos-till-'));
+  const store = await openEdgeStore({ dir });
+  const client = new SyncClient({
+    db: store.db,
+    hooks: {
+      afterAck: async () => {
+        await store.compactJournal();
+      },
+      afterBulkApply: async () => {
+        await store.maintain();
+      },
+    },
+    backoff: { baseMs: 20, maxMs: 200 },
+    tuning: { pullWaitMs: 1_000 },
+    statusPollMs: 200,
+    ...options.client,
+  });
+  if (options.code) {
+    await client.enroll({ hqUrl: options.url, code: options.code });
+  } else if (options.start !== false) {
+    await client.start();
+  }
+  const clock = fixedClock(new Date('2026-11-20T10:00:00Z'), 1_000);
+  const ids = seededIdGenerator(options.seed ?? 11);
+  let context: TillContext | undefined;
+  const cashierId = demoStaff(options.storeId).find((s) => s.role === 'cashier')!.staffId;
+  return {
+    dir,
+    store,
+    client,
+    cashierId,
+    till: async () => {
+      context ??= await createTillContext({
+        db: store.db,
+        journal: store.journal,
+        clock,
+        ids,
+        isOnline: () => client.isOnline(),
+      });
+      return context;
+    },
+    close: async (closeOptions = {}) => {
+      await client.stop();
+      await store.close();
+      if (!closeOptions.keepDir && !options.dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Ring up a cash sale of `lines` products at the till's current prices. */
+export async function ringSale(
+  t: TestTillHandle,
+  options: { lines?: number; offset?: number } = {},
+): Promise<SaleResult> {
+  const till = await t.till();
+  if (!(await currentShift(till))) {
+    await openShift(till, { staffId: t.cashierId, openingFloatCents: 10_000 });
+  }
+  const { rows } = await t.store.db.query<{
+    product_id: string;
+    sku: string;
+    product_name: string;
+    category_id: number | null;
+    cents: number;
+  }>(
+    `SELECT product_id, sku, product_name, category_id, (price * 100)::int AS cents
+       FROM retail.products WHERE is_active ORDER BY sku OFFSET $1 LIMIT $2`,
+    [options.offset ?? 0, options.lines ?? 2],
+  );
+  return commitSale(till, {
+    cart: {
+      lines: rows.map((r) => ({
+        productId: r.product_id,
+        sku: r.sku,
+        productName: r.product_name,
+        categoryId: r.category_id,
+        unitPriceCents: Number(r.cents),
+        quantity: 1,
+      })),
+    },
+    tenders: [{ type: 'cash', tenderedCents: 100_000_000 }],
+    cashierId: t.cashierId,
+  });
+}
+
+/** Sales count and total in cents of a store at HQ (as the sync service's role, RLS on). */
+export async function hqSales(
+  hq: TestHq,
+  storeId: string,
+): Promise<{ count: number; totalCents: number }> {
+  const { withTenant } = await import('../../db/central/tenant');
+  return withTenant(hq.db.pools.app, storeId, async (tx) => {
+    const { rows } = await tx.query<{ n: number; cents: number }>(
+      `SELECT count(*)::int AS n, coalesce(sum(total_amount * 100), 0)::bigint AS cents
+         FROM retail.sales_transactions WHERE store_id = $1 AND device_id IS DISTINCT FROM 'hq-seed'`,
+      [storeId],
+    );
+    return { count: Number(rows[0]?.n ?? 0), totalCents: Number(rows[0]?.cents ?? 0) };
+  });
+}
+
+export async function tillSales(t: TestTillHandle): Promise<{ count: number; totalCents: number }> {
+  const { rows } = await t.store.db.query<{ n: number; cents: number }>(
+    `SELECT count(*)::int AS n, coalesce(sum(total_amount * 100), 0)::bigint AS cents
+       FROM retail.sales_transactions`,
+  );
+  return { count: Number(rows[0]?.n ?? 0), totalCents: Number(rows[0]?.cents ?? 0) };
+}
+
+/** Poll until `check` passes (sync runs in the background). */
+export async function eventually<T>(
+  check: () => Promise<T>,
+  options: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  let lastError: unknown;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw lastError;
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 50));
+  }
+}
