@@ -22,7 +22,7 @@ import {
 } from '../migrations/runner';
 import { bootstrapCentral } from './bootstrap';
 import { embeddedTarget, roleUrl, urlTarget, type CentralTarget, type RoleKey } from './connection';
-import { ensureSalesPartitions } from './partitions';
+import { ensureSalesPartitions, startPartitionMaintenance } from './partitions';
 import { createCentralPools, endPools, type CentralPools } from './pool';
 import { startEmbeddedServer, type EmbeddedServer } from './server';
 
@@ -44,6 +44,11 @@ export interface StartCentralOptions {
   migrate?: boolean;
   /** Size of the app pool (default 10). */
   appPoolMax?: number;
+  /**
+   * How often to make sure sales partitions exist ahead while this process runs (default
+   * 6 hours; 0 disables). The timer does not keep the process alive.
+   */
+  partitionMaintenanceMs?: number;
 }
 
 export interface Central {
@@ -130,6 +135,15 @@ export async function startCentral(options: StartCentralOptions = {}): Promise<C
     throw error;
   }
   const livePools = pools;
+  const maintenanceMs = options.partitionMaintenanceMs ?? 6 * 60 * 60 * 1000;
+  const stopMaintenance =
+    options.migrate !== false && maintenanceMs > 0
+      ? startPartitionMaintenance(livePools.owner, {
+          intervalMs: maintenanceMs,
+          logger,
+          runNow: false,
+        })
+      : () => undefined;
   let stopping: Promise<void> | undefined;
   return {
     mode: server ? 'embedded' : 'url',
@@ -139,6 +153,7 @@ export async function startCentral(options: StartCentralOptions = {}): Promise<C
     url: (role, opts = {}) => roleUrl(target, role, { redact: opts.redact ?? true }),
     stop: () => {
       stopping ??= (async () => {
+        stopMaintenance();
         await endPools(livePools);
         await server?.stop();
       })();

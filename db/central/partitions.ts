@@ -75,11 +75,12 @@ export async function pruneSalesPartitions(
 
 /**
  * Keep months created ahead while a service runs (a server up for months must not run out of
- * partitions). Runs once now, then every `intervalMs` (default 6 h). Returns a stop function.
+ * partitions). Runs once now (unless runNow is false), then every `intervalMs` (default 6 h).
+ * Returns a stop function. startCentral runs this for every service it starts.
  */
 export function startPartitionMaintenance(
   owner: pg.Pool,
-  options: { intervalMs?: number; logger?: Logger } = {},
+  options: { intervalMs?: number; logger?: Logger; runNow?: boolean } = {},
 ): () => void {
   const logger = options.logger ?? silentLogger;
   const tick = (): void => {
@@ -91,7 +92,7 @@ export function startPartitionMaintenance(
         logger.warn({ error: String(error) }, 'could not create sales partitions ahead'),
       );
   };
-  tick();
+  if (options.runNow !== false) tick();
   const timer = setInterval(tick, options.intervalMs ?? 6 * 60 * 60 * 1000);
   timer.unref();
   return () => clearInterval(timer);
