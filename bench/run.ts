@@ -30,6 +30,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   edge: async () => (await import('./edge')).suite,
   search: async () => (await import('./search')).suite,
   central: async () => (await import('./central')).suite,
+  ui: async () => (await import('./ui')).suite,
 };
 
 async function main(): Promise<void> {

@@ -18,10 +18,13 @@ export function startBackground(options: {
   storeId: string;
   logger: Logger;
 }): Background {
+  // Idle polling every 5 s (not 2): the queue is filled by the sync pull, which wakes the
+  // refresher itself; polls only compete with the cashier's searches for the one connection.
   const refresher = new EmbeddingRefresher({
     db: options.db,
     storeId: options.storeId,
     logger: options.logger,
+    idleMs: 5_000,
   });
   refresher.start();
   return {

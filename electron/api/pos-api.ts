@@ -344,6 +344,10 @@ export function makePosApi(options: { host: Promise<PosHost> }) {
           products: DEFAULT_SEED.products,
           customers: DEFAULT_SEED.customers,
         });
+        // Embed the whole catalog now (one bulk load + index build) rather than letting the
+        // background refresher trickle through it while the first customers are rung up.
+        const { embedAllProducts } = await import('../../db/search/refresher');
+        await embedAllProducts(h.db, { storeId: DEMO_STORE });
         return storeInfo(await till());
       }),
 

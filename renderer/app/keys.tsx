@@ -112,6 +112,8 @@ export function KeysProvider({ children }: { children: ReactNode }) {
     const detector = new ScanDetector(DEFAULT_SCAN_OPTIONS);
     let snapshot: { el: Editable; value: string; start: number | null; end: number | null } | null =
       null;
+    // Keys kept out of the field while a burst looked like a scanner, and where they were going.
+    let swallowed: { el: Element | null; text: string } | null = null;
     let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
     const restore = (): void => {
@@ -124,6 +126,24 @@ export function KeysProvider({ children }: { children: ReactNode }) {
         }
       }
       snapshot = null;
+      swallowed = null;
+    };
+
+    /** Not a scan after all: type the swallowed keys into the field they were meant for. */
+    const putBack = (): void => {
+      const pending = swallowed;
+      swallowed = null;
+      const el = pending ? editableTarget(pending.el) : null;
+      if (!pending || !el || !el.isConnected) return;
+      const start = el.selectionStart ?? el.value.length;
+      const end = el.selectionEnd ?? start;
+      const value = el.value.slice(0, start) + pending.text + el.value.slice(end);
+      setFieldValue(el, value.slice(0, el.maxLength > 0 ? el.maxLength : undefined));
+      try {
+        el.setSelectionRange(start + pending.text.length, start + pending.text.length);
+      } catch {
+        // number/email inputs have no selection API
+      }
     };
 
     const dispatchScan = (code: string): void => {
@@ -138,6 +158,7 @@ export function KeysProvider({ children }: { children: ReactNode }) {
     };
 
     const onCapture = (e: KeyboardEvent): void => {
+      lastKeyAt = performance.now();
       if (e.isComposing) return;
       const decision = detector.key({
         key: e.key,
@@ -148,10 +169,19 @@ export function KeysProvider({ children }: { children: ReactNode }) {
       });
       if (decision.type === 'char') {
         if (decision.burstStart) {
+          putBack();
           const el = editableTarget(document.activeElement);
           snapshot = el
             ? { el, value: el.value, start: el.selectionStart, end: el.selectionEnd }
             : null;
+        }
+        if (decision.swallow) {
+          e.preventDefault();
+          e.stopImmediatePropagation();
+          swallowed = {
+            el: swallowed?.el ?? document.activeElement,
+            text: (swallowed?.text ?? '') + e.key,
+          };
         }
         clearTimeout(idleTimer);
         idleTimer = setTimeout(() => {
@@ -162,6 +192,8 @@ export function KeysProvider({ children }: { children: ReactNode }) {
               'error',
               `Incomplete scan "${broken.slice(0, 24)}" was ignored. Scan the item again.`,
             );
+          } else {
+            putBack();
           }
         }, DEFAULT_SCAN_OPTIONS.incompleteAfterMs + 10);
         return;
@@ -174,6 +206,8 @@ export function KeysProvider({ children }: { children: ReactNode }) {
         dispatchScan(decision.code);
         return;
       }
+      // Any other key ends the burst: keys held back go to the field first, in order.
+      putBack();
       snapshot = null;
       // Browsers bind most function keys (reload, find, fullscreen...); the till owns them.
       if (FUNCTION_KEY.test(e.key)) e.preventDefault();
@@ -204,6 +238,12 @@ export function KeysProvider({ children }: { children: ReactNode }) {
 }
 
 let layerSerial = 0;
+let lastKeyAt = Number.NEGATIVE_INFINITY;
+
+/** Milliseconds since the last key press anywhere (background polls yield to typing). */
+export function msSinceLastKey(): number {
+  return performance.now() - lastKeyAt;
+}
 
 /** Register a keyboard layer for as long as the component is mounted. */
 export function useKeyLayer(spec: LayerSpec): void {

@@ -9,8 +9,11 @@ describe('ScanDetector', () => {
   it('turns a fast burst ending with Enter into a scan', () => {
     const d = new ScanDetector();
     const decisions = feed(d, '2000000000015', 1000, 4);
-    expect(decisions[0]).toEqual({ type: 'char', burstStart: true });
-    expect(decisions.slice(1).every((x) => x.type === 'char' && !x.burstStart)).toBe(true);
+    expect(decisions[0]).toEqual({ type: 'char', burstStart: true, swallow: false });
+    expect(decisions[1]).toEqual({ type: 'char', burstStart: false, swallow: false });
+    expect(decisions.slice(2).every((x) => x.type === 'char' && !x.burstStart && x.swallow)).toBe(
+      true,
+    );
     expect(d.key({ key: 'Enter', time: 1000 + 13 * 4 })).toEqual({
       type: 'scan',
       code: '2000000000015',
@@ -20,7 +23,7 @@ describe('ScanDetector', () => {
   it('lets a person typing and pressing Enter through', () => {
     const d = new ScanDetector();
     const decisions = feed(d, 'shoe', 1000, 120);
-    expect(decisions.every((x) => x.type === 'char' && x.burstStart)).toBe(true);
+    expect(decisions.every((x) => x.type === 'char' && x.burstStart && !x.swallow)).toBe(true);
     expect(d.key({ key: 'Enter', time: 1000 + 4 * 120 })).toEqual({ type: 'pass' });
   });
 
@@ -41,6 +44,16 @@ describe('ScanDetector', () => {
     const times = [0, 64, 102, 120, 125, 128, 131, 134, 137, 146, 151, 156, 162];
     [...'2000000000008'].forEach((key, i) => d.key({ key, time: times[i] ?? 0 }));
     expect(d.key({ key: 'Enter', time: 237 })).toEqual({ type: 'scan', code: '2000000000008' });
+  });
+
+  it("never swallows a fast typist's keys (two keys rolled together included)", () => {
+    const d = new ScanDetector();
+    const keys = [
+      d.key({ key: 't', time: 0 }),
+      d.key({ key: 'h', time: 15 }),
+      d.key({ key: 'e', time: 110 }),
+    ];
+    expect(keys.every((k) => k.type === 'char' && !k.swallow)).toBe(true);
   });
 
   it('does not take a fast typist for a scanner', () => {
@@ -83,7 +96,7 @@ describe('ScanDetector', () => {
     const d = new ScanDetector();
     feed(d, 'abc', 0, 5);
     const next = feed(d, '2000000000015', 1000, 5);
-    expect(next[0]).toEqual({ type: 'char', burstStart: true });
+    expect(next[0]).toEqual({ type: 'char', burstStart: true, swallow: false });
     expect(d.key({ key: 'Enter', time: 1000 + 13 * 5 })).toEqual({
       type: 'scan',
       code: '2000000000015',

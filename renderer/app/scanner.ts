@@ -11,6 +11,8 @@
  *   caller swallows that Enter and undoes what the burst typed into the field;
  * - such a burst followed by silence (no Enter) for `incompleteAfterMs` is a broken scan
  *   (a half-typed code): reported so the caller can undo it and say so;
+ * - from the third key of a burst at scanner pace on, keys are swallowed (see ScanDecision);
+ *   if such a burst turns out not to be a scan, the caller puts the swallowed keys back;
  * - anything else (a modifier chord, Backspace, arrows, a slow burst) passes through.
  * People type 60-250 ms per key on average; scanners send a key every 1-20 ms.
  */
@@ -34,8 +36,12 @@ export const DEFAULT_SCAN_OPTIONS: ScanDetectorOptions = {
 };
 
 export type ScanDecision =
-  /** A printable key; `burstStart` when it may be the first key of a scan (snapshot the field). */
-  | { type: 'char'; burstStart: boolean }
+  /**
+   * A printable key; `burstStart` when it may be the first key of a scan (snapshot the field);
+   * `swallow` once the burst is at scanner pace (third key on): the caller keeps the key out of
+   * the field, so a scan costs the page two keystrokes of work instead of one per digit.
+   */
+  | { type: 'char'; burstStart: boolean; swallow: boolean }
   /** Enter completing a scan: swallow it, undo the burst's typing, look the code up. */
   | { type: 'scan'; code: string }
   /** Not ours: let the key do what it normally does. */
@@ -89,7 +95,12 @@ export class ScanDetector {
     }
     this.buffer.push(key);
     this.lastTime = time;
-    return { type: 'char', burstStart };
+    const n = this.buffer.length;
+    const swallow =
+      n >= 3 &&
+      n <= this.options.maxLength &&
+      (time - this.firstTime) / (n - 1) <= this.options.maxAvgGapMs;
+    return { type: 'char', burstStart, swallow };
   }
 
   /**

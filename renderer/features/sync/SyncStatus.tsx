@@ -6,9 +6,16 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SyncView } from '../../../electron/api/sync-port';
 import { useCall } from '../../app/call';
 import { useApi, useNotice } from '../../app/context';
+import { msSinceLastKey } from '../../app/keys';
 import { Modal } from '../../app/ui';
 
-export function useSyncStatus(intervalMs = 1_500): { view: SyncView | null; refresh: () => void } {
+/**
+ * The till database serves one query at a time; a status poll landing between two keystrokes
+ * would delay the search results, so a poll waits while the cashier is typing or scanning.
+ */
+const QUIET_AFTER_KEY_MS = 1_000;
+
+export function useSyncStatus(intervalMs = 2_000): { view: SyncView | null; refresh: () => void } {
   const api = useApi();
   const [view, setView] = useState<SyncView | null>(null);
   const tick = useRef<() => void>(() => undefined);
@@ -23,7 +30,9 @@ export function useSyncStatus(intervalMs = 1_500): { view: SyncView | null; refr
         .catch(() => undefined);
     };
     tick.current();
-    const timer = setInterval(() => tick.current(), intervalMs);
+    const timer = setInterval(() => {
+      if (msSinceLastKey() >= QUIET_AFTER_KEY_MS) tick.current();
+    }, intervalMs);
     return () => {
       stopped = true;
       clearInterval(timer);

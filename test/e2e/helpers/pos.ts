@@ -3,7 +3,7 @@
  * keyboard-wedge scanner behaves: the code typed at full speed, then Enter. People type with a
  * human delay (so the app does not take them for a scanner).
  */
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 
 export const HUMAN_DELAY_MS = 70;
 
@@ -11,9 +11,58 @@ export async function typeHuman(page: Page, text: string): Promise<void> {
   await page.keyboard.type(text, { delay: HUMAN_DELAY_MS });
 }
 
-export async function scan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code);
-  await page.keyboard.press('Enter');
+/** Keys a keyboard-wedge scanner sends, with their hardware timestamps (ms apart). */
+/** A USB HID scanner sends a press and a release report per character at 1 kHz: 2 ms a key. */
+export const SCANNER_KEY_GAP_MS = 2;
+
+const sessions = new WeakMap<Page, Promise<CDPSession>>();
+
+/**
+ * A barcode scanner: the code's keys and Enter at scanner pace. Real scanners' key events carry
+ * the time the OS received them, however busy the page is; Playwright's keyboard stamps each
+ * key when the browser processes it, one round trip after the previous one. So the keys go
+ * through CDP in one pipelined burst, stamped SCANNER_KEY_GAP_MS apart from the real start.
+ */
+export async function scan(
+  page: Page,
+  code: string,
+  options: { enter?: boolean } = {},
+): Promise<void> {
+  let session = sessions.get(page);
+  if (!session) {
+    session = page.context().newCDPSession(page);
+    sessions.set(page, session);
+  }
+  const cdp = await session;
+  const start = Date.now() / 1000;
+  const keys = [...code].map((ch) => ({
+    key: ch,
+    text: ch,
+    code: '',
+    vk: ch.toUpperCase().charCodeAt(0),
+  }));
+  if (options.enter ?? true) keys.push({ key: 'Enter', text: '\r', code: 'Enter', vk: 13 });
+  const sent: Array<Promise<unknown>> = [];
+  keys.forEach((k, i) => {
+    const timestamp = start + (i * SCANNER_KEY_GAP_MS) / 1000;
+    const common = {
+      key: k.key,
+      code: k.code,
+      windowsVirtualKeyCode: k.vk,
+      nativeVirtualKeyCode: k.vk,
+      timestamp,
+    };
+    sent.push(
+      cdp.send('Input.dispatchKeyEvent', {
+        type: 'keyDown',
+        text: k.text,
+        unmodifiedText: k.text,
+        ...common,
+      }),
+    );
+    sent.push(cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...common }));
+  });
+  await Promise.all(sent);
 }
 
 /** Text of the notice line once it contains `pattern`. */

@@ -89,6 +89,9 @@ export async function launchBrowser(options: { userDataDir?: string } = {}): Pro
     args: CHROMIUM_ARGS,
     viewport: { width: 1366, height: 860 },
   });
+  // tsx (esbuild keepNames) wraps functions passed to page.evaluate in __name(); give the page
+  // a no-op one so benchmarks run under tsx can evaluate functions too.
+  await context.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
   const logs: string[] = [];
   const watch = (page: Page): void => {
     page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
