@@ -144,6 +144,14 @@ export const EnrollResult = z.object({
   token: DeviceToken,
   /** The store row, so the till can set its identity before the first download. */
   store: StoreEntity,
+  /**
+   * The register's highest receipt sequence and Z number HQ already holds: a till that takes
+   * over a register with history continues after them instead of reusing receipt numbers.
+   */
+  counters: z.object({
+    receiptSeq: z.number().int().nonnegative(),
+    zNumber: z.number().int().nonnegative(),
+  }),
 });
 export type EnrollResult = z.infer<typeof EnrollResult>;
 

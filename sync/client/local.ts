@@ -5,6 +5,7 @@
  */
 import { upsertStores } from '../../db/queries/catalog-write';
 import { setIdentity } from '../../db/queries/identity';
+import { raiseCounters } from '../../db/queries/outbox';
 import { Mutation } from '../../db/mutations/schemas';
 import type { Queryable } from '../../db/queryable';
 import type { EnrollResult, MutationResult } from '../protocol';
@@ -66,6 +67,12 @@ export async function saveEnrollment(
     [options.hqUrl, result.storeId, result.registerId, result.deviceId, result.token],
   );
   await tx.query(`UPDATE pos.sync_state SET hq_url = $1, updated_at = now()`, [options.hqUrl]);
+  // Continue the register's numbering after what HQ already has (never reuse a receipt number).
+  await raiseCounters(tx, {
+    mutation: 0,
+    receipt: result.counters.receiptSeq,
+    z_report: result.counters.zNumber,
+  });
 }
 
 export async function saveRebaseIntent(

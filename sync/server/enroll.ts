@@ -113,12 +113,23 @@ export async function redeemEnrollmentCode(
       [storeId, sha256Hex(secret), deviceId],
     );
     await ensureFeedState(tx, storeId);
+    const counters = await tx.query<{ receipt_seq: number; z_number: number }>(
+      `SELECT (SELECT coalesce(max(receipt_seq), 0) FROM retail.sales_transaction_ids
+                WHERE store_id = $1 AND register_id = $2) AS receipt_seq,
+              (SELECT coalesce(max(z_number), 0) FROM retail.z_reports
+                WHERE store_id = $1 AND register_id = $2) AS z_number`,
+      [storeId, code.register_id],
+    );
     return {
       deviceId,
       storeId,
       registerId: code.register_id,
       token: deviceToken({ storeId, deviceId, secret: deviceSecret }),
       store: await readStore(tx, storeId),
+      counters: {
+        receiptSeq: Number(counters.rows[0]?.receipt_seq ?? 0),
+        zNumber: Number(counters.rows[0]?.z_number ?? 0),
+      },
     };
   });
 }

@@ -1,0 +1,303 @@
+/**
+ * `npm run hq:admin -- <command>`: HQ administration through the admin API of a running HQ
+ * (`npm run hq`). It finds the service in <data-dir>/hq.json and the token in
+ * <data-dir>/admin-token (default .data/hq), or takes --url/--token ($EDGEPOS_HQ_URL,
+ * $EDGEPOS_ADMIN_TOKEN).
+ *
+ *   code seattle R01 [--ttl 60]          one-time enrollment code for a till
+ *   devices [--store seattle]            enrolled tills and their sync state
+ *   revoke seattle <deviceId> --reason "stolen"
+ *   resync seattle <deviceId>            make a till download its catalog afresh
+ *   stores | categories
+ *   products seattle [--search tablet]
+ *   price seattle ELE-TAB-000003 12.99   (store "all" = every store; SKU or product ID)
+ *   product seattle <productId> --name "..." --active false --category 3
+ *   delete-product seattle <productId>
+ *   category 8 "Garden" [--description "..."] [--inactive]
+ *   feed-reset seattle                   every till of the store resyncs
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEFAULT_HQ_DATA_DIR } from '../../db/central/server';
+import type { DeviceSyncState } from '../admin-protocol';
+
+interface Globals {
+  url?: string;
+  token?: string;
+  dataDir?: string;
+  json?: boolean;
+}
+
+const program = new Command()
+  .name('hq:admin')
+  .description('Edge POS HQ administration (talks to a running `npm run hq`)')
+  .option('--url <url>', 'HQ sync service URL (default: from <data-dir>/hq.json)')
+  .option(
+    '--token <token>',
+    'admin token (default: $EDGEPOS_ADMIN_TOKEN or <data-dir>/admin-token)',
+  )
+  .option('--data-dir <dir>', 'HQ data directory (default .data/hq)')
+  .option('--json', 'print JSON');
+
+function globals(): Globals {
+  return program.opts<Globals>();
+}
+
+function connection(): { url: string; token: string } {
+  const g = globals();
+  const dir = resolve(g.dataDir ?? DEFAULT_HQ_DATA_DIR);
+  let url = g.url ?? process.env.EDGEPOS_HQ_URL;
+  if (!url && existsSync(join(dir, 'hq.json'))) {
+    url = (JSON.parse(readFileSync(join(dir, 'hq.json'), 'utf8')) as { url?: string }).url;
+  }
+  let token = g.token ?? process.env.EDGEPOS_ADMIN_TOKEN;
+  if (!token && existsSync(join(dir, 'admin-token'))) {
+    token = readFileSync(join(dir, 'admin-token'), 'utf8').trim();
+  }
+  if (!url) throw new Error(`No HQ found: start it with "npm run hq" or pass --url`);
+  if (!token) throw new Error(`No admin token: pass --token or set EDGEPOS_ADMIN_TOKEN`);
+  return { url: url.replace(/\/+$/, ''), token };
+}
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const { url, token } = connection();
+  let response: Response;
+  try {
+    response = await fetch(`${url}/admin/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (error) {
+    throw new Error(`HQ at ${url} is not reachable (${String(error)}). Is "npm run hq" running?`, {
+      cause: error,
+    });
+  }
+  const json = (await response.json()) as
+    { ok: true; data: T } | { ok: false; error: { kind: string; message: string } };
+  if (!json.ok)
+    throw new Error(`${json.error.message} (${json.error.kind}, HTTP ${response.status})`);
+  return json.data;
+}
+
+function print(value: unknown, human: () => string): void {
+  process.stdout.write(globals().json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+}
+
+/** "12.99" -> 1299, exactly (no float). */
+function priceArg(value: string): number {
+  const match = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('expected a price like 12.99');
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}
+
+function intArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+function boolArg(value: string): boolean {
+  if (value === 'true' || value === 'yes') return true;
+  if (value === 'false' || value === 'no') return false;
+  throw new InvalidArgumentError('expected true or false');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function ago(iso: string | null): string {
+  if (!iso) return 'never';
+  const s = Math.round((Date.now() - Date.parse(iso)) / 1000);
+  return s < 120
+    ? `${s}s ago`
+    : s < 7200
+      ? `${Math.round(s / 60)}m ago`
+      : `${Math.round(s / 3600)}h ago`;
+}
+
+program
+  .command('code <storeId> <registerId>')
+  .description('create a one-time enrollment code for a till')
+  .option('--ttl <minutes>', 'minutes until it expires', intArg, 60)
+  .option('--label <label>', 'a name for the till')
+  .action(async (storeId: string, registerId: string, o: { ttl: number; label?: string }) => {
+    const created = await api<{ code: string; expiresAt: string }>('POST', '/enrollment-codes', {
+      storeId,
+      registerId,
+      ttlMinutes: o.ttl,
+      ...(o.label ? { label: o.label } : {}),
+    });
+    print(
+      created,
+      () => `Enrollment code: ${created.code}\nValid until ${created.expiresAt} (one use)`,
+    );
+  });
+
+program
+  .command('devices')
+  .description('enrolled tills and their sync state')
+  .option('--store <storeId>')
+  .action(async (o: { store?: string }) => {
+    const { devices } = await api<{ devices: DeviceSyncState[] }>(
+      'GET',
+      `/devices${o.store ? `?storeId=${encodeURIComponent(o.store)}` : ''}`,
+    );
+    print(devices, () =>
+      devices.length === 0
+        ? 'No tills enrolled.'
+        : devices
+            .map(
+              (d) =>
+                `${d.storeId}/${d.registerId} ${d.deviceId}${d.revokedAt ? ` REVOKED (${d.revokedReason ?? ''})` : ''}${d.supersededBy ? ` superseded by ${d.supersededBy}` : ''}\n` +
+                `  last seen ${ago(d.lastSeenAt)}, push ${ago(d.lastPushAt)}, pull ${ago(d.lastPullAt)}; ` +
+                `mutations applied ${d.lastMutationId}, rejected ${d.rejectedCount}, ` +
+                `pending at till ${d.reportedPending ?? '?'}, feed lag ${d.cursorLag ?? '?'} entries`,
+            )
+            .join('\n'),
+    );
+  });
+
+program
+  .command('revoke <storeId> <deviceId>')
+  .description("revoke a till's credential")
+  .requiredOption('--reason <reason>')
+  .action(async (storeId: string, deviceId: string, o: { reason: string }) => {
+    const r = await api('POST', `/stores/${storeId}/devices/${deviceId}/revoke`, {
+      reason: o.reason,
+    });
+    print(r, () => `Revoked ${deviceId}.`);
+  });
+
+program
+  .command('resync <storeId> <deviceId>')
+  .description('make a till download its catalog afresh at its next sync')
+  .action(async (storeId: string, deviceId: string) => {
+    const r = await api('POST', `/stores/${storeId}/devices/${deviceId}/resync`);
+    print(r, () => `Resync requested for ${deviceId}.`);
+  });
+
+program.command('stores').action(async () => {
+  const { stores } = await api<{ stores: Array<{ storeId: string; storeName: string }> }>(
+    'GET',
+    '/stores',
+  );
+  print(stores, () => stores.map((s) => `${s.storeId}\t${s.storeName}`).join('\n'));
+});
+
+program.command('categories').action(async () => {
+  const { categories } = await api<{
+    categories: Array<{ categoryId: number; categoryName: string; isActive: boolean }>;
+  }>('GET', '/categories');
+  print(categories, () =>
+    categories
+      .map((c) => `${c.categoryId}\t${c.categoryName}${c.isActive ? '' : ' (inactive)'}`)
+      .join('\n'),
+  );
+});
+
+program
+  .command('category <categoryId> <name>')
+  .description('create or rename a category (shared by every store)')
+  .option('--description <text>')
+  .option('--inactive', 'mark inactive')
+  .action(async (id: string, name: string, o: { description?: string; inactive?: boolean }) => {
+    const r = await api('PUT', '/categories', {
+      categoryId: intArg(id),
+      categoryName: name,
+      ...(o.description !== undefined ? { description: o.description } : {}),
+      ...(o.inactive ? { isActive: false } : {}),
+    });
+    print(r, () => `Category ${id} saved.`);
+  });
+
+program
+  .command('products <storeId>')
+  .option('--search <text>', 'SKU or part of the name')
+  .option('--limit <n>', 'rows', intArg, 20)
+  .action(async (storeId: string, o: { search?: string; limit: number }) => {
+    const q = new URLSearchParams({
+      limit: String(o.limit),
+      ...(o.search ? { search: o.search } : {}),
+    });
+    const { products } = await api<{
+      products: Array<{ productId: string; sku: string; productName: string; priceCents: number }>;
+    }>('GET', `/stores/${storeId}/products?${q.toString()}`);
+    print(products, () =>
+      products
+        .map(
+          (p) => `${p.sku}\t${(p.priceCents / 100).toFixed(2)}\t${p.productName}\t${p.productId}`,
+        )
+        .join('\n'),
+    );
+  });
+
+program
+  .command('price <storeId> <skuOrProductId> <price>')
+  .description('change a price (store "all" changes it in every store)')
+  .action(async (storeId: string, ref: string, price: string) => {
+    const priceCents = priceArg(price);
+    const change = UUID.test(ref) ? { productId: ref, priceCents } : { sku: ref, priceCents };
+    const r = await api<{ updated: number; unknown: string[] }>('POST', '/prices', {
+      ...(storeId === 'all' ? {} : { storeId }),
+      changes: [change],
+    });
+    print(r, () =>
+      r.unknown.length > 0 ? `No product ${r.unknown.join(', ')}.` : `Updated ${r.updated} row(s).`,
+    );
+  });
+
+program
+  .command('product <storeId> <productId>')
+  .description('edit a product')
+  .option('--name <name>')
+  .option('--price <price>', 'e.g. 12.99', priceArg)
+  .option('--active <bool>', 'true or false', boolArg)
+  .option('--category <id>', 'category ID', intArg)
+  .option('--description <text>')
+  .action(
+    async (
+      storeId: string,
+      productId: string,
+      o: {
+        name?: string;
+        price?: number;
+        active?: boolean;
+        category?: number;
+        description?: string;
+      },
+    ) => {
+      const patch = {
+        ...(o.name !== undefined ? { productName: o.name } : {}),
+        ...(o.price !== undefined ? { priceCents: o.price } : {}),
+        ...(o.active !== undefined ? { isActive: o.active } : {}),
+        ...(o.category !== undefined ? { categoryId: o.category } : {}),
+        ...(o.description !== undefined ? { productDescription: o.description } : {}),
+      };
+      const r = await api('PATCH', `/stores/${storeId}/products/${productId}`, patch);
+      print(r, () => `Product ${productId} saved.`);
+    },
+  );
+
+program
+  .command('delete-product <storeId> <productId>')
+  .action(async (storeId: string, productId: string) => {
+    const r = await api('DELETE', `/stores/${storeId}/products/${productId}`);
+    print(r, () => `Product ${productId} deleted.`);
+  });
+
+program
+  .command('feed-reset <storeId>')
+  .description("reset a store's change feed: all its tills download their catalog afresh")
+  .action(async (storeId: string) => {
+    const r = await api('POST', `/stores/${storeId}/feed/reset`);
+    print(r, () => `Feed of ${storeId} reset.`);
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
