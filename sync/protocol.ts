@@ -131,6 +131,13 @@ export const EnrollmentCode = z
       ),
   );
 
+/** A register's highest receipt sequence and Z number HQ holds. */
+export const RegisterCounters = z.object({
+  receiptSeq: z.number().int().nonnegative(),
+  zNumber: z.number().int().nonnegative(),
+});
+export type RegisterCounters = z.infer<typeof RegisterCounters>;
+
 export const EnrollRequest = z.object({
   code: EnrollmentCode,
   label: z.string().trim().min(1).max(100).optional(),
@@ -148,10 +155,7 @@ export const EnrollResult = z.object({
    * The register's highest receipt sequence and Z number HQ already holds: a till that takes
    * over a register with history continues after them instead of reusing receipt numbers.
    */
-  counters: z.object({
-    receiptSeq: z.number().int().nonnegative(),
-    zNumber: z.number().int().nonnegative(),
-  }),
+  counters: RegisterCounters,
 });
 export type EnrollResult = z.infer<typeof EnrollResult>;
 
@@ -180,6 +184,8 @@ export const RebaseResult = z.object({
   deviceId: Uuid,
   token: DeviceToken,
   lastMutationId: z.number().int().nonnegative(),
+  /** A restored till also lost receipt numbers HQ has seen: it continues after them. */
+  counters: RegisterCounters,
 });
 export type RebaseResult = z.infer<typeof RebaseResult>;
 

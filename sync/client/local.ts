@@ -88,8 +88,19 @@ export async function saveRebaseIntent(
 /** HQ confirmed the new device: switch credential and identity together. */
 export async function completeRebase(
   tx: Queryable,
-  options: { deviceId: string; token: string; storeId: string; registerId: string },
+  options: {
+    deviceId: string;
+    token: string;
+    storeId: string;
+    registerId: string;
+    counters: { receiptSeq: number; zNumber: number };
+  },
 ): Promise<void> {
+  await raiseCounters(tx, {
+    mutation: 0,
+    receipt: options.counters.receiptSeq,
+    z_report: options.counters.zNumber,
+  });
   await tx.query(
     `UPDATE pos.sync_device SET device_id = $1, token = $2,
             rebase_device_id = NULL, rebase_secret = NULL, rebase_from = NULL`,

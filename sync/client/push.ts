@@ -72,6 +72,7 @@ export async function rebase(ctx: SyncContext, fromMutationId: number): Promise<
       token: result.token,
       storeId: current.storeId,
       registerId: current.registerId,
+      counters: result.counters,
     }),
   );
   const updated = await readDevice(ctx.db);

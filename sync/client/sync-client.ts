@@ -89,8 +89,8 @@ export class SyncClient {
   private closed = false;
   private loopDone: Promise<void> | undefined;
   private lane: Promise<unknown> = Promise.resolve();
-  private draining: Promise<void> | undefined;
-  private cycling: Promise<void> | undefined;
+  private queuedDrain: Promise<void> | undefined;
+  private queuedCycle: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private longPoll: AbortController | undefined;
   private statusTimer: ReturnType<typeof setInterval> | undefined;
@@ -234,12 +234,14 @@ export class SyncClient {
   }
 
   /**
-   * Push everything pending now. Concurrent callers share one drain; it never overlaps a
-   * pull or another push.
+   * Push everything pending now. Everything recorded before the call is pushed when it
+   * resolves. Concurrent callers share one queued drain; it never overlaps another round.
    */
   drain(): Promise<void> {
     this.longPoll?.abort();
-    this.draining ??= this.exclusive(async () => {
+    if (this.queuedDrain) return this.queuedDrain;
+    const run = this.exclusive(async () => {
+      this.queuedDrain = undefined;
       const ctx = this.requireContext();
       for (;;) {
         const round = await pushOnce(ctx);
@@ -247,20 +249,25 @@ export class SyncClient {
         if (!round.more) break;
       }
       await this.afterAck();
-    }).finally(() => {
-      this.draining = undefined;
     });
-    return this.draining;
+    this.queuedDrain = run;
+    return run;
   }
 
-  /** One full round now: push everything, then pull (or download) until caught up. */
+  /**
+   * One full round that starts after this call: push everything, then pull (or download)
+   * until caught up. Callers arriving before it starts share it.
+   */
   syncNow(): Promise<void> {
     if (!this.ctx) return Promise.resolve();
     this.nudge();
-    this.cycling ??= this.exclusive(() => this.cycle()).finally(() => {
-      this.cycling = undefined;
+    if (this.queuedCycle) return this.queuedCycle;
+    const run = this.exclusive(async () => {
+      this.queuedCycle = undefined;
+      await this.cycle();
     });
-    return this.cycling;
+    this.queuedCycle = run;
+    return run;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -381,9 +388,7 @@ export class SyncClient {
         continue;
       }
       try {
-        await (this.cycling ??= this.exclusive(() => this.cycle()).finally(() => {
-          this.cycling = undefined;
-        }));
+        await this.exclusive(() => this.cycle());
         this.succeeded();
         if (!this.running) break;
         if (this.current.pendingCount > 0) continue;

@@ -11,7 +11,7 @@ import { v4 as uuidv4 } from 'uuid';
 import type { Queryable } from '../../db/queryable';
 import { withTenant } from '../../db/central/tenant';
 import type { EnrollmentCodeCreated } from '../admin-protocol';
-import type { EnrollResult, RebaseResult, StoreEntity } from '../protocol';
+import type { EnrollResult, RebaseResult, RegisterCounters, StoreEntity } from '../protocol';
 import {
   deviceToken,
   newEnrollmentSecret,
@@ -68,6 +68,25 @@ export async function createEnrollmentCode(
   });
 }
 
+/** The register's highest receipt sequence and Z number at HQ. */
+async function registerCounters(
+  tx: Queryable,
+  storeId: string,
+  registerId: string,
+): Promise<RegisterCounters> {
+  const { rows } = await tx.query<{ receipt_seq: number; z_number: number }>(
+    `SELECT (SELECT coalesce(max(receipt_seq), 0) FROM retail.sales_transaction_ids
+              WHERE store_id = $1 AND register_id = $2) AS receipt_seq,
+            (SELECT coalesce(max(z_number), 0) FROM retail.z_reports
+              WHERE store_id = $1 AND register_id = $2) AS z_number`,
+    [storeId, registerId],
+  );
+  return {
+    receiptSeq: Number(rows[0]?.receipt_seq ?? 0),
+    zNumber: Number(rows[0]?.z_number ?? 0),
+  };
+}
+
 async function readStore(tx: Queryable, storeId: string): Promise<StoreEntity> {
   const spec = ENTITY_SPECS.find((s) => s.entity === 'store')!;
   const { rows } = await tx.query<{ j: StoreEntity }>(
@@ -113,23 +132,13 @@ export async function redeemEnrollmentCode(
       [storeId, sha256Hex(secret), deviceId],
     );
     await ensureFeedState(tx, storeId);
-    const counters = await tx.query<{ receipt_seq: number; z_number: number }>(
-      `SELECT (SELECT coalesce(max(receipt_seq), 0) FROM retail.sales_transaction_ids
-                WHERE store_id = $1 AND register_id = $2) AS receipt_seq,
-              (SELECT coalesce(max(z_number), 0) FROM retail.z_reports
-                WHERE store_id = $1 AND register_id = $2) AS z_number`,
-      [storeId, code.register_id],
-    );
     return {
       deviceId,
       storeId,
       registerId: code.register_id,
       token: deviceToken({ storeId, deviceId, secret: deviceSecret }),
       store: await readStore(tx, storeId),
-      counters: {
-        receiptSeq: Number(counters.rows[0]?.receipt_seq ?? 0),
-        zNumber: Number(counters.rows[0]?.z_number ?? 0),
-      },
+      counters: await registerCounters(tx, storeId, code.register_id),
     };
   });
 }
@@ -169,6 +178,7 @@ export async function rebaseDevice(
         deviceId: request.newDeviceId,
         token,
         lastMutationId: Number(again.last_mutation_id),
+        counters: await registerCounters(tx, device.storeId, device.registerId),
       };
     }
     if (device.supersededBy !== null) {
@@ -189,6 +199,11 @@ export async function rebaseDevice(
       `UPDATE sync.devices SET superseded_by = $3 WHERE store_id = $1 AND device_id = $2`,
       [device.storeId, device.deviceId, request.newDeviceId],
     );
-    return { deviceId: request.newDeviceId, token, lastMutationId: base };
+    return {
+      deviceId: request.newDeviceId,
+      token,
+      lastMutationId: base,
+      counters: await registerCounters(tx, device.storeId, device.registerId),
+    };
   });
 }

@@ -37,7 +37,12 @@ export interface FaultProxy {
   /** Faults for the next matching requests, in order (they win over `rates`). */
   script(...faults: ScriptedFault[]): void;
   /** How often each fault was injected, and requests seen per path. */
-  readonly stats: Record<Fault, number> & { requests: Record<string, number> };
+  readonly stats: Record<Fault, number> & {
+    requests: Record<string, number>;
+    maxInFlight: Record<string, number>;
+  };
+  /** Every request seen: path, body and the fault it got. */
+  readonly log: Array<{ path: string; body: string; fault: Fault | 'offline' }>;
   close(): Promise<void>;
 }
 
@@ -72,6 +77,7 @@ export async function startFaultProxy(options: {
 }): Promise<FaultProxy> {
   const random = mulberry32(options.seed);
   const queue: ScriptedFault[] = [];
+  const log: FaultProxy['log'] = [];
   const sockets = new Set<Socket>();
   const [minDelay, maxDelay] = options.delayMs ?? [5, 80];
   const stats = {
@@ -83,7 +89,10 @@ export async function startFaultProxy(options: {
     delay: 0,
     unavailable: 0,
     requests: {} as Record<string, number>,
+    /** Most requests of one path HQ was handling at the same time. */
+    maxInFlight: {} as Record<string, number>,
   };
+  const inFlight: Record<string, number> = {};
 
   const choose = (path: string): Fault => {
     const i = queue.findIndex((f) => f.path === undefined || path.startsWith(f.path));
@@ -127,11 +136,13 @@ export async function startFaultProxy(options: {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     stats.requests[path] = (stats.requests[path] ?? 0) + 1;
     if (proxy.offline) {
+      log.push({ path, body: body.toString('utf8'), fault: 'offline' });
       req.socket.destroy();
       return;
     }
     const fault = choose(path);
     stats[fault] += 1;
+    log.push({ path, body: body.toString('utf8'), fault });
     switch (fault) {
       case 'drop_request':
         req.socket.destroy();
@@ -149,11 +160,17 @@ export async function startFaultProxy(options: {
         break;
     }
     let answer: Forwarded;
-    if (fault === 'duplicate') {
-      const [first] = await Promise.all([forward(req, body), forward(req, body)]);
-      answer = first;
-    } else {
-      answer = await forward(req, body);
+    inFlight[path] = (inFlight[path] ?? 0) + 1;
+    stats.maxInFlight[path] = Math.max(stats.maxInFlight[path] ?? 0, inFlight[path]);
+    try {
+      if (fault === 'duplicate') {
+        const [first] = await Promise.all([forward(req, body), forward(req, body)]);
+        answer = first;
+      } else {
+        answer = await forward(req, body);
+      }
+    } finally {
+      inFlight[path] = (inFlight[path] ?? 1) - 1;
     }
     if (fault === 'drop_response') {
       req.socket.destroy();
@@ -199,6 +216,7 @@ export async function startFaultProxy(options: {
     rates: { ...options.rates },
     script: (...faults) => queue.push(...faults),
     stats,
+    log,
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

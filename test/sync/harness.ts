@@ -10,8 +10,8 @@ import { commitSale, type SaleResult } from '../../db/checkout/sale';
 import { currentShift, openShift } from '../../db/checkout/shifts';
 import { fixedClock } from '../../db/clock';
 import { openEdgeStore, type EdgeStore } from '../../db/edge/store';
-import { seededIdGenerator } from '../../db/ids';
-import { demoStaff } from '../../db/seed/generate';
+import { newId, seededIdGenerator } from '../../db/ids';
+import { demoStaff, type GeneratedSale } from '../../db/seed/generate';
 import { SyncClient, type SyncClientOptions } from '../../sync/client/sync-client';
 import type { EnrollmentCodeCreated } from '../../sync/admin-protocol';
 import { startHq, type Hq, type HqSeedOptions } from '../../sync/server/hq';
@@ -119,7 +119,8 @@ export async function openSyncTill(options: {
     await client.start();
   }
   const clock = fixedClock(new Date('2026-11-20T10:00:00Z'), 1_000);
-  const ids = seededIdGenerator(options.seed ?? 11);
+  // Real UUIDv7 unless a seed is asked for: two tills (or one reopened) must never repeat IDs.
+  const ids = options.seed === undefined ? newId : seededIdGenerator(options.seed);
   let context: TillContext | undefined;
   const cashierId = demoStaff(options.storeId).find((s) => s.role === 'cashier')!.staffId;
   return {
@@ -221,4 +222,81 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw lastError;
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 50));
   }
+}
+
+/**
+ * Queue `count` generated sales of the till's store directly into its database (domain rows +
+ * outbox, batched), as if rung up offline over days. Prices and products match HQ's seeded
+ * catalog (seed 42, `products` items); no journal is written (not needed by these tests).
+ */
+export async function queueGeneratedSales(
+  t: TestTillHandle,
+  options: { count: number; seed?: number; products?: number; customers?: number },
+): Promise<Array<{ transactionId: string; totalCents: number }>> {
+  const { generateCatalog, generateCustomers, generateSales, toProductEntity } =
+    await import('../../db/seed/generate');
+  const { applyMutationAtEdge } = await import('../../db/mutations/apply-edge');
+  const { insertOutbox, nextCounter } = await import('../../db/queries/outbox');
+  const identity = await t.store.identity();
+  if (!identity) throw new Error('till not enrolled');
+  const catalog = generateCatalog({ seed: 42, products: options.products ?? 30 }).map(
+    toProductEntity,
+  );
+  const customers = generateCustomers({ seed: 42, customers: options.customers ?? 40 });
+  const wanted: GeneratedSale[] = [];
+  for (const sale of generateSales({
+    seed: options.seed ?? 5,
+    sales: options.count * 6,
+    catalog,
+    customers,
+  })) {
+    if (sale.storeId === identity.storeId) wanted.push(sale);
+    if (wanted.length === options.count) break;
+  }
+  if (wanted.length < options.count) throw new Error('not enough generated sales');
+  const { receiptNumber } = await import('../../db/checkout/shared');
+  for (let i = 0; i < wanted.length; i += 250) {
+    await t.store.db.transaction(async (tx) => {
+      for (const { storeId: _s, ...generated } of wanted.slice(i, i + 250)) {
+        // Rung up on this till's register, numbered by its own counter.
+        const receiptSeq = await nextCounter(tx, 'receipt');
+        const payload = {
+          ...generated,
+          registerId: identity.registerId,
+          receiptSeq,
+          receiptNumber: receiptNumber(identity.storeId, identity.registerId, receiptSeq),
+        };
+        const mutationId = await nextCounter(tx, 'mutation');
+        const mutation = { mutationId, type: 'sale.recorded' as const, payload };
+        await applyMutationAtEdge(tx, identity, mutation);
+        await insertOutbox(tx, mutation);
+      }
+    });
+  }
+  return wanted.map((s) => ({ transactionId: s.transactionId, totalCents: s.totalCents }));
+}
+
+/** Every sale transaction ID and total at HQ pushed by this device (RLS on, as the app). */
+export async function hqSalesOf(hq: TestHq, storeId: string): Promise<Map<string, number>> {
+  const { withTenant } = await import('../../db/central/tenant');
+  return withTenant(hq.db.pools.app, storeId, async (tx) => {
+    const { rows } = await tx.query<{ id: string; cents: number }>(
+      `SELECT transaction_id AS id, (total_amount * 100)::bigint AS cents
+         FROM retail.sales_transactions WHERE store_id = $1 AND device_id IS DISTINCT FROM 'hq-seed'`,
+      [storeId],
+    );
+    return new Map(rows.map((r) => [r.id, Number(r.cents)]));
+  });
+}
+
+/** A further register at HQ (each test till gets a register of its own). */
+export async function addRegister(hq: TestHq, storeId: string, registerId: string): Promise<void> {
+  const { withTenant } = await import('../../db/central/tenant');
+  await withTenant(hq.db.pools.app, storeId, (tx) =>
+    tx.query(
+      `INSERT INTO retail.registers (store_id, register_id, register_name) VALUES ($1, $2, $3)
+       ON CONFLICT DO NOTHING`,
+      [storeId, registerId, `Register ${registerId}`],
+    ),
+  );
 }
