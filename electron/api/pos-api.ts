@@ -16,6 +16,8 @@
 import { z } from 'zod';
 import type { PGlite } from '@electric-sql/pglite';
 import { createTillContext, type TillContext } from '../../db/checkout/context';
+import { autovacuum } from '../../db/edge/maintenance';
+import { embedAllProducts } from '../../db/search/refresher';
 import { createCustomer, findCustomers } from '../../db/checkout/customers';
 import { holdCart, listHeldCarts, recallCart } from '../../db/checkout/holds';
 import { Cart } from '../../db/checkout/pricing';
@@ -195,8 +197,12 @@ export interface StoreInfo {
 
 export interface AppInfo {
   platform: PosHost['platform'];
-  /** 'setup': no store yet (first run); 'ready': a store is set up on this till. */
-  phase: 'setup' | 'ready';
+  /**
+   * 'setup': no store yet (first run); 'downloading': enrolled, the store's catalog is still
+   * coming down from HQ (progress in `download`); 'ready': the till can sell.
+   */
+  phase: 'setup' | 'downloading' | 'ready';
+  download: { stage: string; done: number; total: number } | null;
   store: StoreInfo | null;
   staff: StaffMember | null;
   setupDefaults: { hqUrl: string | null; enrollmentCode: string | null; autoEnroll: boolean };
@@ -249,6 +255,13 @@ export function makePosApi(options: { host: Promise<PosHost> }) {
     }
   }
 
+  /** A change was recorded locally (it is in the outbox): let the sync loop send it now. */
+  async function recorded<T>(work: Promise<T>): Promise<T> {
+    const result = await work;
+    (await host()).sync.nudge();
+    return result;
+  }
+
   function staff(): StaffMember {
     if (!session) throw new ForbiddenError('Log in with your PIN first');
     return session;
@@ -296,20 +309,18 @@ export function makePosApi(options: { host: Promise<PosHost> }) {
           enrollmentCode: h.setupDefaults?.enrollmentCode ?? null,
           autoEnroll: h.setupDefaults?.autoEnroll ?? false,
         };
-        if (!identity)
-          return {
-            platform: h.platform,
-            phase: 'setup' as const,
-            store: null,
-            staff: null,
-            setupDefaults: defaults,
-          };
+        const base = { platform: h.platform, setupDefaults: defaults, download: null };
+        if (!identity) return { ...base, phase: 'setup' as const, store: null, staff: null };
+        const sync = await h.sync.status();
+        if (sync.enrolled && !sync.ready) {
+          const download = sync.progress ?? { stage: 'starting', done: 0, total: 0 };
+          return { ...base, phase: 'downloading' as const, store: null, staff: null, download };
+        }
         return {
-          platform: h.platform,
+          ...base,
           phase: 'ready' as const,
           store: await storeInfo(await till()),
           staff: session,
-          setupDefaults: defaults,
         };
       }),
 
@@ -346,8 +357,9 @@ export function makePosApi(options: { host: Promise<PosHost> }) {
         });
         // Embed the whole catalog now (one bulk load + index build) rather than letting the
         // background refresher trickle through it while the first customers are rung up.
-        const { embedAllProducts } = await import('../../db/search/refresher');
         await embedAllProducts(h.db, { storeId: DEMO_STORE });
+        // PGlite has no autovacuum: fresh statistics after the bulk load keep searches fast.
+        await autovacuum(h.db);
         return storeInfo(await till());
       }),
 
@@ -414,14 +426,16 @@ export function makePosApi(options: { host: Promise<PosHost> }) {
       run('commitSale', async () => {
         const data = parse(ApiInput.commitSale, input);
         const cashier = staff();
-        return commitSale(await till(), {
-          transactionId: data.transactionId,
-          cart: data.cart,
-          tenders: data.tenders,
-          cashierId: cashier.staffId,
-          customerId: data.customerId,
-          ...(data.managerPin ? { managerPin: data.managerPin } : {}),
-        });
+        return recorded(
+          commitSale(await till(), {
+            transactionId: data.transactionId,
+            cart: data.cart,
+            tenders: data.tenders,
+            cashierId: cashier.staffId,
+            customerId: data.customerId,
+            ...(data.managerPin ? { managerPin: data.managerPin } : {}),
+          }),
+        );
       }),
 
     receipt: (input: z.input<typeof ApiInput.receipt>) =>
@@ -451,16 +465,18 @@ export function makePosApi(options: { host: Promise<PosHost> }) {
       run('commitReturn', async () => {
         const data = parse(ApiInput.commitReturn, input);
         const cashier = staff();
-        return commitReturn(await till(), {
-          transactionId: data.transactionId,
-          originalReceiptNumber: data.originalReceiptNumber,
-          lines: data.lines,
-          newLines: data.newLines,
-          tenders: data.tenders,
-          cashierId: cashier.staffId,
-          ...(data.customerId !== undefined ? { customerId: data.customerId } : {}),
-          ...(data.managerPin ? { managerPin: data.managerPin } : {}),
-        });
+        return recorded(
+          commitReturn(await till(), {
+            transactionId: data.transactionId,
+            originalReceiptNumber: data.originalReceiptNumber,
+            lines: data.lines,
+            newLines: data.newLines,
+            tenders: data.tenders,
+            cashierId: cashier.staffId,
+            ...(data.customerId !== undefined ? { customerId: data.customerId } : {}),
+            ...(data.managerPin ? { managerPin: data.managerPin } : {}),
+          }),
+        );
       }),
 
     /** Price a return or exchange without recording it (refund or amount due, default tenders). */
@@ -474,12 +490,14 @@ export function makePosApi(options: { host: Promise<PosHost> }) {
     voidSale: (input: z.input<typeof ApiInput.voidSale>) =>
       run('voidSale', async () => {
         const data = parse(ApiInput.voidSale, input);
-        return voidTransaction(await till(), {
-          receiptNumber: data.receiptNumber,
-          reason: data.reason,
-          staffId: staff().staffId,
-          ...(data.managerPin ? { managerPin: data.managerPin } : {}),
-        });
+        return recorded(
+          voidTransaction(await till(), {
+            receiptNumber: data.receiptNumber,
+            reason: data.reason,
+            staffId: staff().staffId,
+            ...(data.managerPin ? { managerPin: data.managerPin } : {}),
+          }),
+        );
       }),
 
     holdCart: (input: z.input<typeof ApiInput.holdCart>) =>
@@ -516,7 +534,7 @@ export function makePosApi(options: { host: Promise<PosHost> }) {
       run('createCustomer', async () => {
         const data = parse(ApiInput.createCustomer, input);
         staff();
-        return createCustomer(await till(), data);
+        return recorded(createCustomer(await till(), data));
       }),
 
     currentShift: () =>
@@ -528,16 +546,18 @@ export function makePosApi(options: { host: Promise<PosHost> }) {
     openShift: (input: z.input<typeof ApiInput.openShift>) =>
       run('openShift', async () => {
         const data = parse(ApiInput.openShift, input);
-        return openShift(await till(), {
-          staffId: staff().staffId,
-          openingFloatCents: data.openingFloatCents,
-        });
+        return recorded(
+          openShift(await till(), {
+            staffId: staff().staffId,
+            openingFloatCents: data.openingFloatCents,
+          }),
+        );
       }),
 
     moveCash: (input: z.input<typeof ApiInput.moveCash>) =>
       run('moveCash', async () => {
         const data = parse(ApiInput.moveCash, input);
-        return moveCash(await till(), { staffId: staff().staffId, ...data });
+        return recorded(moveCash(await till(), { staffId: staff().staffId, ...data }));
       }),
 
     xReport: () =>
@@ -557,7 +577,9 @@ export function makePosApi(options: { host: Promise<PosHost> }) {
           managerPin: data.managerPin,
           why: 'Closing the shift needs a manager PIN',
         });
-        return closeShift(t, { staffId: who.staffId, countedCashCents: data.countedCashCents });
+        return recorded(
+          closeShift(t, { staffId: who.staffId, countedCashCents: data.countedCashCents }),
+        );
       }),
 
     listZReports: () =>

@@ -5,7 +5,8 @@
 import { openEdgeStore, type EdgeStore } from '../../db/edge/store';
 import type { Logger } from '../../db/logger';
 import { startBackground, type Background } from '../api/background';
-import { standaloneSyncPort } from '../api/local-sync';
+import { tillSyncClient } from '../../sync/node';
+import { clientSyncPort } from '../api/sync-port';
 import type { PosHost } from '../api/pos-api';
 
 export interface NodeHostOptions {
@@ -27,7 +28,11 @@ export async function openNodeHost(options: NodeHostOptions): Promise<NodeHost> 
     purpose: 'Edge POS desktop backend',
     ...(options.templateDir !== undefined ? { templateDir: options.templateDir } : {}),
   });
-  const sync = standaloneSyncPort(store.db, 'No HQ connection is configured on this till');
+  // The sync loop runs here, next to the database (never in the window); acknowledged sales
+  // trim the sale journal, big catalog writes are followed by maintenance (sync/node.ts).
+  const client = tillSyncClient(store, { logger: options.logger.child({ component: 'sync' }) });
+  await client.start();
+  const sync = clientSyncPort(client);
   let background: Background | undefined;
   return {
     platform: 'electron',

@@ -7,7 +7,8 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../db/logger';
 import { openTestTill, type TestTill } from '../../test/fixtures/till';
-import { standaloneSyncPort } from '../api/local-sync';
+import { tillSyncClient } from '../../sync/node';
+import { clientSyncPort } from '../api/sync-port';
 import { makePosApi, type PosApi, type PosHost } from '../api/pos-api';
 import { mainPortEndpoint, serveOnPort, type MainPortLike } from './serve';
 
@@ -43,7 +44,8 @@ beforeEach(async () => {
     platform: 'electron',
     db: t.store.db,
     journal: t.store.journal,
-    sync: standaloneSyncPort(t.store.db, 'No HQ connection is configured on this till'),
+    // A till that was never enrolled: the real sync client, not started (nothing to reach).
+    sync: clientSyncPort(tillSyncClient(t.store)),
     logger: silentLogger,
     clock: t.till.clock,
     ids: t.till.ids,

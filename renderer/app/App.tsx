@@ -82,8 +82,51 @@ export function App() {
 
 function Shell() {
   const { info } = useSession();
-  const ready = info.phase === 'ready';
-  return <div className="app">{ready ? <ReadyShell /> : <SetupShell />}</div>;
+  return (
+    <div className="app">
+      {info.phase === 'ready' ? (
+        <ReadyShell />
+      ) : info.phase === 'downloading' ? (
+        <DownloadingShell />
+      ) : (
+        <SetupShell />
+      )}
+    </div>
+  );
+}
+
+/** Enrolled, the store's catalog still coming down from HQ (first sync resumes after a restart). */
+function DownloadingShell() {
+  const { info, refresh } = useSession();
+  useEffect(() => {
+    const timer = setInterval(() => void refresh(), 1_000);
+    return () => clearInterval(timer);
+  }, [refresh]);
+  const d = info.download;
+  const percent = d && d.total > 0 ? Math.floor((100 * d.done) / d.total) : null;
+  return (
+    <>
+      <header className="topbar">
+        <span className="brand">Edge POS</span>
+      </header>
+      <NoticeLine />
+      <main className="content">
+        <section className="screen" aria-labelledby="download-title">
+          <h1 id="download-title">Downloading the store from HQ</h1>
+          <p className="progress" role="status" data-testid="download-progress">
+            {d
+              ? `${d.stage}: ${d.done.toLocaleString('en-US')} of ${d.total.toLocaleString('en-US')}${percent !== null ? ` (${percent}%)` : ''}`
+              : 'Starting…'}
+          </p>
+          <p className="muted">
+            The till can sell as soon as the catalog is in. If the connection drops, the download
+            resumes where it stopped.
+          </p>
+        </section>
+      </main>
+      <KeyBar />
+    </>
+  );
 }
 
 function SetupShell() {

@@ -9,6 +9,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { CorruptDataError, DataDirLockedError, toPosError } from '../../db/errors';
 import { edgeExtensions } from '../../db/edge/extensions';
+import { analyzeNeverAnalyzed } from '../../db/edge/maintenance';
 import { replayJournal } from '../../db/edge/replay';
 import type { Logger } from '../../db/logger';
 import { pgliteMigrationDriver } from '../../db/migrations/pglite-driver';
@@ -86,6 +87,9 @@ export async function openBrowserTill(options: {
       relaxedDurability: true,
     });
     await migrateUp(pgliteMigrationDriver(db), bundledMigrations(), { logger });
+    // PGlite runs no autovacuum: tables never analysed (a new database, a load cut short)
+    // would be planned blind; searches then pick the wrong index.
+    await analyzeNeverAnalyzed(db);
     const opened = await IdbJournal.open(`${name}-journal`);
     journal = opened.journal;
     const identity = await readIdentity(db);

@@ -6,7 +6,9 @@
 import * as Comlink from 'comlink';
 import { makePosApi, type PosHost } from '../../electron/api/pos-api';
 import { startBackground, type Background } from '../../electron/api/background';
-import { standaloneSyncPort } from '../../electron/api/local-sync';
+import { autovacuum } from '../../db/edge/maintenance';
+import { SyncClient } from '../../sync/client';
+import { clientSyncPort } from '../../electron/api/sync-port';
 import { openBrowserTill } from './browser-store';
 import { workerLogger } from './worker-logger';
 
@@ -14,13 +16,28 @@ const logger = workerLogger({ process: 'db-worker' });
 
 async function openHost(): Promise<PosHost> {
   const till = await openBrowserTill({ name: 'edge-pos-till', logger });
+  // The same sync runtime as the desktop backend, on fetch: acknowledged sales trim the
+  // IndexedDB journal; big catalog writes are followed by vacuum/analyze (PGlite has none).
+  const client = new SyncClient({
+    db: till.db,
+    logger: logger.child({ component: 'sync' }),
+    hooks: {
+      afterAck: async () => {
+        await till.compactJournal();
+      },
+      afterBulkApply: async () => {
+        await autovacuum(till.db);
+      },
+    },
+  });
+  await client.start();
   let background: Background | undefined;
   return {
     platform: 'web',
     db: till.db,
     journal: till.journal,
     logger,
-    sync: standaloneSyncPort(till.db, 'No HQ connection is configured on this till'),
+    sync: clientSyncPort(client),
     onStoreReady: (storeId) => {
       background ??= startBackground({ db: till.db, storeId, logger });
     },

@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import { build } from 'vite';
+import { serveWeb } from '../../../electron/launch/web-server';
 
 export const CHROMIUM = process.env.EDGE_POS_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -24,6 +25,8 @@ export const CHROMIUM_ARGS = [
 
 export interface WebApp {
   url: string;
+  /** The same-origin HQ address (proxied to `hqTarget`) a browser till on this page uses. */
+  hqUrl: string;
   outDir: string;
   close(): Promise<void>;
 }
@@ -33,40 +36,24 @@ export async function startWebApp(
   options: { hqTarget?: string; root?: string } = {},
 ): Promise<WebApp> {
   const root = options.root ?? process.cwd();
+  const configFile = join(root, 'vite.config.ts');
   const outDir = await mkdtemp(join(tmpdir(), 'edge-pos-web-'));
   await build({
-    configFile: join(root, 'vite.config.ts'),
+    configFile,
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true, sourcemap: false },
   });
-  const server: PreviewServer = await preview({
-    configFile: join(root, 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir },
-    preview: {
-      host: '127.0.0.1',
-      port: 0,
-      strictPort: false,
-      ...(options.hqTarget
-        ? {
-            proxy: {
-              '/hq': {
-                target: options.hqTarget,
-                changeOrigin: true,
-                rewrite: (path: string) => path.replace(/^\/hq/, ''),
-              },
-            },
-          }
-        : {}),
-    },
+  const web = await serveWeb({
+    configFile,
+    outDir,
+    ...(options.hqTarget ? { hqTarget: options.hqTarget } : {}),
   });
-  const address = server.httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('preview server has no port');
   return {
-    url: `http://127.0.0.1:${address.port}/`,
+    url: web.url,
+    hqUrl: web.hqUrl,
     outDir,
     close: async () => {
-      await server.close();
+      await web.close();
       await rm(outDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,54 @@
+/**
+ * A local HQ for `npm start` / `npm run web` and the end-to-end tests: the sync service on the
+ * embedded PostgreSQL (sync/server/hq.ts startHq), seeded with the sample chain on first start,
+ * plus the one admin call a launcher needs: a one-time enrollment code for a register.
+ */
+import type { Logger as PinoLogger } from 'pino';
+import { startHq, type Hq, type StartHqOptions } from '../../sync/server/hq';
+
+export interface LocalHq {
+  hq: Hq;
+  url: string;
+  /** A one-time enrollment code for `storeId`/`registerId` (the HQ admin API). */
+  enrollmentCode(storeId: string, registerId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startLocalHq(options: {
+  dataDir: string;
+  port?: number;
+  logger?: PinoLogger;
+  adminToken?: string;
+  durable?: boolean;
+  seed?: StartHqOptions['seed'];
+}): Promise<LocalHq> {
+  const hq = await startHq({
+    dataDir: options.dataDir,
+    host: '127.0.0.1',
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+    ...(options.durable !== undefined ? { durable: options.durable } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  });
+  return {
+    hq,
+    url: hq.url,
+    enrollmentCode: async (storeId, registerId) => {
+      const response = await fetch(`${hq.url}/admin/v1/enrollment-codes`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${hq.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ storeId, registerId, label: 'local launcher' }),
+      });
+      const body = (await response.json()) as {
+        ok: boolean;
+        data?: { code: string };
+        error?: { message: string };
+      };
+      if (!body.ok || !body.data)
+        throw new Error(`HQ refused an enrollment code: ${body.error?.message ?? response.status}`);
+      return body.data.code;
+    },
+    close: () => hq.close(),
+  };
+}
