@@ -159,6 +159,9 @@ export class SyncClient {
     await this.loopDone;
     await this.lane.catch(() => undefined);
     this.update({ syncing: false });
+    for (const w of this.readyWaiters.splice(0)) {
+      w.reject(new InvalidStateError('Sync was stopped before the catalog download finished'));
+    }
   }
 
   close(): Promise<void> {
@@ -345,7 +348,7 @@ export class SyncClient {
         const round = await snapshotOnce(ctx);
         this.update({ progress: ctx.progress });
         await this.refresh();
-        if (round.done) this.markReady();
+        if (round.done && !(await readSnapshot(ctx.db))) this.markReady();
         continue;
       }
       try {
@@ -364,7 +367,7 @@ export class SyncClient {
         throw error;
       }
     }
-    this.markReady();
+    if (!this.closed) this.markReady();
   }
 
   private async afterAck(): Promise<void> {

@@ -130,10 +130,12 @@ async function readEntries(
   horizon: string,
   limit: number,
 ): Promise<{ entries: EntryRow[]; more: boolean }> {
-  const select = `SELECT txid::text AS txid, seq, entity, key, version FROM sync.change_log
-                   WHERE store_id = $1 AND (txid, seq) > ($2::xid8, $3::bigint)
-                     AND txid < $4::xid8`;
-  const { rows } = await tx.query<EntryRow>(`${select} ORDER BY txid, seq LIMIT $5`, [
+  // Qualified names in ORDER BY: the output column `txid` is text, and sorting text would put
+  // transaction 1000 before 999.
+  const select = `SELECT c.txid::text AS txid, c.seq, c.entity, c.key, c.version FROM sync.change_log c
+                   WHERE c.store_id = $1 AND (c.txid, c.seq) > ($2::xid8, $3::bigint)
+                     AND c.txid < $4::xid8`;
+  const { rows } = await tx.query<EntryRow>(`${select} ORDER BY c.txid, c.seq LIMIT $5`, [
     tx.storeId,
     from.txid,
     from.seq,
@@ -146,14 +148,10 @@ async function readEntries(
   const firstOfLast = rows.findIndex((r) => r.txid === boundary);
   if (firstOfLast > 0) return { entries: rows.slice(0, firstOfLast), more: true };
   // The page is one transaction larger than the limit: deliver it whole (up to a cap).
-  const whole = await tx.query<EntryRow>(`${select} AND txid = $5::xid8 ORDER BY seq LIMIT $6`, [
-    tx.storeId,
-    from.txid,
-    from.seq,
-    horizon,
-    boundary,
-    HUGE_TRANSACTION,
-  ]);
+  const whole = await tx.query<EntryRow>(
+    `${select} AND c.txid = $5::xid8 ORDER BY c.seq LIMIT $6`,
+    [tx.storeId, from.txid, from.seq, horizon, boundary, HUGE_TRANSACTION],
+  );
   return { entries: whole.rows, more: true };
 }
 

@@ -29,10 +29,11 @@ export async function pruneChangeLog(
   for (const storeId of await storesWithFeed(app)) {
     deleted += await withTenant(app, storeId, async (tx) => {
       const { rows } = await tx.query<{ txid: string; seq: number }>(
-        `SELECT txid::text AS txid, seq FROM sync.change_log
-          WHERE store_id = $1 AND created_at < now() - make_interval(days => $2)
-            AND txid < pg_snapshot_xmin(pg_current_snapshot())
-          ORDER BY txid DESC, seq DESC LIMIT 1`,
+        // c.txid, not the text alias, so 1000 sorts after 999.
+        `SELECT c.txid::text AS txid, c.seq FROM sync.change_log c
+          WHERE c.store_id = $1 AND c.created_at < now() - make_interval(days => $2)
+            AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY c.txid DESC, c.seq DESC LIMIT 1`,
         [storeId, days],
       );
       const cut = rows[0];

@@ -160,6 +160,10 @@ export async function startFaultProxy(options: {
         break;
     }
     let answer: Forwarded;
+    if (proxy.offline) {
+      req.socket.destroy();
+      return;
+    }
     inFlight[path] = (inFlight[path] ?? 0) + 1;
     stats.maxInFlight[path] = Math.max(stats.maxInFlight[path] ?? 0, inFlight[path]);
     try {
@@ -172,7 +176,7 @@ export async function startFaultProxy(options: {
     } finally {
       inFlight[path] = (inFlight[path] ?? 1) - 1;
     }
-    if (fault === 'drop_response') {
+    if (fault === 'drop_response' || proxy.offline) {
       req.socket.destroy();
       return;
     }
@@ -210,9 +214,17 @@ export async function startFaultProxy(options: {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
+  let offline = false;
   const proxy: FaultProxy = {
     url: `http://127.0.0.1:${port}`,
-    offline: false,
+    get offline() {
+      return offline;
+    },
+    /** Going offline also cuts connections in flight (a long poll must not deliver later). */
+    set offline(value: boolean) {
+      offline = value;
+      if (value) for (const s of sockets) s.destroy();
+    },
     rates: { ...options.rates },
     script: (...faults) => queue.push(...faults),
     stats,

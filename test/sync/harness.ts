@@ -300,3 +300,42 @@ export async function addRegister(hq: TestHq, storeId: string, registerId: strin
     ),
   );
 }
+
+/**
+ * Per-table checksums of a store's synced rows, computed by the same SQL on HQ's PostgreSQL
+ * and on the till's PGlite: equal checksums mean the till holds exactly HQ's rows.
+ */
+export async function catalogChecksums(
+  db: { query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }> },
+  storeId: string,
+): Promise<Record<string, string>> {
+  const tables: Record<string, string> = {
+    products: `SELECT md5(coalesce(string_agg(product_id::text || ':' || version || ':' || (price * 100)::bigint
+                 || ':' || product_name || ':' || is_active || ':' || coalesce(category_id::text, '-'), ',' ORDER BY product_id), ''))
+                 AS sum, count(*)::int AS n FROM retail.products WHERE store_id = $1`,
+    customers: `SELECT md5(coalesce(string_agg(customer_id::text || ':' || version || ':' || last_name || ':' || loyalty_tier,
+                 ',' ORDER BY customer_id), '')) AS sum, count(*)::int AS n FROM retail.customers WHERE store_id = $1`,
+    stock_levels: `SELECT md5(coalesce(string_agg(product_id::text || ':' || version || ':' || on_hand,
+                 ',' ORDER BY product_id), '')) AS sum, count(*)::int AS n FROM retail.stock_levels WHERE store_id = $1`,
+    staff: `SELECT md5(coalesce(string_agg(staff_id::text || ':' || version || ':' || display_name || ':' || is_active,
+                 ',' ORDER BY staff_id), '')) AS sum, count(*)::int AS n FROM retail.staff WHERE store_id = $1`,
+    categories: `SELECT md5(coalesce(string_agg(category_id::text || ':' || version || ':' || category_name,
+                 ',' ORDER BY category_id), '')) AS sum, count(*)::int AS n FROM retail.product_categories
+                 WHERE $1::text IS NOT NULL`,
+    category_tax_rates: `SELECT md5(coalesce(string_agg(category_id::text || ':' || version || ':' || tax_rate_ppm,
+                 ',' ORDER BY category_id), '')) AS sum, count(*)::int AS n FROM retail.category_tax_rates WHERE store_id = $1`,
+    registers: `SELECT md5(coalesce(string_agg(register_id || ':' || version || ':' || is_active,
+                 ',' ORDER BY register_id), '')) AS sum, count(*)::int AS n FROM retail.registers WHERE store_id = $1`,
+  };
+  const out: Record<string, string> = {};
+  for (const [table, sql] of Object.entries(tables)) {
+    const { rows } = await db.query<{ sum: string; n: number }>(sql, [storeId]);
+    out[table] = `${Number(rows[0]?.n ?? 0)}:${rows[0]?.sum ?? ''}`;
+  }
+  return out;
+}
+
+export async function hqChecksums(hq: TestHq, storeId: string): Promise<Record<string, string>> {
+  const { withTenant } = await import('../../db/central/tenant');
+  return withTenant(hq.db.pools.app, storeId, (tx) => catalogChecksums(tx, storeId));
+}
