@@ -67,9 +67,7 @@ function currentHq(): LocalHq {
 }
 
 /** HQ's view of one receipt (as the application role, scoped to the store). */
-async function atHq(
-  receiptNumber: string,
-): Promise<
+async function atHq(receiptNumber: string): Promise<
   | {
       total: string;
       transaction_id: string;

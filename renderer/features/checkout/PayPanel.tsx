@@ -29,6 +29,10 @@ export function PayPanel(props: {
   const [card, setCard] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Asked for when the till says the sale needs a manager (e.g. a recalled cart with a large
+  // discount): the PIN goes with the same transaction ID, so a retry never sells twice.
+  const [needsManager, setNeedsManager] = useState(false);
+  const [managerPin, setManagerPin] = useState('');
 
   const amounts = useMemo(() => {
     const c = cash.trim() === '' ? { ok: true as const, cents: 0 } : parseAmount(cash);
@@ -70,12 +74,16 @@ export function PayPanel(props: {
         cart: toCart(cart),
         tenders,
         customerId: cart.customer?.customerId ?? null,
-        ...(cart.managerPin ? { managerPin: cart.managerPin } : {}),
+        ...(managerPin ? { managerPin } : cart.managerPin ? { managerPin: cart.managerPin } : {}),
       }),
     );
     setBusy(false);
+    setManagerPin('');
     if (result.ok) onPaid(result.data);
-    else setError(result.error.message);
+    else {
+      setError(result.error.message);
+      if (result.error.kind === 'approval_required') setNeedsManager(true);
+    }
   };
 
   return (
@@ -143,6 +151,20 @@ export function PayPanel(props: {
             <strong>{formatMoney(Math.abs(change), currency)}</strong>
           </div>
         </div>
+        {needsManager ? (
+          <TextField
+            label="Manager PIN"
+            name="managerPin"
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={8}
+            autoFocus
+            value={managerPin}
+            onChange={(e) => setManagerPin(e.target.value.replace(/\D/g, ''))}
+            data-testid="pay-manager-pin"
+          />
+        ) : null}
         {error ? (
           <p className="error-text" role="alert">
             {error}

@@ -55,7 +55,7 @@ export function CustomerPanel(props: {
       wide
       testId="customer-panel"
       actions={[
-        { key: 'Ctrl+N', label: 'New customer', run: () => setMode('create') },
+        { key: 'Alt+N', label: 'New customer', run: () => setMode('create') },
         ...(props.current
           ? [{ key: 'Ctrl+Delete', label: 'Remove from sale', run: () => props.onPick(null) }]
           : []),
@@ -81,7 +81,7 @@ export function CustomerPanel(props: {
                 'error',
                 query.trim().length < 2
                   ? 'Type at least 2 letters of a name, email or phone'
-                  : 'No customer matches; press Ctrl+N to create one',
+                  : 'No customer matches; press Alt+N to create one',
               );
           }}
         >
@@ -123,9 +123,7 @@ export function CustomerPanel(props: {
               </li>
             ))}
           </ul>
-          <p className="muted">
-            Enter attaches the highlighted customer · Ctrl+N creates a new one
-          </p>
+          <p className="muted">Enter attaches the highlighted customer · Alt+N creates a new one</p>
         </form>
       ) : (
         <form
@@ -140,6 +138,7 @@ export function CustomerPanel(props: {
             label="First name"
             name="firstName"
             maxLength={50}
+            autoFocus
             autoFocusField
             value={form.firstName}
             onChange={(e) => setForm({ ...form, firstName: e.target.value })}
