@@ -31,6 +31,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   search: async () => (await import('./search')).suite,
   central: async () => (await import('./central')).suite,
   ui: async () => (await import('./ui')).suite,
+  sync: async () => (await import('./sync')).suite,
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,446 @@
+/**
+ * Sync figures, all from one run against one HQ (embedded PostgreSQL, durable commits) on
+ * this machine:
+ *   sync.push_rows_per_s             sale items per second HQ accepted from concurrent tills
+ *                                    (each pushing batches of 500 sales over HTTP)
+ *   sync.provision_s                 a new till enrolls with a 50,000-product store (with
+ *                                    embeddings) and downloads it until it has sold a sale
+ *   sync.drain_5000_s                5,000 sales queued offline at a till, pushed to HQ
+ *   sync.price_change_visible_ms     HQ price change (admin API) until it is in the till's
+ *                                    database, while the till is online {p50,p95}
+ *   sync.tills                       simulated tills served at once without an error
+ *                                    (enroll, full download, push, pull each)
+ * Targets: push >= 20,000 items/s, drain <= 30 s, price change p95 <= 2 s.
+ * --quick shrinks the data (5,000 products, 1,000-sale drain, fewer tills): smoke only.
+ */
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { pino } from 'pino';
+import type pg from 'pg';
+import type { ProductEntity } from '../db/catalog/schemas';
+import { createTillContext } from '../db/checkout/context';
+import { commitSale } from '../db/checkout/sale';
+import { receiptNumber } from '../db/checkout/shared';
+import { openShift } from '../db/checkout/shifts';
+import { ingestMutations } from '../db/central/ingest';
+import { withTenant } from '../db/central/tenant';
+import { pgQueryable } from '../db/central/pool';
+import { openEdgeStore, type EdgeStore } from '../db/edge/store';
+import { seededIdGenerator } from '../db/ids';
+import { applyMutationAtEdge } from '../db/mutations/apply-edge';
+import type { Mutation, SaleRecorded } from '../db/mutations/schemas';
+import {
+  upsertCategories,
+  upsertCategoryTaxRates,
+  upsertCustomers,
+  upsertProducts,
+  upsertRegisters,
+  upsertStaff,
+  upsertStores,
+} from '../db/queries/catalog-write';
+import { insertOutbox, nextCounter } from '../db/queries/outbox';
+import { hashPin } from '../db/queries/staff';
+import { builtinEmbedder } from '../db/search/embedding/builtin';
+import { productEmbeddingText } from '../db/search/embedding/product-text';
+import {
+  chainCategories,
+  chainCategoryTaxRates,
+  chainStores,
+  demoStaff,
+  generateCatalog,
+  generateCustomers,
+  generateSales,
+  generateStockLevels,
+  registersFor,
+  toProductEntity,
+  type GeneratedSale,
+} from '../db/seed/generate';
+import type { EnrollmentCodeCreated } from '../sync/admin-protocol';
+import type { SyncClient } from '../sync/client/sync-client';
+import { tillSyncClient } from '../sync/node';
+import {
+  EnrollResult,
+  PushResult,
+  PullPage,
+  SnapshotPage,
+  PROTOCOL_VERSION,
+} from '../sync/protocol';
+import { startHq, type Hq } from '../sync/server/hq';
+import type { BenchContext, Figures, Suite } from './run';
+import { round, summary } from './stats';
+
+const SEED = 42;
+const SMALL_CATALOG = 500;
+
+type Catalogs = Map<string, ProductEntity[]>;
+
+/** The sample chain at HQ with one big store: catalog, customers, staff, registers, stock. */
+async function seedHq(
+  hq: Hq,
+  options: { bigStore: string; bigProducts: number; log: (m: string) => void },
+): Promise<Catalogs> {
+  const { owner, app } = hq.central.pools;
+  const ownerClient = await owner.connect();
+  try {
+    await ownerClient.query('BEGIN');
+    await upsertStores(pgQueryable(ownerClient), chainStores());
+    await upsertCategories(pgQueryable(ownerClient), chainCategories());
+    await ownerClient.query('COMMIT');
+  } finally {
+    ownerClient.release();
+  }
+  const catalogs: Catalogs = new Map();
+  const customers = generateCustomers({ seed: SEED, customers: 400 });
+  let mutationId = 0;
+  for (const [index, store] of chainStores().entries()) {
+    const size = store.storeId === options.bigStore ? options.bigProducts : SMALL_CATALOG;
+    const catalog = generateCatalog({ seed: SEED, products: size }).map(toProductEntity);
+    catalogs.set(store.storeId, catalog);
+    await withTenant(app, store.storeId, async (tx) => {
+      await upsertCategoryTaxRates(tx, store.storeId, chainCategoryTaxRates());
+      await upsertRegisters(tx, store.storeId, registersFor());
+      const staff = [];
+      for (const s of demoStaff(store.storeId)) {
+        staff.push({ staffId: s.staffId, displayName: s.displayName, role: s.role, pinHash: await hashPin(tx, s.pin), isActive: true, version: 1 });
+      }
+      await upsertStaff(tx, store.storeId, staff);
+      await upsertCustomers(tx, store.storeId, customers.filter((c) => c.storeId === store.storeId));
+    });
+    for (let i = 0; i < catalog.length; i += 5_000) {
+      await withTenant(app, store.storeId, (tx) => upsertProducts(tx, store.storeId, catalog.slice(i, i + 5_000)));
+    }
+    const levels = generateStockLevels({ seed: SEED, storeId: store.storeId, catalog }).filter((l) => l.onHand !== 0);
+    const ids = seededIdGenerator(SEED * 19 + index + 1, Date.UTC(2026, 0, 1));
+    const adjustments: Mutation[] = [];
+    for (let i = 0; i < levels.length; i += 500) {
+      adjustments.push({
+        mutationId: ++mutationId,
+        type: 'stock.adjusted',
+        payload: {
+          adjustmentId: ids(),
+          occurredAt: '2026-01-01T00:00:00.000Z',
+          staffId: demoStaff(store.storeId)[0]!.staffId,
+          movements: levels.slice(i, i + 500).map((l) => ({
+            movementId: ids(),
+            productId: l.productId,
+            quantityDelta: l.onHand,
+            reason: 'receiving' as const,
+            transactionId: null,
+            note: 'opening stock',
+          })),
+        },
+      });
+    }
+    for (let i = 0; i < adjustments.length; i += 20) {
+      await withTenant(app, store.storeId, (tx) =>
+        ingestMutations(tx, { deviceId: 'bench-seed', mutations: adjustments.slice(i, i + 20) }),
+      );
+    }
+    options.log(`HQ: ${store.storeId} seeded with ${catalog.length} products`);
+  }
+  return catalogs;
+}
+
+/** Built-in model embeddings for every product of a store, written at HQ. */
+async function embedAtHq(app: pg.Pool, storeId: string, catalog: readonly ProductEntity[]): Promise<void> {
+  const names = new Map(chainCategories().map((c) => [c.categoryId, c.categoryName]));
+  for (let i = 0; i < catalog.length; i += 1_000) {
+    const batch = catalog.slice(i, i + 1_000);
+    const texts = batch.map((p) =>
+      productEmbeddingText({
+        productName: p.productName,
+        brand: p.brand,
+        categoryName: p.categoryId === null ? null : (names.get(p.categoryId) ?? null),
+        color: p.color,
+        size: p.size,
+        tags: p.tags,
+        productDescription: p.productDescription,
+      }),
+    );
+    const vectors = texts.map((t) => `{${Array.from(builtinEmbedder.embedSync(t)).join(',')}}`);
+    await withTenant(app, storeId, (tx) =>
+      tx.query(
+        `INSERT INTO retail.product_embeddings (store_id, product_id, embedding_model, embedding_text, embedding)
+         SELECT $1, u.id, $2, u.text, u.vec::real[]
+           FROM unnest($3::uuid[], $4::text[], $5::text[]) AS u(id, text, vec)
+         ON CONFLICT DO NOTHING`,
+        [storeId, builtinEmbedder.id, batch.map((p) => p.productId), texts, vectors],
+      ),
+    );
+  }
+}
+
+async function addRegisters(app: pg.Pool, storeId: string, ids: readonly string[]): Promise<void> {
+  await withTenant(app, storeId, (tx) =>
+    tx.query(
+      `INSERT INTO retail.registers (store_id, register_id, register_name)
+       SELECT $1, r, 'Bench ' || r FROM unnest($2::text[]) AS r ON CONFLICT DO NOTHING`,
+      [storeId, ids],
+    ),
+  );
+}
+
+/** Distinct sales of one store, renumbered for one register. */
+function salesFor(options: {
+  catalogs: Catalogs;
+  storeId: string;
+  registerId: string;
+  count: number;
+  seed: number;
+}): SaleRecorded[] {
+  const catalog = options.catalogs.get(options.storeId) ?? [];
+  const customers = generateCustomers({ seed: SEED, customers: 400 });
+  const out: SaleRecorded[] = [];
+  for (const sale of generateSales({ seed: options.seed, sales: options.count * 5, catalog, customers })) {
+    if (sale.storeId !== options.storeId) continue;
+    const { storeId: _s, ...payload }: GeneratedSale = sale;
+    const receiptSeq = out.length + 1;
+    out.push({
+      ...payload,
+      registerId: options.registerId,
+      receiptSeq,
+      receiptNumber: receiptNumber(options.storeId, options.registerId, receiptSeq),
+    });
+    if (out.length === options.count) break;
+  }
+  return out;
+}
+
+/** A till without PGlite: just the protocol over HTTP (for load). */
+class WireTill {
+  private token = '';
+  constructor(private readonly url: string) {}
+
+  private async call<T>(path: string, body: unknown, schema: { parse(v: unknown): T }): Promise<T> {
+    const response = await fetch(`${this.url}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-edgepos-protocol': String(PROTOCOL_VERSION),
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+    const json = (await response.json()) as { ok: boolean; data?: unknown; error?: { message: string } };
+    if (!response.ok || !json.ok) throw new Error(`${path}: HTTP ${response.status} ${json.error?.message ?? ''}`);
+    return schema.parse(json.data);
+  }
+
+  async enroll(code: string): Promise<void> {
+    this.token = (await this.call('/v1/enroll', { code }, EnrollResult)).token;
+  }
+
+  async download(): Promise<{ rows: number; cursor: string }> {
+    let token: string | null = null;
+    let rows = 0;
+    for (;;) {
+      const page: SnapshotPage = await this.call('/v1/snapshot', { token, limit: 2_000 }, SnapshotPage);
+      rows += page.rows;
+      token = page.token;
+      if (page.done && page.cursor) return { rows, cursor: page.cursor };
+    }
+  }
+
+  async push(mutations: Mutation[]): Promise<PushResult> {
+    const result = await this.call('/v1/push', { mutations }, PushResult);
+    const rejected = result.results.filter((r) => r.status === 'rejected');
+    if (rejected.length > 0) throw new Error(`push: ${rejected.length} rejected (${JSON.stringify(rejected[0])})`);
+    return result;
+  }
+
+  async pull(cursor: string): Promise<PullPage> {
+    return this.call('/v1/pull', { cursor, waitMs: 0 }, PullPage);
+  }
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+async function run(ctx: BenchContext): Promise<Figures> {
+  const quick = ctx.quick;
+  const bigProducts = quick ? 5_000 : 50_000;
+  const drainSales = quick ? 1_000 : 5_000;
+  const pushTills = quick ? 2 : 4;
+  const pushSalesPerTill = quick ? 1_000 : 5_000;
+  const loadTills = quick ? 12 : 60;
+  const priceSamples = quick ? 10 : 40;
+  await mkdir(ctx.workDir, { recursive: true });
+  // The embedded PostgreSQL runs as its own OS user under root: its directory must be
+  // reachable, which the bench's private (0700) work directory is not.
+  const hqDir = await mkdtemp(join(tmpdir(), 'edge-pos-bench-hq-'));
+  await chmod(hqDir, 0o711);
+
+  const hq = await startHq({
+    dataDir: join(hqDir, 'hq'),
+    embedded: true,
+    durable: true,
+    seed: false,
+    adminToken: 'bench-admin-token-0123456789',
+    logger: pino({ level: 'warn' }, pino.destination(2)),
+    appPoolMax: 20,
+    maxConcurrentPushes: 8,
+  });
+  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const r = await fetch(`${hq.url}/admin/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${hq.adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = (await r.json()) as { ok: boolean; data: T; error?: { message: string } };
+    if (!json.ok) throw new Error(`${path}: ${json.error?.message}`);
+    return json.data;
+  };
+  const code = async (storeId: string, registerId: string) =>
+    (await admin<EnrollmentCodeCreated>('POST', '/enrollment-codes', { storeId, registerId })).code;
+  const opened: Array<{ store: EdgeStore; client: SyncClient }> = [];
+  const figures: Figures = {};
+  try {
+    ctx.log(`HQ at ${hq.url}; seeding (one store with ${bigProducts} products and embeddings)`);
+    const catalogs = await seedHq(hq, { bigStore: 'online', bigProducts, log: ctx.log });
+    await embedAtHq(hq.central.pools.app, 'online', catalogs.get('online') ?? []);
+
+    // --- provisioning: enroll a new till with the big store until it sells --------------
+    ctx.log('provisioning a new till');
+    const provisionStarted = performance.now();
+    const big = await openEdgeStore({ dir: join(ctx.workDir, 'till-online') });
+    const bigClient = tillSyncClient(big, {});
+    opened.push({ store: big, client: bigClient });
+    await bigClient.enroll({ hqUrl: hq.url, code: await code('online', 'R01') });
+    const till = await createTillContext({ db: big.db, journal: big.journal });
+    const cashier = demoStaff('online').find((s) => s.role === 'cashier')!;
+    await openShift(till, { staffId: cashier.staffId, openingFloatCents: 0 });
+    const product = (catalogs.get('online') ?? [])[0]!;
+    await commitSale(till, {
+      cart: { lines: [{ productId: product.productId, sku: product.sku, productName: product.productName, categoryId: product.categoryId, unitPriceCents: product.priceCents, quantity: 1 }] },
+      tenders: [{ type: 'cash', tenderedCents: product.priceCents + 10_000 }],
+      cashierId: cashier.staffId,
+    });
+    figures['sync.provision_s'] = round((performance.now() - provisionStarted) / 1000, 2);
+    const embedded = await big.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM retail.product_embeddings`);
+    ctx.log(`provisioned ${bigProducts} products, ${embedded.rows[0]?.n ?? 0} embeddings in ${figures['sync.provision_s']} s`);
+    await bigClient.stop();
+
+    // --- drain: sales queued offline, pushed in one go -------------------------------------
+    ctx.log(`queueing ${drainSales} sales at a till`);
+    const drainStore = await openEdgeStore({ dir: join(ctx.workDir, 'till-seattle') });
+    const drainClient = tillSyncClient(drainStore, {});
+    opened.push({ store: drainStore, client: drainClient });
+    await drainClient.enroll({ hqUrl: hq.url, code: await code('seattle', 'R01') });
+    await drainClient.stop();
+    const identity = (await drainStore.identity())!;
+    const queued = salesFor({ catalogs, storeId: 'seattle', registerId: 'R01', count: drainSales, seed: 7 });
+    for (let i = 0; i < queued.length; i += 250) {
+      await drainStore.db.transaction(async (tx) => {
+        for (const payload of queued.slice(i, i + 250)) {
+          const mutationId = await nextCounter(tx, 'mutation');
+          const mutation: Mutation = { mutationId, type: 'sale.recorded', payload };
+          await applyMutationAtEdge(tx, identity, mutation);
+          await insertOutbox(tx, mutation);
+        }
+      });
+    }
+    await drainClient.start();
+    const drainStarted = performance.now();
+    await drainClient.drain();
+    figures['sync.drain_5000_s'] = round((performance.now() - drainStarted) / 1000, 2);
+    const left = (await drainClient.status()).pendingCount;
+    if (left !== 0) throw new Error(`drain left ${left} pending`);
+    ctx.log(`drained ${drainSales} sales in ${figures['sync.drain_5000_s']} s`);
+
+    // --- price change visible at an online till -------------------------------------------
+    ctx.log('price changes while online');
+    await drainClient.syncNow();
+    const seattle = catalogs.get('seattle') ?? [];
+    const samples: number[] = [];
+    for (let i = 0; i < priceSamples; i++) {
+      const p = seattle[(i * 7) % seattle.length]!;
+      const cents = 10_000 + i;
+      const started = performance.now();
+      await admin('PATCH', `/stores/seattle/products/${p.productId}`, { priceCents: cents });
+      await waitFor(
+        async () => {
+          const { rows } = await drainStore.db.query<{ c: number }>(
+            `SELECT (price * 100)::bigint AS c FROM retail.products WHERE product_id = $1`,
+            [p.productId],
+          );
+          return Number(rows[0]?.c) === cents;
+        },
+        30_000,
+        'price change at the till',
+      );
+      samples.push(performance.now() - started);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    figures['sync.price_change_visible_ms'] = summary(samples, [50, 95]);
+    await drainClient.stop();
+
+    // --- push throughput from concurrent tills ---------------------------------------------
+    ctx.log(`push throughput: ${pushTills} tills x ${pushSalesPerTill} sales`);
+    const pushStores = ['redmond', 'bellevue'];
+    const senders: Array<{ till: WireTill; sales: SaleRecorded[] }> = [];
+    for (let i = 0; i < pushTills; i++) {
+      const storeId = pushStores[i % pushStores.length]!;
+      const registerId = `P${String(i).padStart(2, '0')}`;
+      await addRegisters(hq.central.pools.app, storeId, [registerId]);
+      const t = new WireTill(hq.url);
+      await t.enroll(await code(storeId, registerId));
+      senders.push({ till: t, sales: salesFor({ catalogs, storeId, registerId, count: pushSalesPerTill, seed: 100 + i }) });
+    }
+    const items = senders.reduce((n, s) => n + s.sales.reduce((m, sale) => m + sale.lines.length, 0), 0);
+    const pushStarted = performance.now();
+    await Promise.all(
+      senders.map(async ({ till: t, sales }) => {
+        for (let i = 0; i < sales.length; i += 500) {
+          await t.push(
+            sales.slice(i, i + 500).map((payload, j) => ({ mutationId: i + j + 1, type: 'sale.recorded' as const, payload })),
+          );
+        }
+      }),
+    );
+    const pushSeconds = (performance.now() - pushStarted) / 1000;
+    figures['sync.push_rows_per_s'] = Math.round(items / pushSeconds);
+    ctx.log(`pushed ${items} sale items in ${pushSeconds.toFixed(2)} s`);
+
+    // --- many tills at once ---------------------------------------------------------------
+    ctx.log(`${loadTills} tills at once: enroll, download, push, pull`);
+    const stores = ['seattle', 'redmond', 'bellevue', 'online'].slice(0, quick ? 3 : 3);
+    const plans: Array<{ storeId: string; registerId: string }> = [];
+    for (let i = 0; i < loadTills; i++) {
+      const storeId = stores[i % stores.length]!;
+      plans.push({ storeId, registerId: `L${String(i).padStart(3, '0')}` });
+    }
+    for (const storeId of stores) {
+      await addRegisters(hq.central.pools.app, storeId, plans.filter((p) => p.storeId === storeId).map((p) => p.registerId));
+    }
+    const codes = await Promise.all(plans.map((p) => code(p.storeId, p.registerId)));
+    const outcomes = await Promise.allSettled(
+      plans.map(async (plan, i) => {
+        const t = new WireTill(hq.url);
+        await t.enroll(codes[i]!);
+        const { cursor } = await t.download();
+        const sales = salesFor({ catalogs, storeId: plan.storeId, registerId: plan.registerId, count: 10, seed: 1_000 + i });
+        await t.push(sales.map((payload, j) => ({ mutationId: j + 1, type: 'sale.recorded' as const, payload })));
+        await t.pull(cursor);
+      }),
+    );
+    const failed = outcomes.filter((o) => o.status === 'rejected');
+    if (failed.length > 0) ctx.log(`tills failed: ${failed.length}, e.g. ${String((failed[0] as PromiseRejectedResult).reason)}`);
+    figures['sync.tills'] = outcomes.length - failed.length;
+    return figures;
+  } finally {
+    for (const o of opened) {
+      await o.client.stop().catch(() => undefined);
+      await o.store.close().catch(() => undefined);
+    }
+    await hq.close();
+    await rm(hqDir, { recursive: true, force: true });
+  }
+}
+
+export const suite: Suite = { name: 'sync', run };
