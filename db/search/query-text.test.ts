@@ -3,12 +3,15 @@ import { ValidationError } from '../errors';
 import { fuseRankings } from '../queries/search';
 import { MAX_QUERY_CHARS, prepareQuery, sanitizeQuery } from './query-text';
 
-/** A tsquery built here may only contain quoted letters/digits, our operators and `:*`. */
-const SAFE_TSQUERY = /^'[\p{L}\p{N}]+'(:\*)?( & '[\p{L}\p{N}]+'(:\*)?)*$/u;
+/** A tsquery built here may only contain quoted letters/digits/dots, our operators and `:*`. */
+const LEXEME = "'[\\p{L}\\p{N}.]+'(?::\\*)?";
+const NUMBER = "\\('\\d+'(?::\\*)? \\| '-\\d+'(?::\\*)?\\)";
+const TERM = `(?:${LEXEME}|${NUMBER})`;
+const SAFE_TSQUERY = new RegExp(`^${TERM}(?: & ${TERM})*$`, 'u');
 
 describe('prepareQuery', () => {
   it('builds an AND query with the word being typed as a prefix', () => {
-    expect(prepareQuery('usb c charger 65').ftsAll).toBe("'usb' & 'c' & 'charger' & '65'");
+    expect(prepareQuery('usb c charger 65w').ftsAll).toBe("'usb' & 'c' & 'charger' & '65w':*");
     expect(prepareQuery('usb c charg').ftsAll).toBe("'usb' & 'c' & 'charg':*");
     // A finished word (trailing space) is matched whole.
     expect(prepareQuery('usb c charger ').ftsAll).toBe("'usb' & 'c' & 'charger'");
@@ -17,7 +20,20 @@ describe('prepareQuery', () => {
     expect(prepareQuery('tv').ftsAll).toBe("'tv'");
   });
 
+  it('reads numbers the way the full-text parser indexed them', () => {
+    // to_tsvector('english', '5W-30') = '5w' & '-30'; '12.9-inch' = '12.9' & 'inch'.
+    expect(prepareQuery('5w-30 motor oil').ftsAll).toBe(
+      "'5w' & ('30' | '-30') & 'motor' & 'oil':*",
+    );
+    expect(prepareQuery('12.9-inch tablet ').ftsAll).toBe("'12.9' & 'inch' & 'tablet'");
+    expect(prepareQuery('board game 2-4').ftsAll).toBe(
+      "'board' & 'game' & ('2' | '-2') & ('4' | '-4')",
+    );
+    expect(prepareQuery('size 100').ftsAll).toBe("'size' & ('100':* | '-100':*)");
+  });
+
   it('drops filler words and keeps fuzzy and vector signals for 3+ letters only', () => {
+    expect(prepareQuery('something like the ').trigram).toBeNull();
     const q = prepareQuery('something like the blue Levis');
     expect(q.ftsAll).toBe("'blue' & 'levis':*");
     expect(q.trigram).toBe('blue levis');
@@ -86,12 +102,22 @@ describe('fuseRankings (reciprocal rank fusion)', () => {
         vector: [{ productId: 'b', score: 0.7 }],
       },
       60,
+      { code: 1, fts: 1, trigram: 1, vector: 1 },
     );
     expect(fused.map((f) => f.productId)).toEqual(['c', 'b', 'a']);
     expect(fused[0]?.why).toEqual({ code: { rank: 1, score: 1 }, codeField: 'sku' });
     expect(fused[1]?.matchedBy).toEqual(['fts', 'trigram', 'vector']);
     expect(fused[1]?.score).toBeCloseTo(1 / 62 + 1 / 61 + 1 / 61, 12);
     expect(fused[2]?.why.fts).toEqual({ rank: 1, score: 0.5 });
+  });
+
+  it('counts vector evidence at half weight by default: text evidence wins at equal rank', () => {
+    const fused = fuseRankings({
+      fts: [{ productId: 'text', score: 1 }],
+      vector: [{ productId: 'meaning', score: 0.9 }],
+    });
+    expect(fused.map((f) => f.productId)).toEqual(['text', 'meaning']);
+    expect(fused[1]?.score).toBeCloseTo(0.5 / 61, 12);
   });
 
   it('breaks ties by product id, so the order never depends on timing', () => {

@@ -48,7 +48,21 @@ export function sanitizeQuery(raw: string): string {
     .replace(/\s+/g, ' ');
 }
 
-const lexeme = (token: string): string => `'${token}'`;
+/**
+ * Words as the full-text parser sees them: decimals stay whole ("12.9"), everything else
+ * splits on anything that is not a letter or digit.
+ */
+const FTS_TOKEN = /\d+(?:\.\d+)+|[\p{L}\p{N}]+/gu;
+
+/**
+ * One quoted lexeme (the token holds only letters, digits and dots, so it cannot break out of
+ * the quotes). PostgreSQL's parser reads "5W-30" as "5w" and "-30", "2-4" as "2" and "-4":
+ * a bare number also matches its signed form.
+ */
+function lexeme(token: string, prefix: boolean): string {
+  const p = prefix ? ':*' : '';
+  return /^\d+$/.test(token) ? `('${token}'${p} | '-${token}'${p})` : `'${token}'${p}`;
+}
 
 /**
  * Validate and prepare a search query. Throws ValidationError when it is longer than
@@ -64,26 +78,29 @@ export function prepareQuery(raw: string): PreparedQuery {
     );
   }
   const typing = cleaned.length > 0 && !/\s$/.test(cleaned);
-  const words = rawTokens(normalizeText(text));
-  const meaningful = words.filter((w) => !STOPWORDS.has(w)).slice(0, MAX_QUERY_TOKENS);
-  const letters = words.join('').length;
+  const normalized = normalizeText(text);
+  const words = rawTokens(normalized);
+  const meaningful = words.filter((w) => !STOPWORDS.has(w));
+  const letters = meaningful.join('').length;
 
   let ftsAll: string | null = null;
-  if (meaningful.length > 0) {
-    const last = meaningful[meaningful.length - 1] ?? '';
-    const head = meaningful.slice(0, -1).map(lexeme);
+  const ftsWords = (normalized.match(FTS_TOKEN) ?? [])
+    .filter((w) => !STOPWORDS.has(w))
+    .slice(0, MAX_QUERY_TOKENS);
+  if (ftsWords.length > 0) {
+    const last = ftsWords[ftsWords.length - 1] ?? '';
+    const head = ftsWords.slice(0, -1).map((w) => lexeme(w, false));
     // The word still being typed matches as a prefix once it has 3 letters; a shorter prefix
     // ("r", "ru") would match a large part of the catalog, so it matches as a whole word only
     // (which still finds "tv", "xl" or "c" in "usb c").
-    const tail = typing && last.length >= MIN_PREFIX_CHARS ? `${lexeme(last)}:*` : lexeme(last);
-    ftsAll = [...head, tail].join(' & ');
+    ftsAll = [...head, lexeme(last, typing && last.length >= MIN_PREFIX_CHARS)].join(' & ');
   }
   return {
     text,
     code: CODE.test(text) ? text : null,
     ftsAll,
-    trigram:
-      letters >= MIN_FUZZY_LETTERS ? (meaningful.length > 0 ? meaningful : words).join(' ') : null,
+    // Filler words alone ("something like the") carry nothing to match on.
+    trigram: letters >= MIN_FUZZY_LETTERS ? meaningful.join(' ') : null,
     semantic: letters >= MIN_FUZZY_LETTERS ? text : null,
   };
 }

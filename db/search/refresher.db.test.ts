@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toPosError } from '../errors';
 import { upsertEmbeddings, upsertProducts, deleteRows } from '../queries/catalog-write';
 import { searchProducts } from '../queries/search';
 import { toProductEntity } from '../seed/generate';
@@ -133,6 +134,33 @@ describe('keeping embeddings current', () => {
     const row = await stored(p.productId);
     expect(row?.embedding_text).not.toBe('an old text');
     expect(row?.version).toBe(3);
+  });
+
+  it('refuses an HQ embedding of the wrong dimension for a model, writing nothing of the batch', async () => {
+    const [a, b] = s.catalog;
+    const rows = [
+      {
+        productId: a!.productId,
+        embeddingModel: MODEL,
+        embeddingText: 'x',
+        embedding: [...embedText('x')],
+        version: 1,
+      },
+      {
+        productId: b!.productId,
+        embeddingModel: MODEL,
+        embeddingText: 'y',
+        embedding: [0.6, 0.8],
+        version: 1,
+      },
+    ];
+    const error = await upsertEmbeddings(s.db, s.storeId, rows).then(
+      () => undefined,
+      (e: unknown) => toPosError(e, 'apply embeddings'),
+    );
+    expect(error?.kind).toBe('database');
+    expect(error?.message).toMatch(/expected 256 dimensions, not 2/);
+    expect(await stored(a!.productId)).toBeUndefined();
   });
 
   it('follows category renames and product deletions', async () => {
