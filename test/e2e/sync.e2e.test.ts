@@ -4,7 +4,7 @@
  * back, a return against that receipt, and a shift close whose Z report matches the sales
  * (on the till and at HQ).
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,6 +135,31 @@ describe('the browser till with a local HQ', () => {
     await openShiftIfAsked(browser.page, '200');
     expect(await browser.page.getByTestId('store-name').textContent()).toContain('Register R02');
     await waitForSync({ state: 'online', pending: 0 });
+  });
+
+  it('shows the checkout screen online (screenshot artifact), then cancels that basket', async () => {
+    const page = browser.page;
+    const products = await withTenant(currentHq().hq.central.pools.app, STORE, async (tx) => {
+      const result = await tx.query<{ sku: string; barcode: string }>(
+        `SELECT sku, barcode FROM retail.products
+          WHERE store_id = $1 AND is_active AND barcode IS NOT NULL ORDER BY sku DESC LIMIT 3`,
+        [STORE],
+      );
+      return result.rows;
+    });
+    for (const p of products) {
+      await scan(page, p.barcode);
+      await page.locator(`[data-testid="cart-line"][data-sku="${p.sku}"]`).waitFor();
+    }
+    await typeHuman(page, 'usb charger');
+    await page.locator('[data-testid="search-results"][data-query="usb charger"]').waitFor();
+    await mkdir('test-results', { recursive: true });
+    await page.screenshot({ path: join('test-results', 'checkout-online.png') });
+    await page.keyboard.press('Escape'); // clears the search
+    await page.keyboard.press('Escape'); // asks to cancel the sale
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('cart-line').first().waitFor({ state: 'detached' });
   });
 
   it('sells while HQ is down; the sale reaches HQ once it is back', async () => {

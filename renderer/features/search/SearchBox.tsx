@@ -3,9 +3,9 @@
  * to look up a typed code, arrows to move through results. Out-of-stock results show similar
  * in-stock items of this store.
  *
- * Speed: each keystroke starts one search; responses that arrive after a newer keystroke are
- * dropped. Keys that arrive at scanner speed (< 25 ms apart) do not start searches: the scan
- * itself is coming and the till database serves one query at a time.
+ * Speed: each keystroke starts one search at once (the first after a pause, 8 ms later);
+ * responses that arrive after a newer keystroke are dropped. Keys that arrive at scanner speed (< 25 ms apart) do not start
+ * searches: the scan itself is coming and the till database serves one query at a time.
  */
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import type { SearchHit } from '../../../electron/api/search';
@@ -21,6 +21,9 @@ export interface SearchBoxHandle {
 
 const MAX_QUERY = 200;
 const SCANNER_GAP_MS = 25;
+const FIRST_KEY_WAIT_MS = 8;
+const IDLE_MS = 500;
+const SUBSTITUTES_AFTER_MS = 300;
 
 export const SearchBox = forwardRef<
   SearchBoxHandle,
@@ -43,6 +46,7 @@ export const SearchBox = forwardRef<
   const [similar, setSimilar] = useState<{ productId: string; hits: SearchHit[] } | null>(null);
   const serial = useRef(0);
   const lastKey = useRef(0);
+  const afterBurst = useRef(false);
   const deferred = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useImperativeHandle(ref, () => ({
@@ -83,11 +87,18 @@ export const SearchBox = forwardRef<
     setText(value);
     clearTimeout(deferred.current);
     const now = performance.now();
-    const fast = now - lastKey.current < SCANNER_GAP_MS;
+    const gap = now - lastKey.current;
+    const fast = gap < SCANNER_GAP_MS;
     lastKey.current = now;
     if (fast) {
       serial.current += 1; // invalidate in-flight results of the burst's first key
+      afterBurst.current = true;
       deferred.current = setTimeout(() => runSearch(value), SCANNER_GAP_MS * 2);
+    } else if (gap > IDLE_MS || afterBurst.current) {
+      // A first key after a pause (or after a scan) may open a scanner burst: wait a few ms for
+      // the next key, so no search is queued ahead of the scan's lookup.
+      afterBurst.current = false;
+      deferred.current = setTimeout(() => runSearch(value), FIRST_KEY_WAIT_MS);
     } else {
       runSearch(value);
     }
@@ -96,13 +107,20 @@ export const SearchBox = forwardRef<
   useEffect(() => () => clearTimeout(deferred.current), []);
 
   // Substitutes follow the first out-of-stock result; they join the list so arrows reach them.
+  // Asked for once typing pauses: they are for a cashier reading the results, and a query per
+  // keystroke would delay the next keystroke's search (one connection serves both).
   const outOfStock = hits.find((h) => h.onHand <= 0);
   const outOfStockId = outOfStock?.productId;
   useEffect(() => {
     if (!outOfStockId) return;
-    void call(api.substitutes({ productId: outOfStockId, limit: 4 }), { quiet: true }).then((r) => {
-      if (r.ok) setSimilar({ productId: outOfStockId, hits: r.data });
-    });
+    const timer = setTimeout(() => {
+      void call(api.substitutes({ productId: outOfStockId, limit: 4 }), { quiet: true }).then(
+        (r) => {
+          if (r.ok) setSimilar({ productId: outOfStockId, hits: r.data });
+        },
+      );
+    }, SUBSTITUTES_AFTER_MS);
+    return () => clearTimeout(timer);
   }, [outOfStockId, api, call]);
   const shown = new Set(hits.map((h) => h.productId));
   const similarHits =
