@@ -6,8 +6,8 @@
  *               relevant, or holds every relevant product when fewer than 10 exist)
  *   MRR@10    = 1 / rank of the first relevant hit in the top 10 (0 when none)
  *
- * Usable on its own: `npx tsx bench/search-eval.ts --products 5000 --seed 42` prints the
- * figures and the per-class breakdown (the bench suite in search.ts calls `evaluateSearch`).
+ * The bench suite (search.ts) calls `evaluateSearch`; search-eval-cli.ts runs it on its own
+ * for any seed and size and lists the misses.
  */
 import { searchProducts, type Signal } from '../db/queries/search';
 import type { Queryable } from '../db/queryable';

@@ -543,28 +543,29 @@ export async function substitutes(
   const model = deps.embedder ?? builtinEmbedder;
   assertModel(model);
   const vec = `vector(${model.dimension})`;
-  const source = await db.query<{
-    embedding: string | null;
-    embedding_text: string | null;
-    product_name: string;
-  }>(
-    `SELECT e.embedding::text AS embedding, p.product_name, e.embedding_text
+  const source = await db.query<{ has_embedding: boolean; product_name: string }>(
+    `SELECT p.product_name, EXISTS (
+              SELECT 1 FROM retail.product_embeddings e
+               WHERE e.store_id = p.store_id AND e.product_id = p.product_id AND e.embedding_model = $3
+            ) AS has_embedding
        FROM retail.products p
-       LEFT JOIN retail.product_embeddings e
-         ON e.store_id = p.store_id AND e.product_id = p.product_id AND e.embedding_model = $3
       WHERE p.store_id = $1 AND p.product_id = $2`,
     [o.storeId, o.productId, model.id],
   );
   const src = source.rows[0];
   if (!src) throw new NotFoundError(`Product ${o.productId} is not in store ${o.storeId}`);
-  let vector = src.embedding;
-  if (vector === null) {
-    // Not embedded yet (the refresher is behind): embed the product now rather than fail.
+  // The stored vector is read inside the statement (no 256 floats through JavaScript and back,
+  // nothing large for the planner to fold); only a product the refresher has not reached yet
+  // is embedded here and passed in.
+  let vector: string | null = null;
+  if (!src.has_embedding) {
     const [text] = await loadProductTexts(db, o.storeId, [o.productId]);
     const [v] = await model.embed([text?.text ?? src.product_name]);
     if (!v) return [];
     vector = vectorLiteral(v);
   }
+  const target = `coalesce($3::text::${vec}, (SELECT s.embedding::${vec} FROM retail.product_embeddings s
+                    WHERE s.store_id = $1 AND s.product_id = $2 AND s.embedding_model = $4))`;
   try {
     const { rows } = await db.query<SubstituteRow>(
       `WITH src AS (
@@ -574,10 +575,10 @@ export async function substitutes(
          SELECT n.product_id, n.similarity
            FROM ${hnswSession(10)} hnsw
            CROSS JOIN LATERAL (
-                 SELECT e.product_id, 1 - (e.embedding::${vec} <=> $3::text::${vec}) AS similarity
+                 SELECT e.product_id, 1 - (e.embedding::${vec} <=> ${target}) AS similarity
                    FROM retail.product_embeddings e
                   WHERE e.embedding_model = $4 AND e.store_id = $1 AND hnsw.ready
-                  ORDER BY e.embedding::${vec} <=> $3::text::${vec}
+                  ORDER BY e.embedding::${vec} <=> ${target}
                   LIMIT $5) n
        ),
        scored AS (
