@@ -109,9 +109,12 @@ export class EmbeddingRefresher {
     return queued;
   }
 
-  /** One round (see the module comment). Safe to call concurrently with sales. */
+  /**
+   * One round (see the module comment). Safe to call concurrently with sales; calls from the
+   * timer and from a caller are queued one after the other, never interleaved.
+   */
   async drainOnce(): Promise<RoundResult> {
-    const round = this.round();
+    const round = this.inFlight.then(() => this.round());
     this.inFlight = round.catch(() => undefined);
     return round;
   }
