@@ -15,9 +15,9 @@ import { join } from 'node:path';
 import { defineConfig, type InlineConfig, type Plugin } from 'vite';
 
 const root = import.meta.dirname;
-const outDir = join(root, 'dist-electron');
+const defaultOutDir = join(root, 'dist-electron');
 
-function copyMigrations(): Plugin {
+function copyMigrations(outDir: string): Plugin {
   return {
     name: 'edge-pos-copy-migrations',
     apply: 'build',
@@ -32,7 +32,7 @@ function copyMigrations(): Plugin {
   };
 }
 
-export function electronTarget(target: 'node' | 'preload'): InlineConfig {
+export function electronTarget(target: 'node' | 'preload', outDir = defaultOutDir): InlineConfig {
   if (target === 'preload') {
     return {
       configFile: false,
@@ -57,7 +57,7 @@ export function electronTarget(target: 'node' | 'preload'): InlineConfig {
     configFile: false,
     root,
     logLevel: 'warn',
-    plugins: [copyMigrations()],
+    plugins: [copyMigrations(outDir)],
     build: {
       ssr: true,
       outDir,
