@@ -2,7 +2,7 @@
  * Sync figures, all from one run against one HQ (embedded PostgreSQL, durable commits) on
  * this machine:
  *   sync.push_rows_per_s             sale items per second HQ accepted from concurrent tills
- *                                    (each pushing batches of 500 sales over HTTP)
+ *                                    (one per store, each pushing batches of 1,000 sales)
  *   sync.provision_s                 a new till enrolls with a 50,000-product store (with
  *                                    embeddings) and downloads it until it has sold a sale
  *   sync.drain_5000_s                5,000 sales queued offline at a till, pushed to HQ
@@ -102,15 +102,30 @@ async function seedHq(
       await upsertRegisters(tx, store.storeId, registersFor());
       const staff = [];
       for (const s of demoStaff(store.storeId)) {
-        staff.push({ staffId: s.staffId, displayName: s.displayName, role: s.role, pinHash: await hashPin(tx, s.pin), isActive: true, version: 1 });
+        staff.push({
+          staffId: s.staffId,
+          displayName: s.displayName,
+          role: s.role,
+          pinHash: await hashPin(tx, s.pin),
+          isActive: true,
+          version: 1,
+        });
       }
       await upsertStaff(tx, store.storeId, staff);
-      await upsertCustomers(tx, store.storeId, customers.filter((c) => c.storeId === store.storeId));
+      await upsertCustomers(
+        tx,
+        store.storeId,
+        customers.filter((c) => c.storeId === store.storeId),
+      );
     });
     for (let i = 0; i < catalog.length; i += 5_000) {
-      await withTenant(app, store.storeId, (tx) => upsertProducts(tx, store.storeId, catalog.slice(i, i + 5_000)));
+      await withTenant(app, store.storeId, (tx) =>
+        upsertProducts(tx, store.storeId, catalog.slice(i, i + 5_000)),
+      );
     }
-    const levels = generateStockLevels({ seed: SEED, storeId: store.storeId, catalog }).filter((l) => l.onHand !== 0);
+    const levels = generateStockLevels({ seed: SEED, storeId: store.storeId, catalog }).filter(
+      (l) => l.onHand !== 0,
+    );
     const ids = seededIdGenerator(SEED * 19 + index + 1, Date.UTC(2026, 0, 1));
     const adjustments: Mutation[] = [];
     for (let i = 0; i < levels.length; i += 500) {
@@ -143,7 +158,11 @@ async function seedHq(
 }
 
 /** Built-in model embeddings for every product of a store, written at HQ. */
-async function embedAtHq(app: pg.Pool, storeId: string, catalog: readonly ProductEntity[]): Promise<void> {
+async function embedAtHq(
+  app: pg.Pool,
+  storeId: string,
+  catalog: readonly ProductEntity[],
+): Promise<void> {
   const names = new Map(chainCategories().map((c) => [c.categoryId, c.categoryName]));
   for (let i = 0; i < catalog.length; i += 1_000) {
     const batch = catalog.slice(i, i + 1_000);
@@ -192,7 +211,12 @@ function salesFor(options: {
   const catalog = options.catalogs.get(options.storeId) ?? [];
   const customers = generateCustomers({ seed: SEED, customers: 400 });
   const out: SaleRecorded[] = [];
-  for (const sale of generateSales({ seed: options.seed, sales: options.count * 5, catalog, customers })) {
+  for (const sale of generateSales({
+    seed: options.seed,
+    sales: options.count * 5,
+    catalog,
+    customers,
+  })) {
     if (sale.storeId !== options.storeId) continue;
     const { storeId: _s, ...payload }: GeneratedSale = sale;
     const receiptSeq = out.length + 1;
@@ -222,8 +246,13 @@ class WireTill {
       },
       body: JSON.stringify(body),
     });
-    const json = (await response.json()) as { ok: boolean; data?: unknown; error?: { message: string } };
-    if (!response.ok || !json.ok) throw new Error(`${path}: HTTP ${response.status} ${json.error?.message ?? ''}`);
+    const json = (await response.json()) as {
+      ok: boolean;
+      data?: unknown;
+      error?: { message: string };
+    };
+    if (!response.ok || !json.ok)
+      throw new Error(`${path}: HTTP ${response.status} ${json.error?.message ?? ''}`);
     return schema.parse(json.data);
   }
 
@@ -235,7 +264,11 @@ class WireTill {
     let token: string | null = null;
     let rows = 0;
     for (;;) {
-      const page: SnapshotPage = await this.call('/v1/snapshot', { token, limit: 2_000 }, SnapshotPage);
+      const page: SnapshotPage = await this.call(
+        '/v1/snapshot',
+        { token, limit: 2_000 },
+        SnapshotPage,
+      );
       rows += page.rows;
       token = page.token;
       if (page.done && page.cursor) return { rows, cursor: page.cursor };
@@ -245,7 +278,8 @@ class WireTill {
   async push(mutations: Mutation[]): Promise<PushResult> {
     const result = await this.call('/v1/push', { mutations }, PushResult);
     const rejected = result.results.filter((r) => r.status === 'rejected');
-    if (rejected.length > 0) throw new Error(`push: ${rejected.length} rejected (${JSON.stringify(rejected[0])})`);
+    if (rejected.length > 0)
+      throw new Error(`push: ${rejected.length} rejected (${JSON.stringify(rejected[0])})`);
     return result;
   }
 
@@ -254,7 +288,11 @@ class WireTill {
   }
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
@@ -289,7 +327,10 @@ async function run(ctx: BenchContext): Promise<Figures> {
   const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const r = await fetch(`${hq.url}/admin/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${hq.adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${hq.adminToken}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     const json = (await r.json()) as { ok: boolean; data: T; error?: { message: string } };
@@ -317,13 +358,28 @@ async function run(ctx: BenchContext): Promise<Figures> {
     await openShift(till, { staffId: cashier.staffId, openingFloatCents: 0 });
     const product = (catalogs.get('online') ?? [])[0]!;
     await commitSale(till, {
-      cart: { lines: [{ productId: product.productId, sku: product.sku, productName: product.productName, categoryId: product.categoryId, unitPriceCents: product.priceCents, quantity: 1 }] },
+      cart: {
+        lines: [
+          {
+            productId: product.productId,
+            sku: product.sku,
+            productName: product.productName,
+            categoryId: product.categoryId,
+            unitPriceCents: product.priceCents,
+            quantity: 1,
+          },
+        ],
+      },
       tenders: [{ type: 'cash', tenderedCents: product.priceCents + 10_000 }],
       cashierId: cashier.staffId,
     });
     figures['sync.provision_s'] = round((performance.now() - provisionStarted) / 1000, 2);
-    const embedded = await big.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM retail.product_embeddings`);
-    ctx.log(`provisioned ${bigProducts} products, ${embedded.rows[0]?.n ?? 0} embeddings in ${figures['sync.provision_s']} s`);
+    const embedded = await big.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM retail.product_embeddings`,
+    );
+    ctx.log(
+      `provisioned ${bigProducts} products, ${embedded.rows[0]?.n ?? 0} embeddings in ${figures['sync.provision_s']} s`,
+    );
     await bigClient.stop();
 
     // --- drain: sales queued offline, pushed in one go -------------------------------------
@@ -334,7 +390,13 @@ async function run(ctx: BenchContext): Promise<Figures> {
     await drainClient.enroll({ hqUrl: hq.url, code: await code('seattle', 'R01') });
     await drainClient.stop();
     const identity = (await drainStore.identity())!;
-    const queued = salesFor({ catalogs, storeId: 'seattle', registerId: 'R01', count: drainSales, seed: 7 });
+    const queued = salesFor({
+      catalogs,
+      storeId: 'seattle',
+      registerId: 'R01',
+      count: drainSales,
+      seed: 7,
+    });
     for (let i = 0; i < queued.length; i += 250) {
       await drainStore.db.transaction(async (tx) => {
         for (const payload of queued.slice(i, i + 250)) {
@@ -382,7 +444,8 @@ async function run(ctx: BenchContext): Promise<Figures> {
 
     // --- push throughput from concurrent tills ---------------------------------------------
     ctx.log(`push throughput: ${pushTills} tills x ${pushSalesPerTill} sales`);
-    const pushStores = ['redmond', 'bellevue'];
+    // One till per store: tills of one store contend for the same stock and rollup rows.
+    const pushStores = ['seattle', 'redmond', 'bellevue', 'online'];
     const senders: Array<{ till: WireTill; sales: SaleRecorded[] }> = [];
     for (let i = 0; i < pushTills; i++) {
       const storeId = pushStores[i % pushStores.length]!;
@@ -390,15 +453,27 @@ async function run(ctx: BenchContext): Promise<Figures> {
       await addRegisters(hq.central.pools.app, storeId, [registerId]);
       const t = new WireTill(hq.url);
       await t.enroll(await code(storeId, registerId));
-      senders.push({ till: t, sales: salesFor({ catalogs, storeId, registerId, count: pushSalesPerTill, seed: 100 + i }) });
+      senders.push({
+        till: t,
+        sales: salesFor({ catalogs, storeId, registerId, count: pushSalesPerTill, seed: 100 + i }),
+      });
     }
-    const items = senders.reduce((n, s) => n + s.sales.reduce((m, sale) => m + sale.lines.length, 0), 0);
+    const items = senders.reduce(
+      (n, s) => n + s.sales.reduce((m, sale) => m + sale.lines.length, 0),
+      0,
+    );
     const pushStarted = performance.now();
     await Promise.all(
       senders.map(async ({ till: t, sales }) => {
-        for (let i = 0; i < sales.length; i += 500) {
+        for (let i = 0; i < sales.length; i += 1_000) {
           await t.push(
-            sales.slice(i, i + 500).map((payload, j) => ({ mutationId: i + j + 1, type: 'sale.recorded' as const, payload })),
+            sales
+              .slice(i, i + 1_000)
+              .map((payload, j) => ({
+                mutationId: i + j + 1,
+                type: 'sale.recorded' as const,
+                payload,
+              })),
           );
         }
       }),
@@ -416,7 +491,11 @@ async function run(ctx: BenchContext): Promise<Figures> {
       plans.push({ storeId, registerId: `L${String(i).padStart(3, '0')}` });
     }
     for (const storeId of stores) {
-      await addRegisters(hq.central.pools.app, storeId, plans.filter((p) => p.storeId === storeId).map((p) => p.registerId));
+      await addRegisters(
+        hq.central.pools.app,
+        storeId,
+        plans.filter((p) => p.storeId === storeId).map((p) => p.registerId),
+      );
     }
     const codes = await Promise.all(plans.map((p) => code(p.storeId, p.registerId)));
     const outcomes = await Promise.allSettled(
@@ -424,13 +503,28 @@ async function run(ctx: BenchContext): Promise<Figures> {
         const t = new WireTill(hq.url);
         await t.enroll(codes[i]!);
         const { cursor } = await t.download();
-        const sales = salesFor({ catalogs, storeId: plan.storeId, registerId: plan.registerId, count: 10, seed: 1_000 + i });
-        await t.push(sales.map((payload, j) => ({ mutationId: j + 1, type: 'sale.recorded' as const, payload })));
+        const sales = salesFor({
+          catalogs,
+          storeId: plan.storeId,
+          registerId: plan.registerId,
+          count: 10,
+          seed: 1_000 + i,
+        });
+        await t.push(
+          sales.map((payload, j) => ({
+            mutationId: j + 1,
+            type: 'sale.recorded' as const,
+            payload,
+          })),
+        );
         await t.pull(cursor);
       }),
     );
     const failed = outcomes.filter((o) => o.status === 'rejected');
-    if (failed.length > 0) ctx.log(`tills failed: ${failed.length}, e.g. ${String((failed[0] as PromiseRejectedResult).reason)}`);
+    if (failed.length > 0)
+      ctx.log(
+        `tills failed: ${failed.length}, e.g. ${String((failed[0] as PromiseRejectedResult).reason)}`,
+      );
     figures['sync.tills'] = outcomes.length - failed.length;
     return figures;
   } finally {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Backoff } from './client/backoff';
 import { SyncError, parseRetryAfter } from './client/http';
 import { DeviceToken, EnrollmentCode } from './protocol';
-import { canonicalJson } from './server/push';
+import { mutationHash } from './server/push';
+import { Mutation } from './protocol';
 import { formatCursor, parseCursor } from './server/feed';
 import { decodeToken, encodeToken } from './server/snapshot';
 import { validateHqUrl } from './client/sync-client';
@@ -39,12 +40,30 @@ describe('Retry-After', () => {
 });
 
 describe('payload hashing', () => {
-  it('is independent of key order and undefined fields', () => {
-    expect(canonicalJson({ b: 1, a: [{ y: 2, x: null }], c: undefined })).toBe(
-      canonicalJson({ a: [{ x: null, y: 2 }], b: 1 }),
-    );
-    expect(canonicalJson({ a: 1 })).not.toBe(canonicalJson({ a: 2 }));
-    expect(canonicalJson([1, 'x', true, null])).toBe('[1,"x",true,null]');
+  const payload = {
+    customerId: '0196f000-0000-7000-8000-000000000001',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    email: 'ada@example.com',
+    phone: null,
+    createdAt: '2026-11-20T10:00:00.000Z',
+  };
+  it('does not depend on key order or unknown fields, only on content', () => {
+    const a = Mutation.parse({ mutationId: 1, type: 'customer.created', payload });
+    const reordered = Object.fromEntries(Object.entries(payload).reverse());
+    const b = Mutation.parse({
+      payload: { ...reordered, storeId: 'redmond' },
+      type: 'customer.created',
+      mutationId: 1,
+    });
+    expect(mutationHash(b)).toBe(mutationHash(a));
+    const c = Mutation.parse({
+      mutationId: 1,
+      type: 'customer.created',
+      payload: { ...payload, lastName: 'Byron' },
+    });
+    expect(mutationHash(c)).not.toBe(mutationHash(a));
+    expect(mutationHash(a)).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 
@@ -62,7 +81,9 @@ describe('cursors and tokens', () => {
   });
 
   it('accepts enrollment codes typed loosely and rejects others', () => {
-    expect(EnrollmentCode.parse(' Seattle.abcd-efgh-jkmn-pqrs ')).toBe('seattle.ABCD-EFGH-JKMN-PQRS');
+    expect(EnrollmentCode.parse(' Seattle.abcd-efgh-jkmn-pqrs ')).toBe(
+      'seattle.ABCD-EFGH-JKMN-PQRS',
+    );
     expect(EnrollmentCode.safeParse('seattle.ABCD-EFGH-JKMN').success).toBe(false);
     expect(EnrollmentCode.safeParse('seattle.ABC0-EFGH-JKMN-PQRS').success).toBe(false);
     expect(EnrollmentCode.safeParse('ABCD-EFGH-JKMN-PQRS').success).toBe(false);

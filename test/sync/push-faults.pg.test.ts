@@ -331,7 +331,8 @@ describe('a poison mutation', () => {
 describe('a long outage', () => {
   it('drains 5,000 queued sales exactly once through 503s, drops and truncated answers', async () => {
     const p = await proxy(2024);
-    const t = await till('online', 'R01', p.url);
+    await addRegister(hq, 'seattle', 'R05');
+    const t = await till('seattle', 'R05', p.url);
     p.offline = true;
     const queued = await queueGeneratedSales(t, { count: 5_000, seed: 9 });
     expect(queued).toHaveLength(5_000);
@@ -348,7 +349,7 @@ describe('a long outage', () => {
     await drained(t, 180_000);
     const seconds = (Date.now() - started) / 1000;
     p.rates = {};
-    const atHq = await hqSalesOf(hq, 'online');
+    const atHq = await hqSalesOf(hq, 'seattle');
     for (const q of queued) expect(atHq.get(q.transactionId)).toBe(q.totalCents);
     const faults =
       p.stats.unavailable + p.stats.drop_request + p.stats.drop_response + p.stats.truncate;
