@@ -10,8 +10,8 @@
  *   service   fastify on `host:port` (default 127.0.0.1 and a free port); <dataDir>/hq.json
  *             records the URL so `npm run hq:admin` finds it
  *
- * Returns `{ url, adminToken, central, close }`; close() stops the service, the listener and
- * the database (when this process started it).
+ * Returns `{ url, adminToken, central, createEnrollmentCode, close }`; close() stops the
+ * service, the listener and the database (when this process started it).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,9 @@ import type { CentralTarget } from '../../db/central/connection';
 import type { CentralPools } from '../../db/central/pool';
 import { DEFAULT_HQ_DATA_DIR } from '../../db/central/server';
 import { seedCentral, type SeedCentralResult } from '../../db/seed/write-central';
+import type { EnrollmentCodeCreated } from '../admin-protocol';
 import { buildSyncApp, type SyncApp } from './app';
+import { createEnrollmentCode } from './enroll';
 import { sha256Hex } from './auth';
 import { startNotifier } from './notify';
 import { DEFAULT_RETENTION_DAYS, pruneChangeLog, repairRestoredFeeds } from './retention';
@@ -68,6 +70,12 @@ export interface Hq {
   central: Pick<Central, 'target' | 'pools'>;
   fastify: SyncApp;
   seeded: SeedCentralResult | undefined;
+  /** A one-time enrollment code for a till (what `npm run hq:admin -- code` prints). */
+  createEnrollmentCode(
+    storeId: string,
+    registerId: string,
+    options?: { ttlMinutes?: number; label?: string },
+  ): Promise<EnrollmentCodeCreated>;
   close(): Promise<void>;
 }
 
@@ -157,6 +165,8 @@ export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
       central: { target: central.target, pools: central.pools },
       fastify,
       seeded,
+      createEnrollmentCode: (storeId, registerId, codeOptions = {}) =>
+        createEnrollmentCode(central.pools.app, { storeId, registerId, ...codeOptions }),
       close: () => {
         closing ??= closeAll();
         return closing;

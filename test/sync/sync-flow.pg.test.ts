@@ -51,7 +51,11 @@ describe('enrollment and first sync', () => {
   });
 
   it('refuses a used code', async () => {
-    const code = await hq.code('seattle');
+    const { code, expiresAt } = await hq.hq.createEnrollmentCode('seattle', 'R02', {
+      ttlMinutes: 5,
+    });
+    expect(code).toMatch(/^seattle\.[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
+    expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(5 * 60_000);
     const first = await fetch(`${hq.url}/v1/enroll`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-edgepos-protocol': '1' },
