@@ -9,7 +9,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SEED, generateCatalog } from '../../db/seed/generate';
 import {
   cartLines,
@@ -20,7 +20,13 @@ import {
   scan,
   typeHuman,
 } from './helpers/pos';
-import { launchBrowser, startWebApp, type Browser, type WebApp } from './helpers/web-app';
+import {
+  launchBrowser,
+  screenshotOnFailure,
+  startWebApp,
+  type Browser,
+  type WebApp,
+} from './helpers/web-app';
 
 let app: WebApp;
 let browser: Browser;
@@ -36,6 +42,10 @@ if (!first?.barcode || !second?.barcode) throw new Error('the demo catalog has n
 beforeAll(async () => {
   app = await startWebApp();
   browser = await launchBrowser();
+});
+
+afterEach(async (context) => {
+  await screenshotOnFailure(browser?.page, context);
 });
 
 afterAll(async () => {

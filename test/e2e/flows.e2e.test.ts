@@ -3,7 +3,7 @@
  * a discount above the cashier's limit (manager PIN), a customer created and attached, hold and
  * recall, a split card + cash payment, a void with a reason, and a reprint.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SEED, generateCatalog } from '../../db/seed/generate';
 import {
   cartLines,
@@ -14,7 +14,13 @@ import {
   scan,
   typeHuman,
 } from './helpers/pos';
-import { launchBrowser, startWebApp, type Browser, type WebApp } from './helpers/web-app';
+import {
+  launchBrowser,
+  screenshotOnFailure,
+  startWebApp,
+  type Browser,
+  type WebApp,
+} from './helpers/web-app';
 
 let app: WebApp;
 let browser: Browser;
@@ -36,6 +42,10 @@ beforeAll(async () => {
   await page.keyboard.press('F9');
   await login(page, '2222');
   await openShiftIfAsked(page, '150');
+});
+
+afterEach(async (context) => {
+  await screenshotOnFailure(browser?.page, context);
 });
 
 afterAll(async () => {
@@ -150,14 +160,16 @@ describe('cashier flows, keyboard only', () => {
     await page.getByTestId('void-panel').waitFor();
     expect(await page.getByLabel('Receipt number').inputValue()).toBe(receiptNumber);
     await page.keyboard.press('Tab');
-    await typeHuman(page, 'Rung up by mistake');
+    await page.keyboard.press('Alt+2'); // one of the common reasons
+    expect(await page.getByLabel('Reason').inputValue()).toBe('Rung up by mistake');
     await page.keyboard.press('Tab');
     await typeHuman(page, '9999');
     await page.keyboard.press('Enter');
+    await page.getByTestId('receipt-view').waitFor();
+    expect(await page.getByTestId('receipt').textContent()).toContain('VOIDED: Rung up by mistake');
     expect(
       await noticeMatching(page, new RegExp(`Receipt ${receiptNumber} was voided`)),
     ).toBeTruthy();
-    await page.getByTestId('receipt-view').waitFor();
     await page.keyboard.press('Enter');
 
     await page.keyboard.press('F7');

@@ -9,11 +9,17 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/central/tenant';
 import { startLocalHq, type LocalHq } from '../../electron/launch/local-hq';
 import { centsOf, login, openShiftIfAsked, scan, typeHuman } from './helpers/pos';
-import { launchBrowser, startWebApp, type Browser, type WebApp } from './helpers/web-app';
+import {
+  launchBrowser,
+  screenshotOnFailure,
+  startWebApp,
+  type Browser,
+  type WebApp,
+} from './helpers/web-app';
 
 const STORE = 'seattle';
 const ADMIN_TOKEN = `e2e-admin-token-${process.pid}`;
@@ -114,6 +120,10 @@ beforeAll(async () => {
   hq = await startHq();
   app = await startWebApp({ hqTarget: hq.url });
   browser = await launchBrowser();
+});
+
+afterEach(async (context) => {
+  await screenshotOnFailure(browser?.page, context);
 });
 
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { useCall } from '../../app/call';
 import { useApi, useNotice, useStaff } from '../../app/context';
 import { Modal, TextField } from '../../app/ui';
 
+/** Common reasons, one key each (a reason can also be typed). */
 const REASONS = [
   'Customer changed mind at the till',
   'Rung up by mistake',
@@ -52,6 +53,12 @@ export function VoidPanel(props: {
       title="Void a transaction"
       onClose={props.onClose}
       testId="void-panel"
+      actions={REASONS.map((r, i) => ({
+        key: `Alt+${i + 1}`,
+        label: r,
+        show: false,
+        run: () => setReason(r),
+      }))}
       onScan={(code) => setReceiptNumber(code)}
     >
       <form
@@ -74,16 +81,11 @@ export function VoidPanel(props: {
           label="Reason"
           name="reason"
           maxLength={200}
-          list="void-reasons"
           autoComplete="off"
           value={reason}
           onChange={(e) => setReason(e.target.value)}
+          hint={`Alt+1…${REASONS.length}: ${REASONS.map((r, i) => `${i + 1} ${r}`).join(' · ')}`}
         />
-        <datalist id="void-reasons">
-          {REASONS.map((r) => (
-            <option key={r} value={r} />
-          ))}
-        </datalist>
         {staff.role !== 'manager' ? (
           <TextField
             label="Manager PIN"

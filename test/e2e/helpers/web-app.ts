@@ -98,3 +98,15 @@ export async function launchBrowser(options: { userDataDir?: string } = {}): Pro
     },
   };
 }
+
+/** Vitest afterEach hook body: a screenshot of the page when the test failed (test-results/). */
+export async function screenshotOnFailure(
+  page: Page | undefined,
+  context: { task: { name: string; result?: { state?: string } } },
+): Promise<void> {
+  if (!page || context.task.result?.state !== 'fail') return;
+  const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80);
+  await page
+    .screenshot({ path: join('test-results', `failed-${name}.png`) })
+    .catch(() => undefined);
+}
