@@ -3,7 +3,8 @@
  * store-and-forward and the status bar), the status the cashier sees, "sync now", a nudge after
  * each local change, and enrollment. One adapter for the utility process and the web worker.
  */
-import type { SyncClient, SyncStatus } from '../../sync/client';
+import { InvalidStateError, ValidationError } from '../../db/errors';
+import { SyncError, type SyncClient, type SyncStatus } from '../../sync/client';
 
 /** The status bar's view of sync (the client's status, as it crosses the bridge). */
 export type SyncView = SyncStatus;
@@ -26,14 +27,39 @@ export interface SyncPort {
   close(): Promise<void>;
 }
 
+/**
+ * A sync failure in the cashier's words and error kinds: HQ refusing (a used or expired code, a
+ * revoked till) is a validation error with HQ's message; HQ unreachable is an invalid state
+ * ("try again when HQ answers"). Other errors pass through.
+ */
+export function cashierError(error: unknown): unknown {
+  if (!(error instanceof SyncError)) return error;
+  if (error.errorClass === 'fatal')
+    return new ValidationError(`HQ refused: ${error.message}`, { cause: error });
+  return new InvalidStateError(
+    `${error.message}. Nothing was changed on this till; try again when HQ answers.`,
+    { cause: error },
+  );
+}
+
 export function clientSyncPort(client: SyncClient): SyncPort {
   return {
     isOnline: () => client.isOnline(),
     status: () => client.status(),
-    syncNow: () => client.syncNow(),
+    syncNow: async () => {
+      try {
+        await client.syncNow();
+      } catch (error) {
+        throw cashierError(error);
+      }
+    },
     nudge: () => client.nudge(),
     enroll: async (input) => {
-      await client.enroll({ hqUrl: input.hqUrl, code: input.code });
+      try {
+        await client.enroll({ hqUrl: input.hqUrl, code: input.code });
+      } catch (error) {
+        throw cashierError(error);
+      }
     },
     close: () => client.stop(),
   };
