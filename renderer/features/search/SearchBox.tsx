@@ -184,6 +184,7 @@ export const SearchBox = forwardRef<
         <input
           ref={input}
           id="scan-input"
+          autoFocus
           data-testid="scan-input"
           role="combobox"
           aria-expanded={hits.length > 0}
