@@ -231,7 +231,17 @@ export async function eventually<T>(
  */
 export async function queueGeneratedSales(
   t: TestTillHandle,
-  options: { count: number; seed?: number; products?: number; customers?: number },
+  options: {
+    count: number;
+    seed?: number;
+    products?: number;
+    customers?: number;
+    /**
+     * Write only the outbox (what push reads), in bulk, not the till's own sale rows: for tests
+     * of the upload alone, where writing 5,000 sales one by one would dominate the run time.
+     */
+    outboxOnly?: boolean;
+  },
 ): Promise<Array<{ transactionId: string; totalCents: number }>> {
   const { generateCatalog, generateCustomers, generateSales, toProductEntity } =
     await import('../../db/seed/generate');
@@ -256,6 +266,43 @@ export async function queueGeneratedSales(
   }
   if (wanted.length < options.count) throw new Error('not enough generated sales');
   const { receiptNumber } = await import('../../db/checkout/shared');
+  if (options.outboxOnly) {
+    await t.store.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ name: string; value: number }>(
+        `SELECT name, value FROM pos.counters`,
+      );
+      const counter = new Map(rows.map((r) => [r.name, Number(r.value)]));
+      let receipt = counter.get('receipt') ?? 0;
+      let mutation = counter.get('mutation') ?? 0;
+      const entries = wanted.map(({ storeId: _s, ...generated }) => {
+        receipt += 1;
+        mutation += 1;
+        return {
+          mutation_id: mutation,
+          mutation_type: 'sale.recorded',
+          entity_id: generated.transactionId,
+          payload: {
+            ...generated,
+            registerId: identity.registerId,
+            receiptSeq: receipt,
+            receiptNumber: receiptNumber(identity.storeId, identity.registerId, receipt),
+          },
+        };
+      });
+      for (let i = 0; i < entries.length; i += 1_000) {
+        await tx.query(
+          `INSERT INTO pos.outbox (mutation_id, mutation_type, entity_id, payload)
+           SELECT mutation_id, mutation_type, entity_id, payload
+             FROM jsonb_to_recordset($1::jsonb)
+                  AS r(mutation_id bigint, mutation_type text, entity_id uuid, payload jsonb)`,
+          [JSON.stringify(entries.slice(i, i + 1_000))],
+        );
+      }
+      await tx.query(`UPDATE pos.counters SET value = $1 WHERE name = 'receipt'`, [receipt]);
+      await tx.query(`UPDATE pos.counters SET value = $1 WHERE name = 'mutation'`, [mutation]);
+    });
+    return wanted.map((s) => ({ transactionId: s.transactionId, totalCents: s.totalCents }));
+  }
   for (let i = 0; i < wanted.length; i += 250) {
     await t.store.db.transaction(async (tx) => {
       for (const { storeId: _s, ...generated } of wanted.slice(i, i + 250)) {
