@@ -68,6 +68,12 @@ export function Workspace({
   const [lastReceipt, setLastReceipt] = useState('');
   const [shift, setShift] = useState<ShiftSummary | null | undefined>(undefined);
   const search = useRef<SearchBoxHandle>(null);
+  /** Back to the scan box once a dialog closed, unless the cashier already opened another. */
+  const focusSearchSoon = useCallback(() => {
+    setTimeout(() => {
+      if (!document.querySelector('[role="dialog"]')) search.current?.focus();
+    }, 0);
+  }, []);
 
   const rates = useMemo(
     () => ({ storeRatePpm: store.taxRatePpm, categoryRates: new Map(store.categoryTaxRates) }),
@@ -103,8 +109,8 @@ export function Workspace({
 
   const close = useCallback(() => {
     setPanel(null);
-    setTimeout(() => search.current?.focus(), 0);
-  }, []);
+    focusSearchSoon();
+  }, [focusSearchSoon]);
 
   const addByCode = useCallback(
     async (code: string): Promise<boolean> => {
@@ -239,7 +245,7 @@ export function Workspace({
             });
             onSyncChanged();
           }
-          setTimeout(() => search.current?.focus(), 0);
+          focusSearchSoon();
         }}
       />
     );
@@ -528,7 +534,7 @@ export function Workspace({
           title={receipt.title}
           onClose={() => {
             setReceipt(null);
-            setTimeout(() => search.current?.focus(), 0);
+            focusSearchSoon();
           }}
         />
       ) : null}
