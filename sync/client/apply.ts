@@ -19,7 +19,7 @@ import {
   upsertStores,
 } from '../../db/queries/catalog-write';
 import type { Queryable } from '../../db/queryable';
-import type { Changes, Deletes } from '../protocol';
+import { emptyChanges, type Changes, type Deletes } from '../protocol';
 
 export async function applyDeletes(tx: Queryable, storeId: string, d: Deletes): Promise<void> {
   if (d.embeddings.length > 0) {
@@ -94,4 +94,74 @@ export async function applyChanges(tx: Queryable, storeId: string, c: Changes): 
 
 export function deleteCount(d: Deletes): number {
   return Object.values(d).reduce((n, keys: readonly unknown[]) => n + keys.length, 0);
+}
+
+/** SQLSTATE classes meaning "these rows break a rule of this database", not "try again". */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+export interface RefusedRow {
+  field: keyof Changes;
+  row: unknown;
+  message: string;
+}
+
+const ORDER: ReadonlyArray<keyof Changes> = [
+  'stores',
+  'categories',
+  'categoryTaxRates',
+  'registers',
+  'staff',
+  'products',
+  'customers',
+  'stockLevels',
+  'embeddings',
+];
+
+/**
+ * applyChanges, except that a row this till's database refuses (say an embedding of the
+ * wrong dimension for its model's index) is left out instead of failing the page: one bad
+ * row at HQ must not stop every later price change from reaching the till. Refused rows are
+ * returned so the caller can report them. Costs one savepoint per page; only a failing page
+ * is retried row by row.
+ */
+export async function applyChangesTolerant(
+  tx: Queryable,
+  storeId: string,
+  changes: Changes,
+): Promise<RefusedRow[]> {
+  await tx.query('SAVEPOINT sync_page');
+  try {
+    await applyChanges(tx, storeId, changes);
+    await tx.query('RELEASE SAVEPOINT sync_page');
+    return [];
+  } catch (error) {
+    if (!isDataError(error)) throw error;
+    await tx.query('ROLLBACK TO SAVEPOINT sync_page');
+    await tx.query('RELEASE SAVEPOINT sync_page');
+  }
+  const refused: RefusedRow[] = [];
+  for (const field of ORDER) {
+    for (const row of changes[field] as readonly unknown[]) {
+      const one = emptyChanges();
+      (one[field] as unknown[]).push(row);
+      await tx.query('SAVEPOINT sync_row');
+      try {
+        await applyChanges(tx, storeId, one);
+        await tx.query('RELEASE SAVEPOINT sync_row');
+      } catch (error) {
+        if (!isDataError(error)) throw error;
+        await tx.query('ROLLBACK TO SAVEPOINT sync_row');
+        await tx.query('RELEASE SAVEPOINT sync_row');
+        refused.push({
+          field,
+          row,
+          message: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+  }
+  return refused;
 }

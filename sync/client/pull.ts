@@ -6,7 +6,7 @@
  * anyway: upserts are version-guarded, deletes idempotent).
  */
 import { PullPage } from '../protocol';
-import { applyChanges, applyDeletes, deleteCount } from './apply';
+import { applyChangesTolerant, applyDeletes, deleteCount, type RefusedRow } from './apply';
 import type { SyncContext } from './context';
 import { maybeMaintain } from './context';
 import { SyncError } from './http';
@@ -17,6 +17,8 @@ export interface PullRound {
   entries: number;
   rows: number;
   more: boolean;
+  /** Rows of the page the till's database refused (reported, left out). */
+  refused: number;
 }
 
 /** Thrown when the till has no cursor yet: it must download a snapshot first. */
@@ -43,15 +45,16 @@ export async function pullOnce(
   );
   const rows = changeCount(page.changes) + deleteCount(page.deletes);
   const storeId = ctx.device.storeId;
+  let refused: RefusedRow[] = [];
   await ctx.db.transaction(async (tx) => {
     await applyDeletes(tx, storeId, page.deletes);
-    await applyChanges(tx, storeId, page.changes);
+    refused = await applyChangesTolerant(tx, storeId, page.changes);
     const moved = await tx.query(
       `UPDATE pos.sync_state
-          SET pull_cursor = $1, last_pull_at = now(), last_error = NULL, updated_at = now(),
+          SET pull_cursor = $1, last_pull_at = now(), last_error = $4, updated_at = now(),
               stock_ack_mutation_id = coalesce($2, stock_ack_mutation_id)
         WHERE pull_cursor IS NOT DISTINCT FROM $3`,
-      [page.cursor, page.stockAck, state.cursor],
+      [page.cursor, page.stockAck, state.cursor, refusedMessage(refused)],
     );
     if (!moved.affectedRows) {
       // Another writer moved the cursor meanwhile: this page was read against an old
@@ -63,6 +66,18 @@ export async function pullOnce(
       });
     }
   });
+  if (refused.length > 0) {
+    ctx.logger.warn(
+      { refused: refused.map((r) => ({ field: r.field, row: r.row, message: r.message })) },
+      'HQ sent catalog rows this till cannot store; they were left out',
+    );
+  }
   await maybeMaintain(ctx, rows);
-  return { entries: page.entries, rows, more: page.more };
+  return { entries: page.entries, rows, more: page.more, refused: refused.length };
+}
+
+function refusedMessage(refused: readonly RefusedRow[]): string | null {
+  const first = refused[0];
+  if (!first) return null;
+  return `HQ sent ${refused.length} catalog row(s) this till cannot store (first: ${first.field}: ${first.message}); ask HQ to correct them`;
 }

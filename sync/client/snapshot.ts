@@ -36,7 +36,7 @@ import {
   upsertStores,
 } from '../../db/queries/catalog-write';
 import { SnapshotPage, type Changes } from '../protocol';
-import { applyChanges } from './apply';
+import { applyChangesTolerant } from './apply';
 import type { SyncContext } from './context';
 import { maybeMaintain } from './context';
 import { SyncError } from './http';
@@ -300,8 +300,17 @@ async function applyPage(
   let finishMs = 0;
   let writeMs = 0;
   await ctx.db.transaction(async (tx) => {
-    if (current.mode === 'direct') await applyChanges(tx, storeId, page.changes);
-    else await stageRows(tx, page.changes);
+    if (current.mode === 'direct') {
+      const refused = await applyChangesTolerant(tx, storeId, page.changes);
+      if (refused.length > 0) {
+        ctx.logger.warn(
+          { refused: refused.map((r) => ({ field: r.field, message: r.message })) },
+          'HQ sent catalog rows this till cannot store; they were left out',
+        );
+      }
+    } else {
+      await stageRows(tx, page.changes);
+    }
     writeMs = Date.now() - applyStarted;
     const advanced = await tx.query(
       `UPDATE pos.sync_snapshot SET token = $1, stage = $2, done_rows = $3, total_rows = $4

@@ -358,7 +358,7 @@ export async function buildSyncApp(options: SyncAppOptions): Promise<SyncApp> {
               }
               if (page.blockedByHorizon) {
                 // Committed changes wait for an older transaction to finish: look again soon.
-                await new Promise((resolve) => setTimeout(resolve, Math.min(25, remaining)));
+                await new Promise((resolve) => setTimeout(resolve, Math.min(50, remaining)));
               } else {
                 await subscription.wait(remaining, abort.signal);
               }

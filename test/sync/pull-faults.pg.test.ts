@@ -311,6 +311,53 @@ describe('deletes during a long offline', () => {
   });
 });
 
+describe('a catalog row the till cannot store', () => {
+  it('is left out and reported; later changes still arrive', async () => {
+    await addRegister(hq, 'redmond', 'R03');
+    const t = await till('redmond', 'R03', hq.url);
+    const { rows } = await t.store.db.query<{ product_id: string }>(
+      `SELECT product_id FROM retail.products ORDER BY product_id LIMIT 2`,
+    );
+    const [bad, priced] = rows.map((r) => r.product_id);
+    // HQ holds an embedding of the wrong dimension for the built-in model (a broken provider).
+    await withTenant(hq.db.pools.app, 'redmond', async (tx) => {
+      await tx.query(
+        `INSERT INTO retail.product_embeddings (store_id, product_id, embedding_model, embedding_text, embedding)
+         VALUES ('redmond', $1, 'edge-hash-256-v1', 'broken', '{0.6,0.8}')`,
+        [bad],
+      );
+      await tx.query(
+        `UPDATE retail.products SET price = 123.45 WHERE store_id = 'redmond' AND product_id = $1`,
+        [priced],
+      );
+    });
+    await eventually(async () => {
+      await t.client.syncNow();
+      const { rows: p } = await t.store.db.query<{ cents: number }>(
+        `SELECT (price * 100)::int AS cents FROM retail.products WHERE product_id = $1`,
+        [priced],
+      );
+      expect(Number(p[0]?.cents)).toBe(12_345);
+    });
+    const stored = await t.store.db.query(
+      `SELECT 1 FROM retail.product_embeddings WHERE product_id = $1 AND embedding_text = 'broken'`,
+      [bad],
+    );
+    expect(stored.rows).toHaveLength(0);
+    // A later change is applied normally.
+    expect(
+      (await hq.admin('PATCH', `/stores/redmond/products/${priced}`, { priceCents: 999 })).status,
+    ).toBe(200);
+    await eventually(async () => {
+      const { rows: p } = await t.store.db.query<{ cents: number }>(
+        `SELECT (price * 100)::int AS cents FROM retail.products WHERE product_id = $1`,
+        [priced],
+      );
+      expect(Number(p[0]?.cents)).toBe(999);
+    });
+  });
+});
+
 describe('resync', () => {
   it('an administrator forces one: the catalog is swapped at once, sales keep going, the queue stays', async () => {
     const p = await proxy(303);
