@@ -236,24 +236,39 @@ class WireTill {
   private token = '';
   constructor(private readonly url: string) {}
 
+  /** Requests retried after a 503/429 (HQ's backpressure). */
+  retries = 0;
+
+  /** Like the real client: a 503/429 is retried after the server's Retry-After. */
   private async call<T>(path: string, body: unknown, schema: { parse(v: unknown): T }): Promise<T> {
-    const response = await fetch(`${this.url}${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-edgepos-protocol': String(PROTOCOL_VERSION),
-        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-      },
-      body: JSON.stringify(body),
-    });
-    const json = (await response.json()) as {
-      ok: boolean;
-      data?: unknown;
-      error?: { message: string };
-    };
-    if (!response.ok || !json.ok)
-      throw new Error(`${path}: HTTP ${response.status} ${json.error?.message ?? ''}`);
-    return schema.parse(json.data);
+    const text = JSON.stringify(body);
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetch(`${this.url}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-edgepos-protocol': String(PROTOCOL_VERSION),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
+        body: text,
+      });
+      const json = (await response.json()) as {
+        ok: boolean;
+        data?: unknown;
+        error?: { message: string };
+      };
+      if ((response.status === 503 || response.status === 429) && attempt < 30) {
+        this.retries += 1;
+        const seconds = Number(response.headers.get('retry-after') ?? '1');
+        const ms = Math.max(0.05, seconds) * 1000 * (0.5 + Math.random() / 2);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        continue;
+      }
+      if (!response.ok || !json.ok) {
+        throw new Error(`${path}: HTTP ${response.status} ${json.error?.message ?? ''}`);
+      }
+      return schema.parse(json.data);
+    }
   }
 
   async enroll(code: string): Promise<void> {
@@ -306,7 +321,7 @@ async function run(ctx: BenchContext): Promise<Figures> {
   const drainSales = quick ? 1_000 : 5_000;
   const pushTills = quick ? 2 : 4;
   const pushSalesPerTill = quick ? 1_000 : 5_000;
-  const loadTills = quick ? 12 : 60;
+  const loadTills = quick ? 12 : 100;
   const priceSamples = quick ? 10 : 40;
   await mkdir(ctx.workDir, { recursive: true });
   // The embedded PostgreSQL runs as its own OS user under root: its directory must be
@@ -467,13 +482,11 @@ async function run(ctx: BenchContext): Promise<Figures> {
       senders.map(async ({ till: t, sales }) => {
         for (let i = 0; i < sales.length; i += 1_000) {
           await t.push(
-            sales
-              .slice(i, i + 1_000)
-              .map((payload, j) => ({
-                mutationId: i + j + 1,
-                type: 'sale.recorded' as const,
-                payload,
-              })),
+            sales.slice(i, i + 1_000).map((payload, j) => ({
+              mutationId: i + j + 1,
+              type: 'sale.recorded' as const,
+              payload,
+            })),
           );
         }
       }),
@@ -498,9 +511,12 @@ async function run(ctx: BenchContext): Promise<Figures> {
       );
     }
     const codes = await Promise.all(plans.map((p) => code(p.storeId, p.registerId)));
+    const loadStarted = performance.now();
+    const loadTillsUsed: WireTill[] = [];
     const outcomes = await Promise.allSettled(
       plans.map(async (plan, i) => {
         const t = new WireTill(hq.url);
+        loadTillsUsed.push(t);
         await t.enroll(codes[i]!);
         const { cursor } = await t.download();
         const sales = salesFor({
@@ -521,6 +537,9 @@ async function run(ctx: BenchContext): Promise<Figures> {
       }),
     );
     const failed = outcomes.filter((o) => o.status === 'rejected');
+    ctx.log(
+      `${outcomes.length - failed.length} of ${loadTills} tills served in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s (${loadTillsUsed.reduce((n, t) => n + t.retries, 0)} requests retried after 503 busy)`,
+    );
     if (failed.length > 0)
       ctx.log(
         `tills failed: ${failed.length}, e.g. ${String((failed[0] as PromiseRejectedResult).reason)}`,

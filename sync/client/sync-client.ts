@@ -94,6 +94,7 @@ export class SyncClient {
   private wake: (() => void) | undefined;
   private longPoll: AbortController | undefined;
   private statusTimer: ReturnType<typeof setInterval> | undefined;
+  private lastAckHooked = -1;
   private readyWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   /** Rounds in flight through the lane (the "never two at once" invariant is checked by tests). */
   activeRounds = 0;
@@ -374,11 +375,14 @@ export class SyncClient {
     if (!this.closed) this.markReady();
   }
 
+  /** Run the afterAck hook (journal compaction) when the acknowledgement moved since last time. */
   private async afterAck(): Promise<void> {
     const hook = this.ctx?.hooks.afterAck;
     if (!hook) return;
     const state = await readSyncState(this.db);
+    if (state.lastAcked === this.lastAckHooked) return;
     await hook(state.lastAcked);
+    this.lastAckHooked = state.lastAcked;
   }
 
   private markReady(): void {
