@@ -69,7 +69,11 @@ export async function startNotifier(options: {
       else if (msg.payload) wakeStore(msg.payload);
     });
     next.on('error', (error) => {
-      logger.warn({ error: error.message }, 'change listener connection failed; reconnecting');
+      // 57P01: the server is shutting down (expected when HQ stops with its embedded server).
+      const shutdown = (error as { code?: string }).code === '57P01';
+      if (closed) return;
+      if (shutdown) logger.debug({}, 'change listener connection closed by shutdown');
+      else logger.warn({ error: error.message }, 'change listener connection failed; reconnecting');
       if (client === next) client = undefined;
       next.end().catch(() => undefined);
       wakeAll();
