@@ -136,14 +136,20 @@ async function main(): Promise<number> {
   await chmod(work, 0o711);
   const rng = new Rng(opts.seed);
   log(`working in ${work}`);
-  const hq = await startHq({
-    dataDir: join(work, 'hq'),
-    embedded: true,
-    durable: false,
-    seed: { products: 200, customers: 200, sales: 200 },
-    logger: pino({ level: 'warn' }, pino.destination(2)),
-    adminToken: `demo-${Math.random().toString(36).slice(2)}-token`,
-  });
+  let hq: Awaited<ReturnType<typeof startHq>>;
+  try {
+    hq = await startHq({
+      dataDir: join(work, 'hq'),
+      embedded: true,
+      durable: false,
+      seed: { products: 200, customers: 200, sales: 200 },
+      logger: pino({ level: 'warn' }, pino.destination(2)),
+      adminToken: `demo-${Math.random().toString(36).slice(2)}-token`,
+    });
+  } catch (error) {
+    if (!opts.keep) await rm(work, { recursive: true, force: true });
+    throw error;
+  }
   const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${hq.url}/admin/v1${path}`, {
       method,

@@ -428,5 +428,6 @@ describe('a till whose counter went backwards', () => {
     expect((await t.client.status()).rejected).toEqual([]);
     await t.close();
     await rm(backup, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
   });
 });
