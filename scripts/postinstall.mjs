@@ -5,7 +5,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 if (process.env.EDGE_POS_SKIP_TEMPLATE === '1' || !existsSync('node_modules/tsx')) process.exit(0);
-const result = spawnSync(process.execPath, ['--import', 'tsx', 'db/cli/edge.ts', 'build-template'], { stdio: 'inherit' });
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', 'db/cli/edge.ts', 'build-template'],
+  { stdio: 'inherit' },
+);
 if (result.status !== 0) {
-  process.stderr.write('edge-pos: could not pre-build the database template; the first till start will be slower.\n');
+  process.stderr.write(
+    'edge-pos: could not pre-build the database template; the first till start will be slower.\n',
+  );
 }

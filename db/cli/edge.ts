@@ -26,47 +26,65 @@ import { PosError } from '../errors';
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError('must be a non-negative integer');
   return n;
 }
 
 function progress(stage: string, done: number, total: number): void {
-  process.stderr.write(`\r${stage}: ${done}/${total} (${Math.round((done / Math.max(total, 1)) * 100)}%)${done === total ? '\n' : ''}`);
+  process.stderr.write(
+    `\r${stage}: ${done}/${total} (${Math.round((done / Math.max(total, 1)) * 100)}%)${done === total ? '\n' : ''}`,
+  );
 }
 
 const program = new Command().name('till').description('Edge POS till database commands');
 
 program
   .command('seed')
-  .description("create (if needed) and fill a till database with one store's slice of the sample chain")
+  .description(
+    "create (if needed) and fill a till database with one store's slice of the sample chain",
+  )
   .requiredOption('--dir <dir>', 'store directory')
   .option('--store <id>', `seed store (${SEED_STORES.map((s) => s.storeId).join(', ')})`, 'seattle')
   .option('--register <id>', 'register id', 'R01')
   .option('--products <n>', 'catalog size', positiveInt, 500)
   .option('--customers <n>', 'customers across the chain', positiveInt, 2_000)
   .option('--seed <n>', 'random seed (same seed, same data)', positiveInt, 42)
-  .action(async (o: { dir: string; store: string; register: string; products: number; customers: number; seed: number }) => {
-    const store = await openEdgeStore({ dir: o.dir, purpose: 'till seed' });
-    try {
-      const existing = await store.identity();
-      const started = performance.now();
-      const result = await seedTill(store.db, {
-        storeId: o.store,
-        registerId: o.register,
-        deviceId: existing?.deviceId ?? `local-${newId()}`,
-        seed: o.seed,
-        products: o.products,
-        customers: o.customers,
-        onProgress: progress,
-      });
-      await store.maintain();
-      process.stdout.write(`${JSON.stringify({ ...result, dir: o.dir, seconds: Math.round(performance.now() - started) / 1000 })}\n`);
-    } finally {
-      await store.close();
-    }
-  });
+  .action(
+    async (o: {
+      dir: string;
+      store: string;
+      register: string;
+      products: number;
+      customers: number;
+      seed: number;
+    }) => {
+      const store = await openEdgeStore({ dir: o.dir, purpose: 'till seed' });
+      try {
+        const existing = await store.identity();
+        const started = performance.now();
+        const result = await seedTill(store.db, {
+          storeId: o.store,
+          registerId: o.register,
+          deviceId: existing?.deviceId ?? `local-${newId()}`,
+          seed: o.seed,
+          products: o.products,
+          customers: o.customers,
+          onProgress: progress,
+        });
+        await store.maintain();
+        process.stdout.write(
+          `${JSON.stringify({ ...result, dir: o.dir, seconds: Math.round(performance.now() - started) / 1000 })}\n`,
+        );
+      } finally {
+        await store.close();
+      }
+    },
+  );
 
-const migrate = program.command('migrate').description('edge schema migrations of a store directory');
+const migrate = program
+  .command('migrate')
+  .description('edge schema migrations of a store directory');
 async function withBareDb<T>(dir: string, fn: (db: PGlite) => Promise<T>): Promise<T> {
   const dataDir = join(dir, 'pgdata');
   if (!existsSync(dataDir)) throw new Error(`No till database in ${dir}`);
@@ -84,15 +102,25 @@ migrate
   .command('status')
   .requiredOption('--dir <dir>', 'store directory')
   .action(async (o: { dir: string }) => {
-    const status = await withBareDb(o.dir, (db) => migrationStatus(pgliteMigrationDriver(db), loadMigrations(EDGE_MIGRATIONS_DIR)));
-    process.stdout.write(`${JSON.stringify({ version: status.version, pending: status.pending })}\n`);
+    const status = await withBareDb(o.dir, (db) =>
+      migrationStatus(pgliteMigrationDriver(db), loadMigrations(EDGE_MIGRATIONS_DIR)),
+    );
+    process.stdout.write(
+      `${JSON.stringify({ version: status.version, pending: status.pending })}\n`,
+    );
   });
 migrate
   .command('up')
   .requiredOption('--dir <dir>', 'store directory')
   .option('--to <n>', 'target version', positiveInt)
   .action(async (o: { dir: string; to?: number }) => {
-    const result = await withBareDb(o.dir, (db) => migrateUp(pgliteMigrationDriver(db), loadMigrations(EDGE_MIGRATIONS_DIR), o.to === undefined ? {} : { to: o.to }));
+    const result = await withBareDb(o.dir, (db) =>
+      migrateUp(
+        pgliteMigrationDriver(db),
+        loadMigrations(EDGE_MIGRATIONS_DIR),
+        o.to === undefined ? {} : { to: o.to },
+      ),
+    );
     process.stdout.write(`${JSON.stringify(result)}\n`);
   });
 migrate
@@ -100,7 +128,9 @@ migrate
   .requiredOption('--dir <dir>', 'store directory')
   .requiredOption('--to <n>', 'version to go back to', positiveInt)
   .action(async (o: { dir: string; to: number }) => {
-    const result = await withBareDb(o.dir, (db) => migrateDown(pgliteMigrationDriver(db), loadMigrations(EDGE_MIGRATIONS_DIR), { to: o.to }));
+    const result = await withBareDb(o.dir, (db) =>
+      migrateDown(pgliteMigrationDriver(db), loadMigrations(EDGE_MIGRATIONS_DIR), { to: o.to }),
+    );
     process.stdout.write(`${JSON.stringify(result)}\n`);
   });
 
@@ -136,7 +166,12 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const message = error instanceof PosError ? `${error.kind}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof PosError
+      ? `${error.kind}: ${error.message}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
   process.stderr.write(`till: ${message}\n`);
   process.exit(1);
 });

@@ -4,7 +4,9 @@ import type { Mutation, NewMutation, SaleRecorded } from './schemas';
 
 describe('mutation types', () => {
   it('derive the envelope from the schemas', () => {
-    expectTypeOf<Extract<Mutation, { type: 'sale.recorded' }>['payload']>().toEqualTypeOf<SaleRecorded>();
+    expectTypeOf<
+      Extract<Mutation, { type: 'sale.recorded' }>['payload']
+    >().toEqualTypeOf<SaleRecorded>();
     expectTypeOf<NewMutation>().not.toHaveProperty('mutationId');
     expectTypeOf<SaleRecorded['totalCents']>().toEqualTypeOf<number>();
   });
