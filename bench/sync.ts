@@ -334,6 +334,7 @@ async function run(ctx: BenchContext): Promise<Figures> {
     embedded: true,
     durable: true,
     seed: false,
+    embeddings: false,
     adminToken: 'bench-admin-token-0123456789',
     logger: pino({ level: 'warn' }, pino.destination(2)),
     appPoolMax: 20,

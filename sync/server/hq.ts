@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { startCentral, type Central } from '../../db/central/central';
+import { CentralEmbeddingRefresher } from '../../db/central/embeddings';
 import type { CentralTarget } from '../../db/central/connection';
 import type { CentralPools } from '../../db/central/pool';
 import { DEFAULT_HQ_DATA_DIR } from '../../db/central/server';
@@ -62,6 +63,11 @@ export interface StartHqOptions {
   /** Connections of the application pool (default 16). */
   appPoolMax?: number;
   maxConcurrentPushes?: number;
+  /**
+   * Compute product embeddings at HQ in the background (default true), so they flow down with
+   * the catalog and tills never recompute them. Tests that compare feeds row for row pass false.
+   */
+  embeddings?: boolean;
 }
 
 export interface Hq {
@@ -122,6 +128,16 @@ export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
       logger.info({ ...seeded, ms: Date.now() - started }, 'sample chain seeded at HQ');
     }
     await repairRestoredFeeds(central.pools.app, logger);
+    if (options.embeddings !== false) {
+      const refresher = new CentralEmbeddingRefresher({ pool: central.pools.app, logger });
+      refresher
+        .runOnce()
+        .catch((error: unknown) =>
+          logger.warn({ error: String(error) }, 'initial embedding refresh failed'),
+        );
+      refresher.start();
+      cleanup.push(() => refresher.stop());
+    }
 
     const adminToken = loadAdminToken(dataDir, options.adminToken);
     const notifier = await startNotifier({ target: central.target, logger });

@@ -43,6 +43,7 @@ export async function startTestHq(
     dataDir,
     adminToken: ADMIN_TOKEN,
     seed: options.seed ?? { products: 30, customers: 40, sales: 0 },
+    embeddings: false,
     logger: pino({ level: process.env.SYNC_TEST_LOG ?? 'silent' }),
   });
   const admin = async <T>(method: string, path: string, body?: unknown) => {
