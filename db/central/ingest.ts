@@ -25,6 +25,7 @@
  *   and alert triggers run in the same transaction, so HQ's reports include a sale the moment
  *   it commits, however late it arrives.
  */
+import type pg from 'pg';
 import type { Mutation } from '../mutations/schemas';
 import {
   applyCashMoved,
@@ -35,7 +36,7 @@ import {
   applyVoid,
   type Applied,
 } from './ingest-other';
-import { ingestSales } from './ingest-sales';
+import { MAX_AGE_MS, MAX_FUTURE_MS, ingestSales } from './ingest-sales';
 import { withSavepoint, type MutationOutcome } from './ingest-types';
 import { MutationRejectedError, RejectionCode, isPermanentDataError } from './rejections';
 import type { TenantTx } from './tenant';
@@ -134,4 +135,29 @@ export async function applyMutation(
   if (!outcome) throw new Error('applyMutation: no outcome');
   if (outcome.status === 'rejected') throw new MutationRejectedError(outcome.code, outcome.message);
   return outcome.status;
+}
+
+/**
+ * Create the month partitions a batch's sales need, in a short transaction of its own, BEFORE
+ * the caller opens the tenant transaction that ingests the batch. Creating a partition locks
+ * the sales parents exclusively; done inside concurrent ingest transactions (two tills pushing
+ * last month's offline sales at once) it deadlocked them. Afterwards the in-transaction check in
+ * ingestSales finds every partition and takes no lock. Sales outside the accepted window are
+ * left to ingest, which rejects them.
+ */
+export async function prepareSalesPartitions(
+  pool: pg.Pool,
+  mutations: readonly Mutation[],
+  now: Date = new Date(),
+): Promise<void> {
+  const months = new Set<string>();
+  for (const m of mutations) {
+    if (m.type !== 'sale.recorded') continue;
+    const at = new Date(m.payload.occurredAt);
+    const age = now.getTime() - at.getTime();
+    if (age > MAX_AGE_MS || -age > MAX_FUTURE_MS) continue;
+    months.add(new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1)).toISOString());
+  }
+  if (months.size === 0) return;
+  await pool.query('SELECT retail.ensure_sales_partitions_for($1::timestamptz[])', [[...months]]);
 }

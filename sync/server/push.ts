@@ -18,7 +18,11 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { ingestMutations, type MutationOutcome } from '../../db/central/ingest';
+import {
+  ingestMutations,
+  prepareSalesPartitions,
+  type MutationOutcome,
+} from '../../db/central/ingest';
 import { withTenant } from '../../db/central/tenant';
 import type { Logger } from '../../db/logger';
 import type { Mutation } from '../../db/mutations/schemas';
@@ -80,6 +84,7 @@ export async function pushMutations(
     }
   }
   const hashes = mutations.map(mutationHash);
+  await prepareSalesPartitions(app, mutations);
   for (let attempt = 1; ; attempt++) {
     try {
       return await withTenant(app, credential.storeId, (tx) =>

@@ -1,0 +1,153 @@
+/**
+ * Late offline sales from a month without partitions, pushed by several stores at once: the
+ * partitions are created up front in their own transaction (prepareSalesPartitions), so the
+ * concurrent ingest transactions take no exclusive lock and cannot deadlock. (Creating them
+ * inside the ingest transactions deadlocked four concurrent streams: found by profiling.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestMutations, prepareSalesPartitions } from '../../db/central/ingest';
+import { listSalesPartitions } from '../../db/central/partitions';
+import { withTenant } from '../../db/central/tenant';
+import type { Mutation } from '../../db/mutations/schemas';
+import {
+  generateCatalog,
+  generateCustomers,
+  generateSales,
+  toProductEntity,
+} from '../../db/seed/generate';
+import { seedCentral } from '../../db/seed/write-central';
+import { receiptNumber } from '../../db/checkout/shared';
+import { createTestDatabase, type TestDatabase } from '../setup/central-db';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedCentral({
+    owner: db.pools.owner,
+    app: db.pools.app,
+    seed: 11,
+    products: 40,
+    customers: 40,
+    sales: 0,
+    batchSize: 100,
+  });
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const deadlocks = async (): Promise<number> => {
+  await db.pools.admin.query('SELECT pg_stat_force_next_flush()');
+  const { rows } = await db.pools.admin.query<{ n: string }>(
+    `SELECT deadlocks AS n FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  return Number(rows[0]?.n ?? 0);
+};
+
+const exclusiveLocks = async (tx: {
+  query: <T>(sql: string, params?: unknown[]) => Promise<{ rows: T[] }>;
+}): Promise<string[]> => {
+  const { rows } = await tx.query<{ rel: string }>(
+    `SELECT relation::regclass::text AS rel FROM pg_locks
+      WHERE pid = pg_backend_pid() AND mode = 'AccessExclusiveLock' AND relation IS NOT NULL
+        AND relation::regclass::text IN ('retail.sales_transactions', 'retail.sales_transaction_items', 'retail.payments')`,
+  );
+  return rows.map((r) => r.rel).sort();
+};
+
+function lateSales(monthsBack: number, seed: number, count: number): Mutation[] {
+  const now = new Date();
+  const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsBack, 15));
+  const catalog = generateCatalog({ seed: 11, products: 40 }).map(toProductEntity);
+  const customers = generateCustomers({ seed: 11, customers: 40 });
+  return [...generateSales({ seed, sales: count * 6, catalog, customers, now: at, days: 5 })]
+    .filter((s) => s.storeId === 'seattle')
+    .slice(0, count)
+    .map(({ storeId: _store, ...payload }, i) => {
+      // Each call starts its receipt sequence at 1: move it so receipts never collide.
+      const receiptSeq = payload.receiptSeq + seed * 1_000;
+      return {
+        mutationId: i + 1,
+        type: 'sale.recorded',
+        payload: {
+          ...payload,
+          receiptSeq,
+          receiptNumber: receiptNumber('seattle', payload.registerId, receiptSeq),
+        },
+      };
+    });
+}
+
+describe('concurrent ingest of late sales', () => {
+  it('takes no exclusive lock on the sales tables once the partitions are prepared', async () => {
+    // Without preparation, a sale in a month with no partition makes the ingest transaction
+    // lock every sales parent exclusively until it commits: the hazard.
+    const unprepared = lateSales(7, 21, 5);
+    const held = await withTenant(db.pools.app, 'seattle', async (tx) => {
+      await ingestMutations(tx, { deviceId: 'late-a', mutations: unprepared });
+      return exclusiveLocks(tx);
+    });
+    expect(held).toEqual([
+      'retail.payments',
+      'retail.sales_transaction_items',
+      'retail.sales_transactions',
+    ]);
+    // Prepared first (its own transaction), the ingest transaction locks nothing exclusively.
+    const prepared = lateSales(8, 22, 5);
+    await prepareSalesPartitions(db.pools.app, prepared);
+    const none = await withTenant(db.pools.app, 'seattle', async (tx) => {
+      const outcomes = await ingestMutations(tx, { deviceId: 'late-b', mutations: prepared });
+      expect(outcomes.map((o) => o.status)).toEqual([
+        'applied',
+        'applied',
+        'applied',
+        'applied',
+        'applied',
+      ]);
+      return exclusiveLocks(tx);
+    });
+    expect(none).toEqual([]);
+  });
+
+  it('applies four stores at once into months that had no partitions, without deadlocks', async () => {
+    const now = new Date();
+    const monthsBack = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 5, 20));
+    const catalog = generateCatalog({ seed: 11, products: 40 }).map(toProductEntity);
+    const customers = generateCustomers({ seed: 11, customers: 40 });
+    const sales = [
+      ...generateSales({ seed: 12, sales: 800, catalog, customers, now: monthsBack, days: 40 }),
+    ];
+    const month = (d: Date) => d.toISOString().slice(0, 7);
+    const before = new Set(
+      (await listSalesPartitions(db.pools.owner)).map((p) => p.month.slice(0, 7)),
+    );
+    const needed = new Set(sales.map((s) => month(new Date(s.occurredAt))));
+    expect([...needed].filter((m) => !before.has(m)).length).toBeGreaterThan(0);
+    const deadlocksBefore = await deadlocks();
+
+    const stores = ['seattle', 'redmond', 'bellevue', 'online'];
+    const results = await Promise.all(
+      stores.map(async (storeId) => {
+        const mutations: Mutation[] = sales
+          .filter((s) => s.storeId === storeId)
+          .map(({ storeId: _store, ...payload }, i) => ({
+            mutationId: i + 1,
+            type: 'sale.recorded',
+            payload,
+          }));
+        await prepareSalesPartitions(db.pools.app, mutations);
+        return withTenant(db.pools.app, storeId, (tx) =>
+          ingestMutations(tx, { deviceId: `late-${storeId}`, mutations }),
+        );
+      }),
+    );
+    const statuses = results.flat().map((o) => o.status);
+    expect(statuses.length).toBe(800);
+    expect(new Set(statuses)).toEqual(new Set(['applied']));
+    expect(await deadlocks()).toBe(deadlocksBefore);
+    const after = new Set(
+      (await listSalesPartitions(db.pools.owner)).map((p) => p.month.slice(0, 7)),
+    );
+    for (const m of needed) expect(after.has(m)).toBe(true);
+  });
+});
