@@ -19,6 +19,8 @@ import { priceCart, type Cart, type PricedLine } from './pricing';
 import { receiptNumber, managerApproval, shiftAndReceiptSeq } from './shared';
 import { settleTenders, type TenderInput } from './tenders';
 
+const Notes = z.string().max(500).nullable();
+
 export interface SaleInput {
   /** Idempotency key; generated if omitted. */
   transactionId?: string;
@@ -127,11 +129,7 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
   if (input.customerId != null && !Uuid.safeParse(input.customerId).success) {
     throw new ValidationError('customerId must be a UUID');
   }
-  const notes = z
-    .string()
-    .max(500)
-    .nullable()
-    .parse(input.notes ?? null);
+  const notes = Notes.parse(input.notes ?? null);
   const prior = await existing(till, transactionId);
   if (prior) return prior;
 

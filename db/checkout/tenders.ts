@@ -31,6 +31,8 @@ export const TenderInput = z.discriminatedUnion('type', [
   }),
 ]);
 export type TenderInput = z.input<typeof TenderInput>;
+/** Built once: constructing a zod schema per call cost more than validating with it. */
+const Tenders = z.array(TenderInput).max(20);
 
 export interface SettleOptions {
   online: boolean;
@@ -48,7 +50,7 @@ export function settleTenders(
   input: readonly TenderInput[],
   options: SettleOptions,
 ): Settlement {
-  const parsed = z.array(TenderInput).max(20).safeParse(input);
+  const parsed = Tenders.safeParse(input);
   if (!parsed.success)
     throw new ValidationError(`Invalid tender: ${z.prettifyError(parsed.error)}`);
   const tenders = parsed.data;
