@@ -23,8 +23,14 @@ import { getStaff } from '../queries/staff';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
 import { CartLine, priceCart, refundShare, type PricedLine } from './pricing';
-import { saleLines, saleMovements, stockWarningsFor, type SaleResult } from './sale';
-import { managerApproval, receiptNumber, requireStaff, shiftAndReceiptSeq } from './shared';
+import { saleLines, saleMovements, type SaleResult } from './sale';
+import {
+  managerApproval,
+  receiptNumber,
+  requireStaff,
+  shiftAndReceiptSeq,
+  stockWarningsAfter,
+} from './shared';
 import { settleTenders, type TenderInput } from './tenders';
 
 const ReturnLineInput = z.object({
@@ -259,6 +265,7 @@ export async function commitReturn(till: TillContext, raw: ReturnInput): Promise
       : null;
 
   let changeCents = 0;
+  let warnings: SaleResult['stockWarnings'] = [];
   const mutation = await recordMutation(
     till,
     async (tx) => {
@@ -284,7 +291,12 @@ export async function commitReturn(till: TillContext, raw: ReturnInput): Promise
           transactionId,
           note: l.returnReason,
         }));
-      const { shiftId, seq } = await shiftAndReceiptSeq(tx, till);
+      const { shiftId, seq, onHandBefore } = await shiftAndReceiptSeq(
+        tx,
+        till,
+        priced.lines.map((l) => l.productId),
+      );
+      warnings = stockWarningsAfter(onHandBefore, priced.lines);
       return {
         type: 'sale.recorded' as const,
         payload: {
@@ -316,10 +328,7 @@ export async function commitReturn(till: TillContext, raw: ReturnInput): Promise
     receipt: receiptFromSale(mutation.payload),
     changeCents,
     mutationId: mutation.mutationId,
-    stockWarnings: await stockWarningsFor(
-      till,
-      priced.lines.map((l) => l.productId),
-    ),
+    stockWarnings: warnings,
     duplicate: false,
   };
 }

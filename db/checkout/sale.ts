@@ -10,13 +10,12 @@ import { z } from 'zod';
 import { ForbiddenError, ValidationError } from '../errors';
 import { Uuid } from '../mutations/schemas';
 import type { SaleRecorded, StockMovement } from '../mutations/schemas';
-import { readStoreConfig } from '../queries/identity';
+import { readCheckoutContext } from '../queries/identity';
 import { getReceipt, receiptFromSale, type Receipt } from '../queries/receipts';
-import { getStaff } from '../queries/staff';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
 import { priceCart, type Cart, type PricedLine } from './pricing';
-import { receiptNumber, managerApproval, shiftAndReceiptSeq } from './shared';
+import { receiptNumber, managerApproval, shiftAndReceiptSeq, stockWarningsAfter } from './shared';
 import { settleTenders, type TenderInput } from './tenders';
 
 const Notes = z.string().max(500).nullable();
@@ -87,33 +86,11 @@ export function saleMovements(
   }));
 }
 
-export async function stockWarningsFor(
+/** The result of a sale already recorded under this transaction ID (a retry). */
+export async function priorResult(
   till: TillContext,
-  productIds: string[],
-): Promise<StockWarning[]> {
-  if (productIds.length === 0) return [];
-  const { rows } = await till.db.query<{ product_id: string; sku: string; on_hand: number }>(
-    `SELECT x.product_id, x.sku, x.on_hand FROM (
-       SELECT p.product_id, p.sku,
-              coalesce(l.on_hand, 0) + coalesce((
-                SELECT sum(m.quantity_delta) FROM retail.stock_movements m
-                 WHERE m.store_id = p.store_id AND m.product_id = p.product_id
-                   AND m.mutation_id > (SELECT stock_ack_mutation_id FROM pos.sync_state)), 0)::int AS on_hand
-         FROM retail.products p
-         LEFT JOIN retail.stock_levels l ON l.store_id = p.store_id AND l.product_id = p.product_id
-        WHERE p.store_id = $1 AND p.product_id = ANY($2::uuid[])) x
-      WHERE x.on_hand < 0`,
-    [till.identity.storeId, productIds],
-  );
-  return rows.map((r) => ({ productId: r.product_id, sku: r.sku, onHand: Number(r.on_hand) }));
-}
-
-async function existing(till: TillContext, transactionId: string): Promise<SaleResult | undefined> {
-  const { rows } = await till.db.query(
-    `SELECT 1 FROM retail.sales_transactions WHERE store_id = $1 AND transaction_id = $2`,
-    [till.identity.storeId, transactionId],
-  );
-  if (rows.length === 0) return undefined;
+  transactionId: string,
+): Promise<SaleResult | undefined> {
   const receipt = await getReceipt(till.db, till.identity.storeId, { transactionId });
   if (!receipt) return undefined;
   const change = receipt.payments.reduce((a, p) => a + (p.changeCents ?? 0), 0);
@@ -130,10 +107,19 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
     throw new ValidationError('customerId must be a UUID');
   }
   const notes = Notes.parse(input.notes ?? null);
-  const prior = await existing(till, transactionId);
-  if (prior) return prior;
-
-  const config = await readStoreConfig(till.db, till.identity.storeId);
+  const {
+    config,
+    staff: cashier,
+    transactionExists,
+  } = await readCheckoutContext(till.db, {
+    storeId: till.identity.storeId,
+    staffId: input.cashierId,
+    transactionId,
+  });
+  if (transactionExists) {
+    const prior = await priorResult(till, transactionId);
+    if (prior) return prior;
+  }
   const priced = priceCart(input.cart, {
     storeRatePpm: config.taxRatePpm,
     categoryRates: config.categoryTaxRates,
@@ -145,7 +131,6 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
     newId: till.ids,
   });
 
-  const cashier = await getStaff(till.db, till.identity.storeId, input.cashierId);
   if (!cashier) throw new ForbiddenError('Unknown or inactive cashier; log in again');
   const approvedBy =
     priced.maxDiscountPpm > config.managerDiscountThresholdPpm
@@ -156,10 +141,16 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
         })
       : null;
 
+  let warnings: StockWarning[] = [];
   const mutation = await recordMutation(
     till,
     async (tx) => {
-      const { shiftId, seq } = await shiftAndReceiptSeq(tx, till);
+      const { shiftId, seq, onHandBefore } = await shiftAndReceiptSeq(
+        tx,
+        till,
+        priced.lines.map((l) => l.productId),
+      );
+      warnings = stockWarningsAfter(onHandBefore, priced.lines);
       const lines = saleLines(priced.lines, till.ids);
       return {
         type: 'sale.recorded' as const,
@@ -193,10 +184,7 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
     receipt: receiptFromSale(mutation.payload),
     changeCents: settlement.changeCents,
     mutationId: mutation.mutationId,
-    stockWarnings: await stockWarningsFor(
-      till,
-      priced.lines.map((l) => l.productId),
-    ),
+    stockWarnings: warnings,
     duplicate: false,
   };
 }

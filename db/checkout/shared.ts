@@ -55,21 +55,53 @@ export async function managerApproval(
 }
 
 /**
- * The open shift and the next receipt number in one round trip (the sale's hot path). Throws if
- * no shift is open; the counter bump is rolled back with the transaction.
+ * The open shift, the next receipt number and the on-hand stock of the products about to be
+ * sold, in one round trip (the sale's hot path). Throws if no shift is open; the counter bump is
+ * rolled back with the transaction. On-hand is read before this sale's own movements.
  */
 export async function shiftAndReceiptSeq(
   tx: Queryable,
   till: TillContext,
-): Promise<{ shiftId: string; seq: number }> {
-  const { rows } = await tx.query<{ seq: number; shift_id: string | null }>(
+  productIds: readonly string[] = [],
+): Promise<{ shiftId: string; seq: number; onHandBefore: ReadonlyMap<string, number> }> {
+  const { rows } = await tx.query<{
+    seq: number;
+    shift_id: string | null;
+    on_hand: Record<string, number>;
+  }>(
     `WITH c AS (UPDATE pos.counters SET value = value + 1 WHERE name = 'receipt' RETURNING value)
      SELECT (SELECT value FROM c) AS seq,
-            (SELECT shift_id FROM retail.shifts WHERE store_id = $1 AND register_id = $2 AND status = 'open') AS shift_id`,
-    [till.identity.storeId, till.identity.registerId],
+            (SELECT shift_id FROM retail.shifts WHERE store_id = $1 AND register_id = $2 AND status = 'open') AS shift_id,
+            (SELECT coalesce(json_object_agg(p.product_id, pos.on_hand(p.store_id, p.product_id)), '{}')
+               FROM retail.products p WHERE p.store_id = $1 AND p.product_id = ANY($3::uuid[])) AS on_hand`,
+    [till.identity.storeId, till.identity.registerId, productIds],
   );
   const row = rows[0];
   if (!row?.shift_id)
     throw new InvalidStateError('No shift is open on this register: open a shift first');
-  return { shiftId: row.shift_id, seq: Number(row.seq) };
+  return {
+    shiftId: row.shift_id,
+    seq: Number(row.seq),
+    onHandBefore: new Map(Object.entries(row.on_hand)),
+  };
+}
+
+/** Products this sale takes below zero (the sale is never blocked; the cashier is told). */
+export function stockWarningsAfter(
+  onHandBefore: ReadonlyMap<string, number>,
+  sold: ReadonlyArray<{ productId: string; sku: string; quantity: number }>,
+): Array<{ productId: string; sku: string; onHand: number }> {
+  const taken = new Map<string, { sku: string; quantity: number }>();
+  for (const line of sold) {
+    const entry = taken.get(line.productId) ?? { sku: line.sku, quantity: 0 };
+    entry.quantity += line.quantity;
+    taken.set(line.productId, entry);
+  }
+  const out: Array<{ productId: string; sku: string; onHand: number }> = [];
+  for (const [productId, { sku, quantity }] of taken) {
+    const before = onHandBefore.get(productId);
+    if (before === undefined) continue;
+    if (before - quantity < 0) out.push({ productId, sku, onHand: before - quantity });
+  }
+  return out;
 }

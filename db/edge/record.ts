@@ -7,7 +7,7 @@ import type { Transaction } from '@electric-sql/pglite';
 import { toPosError } from '../errors';
 import { applyMutationAtEdge, type TillIdentity } from '../mutations/apply-edge';
 import { Mutation, type NewMutation } from '../mutations/schemas';
-import { insertOutbox, nextCounter } from '../queries/outbox';
+import { appendToOutbox } from '../queries/outbox';
 import type { Queryable } from '../queryable';
 import type { Journal } from './journal-types';
 
@@ -35,10 +35,10 @@ export async function recordMutation<T extends NewMutation>(
   try {
     mutation = await ctx.db.transaction(async (tx) => {
       const draft = await build(tx);
-      const mutationId = await nextCounter(tx, 'mutation');
-      const parsed = Mutation.parse({ ...draft, mutationId });
+      // Validate before anything is written; the real ID comes with the outbox row below.
+      const parsed = Mutation.parse({ ...draft, mutationId: 1 });
+      parsed.mutationId = await appendToOutbox(tx, parsed);
       await applyMutationAtEdge(tx, ctx.identity, parsed);
-      await insertOutbox(tx, parsed);
       return parsed;
     });
   } catch (error) {

@@ -24,22 +24,21 @@ export interface StoreConfig {
   offlineCardLimitCents: Cents;
 }
 
-export async function readStoreConfig(db: Queryable, storeId: string): Promise<StoreConfig> {
-  const { rows } = await db.query<{
-    store_name: string;
-    currency: string;
-    tax_rate_ppm: number;
-    manager_discount_threshold_ppm: number;
-    offline_card_limit: string;
-    category_rates: Array<[number, number]>;
-  }>(
-    `SELECT s.store_name, s.currency, s.tax_rate_ppm, s.manager_discount_threshold_ppm, s.offline_card_limit,
-            coalesce((SELECT json_agg(json_build_array(r.category_id, r.tax_rate_ppm))
-                        FROM retail.category_tax_rates r WHERE r.store_id = s.store_id), '[]') AS category_rates
-       FROM retail.stores s WHERE s.store_id = $1`,
-    [storeId],
-  );
-  const store = rows[0];
+const STORE_CONFIG_SQL = `
+  SELECT s.store_name, s.currency, s.tax_rate_ppm, s.manager_discount_threshold_ppm, s.offline_card_limit,
+         coalesce((SELECT json_agg(json_build_array(r.category_id, r.tax_rate_ppm))
+                     FROM retail.category_tax_rates r WHERE r.store_id = s.store_id), '[]') AS category_rates`;
+
+interface StoreConfigRow {
+  store_name: string;
+  currency: string;
+  tax_rate_ppm: number;
+  manager_discount_threshold_ppm: number;
+  offline_card_limit: string;
+  category_rates: Array<[number, number]>;
+}
+
+function toStoreConfig(storeId: string, store: StoreConfigRow | undefined): StoreConfig {
   if (!store) throw new NotFoundError(`Store ${storeId} is not set up on this till`);
   return {
     storeId,
@@ -49,6 +48,49 @@ export async function readStoreConfig(db: Queryable, storeId: string): Promise<S
     categoryTaxRates: new Map(store.category_rates),
     managerDiscountThresholdPpm: store.manager_discount_threshold_ppm,
     offlineCardLimitCents: centsFromNumeric(store.offline_card_limit),
+  };
+}
+
+export async function readStoreConfig(db: Queryable, storeId: string): Promise<StoreConfig> {
+  const { rows } = await db.query<StoreConfigRow>(
+    `${STORE_CONFIG_SQL} FROM retail.stores s WHERE s.store_id = $1`,
+    [storeId],
+  );
+  return toStoreConfig(storeId, rows[0]);
+}
+
+export interface CheckoutContext {
+  config: StoreConfig;
+  /** The acting staff member, if active in this store. */
+  staff: { staffId: string; displayName: string; role: 'cashier' | 'manager' } | undefined;
+  /** Whether a transaction with this ID is already recorded (an idempotent retry). */
+  transactionExists: boolean;
+}
+
+/** Everything a sale or return reads before its transaction, in one round trip. */
+export async function readCheckoutContext(
+  db: Queryable,
+  options: { storeId: string; staffId: string; transactionId: string },
+): Promise<CheckoutContext> {
+  const { rows } = await db.query<
+    StoreConfigRow & {
+      staff: CheckoutContext['staff'] | null;
+      transaction_exists: boolean;
+    }
+  >(
+    `${STORE_CONFIG_SQL},
+            (SELECT json_build_object('staffId', f.staff_id, 'displayName', f.display_name, 'role', f.role)
+               FROM retail.staff f WHERE f.store_id = s.store_id AND f.staff_id = $2 AND f.is_active) AS staff,
+            EXISTS (SELECT 1 FROM retail.sales_transactions t
+                     WHERE t.store_id = s.store_id AND t.transaction_id = $3) AS transaction_exists
+       FROM retail.stores s WHERE s.store_id = $1`,
+    [options.storeId, options.staffId, options.transactionId],
+  );
+  const row = rows[0];
+  return {
+    config: toStoreConfig(options.storeId, row),
+    staff: row?.staff ?? undefined,
+    transactionExists: row?.transaction_exists ?? false,
   };
 }
 

@@ -4,7 +4,7 @@
  * Contract: `nextCounter` must run inside the transaction that uses the value, so a rolled-back
  * sale gives its number back and a committed one can never be issued twice.
  */
-import { Mutation, mutationEntityId } from '../mutations/schemas';
+import { Mutation, mutationEntityId, type NewMutation } from '../mutations/schemas';
 import type { Counters } from '../edge/journal-types';
 import type { Queryable } from '../queryable';
 
@@ -59,6 +59,27 @@ export async function insertOutbox(tx: Queryable, mutation: Mutation): Promise<v
       JSON.stringify(mutation.payload),
     ],
   );
+}
+
+/**
+ * Number the mutation (bump the 'mutation' counter) and insert its outbox row in one statement;
+ * returns the new mutation ID. Same contract as nextCounter: call inside the transaction that
+ * writes the mutation's rows.
+ */
+export async function appendToOutbox(
+  tx: Queryable,
+  mutation: Mutation | NewMutation,
+): Promise<number> {
+  const { rows } = await tx.query<{ mutation_id: number }>(
+    `WITH c AS (UPDATE pos.counters SET value = value + 1 WHERE name = 'mutation' RETURNING value)
+     INSERT INTO pos.outbox (mutation_id, mutation_type, entity_id, payload)
+     SELECT c.value, $1, $2, $3 FROM c
+     RETURNING mutation_id`,
+    [mutation.type, mutationEntityId(mutation), JSON.stringify(mutation.payload)],
+  );
+  const id = rows[0]?.mutation_id;
+  if (id === undefined) throw new Error('mutation counter missing');
+  return Number(id);
 }
 
 export async function outboxHas(db: Queryable, mutationId: number): Promise<boolean> {
