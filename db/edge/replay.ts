@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import { applyMutationAtEdge, type TillIdentity } from '../mutations/apply-edge';
 import type { Mutation } from '../mutations/schemas';
 import { insertOutbox, outboxHas, raiseCounters } from '../queries/outbox';
+import { readIdentity } from '../queries/identity';
 import type { Counters } from './journal-types';
 import type { LocalDb } from './record';
 
@@ -58,4 +59,35 @@ export async function replayJournal(options: {
   };
   const counters = await db.transaction((tx) => raiseCounters(tx, floor));
   return { replayed, counters };
+}
+
+/**
+ * The open-time recovery both hosts run (Node store directory, browser IndexedDB): replay what
+ * the database lost when the till is set up; refuse when the journal holds sales but the
+ * database has no store at all (it was replaced by an empty one), leaving the journal untouched.
+ */
+export async function recoverFromJournal(options: {
+  db: LocalDb;
+  contents: { mutations: Mutation[]; watermark: Counters };
+  logger: Logger;
+  /** Names the storage in the error ("/path/to/store", "This browser"). */
+  where: string;
+}): Promise<number[]> {
+  const identity = await readIdentity(options.db);
+  if (identity) {
+    const result = await replayJournal({
+      db: options.db,
+      identity,
+      mutations: options.contents.mutations,
+      watermark: options.contents.watermark,
+      logger: options.logger,
+    });
+    return result.replayed;
+  }
+  if (options.contents.mutations.length > 0) {
+    throw new CorruptDataError(
+      `${options.where} holds ${options.contents.mutations.length} journaled sales but its database has no store set up. Restore the database from a backup; the journal was left untouched.`,
+    );
+  }
+  return [];
 }

@@ -33,7 +33,7 @@ import {
   boundWalSettings,
   walBytesSinceCheckpoint,
 } from './maintenance';
-import { replayJournal } from './replay';
+import { recoverFromJournal } from './replay';
 import { DEFAULT_TEMPLATE_DIR, readTemplate, saveTemplate } from './template';
 
 export interface OpenEdgeStoreOptions {
@@ -156,22 +156,12 @@ export async function openEdgeStore(options: OpenEdgeStoreOptions): Promise<Edge
 
     const opened = await FileJournal.open(join(dir, 'sale-journal.ndjson'), logger);
     journal = opened.journal;
-    const identity = await readIdentity(db);
-    let replayed: number[] = [];
-    if (identity) {
-      const result = await replayJournal({
-        db,
-        identity,
-        mutations: opened.contents.mutations,
-        watermark: opened.contents.watermark,
-        logger,
-      });
-      replayed = result.replayed;
-    } else if (opened.contents.mutations.length > 0) {
-      throw new CorruptDataError(
-        `${dir} holds ${opened.contents.mutations.length} journaled sales but its database has no store set up. Restore the database from a backup; the journal was left untouched.`,
-      );
-    }
+    const replayed = await recoverFromJournal({
+      db,
+      contents: opened.contents,
+      logger,
+      where: dir,
+    });
     if (replayed.length > 0) await db.exec('CHECKPOINT');
     await analyzeNeverAnalyzed(db);
 

@@ -8,7 +8,7 @@
  * pretends to be newer than HQ's.
  */
 import type { Queryable } from '../queryable';
-import { productEmbeddingText } from './embedding/product-text';
+import { productEmbeddingTextFromRow, type ProductTextRow } from './embedding/product-text';
 import { assertModel, vectorLiteral, type Embedder } from './embedding/types';
 
 type Model = Pick<Embedder, 'id' | 'dimension'>;
@@ -25,16 +25,7 @@ export async function loadProductTexts(
   productIds: readonly string[],
 ): Promise<ProductText[]> {
   if (productIds.length === 0) return [];
-  const { rows } = await db.query<{
-    product_id: string;
-    product_name: string;
-    brand: string | null;
-    category_name: string | null;
-    color: string | null;
-    size: string | null;
-    tags: string[];
-    product_description: string | null;
-  }>(
+  const { rows } = await db.query<ProductTextRow & { product_id: string }>(
     `SELECT p.product_id, p.product_name, p.brand, c.category_name, p.color, p.size, p.tags, p.product_description
        FROM retail.products p
        LEFT JOIN retail.product_categories c ON c.category_id = p.category_id
@@ -44,15 +35,7 @@ export async function loadProductTexts(
   );
   return rows.map((r) => ({
     productId: r.product_id,
-    text: productEmbeddingText({
-      productName: r.product_name,
-      brand: r.brand,
-      categoryName: r.category_name,
-      color: r.color,
-      size: r.size,
-      tags: r.tags,
-      productDescription: r.product_description,
-    }),
+    text: productEmbeddingTextFromRow(r),
   }));
 }
 

@@ -13,6 +13,7 @@
  * de-duplicates, so running it twice changes nothing the second time.
  */
 import type pg from 'pg';
+import { demoStaffEntities } from './staff';
 import { ingestMutations, type MutationOutcome } from '../central/ingest';
 import { withTenant } from '../central/tenant';
 import { pgQueryable } from '../central/pool';
@@ -27,7 +28,6 @@ import {
   upsertStaff,
   upsertStores,
 } from '../queries/catalog-write';
-import { hashPin } from '../queries/staff';
 import {
   DEFAULT_SEED,
   chainCategories,
@@ -107,18 +107,7 @@ export async function seedCentral(options: SeedCentralOptions): Promise<SeedCent
     await withTenant(options.app, store.storeId, async (tx) => {
       await upsertCategoryTaxRates(tx, store.storeId, chainCategoryTaxRates());
       await upsertRegisters(tx, store.storeId, registersFor());
-      const staff = [];
-      for (const s of demoStaff(store.storeId)) {
-        staff.push({
-          staffId: s.staffId,
-          displayName: s.displayName,
-          role: s.role,
-          pinHash: await hashPin(tx, s.pin),
-          isActive: true,
-          version: 1,
-        });
-      }
-      await upsertStaff(tx, store.storeId, staff);
+      await upsertStaff(tx, store.storeId, await demoStaffEntities(tx, store.storeId));
       await upsertProducts(tx, store.storeId, catalog);
       await upsertCustomers(
         tx,

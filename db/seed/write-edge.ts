@@ -5,6 +5,7 @@
  * upserts), with progress reported through `onProgress`.
  */
 import type { PGlite } from '@electric-sql/pglite';
+import { demoStaffEntities } from './staff';
 import { NotFoundError } from '../errors';
 import { setIdentity } from '../queries/identity';
 import {
@@ -18,12 +19,10 @@ import {
   upsertStores,
   BATCH,
 } from '../queries/catalog-write';
-import { hashPin } from '../queries/staff';
 import {
   chainCategories,
   chainCategoryTaxRates,
   chainStores,
-  demoStaff,
   generateCatalog,
   generateCustomers,
   generateStockLevels,
@@ -53,17 +52,7 @@ export async function seedTill(
     await upsertCategories(tx, chainCategories());
     await upsertCategoryTaxRates(tx, store.storeId, chainCategoryTaxRates());
     await upsertRegisters(tx, store.storeId, registersFor());
-    const staff = await Promise.all(
-      demoStaff(store.storeId).map(async (s) => ({
-        staffId: s.staffId,
-        displayName: s.displayName,
-        role: s.role,
-        pinHash: await hashPin(tx, s.pin),
-        isActive: true,
-        version: 1,
-      })),
-    );
-    await upsertStaff(tx, store.storeId, staff);
+    await upsertStaff(tx, store.storeId, await demoStaffEntities(tx, store.storeId));
     await setIdentity(tx, {
       storeId: store.storeId,
       registerId: options.registerId,

@@ -7,14 +7,13 @@
  * other's pages, so a second tab is refused with a clear message instead of opening it.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { CorruptDataError, DataDirLockedError, toPosError } from '../../db/errors';
+import { DataDirLockedError, toPosError } from '../../db/errors';
 import { edgeExtensions } from '../../db/edge/extensions';
 import { analyzeNeverAnalyzed } from '../../db/edge/maintenance';
-import { replayJournal } from '../../db/edge/replay';
+import { recoverFromJournal } from '../../db/edge/replay';
 import type { Logger } from '../../db/logger';
 import { pgliteMigrationDriver } from '../../db/migrations/pglite-driver';
 import { migrateUp, parseMigrationFiles, type Migration } from '../../db/migrations/runner';
-import { readIdentity } from '../../db/queries/identity';
 import { lastAcked, readCounters } from '../../db/queries/outbox';
 import { IdbJournal } from './idb-journal';
 
@@ -92,22 +91,12 @@ export async function openBrowserTill(options: {
     await analyzeNeverAnalyzed(db);
     const opened = await IdbJournal.open(`${name}-journal`);
     journal = opened.journal;
-    const identity = await readIdentity(db);
-    let replayed: number[] = [];
-    if (identity) {
-      const result = await replayJournal({
-        db,
-        identity,
-        mutations: opened.contents.mutations,
-        watermark: opened.contents.watermark,
-        logger,
-      });
-      replayed = result.replayed;
-    } else if (opened.contents.mutations.length > 0) {
-      throw new CorruptDataError(
-        `This browser holds ${opened.contents.mutations.length} journaled sales but its till database has no store set up. The journal was left untouched; contact support.`,
-      );
-    }
+    const replayed = await recoverFromJournal({
+      db,
+      contents: opened.contents,
+      logger,
+      where: 'This browser',
+    });
     const liveDb = db;
     const liveJournal = journal;
     logger.info({ name, replayed: replayed.length }, 'browser till open');

@@ -42,3 +42,26 @@ export function productEmbeddingText(p: ProductTextFields): string {
   for (const tag of p.tags) push(tag.replace(/[-_]+/g, ' '));
   return [clean(p.productName), attributes.join(' | '), clean(p.productDescription)].join('\n');
 }
+
+/** A product row as the SQL of both embedding refreshers selects it (snake_case columns). */
+export interface ProductTextRow {
+  product_name: string;
+  brand: string | null;
+  category_name: string | null;
+  color: string | null;
+  size: string | null;
+  tags: string[];
+  product_description: string | null;
+}
+
+export function productEmbeddingTextFromRow(r: ProductTextRow): string {
+  return productEmbeddingText({
+    productName: r.product_name,
+    brand: r.brand,
+    categoryName: r.category_name,
+    color: r.color,
+    size: r.size,
+    tags: r.tags,
+    productDescription: r.product_description,
+  });
+}
