@@ -14,6 +14,28 @@ export interface Customer {
   loyaltyTier: string;
 }
 
+interface CustomerRow {
+  customer_id: string;
+  first_name: string;
+  last_name: string;
+  email: string | null;
+  phone: string | null;
+  loyalty_tier: string;
+}
+
+const CUSTOMER_COLUMNS = 'customer_id, first_name, last_name, email, phone, loyalty_tier';
+
+function customerFromRow(r: CustomerRow): Customer {
+  return {
+    customerId: r.customer_id,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    email: r.email,
+    phone: r.phone,
+    loyaltyTier: r.loyalty_tier,
+  };
+}
+
 const NewCustomer = z.object({
   firstName: z.string().trim().min(1, 'first name is required').max(50),
   lastName: z.string().trim().min(1, 'last name is required').max(50),
@@ -86,15 +108,8 @@ export async function findCustomers(
   if (query.length === 0) return [];
   const like = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const digits = query.replace(/[^0-9]/g, '');
-  const { rows } = await till.db.query<{
-    customer_id: string;
-    first_name: string;
-    last_name: string;
-    email: string | null;
-    phone: string | null;
-    loyalty_tier: string;
-  }>(
-    `SELECT customer_id, first_name, last_name, email, phone, loyalty_tier
+  const { rows } = await till.db.query<CustomerRow>(
+    `SELECT ${CUSTOMER_COLUMNS}
        FROM retail.customers
       WHERE store_id = $1
         AND (first_name || ' ' || last_name ILIKE $2 OR last_name || ' ' || first_name ILIKE $2 OR email ILIKE $2
@@ -103,12 +118,19 @@ export async function findCustomers(
       LIMIT $4`,
     [till.identity.storeId, like, digits, limit],
   );
-  return rows.map((r) => ({
-    customerId: r.customer_id,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    email: r.email,
-    phone: r.phone,
-    loyaltyTier: r.loyalty_tier,
-  }));
+  return rows.map(customerFromRow);
+}
+
+/** One customer of this store by ID, or null when the till has none (never synced, deleted). */
+export async function getCustomer(
+  db: Queryable,
+  storeId: string,
+  customerId: string,
+): Promise<Customer | null> {
+  const { rows } = await db.query<CustomerRow>(
+    `SELECT ${CUSTOMER_COLUMNS} FROM retail.customers WHERE store_id = $1 AND customer_id = $2`,
+    [storeId, customerId],
+  );
+  const row = rows[0];
+  return row ? customerFromRow(row) : null;
 }

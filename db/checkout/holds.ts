@@ -1,11 +1,13 @@
 /**
  * Hold and recall: park a cart to serve the next customer, pick it up again later. Local to the
- * till (pos.held_carts); a held cart is not a sale and never syncs.
+ * till (pos.held_carts); a held cart is not a sale and never syncs. The customer attached to
+ * the cart is parked with it and comes back on recall.
  */
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors';
 import { Uuid } from '../mutations/schemas';
 import type { TillContext } from './context';
+import { getCustomer, type Customer } from './customers';
 import { Cart } from './pricing';
 import { requireStaff } from './shared';
 
@@ -15,33 +17,55 @@ export interface HeldCart {
   heldBy: string;
   heldAt: string;
   lineCount: number;
+  /** "First Last" of the attached customer, when there is one the till still knows. */
+  customerName: string | null;
 }
+
+export interface RecalledCart {
+  cart: z.output<typeof Cart>;
+  label: string;
+  customer: Customer | null;
+  /** Set when the cart was held with a customer this till no longer has (deleted at HQ). */
+  customerMissing: boolean;
+}
+
+const HoldInput = z.object({
+  cart: Cart,
+  label: z.string().trim().max(60),
+  staffId: Uuid,
+  customerId: Uuid.nullable().default(null),
+});
 
 export async function holdCart(
   till: TillContext,
-  input: { cart: z.input<typeof Cart>; label: string; staffId: string },
+  input: z.input<typeof HoldInput>,
 ): Promise<HeldCart> {
-  const parsed = z
-    .object({ cart: Cart, label: z.string().trim().max(60), staffId: Uuid })
-    .safeParse(input);
+  const parsed = HoldInput.safeParse(input);
   if (!parsed.success)
     throw new ValidationError(`Cannot hold this cart: ${z.prettifyError(parsed.error)}`);
-  if (parsed.data.cart.lines.length === 0)
+  const { cart, staffId, customerId } = parsed.data;
+  if (cart.lines.length === 0)
     throw new ValidationError('There is nothing to hold: the cart is empty');
-  await requireStaff(till.db, till, parsed.data.staffId);
+  await requireStaff(till.db, till, staffId);
+  const customer =
+    customerId === null ? null : await getCustomer(till.db, till.identity.storeId, customerId);
+  if (customerId !== null && !customer)
+    throw new ValidationError(`Cannot hold this cart: this store has no customer ${customerId}`);
   const holdId = till.ids();
   const heldAt = till.clock.now().toISOString();
   const label = parsed.data.label || `Held ${heldAt.slice(11, 16)}`;
   await till.db.query(
-    `INSERT INTO pos.held_carts (hold_id, label, cart, held_by, held_at) VALUES ($1, $2, $3, $4, $5)`,
-    [holdId, label, JSON.stringify(parsed.data.cart), parsed.data.staffId, heldAt],
+    `INSERT INTO pos.held_carts (hold_id, label, cart, held_by, held_at, customer_id)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [holdId, label, JSON.stringify(cart), staffId, heldAt, customerId],
   );
   return {
     holdId,
     label,
-    heldBy: parsed.data.staffId,
+    heldBy: staffId,
     heldAt,
-    lineCount: parsed.data.cart.lines.length,
+    lineCount: cart.lines.length,
+    customerName: customer ? `${customer.firstName} ${customer.lastName}` : null,
   };
 }
 
@@ -52,9 +76,15 @@ export async function listHeldCarts(till: TillContext): Promise<HeldCart[]> {
     held_by: string;
     held_at: Date;
     line_count: number;
+    customer_name: string | null;
   }>(
-    `SELECT hold_id, label, held_by, held_at, jsonb_array_length(cart -> 'lines') AS line_count
-       FROM pos.held_carts ORDER BY held_at`,
+    `SELECT h.hold_id, h.label, h.held_by, h.held_at,
+            jsonb_array_length(h.cart -> 'lines') AS line_count,
+            c.first_name || ' ' || c.last_name AS customer_name
+       FROM pos.held_carts h
+       LEFT JOIN retail.customers c ON c.store_id = $1 AND c.customer_id = h.customer_id
+      ORDER BY h.held_at`,
+    [till.identity.storeId],
   );
   return rows.map((r) => ({
     holdId: r.hold_id,
@@ -62,20 +92,28 @@ export async function listHeldCarts(till: TillContext): Promise<HeldCart[]> {
     heldBy: r.held_by,
     heldAt: new Date(r.held_at).toISOString(),
     lineCount: Number(r.line_count),
+    customerName: r.customer_name,
   }));
 }
 
 /** Take a held cart back (it is removed from the held list in the same statement). */
-export async function recallCart(
-  till: TillContext,
-  holdId: string,
-): Promise<{ cart: z.output<typeof Cart>; label: string }> {
+export async function recallCart(till: TillContext, holdId: string): Promise<RecalledCart> {
   if (!Uuid.safeParse(holdId).success) throw new ValidationError('holdId must be a UUID');
-  const { rows } = await till.db.query<{ cart: unknown; label: string }>(
-    `DELETE FROM pos.held_carts WHERE hold_id = $1 RETURNING cart, label`,
-    [holdId],
-  );
+  const { rows } = await till.db.query<{
+    cart: unknown;
+    label: string;
+    customer_id: string | null;
+  }>(`DELETE FROM pos.held_carts WHERE hold_id = $1 RETURNING cart, label, customer_id`, [holdId]);
   const row = rows[0];
   if (!row) throw new NotFoundError('That held cart no longer exists (recalled already?)');
-  return { cart: Cart.parse(row.cart), label: row.label };
+  const customer =
+    row.customer_id === null
+      ? null
+      : await getCustomer(till.db, till.identity.storeId, row.customer_id);
+  return {
+    cart: Cart.parse(row.cart),
+    label: row.label,
+    customer,
+    customerMissing: row.customer_id !== null && customer === null,
+  };
 }

@@ -158,7 +158,11 @@ export const ApiInput = {
     reason: Text('The reason').trim().min(1, 'Give a reason for the void'),
     managerPin: Text('The manager PIN', 16).optional(),
   }),
-  holdCart: z.object({ cart: Cart, label: Text('The label', 60).default('') }),
+  holdCart: z.object({
+    cart: Cart,
+    label: Text('The label', 60).default(''),
+    customerId: Uuid.nullable().default(null),
+  }),
   recallCart: z.object({ holdId: Uuid }),
   findCustomers: z.object({
     query: z.string().max(10_000),
@@ -507,6 +511,7 @@ export function makePosApi(options: { host: Promise<PosHost> }) {
           cart: data.cart,
           label: data.label,
           staffId: staff().staffId,
+          customerId: data.customerId,
         });
       }),
 

@@ -393,7 +393,13 @@ export function Workspace({
       {panel === 'hold' ? (
         <HoldDialog
           onHold={(label) =>
-            void call(api.holdCart({ cart: toCart(cart), label })).then((r) => {
+            void call(
+              api.holdCart({
+                cart: toCart(cart),
+                label,
+                customerId: cart.customer?.customerId ?? null,
+              }),
+            ).then((r) => {
               if (r.ok) {
                 notify('success', `Held as "${r.data.label}". F4 recalls it.`);
                 dispatch({ type: 'clear' });
@@ -409,7 +415,14 @@ export function Workspace({
           onRecall={(holdId) =>
             void call(api.recallCart({ holdId })).then((r) => {
               if (r.ok) {
-                dispatch({ type: 'load', cart: r.data.cart, label: r.data.label });
+                dispatch({
+                  type: 'load',
+                  cart: r.data.cart,
+                  label: r.data.label,
+                  customer: r.data.customer,
+                });
+                if (r.data.customerMissing)
+                  notify('info', 'The customer of this held sale is no longer in this store.');
                 close();
               }
             })

@@ -58,5 +58,21 @@ describe('cartReducer', () => {
     const loaded = cartReducer(emptyCart, { type: 'load', cart: toCart(s), label: 'Table 4' });
     expect(toCart(loaded)).toEqual(toCart(s));
     expect(loaded.recalledFrom).toBe('Table 4');
+    expect(loaded.customer).toBeNull();
+    const customer = {
+      customerId: '0190f0e0-0000-7000-8000-00000000000c',
+      firstName: 'Ada',
+      lastName: 'Byron',
+      email: null,
+      phone: null,
+      loyaltyTier: 'bronze',
+    };
+    const withCustomer = cartReducer(s, {
+      type: 'load',
+      cart: toCart(s),
+      label: 'Table 5',
+      customer,
+    });
+    expect(withCustomer.customer).toEqual(customer);
   });
 });

@@ -62,7 +62,7 @@ export type CartAction =
   | { type: 'orderDiscount'; discount: Discount | null }
   | { type: 'customer'; customer: Customer | null }
   | { type: 'managerPin'; pin: string | null }
-  | { type: 'load'; cart: Cart; label: string }
+  | { type: 'load'; cart: Cart; label: string; customer?: Customer | null }
   | { type: 'clear' };
 
 const clampQty = (q: number): number => Math.min(MAX_LINE_QUANTITY, Math.max(1, Math.floor(q)));
@@ -156,6 +156,7 @@ export function cartReducer(state: CartState, action: CartAction): CartState {
         items,
         selected: items.length - 1,
         orderDiscount: action.cart.orderDiscount ?? null,
+        customer: action.customer ?? null,
         recalledFrom: action.label,
         serial,
       };

@@ -79,6 +79,7 @@ export function RecallPanel(props: { onRecall: (holdId: string) => void; onClose
             <strong>{h.label}</strong>{' '}
             <span className="muted">
               {h.lineCount} line(s) · {new Date(h.heldAt).toLocaleTimeString('en-US')}
+              {h.customerName ? ` · ${h.customerName}` : ''}
             </span>
           </li>
         ))}

@@ -1,0 +1,1 @@
+ALTER TABLE pos.held_carts DROP COLUMN customer_id;
