@@ -18,6 +18,7 @@ import {
 } from './rejections';
 import type { MutationOutcome } from './ingest-types';
 import { withSavepoint } from './ingest-types';
+import { boolArray, intArray, textArray } from './pg-arrays';
 
 type SaleMutation = Extract<Mutation, { type: 'sale.recorded' }>;
 
@@ -139,13 +140,13 @@ async function precheck(tx: TenantTx, sales: readonly SaleRecorded[]): Promise<P
       ORDER BY u.ord`,
     [
       tx.storeId,
-      sales.map((s) => s.transactionId),
-      sales.map((s) => s.receiptNumber),
-      sales.map((s) => s.registerId),
-      sales.map((s) => s.receiptSeq),
-      sales.map((s) => s.customerId),
-      sales.map((s) => s.shiftId),
-      sales.map((s) => s.originalTransactionId),
+      textArray(sales.map((s) => s.transactionId)),
+      textArray(sales.map((s) => s.receiptNumber)),
+      textArray(sales.map((s) => s.registerId)),
+      intArray(sales.map((s) => s.receiptSeq)),
+      textArray(sales.map((s) => s.customerId)),
+      textArray(sales.map((s) => s.shiftId)),
+      textArray(sales.map((s) => s.originalTransactionId)),
     ],
   );
   return rows;
@@ -168,7 +169,7 @@ async function missingOriginalItems(
                AND it.occurred_at = r.occurred_at
              WHERE r.store_id = $1 AND r.transaction_id = u.t AND it.item_id = u.i
                AND it.quantity > 0)`,
-    [tx.storeId, refs.map((r) => r.transactionId), refs.map((r) => r.itemId)],
+    [tx.storeId, textArray(refs.map((r) => r.transactionId)), textArray(refs.map((r) => r.itemId))],
   );
   return new Set(rows.map((r) => `${r.t}/${r.i}`));
 }
@@ -189,11 +190,11 @@ async function writeSales(
      RETURNING transaction_id`,
     [
       tx.storeId,
-      sales.map((s) => s.sale.transactionId),
-      sales.map((s) => s.sale.occurredAt),
-      sales.map((s) => s.sale.registerId),
-      sales.map((s) => s.sale.receiptSeq),
-      sales.map((s) => s.sale.receiptNumber),
+      textArray(sales.map((s) => s.sale.transactionId)),
+      textArray(sales.map((s) => s.sale.occurredAt)),
+      textArray(sales.map((s) => s.sale.registerId)),
+      intArray(sales.map((s) => s.sale.receiptSeq)),
+      textArray(sales.map((s) => s.sale.receiptNumber)),
     ],
   );
   const fresh = new Set(registered.rows.map((r) => r.transaction_id));
@@ -218,28 +219,26 @@ async function writeSales(
     [
       tx.storeId,
       deviceId,
-      txs.map((s) => s.transactionId),
-      txs.map((s) => s.registerId),
-      txs.map((s) => s.receiptSeq),
-      txs.map((s) => s.receiptNumber),
-      txs.map((s) => s.transactionType),
-      txs.map((s) => s.customerId),
-      txs.map((s) => s.cashierId),
-      txs.map((s) => s.approvedBy),
-      txs.map((s) => s.shiftId),
-      txs.map((s) => s.occurredAt),
-      txs.map((s) => s.subtotalCents),
-      txs.map((s) => s.discountCents),
-      txs.map((s) => s.taxCents),
-      txs.map((s) => s.totalCents),
-      txs.map((s) => s.originalTransactionId),
-      txs.map((s) => s.notes),
+      textArray(txs.map((s) => s.transactionId)),
+      textArray(txs.map((s) => s.registerId)),
+      intArray(txs.map((s) => s.receiptSeq)),
+      textArray(txs.map((s) => s.receiptNumber)),
+      textArray(txs.map((s) => s.transactionType)),
+      textArray(txs.map((s) => s.customerId)),
+      textArray(txs.map((s) => s.cashierId)),
+      textArray(txs.map((s) => s.approvedBy)),
+      textArray(txs.map((s) => s.shiftId)),
+      textArray(txs.map((s) => s.occurredAt)),
+      intArray(txs.map((s) => s.subtotalCents)),
+      intArray(txs.map((s) => s.discountCents)),
+      intArray(txs.map((s) => s.taxCents)),
+      intArray(txs.map((s) => s.totalCents)),
+      textArray(txs.map((s) => s.originalTransactionId)),
+      textArray(txs.map((s) => s.notes)),
     ],
   );
 
-  const lines = txs.flatMap((s) =>
-    s.lines.map((l) => ({ ...l, transactionId: s.transactionId, occurredAt: s.occurredAt })),
-  );
+  const items = lineColumns(txs);
   await tx.query(
     `INSERT INTO retail.sales_transaction_items
        (store_id, item_id, transaction_id, line_number, product_id, sku, product_name,
@@ -256,30 +255,28 @@ async function writeSales(
                  orig, reason, restock, at)`,
     [
       tx.storeId,
-      lines.map((l) => l.itemId),
-      lines.map((l) => l.transactionId),
-      lines.map((l) => l.lineNumber),
-      lines.map((l) => l.productId),
-      lines.map((l) => l.sku),
-      lines.map((l) => l.productName),
-      lines.map((l) => l.categoryId),
-      lines.map((l) => l.quantity),
-      lines.map((l) => l.unitPriceCents),
-      lines.map((l) => l.discountCents),
-      lines.map((l) => l.taxRatePpm),
-      lines.map((l) => l.taxCents),
-      lines.map((l) => l.totalCents),
-      lines.map((l) => l.originalItemId),
-      lines.map((l) => l.returnReason),
-      lines.map((l) => l.restock),
-      lines.map((l) => l.occurredAt),
+      textArray(items.itemId),
+      textArray(items.transactionId),
+      intArray(items.lineNumber),
+      textArray(items.productId),
+      textArray(items.sku),
+      textArray(items.productName),
+      intArray(items.categoryId),
+      intArray(items.quantity),
+      intArray(items.unitPriceCents),
+      intArray(items.discountCents),
+      intArray(items.taxRatePpm),
+      intArray(items.taxCents),
+      intArray(items.totalCents),
+      textArray(items.originalItemId),
+      textArray(items.returnReason),
+      boolArray(items.restock),
+      textArray(items.occurredAt),
     ],
   );
 
-  const payments = txs.flatMap((s) =>
-    s.payments.map((p) => ({ ...p, transactionId: s.transactionId, occurredAt: s.occurredAt })),
-  );
-  if (payments.length > 0) {
+  const payments = paymentColumns(txs);
+  if (payments.paymentId.length > 0) {
     await tx.query(
       `INSERT INTO retail.payments
          (store_id, payment_id, transaction_id, tender_type, amount, tendered, change_given,
@@ -291,25 +288,116 @@ async function writeSales(
               AS u(pid, tid, typ, amount, tendered, change, status, last4, auth, at)`,
       [
         tx.storeId,
-        payments.map((p) => p.paymentId),
-        payments.map((p) => p.transactionId),
-        payments.map((p) => p.tenderType),
-        payments.map((p) => p.amountCents),
-        payments.map((p) => p.tenderedCents),
-        payments.map((p) => p.changeCents),
-        payments.map((p) => p.cardStatus),
-        payments.map((p) => p.cardLast4),
-        payments.map((p) => p.authCode),
-        payments.map((p) => p.occurredAt),
+        textArray(payments.paymentId),
+        textArray(payments.transactionId),
+        textArray(payments.tenderType),
+        intArray(payments.amountCents),
+        intArray(payments.tenderedCents),
+        intArray(payments.changeCents),
+        textArray(payments.cardStatus),
+        textArray(payments.cardLast4),
+        textArray(payments.authCode),
+        textArray(payments.occurredAt),
       ],
     );
   }
 
-  const movements = todo.flatMap(({ mutationId, sale }) =>
-    sale.stockMovements.map((m) => ({ ...m, occurredAt: sale.occurredAt, mutationId })),
-  );
+  const movements: MovementRow[] = [];
+  for (const { mutationId, sale } of todo) {
+    for (const m of sale.stockMovements) {
+      movements.push({
+        movementId: m.movementId,
+        productId: m.productId,
+        quantityDelta: m.quantityDelta,
+        reason: m.reason,
+        transactionId: m.transactionId,
+        note: m.note,
+        occurredAt: sale.occurredAt,
+        mutationId,
+      });
+    }
+  }
   await insertMovements(tx, deviceId, movements);
   return fresh;
+}
+
+/*
+ * Column arrays for the unnest INSERTs, filled in one pass over the sales. (Copying each line
+ * into a new object with its sale's ID and time first cost more than the INSERT's own
+ * serialization: V8 keeps such spread copies of wide objects in slow dictionary mode.)
+ */
+function lineColumns(sales: readonly SaleRecorded[]) {
+  const c = {
+    itemId: [] as string[],
+    transactionId: [] as string[],
+    lineNumber: [] as number[],
+    productId: [] as string[],
+    sku: [] as string[],
+    productName: [] as string[],
+    categoryId: [] as Array<number | null>,
+    quantity: [] as number[],
+    unitPriceCents: [] as number[],
+    discountCents: [] as number[],
+    taxRatePpm: [] as number[],
+    taxCents: [] as number[],
+    totalCents: [] as number[],
+    originalItemId: [] as Array<string | null>,
+    returnReason: [] as Array<string | null>,
+    restock: [] as Array<boolean | null>,
+    occurredAt: [] as string[],
+  };
+  for (const sale of sales) {
+    for (const l of sale.lines) {
+      c.itemId.push(l.itemId);
+      c.transactionId.push(sale.transactionId);
+      c.lineNumber.push(l.lineNumber);
+      c.productId.push(l.productId);
+      c.sku.push(l.sku);
+      c.productName.push(l.productName);
+      c.categoryId.push(l.categoryId);
+      c.quantity.push(l.quantity);
+      c.unitPriceCents.push(l.unitPriceCents);
+      c.discountCents.push(l.discountCents);
+      c.taxRatePpm.push(l.taxRatePpm);
+      c.taxCents.push(l.taxCents);
+      c.totalCents.push(l.totalCents);
+      c.originalItemId.push(l.originalItemId);
+      c.returnReason.push(l.returnReason);
+      c.restock.push(l.restock);
+      c.occurredAt.push(sale.occurredAt);
+    }
+  }
+  return c;
+}
+
+function paymentColumns(sales: readonly SaleRecorded[]) {
+  const c = {
+    paymentId: [] as string[],
+    transactionId: [] as string[],
+    tenderType: [] as string[],
+    amountCents: [] as number[],
+    tenderedCents: [] as Array<number | null>,
+    changeCents: [] as Array<number | null>,
+    cardStatus: [] as Array<string | null>,
+    cardLast4: [] as Array<string | null>,
+    authCode: [] as Array<string | null>,
+    occurredAt: [] as string[],
+  };
+  for (const sale of sales) {
+    for (const p of sale.payments) {
+      c.paymentId.push(p.paymentId);
+      c.transactionId.push(sale.transactionId);
+      c.tenderType.push(p.tenderType);
+      c.amountCents.push(p.amountCents);
+      c.tenderedCents.push(p.tenderedCents);
+      c.changeCents.push(p.changeCents);
+      c.cardStatus.push(p.cardStatus);
+      c.cardLast4.push(p.cardLast4);
+      c.authCode.push(p.authCode);
+      c.occurredAt.push(sale.occurredAt);
+    }
+  }
+  return c;
 }
 
 export interface MovementRow {
@@ -340,14 +428,14 @@ export async function insertMovements(
     [
       tx.storeId,
       deviceId,
-      movements.map((m) => m.movementId),
-      movements.map((m) => m.productId),
-      movements.map((m) => m.quantityDelta),
-      movements.map((m) => m.reason),
-      movements.map((m) => m.transactionId),
-      movements.map((m) => m.note),
-      movements.map((m) => m.occurredAt),
-      movements.map((m) => m.mutationId),
+      textArray(movements.map((m) => m.movementId)),
+      textArray(movements.map((m) => m.productId)),
+      intArray(movements.map((m) => m.quantityDelta)),
+      textArray(movements.map((m) => m.reason)),
+      textArray(movements.map((m) => m.transactionId)),
+      textArray(movements.map((m) => m.note)),
+      textArray(movements.map((m) => m.occurredAt)),
+      intArray(movements.map((m) => m.mutationId)),
     ],
   );
   return result.affectedRows ?? movements.length;

@@ -38,6 +38,8 @@ import {
 } from './ingest-other';
 import { MAX_AGE_MS, MAX_FUTURE_MS, ingestSales } from './ingest-sales';
 import { withSavepoint, type MutationOutcome } from './ingest-types';
+import { textArray } from './pg-arrays';
+import { withSalesDdlLock } from './sales-ddl-lock';
 import { MutationRejectedError, RejectionCode, isPermanentDataError } from './rejections';
 import type { TenantTx } from './tenant';
 
@@ -139,11 +141,13 @@ export async function applyMutation(
 
 /**
  * Create the month partitions a batch's sales need, in a short transaction of its own, BEFORE
- * the caller opens the tenant transaction that ingests the batch. Creating a partition locks
- * the sales parents exclusively; done inside concurrent ingest transactions (two tills pushing
- * last month's offline sales at once) it deadlocked them. Afterwards the in-transaction check in
- * ingestSales finds every partition and takes no lock. Sales outside the accepted window are
- * left to ingest, which rejects them.
+ * the caller opens the tenant transaction that ingests the batch. Creating a partition inside
+ * concurrent ingest transactions (two tills pushing last month's offline sales at once)
+ * deadlocked them; created here, under the exclusive sales DDL lock (sales-ddl-lock.ts), it
+ * waits for the ingest transactions in flight instead. Afterwards the in-transaction check in
+ * ingestSales finds every partition and takes no lock. Months that already exist cost one
+ * catalog lookup and no lock. Sales outside the accepted window are left to ingest, which
+ * rejects them.
  */
 export async function prepareSalesPartitions(
   pool: pg.Pool,
@@ -159,5 +163,17 @@ export async function prepareSalesPartitions(
     months.add(new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1)).toISOString());
   }
   if (months.size === 0) return;
-  await pool.query('SELECT retail.ensure_sales_partitions_for($1::timestamptz[])', [[...months]]);
+  const wanted = textArray([...months]);
+  const { rows } = await pool.query<{ missing: number }>(
+    `SELECT count(*)::int AS missing
+       FROM unnest($1::timestamptz[]) AS m
+      WHERE m >= (SELECT date_trunc('month', retained_from) FROM retail.sales_retention)
+        AND EXISTS (SELECT 1 FROM unnest(ARRAY['sales_transactions', 'sales_transaction_items', 'payments']) AS t
+                     WHERE to_regclass(format('retail.%I', t || '_p' || to_char(m AT TIME ZONE 'UTC', 'YYYYMM'))) IS NULL)`,
+    [wanted],
+  );
+  if ((rows[0]?.missing ?? 0) === 0) return;
+  await withSalesDdlLock(pool, (client) =>
+    client.query('SELECT retail.ensure_sales_partitions_for($1::timestamptz[])', [wanted]),
+  );
 }

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
+import { withSalesDdlLock } from './sales-ddl-lock';
 
 export interface EnsureOptions {
   /** Months before the current one to make sure of (default 1). */
@@ -27,9 +28,11 @@ export async function ensureSalesPartitions(
   const now = options.now ?? new Date();
   const from = monthStartUtc(now, -(options.monthsBehind ?? 1));
   const to = monthStartUtc(now, options.monthsAhead ?? 3);
-  const { rows } = await owner.query<{ created: number }>(
-    'SELECT retail.ensure_sales_partitions($1, $2) AS created',
-    [from.toISOString(), to.toISOString()],
+  const { rows } = await withSalesDdlLock(owner, (client) =>
+    client.query<{ created: number }>('SELECT retail.ensure_sales_partitions($1, $2) AS created', [
+      from.toISOString(),
+      to.toISOString(),
+    ]),
   );
   return rows[0]?.created ?? 0;
 }
@@ -61,9 +64,11 @@ export async function pruneSalesPartitions(
     throw new RangeError('keepMonths must be a whole number >= 0');
   }
   const cutoff = monthStartUtc(options.now ?? new Date(), -options.keepMonths);
-  const { rows } = await owner.query<{ dropped: string }>(
-    'SELECT dropped FROM retail.drop_sales_partitions_before($1)',
-    [cutoff.toISOString()],
+  const { rows } = await withSalesDdlLock(owner, (client) =>
+    client.query<{ dropped: string }>(
+      'SELECT dropped FROM retail.drop_sales_partitions_before($1)',
+      [cutoff.toISOString()],
+    ),
   );
   const dropped = rows.map((r) => r.dropped);
   (options.logger ?? silentLogger).info(

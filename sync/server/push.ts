@@ -2,6 +2,8 @@
  * Push: a device's mutations into HQ, exactly once.
  *
  * One database transaction per request, as edgepos_app with the device's store as tenant key:
+ *   0. take the sales DDL lock shared, so no partition is created or dropped mid-push
+ *      (db/central/sales-ddl-lock.ts);
  *   1. verify the credential and lock the device row (verifyDevice's UPDATE);
  *   2. IDs at or below the device's last applied ID are replays: each must carry the content
  *      HQ logged for that ID (SHA-256 of its canonical JSON). Same -> answered with the
@@ -23,6 +25,8 @@ import {
   prepareSalesPartitions,
   type MutationOutcome,
 } from '../../db/central/ingest';
+import { intArray, textArray } from '../../db/central/pg-arrays';
+import { lockForSalesIngest } from '../../db/central/sales-ddl-lock';
 import { withTenant } from '../../db/central/tenant';
 import type { Logger } from '../../db/logger';
 import type { Mutation } from '../../db/mutations/schemas';
@@ -108,6 +112,7 @@ async function applyPush(
   hashes: readonly string[],
   pending: number | undefined,
 ): Promise<PushResult> {
+  await lockForSalesIngest(tx);
   const device = await verifyDevice(tx, credential, { pending, touch: 'push' });
   if (device.supersededBy !== null) {
     throw conflict(
@@ -163,12 +168,12 @@ async function applyPush(
     [
       device.storeId,
       device.deviceId,
-      outcomes.map((o) => o.mutationId),
-      fresh.map((m) => m.type),
-      freshHashes,
-      outcomes.map((o) => o.status),
-      outcomes.map((o) => (o.status === 'rejected' ? o.code : null)),
-      outcomes.map((o) => (o.status === 'rejected' ? o.message : null)),
+      intArray(outcomes.map((o) => o.mutationId)),
+      textArray(fresh.map((m) => m.type)),
+      textArray(freshHashes),
+      textArray(outcomes.map((o) => o.status)),
+      textArray(outcomes.map((o) => (o.status === 'rejected' ? o.code : null))),
+      textArray(outcomes.map((o) => (o.status === 'rejected' ? o.message : null))),
     ],
   );
   const newLast = fresh[fresh.length - 1]!.mutationId;

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestMutations, prepareSalesPartitions } from '../../db/central/ingest';
 import { listSalesPartitions } from '../../db/central/partitions';
+import { lockForSalesIngest } from '../../db/central/sales-ddl-lock';
 import { withTenant } from '../../db/central/tenant';
 import type { Mutation } from '../../db/mutations/schemas';
 import {
@@ -55,13 +56,18 @@ const exclusiveLocks = async (tx: {
   return rows.map((r) => r.rel).sort();
 };
 
-function lateSales(monthsBack: number, seed: number, count: number): Mutation[] {
+function lateSales(
+  monthsBack: number,
+  seed: number,
+  count: number,
+  storeId = 'seattle',
+): Mutation[] {
   const now = new Date();
   const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsBack, 15));
   const catalog = generateCatalog({ seed: 11, products: 40 }).map(toProductEntity);
   const customers = generateCustomers({ seed: 11, customers: 40 });
   return [...generateSales({ seed, sales: count * 6, catalog, customers, now: at, days: 5 })]
-    .filter((s) => s.storeId === 'seattle')
+    .filter((s) => s.storeId === storeId)
     .slice(0, count)
     .map(({ storeId: _store, ...payload }, i) => {
       // Each call starts its receipt sequence at 1: move it so receipts never collide.
@@ -72,7 +78,7 @@ function lateSales(monthsBack: number, seed: number, count: number): Mutation[] 
         payload: {
           ...payload,
           receiptSeq,
-          receiptNumber: receiptNumber('seattle', payload.registerId, receiptSeq),
+          receiptNumber: receiptNumber(storeId, payload.registerId, receiptSeq),
         },
       };
     });
@@ -149,5 +155,41 @@ describe('concurrent ingest of late sales', () => {
       (await listSalesPartitions(db.pools.owner)).map((p) => p.month.slice(0, 7)),
     );
     for (const m of needed) expect(after.has(m)).toBe(true);
+  });
+
+  it('creates a month while another store is mid-push: waits for that push instead of deadlocking', async () => {
+    const deadlocksBefore = await deadlocks();
+    const late = lateSales(9, 24, 4);
+    const current = lateSales(0, 25, 4, 'redmond');
+    let prepared: Promise<void> | undefined;
+    let preparedDone = false;
+    const outcomes = await withTenant(db.pools.app, 'redmond', async (tx) => {
+      // A push in flight that has written its registry rows (it holds the registry table)
+      // and has yet to write sales_transactions.
+      await lockForSalesIngest(tx);
+      await tx.query(
+        `INSERT INTO retail.sales_transaction_ids
+           (store_id, transaction_id, occurred_at, register_id, receipt_seq, receipt_number)
+         SELECT store_id, transaction_id, occurred_at, register_id, receipt_seq, receipt_number
+           FROM retail.sales_transaction_ids WHERE false`,
+      );
+      prepared = prepareSalesPartitions(db.pools.app, late).then(() => {
+        preparedDone = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The month is not created under a push in flight...
+      expect(preparedDone).toBe(false);
+      // ...and the push goes on to the sales tables without waiting for it.
+      return ingestMutations(tx, { deviceId: 'mid-push', mutations: current });
+    });
+    expect(current.length).toBeGreaterThan(0);
+    expect(outcomes.map((o) => o.status)).toEqual(current.map(() => 'applied'));
+    await prepared;
+    expect(preparedDone).toBe(true);
+    const lateOutcomes = await withTenant(db.pools.app, 'seattle', (tx) =>
+      ingestMutations(tx, { deviceId: 'late-after', mutations: late }),
+    );
+    expect(lateOutcomes.map((o) => o.status)).toEqual(late.map(() => 'applied'));
+    expect(await deadlocks()).toBe(deadlocksBefore);
   });
 });
