@@ -88,9 +88,9 @@ export async function pushMutations(
     }
   }
   const hashes = mutations.map(mutationHash);
-  await prepareSalesPartitions(app, mutations);
   for (let attempt = 1; ; attempt++) {
     try {
+      await prepareSalesPartitions(app, mutations);
       return await withTenant(app, credential.storeId, (tx) =>
         applyPush(tx, credential, mutations, hashes, options.pending),
       );
