@@ -13,36 +13,31 @@ function quote(value: string): string {
   return NEEDS_ESCAPE.test(value) ? `"${value.replace(ESCAPE, '\\$&')}"` : `"${value}"`;
 }
 
-/** text, uuid, timestamptz... any element type PostgreSQL reads from its text form. */
-export function textArray(values: ReadonlyArray<string | null>): string {
+function arrayLiteral<T>(values: ReadonlyArray<T | null>, element: (value: T) => string): string {
   let out = '{';
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (i > 0) out += ',';
-    out += v === null || v === undefined ? 'NULL' : quote(v);
+    out += v === null || v === undefined ? 'NULL' : element(v);
   }
   return `${out}}`;
+}
+
+function integer(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new TypeError(`intArray: ${value} is not a safe integer`);
+  return String(value);
+}
+
+/** text, uuid, timestamptz... any element type PostgreSQL reads from its text form. */
+export function textArray(values: ReadonlyArray<string | null>): string {
+  return arrayLiteral(values, quote);
 }
 
 /** int, bigint, numeric: safe integers (or null) only, so a float never slips in. */
 export function intArray(values: ReadonlyArray<number | null>): string {
-  let out = '{';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (i > 0) out += ',';
-    if (v === null || v === undefined) out += 'NULL';
-    else if (Number.isSafeInteger(v)) out += String(v);
-    else throw new TypeError(`intArray: ${String(v)} is not a safe integer`);
-  }
-  return `${out}}`;
+  return arrayLiteral(values, integer);
 }
 
 export function boolArray(values: ReadonlyArray<boolean | null>): string {
-  let out = '{';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (i > 0) out += ',';
-    out += v === null || v === undefined ? 'NULL' : v ? 't' : 'f';
-  }
-  return `${out}}`;
+  return arrayLiteral(values, (value) => (value ? 't' : 'f'));
 }
