@@ -6,7 +6,7 @@
  * bundler notes), and workers are ES modules so the database worker can import it.
  */
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type BuildOptions, type Plugin } from 'vite';
 import { CONTENT_SECURITY_POLICY_META } from './electron/main/security';
 
 /** The page's Content-Security-Policy, added to the built index.html (dev needs inline HMR). */
@@ -22,13 +22,24 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * PGlite's Emscripten loader calls eval by design; the bundler's warning about it repeats on
+ * every build and says nothing we can act on. Every other warning still shows.
+ */
+const quietPgliteEval: NonNullable<BuildOptions['rolldownOptions']> = {
+  onwarn(warning, warn) {
+    if (warning.code === 'EVAL' && warning.id?.includes('@electric-sql/pglite')) return;
+    warn(warning);
+  },
+};
+
 export default defineConfig({
   root: 'renderer',
   base: './',
   publicDir: false,
   plugins: [react(), contentSecurityPolicy()],
   optimizeDeps: { exclude: ['@electric-sql/pglite', '@electric-sql/pglite-pgvector'] },
-  worker: { format: 'es' },
+  worker: { format: 'es', rolldownOptions: quietPgliteEval },
   build: {
     outDir: '../dist-web',
     emptyOutDir: true,
@@ -36,6 +47,7 @@ export default defineConfig({
     sourcemap: true,
     chunkSizeWarningLimit: 12_000,
     assetsInlineLimit: 0,
+    rolldownOptions: quietPgliteEval,
   },
   server: { port: 5173, strictPort: false },
   preview: { port: 4173, strictPort: false },
