@@ -110,7 +110,7 @@ describe('cashier flows, keyboard only', () => {
     expect(await page.getByTestId('customer-chip').textContent()).toContain('Ada Lovelace');
   });
 
-  it('holds the sale, serves someone else, and recalls it', async () => {
+  it('holds the sale with its customer, serves someone else, and recalls both', async () => {
     const page = browser.page;
     const held = await cartLines(page);
     const heldTotal = await cartTotal();
@@ -120,14 +120,18 @@ describe('cashier flows, keyboard only', () => {
     await page.keyboard.press('Enter');
     expect(await noticeMatching(page, /Held as "Ada, fitting room"/)).toBeTruthy();
     expect(await cartLines(page)).toEqual([]);
+    expect(await page.getByTestId('customer-chip').textContent()).toContain('No customer');
 
     await page.keyboard.press('F4');
     await page.getByTestId('recall-panel').waitFor();
     await page.getByRole('option').first().waitFor();
+    // The customer was parked with the cart, and the list says whose it is.
+    expect(await page.getByRole('option').first().textContent()).toContain('Ada Lovelace');
     await page.keyboard.press('Enter');
     await page.getByTestId('recall-panel').waitFor({ state: 'detached' });
     expect(await cartLines(page)).toEqual(held);
     expect(await cartTotal()).toBe(heldTotal);
+    expect(await page.getByTestId('customer-chip').textContent()).toContain('Ada Lovelace');
   });
 
   it('takes a split payment (card, then exact cash) after the manager approves the recalled discount', async () => {
