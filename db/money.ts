@@ -88,3 +88,11 @@ function numberToPlainString(value: number): string {
   if (!Number.isFinite(value)) throw new ValidationError(`Not a money amount: ${value}`);
   return value.toFixed(2).replace(/\.?0+$/, (m) => (m.startsWith('.') ? '' : m));
 }
+
+/**
+ * SQL for a bigint-cents parameter read as numeric(12,2): `sqlCents('$3')`. Division by 100.0
+ * is exact for integers, so the cents survive the trip unchanged.
+ */
+export function sqlCents(param: string): string {
+  return `(${param}::bigint / 100.0)::numeric(12,2)`;
+}

@@ -18,10 +18,10 @@ import type {
 import { insertMovements } from './ingest-sales';
 import { MutationRejectedError, RejectionCode } from './rejections';
 import type { TenantTx } from './tenant';
+import { sqlCents as cents } from '../money';
+import { insertZReport } from '../queries/z-reports';
 
 export type Applied = 'applied' | 'duplicate';
-
-const cents = (param: string): string => `(${param}::bigint / 100.0)::numeric(12,2)`;
 
 function reject(code: RejectionCode, message: string): never {
   throw new MutationRejectedError(code, message);
@@ -185,43 +185,7 @@ export async function applyShiftClosed(tx: TenantTx, c: ShiftClosed): Promise<Ap
       c.overShortCents,
     ],
   );
-  await tx.query(
-    `INSERT INTO retail.z_reports
-       (store_id, z_report_id, register_id, z_number, shift_id, opened_at, closed_at,
-        sales_count, returns_count, voids_count, gross_sales, discounts, returns_total, tax_total,
-        net_total, cash_total, card_total, opening_float, cash_in, cash_out, expected_cash,
-        counted_cash, over_short, report)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ${cents('$11')}, ${cents('$12')},
-             ${cents('$13')}, ${cents('$14')}, ${cents('$15')}, ${cents('$16')}, ${cents('$17')},
-             ${cents('$18')}, ${cents('$19')}, ${cents('$20')}, ${cents('$21')}, ${cents('$22')},
-             ${cents('$23')}, $24)`,
-    [
-      tx.storeId,
-      z.zReportId,
-      z.registerId,
-      z.zNumber,
-      z.shiftId,
-      z.openedAt,
-      z.closedAt,
-      z.salesCount,
-      z.returnsCount,
-      z.voidsCount,
-      z.grossSalesCents,
-      z.discountsCents,
-      z.returnsCents,
-      z.taxCents,
-      z.netCents,
-      z.cashCents,
-      z.cardCents,
-      z.openingFloatCents,
-      z.cashInCents,
-      z.cashOutCents,
-      z.expectedCashCents,
-      z.countedCashCents,
-      z.overShortCents,
-      JSON.stringify(z),
-    ],
-  );
+  await insertZReport(tx, tx.storeId, z);
   return 'applied';
 }
 

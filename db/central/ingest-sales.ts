@@ -19,6 +19,7 @@ import {
 import type { MutationOutcome } from './ingest-types';
 import { withSavepoint } from './ingest-types';
 import { boolArray, intArray, textArray } from './pg-arrays';
+import { sqlCents as cents } from '../money';
 
 type SaleMutation = Extract<Mutation, { type: 'sale.recorded' }>;
 
@@ -26,8 +27,6 @@ type SaleMutation = Extract<Mutation, { type: 'sale.recorded' }>;
 export const MAX_FUTURE_MS = 31 * 86_400_000;
 /** ...and sales older than this, even before any retention ran. */
 export const MAX_AGE_MS = 10 * 366 * 86_400_000;
-
-const cents = (expr: string): string => `(${expr} / 100.0)::numeric(12,2)`;
 
 function reject(code: Code, message: string): never {
   throw new MutationRejectedError(code, message);

@@ -18,6 +18,8 @@ import type {
   StockAdjusted,
   StockMovement,
 } from './schemas';
+import { sqlCents as n } from '../money';
+import { insertZReport } from '../queries/z-reports';
 
 export interface TillIdentity {
   storeId: string;
@@ -26,7 +28,6 @@ export interface TillIdentity {
 }
 
 /** SQL for cents -> numeric(12,2): exact decimal division, no float anywhere. */
-const n = (expr: string): string => `(${expr} / 100.0)::numeric(12,2)`;
 
 async function insertMovements(
   tx: Queryable,
@@ -141,7 +142,7 @@ async function applyVoid(
 async function applyShiftOpened(tx: Queryable, who: TillIdentity, s: ShiftOpened): Promise<void> {
   await tx.query(
     `INSERT INTO retail.shifts (store_id, shift_id, register_id, opened_by, opened_at, opening_float)
-     VALUES ($1, $2, $3, $4, $5, ${n('$6::bigint')})`,
+     VALUES ($1, $2, $3, $4, $5, ${n('$6')})`,
     [who.storeId, s.shiftId, s.registerId, s.openedBy, s.openedAt, s.openingFloatCents],
   );
 }
@@ -150,7 +151,7 @@ async function applyCashMoved(tx: Queryable, who: TillIdentity, c: CashMoved): P
   await tx.query(
     `INSERT INTO retail.cash_movements
        (store_id, movement_id, shift_id, kind, amount, reason, staff_id, occurred_at)
-     VALUES ($1, $2, $3, $4, ${n('$5::bigint')}, $6, $7, $8)`,
+     VALUES ($1, $2, $3, $4, ${n('$5')}, $6, $7, $8)`,
     [
       who.storeId,
       c.movementId,
@@ -167,8 +168,8 @@ async function applyCashMoved(tx: Queryable, who: TillIdentity, c: CashMoved): P
 async function applyShiftClosed(tx: Queryable, who: TillIdentity, c: ShiftClosed): Promise<void> {
   const { rows } = await tx.query(
     `UPDATE retail.shifts
-        SET status = 'closed', closed_by = $3, closed_at = $4, expected_cash = ${n('$5::bigint')},
-            counted_cash = ${n('$6::bigint')}, over_short = ${n('$7::bigint')}
+        SET status = 'closed', closed_by = $3, closed_at = $4, expected_cash = ${n('$5')},
+            counted_cash = ${n('$6')}, over_short = ${n('$7')}
       WHERE store_id = $1 AND shift_id = $2 AND status = 'open'
       RETURNING shift_id`,
     [
@@ -183,44 +184,7 @@ async function applyShiftClosed(tx: Queryable, who: TillIdentity, c: ShiftClosed
   );
   if (rows.length === 0) throw new InvalidStateError(`Shift ${c.shiftId} is not open`);
   const z = c.zReport;
-  await tx.query(
-    `INSERT INTO retail.z_reports
-       (store_id, z_report_id, register_id, z_number, shift_id, opened_at, closed_at,
-        sales_count, returns_count, voids_count, gross_sales, discounts, returns_total, tax_total,
-        net_total, cash_total, card_total, opening_float, cash_in, cash_out, expected_cash,
-        counted_cash, over_short, report)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-             ${n('$11::bigint')}, ${n('$12::bigint')}, ${n('$13::bigint')}, ${n('$14::bigint')},
-             ${n('$15::bigint')}, ${n('$16::bigint')}, ${n('$17::bigint')}, ${n('$18::bigint')},
-             ${n('$19::bigint')}, ${n('$20::bigint')}, ${n('$21::bigint')}, ${n('$22::bigint')},
-             ${n('$23::bigint')}, $24)`,
-    [
-      who.storeId,
-      z.zReportId,
-      z.registerId,
-      z.zNumber,
-      z.shiftId,
-      z.openedAt,
-      z.closedAt,
-      z.salesCount,
-      z.returnsCount,
-      z.voidsCount,
-      z.grossSalesCents,
-      z.discountsCents,
-      z.returnsCents,
-      z.taxCents,
-      z.netCents,
-      z.cashCents,
-      z.cardCents,
-      z.openingFloatCents,
-      z.cashInCents,
-      z.cashOutCents,
-      z.expectedCashCents,
-      z.countedCashCents,
-      z.overShortCents,
-      JSON.stringify(z),
-    ],
-  );
+  await insertZReport(tx, who.storeId, z);
 }
 
 async function applyCustomer(tx: Queryable, who: TillIdentity, c: CustomerCreated): Promise<void> {

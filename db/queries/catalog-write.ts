@@ -17,6 +17,7 @@ import type {
   StoreEntity,
 } from '../catalog/schemas';
 import type { Queryable } from '../queryable';
+import { sqlCents as n } from '../money';
 
 export const BATCH = 1_000;
 
@@ -26,8 +27,6 @@ async function inBatches<T>(
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += BATCH) await write(rows.slice(i, i + BATCH));
 }
-
-const n = (expr: string): string => `(${expr} / 100.0)::numeric(12,2)`;
 
 export async function upsertStores(db: Queryable, rows: readonly StoreEntity[]): Promise<void> {
   await inBatches(rows, async (batch) => {
