@@ -41,6 +41,7 @@ import {
 } from '../db/queries/catalog-write';
 import { insertOutbox, nextCounter } from '../db/queries/outbox';
 import { demoStaffEntities } from '../db/seed/staff';
+import { openingStockAdjustments } from '../db/seed/write-central';
 import { builtinEmbedder } from '../db/search/embedding/builtin';
 import { productEmbeddingText } from '../db/search/embedding/product-text';
 import {
@@ -116,26 +117,13 @@ async function seedHq(
       (l) => l.onHand !== 0,
     );
     const ids = seededIdGenerator(SEED * 19 + index + 1, Date.UTC(2026, 0, 1));
-    const adjustments: Mutation[] = [];
-    for (let i = 0; i < levels.length; i += 500) {
-      adjustments.push({
-        mutationId: ++mutationId,
-        type: 'stock.adjusted',
-        payload: {
-          adjustmentId: ids(),
-          occurredAt: '2026-01-01T00:00:00.000Z',
-          staffId: demoStaff(store.storeId)[0]!.staffId,
-          movements: levels.slice(i, i + 500).map((l) => ({
-            movementId: ids(),
-            productId: l.productId,
-            quantityDelta: l.onHand,
-            reason: 'receiving' as const,
-            transactionId: null,
-            note: 'opening stock',
-          })),
-        },
-      });
-    }
+    const adjustments = openingStockAdjustments({
+      levels,
+      ids,
+      staffId: demoStaff(store.storeId)[0]!.staffId,
+      firstMutationId: mutationId + 1,
+    });
+    mutationId += adjustments.length;
     for (let i = 0; i < adjustments.length; i += 20) {
       await withTenant(app, store.storeId, (tx) =>
         ingestMutations(tx, { deviceId: 'bench-seed', mutations: adjustments.slice(i, i + 20) }),

@@ -122,26 +122,13 @@ export async function seedCentral(options: SeedCentralOptions): Promise<SeedCent
     // Its own time range: UUIDv7 IDs from another generator (the sales' starts at 2026-01-01)
     // can then never coincide, whatever the seeds.
     const ids = seededIdGenerator(seed * 19 + index + 1, Date.UTC(2025, 6, 1 + index));
-    const adjustments: Mutation[] = [];
-    for (let i = 0; i < levels.length; i += 500) {
-      adjustments.push({
-        mutationId: ++mutationId,
-        type: 'stock.adjusted',
-        payload: {
-          adjustmentId: ids(),
-          occurredAt: '2026-01-01T00:00:00.000Z',
-          staffId: demoStaff(store.storeId)[0]!.staffId,
-          movements: levels.slice(i, i + 500).map((l) => ({
-            movementId: ids(),
-            productId: l.productId,
-            quantityDelta: l.onHand,
-            reason: 'receiving' as const,
-            transactionId: null,
-            note: 'opening stock',
-          })),
-        },
-      });
-    }
+    const adjustments = openingStockAdjustments({
+      levels,
+      ids,
+      staffId: demoStaff(store.storeId)[0]!.staffId,
+      firstMutationId: mutationId + 1,
+    });
+    mutationId += adjustments.length;
     await withTenant(options.app, store.storeId, async (tx) => {
       const outcomes = await ingestMutations(tx, { deviceId: device, mutations: adjustments });
       tally(outcomes, { applied: 0, duplicate: 0, rejected: 0 });
@@ -188,4 +175,37 @@ export async function seedCentral(options: SeedCentralOptions): Promise<SeedCent
   }
   for (const storeId of buffers.keys()) await flush(storeId);
   return result;
+}
+
+/**
+ * Opening stock as `stock.adjusted` receiving mutations of up to 500 movements each, numbered
+ * from `firstMutationId`: through ingest, the movement ledger stays the only truth.
+ */
+export function openingStockAdjustments(options: {
+  levels: ReadonlyArray<{ productId: string; onHand: number }>;
+  ids: () => string;
+  staffId: string;
+  firstMutationId: number;
+}): Mutation[] {
+  const adjustments: Mutation[] = [];
+  for (let i = 0; i < options.levels.length; i += 500) {
+    adjustments.push({
+      mutationId: options.firstMutationId + adjustments.length,
+      type: 'stock.adjusted',
+      payload: {
+        adjustmentId: options.ids(),
+        occurredAt: '2026-01-01T00:00:00.000Z',
+        staffId: options.staffId,
+        movements: options.levels.slice(i, i + 500).map((l) => ({
+          movementId: options.ids(),
+          productId: l.productId,
+          quantityDelta: l.onHand,
+          reason: 'receiving' as const,
+          transactionId: null,
+          note: 'opening stock',
+        })),
+      },
+    });
+  }
+  return adjustments;
 }
