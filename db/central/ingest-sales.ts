@@ -454,6 +454,7 @@ export async function ingestSales(
   tx: TenantTx,
   deviceId: string,
   mutations: readonly SaleMutation[],
+  options: { partitionsPrepared?: boolean } = {},
 ): Promise<MutationOutcome[]> {
   const outcomes: Array<MutationOutcome | undefined> = mutations.map(() => undefined);
   const rejectAt = (index: number, error: MutationRejectedError): void => {
@@ -602,10 +603,13 @@ export async function ingestSales(
   }
 
   if (toWrite.length > 0) {
-    // 4. Month partitions for late or future-dated sales (rare: usually all exist already).
-    await tx.query('SELECT retail.ensure_sales_partitions_for($1::timestamptz[])', [
-      monthsOf(toWrite),
-    ]);
+    // 4. Month partitions for late or future-dated sales (rare: usually all exist already),
+    //    unless the caller prepared them before the transaction.
+    if (!options.partitionsPrepared) {
+      await tx.query('SELECT retail.ensure_sales_partitions_for($1::timestamptz[])', [
+        monthsOf(toWrite),
+      ]);
+    }
     // 5. Everything in one go; if the database refuses a row, find which sale it was.
     let written: Set<string> | undefined;
     try {

@@ -50,6 +50,11 @@ export interface IngestBatch {
   /** The pushing device (recorded on sales and stock movements). */
   deviceId: string;
   mutations: readonly Mutation[];
+  /**
+   * The caller ran prepareSalesPartitions for these mutations before opening the transaction
+   * (the sync service does): ingest then skips its own in-transaction partition check.
+   */
+  partitionsPrepared?: boolean;
 }
 
 type SaleMutation = Extract<Mutation, { type: 'sale.recorded' }>;
@@ -113,7 +118,11 @@ export async function ingestMutations(
         run.push(mutations[i] as SaleMutation);
         i++;
       }
-      outcomes.push(...(await ingestSales(tx, deviceId, run)));
+      outcomes.push(
+        ...(await ingestSales(tx, deviceId, run, {
+          partitionsPrepared: batch.partitionsPrepared ?? false,
+        })),
+      );
     } else {
       outcomes.push(await ingestOne(tx, deviceId, first));
       i++;
@@ -144,8 +153,8 @@ export async function applyMutation(
  * the caller opens the tenant transaction that ingests the batch. Creating a partition inside
  * concurrent ingest transactions (two tills pushing last month's offline sales at once)
  * deadlocked them; created here, under the exclusive sales DDL lock (sales-ddl-lock.ts), it
- * waits for the ingest transactions in flight instead. Afterwards the in-transaction check in
- * ingestSales finds every partition and takes no lock. Months that already exist cost one
+ * waits for the ingest transactions in flight instead. The caller then passes
+ * `partitionsPrepared` so ingest does not check again. Months that already exist cost one
  * catalog lookup and no lock. Sales outside the accepted window are left to ingest, which
  * rejects them.
  */

@@ -157,7 +157,11 @@ async function applyPush(
   }
   if (fresh.length === 0) return { lastMutationId: last, results };
 
-  const outcomes = await ingestMutations(tx, { deviceId: device.deviceId, mutations: fresh });
+  const outcomes = await ingestMutations(tx, {
+    deviceId: device.deviceId,
+    mutations: fresh,
+    partitionsPrepared: true,
+  });
   const freshHashes = hashes.slice(replayed.length);
   await tx.query(
     `INSERT INTO sync.mutation_log
