@@ -15,7 +15,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{db,sync,electron,renderer,test,bench}/**/*.test.ts'],
+          include: ['{contract,core,db,sync,electron,renderer,test,bench}/**/*.test.ts'],
           exclude: ['**/*.db.test.ts', '**/*.pg.test.ts', 'test/e2e/**', 'node_modules/**'],
         },
       },

@@ -28,7 +28,7 @@ import { createRolePool } from '../db/central/pool';
 import { ingestMutations } from '../db/central/ingest';
 import { dailySales, dailyTotals, salesFromLines } from '../db/central/queries/sales';
 import { withTenant } from '../db/central/tenant';
-import type { Mutation } from '../db/mutations/schemas';
+import type { Mutation } from '../contract/mutations';
 import {
   generateCatalog,
   generateCustomers,

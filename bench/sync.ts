@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { pino } from 'pino';
 import type pg from 'pg';
-import type { ProductEntity } from '../db/catalog/schemas';
+import type { ProductEntity } from '../contract/catalog';
 import { createTillContext } from '../db/checkout/context';
 import { commitSale } from '../db/checkout/sale';
 import { receiptNumber } from '../db/checkout/shared';
@@ -27,9 +27,9 @@ import { ingestMutations } from '../db/central/ingest';
 import { withTenant } from '../db/central/tenant';
 import { pgQueryable } from '../db/central/pool';
 import { openEdgeStore, type EdgeStore } from '../db/edge/store';
-import { seededIdGenerator } from '../db/ids';
+import { seededIdGenerator } from '../core/ids';
 import { applyMutationAtEdge } from '../db/mutations/apply-edge';
-import type { Mutation, SaleRecorded } from '../db/mutations/schemas';
+import type { Mutation, SaleRecorded } from '../contract/mutations';
 import {
   upsertCategories,
   upsertCategoryTaxRates,
@@ -57,7 +57,7 @@ import {
   toProductEntity,
   type GeneratedSale,
 } from '../db/seed/generate';
-import type { EnrollmentCodeCreated } from '../sync/admin-protocol';
+import type { EnrollmentCodeCreated } from '../contract/admin-protocol';
 import type { SyncClient } from '../sync/client/sync-client';
 import { tillSyncClient } from '../sync/node';
 import {
@@ -66,7 +66,7 @@ import {
   PullPage,
   SnapshotPage,
   PROTOCOL_VERSION,
-} from '../sync/protocol';
+} from '../contract/sync-protocol';
 import { startHq, type Hq } from '../sync/server/hq';
 import type { BenchContext, Figures, Suite } from './run';
 import { round, summary } from './stats';

@@ -24,7 +24,7 @@ import { openShift } from '../db/checkout/shifts';
 import { withTenant } from '../db/central/tenant';
 import { openEdgeStore, type EdgeStore } from '../db/edge/store';
 import { Rng, demoStaff } from '../db/seed/generate';
-import type { EnrollmentCodeCreated, PriceChangeResult } from './admin-protocol';
+import type { EnrollmentCodeCreated, PriceChangeResult } from '../contract/admin-protocol';
 import type { SyncClient } from './client/sync-client';
 import { tillSyncClient } from './node';
 import { startHq } from './server/hq';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Backoff } from './client/backoff';
 import { SyncError, parseRetryAfter } from './client/http';
-import { DeviceToken, EnrollmentCode } from './protocol';
+import { DeviceToken, EnrollmentCode } from '../contract/sync-protocol';
 import { mutationHash } from './server/push';
-import { Mutation } from './protocol';
+import { Mutation } from '../contract/sync-protocol';
 import { formatCursor, parseCursor } from './server/feed';
 import { decodeToken, encodeToken } from './server/snapshot';
 import { validateHqUrl } from './client/sync-client';

@@ -14,11 +14,11 @@ import type {
   ShiftClosed,
   ShiftOpened,
   StockAdjusted,
-} from '../mutations/schemas';
+} from '../../contract/mutations';
 import { insertMovements } from './ingest-sales';
 import { MutationRejectedError, RejectionCode } from './rejections';
 import type { TenantTx } from './tenant';
-import { sqlCents as cents } from '../money';
+import { sqlCents as cents } from '../../core/money';
 import { insertZReport } from '../queries/z-reports';
 
 export type Applied = 'applied' | 'duplicate';

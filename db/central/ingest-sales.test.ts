@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { seededIdGenerator } from '../ids';
-import type { SaleRecorded } from '../mutations/schemas';
+import { seededIdGenerator } from '../../core/ids';
+import type { SaleRecorded } from '../../contract/mutations';
 import { checkSaleShape } from './ingest-sales';
 import { MutationRejectedError } from './rejections';
 

@@ -8,7 +8,7 @@
  * in input order: applied, duplicate (this store already has the transaction ID: acknowledged
  * without effect) or rejected with a code. Only transient errors throw.
  */
-import type { Mutation, SaleRecorded } from '../mutations/schemas';
+import type { Mutation, SaleRecorded } from '../../contract/mutations';
 import type { TenantTx } from './tenant';
 import {
   MutationRejectedError,
@@ -19,7 +19,7 @@ import {
 import type { MutationOutcome } from './ingest-types';
 import { withSavepoint } from './ingest-types';
 import { boolArray, intArray, textArray } from './pg-arrays';
-import { sqlCents as cents } from '../money';
+import { sqlCents as cents } from '../../core/money';
 
 type SaleMutation = Extract<Mutation, { type: 'sale.recorded' }>;
 

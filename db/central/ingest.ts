@@ -1,5 +1,5 @@
 /**
- * HQ's ingest path: the till's mutations (db/mutations/schemas.ts, all seven types) into the
+ * HQ's ingest path: the till's mutations (contract/mutations.ts, all seven types) into the
  * central tables. The sync service calls exactly this, once per pushed batch, inside the
  * withTenant transaction in which it also advances the device's last mutation ID:
  *
@@ -26,7 +26,7 @@
  *   it commits, however late it arrives.
  */
 import type pg from 'pg';
-import type { Mutation } from '../mutations/schemas';
+import type { Mutation } from '../../contract/mutations';
 import {
   applyCashMoved,
   applyCustomerCreated,

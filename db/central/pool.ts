@@ -1,7 +1,7 @@
 /**
  * node-postgres pools, one per role (connection.ts). Each pool parses int8 as a JS number
  * (counts, versions, mutation IDs are far below 2^53; a larger value throws rather than
- * silently losing precision) and leaves numeric as text, which db/money.ts turns into integer
+ * silently losing precision) and leaves numeric as text, which core/money.ts turns into integer
  * cents exactly.
  */
 import pg from 'pg';

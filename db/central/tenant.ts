@@ -13,7 +13,7 @@
  */
 import type pg from 'pg';
 import { ValidationError } from '../errors';
-import { StoreId } from '../mutations/schemas';
+import { StoreId } from '../../contract/mutations';
 import type { Queryable } from '../queryable';
 import { pgQueryable } from './pool';
 

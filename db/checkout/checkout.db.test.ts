@@ -13,7 +13,7 @@ import { voidTransaction } from './voids';
 import { holdCart, listHeldCarts, recallCart } from './holds';
 import { createCustomer, findCustomers } from './customers';
 import { login } from './session';
-import type { CartLine } from './pricing';
+import type { CartLine } from '../../core/pricing';
 
 let t: TestTill;
 

@@ -3,8 +3,8 @@
  * IDs and whether HQ is reachable (for card store-and-forward).
  */
 import { InvalidStateError } from '../errors';
-import { systemClock, type Clock } from '../clock';
-import { newId, type IdGenerator } from '../ids';
+import { systemClock, type Clock } from '../../core/clock';
+import { newId, type IdGenerator } from '../../core/ids';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import type { Journal } from '../edge/journal-types';

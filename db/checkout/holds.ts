@@ -5,10 +5,10 @@
  */
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors';
-import { Uuid } from '../mutations/schemas';
+import { Uuid } from '../../contract/mutations';
 import type { TillContext } from './context';
 import { getCustomer, type Customer } from './customers';
-import { Cart } from './pricing';
+import { Cart } from '../../core/pricing';
 import { requireStaff } from './shared';
 
 export interface HeldCart {

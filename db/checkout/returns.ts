@@ -7,10 +7,10 @@
  */
 import { z } from 'zod';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors';
-import { centsFromNumeric } from '../money';
+import { centsFromNumeric } from '../../core/money';
 import type { Queryable } from '../queryable';
-import type { SaleRecorded, StockMovement } from '../mutations/schemas';
-import { Uuid } from '../mutations/schemas';
+import type { SaleRecorded, StockMovement } from '../../contract/mutations';
+import { Uuid } from '../../contract/mutations';
 import { readStoreConfig } from '../queries/identity';
 import {
   getReceipt,
@@ -22,7 +22,7 @@ import {
 import { getStaff } from '../queries/staff';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
-import { CartLine, priceCart, refundShare, type PricedLine } from './pricing';
+import { CartLine, priceCart, refundShare, type PricedLine } from '../../core/pricing';
 import { saleLines, saleMovements, type SaleResult } from './sale';
 import {
   managerApproval,
@@ -31,7 +31,7 @@ import {
   shiftAndReceiptSeq,
   stockWarningsAfter,
 } from './shared';
-import { settleTenders, type TenderInput } from './tenders';
+import { settleTenders, type TenderInput } from '../../core/tenders';
 
 const ReturnLineInput = z.object({
   originalItemId: Uuid,

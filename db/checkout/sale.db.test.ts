@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestTill, type TestTill } from '../../test/fixtures/till';
 import { commitSale } from './sale';
 import { openShift } from './shifts';
-import type { CartLine } from './pricing';
+import type { CartLine } from '../../core/pricing';
 
 let t: TestTill;
 

@@ -8,15 +8,15 @@
  */
 import { z } from 'zod';
 import { ForbiddenError, ValidationError } from '../errors';
-import { Uuid } from '../mutations/schemas';
-import type { SaleRecorded, StockMovement } from '../mutations/schemas';
+import { Uuid } from '../../contract/mutations';
+import type { SaleRecorded, StockMovement } from '../../contract/mutations';
 import { readCheckoutContext } from '../queries/identity';
 import { getReceipt, receiptFromSale, type Receipt } from '../queries/receipts';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
-import { priceCart, type Cart, type PricedLine } from './pricing';
+import { priceCart, type Cart, type PricedLine } from '../../core/pricing';
 import { receiptNumber, managerApproval, shiftAndReceiptSeq, stockWarningsAfter } from './shared';
-import { settleTenders, type TenderInput } from './tenders';
+import { settleTenders, type TenderInput } from '../../core/tenders';
 
 const Notes = z.string().max(500).nullable();
 

@@ -11,8 +11,8 @@
  */
 import { z } from 'zod';
 import { InvalidStateError, ValidationError } from '../errors';
-import { centsFromNumeric, type Cents } from '../money';
-import { Cents as CentsSchema, Uuid, type ZReport } from '../mutations/schemas';
+import { centsFromNumeric, type Cents } from '../../core/money';
+import { Cents as CentsSchema, Uuid, type ZReport } from '../../contract/mutations';
 import type { Queryable } from '../queryable';
 import { nextCounter } from '../queries/outbox';
 import { recordMutation } from '../edge/record';

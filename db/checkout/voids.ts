@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors';
-import { Uuid } from '../mutations/schemas';
+import { Uuid } from '../../contract/mutations';
 import { getReceipt, type Receipt } from '../queries/receipts';
 import { getStaff } from '../queries/staff';
 import { recordMutation } from '../edge/record';

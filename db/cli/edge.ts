@@ -17,7 +17,7 @@ import { EDGE_MIGRATIONS_DIR, loadMigrations } from '../migrations/node-source';
 import { pgliteMigrationDriver } from '../migrations/pglite-driver';
 import { migrateDown, migrateUp, migrationStatus } from '../migrations/runner';
 import { acquireDirLock } from '../edge/lock';
-import { newId } from '../ids';
+import { newId } from '../../core/ids';
 import { pendingCount, readCounters } from '../queries/outbox';
 import { negativeStock } from '../queries/catalog';
 import { seedTill } from '../seed/write-edge';

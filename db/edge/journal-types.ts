@@ -1,5 +1,5 @@
 /** Platform-neutral journal contract: the Node file journal and the browser's IndexedDB one. */
-import type { Mutation } from '../mutations/schemas';
+import type { Mutation } from '../../contract/mutations';
 
 /** High-water marks of the till's local counters (see pos.counters). */
 export interface Counters {

@@ -18,7 +18,7 @@ import { dirname } from 'node:path';
 import { CorruptDataError } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
-import { Mutation } from '../mutations/schemas';
+import { Mutation } from '../../contract/mutations';
 import type { Counters, Journal } from './journal-types';
 
 interface JournalContents {

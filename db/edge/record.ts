@@ -6,7 +6,7 @@
 import type { Transaction } from '@electric-sql/pglite';
 import { toPosError } from '../errors';
 import { applyMutationAtEdge, type TillIdentity } from '../mutations/apply-edge';
-import { Mutation, type NewMutation } from '../mutations/schemas';
+import { Mutation, type NewMutation } from '../../contract/mutations';
 import { appendToOutbox } from '../queries/outbox';
 import type { Queryable } from '../queryable';
 import type { Journal } from './journal-types';

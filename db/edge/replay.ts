@@ -6,7 +6,7 @@
 import { CorruptDataError } from '../errors';
 import type { Logger } from '../logger';
 import { applyMutationAtEdge, type TillIdentity } from '../mutations/apply-edge';
-import type { Mutation } from '../mutations/schemas';
+import type { Mutation } from '../../contract/mutations';
 import { insertOutbox, outboxHas, raiseCounters } from '../queries/outbox';
 import { readIdentity } from '../queries/identity';
 import type { Counters } from './journal-types';

@@ -17,8 +17,8 @@ import type {
   ShiftOpened,
   StockAdjusted,
   StockMovement,
-} from './schemas';
-import { sqlCents as n } from '../money';
+} from '../../contract/mutations';
+import { sqlCents as n } from '../../core/money';
 import { insertZReport } from '../queries/z-reports';
 
 export interface TillIdentity {

@@ -15,9 +15,9 @@ import type {
   StaffEntity,
   StockLevelEntity,
   StoreEntity,
-} from '../catalog/schemas';
+} from '../../contract/catalog';
 import type { Queryable } from '../queryable';
-import { sqlCents as n } from '../money';
+import { sqlCents as n } from '../../core/money';
 
 export const BATCH = 1_000;
 

@@ -3,7 +3,7 @@
  * full-text search. The hybrid (full-text + trigram + vector) search lives in queries/search.ts.
  */
 import { ValidationError } from '../errors';
-import { centsFromNumeric, type Cents } from '../money';
+import { centsFromNumeric, type Cents } from '../../core/money';
 import type { Queryable } from '../queryable';
 
 export interface ProductSummary {

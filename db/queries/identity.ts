@@ -1,6 +1,6 @@
 /** Who this till is and the store settings checkout needs (tax, approval, offline card cap). */
 import { ConflictError, NotFoundError } from '../errors';
-import { centsFromNumeric, type Cents } from '../money';
+import { centsFromNumeric, type Cents } from '../../core/money';
 import type { TillIdentity } from '../mutations/apply-edge';
 import type { Queryable } from '../queryable';
 

@@ -4,7 +4,7 @@
  * Contract: `nextCounter` must run inside the transaction that uses the value, so a rolled-back
  * sale gives its number back and a committed one can never be issued twice.
  */
-import { Mutation, mutationEntityId, type NewMutation } from '../mutations/schemas';
+import { Mutation, mutationEntityId, type NewMutation } from '../../contract/mutations';
 import type { Counters } from '../edge/journal-types';
 import type { Queryable } from '../queryable';
 

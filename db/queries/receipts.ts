@@ -1,6 +1,6 @@
 /** Reading committed transactions back: reprint, returns, the receipt screen. */
-import { centsFromNumeric, type Cents } from '../money';
-import type { SaleRecorded } from '../mutations/schemas';
+import { centsFromNumeric, type Cents } from '../../core/money';
+import type { SaleRecorded } from '../../contract/mutations';
 import type { Queryable } from '../queryable';
 
 export interface ReceiptLine {

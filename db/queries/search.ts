@@ -23,7 +23,7 @@ import { NotFoundError, ValidationError, toPosError } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import type { Queryable } from '../queryable';
-import { StoreId, Uuid } from '../mutations/schemas';
+import { StoreId, Uuid } from '../../contract/mutations';
 import { builtinEmbedder, isZeroVector } from '../search/embedding/builtin';
 import {
   assertModel,

@@ -1,6 +1,6 @@
 /** The Z report row, written the same way on the till and at HQ (same table, same columns). */
-import { sqlCents as c } from '../money';
-import type { ZReport } from '../mutations/schemas';
+import { sqlCents as c } from '../../core/money';
+import type { ZReport } from '../../contract/mutations';
 import type { Queryable } from '../queryable';
 
 export async function insertZReport(db: Queryable, storeId: string, z: ZReport): Promise<void> {

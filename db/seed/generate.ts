@@ -13,11 +13,11 @@ import type {
   ProductEntity,
   RegisterEntity,
   StoreEntity,
-} from '../catalog/schemas';
-import { seededIdGenerator, type IdGenerator } from '../ids';
-import type { SaleRecorded } from '../mutations/schemas';
-import { priceCart, type CartLine, type Discount } from '../checkout/pricing';
-import { settleTenders, type TenderInput } from '../checkout/tenders';
+} from '../../contract/catalog';
+import { seededIdGenerator, type IdGenerator } from '../../core/ids';
+import type { SaleRecorded } from '../../contract/mutations';
+import { priceCart, type CartLine, type Discount } from '../../core/pricing';
+import { settleTenders, type TenderInput } from '../../core/tenders';
 import { receiptNumber } from '../checkout/shared';
 import { CATEGORIES, SEED_STORES, type CategorySpec, type ProductType } from './vocabulary';
 

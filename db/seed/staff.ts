@@ -1,5 +1,5 @@
 /** The demo staff of a seeded store as catalog entities, PINs hashed by the database (pgcrypto). */
-import type { StaffEntity } from '../catalog/schemas';
+import type { StaffEntity } from '../../contract/catalog';
 import type { Queryable } from '../queryable';
 import { hashPin } from '../queries/staff';
 import { demoStaff } from './generate';

@@ -17,8 +17,8 @@ import { demoStaffEntities } from './staff';
 import { ingestMutations, type MutationOutcome } from '../central/ingest';
 import { withTenant } from '../central/tenant';
 import { pgQueryable } from '../central/pool';
-import { seededIdGenerator } from '../ids';
-import type { Mutation } from '../mutations/schemas';
+import { seededIdGenerator } from '../../core/ids';
+import type { Mutation } from '../../contract/mutations';
 import {
   upsertCategories,
   upsertCategoryTaxRates,

@@ -20,7 +20,7 @@ import { autovacuum } from '../../db/edge/maintenance';
 import { embedAllProducts } from '../../db/search/refresher';
 import { createCustomer, findCustomers } from '../../db/checkout/customers';
 import { holdCart, listHeldCarts, recallCart } from '../../db/checkout/holds';
-import { Cart } from '../../db/checkout/pricing';
+import { Cart } from '../../core/pricing';
 import { commitReturn, quoteReturn, returnableLines } from '../../db/checkout/returns';
 import { commitSale } from '../../db/checkout/sale';
 import { managerApproval } from '../../db/checkout/shared';
@@ -33,9 +33,9 @@ import {
   openShift,
   xReport,
 } from '../../db/checkout/shifts';
-import { TenderInput } from '../../db/checkout/tenders';
+import { TenderInput } from '../../core/tenders';
 import { voidTransaction } from '../../db/checkout/voids';
-import type { Clock } from '../../db/clock';
+import type { Clock } from '../../core/clock';
 import type { Journal } from '../../db/edge/journal-types';
 import {
   ErrorKind,
@@ -46,9 +46,9 @@ import {
   errorResult,
   type Result,
 } from '../../db/errors';
-import { newId, type IdGenerator } from '../../db/ids';
+import { newId, type IdGenerator } from '../../core/ids';
 import type { Logger } from '../../db/logger';
-import { Uuid } from '../../db/mutations/schemas';
+import { Uuid } from '../../contract/mutations';
 import { lookupByCode, type ProductSummary } from '../../db/queries/catalog';
 import { readIdentity, readStoreConfig } from '../../db/queries/identity';
 import { getReceipt, recentReceipts } from '../../db/queries/receipts';

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../db/logger';
-import { Channel } from '../shared/channels';
+import { Channel } from '../../contract/ipc';
 import {
   createBackendHost,
   type ChildProcessLike,

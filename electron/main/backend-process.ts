@@ -5,7 +5,7 @@
  */
 import type { MessageChannelMain, UtilityProcess, WebContents } from 'electron';
 import type { Logger } from '../../db/logger';
-import { Channel } from '../shared/channels';
+import { Channel } from '../../contract/ipc';
 
 export interface ForkOptions {
   serviceName: string;

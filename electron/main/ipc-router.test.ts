@@ -2,7 +2,7 @@ import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'ele
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Logger } from '../../db/logger';
-import { Channel } from '../shared/channels';
+import { Channel } from '../../contract/ipc';
 import {
   createIpcRouter,
   invokeRoute,

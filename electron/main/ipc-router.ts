@@ -13,7 +13,7 @@ import type {
 } from 'electron';
 import type { z } from 'zod';
 import type { Logger } from '../../db/logger';
-import type { Channel } from '../shared/channels';
+import type { Channel } from '../../contract/ipc';
 
 export type IpcResult<T> =
   { ok: true; data: T } | { ok: false; error: { kind: string; message: string } };

@@ -1,6 +1,6 @@
 import type { WebContents } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { Channel } from '../shared/channels';
+import { Channel } from '../../contract/ipc';
 import { makeRoutes } from './routes';
 
 describe('main routes', () => {

@@ -4,7 +4,7 @@
  */
 import type { WebContents } from 'electron';
 import { z } from 'zod';
-import { Channel } from '../shared/channels';
+import { Channel } from '../../contract/ipc';
 import { invokeRoute, sendRoute, type Routes } from './ipc-router';
 
 export const RouteInput = {

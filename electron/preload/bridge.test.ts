@@ -1,6 +1,6 @@
 import type { IpcRenderer, IpcRendererEvent } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { Channel } from '../shared/channels';
+import { Channel } from '../../contract/ipc';
 import { makeBridge, type EdgePosBridge } from './bridge';
 
 function recordingIpcRenderer() {

@@ -7,7 +7,7 @@
  * forwarded to the page with window.postMessage (see `forwardPort`).
  */
 import type { IpcRenderer, IpcRendererEvent } from 'electron';
-import { Channel } from '../shared/channels';
+import { Channel } from '../../contract/ipc';
 
 export type BridgeResult<T> =
   { ok: true; data: T } | { ok: false; error: { kind: string; message: string } };

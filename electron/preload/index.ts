@@ -3,7 +3,7 @@
  * the page. Nothing else.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { WINDOW_PORT_MESSAGE } from '../shared/channels';
+import { WINDOW_PORT_MESSAGE } from '../../contract/ipc';
 import { makeBridge } from './bridge';
 
 contextBridge.exposeInMainWorld(

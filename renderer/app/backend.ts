@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import type { PosApi } from '../../electron/api/pos-api';
-import { WINDOW_PORT_MESSAGE } from '../../electron/shared/channels';
+import { WINDOW_PORT_MESSAGE } from '../../contract/ipc';
 
 export type Api = Comlink.Remote<PosApi>;
 

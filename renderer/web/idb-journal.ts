@@ -12,7 +12,7 @@
  */
 import { CorruptDataError } from '../../db/errors';
 import type { Counters, Journal } from '../../db/edge/journal-types';
-import { Mutation } from '../../db/mutations/schemas';
+import { Mutation } from '../../contract/mutations';
 
 const MUTATIONS = 'mutations';
 const META = 'meta';

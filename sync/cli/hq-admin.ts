@@ -20,7 +20,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_HQ_DATA_DIR } from '../../db/central/server';
-import type { DeviceSyncState } from '../admin-protocol';
+import type { DeviceSyncState } from '../../contract/admin-protocol';
 
 interface Globals {
   url?: string;

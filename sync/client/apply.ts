@@ -19,7 +19,7 @@ import {
   upsertStores,
 } from '../../db/queries/catalog-write';
 import type { Queryable } from '../../db/queryable';
-import { emptyChanges, type Changes, type Deletes } from '../protocol';
+import { emptyChanges, type Changes, type Deletes } from '../../contract/sync-protocol';
 
 export async function applyDeletes(tx: Queryable, storeId: string, d: Deletes): Promise<void> {
   if (d.embeddings.length > 0) {

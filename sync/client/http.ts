@@ -13,7 +13,12 @@
  * "Already applied" is not an error: HQ answers it per mutation inside a successful push.
  */
 import type { z } from 'zod';
-import { ErrorBody, Headers, PROTOCOL_VERSION, type SyncErrorKind } from '../protocol';
+import {
+  ErrorBody,
+  Headers,
+  PROTOCOL_VERSION,
+  type SyncErrorKind,
+} from '../../contract/sync-protocol';
 
 export type SyncErrorClass = 'retryable' | 'fatal' | 'protocol';
 

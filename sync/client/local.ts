@@ -6,9 +6,9 @@
 import { upsertStores } from '../../db/queries/catalog-write';
 import { setIdentity } from '../../db/queries/identity';
 import { raiseCounters } from '../../db/queries/outbox';
-import { Mutation } from '../../db/mutations/schemas';
+import { Mutation } from '../../contract/mutations';
 import type { Queryable } from '../../db/queryable';
-import type { EnrollResult, MutationResult } from '../protocol';
+import type { EnrollResult, MutationResult } from '../../contract/sync-protocol';
 
 export interface LocalDevice {
   hqUrl: string;

@@ -16,7 +16,7 @@
  *   payload_too_large      smaller batches.
  */
 import { v4 as uuidv4 } from 'uuid';
-import { PushResult, RebaseResult } from '../protocol';
+import { PushResult, RebaseResult } from '../../contract/sync-protocol';
 import type { SyncContext } from './context';
 import { SyncError } from './http';
 import {

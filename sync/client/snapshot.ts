@@ -23,7 +23,7 @@ import type {
   StaffEntity,
   StockLevelEntity,
   StoreEntity,
-} from '../../db/catalog/schemas';
+} from '../../contract/catalog';
 import {
   upsertCategories,
   upsertCategoryTaxRates,
@@ -35,7 +35,7 @@ import {
   upsertStockLevels,
   upsertStores,
 } from '../../db/queries/catalog-write';
-import { SnapshotPage, type Changes } from '../protocol';
+import { SnapshotPage, type Changes } from '../../contract/sync-protocol';
 import { applyChangesTolerant } from './apply';
 import type { SyncContext } from './context';
 import { maybeMaintain } from './context';

@@ -17,7 +17,7 @@ import { InvalidStateError, ValidationError } from '../../db/errors';
 import type { Logger } from '../../db/logger';
 import { silentLogger } from '../../db/logger';
 import type { TransactionalDb } from '../../db/queryable';
-import { EnrollRequest, EnrollResult } from '../protocol';
+import { EnrollRequest, EnrollResult } from '../../contract/sync-protocol';
 import { Backoff } from './backoff';
 import { DEFAULT_TUNING, type SyncContext, type SyncHooks, type SyncTuning } from './context';
 import { SyncError, createSyncHttp } from './http';

@@ -1,13 +1,13 @@
 /**
  * /admin/v1: the administration API for HQ staff (and `npm run hq:admin`). Every route needs
  * `Authorization: Bearer <admin token>`; the token is compared by hash in constant time.
- * Bodies and parameters are validated with sync/admin-protocol.ts.
+ * Bodies and parameters are validated with contract/admin-protocol.ts.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { z } from 'zod';
-import { StoreId, Uuid } from '../../db/mutations/schemas';
+import { StoreId, Uuid } from '../../contract/mutations';
 import {
   CategoryUpsert,
   CreateEnrollmentCode,
@@ -16,7 +16,7 @@ import {
   ProductPatch,
   ProductQuery,
   RevokeDevice,
-} from '../admin-protocol';
+} from '../../contract/admin-protocol';
 import {
   changePrices,
   createProduct,

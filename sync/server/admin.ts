@@ -5,9 +5,9 @@
  * change-feed triggers in the same transaction, so tills receive it in commit order.
  */
 import type pg from 'pg';
-import type { CategoryEntity, ProductEntity, StoreEntity } from '../../db/catalog/schemas';
+import type { CategoryEntity, ProductEntity, StoreEntity } from '../../contract/catalog';
 import { withTenant } from '../../db/central/tenant';
-import { numericFromCents } from '../../db/money';
+import { numericFromCents } from '../../core/money';
 import type {
   CategoryUpsert,
   DeviceSyncState,
@@ -15,7 +15,7 @@ import type {
   PriceChangeResult,
   ProductCreate,
   ProductPatch,
-} from '../admin-protocol';
+} from '../../contract/admin-protocol';
 import { ENTITY_SPECS } from './entities';
 import { conflict, notFound } from './errors';
 

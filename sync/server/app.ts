@@ -2,8 +2,8 @@
  * The HQ sync service's HTTP surface (fastify 5): device routes under /v1 (protocol header,
  * device credential), administration under /admin/v1 (admin token), /healthz and /readyz.
  *
- * Every request body is validated by the zod schemas of sync/protocol.ts and
- * sync/admin-protocol.ts before a handler sees it. Big responses (pull and snapshot pages)
+ * Every request body is validated by the zod schemas of contract/sync-protocol.ts and
+ * contract/admin-protocol.ts before a handler sees it. Big responses (pull and snapshot pages)
  * are JSON text built by PostgreSQL and sent as is. Errors leave as
  * `{ ok: false, error: { kind, message } }` with a status that tells the client whether to
  * retry; internal details stay in the log.
@@ -34,7 +34,7 @@ import {
   PushRequest,
   RebaseRequest,
   SnapshotRequest,
-} from '../protocol';
+} from '../../contract/sync-protocol';
 import { registerAdminRoutes } from './admin-routes';
 import { bearer, parseDeviceToken, verifyDevice, type DeviceCredential } from './auth';
 import { ensureFeedState, rebaseDevice, redeemEnrollmentCode } from './enroll';

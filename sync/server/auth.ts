@@ -1,7 +1,7 @@
 /**
  * Device and admin credentials.
  *
- * A device credential is `<storeId>.<deviceId>.<secret>` (sync/protocol.ts DeviceToken). The
+ * A device credential is `<storeId>.<deviceId>.<secret>` (contract/sync-protocol.ts DeviceToken). The
  * store in it is only a claim: the service sets that store as the tenant key and then looks
  * the device up under it; the SHA-256 of the secret must equal the stored hash (compared in
  * constant time) and the device must not be revoked. A credential edited to name another
@@ -12,7 +12,7 @@
  */
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '../../db/queryable';
-import { DeviceToken } from '../protocol';
+import { DeviceToken } from '../../contract/sync-protocol';
 import { SyncHttpError, unauthorized } from './errors';
 
 export interface DeviceCredential {
@@ -130,7 +130,7 @@ export function newEnrollmentSecret(): string {
   return groups.join('-');
 }
 
-/** Split a normalised code (sync/protocol.ts EnrollmentCode) into store and secret. */
+/** Split a normalised code (contract/sync-protocol.ts EnrollmentCode) into store and secret. */
 export function splitEnrollmentCode(code: string): { storeId: string; secret: string } {
   const dot = code.lastIndexOf('.');
   return { storeId: code.slice(0, dot), secret: code.slice(dot + 1) };

@@ -10,8 +10,13 @@ import type pg from 'pg';
 import { v4 as uuidv4 } from 'uuid';
 import type { Queryable } from '../../db/queryable';
 import { withTenant } from '../../db/central/tenant';
-import type { EnrollmentCodeCreated } from '../admin-protocol';
-import type { EnrollResult, RebaseResult, RegisterCounters, StoreEntity } from '../protocol';
+import type { EnrollmentCodeCreated } from '../../contract/admin-protocol';
+import type {
+  EnrollResult,
+  RebaseResult,
+  RegisterCounters,
+  StoreEntity,
+} from '../../contract/sync-protocol';
 import {
   deviceToken,
   newEnrollmentSecret,

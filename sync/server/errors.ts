@@ -1,10 +1,10 @@
 /**
  * Errors the sync service answers with. Each carries its HTTP status and protocol kind
- * (sync/protocol.ts SyncErrorKind); the error handler (app.ts) turns them into
+ * (contract/sync-protocol.ts SyncErrorKind); the error handler (app.ts) turns them into
  * `{ ok: false, error: { kind, message, ... } }`. Anything else becomes a 500 `internal`
  * whose details go to the log, never to the client.
  */
-import type { SyncErrorKind } from '../protocol';
+import type { SyncErrorKind } from '../../contract/sync-protocol';
 
 export interface SyncErrorDetails {
   lastMutationId?: number;

@@ -23,7 +23,7 @@ import type { CentralTarget } from '../../db/central/connection';
 import type { CentralPools } from '../../db/central/pool';
 import { DEFAULT_HQ_DATA_DIR } from '../../db/central/server';
 import { seedCentral, type SeedCentralResult } from '../../db/seed/write-central';
-import type { EnrollmentCodeCreated } from '../admin-protocol';
+import type { EnrollmentCodeCreated } from '../../contract/admin-protocol';
 import { buildSyncApp, type SyncApp } from './app';
 import { createEnrollmentCode } from './enroll';
 import { sha256Hex } from './auth';

@@ -29,8 +29,8 @@ import { intArray, textArray } from '../../db/central/pg-arrays';
 import { lockForSalesIngest } from '../../db/central/sales-ddl-lock';
 import { withTenant } from '../../db/central/tenant';
 import type { Logger } from '../../db/logger';
-import type { Mutation } from '../../db/mutations/schemas';
-import type { MutationResult, PushResult } from '../protocol';
+import type { Mutation } from '../../contract/mutations';
+import type { MutationResult, PushResult } from '../../contract/sync-protocol';
 import { verifyDevice, type DeviceCredential } from './auth';
 import { SyncHttpError, badRequest, conflict } from './errors';
 

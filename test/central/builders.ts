@@ -2,11 +2,11 @@
  * Test data for HQ: a small seeded chain in a fresh database, and builders of till mutations
  * whose arithmetic is exact (so only the rule a test means to break is broken).
  */
-import type { ProductEntity } from '../../db/catalog/schemas';
+import type { ProductEntity } from '../../contract/catalog';
 import { withTenant, type TenantTx } from '../../db/central/tenant';
 import { ingestMutations, type MutationOutcome } from '../../db/central/ingest';
-import { applyRatePpm } from '../../db/money';
-import type { IdGenerator } from '../../db/ids';
+import { applyRatePpm } from '../../core/money';
+import type { IdGenerator } from '../../core/ids';
 import type {
   Mutation,
   Payment,
@@ -14,7 +14,7 @@ import type {
   SaleRecorded,
   ShiftClosed,
   StockMovement,
-} from '../../db/mutations/schemas';
+} from '../../contract/mutations';
 import { receiptNumber } from '../../db/checkout/shared';
 import {
   demoStaff,

@@ -9,7 +9,7 @@ import { ingestMutations, prepareSalesPartitions } from '../../db/central/ingest
 import { listSalesPartitions } from '../../db/central/partitions';
 import { lockForSalesIngest } from '../../db/central/sales-ddl-lock';
 import { withTenant } from '../../db/central/tenant';
-import type { Mutation } from '../../db/mutations/schemas';
+import type { Mutation } from '../../contract/mutations';
 import {
   generateCatalog,
   generateCustomers,

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMutation, ingestMutations, MutationRejectedError } from '../../db/central/ingest';
 import { withTenant } from '../../db/central/tenant';
-import { seededIdGenerator } from '../../db/ids';
-import type { Mutation } from '../../db/mutations/schemas';
+import { seededIdGenerator } from '../../core/ids';
+import type { Mutation } from '../../contract/mutations';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 import { buildSale, buildShiftClosed, envelope, ingest, seedWorld, type World } from './builders';
 

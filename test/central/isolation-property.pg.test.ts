@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/central/tenant';
-import { seededIdGenerator } from '../../db/ids';
+import { seededIdGenerator } from '../../core/ids';
 import { Rng } from '../../db/seed/generate';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 import { buildSale, envelope, ingest, seedWorld, STORES, type World } from './builders';

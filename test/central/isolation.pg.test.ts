@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { ROLE_NAMES } from '../../db/central/connection';
 import { createRolePool } from '../../db/central/pool';
 import { withTenant } from '../../db/central/tenant';
-import { seededIdGenerator } from '../../db/ids';
+import { seededIdGenerator } from '../../core/ids';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 import { asStore, buildSale, envelope, ingest, seedWorld, STORES, type World } from './builders';
 

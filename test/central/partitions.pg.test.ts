@@ -4,7 +4,7 @@
  * whole months and refuses sales older than the horizon afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededIdGenerator } from '../../db/ids';
+import { seededIdGenerator } from '../../core/ids';
 import {
   ensureSalesPartitions,
   listSalesPartitions,

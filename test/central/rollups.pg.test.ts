@@ -4,11 +4,11 @@
  * the ledger, low-stock alerts de-duplicated, and the velocity / latest-snapshot queries.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededIdGenerator } from '../../db/ids';
+import { seededIdGenerator } from '../../core/ids';
 import { Rng } from '../../db/seed/generate';
 import { chainStores } from '../../db/seed/generate';
-import type { Mutation, SaleRecorded } from '../../db/mutations/schemas';
-import { centsFromNumeric } from '../../db/money';
+import type { Mutation, SaleRecorded } from '../../contract/mutations';
+import { centsFromNumeric } from '../../core/money';
 import {
   dailySales,
   dailyTotals,

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceSyncState } from '../../sync/admin-protocol';
+import type { DeviceSyncState } from '../../contract/admin-protocol';
 import {
   ADMIN_TOKEN,
   catalogChecksums,

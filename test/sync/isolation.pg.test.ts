@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/central/tenant';
-import { newId } from '../../db/ids';
+import { newId } from '../../core/ids';
 import {
   hqChecksums,
   hqSalesOf,

@@ -3,7 +3,7 @@
  * rolling sales velocity, and the same report computed from raw lines (partition-pruned).
  * Money comes back as integer cents.
  */
-import { centsFromNumeric, type Cents } from '../../money';
+import { centsFromNumeric, type Cents } from '../../../core/money';
 import type { TenantTx } from '../tenant';
 
 export interface DailySalesRow {

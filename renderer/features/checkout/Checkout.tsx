@@ -3,8 +3,8 @@
  * The cart lives here (a reducer); totals come from the till's own pricing code.
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import type { Discount } from '../../../db/checkout/pricing';
-import { priceCart, type PricedCart } from '../../../db/checkout/pricing';
+import type { Discount } from '../../../core/pricing';
+import { priceCart, type PricedCart } from '../../../core/pricing';
 import type { SaleResult } from '../../../db/checkout/sale';
 import type { ShiftSummary } from '../../../db/checkout/shifts';
 import type { Receipt } from '../../../db/queries/receipts';

@@ -1,6 +1,6 @@
 /** Editing the cart: quantity of a line, a line or order discount (manager PIN above the limit). */
 import { useState } from 'react';
-import type { Discount } from '../../../db/checkout/pricing';
+import type { Discount } from '../../../core/pricing';
 import { formatMoney, parseAmount, parsePercent, parseQuantity } from '../../app/amounts';
 import { useCall } from '../../app/call';
 import { useApi, useNotice } from '../../app/context';

@@ -6,7 +6,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { v7 as uuidv7 } from 'uuid';
 import type { SaleResult } from '../../../db/checkout/sale';
-import type { TenderInput } from '../../../db/checkout/tenders';
+import type { TenderInput } from '../../../core/tenders';
 import { formatMoney, parseAmount } from '../../app/amounts';
 import { useCall } from '../../app/call';
 import { useApi, useNotice } from '../../app/context';

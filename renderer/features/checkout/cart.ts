@@ -2,8 +2,8 @@
  * The cart being rung up, as a pure reducer. Totals are never stored: they come from the same
  * `priceCart` the till commits with, so the screen and the receipt always agree.
  */
-import type { Cart, CartLine, Discount } from '../../../db/checkout/pricing';
-import { MAX_LINE_QUANTITY } from '../../../db/checkout/pricing';
+import type { Cart, CartLine, Discount } from '../../../core/pricing';
+import { MAX_LINE_QUANTITY } from '../../../core/pricing';
 import type { Customer } from '../../../db/checkout/customers';
 import type { ProductSummary } from '../../../db/queries/catalog';
 

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { v7 as uuidv7 } from 'uuid';
 import type { ReturnableLine, ReturnQuote } from '../../../db/checkout/returns';
 import type { SaleResult } from '../../../db/checkout/sale';
-import type { TenderInput } from '../../../db/checkout/tenders';
+import type { TenderInput } from '../../../core/tenders';
 import type { Receipt } from '../../../db/queries/receipts';
 import { formatMoney, parseAmount } from '../../app/amounts';
 import { useCall } from '../../app/call';

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { ShiftFigures, ShiftSummary } from '../../../db/checkout/shifts';
-import type { ZReport } from '../../../db/mutations/schemas';
+import type { ZReport } from '../../../contract/mutations';
 import { formatMoney, parseAmount } from '../../app/amounts';
 import { printReceipt } from '../../app/backend';
 import { useCall } from '../../app/call';

@@ -25,8 +25,8 @@ import {
   StaffEntity,
   StockLevelEntity,
   StoreEntity,
-} from '../db/catalog/schemas';
-import { Mutation, RegisterId, StoreId, Uuid } from '../db/mutations/schemas';
+} from './catalog';
+import { Mutation, RegisterId, StoreId, Uuid } from './mutations';
 
 export {
   CategoryEntity,
@@ -38,8 +38,8 @@ export {
   StaffEntity,
   StockLevelEntity,
   StoreEntity,
-} from '../db/catalog/schemas';
-export { Mutation, RegisterId, StoreId, Uuid } from '../db/mutations/schemas';
+} from './catalog';
+export { Mutation, RegisterId, StoreId, Uuid } from './mutations';
 
 /** Bumped when a change would break an older peer. */
 export const PROTOCOL_VERSION = 1;

@@ -1,10 +1,10 @@
 /**
  * Catalog entities as they travel from HQ to a till (the pull feed) and as seeding writes them.
- * One schema per synced table; sync/protocol.ts re-exports these for the change feed.
+ * One schema per synced table; contract/sync-protocol.ts re-exports these for the change feed.
  * Amounts are integer cents; `version` is HQ's per-row version (the till applies only newer).
  */
 import { z } from 'zod';
-import { Cents, IsoTime, Ppm, RegisterId, StoreId, Uuid } from '../mutations/schemas';
+import { Cents, IsoTime, Ppm, RegisterId, StoreId, Uuid } from './mutations';
 
 export const Version = z.number().int().nonnegative();
 

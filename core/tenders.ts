@@ -9,10 +9,10 @@
  * Offline, card payments are store-and-forward and capped per sale (store setting).
  */
 import { z } from 'zod';
-import { InsufficientTenderError, ValidationError } from '../errors';
-import { formatCents, type Cents } from '../money';
-import type { IdGenerator } from '../ids';
-import { Cents as CentsSchema, type Payment } from '../mutations/schemas';
+import { InsufficientTenderError, ValidationError } from '../db/errors';
+import { formatCents, type Cents } from './money';
+import type { IdGenerator } from './ids';
+import { Cents as CentsSchema, type Payment } from '../contract/mutations';
 
 export const TenderInput = z.discriminatedUnion('type', [
   z.object({

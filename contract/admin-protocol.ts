@@ -5,8 +5,8 @@
  * central tables' triggers into the change feed, so tills receive it in commit order.
  */
 import { z } from 'zod';
-import { CategoryEntity, ProductEntity, StoreEntity } from '../db/catalog/schemas';
-import { Cents, RegisterId, StoreId, Uuid } from '../db/mutations/schemas';
+import { CategoryEntity, ProductEntity, StoreEntity } from './catalog';
+import { Cents, RegisterId, StoreId, Uuid } from './mutations';
 
 export const CreateEnrollmentCode = z.object({
   storeId: StoreId,

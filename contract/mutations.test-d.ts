@@ -1,6 +1,6 @@
 /** Type-level contract tests (vitest typecheck): the mutation types stay derived from schemas. */
 import { describe, expectTypeOf, it } from 'vitest';
-import type { Mutation, NewMutation, SaleRecorded } from './schemas';
+import type { Mutation, NewMutation, SaleRecorded } from './mutations';
 
 describe('mutation types', () => {
   it('derive the envelope from the schemas', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InsufficientTenderError, ValidationError } from '../errors';
-import { seededIdGenerator } from '../ids';
+import { InsufficientTenderError, ValidationError } from '../db/errors';
+import { seededIdGenerator } from './ids';
 import { settleTenders } from './tenders';
 
 const opts = (online = true) => ({

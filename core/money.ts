@@ -2,7 +2,7 @@
  * Money is integer cents in TypeScript and numeric(12,2) in SQL. These helpers cross that
  * boundary exactly: no value ever passes through a binary float.
  */
-import { ValidationError } from './errors';
+import { ValidationError } from '../db/errors';
 
 export type Cents = number;
 

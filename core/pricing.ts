@@ -12,9 +12,9 @@
  *    the sum of line taxes, so every receipt line reconciles with the total.
  */
 import { z } from 'zod';
-import { ValidationError } from '../errors';
-import { allocateProportionally, applyRatePpm, type Cents } from '../money';
-import { Cents as CentsSchema, Ppm, Uuid } from '../mutations/schemas';
+import { ValidationError } from '../db/errors';
+import { allocateProportionally, applyRatePpm, type Cents } from './money';
+import { Cents as CentsSchema, Ppm, Uuid } from '../contract/mutations';
 
 export const Discount = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('percent'), ppm: Ppm }),
