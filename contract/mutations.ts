@@ -6,10 +6,16 @@
  * Amounts are integer cents, quantities integers, timestamps ISO-8601 with offset.
  */
 import { z } from 'zod';
+import { Uuid } from '../core/ids';
+import { Cents, Ppm } from '../core/money';
+import { Payment } from '../core/tenders';
 
-export const Uuid = z.uuid();
-export const Cents = z.number().int().min(-999_999_999_999).max(999_999_999_999);
-export const Ppm = z.number().int().min(0).max(1_000_000);
+// The primitives and the payment row are defined beside the rules that produce them (core/);
+// re-exported here so every boundary schema is importable from contract/.
+export { Uuid } from '../core/ids';
+export { Cents, Ppm } from '../core/money';
+export { CardStatus, Payment, TenderType } from '../core/tenders';
+
 export const IsoTime = z.iso.datetime({ offset: true });
 export const RegisterId = z.string().regex(/^[A-Z0-9]{1,8}$/);
 export const StoreId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/);
@@ -35,24 +41,6 @@ export const SaleLine = z.object({
   restock: z.boolean().nullable(),
 });
 export type SaleLine = z.infer<typeof SaleLine>;
-
-export const TenderType = z.enum(['cash', 'card']);
-export const CardStatus = z.enum(['approved', 'store_and_forward']);
-
-export const Payment = z.object({
-  paymentId: Uuid,
-  tenderType: TenderType,
-  amountCents: Cents.refine((c) => c !== 0, 'payment amount must not be zero'),
-  tenderedCents: Cents.nullable(),
-  changeCents: Cents.nonnegative().nullable(),
-  cardStatus: CardStatus.nullable(),
-  cardLast4: z
-    .string()
-    .regex(/^[0-9]{4}$/)
-    .nullable(),
-  authCode: z.string().max(40).nullable(),
-});
-export type Payment = z.infer<typeof Payment>;
 
 export const StockReason = z.enum(['sale', 'return', 'void', 'adjustment', 'receiving', 'count']);
 export const StockMovement = z.object({

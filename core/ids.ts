@@ -3,8 +3,12 @@
  * sorts near its neighbours. Generators are injected so tests can be deterministic.
  */
 import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
 
 export type IdGenerator = () => string;
+
+/** A UUID at a boundary (any version: HQ-born rows may carry other versions). */
+export const Uuid = z.uuid();
 
 export const newId: IdGenerator = () => uuidv7();
 

@@ -2,12 +2,18 @@
  * Money is integer cents in TypeScript and numeric(12,2) in SQL. These helpers cross that
  * boundary exactly: no value ever passes through a binary float.
  */
-import { ValidationError } from '../db/errors';
-
-export type Cents = number;
+import { z } from 'zod';
+import { ValidationError } from './errors';
 
 /** Largest amount numeric(12,2) can hold, in cents. */
 export const MAX_CENTS = 999_999_999_999;
+
+/** An amount of money at a boundary: integer cents within numeric(12,2). */
+export const Cents = z.number().int().min(-MAX_CENTS).max(MAX_CENTS);
+export type Cents = number;
+
+/** A rate in parts per million (`103500` = 10.35 %), 0 to 100 %. */
+export const Ppm = z.number().int().min(0).max(1_000_000);
 
 const NUMERIC = /^(-)?(\d+)(?:\.(\d{1,2}))?$/;
 
@@ -87,12 +93,4 @@ export function allocateProportionally(total: Cents, weights: readonly Cents[]):
 function numberToPlainString(value: number): string {
   if (!Number.isFinite(value)) throw new ValidationError(`Not a money amount: ${value}`);
   return value.toFixed(2).replace(/\.?0+$/, (m) => (m.startsWith('.') ? '' : m));
-}
-
-/**
- * SQL for a bigint-cents parameter read as numeric(12,2): `sqlCents('$3')`. Division by 100.0
- * is exact for integers, so the cents survive the trip unchanged.
- */
-export function sqlCents(param: string): string {
-  return `(${param}::bigint / 100.0)::numeric(12,2)`;
 }

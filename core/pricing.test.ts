@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../db/errors';
+import { ValidationError } from './errors';
 import { priceCart, refundShare, type CartLine } from './pricing';
 
 const rates = { storeRatePpm: 103_500, categoryRates: new Map([[5, 0]]) };

@@ -12,9 +12,15 @@
  *    the sum of line taxes, so every receipt line reconciles with the total.
  */
 import { z } from 'zod';
-import { ValidationError } from '../db/errors';
-import { allocateProportionally, applyRatePpm, type Cents } from './money';
-import { Cents as CentsSchema, Ppm, Uuid } from '../contract/mutations';
+import { ValidationError } from './errors';
+import { Uuid } from './ids';
+import {
+  allocateProportionally,
+  applyRatePpm,
+  Cents as CentsSchema,
+  Ppm,
+  type Cents,
+} from './money';
 
 export const Discount = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('percent'), ppm: Ppm }),

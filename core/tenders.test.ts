@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InsufficientTenderError, ValidationError } from '../db/errors';
+import { InsufficientTenderError, ValidationError } from './errors';
 import { seededIdGenerator } from './ids';
 import { settleTenders } from './tenders';
 

@@ -9,10 +9,31 @@
  * Offline, card payments are store-and-forward and capped per sale (store setting).
  */
 import { z } from 'zod';
-import { InsufficientTenderError, ValidationError } from '../db/errors';
-import { formatCents, type Cents } from './money';
-import type { IdGenerator } from './ids';
-import { Cents as CentsSchema, type Payment } from '../contract/mutations';
+import { InsufficientTenderError, ValidationError } from './errors';
+import { Uuid, type IdGenerator } from './ids';
+import { Cents as CentsSchema, formatCents, type Cents } from './money';
+
+/**
+ * A payment row as settling produces it and as `sale.recorded` carries it to HQ
+ * (contract/mutations.ts re-exports these schemas for the wire).
+ */
+export const TenderType = z.enum(['cash', 'card']);
+export const CardStatus = z.enum(['approved', 'store_and_forward']);
+
+export const Payment = z.object({
+  paymentId: Uuid,
+  tenderType: TenderType,
+  amountCents: CentsSchema.refine((c) => c !== 0, 'payment amount must not be zero'),
+  tenderedCents: CentsSchema.nullable(),
+  changeCents: CentsSchema.nonnegative().nullable(),
+  cardStatus: CardStatus.nullable(),
+  cardLast4: z
+    .string()
+    .regex(/^[0-9]{4}$/)
+    .nullable(),
+  authCode: z.string().max(40).nullable(),
+});
+export type Payment = z.infer<typeof Payment>;
 
 export const TenderInput = z.discriminatedUnion('type', [
   z.object({

@@ -1,68 +1,33 @@
 /**
- * Typed domain errors. Every failure a caller can act on has a `kind`; across IPC and HTTP the
- * kind travels in a result object `{ ok: false, error: { kind, message } }`.
+ * The errors db/ code raises and catches, in one import: the domain errors of core/errors.ts
+ * (re-exported, so db/ modules import every error from here), the storage errors (a locked data
+ * directory, a corrupt journal, a failed migration, PostgreSQL) and `toPosError`, which maps
+ * anything thrown to a `PosError` so its kind can cross IPC and HTTP (contract/errors.ts).
  */
 import { ZodError, prettifyError } from 'zod';
+import { getErrorMessage, type ErrorResult } from '../contract/errors';
+import {
+  ConflictError,
+  ErrorKind,
+  ForbiddenError,
+  InvalidStateError,
+  NotFoundError,
+  PosError,
+  ValidationError,
+} from '../core/errors';
 
-export const ErrorKind = {
-  validation: 'validation',
-  notFound: 'not_found',
-  conflict: 'conflict',
-  forbidden: 'forbidden',
-  insufficientTender: 'insufficient_tender',
-  approvalRequired: 'approval_required',
-  invalidState: 'invalid_state',
-  locked: 'locked',
-  corrupt: 'corrupt',
-  migration: 'migration',
-  database: 'database',
-} as const;
-export type ErrorKind = (typeof ErrorKind)[keyof typeof ErrorKind];
+export {
+  ApprovalRequiredError,
+  ConflictError,
+  ErrorKind,
+  ForbiddenError,
+  InsufficientTenderError,
+  InvalidStateError,
+  NotFoundError,
+  PosError,
+  ValidationError,
+} from '../core/errors';
 
-export class PosError extends Error {
-  readonly kind: ErrorKind;
-  constructor(kind: ErrorKind, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.kind = kind;
-    this.name = new.target.name;
-  }
-}
-
-export class ValidationError extends PosError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorKind.validation, message, options);
-  }
-}
-export class NotFoundError extends PosError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorKind.notFound, message, options);
-  }
-}
-export class ConflictError extends PosError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorKind.conflict, message, options);
-  }
-}
-export class ForbiddenError extends PosError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorKind.forbidden, message, options);
-  }
-}
-export class InsufficientTenderError extends PosError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorKind.insufficientTender, message, options);
-  }
-}
-export class ApprovalRequiredError extends PosError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorKind.approvalRequired, message, options);
-  }
-}
-export class InvalidStateError extends PosError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorKind.invalidState, message, options);
-  }
-}
 export class DataDirLockedError extends PosError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorKind.locked, message, options);
@@ -116,7 +81,7 @@ export function toPosError(error: unknown, context = 'database operation'): PosE
     return new ValidationError(`${context}: ${prettifyError(error)}`, { cause: error });
   }
   const code = sqlState(error);
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = getErrorMessage(error);
   const message = `${context} failed: ${detail}`;
   switch (code) {
     case PgCode.uniqueViolation:
@@ -138,10 +103,7 @@ export function toPosError(error: unknown, context = 'database operation'): PosE
   }
 }
 
-/** The wire shape of an error across IPC and HTTP. */
-export type ErrorResult = { ok: false; error: { kind: ErrorKind; message: string } };
-export type Result<T> = { ok: true; data: T } | ErrorResult;
-
+/** Anything thrown as the failure arm of a `Result` (contract/errors.ts), for IPC and HTTP. */
 export function errorResult(error: unknown): ErrorResult {
   const posError = toPosError(error, 'request');
   return { ok: false, error: { kind: posError.kind, message: posError.message } };

@@ -15,6 +15,7 @@ import { PosError, ErrorKind } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { ROLE_NAMES, type CentralTarget } from './connection';
+import { getErrorMessage } from '../../contract/errors';
 
 export class BootstrapError extends PosError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -37,9 +38,9 @@ async function adminClient(target: CentralTarget, database: string): Promise<pg.
     await client.connect();
   } catch (error) {
     throw new BootstrapError(
-      `Cannot connect to PostgreSQL at ${target.host}:${target.port}/${database} as ${admin.user}: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
+      `Cannot connect to PostgreSQL at ${target.host}:${target.port}/${database} as ${admin.user}: ${getErrorMessage(
+        error,
+      )}`,
       { cause: error },
     );
   }

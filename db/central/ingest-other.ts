@@ -18,7 +18,7 @@ import type {
 import { insertMovements } from './ingest-sales';
 import { MutationRejectedError, RejectionCode } from './rejections';
 import type { TenantTx } from './tenant';
-import { sqlCents as cents } from '../../core/money';
+import { sqlCents as cents } from '../sql';
 import { insertZReport } from '../queries/z-reports';
 
 export type Applied = 'applied' | 'duplicate';

@@ -19,7 +19,7 @@ import {
 import type { MutationOutcome } from './ingest-types';
 import { withSavepoint } from './ingest-types';
 import { boolArray, intArray, textArray } from './pg-arrays';
-import { sqlCents as cents } from '../../core/money';
+import { sqlCents as cents } from '../sql';
 
 type SaleMutation = Extract<Mutation, { type: 'sale.recorded' }>;
 

@@ -34,6 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { PosError, ErrorKind } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
+import { getErrorMessage } from '../../contract/errors';
 
 export class CentralServerError extends PosError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -267,7 +268,7 @@ export async function startEmbeddedServer(
   const durable = options.durable ?? true;
   const output: string[] = [];
   const remember = (message: unknown): void => {
-    const text = message instanceof Error ? message.message : String(message);
+    const text = getErrorMessage(message);
     output.push(text);
     if (output.length > 200) output.shift();
     logger.debug({ postgres: text.trim() }, 'postgres');

@@ -36,6 +36,7 @@ import {
 import { pgQueryable } from '../central/pool';
 import { slowQueries, tableStats, unusedIndexes } from '../central/queries/monitoring';
 import { seedCentral } from '../seed/write-central';
+import { getErrorMessage } from '../../contract/errors';
 
 interface GlobalOptions {
   dataDir?: string;
@@ -338,6 +339,6 @@ monitor.command('indexes').action(() =>
 );
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`${getErrorMessage(error)}\n`);
   process.exit(1);
 });

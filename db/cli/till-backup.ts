@@ -26,13 +26,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PosError, ValidationError } from '../errors';
+import { ValidationError } from '../errors';
 import { edgeExtensions } from '../edge/extensions';
 import { acquireDirLock } from '../edge/lock';
 import { openEdgeStore } from '../edge/store';
 import { EDGE_MIGRATIONS_DIR, loadMigrations } from '../migrations/node-source';
 import { pgliteMigrationDriver } from '../migrations/pglite-driver';
 import { migrateUp } from '../migrations/runner';
+import { getErrorMessage } from '../../contract/errors';
 
 export type TillBackupFormat = 'datadir' | 'sql';
 
@@ -226,9 +227,7 @@ async function main(argv: string[]): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main(process.argv).catch((error: unknown) => {
-    process.stderr.write(
-      `${error instanceof PosError || error instanceof Error ? error.message : String(error)}\n`,
-    );
+    process.stderr.write(`${getErrorMessage(error)}\n`);
     process.exit(1);
   });
 }

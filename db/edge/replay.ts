@@ -11,6 +11,7 @@ import { insertOutbox, outboxHas, raiseCounters } from '../queries/outbox';
 import { readIdentity } from '../queries/identity';
 import type { Counters } from './journal-types';
 import type { LocalDb } from './record';
+import { getErrorMessage } from '../../contract/errors';
 
 export interface ReplayResult {
   replayed: number[];
@@ -35,9 +36,9 @@ export async function replayJournal(options: {
       });
     } catch (error) {
       throw new CorruptDataError(
-        `Journal replay of mutation ${mutation.mutationId} (${mutation.type}) failed: ${
-          error instanceof Error ? error.message : String(error)
-        }. The database and the journal disagree; nothing was changed for this entry.`,
+        `Journal replay of mutation ${mutation.mutationId} (${mutation.type}) failed: ${getErrorMessage(
+          error,
+        )}. The database and the journal disagree; nothing was changed for this entry.`,
         { cause: error },
       );
     }

@@ -35,6 +35,7 @@ import {
 } from './maintenance';
 import { recoverFromJournal } from './replay';
 import { DEFAULT_TEMPLATE_DIR, readTemplate, saveTemplate } from './template';
+import { getErrorMessage } from '../../contract/errors';
 
 export interface OpenEdgeStoreOptions {
   /** The store directory (created if missing). */
@@ -98,9 +99,9 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<PGlite> 
     });
   } catch (error) {
     throw new CorruptDataError(
-      `The store database in ${dataDir} could not be opened (${
-        error instanceof Error ? error.message : String(error)
-      }). It was left untouched; restore it from a backup (npm run till:backup -- restore).`,
+      `The store database in ${dataDir} could not be opened (${getErrorMessage(
+        error,
+      )}). It was left untouched; restore it from a backup (npm run till:backup -- restore).`,
       { cause: error },
     );
   }

@@ -15,6 +15,7 @@ import { MigrationError } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import type { Queryable } from '../queryable';
+import { getErrorMessage } from '../../contract/errors';
 
 export interface Migration {
   version: number;
@@ -171,9 +172,9 @@ export async function migrateUp(
         });
       } catch (error) {
         throw new MigrationError(
-          `Migration ${migration.version} (${migration.name}) failed and was rolled back: ${
-            error instanceof Error ? error.message : String(error)
-          }`,
+          `Migration ${migration.version} (${migration.name}) failed and was rolled back: ${getErrorMessage(
+            error,
+          )}`,
           { cause: error },
         );
       }
@@ -208,9 +209,9 @@ export async function migrateDown(
         });
       } catch (error) {
         throw new MigrationError(
-          `Down migration ${row.version} (${row.name}) failed and was rolled back: ${
-            error instanceof Error ? error.message : String(error)
-          }`,
+          `Down migration ${row.version} (${row.name}) failed and was rolled back: ${getErrorMessage(
+            error,
+          )}`,
           { cause: error },
         );
       }

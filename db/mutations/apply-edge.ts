@@ -18,7 +18,7 @@ import type {
   StockAdjusted,
   StockMovement,
 } from '../../contract/mutations';
-import { sqlCents as n } from '../../core/money';
+import { sqlCents as n } from '../sql';
 import { insertZReport } from '../queries/z-reports';
 
 export interface TillIdentity {

@@ -17,7 +17,7 @@ import type {
   StoreEntity,
 } from '../../contract/catalog';
 import type { Queryable } from '../queryable';
-import { sqlCents as n } from '../../core/money';
+import { sqlCents as n } from '../sql';
 
 export const BATCH = 1_000;
 

@@ -1,5 +1,5 @@
 /** The Z report row, written the same way on the till and at HQ (same table, same columns). */
-import { sqlCents as c } from '../../core/money';
+import { sqlCents as c } from '../sql';
 import type { ZReport } from '../../contract/mutations';
 import type { Queryable } from '../queryable';
 

@@ -37,14 +37,13 @@ import { TenderInput } from '../../core/tenders';
 import { voidTransaction } from '../../db/checkout/voids';
 import type { Clock } from '../../core/clock';
 import type { Journal } from '../../db/edge/journal-types';
+import { ErrorKind, ok, type Result } from '../../contract/errors';
 import {
-  ErrorKind,
   ForbiddenError,
   InvalidStateError,
   NotFoundError,
   ValidationError,
   errorResult,
-  type Result,
 } from '../../db/errors';
 import { newId, type IdGenerator } from '../../core/ids';
 import type { Logger } from '../../db/logger';
@@ -224,8 +223,6 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
 
 /** The sample chain's store a demo till becomes. */
 export const DEMO_STORE = 'seattle';
-
-const ok = <T>(data: T): { ok: true; data: T } => ({ ok: true, data });
 
 export function makePosApi(options: { host: Promise<PosHost> }) {
   const hostPromise = options.host;

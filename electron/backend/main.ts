@@ -11,6 +11,7 @@ import { makePosApi } from '../api/pos-api';
 import { fileLogger } from '../main/logger';
 import { openNodeHost, type NodeHost } from './node-host';
 import { serveOnPort, type MainPortLike } from './serve';
+import { getErrorMessage } from '../../contract/errors';
 
 const env = process.env;
 const storeDir = env.EDGE_POS_STORE_DIR;
@@ -33,10 +34,7 @@ const hostPromise: Promise<NodeHost> = openNodeHost({
   },
 });
 hostPromise.catch((error: unknown) =>
-  logger.error(
-    { error: error instanceof Error ? error.message : String(error) },
-    'store could not be opened',
-  ),
+  logger.error({ error: getErrorMessage(error) }, 'store could not be opened'),
 );
 
 interface ParentMessage {
@@ -58,10 +56,7 @@ parent.on('message', (event: ParentMessage) => {
         const host = await hostPromise;
         await host.close();
       } catch (error) {
-        logger.error(
-          { error: error instanceof Error ? error.message : String(error) },
-          'close failed',
-        );
+        logger.error({ error: getErrorMessage(error) }, 'close failed');
       } finally {
         process.exit(0);
       }

@@ -21,6 +21,7 @@ import { pino } from 'pino';
 import { buildApp } from '../build/build';
 import { startLocalHq, type LocalHq } from './local-hq';
 import { enrollUrl, serveWeb } from './web-server';
+import { getErrorMessage } from '../../contract/errors';
 
 const mode = process.argv[2] === 'web' ? 'web' : 'desktop';
 const dataRoot = resolve(process.env.EDGE_POS_DATA ?? '.data');
@@ -37,7 +38,7 @@ function electronBinary(): string {
     return createRequire(import.meta.url)('electron') as string;
   } catch (error) {
     throw new Error(
-      `Electron's binary is not installed (${error instanceof Error ? error.message : String(error)}). ` +
+      `Electron's binary is not installed (${getErrorMessage(error)}). ` +
         'Run "npm install" with network access (the electron package downloads it), or use "npm run web" for the same POS in a browser.',
       { cause: error },
     );
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     throw new Error(
-      `The local HQ could not start on port ${hqPort} (${error instanceof Error ? error.message : String(error)}). ` +
+      `The local HQ could not start on port ${hqPort} (${getErrorMessage(error)}). ` +
         'Is another "npm start" or "npm run hq" running? Set EDGE_POS_HQ_PORT to use another port.',
       { cause: error },
     );
@@ -128,6 +129,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`[edge-pos] ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`[edge-pos] ${getErrorMessage(error)}\n`);
   process.exit(1);
 });

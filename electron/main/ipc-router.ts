@@ -12,11 +12,9 @@ import type {
   WebFrameMain,
 } from 'electron';
 import type { z } from 'zod';
-import type { Logger } from '../../db/logger';
+import { ErrorKind, err, getErrorMessage, ok, type Result } from '../../contract/errors';
 import type { Channel } from '../../contract/ipc';
-
-export type IpcResult<T> =
-  { ok: true; data: T } | { ok: false; error: { kind: string; message: string } };
+import type { Logger } from '../../db/logger';
 
 export interface RouteContext {
   sender: WebContents;
@@ -28,21 +26,15 @@ export interface RouteContext {
  */
 export interface Route {
   kind: 'invoke' | 'send';
-  dispatch(raw: unknown, ctx: RouteContext): Promise<IpcResult<unknown>>;
+  dispatch(raw: unknown, ctx: RouteContext): Promise<Result<unknown>>;
 }
 
 export type Routes = Partial<Record<Channel, Route>>;
 
-function validate<S extends z.ZodType>(
-  input: S,
-  raw: unknown,
-): { ok: true; data: z.output<S> } | { ok: false; error: { kind: string; message: string } } {
+function validate<S extends z.ZodType>(input: S, raw: unknown): Result<z.output<S>> {
   const parsed = input.safeParse(raw);
-  if (parsed.success) return { ok: true, data: parsed.data };
-  return {
-    ok: false,
-    error: { kind: 'validation', message: parsed.error.issues[0]?.message ?? 'Invalid request' },
-  };
+  if (parsed.success) return ok(parsed.data);
+  return err(ErrorKind.validation, parsed.error.issues[0]?.message ?? 'Invalid request');
 }
 
 export function invokeRoute<S extends z.ZodType, R>(
@@ -53,7 +45,7 @@ export function invokeRoute<S extends z.ZodType, R>(
     kind: 'invoke',
     dispatch: async (raw, ctx) => {
       const checked = validate(input, raw);
-      return checked.ok ? { ok: true, data: await handle(checked.data, ctx) } : checked;
+      return checked.ok ? ok(await handle(checked.data, ctx)) : checked;
     },
   };
 }
@@ -68,7 +60,7 @@ export function sendRoute<S extends z.ZodType>(
       const checked = validate(input, raw);
       if (!checked.ok) return Promise.resolve(checked);
       handle(checked.data, ctx);
-      return Promise.resolve({ ok: true, data: null });
+      return Promise.resolve(ok(null));
     },
   };
 }
@@ -135,17 +127,16 @@ export function createIpcRouter(deps: {
     route: Route,
     event: IpcMainEvent | IpcMainInvokeEvent,
     raw: unknown,
-  ): Promise<IpcResult<unknown>> => {
-    if (!admit(channel, event))
-      return { ok: false, error: { kind: 'forbidden', message: 'Unknown sender' } };
+  ): Promise<Result<unknown>> => {
+    if (!admit(channel, event)) return err(ErrorKind.forbidden, 'Unknown sender');
     try {
       const result = await route.dispatch(raw, { sender: event.sender });
       if (!result.ok) logger.warn({ channel, error: result.error.message }, 'rejected IPC request');
       return result;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = getErrorMessage(error);
       logger.error({ channel, error: message }, 'IPC handler failed');
-      return { ok: false, error: { kind: 'internal', message } };
+      return err(ErrorKind.internal, message);
     }
   };
 

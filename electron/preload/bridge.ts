@@ -7,10 +7,8 @@
  * forwarded to the page with window.postMessage (see `forwardPort`).
  */
 import type { IpcRenderer, IpcRendererEvent } from 'electron';
+import type { Result } from '../../contract/errors';
 import { Channel } from '../../contract/ipc';
-
-export type BridgeResult<T> =
-  { ok: true; data: T } | { ok: false; error: { kind: string; message: string } };
 
 export interface BridgeDeps {
   ipcRenderer: Pick<IpcRenderer, 'send' | 'invoke' | 'on'>;
@@ -22,9 +20,9 @@ export interface EdgePosBridge {
   readonly platform: 'electron';
   /** Ask main for a port to the backend; it arrives as a window message (WINDOW_PORT_MESSAGE). */
   connectBackend(): void;
-  print(options?: { silent?: boolean }): Promise<BridgeResult<null>>;
-  printToPdf(options: { fileName: string }): Promise<BridgeResult<string>>;
-  appInfo(): Promise<BridgeResult<{ version: string; platform: string; electron: string }>>;
+  print(options?: { silent?: boolean }): Promise<Result<null>>;
+  printToPdf(options: { fileName: string }): Promise<Result<string>>;
+  appInfo(): Promise<Result<{ version: string; platform: string; electron: string }>>;
 }
 
 export function makeBridge(deps: BridgeDeps) {
@@ -39,15 +37,15 @@ export function makeBridge(deps: BridgeDeps) {
     connectBackend: () => ipcRenderer.send(Channel.connectBackend),
     print: (options = {}) =>
       ipcRenderer.invoke(Channel.print, { silent: options.silent === true }) as Promise<
-        BridgeResult<null>
+        Result<null>
       >,
     printToPdf: (options) =>
       ipcRenderer.invoke(Channel.printToPdf, { fileName: String(options.fileName) }) as Promise<
-        BridgeResult<string>
+        Result<string>
       >,
     appInfo: () =>
       ipcRenderer.invoke(Channel.appInfo) as Promise<
-        BridgeResult<{ version: string; platform: string; electron: string }>
+        Result<{ version: string; platform: string; electron: string }>
       >,
   } satisfies EdgePosBridge;
 }

@@ -3,6 +3,7 @@
  * workspace, with the store, the staff member and the sync status always on screen.
  */
 import { useCallback, useEffect, useState } from 'react';
+import { ErrorKind, getErrorMessage } from '../../contract/errors';
 import type { AppInfo } from '../../electron/api/pos-api';
 import { FirstRun } from '../features/setup/FirstRun';
 import { Login } from '../features/login/Login';
@@ -15,7 +16,7 @@ import { KeyBar, NoticeLine } from './ui';
 
 type Phase =
   | { kind: 'connecting' }
-  | { kind: 'failed'; message: string; errorKind: string }
+  | { kind: 'failed'; message: string; errorKind: ErrorKind }
   | { kind: 'ready'; connection: BackendConnection; info: AppInfo };
 
 export function App() {
@@ -33,8 +34,8 @@ export function App() {
             : { kind: 'failed', message: r.error.message, errorKind: r.error.kind },
         (error: unknown): Phase => ({
           kind: 'failed',
-          message: error instanceof Error ? error.message : String(error),
-          errorKind: 'unavailable',
+          message: getErrorMessage(error),
+          errorKind: ErrorKind.unavailable,
         }),
       ),
     [],

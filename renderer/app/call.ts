@@ -1,12 +1,11 @@
 /** Calling the API from a screen: unwrap the result, or show its message and return undefined. */
 import { useCallback } from 'react';
+import { ErrorKind, getErrorMessage, type Result } from '../../contract/errors';
 import { useNotice } from './context';
-
-type Result<T> = { ok: true; data: T } | { ok: false; error: { kind: string; message: string } };
 
 export class ApiError extends Error {
   constructor(
-    readonly kind: string,
+    readonly kind: ErrorKind,
     message: string,
   ) {
     super(message);
@@ -24,9 +23,9 @@ export function useCall() {
       try {
         result = await promise;
       } catch (error) {
-        const message = `The till database did not answer (${error instanceof Error ? error.message : String(error)}). Nothing was changed.`;
+        const message = `The till database did not answer (${getErrorMessage(error)}). Nothing was changed.`;
         if (!options.quiet) notify('error', message);
-        return { ok: false, error: new ApiError('unavailable', message) };
+        return { ok: false, error: new ApiError(ErrorKind.unavailable, message) };
       }
       if (result.ok) return result;
       if (!options.quiet) notify('error', result.error.message);

@@ -21,6 +21,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_HQ_DATA_DIR } from '../../db/central/server';
 import type { DeviceSyncState } from '../../contract/admin-protocol';
+import { getErrorMessage } from '../../contract/errors';
 
 interface Globals {
   url?: string;
@@ -298,6 +299,6 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`${getErrorMessage(error)}\n`);
   process.exit(1);
 });

@@ -7,6 +7,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { startHq } from '../server/hq';
+import { getErrorMessage } from '../../contract/errors';
 
 function intArg(value: string): number {
   const n = Number(value);
@@ -82,6 +83,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`${getErrorMessage(error)}\n`);
   process.exit(1);
 });

@@ -20,6 +20,7 @@ import {
 } from '../../db/queries/catalog-write';
 import type { Queryable } from '../../db/queryable';
 import { emptyChanges, type Changes, type Deletes } from '../../contract/sync-protocol';
+import { getErrorMessage } from '../../contract/errors';
 
 export async function applyDeletes(tx: Queryable, storeId: string, d: Deletes): Promise<void> {
   if (d.embeddings.length > 0) {
@@ -158,7 +159,7 @@ export async function applyChangesTolerant(
         refused.push({
           field,
           row,
-          message: error instanceof Error ? error.message : String(error),
+          message: getErrorMessage(error),
         });
       }
     }

@@ -19,6 +19,7 @@ import {
   PROTOCOL_VERSION,
   type SyncErrorKind,
 } from '../../contract/sync-protocol';
+import { getErrorMessage } from '../../contract/errors';
 
 export type SyncErrorClass = 'retryable' | 'fatal' | 'protocol';
 
@@ -129,9 +130,7 @@ export function createSyncHttp(options: HttpOptions) {
       throw new SyncError({
         kind: 'network',
         errorClass: 'retryable',
-        message: aborted
-          ? 'Request cancelled'
-          : `HQ is unreachable (${error instanceof Error ? error.message : String(error)})`,
+        message: aborted ? 'Request cancelled' : `HQ is unreachable (${getErrorMessage(error)})`,
         cause: error,
       });
     } finally {

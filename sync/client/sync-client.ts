@@ -32,6 +32,7 @@ import {
 import { NeedsSnapshotError, pullOnce } from './pull';
 import { pushOnce } from './push';
 import { beginSnapshot, downloadSnapshot, readSnapshot } from './snapshot';
+import { getErrorMessage } from '../../contract/errors';
 
 export interface SyncStatus {
   enrolled: boolean;
@@ -72,10 +73,6 @@ export interface SyncClientOptions {
 }
 
 type Listener = (status: SyncStatus) => void;
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export class SyncClient {
   private readonly db: TransactionalDb;
@@ -433,7 +430,7 @@ export class SyncClient {
   }
 
   private async failed(error: unknown): Promise<void> {
-    const message = describe(error);
+    const message = getErrorMessage(error);
     let delay: number;
     if (error instanceof NeedsSnapshotError) {
       delay = 0;
@@ -508,7 +505,7 @@ export class SyncClient {
       try {
         listener(this.current);
       } catch (error) {
-        this.logger.warn({ error: describe(error) }, 'sync status listener failed');
+        this.logger.warn({ error: getErrorMessage(error) }, 'sync status listener failed');
       }
     }
   }

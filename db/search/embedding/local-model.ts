@@ -19,6 +19,7 @@ import {
   toUnitVectors,
   type Embedder,
 } from './types';
+import { getErrorMessage } from '../../../contract/errors';
 
 export const LocalModelConfig = z.object({
   /** Absolute path of the model directory. */
@@ -98,7 +99,7 @@ export async function createLocalModelEmbedder(
     throw new EmbeddingProviderError({
       provider: PROVIDER,
       reason: EmbeddingFailure.packageMissing,
-      message: `${PACKAGE} could not be loaded (${error instanceof Error ? error.message : String(error)}); install the optional dependency to use a local model`,
+      message: `${PACKAGE} could not be loaded (${getErrorMessage(error)}); install the optional dependency to use a local model`,
       cause: error,
     });
   }
@@ -114,7 +115,7 @@ export async function createLocalModelEmbedder(
     throw new EmbeddingProviderError({
       provider: PROVIDER,
       reason: EmbeddingFailure.modelMissing,
-      message: `No loadable model in ${c.modelDir}: ${error instanceof Error ? error.message : String(error)}`,
+      message: `No loadable model in ${c.modelDir}: ${getErrorMessage(error)}`,
       cause: error,
     });
   }
@@ -127,7 +128,7 @@ export async function createLocalModelEmbedder(
       throw new EmbeddingProviderError({
         provider: PROVIDER,
         reason: EmbeddingFailure.badResponse,
-        message: `Local model failed: ${error instanceof Error ? error.message : String(error)}`,
+        message: `Local model failed: ${getErrorMessage(error)}`,
         cause: error,
       });
     }

@@ -17,6 +17,7 @@ import {
   toUnitVectors,
   type Embedder,
 } from './types';
+import { getErrorMessage } from '../../../contract/errors';
 
 export const OpenAIEmbedderConfig = z.object({
   /** Base URL, e.g. https://api.openai.com/v1 (the provider appends /embeddings). */
@@ -81,7 +82,7 @@ export function createOpenAIEmbedder(config: unknown, deps: OpenAIEmbedderDeps =
       throw new EmbeddingProviderError({
         provider: PROVIDER,
         reason: EmbeddingFailure.unreachable,
-        message: `Embeddings endpoint ${endpoint} unreachable: ${error instanceof Error ? error.message : String(error)}`,
+        message: `Embeddings endpoint ${endpoint} unreachable: ${getErrorMessage(error)}`,
         cause: error,
       });
     }

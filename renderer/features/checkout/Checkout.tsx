@@ -27,6 +27,7 @@ import { VoidPanel } from '../voids/VoidPanel';
 import { cartReducer, emptyCart, toCart } from './cart';
 import { ConfirmDialog, DiscountDialog, QuantityDialog } from './EditDialogs';
 import { PayPanel } from './PayPanel';
+import { getErrorMessage } from '../../../contract/errors';
 
 type Panel =
   | null
@@ -83,7 +84,7 @@ export function Workspace({
     try {
       return priceCart(toCart(cart), rates);
     } catch (error) {
-      return { error: error instanceof Error ? error.message : String(error) };
+      return { error: getErrorMessage(error) };
     }
   }, [cart, rates]);
   const totals = 'error' in priced ? null : priced;

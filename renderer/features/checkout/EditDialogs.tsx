@@ -5,6 +5,7 @@ import { formatMoney, parseAmount, parsePercent, parseQuantity } from '../../app
 import { useCall } from '../../app/call';
 import { useApi, useNotice } from '../../app/context';
 import { Modal, TextField } from '../../app/ui';
+import { getErrorMessage } from '../../../contract/errors';
 
 export function QuantityDialog(props: {
   productName: string;
@@ -94,7 +95,7 @@ export function DiscountDialog(props: {
     try {
       preview = props.evaluate(parsed.discount);
     } catch (error) {
-      preview = { error: error instanceof Error ? error.message : String(error) };
+      preview = { error: getErrorMessage(error) };
     }
   }
   const overLimit =

@@ -5,6 +5,7 @@
  */
 import { useMemo, useRef, useState } from 'react';
 import { v7 as uuidv7 } from 'uuid';
+import { ErrorKind } from '../../../contract/errors';
 import type { SaleResult } from '../../../db/checkout/sale';
 import type { TenderInput } from '../../../core/tenders';
 import { formatMoney, parseAmount } from '../../app/amounts';
@@ -82,7 +83,7 @@ export function PayPanel(props: {
     if (result.ok) onPaid(result.data);
     else {
       setError(result.error.message);
-      if (result.error.kind === 'approval_required') setNeedsManager(true);
+      if (result.error.kind === ErrorKind.approvalRequired) setNeedsManager(true);
     }
   };
 
