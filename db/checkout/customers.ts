@@ -4,15 +4,7 @@ import { ConflictError, ValidationError } from '../errors';
 import type { Queryable } from '../queryable';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
-
-export interface Customer {
-  customerId: string;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  phone: string | null;
-  loyaltyTier: string;
-}
+import type { Customer } from '../../contract/till-api';
 
 interface CustomerRow {
   customer_id: string;

@@ -7,27 +7,10 @@ import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors';
 import { Uuid } from '../../contract/mutations';
 import type { TillContext } from './context';
-import { getCustomer, type Customer } from './customers';
+import { getCustomer } from './customers';
 import { Cart } from '../../core/pricing';
 import { requireStaff } from './shared';
-
-export interface HeldCart {
-  holdId: string;
-  label: string;
-  heldBy: string;
-  heldAt: string;
-  lineCount: number;
-  /** "First Last" of the attached customer, when there is one the till still knows. */
-  customerName: string | null;
-}
-
-export interface RecalledCart {
-  cart: z.output<typeof Cart>;
-  label: string;
-  customer: Customer | null;
-  /** Set when the cart was held with a customer this till no longer has (deleted at HQ). */
-  customerMissing: boolean;
-}
+import type { HeldCart, RecalledCart } from '../../contract/till-api';
 
 const HoldInput = z.object({
   cart: Cart,

@@ -12,18 +12,12 @@ import type { Queryable } from '../queryable';
 import type { SaleRecorded, StockMovement } from '../../contract/mutations';
 import { Uuid } from '../../contract/mutations';
 import { readStoreConfig } from '../queries/identity';
-import {
-  getReceipt,
-  receiptFromSale,
-  returnedQuantities,
-  type Receipt,
-  type ReceiptLine,
-} from '../queries/receipts';
+import { getReceipt, receiptFromSale, returnedQuantities } from '../queries/receipts';
 import { getStaff } from '../queries/staff';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
 import { CartLine, priceCart, refundShare, type PricedLine } from '../../core/pricing';
-import { saleLines, saleMovements, type SaleResult } from './sale';
+import { saleLines, saleMovements } from './sale';
 import {
   managerApproval,
   receiptNumber,
@@ -32,6 +26,13 @@ import {
   stockWarningsAfter,
 } from './shared';
 import { settleTenders, type TenderInput } from '../../core/tenders';
+import type {
+  Receipt,
+  ReceiptLine,
+  ReturnQuote,
+  ReturnableLine,
+  SaleResult,
+} from '../../contract/till-api';
 
 const ReturnLineInput = z.object({
   originalItemId: Uuid,
@@ -54,11 +55,6 @@ const ReturnInput = z.object({
   notes: z.string().max(500).nullable().optional(),
 });
 export type ReturnInput = z.input<typeof ReturnInput> & { tenders: TenderInput[] };
-
-export interface ReturnableLine extends ReceiptLine {
-  returnedQuantity: number;
-  returnableQuantity: number;
-}
 
 /** The original receipt with what is still returnable on each sold line. */
 export async function returnableLines(
@@ -193,16 +189,6 @@ async function defaultRefundTenders(
   if (toCard > 0) out.push({ type: 'card', amountCents: toCard, last4 });
   if (refundCents - toCard > 0) out.push({ type: 'cash', tenderedCents: refundCents - toCard });
   return out;
-}
-
-export interface ReturnQuote {
-  originalReceiptNumber: string;
-  totalCents: number;
-  subtotalCents: number;
-  discountCents: number;
-  taxCents: number;
-  /** What `commitReturn` does with no tenders given (refunds only). */
-  defaultTenders: TenderInput[];
 }
 
 /** Price a return/exchange without recording it, so the cashier sees the refund or amount due. */

@@ -11,12 +11,13 @@ import { ForbiddenError, ValidationError } from '../errors';
 import { Uuid } from '../../contract/mutations';
 import type { SaleRecorded, StockMovement } from '../../contract/mutations';
 import { readCheckoutContext } from '../queries/identity';
-import { getReceipt, receiptFromSale, type Receipt } from '../queries/receipts';
+import { getReceipt, receiptFromSale } from '../queries/receipts';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
 import { priceCart, type Cart, type PricedLine } from '../../core/pricing';
 import { receiptNumber, managerApproval, shiftAndReceiptSeq, stockWarningsAfter } from './shared';
 import { settleTenders, type TenderInput } from '../../core/tenders';
+import type { SaleResult, StockWarning } from '../../contract/till-api';
 
 const Notes = z.string().max(500).nullable();
 
@@ -29,22 +30,6 @@ export interface SaleInput {
   customerId?: string | null;
   managerPin?: string;
   notes?: string | null;
-}
-
-export interface StockWarning {
-  productId: string;
-  sku: string;
-  onHand: number;
-}
-
-export interface SaleResult {
-  receipt: Receipt;
-  changeCents: number;
-  mutationId: number | null;
-  /** Lines whose stock went below zero with this sale (the sale is never blocked). */
-  stockWarnings: StockWarning[];
-  /** True when this call found the sale already committed (a retry). */
-  duplicate: boolean;
 }
 
 export function saleLines(

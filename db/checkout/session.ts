@@ -1,6 +1,7 @@
 /** Staff login at the till: a PIN (optionally for a named staff member), with lockout. */
 import type { TillContext } from './context';
-import { listStaff, verifyPin, type StaffMember } from '../queries/staff';
+import { listStaff, verifyPin } from '../queries/staff';
+import type { StaffMember } from '../../contract/till-api';
 
 export async function login(
   till: TillContext,

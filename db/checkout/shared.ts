@@ -1,8 +1,9 @@
 /** Small checks every checkout operation makes inside its transaction. */
 import { ApprovalRequiredError, ForbiddenError, InvalidStateError } from '../errors';
 import type { Queryable } from '../queryable';
-import { getStaff, verifyPin, type StaffMember } from '../queries/staff';
+import { getStaff, verifyPin } from '../queries/staff';
 import type { TillContext } from './context';
+import type { StaffMember } from '../../contract/till-api';
 
 export function receiptNumber(storeId: string, registerId: string, seq: number): string {
   return `${storeId.toUpperCase()}-${registerId}-${String(seq).padStart(6, '0')}`;

@@ -18,11 +18,7 @@ import { nextCounter } from '../queries/outbox';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
 import { openShiftId, requireOpenShift, requireStaff } from './shared';
-
-export type ShiftFigures = Omit<
-  ZReport,
-  'zReportId' | 'zNumber' | 'closedAt' | 'countedCashCents' | 'overShortCents'
->;
+import type { ShiftFigures, ShiftSummary } from '../../contract/till-api';
 
 export async function shiftFigures(
   db: Queryable,
@@ -95,12 +91,6 @@ export async function shiftFigures(
     cashOutCents,
     expectedCashCents: openingFloatCents + cashCents + cashInCents - cashOutCents,
   };
-}
-
-export interface ShiftSummary {
-  shiftId: string;
-  openedAt: string;
-  openedBy: string;
 }
 
 export async function currentShift(till: TillContext): Promise<ShiftSummary | undefined> {

@@ -6,11 +6,12 @@
 import { z } from 'zod';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors';
 import { Uuid } from '../../contract/mutations';
-import { getReceipt, type Receipt } from '../queries/receipts';
+import { getReceipt } from '../queries/receipts';
 import { getStaff } from '../queries/staff';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
 import { managerApproval, openShiftId, requireStaff } from './shared';
+import type { Receipt } from '../../contract/till-api';
 
 const VoidInput = z.object({
   receiptNumber: z.string().trim().min(1).max(80),

@@ -3,20 +3,9 @@
  * full-text search. The hybrid (full-text + trigram + vector) search lives in queries/search.ts.
  */
 import { ValidationError } from '../errors';
-import { centsFromNumeric, type Cents } from '../../core/money';
+import { centsFromNumeric } from '../../core/money';
 import type { Queryable } from '../queryable';
-
-export interface ProductSummary {
-  productId: string;
-  sku: string;
-  barcode: string | null;
-  productName: string;
-  brand: string | null;
-  categoryId: number | null;
-  priceCents: Cents;
-  isActive: boolean;
-  onHand: number;
-}
+import type { ProductSummary } from '../../contract/till-api';
 
 interface ProductRow {
   product_id: string;

@@ -2,54 +2,7 @@
 import { centsFromNumeric, type Cents } from '../../core/money';
 import type { SaleRecorded } from '../../contract/mutations';
 import type { Queryable } from '../queryable';
-
-export interface ReceiptLine {
-  itemId: string;
-  lineNumber: number;
-  productId: string;
-  sku: string;
-  productName: string;
-  categoryId: number | null;
-  quantity: number;
-  unitPriceCents: Cents;
-  discountCents: Cents;
-  taxRatePpm: number;
-  taxCents: Cents;
-  totalCents: Cents;
-  originalItemId: string | null;
-  returnReason: string | null;
-  restock: boolean | null;
-}
-
-export interface ReceiptPayment {
-  paymentId: string;
-  tenderType: 'cash' | 'card';
-  amountCents: Cents;
-  tenderedCents: Cents | null;
-  changeCents: Cents | null;
-  cardStatus: 'approved' | 'store_and_forward' | null;
-  cardLast4: string | null;
-}
-
-export interface Receipt {
-  transactionId: string;
-  receiptNumber: string;
-  registerId: string;
-  transactionType: 'sale' | 'return' | 'exchange';
-  status: 'completed' | 'voided';
-  occurredAt: string;
-  cashierId: string;
-  customerId: string | null;
-  shiftId: string | null;
-  originalTransactionId: string | null;
-  subtotalCents: Cents;
-  discountCents: Cents;
-  taxCents: Cents;
-  totalCents: Cents;
-  voidReason: string | null;
-  lines: ReceiptLine[];
-  payments: ReceiptPayment[];
-}
+import type { Receipt, ReceiptPayment } from '../../contract/till-api';
 
 const cents = (v: string | null): Cents | null => (v === null ? null : centsFromNumeric(v));
 

@@ -33,7 +33,8 @@ import {
 } from '../search/embedding/types';
 import { loadProductTexts } from '../search/embeddings';
 import { prepareQuery } from '../search/query-text';
-import { ON_HAND_SQL, PRODUCT_COLUMNS, toProductSummary, type ProductSummary } from './catalog';
+import { ON_HAND_SQL, PRODUCT_COLUMNS, toProductSummary } from './catalog';
+import type { ProductSummary } from '../../contract/till-api';
 
 export const SIGNALS = ['code', 'fts', 'trigram', 'vector'] as const;
 export type Signal = (typeof SIGNALS)[number];

@@ -4,18 +4,12 @@
  */
 import { ForbiddenError, ValidationError } from '../errors';
 import type { Queryable } from '../queryable';
+import type { StaffMember, StaffRole } from '../../contract/till-api';
 
 export const MAX_PIN_FAILURES = 5;
 export const PIN_LOCK_MINUTES = 5;
 /** Lockout key for PIN-only login, where no staff member is named. */
 export const REGISTER_LOCK_KEY = '00000000-0000-0000-0000-000000000000';
-
-export type StaffRole = 'cashier' | 'manager';
-export interface StaffMember {
-  staffId: string;
-  displayName: string;
-  role: StaffRole;
-}
 
 const PIN = /^[0-9]{4,8}$/;
 

@@ -6,21 +6,21 @@
  * the renderer imports only the TYPE `PosApi` derived from it, so the contract cannot drift.
  *
  * Contract of every method:
- * - takes at most one plain object (structured-clone safe) and validates it with zod here,
- *   because it comes from the renderer process, which we treat as untrusted input;
+ * - takes at most one plain object (structured-clone safe) and validates it here with its
+ *   schema from contract/till-api.ts (`ApiInput`), because it comes from the renderer process,
+ *   which we treat as untrusted input; what it answers is typed there too;
  * - resolves to `{ ok: true, data } | { ok: false, error: { kind, message } }` and never
  *   rejects for a business error (comlink would otherwise lose the error's kind);
  * - acts as the staff member logged in on THIS connection (one connection per window/tab):
  *   the renderer never names the cashier of a sale, the backend knows who logged in.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { PGlite } from '@electric-sql/pglite';
 import { createTillContext, type TillContext } from '../../db/checkout/context';
 import { autovacuum } from '../../db/edge/maintenance';
 import { embedAllProducts } from '../../db/search/refresher';
 import { createCustomer, findCustomers } from '../../db/checkout/customers';
 import { holdCart, listHeldCarts, recallCart } from '../../db/checkout/holds';
-import { Cart } from '../../core/pricing';
 import { commitReturn, quoteReturn, returnableLines } from '../../db/checkout/returns';
 import { commitSale } from '../../db/checkout/sale';
 import { managerApproval } from '../../db/checkout/shared';
@@ -33,7 +33,6 @@ import {
   openShift,
   xReport,
 } from '../../db/checkout/shifts';
-import { TenderInput } from '../../core/tenders';
 import { voidTransaction } from '../../db/checkout/voids';
 import type { Clock } from '../../core/clock';
 import type { Journal } from '../../db/edge/journal-types';
@@ -47,17 +46,24 @@ import {
 } from '../../db/errors';
 import { newId, type IdGenerator } from '../../core/ids';
 import type { Logger } from '../../db/logger';
-import { Uuid } from '../../contract/mutations';
-import { lookupByCode, type ProductSummary } from '../../db/queries/catalog';
+import { lookupByCode } from '../../db/queries/catalog';
 import { readIdentity, readStoreConfig } from '../../db/queries/identity';
 import { getReceipt, recentReceipts } from '../../db/queries/receipts';
-import { verifyPin, type StaffMember } from '../../db/queries/staff';
+import { verifyPin } from '../../db/queries/staff';
 import { productSearch } from './search';
 import type { SyncPort, SyncView } from './sync-port';
+import {
+  ApiInput,
+  type AppInfo,
+  type ProductSummary,
+  type StaffMember,
+  type StoreInfo,
+  type TillPlatform,
+} from '../../contract/till-api';
 
 /** What a platform (utility process or web worker) gives the API. */
 export interface PosHost {
-  platform: 'electron' | 'web';
+  platform: TillPlatform;
   db: PGlite;
   journal: Journal;
   sync: SyncPort;
@@ -71,144 +77,6 @@ export interface PosHost {
   onStoreReady: (storeId: string) => void;
   /** Pre-filled first-run values (a launcher that started a local HQ passes them). */
   setupDefaults?: { hqUrl?: string; enrollmentCode?: string; autoEnroll?: boolean };
-}
-
-/** Longest text any single field may carry across the bridge. */
-const MAX_TEXT = 200;
-const Text = (what: string, max = MAX_TEXT) =>
-  z.string(`${what} must be text`).max(max, `${what} is too long (at most ${max} characters)`);
-const PositiveCents = z
-  .number()
-  .int('amounts are whole cents')
-  .positive('the amount must be more than zero')
-  .max(99_999_999_99);
-const NonNegativeCents = z
-  .number()
-  .int('amounts are whole cents')
-  .nonnegative('the amount cannot be negative')
-  .max(99_999_999_99);
-
-export const ApiInput = {
-  enroll: z.object({
-    hqUrl: z
-      .url({
-        protocol: /^https?$/,
-        error: 'The HQ address must be a web address such as https://hq.example.com',
-      })
-      .max(MAX_TEXT),
-    code: Text('The enrollment code', 64)
-      .trim()
-      .min(4, 'The enrollment code is at least 4 characters'),
-  }),
-  login: z.object({ pin: Text('The PIN', 16), staffId: Uuid.optional() }),
-  scan: z.object({ code: z.string().max(10_000) }),
-  search: z.object({
-    query: z.string().max(10_000),
-    limit: z.number().int().min(1).max(50).default(12),
-    inStockOnly: z.boolean().default(false),
-  }),
-  substitutes: z.object({ productId: Uuid, limit: z.number().int().min(1).max(20).default(6) }),
-  commitSale: z.object({
-    transactionId: Uuid,
-    cart: Cart,
-    tenders: z.array(TenderInput).min(1, 'Choose how the customer pays').max(20),
-    customerId: Uuid.nullable().default(null),
-    managerPin: Text('The manager PIN', 16).optional(),
-  }),
-  verifyManager: z.object({ pin: Text('The manager PIN', 16) }),
-  receipt: z.object({
-    receiptNumber: Text('The receipt number', 80).trim().min(1, 'Type or scan a receipt number'),
-  }),
-  recentReceipts: z.object({ limit: z.number().int().min(1).max(100).default(20) }),
-  commitReturn: z.object({
-    transactionId: Uuid,
-    originalReceiptNumber: Text('The receipt number', 80),
-    lines: z
-      .array(
-        z.object({
-          originalItemId: Uuid,
-          quantity: z.number().int().positive(),
-          reason: Text('The reason'),
-          restock: z.boolean(),
-        }),
-      )
-      .max(500),
-    newLines: Cart.shape.lines.default([]),
-    tenders: z.array(TenderInput).max(20),
-    customerId: Uuid.nullable().optional(),
-    managerPin: Text('The manager PIN', 16).optional(),
-  }),
-  quoteReturn: z.object({
-    originalReceiptNumber: Text('The receipt number', 80),
-    lines: z
-      .array(
-        z.object({
-          originalItemId: Uuid,
-          quantity: z.number().int().positive(),
-          reason: Text('The reason'),
-          restock: z.boolean(),
-        }),
-      )
-      .max(500),
-    newLines: Cart.shape.lines.default([]),
-  }),
-  voidSale: z.object({
-    receiptNumber: Text('The receipt number', 80),
-    reason: Text('The reason').trim().min(1, 'Give a reason for the void'),
-    managerPin: Text('The manager PIN', 16).optional(),
-  }),
-  holdCart: z.object({
-    cart: Cart,
-    label: Text('The label', 60).default(''),
-    customerId: Uuid.nullable().default(null),
-  }),
-  recallCart: z.object({ holdId: Uuid }),
-  findCustomers: z.object({
-    query: z.string().max(10_000),
-    limit: z.number().int().min(1).max(50).default(10),
-  }),
-  createCustomer: z.object({
-    firstName: Text('The first name', 50),
-    lastName: Text('The last name', 50),
-    email: Text('The email', 100).default(''),
-    phone: Text('The phone number', 30).default(''),
-  }),
-  openShift: z.object({ openingFloatCents: NonNegativeCents }),
-  moveCash: z.object({
-    kind: z.enum(['in', 'out']),
-    amountCents: PositiveCents,
-    reason: Text('The reason').trim().min(1, 'Give a reason'),
-  }),
-  closeShift: z.object({
-    countedCashCents: NonNegativeCents,
-    managerPin: Text('The manager PIN', 16).optional(),
-  }),
-} as const;
-
-export interface StoreInfo {
-  storeId: string;
-  storeName: string;
-  registerId: string;
-  deviceId: string;
-  currency: string;
-  taxRatePpm: number;
-  /** [categoryId, ratePpm] pairs (a Map does not survive every bridge). */
-  categoryTaxRates: Array<[number, number]>;
-  managerDiscountThresholdPpm: number;
-  offlineCardLimitCents: number;
-}
-
-export interface AppInfo {
-  platform: PosHost['platform'];
-  /**
-   * 'setup': no store yet (first run); 'downloading': enrolled, the store's catalog is still
-   * coming down from HQ (progress in `download`); 'ready': the till can sell.
-   */
-  phase: 'setup' | 'downloading' | 'ready';
-  download: { stage: string; done: number; total: number } | null;
-  store: StoreInfo | null;
-  staff: StaffMember | null;
-  setupDefaults: { hqUrl: string | null; enrollmentCode: string | null; autoEnroll: boolean };
 }
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

@@ -5,12 +5,12 @@
  * the cashier's words.
  */
 import type { TillContext } from '../../db/checkout/context';
-import type { ProductSummary } from '../../db/queries/catalog';
 import {
   searchProducts,
   substitutes as nearestSubstitutes,
   type SearchHit as DbHit,
 } from '../../db/queries/search';
+import type { ProductSummary } from '../../contract/till-api';
 
 export interface SearchHit extends ProductSummary {
   /** Why this product matched ("barcode", "name words", "spelling", "meaning", "similar"). */

@@ -4,7 +4,6 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { ErrorKind, getErrorMessage } from '../../contract/errors';
-import type { AppInfo } from '../../electron/api/pos-api';
 import { FirstRun } from '../features/setup/FirstRun';
 import { Login } from '../features/login/Login';
 import { Workspace } from '../features/checkout/Checkout';
@@ -13,6 +12,7 @@ import { connectBackend, type BackendConnection } from './backend';
 import { NoticeProvider, SessionProvider, useSession } from './context';
 import { KeysProvider, useKeyLayer } from './keys';
 import { KeyBar, NoticeLine } from './ui';
+import type { AppInfo } from '../../contract/till-api';
 
 type Phase =
   | { kind: 'connecting' }

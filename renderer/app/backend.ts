@@ -5,6 +5,7 @@
  * The page imports only the TYPE of the API; every call is a message.
  */
 import * as Comlink from 'comlink';
+import type { TillPlatform } from '../../contract/till-api';
 import type { PosApi } from '../../electron/api/pos-api';
 import { WINDOW_PORT_MESSAGE } from '../../contract/ipc';
 
@@ -12,7 +13,7 @@ export type Api = Comlink.Remote<PosApi>;
 
 export interface BackendConnection {
   api: Api;
-  platform: 'electron' | 'web';
+  platform: TillPlatform;
 }
 
 /**

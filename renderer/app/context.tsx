@@ -8,13 +8,12 @@ import {
   useState,
   type ReactNode,
 } from 'react';
-import type { AppInfo, StoreInfo } from '../../electron/api/pos-api';
-import type { StaffMember } from '../../db/queries/staff';
 import type { Api } from './backend';
+import type { AppInfo, StaffMember, StoreInfo, TillPlatform } from '../../contract/till-api';
 
 export interface Session {
   api: Api;
-  platform: 'electron' | 'web';
+  platform: TillPlatform;
   info: AppInfo;
   /** Re-read info() (after enrollment, login, logout). */
   refresh: () => Promise<void>;

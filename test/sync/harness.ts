@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { pino } from 'pino';
 import { createTillContext, type TillContext } from '../../db/checkout/context';
-import { commitSale, type SaleResult } from '../../db/checkout/sale';
+import { commitSale } from '../../db/checkout/sale';
 import { currentShift, openShift } from '../../db/checkout/shifts';
 import { fixedClock } from '../../core/clock';
 import { openEdgeStore, type EdgeStore } from '../../db/edge/store';
@@ -17,6 +17,7 @@ import type { EnrollmentCodeCreated } from '../../contract/admin-protocol';
 import { startHq, type Hq, type HqSeedOptions } from '../../sync/server/hq';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 import { makeTempDir } from '../fixtures/till';
+import type { SaleResult } from '../../contract/till-api';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 

@@ -5,9 +5,6 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { Discount } from '../../../core/pricing';
 import { priceCart, type PricedCart } from '../../../core/pricing';
-import type { SaleResult } from '../../../db/checkout/sale';
-import type { ShiftSummary } from '../../../db/checkout/shifts';
-import type { Receipt } from '../../../db/queries/receipts';
 import type { SyncView } from '../../../electron/api/sync-port';
 import { formatMoney } from '../../app/amounts';
 import { useCall } from '../../app/call';
@@ -28,6 +25,7 @@ import { cartReducer, emptyCart, toCart } from './cart';
 import { ConfirmDialog, DiscountDialog, QuantityDialog } from './EditDialogs';
 import { PayPanel } from './PayPanel';
 import { getErrorMessage } from '../../../contract/errors';
+import type { Receipt, SaleResult, ShiftSummary } from '../../../contract/till-api';
 
 type Panel =
   | null

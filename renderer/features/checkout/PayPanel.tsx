@@ -6,13 +6,13 @@
 import { useMemo, useRef, useState } from 'react';
 import { v7 as uuidv7 } from 'uuid';
 import { ErrorKind } from '../../../contract/errors';
-import type { SaleResult } from '../../../db/checkout/sale';
 import type { TenderInput } from '../../../core/tenders';
 import { formatMoney, parseAmount } from '../../app/amounts';
 import { useCall } from '../../app/call';
 import { useApi, useNotice } from '../../app/context';
 import { Modal, TextField } from '../../app/ui';
 import { toCart, type CartState } from './cart';
+import type { SaleResult } from '../../../contract/till-api';
 
 export function PayPanel(props: {
   cart: CartState;

@@ -4,8 +4,7 @@
  */
 import type { Cart, CartLine, Discount } from '../../../core/pricing';
 import { MAX_LINE_QUANTITY } from '../../../core/pricing';
-import type { Customer } from '../../../db/checkout/customers';
-import type { ProductSummary } from '../../../db/queries/catalog';
+import type { Customer, ProductSummary } from '../../../contract/till-api';
 
 export interface CartItem {
   /** Stable React key for the line. */

@@ -1,9 +1,9 @@
 /** Find a customer (name, email, phone) or create one quickly, and attach them to the sale. */
 import { useRef, useState } from 'react';
-import type { Customer } from '../../../db/checkout/customers';
 import { useCall } from '../../app/call';
 import { useApi, useNotice } from '../../app/context';
 import { Modal, TextField } from '../../app/ui';
+import type { Customer } from '../../../contract/till-api';
 
 export function CustomerPanel(props: {
   current: Customer | null;

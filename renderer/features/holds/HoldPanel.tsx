@@ -1,9 +1,9 @@
 /** Hold the current cart to serve someone else, or recall a held one. */
 import { useEffect, useState } from 'react';
-import type { HeldCart } from '../../../db/checkout/holds';
 import { useCall } from '../../app/call';
 import { useApi } from '../../app/context';
 import { Modal, TextField } from '../../app/ui';
+import type { HeldCart } from '../../../contract/till-api';
 
 export function HoldDialog(props: { onHold: (label: string) => void; onClose: () => void }) {
   const [label, setLabel] = useState('');

@@ -1,9 +1,9 @@
 /** A receipt on screen, laid out as it prints (80 mm roll); print or save as PDF. */
-import type { Receipt } from '../../../db/queries/receipts';
 import { formatMoney } from '../../app/amounts';
 import { printReceipt, saveReceiptPdf } from '../../app/backend';
 import { useNotice, useSession } from '../../app/context';
 import { Modal } from '../../app/ui';
+import type { Receipt } from '../../../contract/till-api';
 
 export function ReceiptPaper({
   receipt,

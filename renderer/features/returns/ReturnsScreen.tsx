@@ -5,16 +5,14 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { v7 as uuidv7 } from 'uuid';
-import type { ReturnableLine, ReturnQuote } from '../../../db/checkout/returns';
-import type { SaleResult } from '../../../db/checkout/sale';
 import type { TenderInput } from '../../../core/tenders';
-import type { Receipt } from '../../../db/queries/receipts';
 import { formatMoney, parseAmount } from '../../app/amounts';
 import { useCall } from '../../app/call';
 import { useApi, useNotice, useStaff, useStore } from '../../app/context';
 import { useKeyLayer } from '../../app/keys';
 import { TextField } from '../../app/ui';
 import { toCart, type CartState } from '../checkout/cart';
+import type { Receipt, ReturnQuote, ReturnableLine, SaleResult } from '../../../contract/till-api';
 
 const REASONS = [
   'Changed mind',

@@ -3,13 +3,13 @@
  * close it with the counted drawer and print the Z report.
  */
 import { useEffect, useState } from 'react';
-import type { ShiftFigures, ShiftSummary } from '../../../db/checkout/shifts';
 import type { ZReport } from '../../../contract/mutations';
 import { formatMoney, parseAmount } from '../../app/amounts';
 import { printReceipt } from '../../app/backend';
 import { useCall } from '../../app/call';
 import { useApi, useNotice, useStaff, useStore } from '../../app/context';
 import { Modal, TextField } from '../../app/ui';
+import type { ShiftFigures, ShiftSummary } from '../../../contract/till-api';
 
 type View = 'summary' | 'cash' | 'close';
 

@@ -1,9 +1,9 @@
 /** Void a transaction of this shift, with a reason (and a manager PIN when a cashier asks). */
 import { useState } from 'react';
-import type { Receipt } from '../../../db/queries/receipts';
 import { useCall } from '../../app/call';
 import { useApi, useNotice, useStaff } from '../../app/context';
 import { Modal, TextField } from '../../app/ui';
+import type { Receipt } from '../../../contract/till-api';
 
 /** Common reasons, one key each (a reason can also be typed). */
 const REASONS = [

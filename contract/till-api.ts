@@ -1,0 +1,280 @@
+/**
+ * The till API as the renderer sees it: the input schema of every method (validated in the
+ * database host, because the renderer is untrusted input) and the types of what the methods
+ * answer. The API object itself (`makePosApi`, electron/api/pos-api.ts) is typed against these;
+ * the renderer imports the API's TYPE only and takes everything it names from here, so the
+ * screens never import db/.
+ *
+ * Every method resolves to a `Result` (contract/errors.ts) and never rejects for a business
+ * error. Amounts are integer cents; timestamps ISO-8601 text.
+ */
+import { z } from 'zod';
+import { Uuid } from '../core/ids';
+import type { Cents } from '../core/money';
+import { Cart } from '../core/pricing';
+import { TenderInput } from '../core/tenders';
+import type { Payment, SaleLine, TransactionType, ZReport } from './mutations';
+
+export { Cart, CartLine, Discount } from '../core/pricing';
+export { TenderInput } from '../core/tenders';
+export type { ZReport } from './mutations';
+
+/** Which host serves the till API: Electron's utility process or the browser's Web Worker. */
+export type TillPlatform = 'electron' | 'web';
+
+// ---- inputs -------------------------------------------------------------------------------
+
+/** Longest text any single field may carry across the bridge. */
+const MAX_TEXT = 200;
+const Text = (what: string, max = MAX_TEXT) =>
+  z.string(`${what} must be text`).max(max, `${what} is too long (at most ${max} characters)`);
+const PositiveCents = z
+  .number()
+  .int('amounts are whole cents')
+  .positive('the amount must be more than zero')
+  .max(99_999_999_99);
+const NonNegativeCents = z
+  .number()
+  .int('amounts are whole cents')
+  .nonnegative('the amount cannot be negative')
+  .max(99_999_999_99);
+
+export const ApiInput = {
+  enroll: z.object({
+    hqUrl: z
+      .url({
+        protocol: /^https?$/,
+        error: 'The HQ address must be a web address such as https://hq.example.com',
+      })
+      .max(MAX_TEXT),
+    code: Text('The enrollment code', 64)
+      .trim()
+      .min(4, 'The enrollment code is at least 4 characters'),
+  }),
+  login: z.object({ pin: Text('The PIN', 16), staffId: Uuid.optional() }),
+  scan: z.object({ code: z.string().max(10_000) }),
+  search: z.object({
+    query: z.string().max(10_000),
+    limit: z.number().int().min(1).max(50).default(12),
+    inStockOnly: z.boolean().default(false),
+  }),
+  substitutes: z.object({ productId: Uuid, limit: z.number().int().min(1).max(20).default(6) }),
+  commitSale: z.object({
+    transactionId: Uuid,
+    cart: Cart,
+    tenders: z.array(TenderInput).min(1, 'Choose how the customer pays').max(20),
+    customerId: Uuid.nullable().default(null),
+    managerPin: Text('The manager PIN', 16).optional(),
+  }),
+  verifyManager: z.object({ pin: Text('The manager PIN', 16) }),
+  receipt: z.object({
+    receiptNumber: Text('The receipt number', 80).trim().min(1, 'Type or scan a receipt number'),
+  }),
+  recentReceipts: z.object({ limit: z.number().int().min(1).max(100).default(20) }),
+  commitReturn: z.object({
+    transactionId: Uuid,
+    originalReceiptNumber: Text('The receipt number', 80),
+    lines: z
+      .array(
+        z.object({
+          originalItemId: Uuid,
+          quantity: z.number().int().positive(),
+          reason: Text('The reason'),
+          restock: z.boolean(),
+        }),
+      )
+      .max(500),
+    newLines: Cart.shape.lines.default([]),
+    tenders: z.array(TenderInput).max(20),
+    customerId: Uuid.nullable().optional(),
+    managerPin: Text('The manager PIN', 16).optional(),
+  }),
+  quoteReturn: z.object({
+    originalReceiptNumber: Text('The receipt number', 80),
+    lines: z
+      .array(
+        z.object({
+          originalItemId: Uuid,
+          quantity: z.number().int().positive(),
+          reason: Text('The reason'),
+          restock: z.boolean(),
+        }),
+      )
+      .max(500),
+    newLines: Cart.shape.lines.default([]),
+  }),
+  voidSale: z.object({
+    receiptNumber: Text('The receipt number', 80),
+    reason: Text('The reason').trim().min(1, 'Give a reason for the void'),
+    managerPin: Text('The manager PIN', 16).optional(),
+  }),
+  holdCart: z.object({
+    cart: Cart,
+    label: Text('The label', 60).default(''),
+    customerId: Uuid.nullable().default(null),
+  }),
+  recallCart: z.object({ holdId: Uuid }),
+  findCustomers: z.object({
+    query: z.string().max(10_000),
+    limit: z.number().int().min(1).max(50).default(10),
+  }),
+  createCustomer: z.object({
+    firstName: Text('The first name', 50),
+    lastName: Text('The last name', 50),
+    email: Text('The email', 100).default(''),
+    phone: Text('The phone number', 30).default(''),
+  }),
+  openShift: z.object({ openingFloatCents: NonNegativeCents }),
+  moveCash: z.object({
+    kind: z.enum(['in', 'out']),
+    amountCents: PositiveCents,
+    reason: Text('The reason').trim().min(1, 'Give a reason'),
+  }),
+  closeShift: z.object({
+    countedCashCents: NonNegativeCents,
+    managerPin: Text('The manager PIN', 16).optional(),
+  }),
+} as const;
+
+// ---- outputs ------------------------------------------------------------------------------
+
+export interface StoreInfo {
+  storeId: string;
+  storeName: string;
+  registerId: string;
+  deviceId: string;
+  currency: string;
+  taxRatePpm: number;
+  /** [categoryId, ratePpm] pairs (a Map does not survive every bridge). */
+  categoryTaxRates: Array<[number, number]>;
+  managerDiscountThresholdPpm: number;
+  offlineCardLimitCents: number;
+}
+
+export interface AppInfo {
+  platform: TillPlatform;
+  /**
+   * 'setup': no store yet (first run); 'downloading': enrolled, the store's catalog is still
+   * coming down from HQ (progress in `download`); 'ready': the till can sell.
+   */
+  phase: 'setup' | 'downloading' | 'ready';
+  download: { stage: string; done: number; total: number } | null;
+  store: StoreInfo | null;
+  staff: StaffMember | null;
+  setupDefaults: { hqUrl: string | null; enrollmentCode: string | null; autoEnroll: boolean };
+}
+
+export type StaffRole = 'cashier' | 'manager';
+export interface StaffMember {
+  staffId: string;
+  displayName: string;
+  role: StaffRole;
+}
+
+export interface ProductSummary {
+  productId: string;
+  sku: string;
+  barcode: string | null;
+  productName: string;
+  brand: string | null;
+  categoryId: number | null;
+  priceCents: Cents;
+  isActive: boolean;
+  onHand: number;
+}
+
+export interface Customer {
+  customerId: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  phone: string | null;
+  loyaltyTier: string;
+}
+
+export interface HeldCart {
+  holdId: string;
+  label: string;
+  heldBy: string;
+  heldAt: string;
+  lineCount: number;
+  /** "First Last" of the attached customer, when there is one the till still knows. */
+  customerName: string | null;
+}
+
+export interface RecalledCart {
+  cart: z.output<typeof Cart>;
+  label: string;
+  customer: Customer | null;
+  /** Set when the cart was held with a customer this till no longer has (deleted at HQ). */
+  customerMissing: boolean;
+}
+
+/** A receipt line is the `sale.recorded` line as the till stored it. */
+export type ReceiptLine = SaleLine;
+
+/** A receipt payment is the `sale.recorded` payment without the card authorisation code. */
+export type ReceiptPayment = Omit<Payment, 'authCode'>;
+
+export interface Receipt {
+  transactionId: string;
+  receiptNumber: string;
+  registerId: string;
+  transactionType: z.infer<typeof TransactionType>;
+  status: 'completed' | 'voided';
+  occurredAt: string;
+  cashierId: string;
+  customerId: string | null;
+  shiftId: string | null;
+  originalTransactionId: string | null;
+  subtotalCents: Cents;
+  discountCents: Cents;
+  taxCents: Cents;
+  totalCents: Cents;
+  voidReason: string | null;
+  lines: ReceiptLine[];
+  payments: ReceiptPayment[];
+}
+
+export interface ReturnableLine extends ReceiptLine {
+  returnedQuantity: number;
+  returnableQuantity: number;
+}
+
+export interface ReturnQuote {
+  originalReceiptNumber: string;
+  totalCents: number;
+  subtotalCents: number;
+  discountCents: number;
+  taxCents: number;
+  /** What `commitReturn` does with no tenders given (refunds only). */
+  defaultTenders: TenderInput[];
+}
+
+export interface StockWarning {
+  productId: string;
+  sku: string;
+  onHand: number;
+}
+
+export interface SaleResult {
+  receipt: Receipt;
+  changeCents: number;
+  mutationId: number | null;
+  /** Lines whose stock went below zero with this sale (the sale is never blocked). */
+  stockWarnings: StockWarning[];
+  /** True when this call found the sale already committed (a retry). */
+  duplicate: boolean;
+}
+
+export interface ShiftSummary {
+  shiftId: string;
+  openedAt: string;
+  openedBy: string;
+}
+
+/** The running figures of a shift: the Z report's figures before the drawer is counted. */
+export type ShiftFigures = Omit<
+  ZReport,
+  'zReportId' | 'zNumber' | 'closedAt' | 'countedCashCents' | 'overShortCents'
+>;
