@@ -16,6 +16,7 @@ import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { ROLE_NAMES, type CentralTarget } from './connection';
 import { getErrorMessage } from '../../contract/errors';
+import { PgCode, sqlState } from '../pg-errors';
 
 export class BootstrapError extends PosError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -66,7 +67,7 @@ async function ensureRole(
     );
   } catch (error) {
     // Two processes bootstrapping at once: the other one created it first.
-    if ((error as { code?: string }).code !== '42710') throw error;
+    if (sqlState(error) !== PgCode.duplicateObject) throw error;
     await client.query(
       `ALTER ROLE ${client.escapeIdentifier(name)} ${attributes}${passwordClause}`,
     );

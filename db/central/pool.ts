@@ -9,6 +9,7 @@ import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import type { Queryable } from '../queryable';
 import type { CentralTarget, RoleKey } from './connection';
+import { isServerShutdown } from '../pg-errors';
 
 const INT8_OID = 20;
 
@@ -59,9 +60,9 @@ export function createRolePool(
   // An idle connection that dies (server restart, network) must not crash the process; the
   // pool drops it and the next checkout opens a new one.
   pool.on('error', (error) => {
-    // 57P01: the server is shutting down (expected when we stop the embedded server).
-    const code = (error as { code?: string }).code;
-    if (code === '57P01') logger.debug({ role }, 'idle database connection closed by shutdown');
+    // The server is shutting down (expected when we stop the embedded server).
+    if (isServerShutdown(error))
+      logger.debug({ role }, 'idle database connection closed by shutdown');
     else logger.warn({ role, error: error.message }, 'idle database connection failed');
   });
   return pool;

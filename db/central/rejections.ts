@@ -5,6 +5,7 @@
  * connection, serialization failure, deadlock) is transient: the caller rolls back and retries.
  */
 import { ErrorKind, PosError } from '../errors';
+import { PgCode, isDataError, sqlState } from '../pg-errors';
 
 export const RejectionCode = {
   /** Arithmetic of a sale does not add up (lines, totals, tenders). */
@@ -51,9 +52,6 @@ export class MutationRejectedError extends PosError {
  * exceptions (22), integrity constraints (23) and RAISE from our triggers (P0001).
  */
 export function isPermanentDataError(error: unknown): error is Error & { code: string } {
-  if (!(error instanceof Error) || !('code' in error)) return false;
-  const { code } = error;
-  return (
-    typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code === 'P0001')
-  );
+  if (!(error instanceof Error)) return false;
+  return isDataError(error) || sqlState(error) === PgCode.raiseException;
 }

@@ -21,6 +21,7 @@ import {
 import type { Queryable } from '../../db/queryable';
 import { emptyChanges, type Changes, type Deletes } from '../../contract/sync-protocol';
 import { getErrorMessage } from '../../contract/errors';
+import { isDataError } from '../../db/pg-errors';
 
 export async function applyDeletes(tx: Queryable, storeId: string, d: Deletes): Promise<void> {
   if (d.embeddings.length > 0) {
@@ -95,12 +96,6 @@ export async function applyChanges(tx: Queryable, storeId: string, c: Changes): 
 
 export function deleteCount(d: Deletes): number {
   return Object.values(d).reduce((n, keys: readonly unknown[]) => n + keys.length, 0);
-}
-
-/** SQLSTATE classes meaning "these rows break a rule of this database", not "try again". */
-function isDataError(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
 export interface RefusedRow {

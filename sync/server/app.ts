@@ -49,6 +49,7 @@ import {
 import type { ChangeNotifier } from './notify';
 import { pushMutations } from './push';
 import { DEFAULT_SNAPSHOT_ROWS, readSnapshotPage, resumeSnapshot, startSnapshot } from './snapshot';
+import { isServerUnavailable } from '../../db/pg-errors';
 
 export interface SyncAppOptions {
   app: pg.Pool;
@@ -102,12 +103,10 @@ function sendJson(reply: FastifyReply, dataJson: string): FastifyReply {
 
 /** Errors from the database layer that mean "HQ cannot serve now", not "your request is bad". */
 function isUnavailable(error: unknown): boolean {
+  if (isServerUnavailable(error)) return true;
   const code = (error as { code?: unknown }).code;
-  if (typeof code !== 'string') return false;
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '53300'].includes(
-      code,
-    ) || code.startsWith('08')
+    typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)
   );
 }
 

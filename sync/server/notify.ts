@@ -10,6 +10,7 @@
 import pg from 'pg';
 import type { CentralTarget } from '../../db/central/connection';
 import type { Logger } from '../../db/logger';
+import { isServerShutdown } from '../../db/pg-errors';
 
 export const CHANNEL = 'edgepos_changes';
 
@@ -69,8 +70,8 @@ export async function startNotifier(options: {
       else if (msg.payload) wakeStore(msg.payload);
     });
     next.on('error', (error) => {
-      // 57P01: the server is shutting down (expected when HQ stops with its embedded server).
-      const shutdown = (error as { code?: string }).code === '57P01';
+      // The server is shutting down (expected when HQ stops with its embedded server).
+      const shutdown = isServerShutdown(error);
       if (closed) return;
       if (shutdown) logger.debug({}, 'change listener connection closed by shutdown');
       else logger.warn({ error: error.message }, 'change listener connection failed; reconnecting');

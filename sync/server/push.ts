@@ -33,6 +33,7 @@ import type { Mutation } from '../../contract/mutations';
 import type { MutationResult, PushResult } from '../../contract/sync-protocol';
 import { verifyDevice, type DeviceCredential } from './auth';
 import { SyncHttpError, badRequest, conflict } from './errors';
+import { isRetryableConflict, sqlState } from '../../db/pg-errors';
 
 /**
  * The content hash of a mutation as HQ read it: SHA-256 of its JSON after validation by the
@@ -69,9 +70,6 @@ function outcomeResult(o: MutationOutcome): MutationResult {
     : { mutationId: o.mutationId, status: o.status };
 }
 
-/** SQLSTATEs worth retrying the whole transaction for. */
-const TRANSIENT = new Set(['40001', '40P01']);
-
 export async function pushMutations(
   app: pg.Pool,
   options: {
@@ -95,8 +93,8 @@ export async function pushMutations(
         applyPush(tx, credential, mutations, hashes, options.pending),
       );
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (typeof code === 'string' && TRANSIENT.has(code) && attempt < 4) {
+      if (isRetryableConflict(error) && attempt < 4) {
+        const code = sqlState(error);
         options.logger.warn({ code, attempt }, 'push transaction conflicted; retrying');
         continue;
       }

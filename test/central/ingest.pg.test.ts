@@ -10,6 +10,7 @@ import { seededIdGenerator } from '../../core/ids';
 import type { Mutation } from '../../contract/mutations';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 import { buildSale, buildShiftClosed, envelope, ingest, seedWorld, type World } from './builders';
+import { PgCode } from '../../db/pg-errors';
 
 let db: TestDatabase;
 let world: World;
@@ -489,7 +490,7 @@ describe('rejections', () => {
           [S, sale.transactionId],
         ),
       ),
-    ).rejects.toMatchObject({ code: '42501' });
+    ).rejects.toMatchObject({ code: PgCode.insufficientPrivilege });
     await withTenant(db.pools.app, S, (tx) =>
       tx.query(`DELETE FROM retail.customers WHERE store_id = $1 AND customer_id = $2`, [
         S,

@@ -14,6 +14,7 @@ import { seededIdGenerator } from '../../core/ids';
 import { Rng } from '../../db/seed/generate';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 import { buildSale, envelope, ingest, seedWorld, STORES, type World } from './builders';
+import { PgCode } from '../../db/pg-errors';
 
 const BASE_SEED = Number(process.env.ISOLATION_SEED ?? 20_261_121);
 const SEQUENCES = 30;
@@ -118,7 +119,7 @@ describe('isolation under random multi-store operation sequences', () => {
               () => undefined,
               (e: { code?: string }) => e.code,
             );
-            expect({ ...where, error }).toEqual({ ...where, error: '42501' });
+            expect({ ...where, error }).toEqual({ ...where, error: PgCode.insufficientPrivilege });
             refusals += 1;
             break;
           }
@@ -165,7 +166,7 @@ describe('isolation under random multi-store operation sequences', () => {
             expect({ ...where, result }).toEqual({
               ...where,
               result: mine.has(anyId)
-                ? { moved: 0, error: '42501' }
+                ? { moved: 0, error: PgCode.insufficientPrivilege }
                 : { moved: 0, error: undefined },
             });
             if (mine.has(anyId)) refusals += 1;

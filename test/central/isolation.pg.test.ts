@@ -11,6 +11,7 @@ import { withTenant } from '../../db/central/tenant';
 import { seededIdGenerator } from '../../core/ids';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 import { asStore, buildSale, envelope, ingest, seedWorld, STORES, type World } from './builders';
+import { PgCode } from '../../db/pg-errors';
 
 let db: TestDatabase;
 let world: World;
@@ -313,7 +314,7 @@ describe('the application role', () => {
     const [part] = partitions;
     await expectDenied(
       withTenant(db.pools.app, A, (tx) => tx.query(`SELECT count(*) FROM retail.${part!.relname}`)),
-      '42501',
+      PgCode.insufficientPrivilege,
     );
   });
 
@@ -322,11 +323,11 @@ describe('the application role', () => {
       asStore(db, A, (tx) =>
         tx.query(`UPDATE retail.stock_levels SET on_hand = 1000 WHERE store_id = $1`, [A]),
       ),
-      '42501',
+      PgCode.insufficientPrivilege,
     );
     await expectDenied(
       asStore(db, A, (tx) => tx.query(`DELETE FROM retail.daily_sales WHERE store_id = $1`, [A])),
-      '42501',
+      PgCode.insufficientPrivilege,
     );
   });
 });
@@ -347,7 +348,7 @@ describe('the tenant key', () => {
         `INSERT INTO retail.customers (store_id, customer_id, first_name, last_name) VALUES ($1, $2, 'No', 'Key')`,
         [A, ids()],
       ),
-      '42501',
+      PgCode.insufficientPrivilege,
     );
     const { rows } = await db.pools.app.query(`UPDATE retail.products SET price = 0 RETURNING 1`);
     expect(rows).toEqual([]);
@@ -378,7 +379,7 @@ describe('the tenant key', () => {
           `INSERT INTO retail.customers (store_id, customer_id, first_name, last_name) VALUES ($1, $2, 'Bad', 'Key')`,
           [A, ids()],
         ),
-        '42501',
+        PgCode.insufficientPrivilege,
       );
       await client.query('ROLLBACK TO SAVEPOINT attempt');
       // A row claiming the malformed key itself as its store: refused too (RLS for the empty
@@ -389,7 +390,13 @@ describe('the tenant key', () => {
           [key, ids()],
         ),
       ).rejects.toSatisfy((e: { code?: string }) =>
-        ['42501', '23503', '23514'].includes(e.code ?? ''),
+        (
+          [
+            PgCode.insufficientPrivilege,
+            PgCode.foreignKeyViolation,
+            PgCode.checkViolation,
+          ] as string[]
+        ).includes(e.code ?? ''),
       );
     } finally {
       await client.query('ROLLBACK');
@@ -483,7 +490,7 @@ describe('store A', () => {
       withTenant(db.pools.reporting, A, (tx) =>
         tx.query(`DELETE FROM retail.customers WHERE store_id = $1`, [A]),
       ),
-      '42501',
+      PgCode.insufficientPrivilege,
     );
   });
 
@@ -497,7 +504,7 @@ describe('store A', () => {
           [B, ids()],
         ),
       ),
-      '42501',
+      PgCode.insufficientPrivilege,
     );
     // update and delete B's rows: they are invisible, so nothing happens
     const updated = await asStore(db, A, (tx) =>
@@ -526,7 +533,7 @@ describe('store A', () => {
           aCustomer.customerId,
         ]),
       ),
-      '42501',
+      PgCode.insufficientPrivilege,
     );
     // void one of B's sales through SQL: invisible, nothing changes
     const voided = await asStore(db, A, (tx) =>
@@ -553,7 +560,7 @@ describe('store A', () => {
           [A, ids(), bShift.rows[0]!.shift_id, world.cashierOf(A)],
         ),
       ),
-      '23503',
+      PgCode.foreignKeyViolation,
     );
     // Through ingest: a sale of A naming B's customer, a void of B's sale, a return of B's sale.
     const bSale = await db.pools.admin.query<{ transaction_id: string }>(

@@ -14,6 +14,7 @@ import {
 import { pgQueryable } from '../../db/central/pool';
 import { slowQueries, tableStats, unusedIndexes } from '../../db/central/queries/monitoring';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
+import { PgCode } from '../../db/pg-errors';
 
 let empty: TestDatabase;
 let seeded: TestDatabase;
@@ -117,7 +118,7 @@ describe('monitoring', () => {
       await expect(
         empty.pools.owner.query('SELECT * FROM monitoring.slow_queries'),
       ).rejects.toMatchObject({
-        code: '55000',
+        code: PgCode.objectNotInPrerequisiteState,
         message: expect.stringMatching(/not installed/) as unknown,
       });
     } finally {
@@ -128,6 +129,6 @@ describe('monitoring', () => {
   it('gives the application role no access to monitoring', async () => {
     await expect(
       seeded.pools.app.query('SELECT * FROM monitoring.table_stats'),
-    ).rejects.toMatchObject({ code: '42501' });
+    ).rejects.toMatchObject({ code: PgCode.insufficientPrivilege });
   });
 });

@@ -25,6 +25,7 @@ import {
 } from '../../db/central/queries/stock';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 import { asStore, buildSale, envelope, ingest, seedWorld, STORES, type World } from './builders';
+import { PgCode } from '../../db/pg-errors';
 
 let db: TestDatabase;
 let world: World;
@@ -415,7 +416,7 @@ describe('stock levels and alerts', () => {
            VALUES ($1, $2, 'low_stock', 0, 1, 'dup')`,
           [storeId, product.productId],
         ),
-      ).rejects.toMatchObject({ code: '23505' });
+      ).rejects.toMatchObject({ code: PgCode.uniqueViolation });
     } finally {
       await client.query('ROLLBACK');
       client.release();

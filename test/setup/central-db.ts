@@ -14,6 +14,7 @@ import {
   type CentralPools,
 } from '../../db/central/pool';
 import './provided';
+import { PgCode, sqlState } from '../../db/pg-errors';
 
 export interface TestDatabase {
   name: string;
@@ -34,8 +35,8 @@ async function adminQuery(target: CentralTarget, sql: string): Promise<void> {
         await admin.query(sql);
         return;
       } catch (error) {
-        // 55006: the template is briefly in use by a concurrent CREATE DATABASE.
-        if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
+        // The template is briefly in use by a concurrent CREATE DATABASE.
+        if (sqlState(error) !== PgCode.objectInUse || attempt >= 20) throw error;
         await new Promise((r) => setTimeout(r, 100 + attempt * 50));
       }
     }

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { DatabaseError, ErrorKind, toPosError } from './errors';
+import {
+  PgCode,
+  isDataError,
+  isRetryableConflict,
+  isServerShutdown,
+  isServerUnavailable,
+  sqlState,
+} from './pg-errors';
+
+const pgError = (code: unknown, message = 'boom'): Error =>
+  Object.assign(new Error(message), { code });
+
+describe('PostgreSQL error codes', () => {
+  it('reads a SQLSTATE only when the code has its shape', () => {
+    expect(sqlState(pgError('23505'))).toBe('23505');
+    expect(sqlState(pgError('ECONNREFUSED'))).toBeUndefined();
+    expect(sqlState(pgError(23505))).toBeUndefined();
+    expect(sqlState('23505')).toBeUndefined();
+    expect(sqlState(null)).toBeUndefined();
+  });
+
+  it('classifies conflicts, data errors and an unavailable server', () => {
+    expect(isRetryableConflict(pgError(PgCode.serializationFailure))).toBe(true);
+    expect(isRetryableConflict(pgError(PgCode.deadlockDetected))).toBe(true);
+    expect(isRetryableConflict(pgError(PgCode.uniqueViolation))).toBe(false);
+    expect(isDataError(pgError(PgCode.invalidTextRepresentation))).toBe(true);
+    expect(isDataError(pgError(PgCode.foreignKeyViolation))).toBe(true);
+    expect(isDataError(pgError(PgCode.raiseException))).toBe(false);
+    expect(isServerShutdown(pgError(PgCode.adminShutdown))).toBe(true);
+    expect(isServerUnavailable(pgError('08006'))).toBe(true);
+    expect(isServerUnavailable(pgError(PgCode.tooManyConnections))).toBe(true);
+    expect(isServerUnavailable(pgError('ECONNREFUSED'))).toBe(false);
+  });
+
+  it('maps the codes it names to domain errors, anything else to DatabaseError', () => {
+    expect(toPosError(pgError(PgCode.uniqueViolation)).kind).toBe(ErrorKind.conflict);
+    expect(toPosError(pgError(PgCode.foreignKeyViolation)).kind).toBe(ErrorKind.notFound);
+    expect(toPosError(pgError(PgCode.checkViolation)).kind).toBe(ErrorKind.validation);
+    expect(toPosError(pgError(PgCode.insufficientPrivilege)).kind).toBe(ErrorKind.forbidden);
+    const raised = toPosError(pgError(PgCode.raiseException, 'shift is closed'));
+    expect(raised.kind).toBe(ErrorKind.invalidState);
+    expect(raised.message).toBe('shift is closed');
+    const other = toPosError(pgError(PgCode.deadlockDetected, 'deadlock'), 'push');
+    expect(other).toBeInstanceOf(DatabaseError);
+    expect((other as DatabaseError).code).toBe(PgCode.deadlockDetected);
+    expect(other.message).toBe('push failed: deadlock');
+  });
+});
