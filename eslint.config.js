@@ -33,14 +33,62 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // Import direction, as in .dependency-cruiser.cjs (the authority, checked by
+  // test/architecture/import-direction.test.ts, which also sees cycles). These rules say the
+  // same while you type: renderer -> contract, core (+ type-only till API); db -> core,
+  // contract; contract -> core; core -> nothing of ours.
   {
-    // Dependency direction is one way: renderer -> contract types; backend -> sync -> db.
+    files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/contract/**',
+                '**/db/**',
+                '**/sync/**',
+                '**/electron/**',
+                '**/renderer/**',
+              ],
+              message: 'core/ is pure rules: it imports only core/.',
+            },
+            { group: ['node:*'], message: 'core/ does no I/O.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/db/**', '**/sync/**', '**/electron/**', '**/renderer/**'],
+              message: 'contract/ imports only contract/, core/ and zod.',
+            },
+            { group: ['node:*'], message: 'contract/ is schemas and types, no I/O.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['db/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          patterns: ['**/sync/**', '**/electron/**', '**/renderer/**', '../sync/*', '../../sync/*'],
+          patterns: [
+            {
+              group: ['**/sync/**', '**/electron/**', '**/renderer/**', '**/hq/**', '**/till/**'],
+              message: 'db/ imports only core/ and contract/ (and db/).',
+            },
+          ],
         },
       ],
     },
@@ -54,11 +102,33 @@ export default tseslint.config(
   {
     files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
+  {
+    // renderer/web/ is the browser's till host (the Web Worker that owns PGlite), not screens:
+    // phase B of issue 16 moves it to till/browser/. Until then the renderer rules skip it.
+    files: ['renderer/**/*.{ts,tsx}'],
+    ignores: ['renderer/web/**'],
     rules: {
-      ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: ['**/electron/main/**', '**/sync/server/**', 'node:*', 'pg'] },
+        {
+          patterns: [
+            {
+              group: ['**/db/**'],
+              message: 'The renderer takes the till API types from contract/ (till-api.ts).',
+            },
+            {
+              // Top-level folders only (renderer/features/sync/ is a screen): two or more '../'
+              // from a renderer file. The cruiser resolves paths exactly; this approximates.
+              regex: '^(\\.\\./){2,}(electron|sync|till)/',
+              allowTypeImports: true,
+              message:
+                'The renderer imports only types from the till API; values come from contract/ and core/.',
+            },
+            { group: ['node:*', 'pg'], message: 'The page has no Node.' },
+          ],
+        },
       ],
     },
   },
@@ -70,6 +140,14 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // CommonJS config files (.dependency-cruiser.cjs).
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly' },
+    },
   },
   {
     // Plain Node scripts (npm lifecycle hooks).

@@ -37,7 +37,7 @@ import {
   type GeneratedSale,
 } from '../db/seed/generate';
 import { seedCentral } from '../db/seed/write-central';
-import type { BenchContext, Figures, Suite } from './run';
+import type { BenchContext, Figures, Suite } from './suite';
 import { percentile, round } from './stats';
 
 const BATCH_SALES = 1_000;

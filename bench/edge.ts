@@ -18,7 +18,7 @@ import { lookupByCode, searchText } from '../db/queries/catalog';
 import { demoStaff, generateCatalog, Rng, toProductEntity } from '../db/seed/generate';
 import { seedTill } from '../db/seed/write-edge';
 import { CATEGORIES } from '../db/seed/vocabulary';
-import type { BenchContext, Figures, Suite } from './run';
+import type { BenchContext, Figures, Suite } from './suite';
 import { percentile, round, summary } from './stats';
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {

@@ -11,20 +11,7 @@ import { Command } from 'commander';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-export type Figure = number | Record<string, number> | Record<string, Record<string, number>>;
-export type Figures = Record<string, Figure>;
-export interface BenchContext {
-  /** A scratch directory removed after the run. */
-  workDir: string;
-  /** Progress lines go to stderr so stdout stays one JSON object. */
-  log: (message: string) => void;
-  quick: boolean;
-}
-export interface Suite {
-  name: string;
-  run: (ctx: BenchContext) => Promise<Figures>;
-}
+import type { Figures, Suite } from './suite';
 
 const suites: Record<string, () => Promise<Suite>> = {
   edge: async () => (await import('./edge')).suite,

@@ -17,7 +17,7 @@ import { searchProducts, substitutes } from '../db/queries/search';
 import { embedAllProducts } from '../db/search/refresher';
 import { generateCatalog, Rng } from '../db/seed/generate';
 import { seedTill } from '../db/seed/write-edge';
-import type { BenchContext, Figures, Suite } from './run';
+import type { BenchContext, Figures, Suite } from './suite';
 import { evaluateSearch } from './search-eval';
 import { generateEvalQueries, QUERY_CLASSES } from './search-eval-queries';
 import { round, summary } from './stats';

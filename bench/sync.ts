@@ -68,7 +68,7 @@ import {
   PROTOCOL_VERSION,
 } from '../contract/sync-protocol';
 import { startHq, type Hq } from '../sync/server/hq';
-import type { BenchContext, Figures, Suite } from './run';
+import type { BenchContext, Figures, Suite } from './suite';
 import { round, summary } from './stats';
 
 const SEED = 42;

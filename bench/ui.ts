@@ -17,7 +17,7 @@ import type { Page } from 'playwright-core';
 import { DEFAULT_SEED, generateCatalog } from '../db/seed/generate';
 import { login, openShiftIfAsked, scan, typeHuman } from '../test/e2e/helpers/pos';
 import { launchBrowser, startWebApp } from '../test/e2e/helpers/web-app';
-import type { BenchContext, Figures, Suite } from './run';
+import type { BenchContext, Figures, Suite } from './suite';
 import { round, summary } from './stats';
 
 /** Typical cashier queries over the sample catalog's vocabulary (typed one key at a time). */

@@ -1,0 +1,160 @@
+// @ts-check
+/**
+ * Import direction, enforced (issue 16; the floor plan is in README.md "Architecture"):
+ *
+ *   renderer -> contract, core (+ type-only imports of the till API and the preload bridge)
+ *   electron -> sync, db, core, contract        sync -> db, core, contract
+ *   db -> core, contract                        contract -> core      core -> (nothing of ours)
+ *   and no import cycles anywhere.
+ *
+ * Checked by test/architecture/import-direction.test.ts (unit project, so `npm run check`
+ * runs it); `npm run lint:imports` prints the same verdict. eslint.config.js carries the same
+ * boundaries as no-restricted-imports so an editor shows them while typing; this file is the
+ * authority (it also sees cycles, type-only imports and resolved paths).
+ */
+
+/** The renderer's own code: screens, app shell, features. */
+const RENDERER = '^renderer/(?!web/)';
+/**
+ * renderer/web/ is NOT renderer code: it is the browser's till host (the Web Worker that owns
+ * PGlite). Phase B of issue 16 moves it to till/browser/; until then it is held to the rules of
+ * a host (it may import db/ and sync/), not to the renderer's.
+ */
+const RENDERER_WEB = '^renderer/web/';
+
+/** npm packages core/ may use: validation, UUIDs, and vitest in its tests. */
+const CORE_PACKAGES = '^node_modules/(zod|uuid|vitest|@vitest)/';
+/** npm packages contract/ may use. */
+const CONTRACT_PACKAGES = '^node_modules/(zod|vitest|@vitest)/';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment:
+        'Import cycles hide which module owns what and make load order matter. Break the ' +
+        'cycle by moving the shared part down a layer (core/ or contract/).',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'renderer-not-to-db',
+      severity: 'error',
+      comment:
+        'The renderer talks to the till only through the typed bridge; the types it names ' +
+        'come from contract/ (till-api.ts, errors.ts), never from db/ - not even type-only.',
+      from: { path: RENDERER },
+      to: { path: '^db/' },
+    },
+    {
+      name: 'renderer-values-only-from-contract-core',
+      severity: 'error',
+      comment:
+        'A value the renderer imports runs in the page: only contract/, core/, its own code ' +
+        'and npm packages. Anything else of ours is type-only (see the next rule).',
+      from: { path: RENDERER },
+      to: {
+        pathNot: ['^renderer/', '^contract/', '^core/', '^node_modules/'],
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'renderer-types-only-from-till-api',
+      severity: 'error',
+      comment:
+        'Type-only imports outside contract/ and core/ are allowed from the till API ' +
+        '(electron/api/, till/api/ after phase B) and the preload bridge only.',
+      from: { path: RENDERER },
+      to: {
+        pathNot: [
+          '^renderer/',
+          '^contract/',
+          '^core/',
+          '^node_modules/',
+          '^electron/api/',
+          '^electron/preload/bridge\\.ts$',
+          '^till/api/',
+        ],
+        dependencyTypes: ['type-only'],
+      },
+    },
+    {
+      name: 'renderer-no-node',
+      severity: 'error',
+      comment: 'The page has no Node: no node: built-ins in renderer code.',
+      from: { path: RENDERER },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'renderer-web-not-to-screens',
+      severity: 'error',
+      comment: 'The browser host serves the screens; it never imports them.',
+      from: { path: RENDERER_WEB },
+      to: { path: RENDERER },
+    },
+    {
+      name: 'db-only-core-contract',
+      severity: 'error',
+      comment:
+        'db/ is schema and queries: it imports core/, contract/ and npm packages, never ' +
+        'sync/, electron/, renderer/ (or hq/, till/ after phase B), nor test/ or bench/.',
+      from: { path: '^db/', pathNot: '\\.(db|pg)\\.test\\.ts$|\\.test\\.ts$' },
+      to: {
+        pathNot: ['^db/', '^core/', '^contract/', '^node_modules/'],
+        dependencyTypesNot: ['core'],
+      },
+    },
+    {
+      name: 'db-tests-not-to-upper-layers',
+      severity: 'error',
+      comment: "db/'s tests may use test/ fixtures, but not the layers above db/.",
+      from: { path: '^db/.*\\.test\\.ts$' },
+      to: { path: '^(sync|electron|renderer|hq|till)/' },
+    },
+    {
+      name: 'core-is-pure',
+      severity: 'error',
+      comment:
+        'core/ is pure rules: it imports only core/ (plus zod, uuid and vitest), no I/O, ' +
+        'no Node built-ins, nothing else of ours.',
+      from: { path: '^core/' },
+      to: { pathNot: ['^core/', CORE_PACKAGES] },
+    },
+    {
+      name: 'contract-only-core',
+      severity: 'error',
+      comment: 'contract/ is boundary schemas and their types: it imports contract/, core/, zod.',
+      from: { path: '^contract/' },
+      to: { pathNot: ['^contract/', '^core/', CONTRACT_PACKAGES] },
+    },
+    {
+      name: 'sync-not-to-ui',
+      severity: 'error',
+      comment: 'sync/ sits below the hosts: it never imports electron/ or renderer/.',
+      from: { path: '^sync/' },
+      to: { path: '^(electron|renderer)/' },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'An import that does not resolve would hide a dependency from every rule above.',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    // Type-only imports count: the renderer rules tell them apart, and cycles through types
+    // are still cycles for a reader.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: '^node_modules/' },
+    exclude: { path: '^(node_modules|dist|dist-electron|dist-web|release|\\.data)/' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+    },
+  },
+};
