@@ -47,6 +47,8 @@ export function testProjects(overrides: ProjectOverrides = {}): TestProjectInlin
           'test/e2e/**',
         ],
         globalSetup: globalSetup([]),
+        // Type-level tests (*.test-d.ts) run once, here, not in every project.
+        typecheck: { enabled: true, tsconfig: './tsconfig.json', include: ['**/*.test-d.ts'] },
         // Generous: on a loaded 2-core machine a unit test that builds or spawns can take long.
         testTimeout: 60_000,
         hookTimeout: 60_000,

@@ -63,7 +63,13 @@ describe('npm test can fail', () => {
   it('passes when every fixture passes, in every project together (the guard is not trivially red)', async () => {
     const run = await runVitest({ projects: ['unit', 'db', 'pg', 'e2e'], fixture: 'passing' });
     expect(run.code, explain(run)).toBe(0);
-    expect(run.output, explain(run)).toMatch(/Tests\s+4 passed \(4\)/);
+    // One fixture per project (the unit project adds the type-level test), none failed.
+    expect(run.output, explain(run)).toMatch(/Tests\s+(\d+) passed \(\1\)/);
+    for (const project of ['unit', 'db', 'pg', 'e2e']) {
+      expect(run.output, explain(run)).toMatch(
+        new RegExp(`\\|${project}\\| test/guard/fixtures/passing\\.fixture\\.ts`),
+      );
+    }
   });
 
   for (const project of ['unit', 'db', 'pg', 'e2e'] as const) {
