@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Figures, Suite } from './suite';
+import { getErrorMessage } from '../contract/errors';
 
 const suites: Record<string, () => Promise<Suite>> = {
   edge: async () => (await import('./edge')).suite,
@@ -21,7 +22,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   sync: async () => (await import('./sync')).suite,
 };
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const program = new Command()
     .name('bench')
     .option('--json', 'print one JSON object of figures')
@@ -30,28 +31,43 @@ async function main(): Promise<void> {
     .parse(process.argv);
   const opts = program.opts<{ json?: boolean; only?: string; quick?: boolean }>();
   const selected = opts.only ? opts.only.split(',').map((s) => s.trim()) : Object.keys(suites);
-  for (const name of selected) if (!suites[name]) throw new Error(`Unknown suite ${name}`);
+  for (const name of selected) {
+    if (!suites[name]) {
+      throw new Error(`Unknown suite ${name} (known: ${Object.keys(suites).join(', ')})`);
+    }
+  }
   const workDir = await mkdtemp(join(tmpdir(), 'edge-pos-bench-'));
   const figures: Figures = {};
   const log = (message: string): void => {
     process.stderr.write(`[bench] ${message}\n`);
   };
+  const failed: Record<string, string> = {};
   try {
     for (const name of selected) {
       const load = suites[name];
       if (!load) continue;
-      const suite = await load();
-      log(`suite ${suite.name}`);
       const started = performance.now();
-      Object.assign(
-        figures,
-        await suite.run({ workDir: join(workDir, name), log, quick: Boolean(opts.quick) }),
-      );
-      log(`suite ${suite.name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      try {
+        const suite = await load();
+        log(`suite ${suite.name}`);
+        Object.assign(
+          figures,
+          await suite.run({ workDir: join(workDir, name), log, quick: Boolean(opts.quick) }),
+        );
+        log(`suite ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      } catch (error) {
+        // The other suites still run and their figures are printed; the exit code says a
+        // suite failed, and `bench.failed_suites` says which and why.
+        failed[name] = getErrorMessage(error);
+        log(
+          `suite ${name} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
+      }
     }
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+  if (Object.keys(failed).length > 0) figures['bench.failed_suites'] = failed;
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } else {
@@ -61,11 +77,17 @@ async function main(): Promise<void> {
       );
     }
   }
+  return Object.keys(failed).length > 0 ? 1 : 0;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

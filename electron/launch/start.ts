@@ -13,6 +13,7 @@
  * Environment: EDGE_POS_HQ_PORT (8787), EDGE_POS_WEB_PORT (4173), EDGE_POS_DATA (.data),
  * DATABASE_URL (an existing PostgreSQL >= 15 instead of the embedded one).
  */
+import { constants } from 'node:os';
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -121,7 +122,10 @@ async function main(): Promise<void> {
       if (child.exitCode === null) child.kill('SIGTERM');
       return Promise.resolve();
     });
-    child.on('exit', (exitCode) => void stop(exitCode ?? 0));
+    // A desktop app killed by a signal did not end well: report it (128 + signal, as shells do).
+    child.on('exit', (exitCode, signal) => {
+      void stop(exitCode ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1));
+    });
   } catch (error) {
     await hq.close();
     throw error;

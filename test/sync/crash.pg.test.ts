@@ -106,5 +106,5 @@ describe('a till killed at random moments', () => {
     );
     expect(logged.rows[0]).toEqual(outbox[0]);
     await t.close({ keepDir: true });
-  }, 240_000);
+  }, 600_000);
 });

@@ -213,7 +213,8 @@ export async function eventually<T>(
   check: () => Promise<T>,
   options: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  // A hang limit, not a speed budget: generous so a loaded machine never fails a correct run.
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   let lastError: unknown;
   for (;;) {
     try {

@@ -64,7 +64,7 @@ async function till(
   return t;
 }
 
-async function inSync(t: TestTillHandle, storeId: string, timeoutMs = 30_000): Promise<void> {
+async function inSync(t: TestTillHandle, storeId: string, timeoutMs = 120_000): Promise<void> {
   await eventually(
     async () => {
       await t.client.syncNow();
