@@ -7,7 +7,7 @@
  */
 import react from '@vitejs/plugin-react';
 import { defineConfig, type BuildOptions, type Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY_META } from './electron/main/security';
+import { CONTENT_SECURITY_POLICY_META } from './electron/main/security.ts';
 
 /** The page's Content-Security-Policy, added to the built index.html (dev needs inline HMR). */
 function contentSecurityPolicy(): Plugin {
