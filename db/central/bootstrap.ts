@@ -103,6 +103,23 @@ async function restrictMemberships(
   }
 }
 
+/**
+ * Only the owner may create temporary objects in the HQ database: a service role with TEMP could
+ * plant pg_temp types that a SECURITY DEFINER function resolves (issue 12). Database ACLs are
+ * not copied by CREATE DATABASE ... TEMPLATE, so every creator of an HQ database calls this.
+ * Idempotent. Run as a superuser or the database owner.
+ */
+export async function restrictTemporaryObjects(
+  client: Pick<pg.Client, 'query' | 'escapeIdentifier'>,
+  database: string,
+): Promise<void> {
+  const db = client.escapeIdentifier(database);
+  await client.query(`REVOKE TEMPORARY ON DATABASE ${db} FROM PUBLIC`);
+  await client.query(
+    `REVOKE TEMPORARY ON DATABASE ${db} FROM ${ROLE_NAMES.app}, ${ROLE_NAMES.reporting}`,
+  );
+}
+
 export interface BootstrapResult {
   createdDatabase: boolean;
   pgStatStatements: boolean;
@@ -159,6 +176,7 @@ export async function bootstrapCentral(
           `GRANT CONNECT, CREATE, TEMPORARY ON DATABASE ${client.escapeIdentifier(target.database)} TO ${ROLE_NAMES.owner}`,
         );
       }
+      await restrictTemporaryObjects(client, target.database);
     } finally {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['edgepos.bootstrap']);
     }

@@ -231,7 +231,7 @@ describe('the schema', () => {
       'stock_on_movements',
     ]);
     for (const fn of rows) {
-      expect(fn.config).toEqual(['search_path=pg_catalog']);
+      expect(fn.config).toEqual(['search_path=pg_catalog, pg_temp']);
       expect(fn.owner_super).toBe(false);
       expect(fn.owner_bypass).toBe(false);
     }

@@ -63,6 +63,11 @@ export async function createTestDatabase(
       `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template.database)} OWNER ${ROLE_NAMES.owner}`,
     );
   }
+  // Database ACLs are not copied from the template: restrict TEMP like the bootstrap does.
+  await adminQuery(
+    template,
+    `REVOKE TEMPORARY ON DATABASE ${pg.escapeIdentifier(name)} FROM PUBLIC, ${ROLE_NAMES.app}, ${ROLE_NAMES.reporting}`,
+  );
   const pools = createCentralPools(target);
   let dropped = false;
   return {
