@@ -23,7 +23,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import pg from 'pg';
-import { startCentral, type Central } from '../db/central/central';
+import { startCentral, type Central } from '../hq/ops/central';
 import { createRolePool } from '../db/central/pool';
 import { ingestMutations } from '../db/central/ingest';
 import { dailySales, dailyTotals, salesFromLines } from '../db/central/queries/sales';

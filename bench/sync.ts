@@ -67,7 +67,7 @@ import {
   SnapshotPage,
   PROTOCOL_VERSION,
 } from '../contract/sync-protocol';
-import { startHq, type Hq } from '../sync/server/hq';
+import { startHq, type Hq } from '../hq/start';
 import type { BenchContext, Figures, Suite } from './suite';
 import { round, summary } from './stats';
 

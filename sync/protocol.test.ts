@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Backoff } from './client/backoff';
 import { SyncError, parseRetryAfter } from './client/http';
 import { DeviceToken, EnrollmentCode } from '../contract/sync-protocol';
-import { mutationHash } from './server/push';
+import { mutationHash } from '../hq/services/push';
 import { Mutation } from '../contract/sync-protocol';
-import { formatCursor, parseCursor } from './server/feed';
-import { decodeToken, encodeToken } from './server/snapshot';
+import { formatCursor, parseCursor } from '../hq/services/feed';
+import { decodeToken, encodeToken } from '../hq/services/snapshot';
 import { validateHqUrl } from './client/sync-client';
 
 describe('backoff', () => {

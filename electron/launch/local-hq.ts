@@ -4,7 +4,7 @@
  * plus the one admin call a launcher needs: a one-time enrollment code for a register.
  */
 import type { Logger as PinoLogger } from 'pino';
-import { startHq, type Hq, type StartHqOptions } from '../../sync/server/hq';
+import { startHq, type Hq, type StartHqOptions } from '../../hq/start';
 
 export interface LocalHq {
   hq: Hq;

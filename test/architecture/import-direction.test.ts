@@ -18,10 +18,12 @@ const FOLDERS = [
   'core',
   'db',
   'sync',
+  'hq',
   'electron',
   'renderer',
   'test',
   'bench',
+  'demo',
   'scripts',
 ];
 

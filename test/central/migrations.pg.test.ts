@@ -10,7 +10,7 @@ import {
   centralMigrationStatus,
   migrateCentral,
   migrateCentralDown,
-} from '../../db/central/central';
+} from '../../hq/ops/central';
 import { pgQueryable } from '../../db/central/pool';
 import { slowQueries, tableStats, unusedIndexes } from '../../db/central/queries/monitoring';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';

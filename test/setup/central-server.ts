@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { bootstrapCentral } from '../../db/central/bootstrap';
-import { migrateCentral } from '../../db/central/central';
+import { migrateCentral } from '../../hq/ops/central';
 import {
   embeddedTarget,
   urlTarget,
@@ -24,7 +24,7 @@ import {
   type CentralTarget,
 } from '../../db/central/connection';
 import { createRolePool } from '../../db/central/pool';
-import { startEmbeddedServer, type EmbeddedServer } from '../../db/central/server';
+import { startEmbeddedServer, type EmbeddedServer } from '../../hq/ops/embedded-server';
 import type { CentralTestServer } from './provided';
 import './provided';
 

@@ -14,7 +14,7 @@ import { newId, seededIdGenerator } from '../../core/ids';
 import { demoStaff, type GeneratedSale } from '../../db/seed/generate';
 import { SyncClient, type SyncClientOptions } from '../../sync/client/sync-client';
 import type { EnrollmentCodeCreated } from '../../contract/admin-protocol';
-import { startHq, type Hq, type HqSeedOptions } from '../../sync/server/hq';
+import { startHq, type Hq, type HqSeedOptions } from '../../hq/start';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 import { makeTempDir } from '../fixtures/till';
 import type { SaleResult } from '../../contract/till-api';

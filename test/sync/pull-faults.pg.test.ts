@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/central/tenant';
 import { silentLogger } from '../../db/logger';
 import { SyncClient } from '../../sync/client/sync-client';
-import { pruneChangeLog } from '../../sync/server/retention';
+import { pruneChangeLog } from '../../hq/services/retention';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
 import {
   addRegister,

@@ -23,9 +23,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PosError, ErrorKind } from '../errors';
-import type { Logger } from '../logger';
-import { silentLogger } from '../logger';
+import { PosError, ErrorKind } from '../../db/errors';
+import type { Logger } from '../../db/logger';
+import { silentLogger } from '../../db/logger';
 import {
   assertReachable,
   binariesFor,
@@ -43,7 +43,7 @@ export class CentralServerError extends PosError {
   }
 }
 
-/** `.data/hq` at the repository root (this file lives in db/central/). */
+/** `.data/hq` at the repository root (this file lives in hq/ops/). */
 export const DEFAULT_HQ_DATA_DIR = resolve(
   dirname(fileURLToPath(import.meta.url)),
   '..',

@@ -25,9 +25,9 @@ import { withTenant } from '../db/central/tenant';
 import { openEdgeStore, type EdgeStore } from '../db/edge/store';
 import { Rng, demoStaff } from '../db/seed/generate';
 import type { EnrollmentCodeCreated, PriceChangeResult } from '../contract/admin-protocol';
-import type { SyncClient } from './client/sync-client';
-import { tillSyncClient } from './node';
-import { startHq } from './server/hq';
+import type { SyncClient } from '../sync/client/sync-client';
+import { tillSyncClient } from '../sync/node';
+import { startHq } from '../hq/start';
 
 const STORES = ['seattle', 'redmond', 'bellevue', 'online'] as const;
 

@@ -31,7 +31,7 @@ import { withTenant } from '../../db/central/tenant';
 import type { Logger } from '../../db/logger';
 import type { Mutation } from '../../contract/mutations';
 import type { MutationResult, PushResult } from '../../contract/sync-protocol';
-import { verifyDevice, type DeviceCredential } from './auth';
+import { verifyDevice, type DeviceCredential } from './credentials';
 import { SyncHttpError, badRequest, conflict } from './errors';
 import { isRetryableConflict, sqlState } from '../../db/pg-errors';
 

@@ -15,7 +15,7 @@ import {
   startTestHq,
   type TestHq,
   type TestTillHandle,
-} from './harness';
+} from '../sync/harness';
 
 let hq: TestHq;
 let a: TestTillHandle;

@@ -9,22 +9,28 @@
  * `pools.app` with withTenant() for everything it does on behalf of a device.
  */
 import type pg from 'pg';
-import type { Logger } from '../logger';
-import { silentLogger } from '../logger';
-import { CENTRAL_MIGRATIONS_DIR, loadMigrations } from '../migrations/node-source';
-import { pgMigrationDriver } from '../migrations/pg-driver';
+import type { Logger } from '../../db/logger';
+import { silentLogger } from '../../db/logger';
+import { CENTRAL_MIGRATIONS_DIR, loadMigrations } from '../../db/migrations/node-source';
+import { pgMigrationDriver } from '../../db/migrations/pg-driver';
 import {
   migrateDown,
   migrateUp,
   migrationStatus,
   type MigrateResult,
   type Migration,
-} from '../migrations/runner';
-import { bootstrapCentral } from './bootstrap';
-import { embeddedTarget, roleUrl, urlTarget, type CentralTarget, type RoleKey } from './connection';
-import { ensureSalesPartitions, startPartitionMaintenance } from './partitions';
-import { createCentralPools, endPools, type CentralPools } from './pool';
-import { startEmbeddedServer, type EmbeddedServer } from './server';
+} from '../../db/migrations/runner';
+import { bootstrapCentral } from '../../db/central/bootstrap';
+import {
+  embeddedTarget,
+  roleUrl,
+  urlTarget,
+  type CentralTarget,
+  type RoleKey,
+} from '../../db/central/connection';
+import { ensureSalesPartitions, startPartitionMaintenance } from '../../db/central/partitions';
+import { createCentralPools, endPools, type CentralPools } from '../../db/central/pool';
+import { startEmbeddedServer, type EmbeddedServer } from './embedded-server';
 
 export interface StartCentralOptions {
   /** Embedded server data directory (ignored when a database URL is used). */

@@ -15,9 +15,9 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
-import type { Logger } from '../logger';
-import { backupDatabase, restoreDatabase } from '../central/backup';
-import { bootstrapCentral } from '../central/bootstrap';
+import type { Logger } from '../../db/logger';
+import { backupDatabase, restoreDatabase } from '../ops/backup';
+import { bootstrapCentral } from '../../db/central/bootstrap';
 import {
   centralMigrationStatus,
   migrateCentral,
@@ -26,16 +26,16 @@ import {
   startCentral,
   type Central,
   type StartCentralOptions,
-} from '../central/central';
-import { roleUrl } from '../central/connection';
+} from '../ops/central';
+import { roleUrl } from '../../db/central/connection';
 import {
   ensureSalesPartitions,
   listSalesPartitions,
   pruneSalesPartitions,
-} from '../central/partitions';
-import { pgQueryable } from '../central/pool';
-import { slowQueries, tableStats, unusedIndexes } from '../central/queries/monitoring';
-import { seedCentral } from '../seed/write-central';
+} from '../../db/central/partitions';
+import { pgQueryable } from '../../db/central/pool';
+import { slowQueries, tableStats, unusedIndexes } from '../../db/central/queries/monitoring';
+import { seedCentral } from '../../db/seed/write-central';
 import { getErrorMessage } from '../../contract/errors';
 
 interface GlobalOptions {

@@ -19,7 +19,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_HQ_DATA_DIR } from '../../db/central/server';
+import { DEFAULT_HQ_DATA_DIR } from '../ops/embedded-server';
 import type { DeviceSyncState } from '../../contract/admin-protocol';
 import { getErrorMessage } from '../../contract/errors';
 

@@ -12,7 +12,7 @@ import {
   startTestHq,
   type TestHq,
   type TestTillHandle,
-} from './harness';
+} from '../sync/harness';
 
 let hq: TestHq;
 let till: TestTillHandle;

@@ -16,10 +16,10 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { ErrorKind, PosError } from '../errors';
-import type { Logger } from '../logger';
-import { silentLogger } from '../logger';
-import { ROLE_NAMES, type CentralTarget } from './connection';
+import { ErrorKind, PosError } from '../../db/errors';
+import type { Logger } from '../../db/logger';
+import { silentLogger } from '../../db/logger';
+import { ROLE_NAMES, type CentralTarget } from '../../db/central/connection';
 
 const execFileAsync = promisify(execFile);
 

@@ -6,7 +6,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
-import { startHq } from '../server/hq';
+import { startHq } from '../start';
 import { getErrorMessage } from '../../contract/errors';
 
 function intArg(value: string): number {

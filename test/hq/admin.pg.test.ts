@@ -17,10 +17,10 @@ import {
   startTestHq,
   type TestHq,
   type TestTillHandle,
-} from './harness';
+} from '../sync/harness';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = fileURLToPath(new URL('../../sync/cli/hq-admin.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../hq/cli/hq-admin.ts', import.meta.url));
 
 let hq: TestHq;
 let till: TestTillHandle;

@@ -26,7 +26,7 @@ import {
   splitEnrollmentCode,
   verifyDevice,
   type DeviceCredential,
-} from './auth';
+} from './credentials';
 import { ENTITY_SPECS } from './entities';
 import { SyncHttpError, badRequest, conflict, notFound } from './errors';
 

@@ -15,7 +15,7 @@
 import type { Logger } from '../../db/logger';
 import type { TenantTx } from '../../db/central/tenant';
 import { Cursor, emptyDeletes, type Deletes } from '../../contract/sync-protocol';
-import type { VerifiedDevice } from './auth';
+import type { VerifiedDevice } from './credentials';
 import { SPEC_BY_ENTITY, changesJson, rowsByKeySql, type ENTITY_SPECS } from './entities';
 import { resyncRequired } from './errors';
 

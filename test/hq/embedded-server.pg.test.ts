@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCentral, centralMigrations } from '../../db/central/central';
+import { startCentral, centralMigrations } from '../../hq/ops/central';
 import { roleUrl } from '../../db/central/connection';
-import { CentralServerError, startEmbeddedServer } from '../../db/central/server';
+import { CentralServerError, startEmbeddedServer } from '../../hq/ops/embedded-server';
 import { withTenant } from '../../db/central/tenant';
 import { centralTestServer } from '../setup/central-db';
 

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { backupDatabase, BackupError, clientTool, restoreDatabase } from '../../db/central/backup';
+import { backupDatabase, BackupError, clientTool, restoreDatabase } from '../../hq/ops/backup';
 import { withDatabase } from '../../db/central/connection';
 import { createCentralPools, endPools, type CentralPools } from '../../db/central/pool';
 import { withTenant } from '../../db/central/tenant';
 import { seedCentral } from '../../db/seed/write-central';
-import { centralMigrations } from '../../db/central/central';
+import { centralMigrations } from '../../hq/ops/central';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 
 let db: TestDatabase;

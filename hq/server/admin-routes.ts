@@ -29,11 +29,11 @@ import {
   requestResync,
   revokeDevice,
   upsertCategory,
-} from './admin';
-import { bearer, sameHash, sha256Hex } from './auth';
-import { createEnrollmentCode } from './enroll';
-import { SyncHttpError } from './errors';
-import { resetFeed } from './retention';
+} from '../services/admin';
+import { bearer, sameHash, sha256Hex } from '../services/credentials';
+import { createEnrollmentCode } from '../services/enroll';
+import { SyncHttpError } from '../services/errors';
+import { resetFeed } from '../services/retention';
 
 export interface AdminRouteOptions {
   app: pg.Pool;

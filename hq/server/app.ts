@@ -36,19 +36,29 @@ import {
   SnapshotRequest,
 } from '../../contract/sync-protocol';
 import { registerAdminRoutes } from './admin-routes';
-import { bearer, parseDeviceToken, verifyDevice, type DeviceCredential } from './auth';
-import { ensureFeedState, rebaseDevice, redeemEnrollmentCode } from './enroll';
-import { SyncHttpError, conflict, resyncRequired, unauthorized } from './errors';
+import {
+  bearer,
+  parseDeviceToken,
+  verifyDevice,
+  type DeviceCredential,
+} from '../services/credentials';
+import { ensureFeedState, rebaseDevice, redeemEnrollmentCode } from '../services/enroll';
+import { SyncHttpError, conflict, resyncRequired, unauthorized } from '../services/errors';
 import {
   DEFAULT_PAGE_ENTRIES,
   checkCursor,
   parseCursor,
   readFeedPage,
   readFeedState,
-} from './feed';
-import type { ChangeNotifier } from './notify';
-import { pushMutations } from './push';
-import { DEFAULT_SNAPSHOT_ROWS, readSnapshotPage, resumeSnapshot, startSnapshot } from './snapshot';
+} from '../services/feed';
+import type { ChangeNotifier } from '../services/notify';
+import { pushMutations } from '../services/push';
+import {
+  DEFAULT_SNAPSHOT_ROWS,
+  readSnapshotPage,
+  resumeSnapshot,
+  startSnapshot,
+} from '../services/snapshot';
 import { isServerUnavailable } from '../../db/pg-errors';
 
 export interface SyncAppOptions {
