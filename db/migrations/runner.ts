@@ -137,7 +137,7 @@ async function verify(applied: AppliedMigration[], migrations: Migration[]): Pro
 export interface MigrateOptions {
   logger?: Logger;
   /** Stop at this version (default: the latest). */
-  to?: number;
+  to?: number | undefined;
 }
 
 export interface MigrateResult {

@@ -22,6 +22,8 @@ import {
   centralMigrationStatus,
   migrateCentral,
   migrateCentralDown,
+} from '../../db/central/migrate';
+import {
   resolveTarget,
   startCentral,
   type Central,
@@ -154,10 +156,7 @@ migrate
   .action((opts: { to?: number }) =>
     withCentral(
       async (central, logger) => {
-        const result = await migrateCentral(central.pools.owner, {
-          logger,
-          ...(opts.to !== undefined ? { to: opts.to } : {}),
-        });
+        const result = await migrateCentral(central.pools.owner, { logger, to: opts.to });
         print(
           result,
           () => `At version ${result.version}; applied ${result.applied.join(', ') || 'nothing'}`,

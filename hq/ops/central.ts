@@ -8,19 +8,10 @@
  * ahead (owner), and return one pool per role. The sync service builds on this: it uses
  * `pools.app` with withTenant() for everything it does on behalf of a device.
  */
-import type pg from 'pg';
 import type { Logger } from '../../db/logger';
 import { silentLogger } from '../../db/logger';
-import { CENTRAL_MIGRATIONS_DIR, loadMigrations } from '../../db/migrations/node-source';
-import { pgMigrationDriver } from '../../db/migrations/pg-driver';
-import {
-  migrateDown,
-  migrateUp,
-  migrationStatus,
-  type MigrateResult,
-  type Migration,
-} from '../../db/migrations/runner';
 import { bootstrapCentral } from '../../db/central/bootstrap';
+import { migrateCentral } from '../../db/central/migrate';
 import {
   embeddedTarget,
   roleUrl,
@@ -67,28 +58,6 @@ export interface Central {
   url(role: RoleKey, options?: { redact?: boolean }): string;
   /** End the pools; stop the embedded server if this process started it. */
   stop(): Promise<void>;
-}
-
-export function centralMigrations(): Migration[] {
-  return loadMigrations(CENTRAL_MIGRATIONS_DIR);
-}
-
-export async function migrateCentral(
-  owner: pg.Pool,
-  options: { to?: number; logger?: Logger } = {},
-): Promise<MigrateResult> {
-  return migrateUp(pgMigrationDriver(owner), centralMigrations(), options);
-}
-
-export async function migrateCentralDown(
-  owner: pg.Pool,
-  options: { to: number; logger?: Logger },
-): Promise<MigrateResult> {
-  return migrateDown(pgMigrationDriver(owner), centralMigrations(), options);
-}
-
-export async function centralMigrationStatus(owner: pg.Pool): ReturnType<typeof migrationStatus> {
-  return migrationStatus(pgMigrationDriver(owner), centralMigrations());
 }
 
 export async function resolveTarget(

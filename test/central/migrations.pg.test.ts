@@ -10,7 +10,7 @@ import {
   centralMigrationStatus,
   migrateCentral,
   migrateCentralDown,
-} from '../../hq/ops/central';
+} from '../../db/central/migrate';
 import { pgQueryable } from '../../db/central/pool';
 import { slowQueries, tableStats, unusedIndexes } from '../../db/central/queries/monitoring';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';

@@ -13,7 +13,7 @@ import { withDatabase } from '../../db/central/connection';
 import { createCentralPools, endPools, type CentralPools } from '../../db/central/pool';
 import { withTenant } from '../../db/central/tenant';
 import { seedCentral } from '../../db/seed/write-central';
-import { centralMigrations } from '../../hq/ops/central';
+import { centralMigrations } from '../../db/central/migrate';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 
 let db: TestDatabase;

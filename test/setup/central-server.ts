@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { bootstrapCentral } from '../../db/central/bootstrap';
-import { migrateCentral } from '../../hq/ops/central';
+import { migrateCentral } from '../../db/central/migrate';
 import {
   embeddedTarget,
   urlTarget,
