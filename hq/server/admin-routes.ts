@@ -22,14 +22,12 @@ import {
   createProduct,
   deleteProduct,
   listCategories,
-  listDevices,
   listProducts,
-  listStores,
   patchProduct,
-  requestResync,
-  revokeDevice,
   upsertCategory,
 } from '../services/admin';
+import { listDevices, requestResync, revokeDevice } from '../services/devices';
+import { listStores } from '../services/stores';
 import { bearer, sameHash, sha256Hex } from '../services/credentials';
 import { createEnrollmentCode } from '../services/enroll';
 import { SyncHttpError } from '../services/errors';

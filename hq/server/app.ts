@@ -36,17 +36,19 @@ import {
   SnapshotRequest,
 } from '../../contract/sync-protocol';
 import { registerAdminRoutes } from './admin-routes';
+import { bearer, parseDeviceToken, type DeviceCredential } from '../services/credentials';
 import {
-  bearer,
-  parseDeviceToken,
+  clearResyncRequest,
+  describeDevice,
+  recordPullPosition,
   verifyDevice,
-  type DeviceCredential,
-} from '../services/credentials';
-import { ensureFeedState, rebaseDevice, redeemEnrollmentCode } from '../services/enroll';
+} from '../services/devices';
+import { rebaseDevice, redeemEnrollmentCode } from '../services/enroll';
 import { SyncHttpError, conflict, resyncRequired, unauthorized } from '../services/errors';
 import {
   DEFAULT_PAGE_ENTRIES,
   checkCursor,
+  ensureFeedState,
   parseCursor,
   readFeedPage,
   readFeedState,
@@ -261,19 +263,10 @@ export async function buildSyncApp(options: SyncAppOptions): Promise<SyncApp> {
       });
 
       r.get('/device', { preHandler: authed }, async (request, reply) => {
-        const credential = credentialOf(request);
-        const device = await withTenant(appPool, credential.storeId, (tx) =>
-          verifyDevice(tx, credential, { pending: pendingHeader(request) }),
-        );
-        return reply.send({
-          ok: true,
-          data: {
-            deviceId: device.deviceId,
-            storeId: device.storeId,
-            registerId: device.registerId,
-            lastMutationId: device.lastMutationId,
-          },
+        const data = await describeDevice(appPool, credentialOf(request), {
+          pending: pendingHeader(request),
         });
+        return reply.send({ ok: true, data });
       });
 
       r.post(
@@ -316,12 +309,7 @@ export async function buildSyncApp(options: SyncAppOptions): Promise<SyncApp> {
               pending: pendingHeader(request),
               touch: 'pull',
             });
-            if (position) {
-              await tx.query(
-                `UPDATE sync.devices SET pull_txid = $3::xid8, pull_seq = $4 WHERE store_id = $1 AND device_id = $2`,
-                [d.storeId, d.deviceId, position.txid, position.seq],
-              );
-            }
+            if (position) await recordPullPosition(tx, d, position);
             return d;
           });
           if (device.supersededBy !== null) {
@@ -391,10 +379,7 @@ export async function buildSyncApp(options: SyncAppOptions): Promise<SyncApp> {
             });
             if (starting) {
               await ensureFeedState(tx, d.storeId);
-              await tx.query(
-                `UPDATE sync.devices SET resync_requested_at = NULL WHERE store_id = $1 AND device_id = $2`,
-                [d.storeId, d.deviceId],
-              );
+              await clearResyncRequest(tx, d);
             }
             return d;
           });

@@ -5,12 +5,11 @@
  * change-feed triggers in the same transaction, so tills receive it in commit order.
  */
 import type pg from 'pg';
-import type { CategoryEntity, ProductEntity, StoreEntity } from '../../contract/catalog';
+import type { CategoryEntity, ProductEntity } from '../../contract/catalog';
 import { withTenant } from '../../db/central/tenant';
 import { numericFromCents } from '../../core/money';
 import type {
   CategoryUpsert,
-  DeviceSyncState,
   PriceChange,
   PriceChangeResult,
   ProductCreate,
@@ -18,20 +17,9 @@ import type {
 } from '../../contract/admin-protocol';
 import { ENTITY_SPECS } from './entities';
 import { conflict, notFound } from './errors';
+import { assertStore, listStoreIds } from './stores';
 
 const spec = (entity: string) => ENTITY_SPECS.find((s) => s.entity === entity)!;
-
-export async function listStores(app: pg.Pool): Promise<StoreEntity[]> {
-  const { rows } = await app.query<{ j: StoreEntity }>(
-    `SELECT ${spec('store').json} AS j FROM retail.stores t ORDER BY t.store_id`,
-  );
-  return rows.map((r) => r.j);
-}
-
-async function assertStore(app: pg.Pool, storeId: string): Promise<void> {
-  const { rows } = await app.query(`SELECT 1 FROM retail.stores WHERE store_id = $1`, [storeId]);
-  if (rows.length === 0) throw notFound(`There is no store ${storeId}`);
-}
 
 export async function listCategories(app: pg.Pool): Promise<CategoryEntity[]> {
   const { rows } = await app.query<{ j: CategoryEntity }>(
@@ -204,7 +192,7 @@ export async function deleteProduct(
 
 /** One transaction per store; only prices that really change are written (and synced). */
 export async function changePrices(app: pg.Pool, change: PriceChange): Promise<PriceChangeResult> {
-  const stores = change.storeId ? [change.storeId] : (await listStores(app)).map((s) => s.storeId);
+  const stores = change.storeId ? [change.storeId] : await listStoreIds(app);
   if (change.storeId) await assertStore(app, change.storeId);
   const byId = change.changes.filter(
     (c): c is { productId: string; priceCents: number } => 'productId' in c,
@@ -255,109 +243,4 @@ export async function changePrices(app: pg.Pool, change: PriceChange): Promise<P
     ...bySku.map((c) => c.sku).filter((sku) => !matched.has(sku)),
   ];
   return { updated, unknown };
-}
-
-interface DeviceRow {
-  store_id: string;
-  device_id: string;
-  register_id: string;
-  label: string | null;
-  enrolled_at: Date;
-  revoked_at: Date | null;
-  revoked_reason: string | null;
-  superseded_by: string | null;
-  last_seen_at: Date | null;
-  last_push_at: Date | null;
-  last_pull_at: Date | null;
-  last_mutation_id: number;
-  rejected: number;
-  reported_pending: number | null;
-  lag: number | null;
-  resync_requested_at: Date | null;
-}
-
-const iso = (d: Date | null): string | null => (d === null ? null : new Date(d).toISOString());
-
-export async function listDevices(
-  app: pg.Pool,
-  options: { storeId?: string | undefined } = {},
-): Promise<DeviceSyncState[]> {
-  const stores = options.storeId
-    ? [options.storeId]
-    : (await listStores(app)).map((s) => s.storeId);
-  const out: DeviceSyncState[] = [];
-  for (const storeId of stores) {
-    const rows = await withTenant(app, storeId, async (tx) => {
-      const result = await tx.query<DeviceRow>(
-        `SELECT d.*,
-                (SELECT count(*)::int FROM sync.mutation_log m
-                  WHERE m.store_id = d.store_id AND m.device_id = d.device_id
-                    AND m.status = 'rejected') AS rejected,
-                CASE WHEN d.pull_txid IS NULL THEN NULL ELSE
-                  (SELECT count(*)::int FROM sync.change_log c
-                    WHERE c.store_id = d.store_id AND (c.txid, c.seq) > (d.pull_txid, d.pull_seq))
-                END AS lag
-           FROM sync.devices d WHERE d.store_id = $1
-          ORDER BY d.register_id, d.enrolled_at`,
-        [storeId],
-      );
-      return result.rows;
-    });
-    for (const r of rows) {
-      out.push({
-        storeId: r.store_id,
-        deviceId: r.device_id,
-        registerId: r.register_id,
-        label: r.label,
-        enrolledAt: new Date(r.enrolled_at).toISOString(),
-        revokedAt: iso(r.revoked_at),
-        revokedReason: r.revoked_reason,
-        supersededBy: r.superseded_by,
-        lastSeenAt: iso(r.last_seen_at),
-        lastPushAt: iso(r.last_push_at),
-        lastPullAt: iso(r.last_pull_at),
-        lastMutationId: Number(r.last_mutation_id),
-        rejectedCount: Number(r.rejected),
-        reportedPending: r.reported_pending === null ? null : Number(r.reported_pending),
-        cursorLag: r.lag === null ? null : Number(r.lag),
-        resyncRequestedAt: iso(r.resync_requested_at),
-      });
-    }
-  }
-  return out;
-}
-
-export async function revokeDevice(
-  app: pg.Pool,
-  options: { storeId: string; deviceId: string; reason: string },
-): Promise<void> {
-  await assertStore(app, options.storeId);
-  await withTenant(app, options.storeId, async (tx) => {
-    const result = await tx.query(
-      `UPDATE sync.devices SET revoked_at = coalesce(revoked_at, now()),
-              revoked_reason = coalesce(revoked_reason, $3)
-        WHERE store_id = $1 AND device_id = $2`,
-      [options.storeId, options.deviceId, options.reason],
-    );
-    if (!result.affectedRows) {
-      throw notFound(`Store ${options.storeId} has no device ${options.deviceId}`);
-    }
-  });
-}
-
-/** The till downloads its catalog afresh at its next pull (its pending sales stay queued). */
-export async function requestResync(
-  app: pg.Pool,
-  options: { storeId: string; deviceId: string },
-): Promise<void> {
-  await assertStore(app, options.storeId);
-  await withTenant(app, options.storeId, async (tx) => {
-    const result = await tx.query(
-      `UPDATE sync.devices SET resync_requested_at = now() WHERE store_id = $1 AND device_id = $2`,
-      [options.storeId, options.deviceId],
-    );
-    if (!result.affectedRows) {
-      throw notFound(`Store ${options.storeId} has no device ${options.deviceId}`);
-    }
-  });
 }

@@ -24,20 +24,14 @@ import {
   sameHash,
   sha256Hex,
   splitEnrollmentCode,
-  verifyDevice,
   type DeviceCredential,
 } from './credentials';
+import { continueAsNewDevice, findDevice, insertDevice, verifyDevice } from './devices';
 import { ENTITY_SPECS } from './entities';
+import { ensureFeedState } from './feed';
 import { SyncHttpError, badRequest, conflict, notFound } from './errors';
 
 export const DEFAULT_CODE_TTL_MINUTES = 60;
-
-export async function ensureFeedState(tx: Queryable, storeId: string): Promise<void> {
-  await tx.query(
-    `INSERT INTO sync.feed_state (store_id) VALUES ($1) ON CONFLICT (store_id) DO NOTHING`,
-    [storeId],
-  );
-}
 
 export async function createEnrollmentCode(
   app: pg.Pool,
@@ -126,11 +120,13 @@ export async function redeemEnrollmentCode(
     if (!code?.usable) throw invalid;
     const deviceId = uuidv4();
     const deviceSecret = newSecret();
-    await tx.query(
-      `INSERT INTO sync.devices (store_id, device_id, register_id, secret_hash, label)
-       VALUES ($1, $2, $3, $4, $5)`,
-      [storeId, deviceId, code.register_id, sha256Hex(deviceSecret), options.label ?? null],
-    );
+    await insertDevice(tx, {
+      storeId,
+      deviceId,
+      registerId: code.register_id,
+      secret: deviceSecret,
+      label: options.label,
+    });
     await tx.query(
       `UPDATE sync.enrollment_codes SET used_at = now(), device_id = $3
         WHERE store_id = $1 AND code_hash = $2`,
@@ -162,27 +158,23 @@ export async function rebaseDevice(
   return withTenant(app, credential.storeId, async (tx) => {
     const device = await verifyDevice(tx, credential);
     const base = request.fromMutationId - 1;
-    const existing = await tx.query<{ secret_hash: string; last_mutation_id: number }>(
-      `SELECT secret_hash, last_mutation_id FROM sync.devices WHERE store_id = $1 AND device_id = $2`,
-      [device.storeId, request.newDeviceId],
-    );
+    const again = await findDevice(tx, device.storeId, request.newDeviceId);
     const token = deviceToken({
       storeId: device.storeId,
       deviceId: request.newDeviceId,
       secret: request.newSecret,
     });
-    const again = existing.rows[0];
     if (again) {
       if (
         device.supersededBy !== request.newDeviceId ||
-        !sameHash(again.secret_hash, sha256Hex(request.newSecret))
+        !sameHash(again.secretHash, sha256Hex(request.newSecret))
       ) {
         throw conflict('That device ID is taken');
       }
       return {
         deviceId: request.newDeviceId,
         token,
-        lastMutationId: Number(again.last_mutation_id),
+        lastMutationId: again.lastMutationId,
         counters: await registerCounters(tx, device.storeId, device.registerId),
       };
     }
@@ -194,16 +186,12 @@ export async function rebaseDevice(
         `Cannot continue from mutation ${request.fromMutationId}: HQ has applied only up to ${device.lastMutationId}`,
       );
     }
-    await tx.query(
-      `INSERT INTO sync.devices (store_id, device_id, register_id, secret_hash, label, last_mutation_id)
-       SELECT store_id, $3, register_id, $4, label, $5 FROM sync.devices
-        WHERE store_id = $1 AND device_id = $2`,
-      [device.storeId, device.deviceId, request.newDeviceId, sha256Hex(request.newSecret), base],
-    );
-    await tx.query(
-      `UPDATE sync.devices SET superseded_by = $3 WHERE store_id = $1 AND device_id = $2`,
-      [device.storeId, device.deviceId, request.newDeviceId],
-    );
+    await continueAsNewDevice(tx, {
+      device,
+      newDeviceId: request.newDeviceId,
+      secret: request.newSecret,
+      lastMutationId: base,
+    });
     return {
       deviceId: request.newDeviceId,
       token,

@@ -14,8 +14,9 @@
  */
 import type { Logger } from '../../db/logger';
 import type { TenantTx } from '../../db/central/tenant';
+import type { Queryable } from '../../db/queryable';
 import { Cursor, emptyDeletes, type Deletes } from '../../contract/sync-protocol';
-import type { VerifiedDevice } from './credentials';
+import type { VerifiedDevice } from './devices';
 import { SPEC_BY_ENTITY, changesJson, rowsByKeySql, type ENTITY_SPECS } from './entities';
 import { resyncRequired } from './errors';
 
@@ -58,6 +59,14 @@ export interface FeedState {
   horizon: string;
   /** pg_snapshot_xmax: no transaction ID at or above it has been assigned yet. */
   nextTxid: string;
+}
+
+/** The store's feed state row, created when the first code or device of the store is made. */
+export async function ensureFeedState(tx: Queryable, storeId: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO sync.feed_state (store_id) VALUES ($1) ON CONFLICT (store_id) DO NOTHING`,
+    [storeId],
+  );
 }
 
 /** Undefined when the store has no feed state yet (no device was ever enrolled). */

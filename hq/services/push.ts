@@ -31,7 +31,8 @@ import { withTenant } from '../../db/central/tenant';
 import type { Logger } from '../../db/logger';
 import type { Mutation } from '../../contract/mutations';
 import type { MutationResult, PushResult } from '../../contract/sync-protocol';
-import { verifyDevice, type DeviceCredential } from './credentials';
+import type { DeviceCredential } from './credentials';
+import { advanceMutationCounter, verifyDevice } from './devices';
 import { SyncHttpError, badRequest, conflict } from './errors';
 import { isRetryableConflict, sqlState } from '../../db/pg-errors';
 
@@ -179,10 +180,7 @@ async function applyPush(
     ],
   );
   const newLast = fresh[fresh.length - 1]!.mutationId;
-  await tx.query(
-    `UPDATE sync.devices SET last_mutation_id = $3 WHERE store_id = $1 AND device_id = $2`,
-    [device.storeId, device.deviceId, newLast],
-  );
+  await advanceMutationCounter(tx, device, newLast);
   await tx.query(
     `INSERT INTO sync.change_log (store_id, entity, key, version) VALUES ($1, 'device_ack', $2, $3)`,
     [device.storeId, device.deviceId, newLast],

@@ -10,15 +10,9 @@
 import type pg from 'pg';
 import { withTenant } from '../../db/central/tenant';
 import type { Logger } from '../../db/logger';
+import { listStoreIds } from './stores';
 
 export const DEFAULT_RETENTION_DAYS = 30;
-
-async function storesWithFeed(app: pg.Pool): Promise<string[]> {
-  const { rows } = await app.query<{ store_id: string }>(
-    `SELECT store_id FROM retail.stores ORDER BY store_id`,
-  );
-  return rows.map((r) => r.store_id);
-}
 
 export async function pruneChangeLog(
   app: pg.Pool,
@@ -26,7 +20,7 @@ export async function pruneChangeLog(
 ): Promise<{ deleted: number }> {
   const days = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
   let deleted = 0;
-  for (const storeId of await storesWithFeed(app)) {
+  for (const storeId of await listStoreIds(app)) {
     deleted += await withTenant(app, storeId, async (tx) => {
       const { rows } = await tx.query<{ txid: string; seq: number }>(
         // c.txid, not the text alias, so 1000 sorts after 999.
@@ -71,7 +65,7 @@ export async function resetFeed(app: pg.Pool, storeId: string): Promise<void> {
 /** Reset the feeds that hold transaction IDs from another cluster's future (see above). */
 export async function repairRestoredFeeds(app: pg.Pool, logger: Logger): Promise<string[]> {
   const reset: string[] = [];
-  for (const storeId of await storesWithFeed(app)) {
+  for (const storeId of await listStoreIds(app)) {
     const ahead = await withTenant(app, storeId, async (tx) => {
       const { rows } = await tx.query<{ ahead: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM sync.change_log

@@ -1,0 +1,298 @@
+/**
+ * Devices: the ONLY module that writes sync.devices. Every other service asks it: enrollment
+ * and rebase create rows, push advances the mutation counter, pull records the cursor,
+ * snapshot clears a resync request, administration revokes and requests resyncs. (The feed
+ * reads the counter inside its page snapshot; reading is not owning.)
+ *
+ * Every statement runs as edgepos_app inside withTenant for the device's store: the store
+ * comes from a verified credential or an authenticated administrator, never from a body.
+ */
+import type pg from 'pg';
+import type { Queryable } from '../../db/queryable';
+import { withTenant } from '../../db/central/tenant';
+import type { DeviceSyncState } from '../../contract/admin-protocol';
+import type { DeviceInfo } from '../../contract/sync-protocol';
+import { sameHash, sha256Hex, type DeviceCredential } from './credentials';
+import { notFound, unauthorized } from './errors';
+import { assertStore, listStoreIds } from './stores';
+
+/** A device whose credential was verified: the store comes from here and only here. */
+export interface VerifiedDevice {
+  storeId: string;
+  deviceId: string;
+  registerId: string;
+  lastMutationId: number;
+  supersededBy: string | null;
+  resyncRequestedAt: Date | null;
+}
+
+interface VerifyRow {
+  register_id: string;
+  secret_hash: string;
+  revoked_at: Date | null;
+  superseded_by: string | null;
+  last_mutation_id: number;
+  resync_requested_at: Date | null;
+}
+
+/**
+ * Verify the credential inside the request's tenant transaction (tenant key = the claimed
+ * store) and record that the device was seen. The UPDATE takes the device's row lock, so a
+ * push holds it until commit: two pushes of one device never interleave.
+ */
+export async function verifyDevice(
+  tx: Queryable,
+  credential: DeviceCredential,
+  options: { pending?: number | undefined; touch?: 'push' | 'pull' | 'seen' } = {},
+): Promise<VerifiedDevice> {
+  const touch = options.touch ?? 'seen';
+  const { rows } = await tx.query<VerifyRow>(
+    `UPDATE sync.devices
+        SET last_seen_at = now(),
+            reported_pending = coalesce($3, reported_pending),
+            last_push_at = CASE WHEN $4 = 'push' THEN now() ELSE last_push_at END,
+            last_pull_at = CASE WHEN $4 = 'pull' THEN now() ELSE last_pull_at END
+      WHERE store_id = $1 AND device_id = $2
+      RETURNING register_id, secret_hash, revoked_at, superseded_by, last_mutation_id,
+                resync_requested_at`,
+    [credential.storeId, credential.deviceId, options.pending ?? null, touch],
+  );
+  const row = rows[0];
+  if (!row || !sameHash(row.secret_hash, sha256Hex(credential.secret))) {
+    throw unauthorized();
+  }
+  if (row.revoked_at !== null) {
+    throw unauthorized('This till was revoked at HQ. Ask HQ for a new enrollment code.');
+  }
+  return {
+    storeId: credential.storeId,
+    deviceId: credential.deviceId,
+    registerId: row.register_id,
+    lastMutationId: Number(row.last_mutation_id),
+    supersededBy: row.superseded_by,
+    resyncRequestedAt: row.resync_requested_at,
+  };
+}
+
+/** GET /v1/device: who HQ takes this credential for, and how far it has applied. */
+export async function describeDevice(
+  app: pg.Pool,
+  credential: DeviceCredential,
+  options: { pending?: number | undefined } = {},
+): Promise<DeviceInfo> {
+  const device = await withTenant(app, credential.storeId, (tx) =>
+    verifyDevice(tx, credential, options),
+  );
+  return {
+    deviceId: device.deviceId,
+    storeId: device.storeId,
+    registerId: device.registerId,
+    lastMutationId: device.lastMutationId,
+  };
+}
+
+/** A new device from a redeemed enrollment code (the caller's transaction marks it used). */
+export async function insertDevice(
+  tx: Queryable,
+  device: {
+    storeId: string;
+    deviceId: string;
+    registerId: string;
+    secret: string;
+    label?: string | undefined;
+  },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO sync.devices (store_id, device_id, register_id, secret_hash, label)
+     VALUES ($1, $2, $3, $4, $5)`,
+    [
+      device.storeId,
+      device.deviceId,
+      device.registerId,
+      sha256Hex(device.secret),
+      device.label ?? null,
+    ],
+  );
+}
+
+/** A device of the store by ID, whoever's it is (rebase checks a retried request with it). */
+export async function findDevice(
+  tx: Queryable,
+  storeId: string,
+  deviceId: string,
+): Promise<{ secretHash: string; lastMutationId: number } | undefined> {
+  const { rows } = await tx.query<{ secret_hash: string; last_mutation_id: number }>(
+    `SELECT secret_hash, last_mutation_id FROM sync.devices WHERE store_id = $1 AND device_id = $2`,
+    [storeId, deviceId],
+  );
+  const row = rows[0];
+  return row
+    ? { secretHash: row.secret_hash, lastMutationId: Number(row.last_mutation_id) }
+    : undefined;
+}
+
+/**
+ * Rebase: `newDeviceId` continues `device` (same store, register and label) with its counter
+ * at `lastMutationId`, and the old device is marked superseded, in the caller's transaction.
+ */
+export async function continueAsNewDevice(
+  tx: Queryable,
+  options: { device: VerifiedDevice; newDeviceId: string; secret: string; lastMutationId: number },
+): Promise<void> {
+  const { device } = options;
+  await tx.query(
+    `INSERT INTO sync.devices (store_id, device_id, register_id, secret_hash, label, last_mutation_id)
+     SELECT store_id, $3, register_id, $4, label, $5 FROM sync.devices
+      WHERE store_id = $1 AND device_id = $2`,
+    [
+      device.storeId,
+      device.deviceId,
+      options.newDeviceId,
+      sha256Hex(options.secret),
+      options.lastMutationId,
+    ],
+  );
+  await tx.query(
+    `UPDATE sync.devices SET superseded_by = $3 WHERE store_id = $1 AND device_id = $2`,
+    [device.storeId, device.deviceId, options.newDeviceId],
+  );
+}
+
+/** Push: HQ has applied the device's mutations up to `lastMutationId` (same transaction). */
+export async function advanceMutationCounter(
+  tx: Queryable,
+  device: VerifiedDevice,
+  lastMutationId: number,
+): Promise<void> {
+  await tx.query(
+    `UPDATE sync.devices SET last_mutation_id = $3 WHERE store_id = $1 AND device_id = $2`,
+    [device.storeId, device.deviceId, lastMutationId],
+  );
+}
+
+/** Pull: where the device's cursor stands (administrators see the feed lag from it). */
+export async function recordPullPosition(
+  tx: Queryable,
+  device: VerifiedDevice,
+  position: { txid: string; seq: number },
+): Promise<void> {
+  await tx.query(
+    `UPDATE sync.devices SET pull_txid = $3::xid8, pull_seq = $4 WHERE store_id = $1 AND device_id = $2`,
+    [device.storeId, device.deviceId, position.txid, position.seq],
+  );
+}
+
+/** Snapshot: a download from the start answers an administrator's resync request. */
+export async function clearResyncRequest(tx: Queryable, device: VerifiedDevice): Promise<void> {
+  await tx.query(
+    `UPDATE sync.devices SET resync_requested_at = NULL WHERE store_id = $1 AND device_id = $2`,
+    [device.storeId, device.deviceId],
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Administration
+// ---------------------------------------------------------------------------------------
+
+interface DeviceRow {
+  store_id: string;
+  device_id: string;
+  register_id: string;
+  label: string | null;
+  enrolled_at: Date;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+  superseded_by: string | null;
+  last_seen_at: Date | null;
+  last_push_at: Date | null;
+  last_pull_at: Date | null;
+  last_mutation_id: number;
+  rejected: number;
+  reported_pending: number | null;
+  lag: number | null;
+  resync_requested_at: Date | null;
+}
+
+const iso = (d: Date | null): string | null => (d === null ? null : new Date(d).toISOString());
+
+export async function listDevices(
+  app: pg.Pool,
+  options: { storeId?: string | undefined } = {},
+): Promise<DeviceSyncState[]> {
+  const stores = options.storeId ? [options.storeId] : await listStoreIds(app);
+  const out: DeviceSyncState[] = [];
+  for (const storeId of stores) {
+    const rows = await withTenant(app, storeId, async (tx) => {
+      const result = await tx.query<DeviceRow>(
+        `SELECT d.*,
+                (SELECT count(*)::int FROM sync.mutation_log m
+                  WHERE m.store_id = d.store_id AND m.device_id = d.device_id
+                    AND m.status = 'rejected') AS rejected,
+                CASE WHEN d.pull_txid IS NULL THEN NULL ELSE
+                  (SELECT count(*)::int FROM sync.change_log c
+                    WHERE c.store_id = d.store_id AND (c.txid, c.seq) > (d.pull_txid, d.pull_seq))
+                END AS lag
+           FROM sync.devices d WHERE d.store_id = $1
+          ORDER BY d.register_id, d.enrolled_at`,
+        [storeId],
+      );
+      return result.rows;
+    });
+    for (const r of rows) {
+      out.push({
+        storeId: r.store_id,
+        deviceId: r.device_id,
+        registerId: r.register_id,
+        label: r.label,
+        enrolledAt: new Date(r.enrolled_at).toISOString(),
+        revokedAt: iso(r.revoked_at),
+        revokedReason: r.revoked_reason,
+        supersededBy: r.superseded_by,
+        lastSeenAt: iso(r.last_seen_at),
+        lastPushAt: iso(r.last_push_at),
+        lastPullAt: iso(r.last_pull_at),
+        lastMutationId: Number(r.last_mutation_id),
+        rejectedCount: Number(r.rejected),
+        reportedPending: r.reported_pending === null ? null : Number(r.reported_pending),
+        cursorLag: r.lag === null ? null : Number(r.lag),
+        resyncRequestedAt: iso(r.resync_requested_at),
+      });
+    }
+  }
+  return out;
+}
+
+export async function revokeDevice(
+  app: pg.Pool,
+  options: { storeId: string; deviceId: string; reason: string },
+): Promise<void> {
+  await assertStore(app, options.storeId);
+  await withTenant(app, options.storeId, async (tx) => {
+    const result = await tx.query(
+      `UPDATE sync.devices SET revoked_at = coalesce(revoked_at, now()),
+              revoked_reason = coalesce(revoked_reason, $3)
+        WHERE store_id = $1 AND device_id = $2`,
+      [options.storeId, options.deviceId, options.reason],
+    );
+    if (!result.affectedRows) {
+      throw notFound(`Store ${options.storeId} has no device ${options.deviceId}`);
+    }
+  });
+}
+
+/** The till downloads its catalog afresh at its next pull (its pending sales stay queued). */
+export async function requestResync(
+  app: pg.Pool,
+  options: { storeId: string; deviceId: string },
+): Promise<void> {
+  await assertStore(app, options.storeId);
+  await withTenant(app, options.storeId, async (tx) => {
+    const result = await tx.query(
+      `UPDATE sync.devices SET resync_requested_at = now() WHERE store_id = $1 AND device_id = $2`,
+      [options.storeId, options.deviceId],
+    );
+    if (!result.affectedRows) {
+      throw notFound(`Store ${options.storeId} has no device ${options.deviceId}`);
+    }
+  });
+}
