@@ -3,6 +3,7 @@ import { DatabaseError, ErrorKind, toPosError } from './errors';
 import {
   PgCode,
   isDataError,
+  isDatabaseUnavailable,
   isRetryableConflict,
   isServerShutdown,
   isServerUnavailable,
@@ -32,6 +33,12 @@ describe('PostgreSQL error codes', () => {
     expect(isServerUnavailable(pgError('08006'))).toBe(true);
     expect(isServerUnavailable(pgError(PgCode.tooManyConnections))).toBe(true);
     expect(isServerUnavailable(pgError('ECONNREFUSED'))).toBe(false);
+    expect(isDatabaseUnavailable(pgError('ECONNREFUSED'))).toBe(true);
+    expect(isDatabaseUnavailable(pgError('EPIPE'))).toBe(true);
+    expect(isDatabaseUnavailable(pgError(PgCode.cannotConnectNow))).toBe(true);
+    expect(isDatabaseUnavailable(pgError(PgCode.uniqueViolation))).toBe(false);
+    expect(isDatabaseUnavailable(pgError('ENOENT'))).toBe(false);
+    expect(isDatabaseUnavailable(null)).toBe(false);
   });
 
   it('maps the codes it names to domain errors, anything else to DatabaseError', () => {

@@ -82,6 +82,24 @@ export function isServerUnavailable(error: unknown): boolean {
   );
 }
 
+/** Node's codes for a connection to the server that failed or broke (not SQLSTATEs). */
+const CONNECTION_ERRNO: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
+
+/**
+ * The database cannot serve now, whether the server said so (isServerUnavailable) or could
+ * not be reached at all: "try again shortly", not "your request is bad".
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (isServerUnavailable(error)) return true;
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  return typeof error.code === 'string' && CONNECTION_ERRNO.has(error.code);
+}
+
 /**
  * The domain error for a SQLSTATE we translate, or undefined (the caller then reports a
  * DatabaseError carrying the code). `message` is the full text, `detail` the server's own words.

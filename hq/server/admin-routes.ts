@@ -30,7 +30,7 @@ import { listDevices, requestResync, revokeDevice } from '../services/devices';
 import { listStores } from '../services/stores';
 import { bearer, sameHash, sha256Hex } from '../services/credentials';
 import { createEnrollmentCode } from '../services/enroll';
-import { SyncHttpError } from '../services/errors';
+import { unauthorized } from '../services/errors';
 import { resetFeed } from '../services/retention';
 
 export interface AdminRouteOptions {
@@ -48,9 +48,7 @@ export function registerAdminRoutes(admin: FastifyInstance, options: AdminRouteO
   admin.addHook('onRequest', (request, _reply, done) => {
     const token = bearer(request.headers.authorization);
     if (!token || !sameHash(sha256Hex(token), options.adminTokenHash)) {
-      return done(
-        new SyncHttpError(401, 'unauthorized', 'Administration needs the HQ admin token'),
-      );
+      return done(unauthorized('Administration needs the HQ admin token'));
     }
     done();
   });

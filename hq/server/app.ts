@@ -17,7 +17,6 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import {
-  hasZodFastifySchemaValidationErrors,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -44,7 +43,8 @@ import {
   verifyDevice,
 } from '../services/devices';
 import { rebaseDevice, redeemEnrollmentCode } from '../services/enroll';
-import { SyncHttpError, conflict, resyncRequired, unauthorized } from '../services/errors';
+import { HqError, conflict, resyncRequired, unauthorized } from '../services/errors';
+import { sendFailure } from './errors';
 import {
   DEFAULT_PAGE_ENTRIES,
   checkCursor,
@@ -61,7 +61,6 @@ import {
   resumeSnapshot,
   startSnapshot,
 } from '../services/snapshot';
-import { isServerUnavailable } from '../../db/pg-errors';
 
 export interface SyncAppOptions {
   app: pg.Pool;
@@ -85,9 +84,7 @@ function limiter(max: number, maxQueued: number) {
   return async <T>(fn: () => Promise<T>): Promise<T> => {
     if (active >= max) {
       if (queue.length >= maxQueued) {
-        throw new SyncHttpError(503, 'overloaded', 'HQ is busy; try again shortly', {
-          retryAfterS: 1,
-        });
+        throw new HqError('overloaded', 'HQ is busy; try again shortly', { retryAfterS: 1 });
       }
       await new Promise<void>((resolve) => queue.push(resolve));
     } else {
@@ -111,15 +108,6 @@ function pendingHeader(request: FastifyRequest): number | undefined {
 
 function sendJson(reply: FastifyReply, dataJson: string): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(`{"ok":true,"data":${dataJson}}`);
-}
-
-/** Errors from the database layer that mean "HQ cannot serve now", not "your request is bad". */
-function isUnavailable(error: unknown): boolean {
-  if (isServerUnavailable(error)) return true;
-  const code = (error as { code?: unknown }).code;
-  return (
-    typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)
-  );
 }
 
 declare module 'fastify' {
@@ -149,47 +137,7 @@ export async function buildSyncApp(options: SyncAppOptions): Promise<SyncApp> {
   fastify.setSerializerCompiler(serializerCompiler);
   const limitPush = limiter(options.maxConcurrentPushes ?? 6, options.maxQueuedPushes ?? 64);
 
-  fastify.setErrorHandler((error: unknown, request, reply) => {
-    let status = 500;
-    let body: { kind: string; message: string; [k: string]: unknown };
-    if (error instanceof SyncHttpError) {
-      status = error.status;
-      body = { kind: error.kind, message: error.message, ...error.details };
-      if (error.retryAfterS !== undefined)
-        void reply.header('retry-after', String(error.retryAfterS));
-    } else if (hasZodFastifySchemaValidationErrors(error)) {
-      status = 400;
-      body = {
-        kind: 'validation',
-        message: `Invalid request: ${error.validation
-          .slice(0, 5)
-          .map((v) => `${v.instancePath || '/'} ${v.message ?? ''}`.trim())
-          .join('; ')}`,
-      };
-    } else if ((error as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      status = 413;
-      body = {
-        kind: 'payload_too_large',
-        message: 'Request body too large: send fewer mutations per push',
-      };
-    } else if (
-      typeof (error as { statusCode?: unknown }).statusCode === 'number' &&
-      (error as { statusCode: number }).statusCode < 500
-    ) {
-      status = (error as { statusCode: number }).statusCode;
-      body = { kind: 'validation', message: (error as Error).message };
-    } else if (isUnavailable(error)) {
-      status = 503;
-      body = { kind: 'unavailable', message: 'HQ database is unavailable; try again shortly' };
-      void reply.header('retry-after', '2');
-      request.log.warn({ err: error }, 'database unavailable');
-    } else {
-      body = { kind: 'internal', message: 'HQ failed to handle the request (see the HQ log)' };
-      request.log.error({ err: error }, 'request failed');
-    }
-    if (status < 500 && status !== 409) request.log.info({ status, kind: body.kind }, body.message);
-    return reply.status(status).send({ ok: false, error: body });
-  });
+  fastify.setErrorHandler(sendFailure);
 
   fastify.get('/healthz', (_request, reply) => reply.send({ ok: true, data: { status: 'alive' } }));
   fastify.get('/readyz', async (_request, reply) => {
@@ -215,8 +163,7 @@ export async function buildSyncApp(options: SyncAppOptions): Promise<SyncApp> {
         const version = typeof raw === 'string' ? Number(raw) : NaN;
         if (!Number.isInteger(version) || version < MIN_PROTOCOL_VERSION) {
           return done(
-            new SyncHttpError(
-              426,
+            new HqError(
               'upgrade_required',
               `This till's software is too old for HQ (sync protocol ${Number.isInteger(version) ? version : 'unknown'}, HQ needs ${MIN_PROTOCOL_VERSION} to ${PROTOCOL_VERSION}). Update the till app, then it will sync again; its sales stay safely queued meanwhile.`,
             ),
@@ -224,8 +171,7 @@ export async function buildSyncApp(options: SyncAppOptions): Promise<SyncApp> {
         }
         if (version > PROTOCOL_VERSION) {
           return done(
-            new SyncHttpError(
-              400,
+            new HqError(
               'protocol_too_new',
               `HQ speaks sync protocol ${MIN_PROTOCOL_VERSION} to ${PROTOCOL_VERSION}; this till speaks ${version}. Update HQ.`,
             ),

@@ -29,7 +29,7 @@ import {
 import { continueAsNewDevice, findDevice, insertDevice, verifyDevice } from './devices';
 import { ENTITY_SPECS } from './entities';
 import { ensureFeedState } from './feed';
-import { SyncHttpError, badRequest, conflict, notFound } from './errors';
+import { badRequest, conflict, forbidden, notFound } from './errors';
 
 export const DEFAULT_CODE_TTL_MINUTES = 60;
 
@@ -103,9 +103,7 @@ export async function redeemEnrollmentCode(
   options: { code: string; label?: string | undefined },
 ): Promise<EnrollResult> {
   const { storeId, secret } = splitEnrollmentCode(options.code);
-  const invalid = new SyncHttpError(
-    403,
-    'forbidden',
+  const invalid = forbidden(
     'This enrollment code is not valid: it is unknown, already used or expired. Ask HQ for a new one.',
   );
   return withTenant(app, storeId, async (tx) => {

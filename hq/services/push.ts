@@ -33,7 +33,7 @@ import type { Mutation } from '../../contract/mutations';
 import type { MutationResult, PushResult } from '../../contract/sync-protocol';
 import type { DeviceCredential } from './credentials';
 import { advanceMutationCounter, verifyDevice } from './devices';
-import { SyncHttpError, badRequest, conflict } from './errors';
+import { HqError, badRequest, conflict } from './errors';
 import { isRetryableConflict, sqlState } from '../../db/pg-errors';
 
 /**
@@ -123,8 +123,7 @@ async function applyPush(
   const fresh = mutations.filter((m) => m.mutationId > last);
   const first = fresh[0];
   if (first && first.mutationId !== last + 1) {
-    throw new SyncHttpError(
-      409,
+    throw new HqError(
       'gap',
       `HQ has applied this till's mutations up to ${last}; the push starts at ${first.mutationId}. Send from ${last + 1}.`,
       { details: { lastMutationId: last } },
@@ -142,8 +141,7 @@ async function applyPush(
     for (const [i, m] of replayed.entries()) {
       const row = logged.get(m.mutationId);
       if (row && row.payload_hash !== hashes[i]) {
-        throw new SyncHttpError(
-          409,
+        throw new HqError(
           'mutation_id_conflict',
           `Mutation ${m.mutationId} differs from the one HQ applied under that ID: this till's counter went backwards (a database restored without its journal?). Its new changes must continue as a new device.`,
           { details: { lastMutationId: last, firstConflictingId: m.mutationId } },
