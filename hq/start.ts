@@ -24,7 +24,7 @@ import type { CentralPools } from '../db/central/pool';
 import { DEFAULT_HQ_DATA_DIR } from './ops/embedded-server';
 import { seedCentral, type SeedCentralResult } from '../db/seed/write-central';
 import type { EnrollmentCodeCreated } from '../contract/admin-protocol';
-import { buildSyncApp, type SyncApp } from './server/app';
+import { buildHqApp, type HqApp } from './server/app';
 import { createEnrollmentCode } from './services/enroll';
 import { sha256Hex } from './services/credentials';
 import { startNotifier } from './services/notify';
@@ -62,7 +62,7 @@ export interface StartHqOptions {
   retentionDays?: number;
   /** Connections of the application pool (default 16). */
   appPoolMax?: number;
-  maxConcurrentPushes?: number;
+  maxConcurrentPushes?: number | undefined;
   /**
    * Compute product embeddings at HQ in the background (default true), so they flow down with
    * the catalog and tills never recompute them. Tests that compare feeds row for row pass false.
@@ -74,7 +74,7 @@ export interface Hq {
   url: string;
   adminToken: string;
   central: Pick<Central, 'target' | 'pools'>;
-  fastify: SyncApp;
+  fastify: HqApp;
   seeded: SeedCentralResult | undefined;
   /** A one-time enrollment code for a till (what `npm run hq:admin -- code` prints). */
   createEnrollmentCode(
@@ -142,13 +142,13 @@ export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
     const adminToken = loadAdminToken(dataDir, options.adminToken);
     const notifier = await startNotifier({ target: central.target, logger });
     cleanup.push(() => notifier.close());
-    const fastify = await buildSyncApp({
+    const fastify = await buildHqApp({
       app: central.pools.app,
       owner: central.pools.owner,
       notifier,
       logger,
       adminTokenHash: sha256Hex(adminToken),
-      ...(options.maxConcurrentPushes ? { maxConcurrentPushes: options.maxConcurrentPushes } : {}),
+      maxConcurrentPushes: options.maxConcurrentPushes,
     });
     cleanup.push(() => fastify.close());
     const host = options.host ?? '127.0.0.1';

@@ -28,10 +28,9 @@ import {
 } from '../services/admin';
 import { listDevices, requestResync, revokeDevice } from '../services/devices';
 import { listStores } from '../services/stores';
-import { bearer, sameHash, sha256Hex } from '../services/credentials';
 import { createEnrollmentCode } from '../services/enroll';
-import { unauthorized } from '../services/errors';
 import { resetFeed } from '../services/retention';
+import { adminAuth } from './hooks';
 
 export interface AdminRouteOptions {
   app: pg.Pool;
@@ -45,13 +44,7 @@ const DeviceParams = z.object({ storeId: StoreId, deviceId: Uuid });
 
 export function registerAdminRoutes(admin: FastifyInstance, options: AdminRouteOptions): void {
   const { app, owner } = options;
-  admin.addHook('onRequest', (request, _reply, done) => {
-    const token = bearer(request.headers.authorization);
-    if (!token || !sameHash(sha256Hex(token), options.adminTokenHash)) {
-      return done(unauthorized('Administration needs the HQ admin token'));
-    }
-    done();
-  });
+  admin.addHook('onRequest', adminAuth(options.adminTokenHash));
   const r = admin.withTypeProvider<ZodTypeProvider>();
   const ok = <T>(data: T) => ({ ok: true as const, data });
 

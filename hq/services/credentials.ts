@@ -38,13 +38,6 @@ export function parseDeviceToken(token: string): DeviceCredential | undefined {
   return { storeId, deviceId, secret };
 }
 
-/** The bearer token of an Authorization header, if well-formed. */
-export function bearer(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1];
-}
-
 export function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');
   const y = Buffer.from(b, 'utf8');

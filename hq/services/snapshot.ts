@@ -10,12 +10,19 @@
  *
  * The token holds the position (stage and last key), so a download killed midway resumes
  * where it stopped. It holds no store: the store is the credential's.
+ *
+ * Starting a snapshot (token null) answers an administrator's resync request and makes sure
+ * the store has a feed to continue from afterwards.
  */
+import type pg from 'pg';
 import { z } from 'zod';
-import type { TenantTx } from '../../db/central/tenant';
+import { withTenant, type TenantTx } from '../../db/central/tenant';
+import type { SnapshotRequest } from '../../contract/sync-protocol';
+import type { DeviceCredential } from './credentials';
+import { clearResyncRequest, verifyDevice } from './devices';
 import { ENTITY_SPECS, changesJson, countSql, rowsAfterSql } from './entities';
-import { resyncRequired } from './errors';
-import { formatCursor, type FeedState } from './feed';
+import { conflict, resyncRequired } from './errors';
+import { ensureFeedState, formatCursor, readFeedState, type FeedState } from './feed';
 
 export const DEFAULT_SNAPSHOT_ROWS = 2_000;
 /** Embeddings are ~3 KB each as JSON: smaller pages keep responses near 3 MB. */
@@ -118,4 +125,41 @@ export async function readSnapshotPage(
     `"rows":${rows},"progress":${JSON.stringify({ stage: done ? 'done' : stage, done: next.d, total })},` +
     `"done":${done},"cursor":${cursor === null ? 'null' : JSON.stringify(cursor)}}`;
   return { json, rows, done };
+}
+
+/** One snapshot page for a device: the `data` of a SnapshotPage, as JSON text. */
+export async function snapshotPage(
+  app: pg.Pool,
+  options: { credential: DeviceCredential; request: SnapshotRequest; pending: number | undefined },
+): Promise<string> {
+  const { credential, request } = options;
+  const { token } = request;
+  const device = await withTenant(app, credential.storeId, async (tx) => {
+    const verified = await verifyDevice(tx, credential, {
+      pending: options.pending,
+      touch: 'pull',
+    });
+    if (token === null) {
+      await ensureFeedState(tx, verified.storeId);
+      await clearResyncRequest(tx, verified);
+    }
+    return verified;
+  });
+  if (device.supersededBy !== null) {
+    throw conflict(`This till continues as device ${device.supersededBy}`);
+  }
+  const limit = request.limit ?? DEFAULT_SNAPSHOT_ROWS;
+  const page = await withTenant(
+    app,
+    device.storeId,
+    async (tx) => {
+      const state = await readFeedState(tx);
+      if (!state) throw resyncRequired('HQ has no change feed for this store yet: start again.');
+      const position =
+        token === null ? await startSnapshot(tx, state) : resumeSnapshot(state, token);
+      return readSnapshotPage(tx, position, limit);
+    },
+    { snapshot: true },
+  );
+  return page.json;
 }

@@ -3,7 +3,11 @@
  * body limits, request validation, administration auth, and the feed's ordering by
  * transaction ID as a number across a digit boundary (999 -> 1000).
  */
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendFailure } from '../../hq/server/errors';
+import { registerHealthRoutes } from '../../hq/server/health-routes';
+import { createTestDatabase } from '../setup/central-db';
 import { withTenant } from '../../db/central/tenant';
 import {
   ADMIN_TOKEN,
@@ -51,6 +55,25 @@ describe('health', () => {
     const ready = await fetch(`${hq.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ok: true, data: { status: 'ready' } });
+  });
+
+  it('is not ready on a database without the sync schema (503 unavailable)', async () => {
+    const empty = await createTestDatabase({ migrated: false });
+    const app = Fastify({ logger: false });
+    app.setErrorHandler(sendFailure);
+    registerHealthRoutes(app, { app: empty.pools.app });
+    try {
+      const response = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      expect(JSON.parse(response.body)).toEqual({
+        ok: false,
+        error: { kind: 'unavailable', message: 'not ready: sync schema missing' },
+      });
+      expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+      await empty.drop();
+    }
   });
 });
 

@@ -1,0 +1,127 @@
+/**
+ * /v1: what a till calls (contract/sync-protocol.ts). Thin: each route validates its body with
+ * the protocol schema, hands it to a service with the device credential (hooks.ts) and sends
+ * the answer; the services own the work and their tables. Pull and snapshot pages are JSON
+ * text built by PostgreSQL and sent as is.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type pg from 'pg';
+import {
+  EnrollRequest,
+  PullRequest,
+  PushRequest,
+  RebaseRequest,
+  SnapshotRequest,
+} from '../../contract/sync-protocol';
+import { describeDevice } from '../services/devices';
+import { rebaseDevice, redeemEnrollmentCode } from '../services/enroll';
+import type { ChangeNotifier } from '../services/notify';
+import { pullChanges } from '../services/pull';
+import { pushMutations } from '../services/push';
+import { snapshotPage } from '../services/snapshot';
+import { credentialOf, deviceAuth, pendingHeader, protocolCheck, sendJson } from './hooks';
+import type { Limiter } from './limiter';
+
+export interface DeviceRouteOptions {
+  app: pg.Pool;
+  notifier: ChangeNotifier;
+  /** Largest push body in bytes. */
+  pushBodyLimit: number;
+  /** Admission control for push transactions. */
+  limitPush: Limiter;
+}
+
+export function registerDeviceRoutes(v1: FastifyInstance, options: DeviceRouteOptions): void {
+  const { app, notifier, limitPush } = options;
+  v1.addHook('onRequest', protocolCheck);
+  const r = v1.withTypeProvider<ZodTypeProvider>();
+
+  r.post('/enroll', { schema: { body: EnrollRequest } }, async (request, reply) => {
+    const result = await redeemEnrollmentCode(app, request.body);
+    request.log.info(
+      { storeId: result.storeId, deviceId: result.deviceId, registerId: result.registerId },
+      'till enrolled',
+    );
+    return reply.send({ ok: true, data: result });
+  });
+
+  r.get('/device', { preHandler: deviceAuth }, async (request, reply) => {
+    const data = await describeDevice(app, credentialOf(request), {
+      pending: pendingHeader(request),
+    });
+    return reply.send({ ok: true, data });
+  });
+
+  r.post(
+    '/push',
+    { preHandler: deviceAuth, bodyLimit: options.pushBodyLimit, schema: { body: PushRequest } },
+    async (request, reply) => {
+      const result = await limitPush(() =>
+        pushMutations(app, {
+          credential: credentialOf(request),
+          mutations: request.body.mutations,
+          pending: pendingHeader(request),
+          logger: request.log,
+        }),
+      );
+      const rejected = result.results.filter((x) => x.status === 'rejected').length;
+      request.log.info(
+        {
+          mutations: request.body.mutations.length,
+          lastMutationId: result.lastMutationId,
+          rejected,
+        },
+        'push applied',
+      );
+      return reply.send({ ok: true, data: result });
+    },
+  );
+
+  r.post(
+    '/pull',
+    { preHandler: deviceAuth, schema: { body: PullRequest } },
+    async (request, reply) => {
+      // A till that hangs up mid long poll is answered at once (nobody is listening).
+      const hangUp = new AbortController();
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) hangUp.abort();
+      });
+      const page = await pullChanges(app, {
+        notifier,
+        credential: credentialOf(request),
+        request: request.body,
+        pending: pendingHeader(request),
+        logger: request.log,
+        signal: hangUp.signal,
+      });
+      return sendJson(reply, page);
+    },
+  );
+
+  r.post(
+    '/snapshot',
+    { preHandler: deviceAuth, schema: { body: SnapshotRequest } },
+    async (request, reply) => {
+      const page = await snapshotPage(app, {
+        credential: credentialOf(request),
+        request: request.body,
+        pending: pendingHeader(request),
+      });
+      return sendJson(reply, page);
+    },
+  );
+
+  r.post(
+    '/rebase',
+    { preHandler: deviceAuth, schema: { body: RebaseRequest } },
+    async (request, reply) => {
+      const result = await rebaseDevice(app, credentialOf(request), request.body);
+      request.log.warn(
+        { newDeviceId: result.deviceId, lastMutationId: result.lastMutationId },
+        'till continues as a new device',
+      );
+      return reply.send({ ok: true, data: result });
+    },
+  );
+}
