@@ -1,7 +1,7 @@
 /**
  * HQ administration API contract (admin token, `Authorization: Bearer <token>`): what HQ staff
- * do. Shared by the server routes (sync/server/admin-routes.ts) and the CLI
- * (sync/server/admin-cli.ts). Every product, price and category edit goes through the
+ * do. Shared by the server routes (hq/server/admin-routes.ts) and the CLI
+ * (hq/cli/hq-admin.ts). Every product, price and category edit goes through the
  * central tables' triggers into the change feed, so tills receive it in commit order.
  */
 import { z } from 'zod';

@@ -3,15 +3,15 @@
  * tests and benchmarks.
  *
  *   database  DATABASE_URL (or `databaseUrl`) when given, else the embedded PostgreSQL in
- *             `dataDir` (default .data/hq); migrated on start (db/central/central.ts)
+ *             `dataDir` (default .data/hq); migrated on start (hq/ops/central.ts)
  *   sample    on first start (no stores yet) the sample chain is seeded unless `seed: false`
  *   admin     the admin token: `adminToken`, else $EDGEPOS_ADMIN_TOKEN, else the file
  *             <dataDir>/admin-token (created with a random token, mode 0600)
  *   service   fastify on `host:port` (default 127.0.0.1 and a free port); <dataDir>/hq.json
  *             records the URL so `npm run hq:admin` finds it
  *
- * Returns `{ url, adminToken, central, createEnrollmentCode, close }`; close() stops the
- * service, the listener and the database (when this process started it).
+ * Returns the running Hq (below); close() stops the service, the change listener, the
+ * background jobs and the database (when this process started it).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ import type { CentralPools } from '../db/central/pool';
 import { DEFAULT_HQ_DATA_DIR } from './ops/embedded-server';
 import { seedCentral, type SeedCentralResult } from '../db/seed/write-central';
 import type { EnrollmentCodeCreated } from '../contract/admin-protocol';
+import { getErrorMessage } from '../contract/errors';
 import { buildHqApp, type HqApp } from './server/app';
 import { createEnrollmentCode } from './services/enroll';
 import { sha256Hex } from './services/credentials';
@@ -31,10 +32,10 @@ import { startNotifier } from './services/notify';
 import { DEFAULT_RETENTION_DAYS, pruneChangeLog, repairRestoredFeeds } from './services/retention';
 
 export interface HqSeedOptions {
-  seed?: number;
-  products?: number;
-  customers?: number;
-  sales?: number;
+  seed?: number | undefined;
+  products?: number | undefined;
+  customers?: number | undefined;
+  sales?: number | undefined;
 }
 
 export interface StartHqOptions {
@@ -44,30 +45,30 @@ export interface StartHqOptions {
    */
   database?: { target: CentralTarget; pools: CentralPools };
   /** Embedded server data directory and home of admin-token and hq.json (default .data/hq). */
-  dataDir?: string;
+  dataDir?: string | undefined;
   /** A superuser URL of another PostgreSQL >= 15 (default $DATABASE_URL). */
-  databaseUrl?: string;
+  databaseUrl?: string | undefined;
   /** Use the embedded server even if DATABASE_URL is set. */
-  embedded?: boolean;
+  embedded?: boolean | undefined;
   /** HTTP port (default: a free one). */
-  port?: number;
-  host?: string;
+  port?: number | undefined;
+  host?: string | undefined;
   /** Seed the sample chain when HQ has no stores yet (default true); false to skip. */
-  seed?: boolean | HqSeedOptions;
-  adminToken?: string;
-  logger?: PinoLogger;
+  seed?: boolean | HqSeedOptions | undefined;
+  adminToken?: string | undefined;
+  logger?: PinoLogger | undefined;
   /** Embedded server durability (default true; tests and benchmarks pass false). */
-  durable?: boolean;
+  durable?: boolean | undefined;
   /** Days the change feed is kept (default 30). */
-  retentionDays?: number;
+  retentionDays?: number | undefined;
   /** Connections of the application pool (default 16). */
-  appPoolMax?: number;
+  appPoolMax?: number | undefined;
   maxConcurrentPushes?: number | undefined;
   /**
    * Compute product embeddings at HQ in the background (default true), so they flow down with
    * the catalog and tills never recompute them. Tests that compare feeds row for row pass false.
    */
-  embeddings?: boolean;
+  embeddings?: boolean | undefined;
 }
 
 export interface Hq {
@@ -86,7 +87,7 @@ export interface Hq {
 }
 
 function loadAdminToken(dataDir: string, explicit: string | undefined): string {
-  const token = explicit ?? process.env.EDGEPOS_ADMIN_TOKEN;
+  const token = explicit || process.env.EDGEPOS_ADMIN_TOKEN;
   if (token) {
     if (token.length < 16) throw new Error('The admin token must be at least 16 characters');
     return token;
@@ -108,9 +109,9 @@ export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
         dataDir,
         logger,
         appPoolMax: options.appPoolMax ?? 16,
-        ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-        ...(options.embedded ? { embedded: true } : {}),
-        ...(options.durable !== undefined ? { durable: options.durable } : {}),
+        databaseUrl: options.databaseUrl,
+        embedded: options.embedded,
+        durable: options.durable,
       });
   const cleanup: Array<() => Promise<void>> = [() => central.stop()];
   const closeAll = async (): Promise<void> => {
@@ -133,7 +134,7 @@ export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
       refresher
         .runOnce()
         .catch((error: unknown) =>
-          logger.warn({ error: String(error) }, 'initial embedding refresh failed'),
+          logger.warn({ error: getErrorMessage(error) }, 'initial embedding refresh failed'),
         );
       refresher.start();
       cleanup.push(() => refresher.stop());
@@ -164,7 +165,7 @@ export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
     const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
     const prune = setInterval(() => {
       pruneChangeLog(central.pools.app, { retentionDays, logger }).catch((error: unknown) =>
-        logger.warn({ error: String(error) }, 'change feed pruning failed'),
+        logger.warn({ error: getErrorMessage(error) }, 'change feed pruning failed'),
       );
     }, 3_600_000);
     prune.unref();

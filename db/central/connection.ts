@@ -71,7 +71,7 @@ function rolePasswords(
 export function embeddedTarget(options: {
   port: number;
   superuser: { user: string; password: string };
-  database?: string;
+  database?: string | undefined;
   env?: NodeJS.ProcessEnv;
 }): CentralTarget {
   return {
@@ -93,7 +93,7 @@ export function embeddedTarget(options: {
  */
 export function urlTarget(
   url: string,
-  options: { database?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { database?: string | undefined; env?: NodeJS.ProcessEnv } = {},
 ): CentralTarget {
   const env = options.env ?? process.env;
   let parsed: URL;

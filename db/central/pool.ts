@@ -77,7 +77,7 @@ export interface CentralPools {
 
 export function createCentralPools(
   target: CentralTarget,
-  options: { logger?: Logger; appMax?: number; database?: string } = {},
+  options: { logger?: Logger; appMax?: number | undefined; database?: string } = {},
 ): CentralPools {
   const common = {
     ...(options.logger ? { logger: options.logger } : {}),

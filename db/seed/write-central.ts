@@ -50,7 +50,10 @@ export type Progress = (stage: string, done: number, total: number) => void;
 export const SEED_DEVICE_ID = 'hq-seed';
 const device = SEED_DEVICE_ID;
 
-export interface SeedCentralOptions extends Partial<SeedOptions> {
+/** Every seed option may be left out or undefined (then its default applies). */
+export interface SeedCentralOptions extends Partial<{
+  [K in keyof SeedOptions]: SeedOptions[K] | undefined;
+}> {
   /** Owner pool: stores and categories (shared tables the app may only read). */
   owner: pg.Pool;
   /** App pool: every tenant row, through withTenant. */

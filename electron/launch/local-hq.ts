@@ -1,6 +1,6 @@
 /**
  * A local HQ for `npm start` / `npm run web` and the end-to-end tests: the sync service on the
- * embedded PostgreSQL (sync/server/hq.ts startHq), seeded with the sample chain on first start,
+ * embedded PostgreSQL (hq/start.ts startHq), seeded with the sample chain on first start,
  * plus the one admin call a launcher needs: a one-time enrollment code for a register.
  */
 import type { Logger as PinoLogger } from 'pino';
@@ -25,11 +25,11 @@ export async function startLocalHq(options: {
   const hq = await startHq({
     dataDir: options.dataDir,
     host: '127.0.0.1',
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
-    ...(options.durable !== undefined ? { durable: options.durable } : {}),
-    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    port: options.port,
+    logger: options.logger,
+    adminToken: options.adminToken,
+    durable: options.durable,
+    seed: options.seed,
   });
   return {
     hq,

@@ -61,6 +61,7 @@ function connection(): { url: string; token: string } {
   return { url: url.replace(/\/+$/, ''), token };
 }
 
+/** One admin API call. `body` goes out as JSON: a field left undefined is not sent at all. */
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const { url, token } = connection();
   let response: Response;
@@ -74,9 +75,12 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (error) {
-    throw new Error(`HQ at ${url} is not reachable (${String(error)}). Is "npm run hq" running?`, {
-      cause: error,
-    });
+    throw new Error(
+      `HQ at ${url} is not reachable (${getErrorMessage(error)}). Is "npm run hq" running?`,
+      {
+        cause: error,
+      },
+    );
   }
   const json = (await response.json()) as
     { ok: true; data: T } | { ok: false; error: { kind: string; message: string } };
@@ -130,7 +134,7 @@ program
       storeId,
       registerId,
       ttlMinutes: o.ttl,
-      ...(o.label ? { label: o.label } : {}),
+      label: o.label || undefined,
     });
     print(
       created,
@@ -209,8 +213,8 @@ program
     const r = await api('PUT', '/categories', {
       categoryId: intArg(id),
       categoryName: name,
-      ...(o.description !== undefined ? { description: o.description } : {}),
-      ...(o.inactive ? { isActive: false } : {}),
+      description: o.description,
+      isActive: o.inactive ? false : undefined,
     });
     print(r, () => `Category ${id} saved.`);
   });
@@ -243,7 +247,7 @@ program
     const priceCents = priceArg(price);
     const change = UUID.test(ref) ? { productId: ref, priceCents } : { sku: ref, priceCents };
     const r = await api<{ updated: number; unknown: string[] }>('POST', '/prices', {
-      ...(storeId === 'all' ? {} : { storeId }),
+      storeId: storeId === 'all' ? undefined : storeId,
       changes: [change],
     });
     print(r, () =>
@@ -272,11 +276,11 @@ program
       },
     ) => {
       const patch = {
-        ...(o.name !== undefined ? { productName: o.name } : {}),
-        ...(o.price !== undefined ? { priceCents: o.price } : {}),
-        ...(o.active !== undefined ? { isActive: o.active } : {}),
-        ...(o.category !== undefined ? { categoryId: o.category } : {}),
-        ...(o.description !== undefined ? { productDescription: o.description } : {}),
+        productName: o.name,
+        priceCents: o.price,
+        isActive: o.active,
+        categoryId: o.category,
+        productDescription: o.description,
       };
       const r = await api('PATCH', `/stores/${storeId}/products/${productId}`, patch);
       print(r, () => `Product ${productId} saved.`);

@@ -76,12 +76,7 @@ function makeLogger(): Logger {
 
 function centralOptions(logger: Logger): StartCentralOptions {
   const g = globals();
-  return {
-    logger,
-    ...(g.dataDir ? { dataDir: g.dataDir } : {}),
-    ...(g.databaseUrl ? { databaseUrl: g.databaseUrl } : {}),
-    ...(g.port !== undefined ? { port: g.port } : {}),
-  };
+  return { logger, dataDir: g.dataDir, databaseUrl: g.databaseUrl, port: g.port };
 }
 
 function print(value: unknown, text: () => string): void {

@@ -50,15 +50,10 @@ async function main(): Promise<void> {
     logger,
     port: opts.port,
     host: opts.host,
-    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
-    ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
-    ...(opts.retentionDays !== undefined ? { retentionDays: opts.retentionDays } : {}),
-    seed: opts.seed
-      ? {
-          ...(opts.products !== undefined ? { products: opts.products } : {}),
-          ...(opts.sales !== undefined ? { sales: opts.sales } : {}),
-        }
-      : false,
+    dataDir: opts.dataDir,
+    databaseUrl: opts.databaseUrl,
+    retentionDays: opts.retentionDays,
+    seed: opts.seed ? { products: opts.products, sales: opts.sales } : false,
   });
   process.stderr.write(
     `\nHQ sync service: ${hq.url}\n` +
@@ -73,7 +68,7 @@ async function main(): Promise<void> {
     hq.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        logger.error({ error: String(error) }, 'HQ did not stop cleanly');
+        logger.error({ error: getErrorMessage(error) }, 'HQ did not stop cleanly');
         process.exit(1);
       },
     );

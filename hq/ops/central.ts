@@ -4,9 +4,9 @@
  *   DATABASE_URL set  -> connect to that PostgreSQL (>= 15; the URL names a superuser)
  *   otherwise         -> start the embedded PostgreSQL on `dataDir` (default .data/hq/), or
  *                        connect to the one another process already runs there
- * then bootstrap roles and database (superuser), migrate (owner), create sales partitions
- * ahead (owner), and return one pool per role. The sync service builds on this: it uses
- * `pools.app` with withTenant() for everything it does on behalf of a device.
+ * then bootstrap roles and database (superuser), migrate (owner; db/central/migrate.ts), create
+ * sales partitions ahead (owner), and return one pool per role. The sync service builds on
+ * this: it uses `pools.app` with withTenant() for everything it does on behalf of a device.
  */
 import type { Logger } from '../../db/logger';
 import { silentLogger } from '../../db/logger';
@@ -25,27 +25,27 @@ import { startEmbeddedServer, type EmbeddedServer } from './embedded-server';
 
 export interface StartCentralOptions {
   /** Embedded server data directory (ignored when a database URL is used). */
-  dataDir?: string;
+  dataDir?: string | undefined;
   /** A superuser URL of another PostgreSQL >= 15. Default: process.env.DATABASE_URL. */
-  databaseUrl?: string;
+  databaseUrl?: string | undefined;
   /** Use the embedded server even if DATABASE_URL is set. */
-  embedded?: boolean;
+  embedded?: boolean | undefined;
   /** Embedded server port (default: a free one). */
-  port?: number;
+  port?: number | undefined;
   /** HQ database name (default: the URL's database, else "edgepos"). */
-  database?: string;
-  logger?: Logger;
+  database?: string | undefined;
+  logger?: Logger | undefined;
   /** Embedded server durability (default true; tests pass false). */
-  durable?: boolean;
+  durable?: boolean | undefined;
   /** Run migrations (default true). */
-  migrate?: boolean;
+  migrate?: boolean | undefined;
   /** Size of the app pool (default 10). */
-  appPoolMax?: number;
+  appPoolMax?: number | undefined;
   /**
    * How often to make sure sales partitions exist ahead while this process runs (default
    * 6 hours; 0 disables). The timer does not keep the process alive.
    */
-  partitionMaintenanceMs?: number;
+  partitionMaintenanceMs?: number | undefined;
 }
 
 export interface Central {
@@ -66,24 +66,25 @@ export async function resolveTarget(
     'dataDir' | 'databaseUrl' | 'embedded' | 'port' | 'database' | 'logger' | 'durable'
   >,
 ): Promise<{ target: CentralTarget; server: EmbeddedServer | undefined }> {
-  const url = options.embedded ? undefined : (options.databaseUrl ?? process.env.DATABASE_URL);
+  // An empty URL (e.g. DATABASE_URL= in the environment) means none, like an unset one.
+  const url = options.embedded ? undefined : options.databaseUrl || process.env.DATABASE_URL;
   if (url) {
     return {
-      target: urlTarget(url, options.database ? { database: options.database } : {}),
+      target: urlTarget(url, { database: options.database }),
       server: undefined,
     };
   }
   const server = await startEmbeddedServer({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.durable !== undefined ? { durable: options.durable } : {}),
+    dataDir: options.dataDir,
+    port: options.port,
+    logger: options.logger,
+    durable: options.durable,
   });
   return {
     target: embeddedTarget({
       port: server.port,
       superuser: server.superuser,
-      ...(options.database ? { database: options.database } : {}),
+      database: options.database,
     }),
     server,
   };
@@ -95,10 +96,7 @@ export async function startCentral(options: StartCentralOptions = {}): Promise<C
   let pools: CentralPools | undefined;
   try {
     await bootstrapCentral(target, { logger });
-    pools = createCentralPools(target, {
-      logger,
-      ...(options.appPoolMax ? { appMax: options.appPoolMax } : {}),
-    });
+    pools = createCentralPools(target, { logger, appMax: options.appPoolMax });
     if (options.migrate !== false) {
       const result = await migrateCentral(pools.owner, { logger });
       logger.info({ version: result.version, applied: result.applied }, 'HQ schema migrated');

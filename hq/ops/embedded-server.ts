@@ -25,6 +25,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PosError, ErrorKind } from '../../db/errors';
 import type { Logger } from '../../db/logger';
+import { getErrorMessage } from '../../contract/errors';
 import { silentLogger } from '../../db/logger';
 import {
   assertReachable,
@@ -57,15 +58,15 @@ export const SERVER_MAJOR_VERSION = 15;
 
 export interface EmbeddedServerOptions {
   /** Root of the HQ data directory (default DEFAULT_HQ_DATA_DIR). */
-  dataDir?: string;
+  dataDir?: string | undefined;
   /** TCP port on 127.0.0.1; default: a free port chosen at start. */
-  port?: number;
-  logger?: Logger;
+  port?: number | undefined;
+  logger?: Logger | undefined;
   /**
    * Durable (fsync) by default. Tests pass false: fsync, full-page writes and synchronous
    * commit off, which is safe for throw-away clusters and several times faster.
    */
-  durable?: boolean;
+  durable?: boolean | undefined;
 }
 
 export interface EmbeddedServer {
@@ -200,7 +201,7 @@ export async function startEmbeddedServer(
       assertReachable(pgdata, user);
     }
   } catch (error) {
-    throw new CentralServerError((error as Error).message, { cause: error });
+    throw new CentralServerError(getErrorMessage(error), { cause: error });
   }
 
   const durable = options.durable ?? true;

@@ -101,8 +101,8 @@ export function registerAdminRoutes(admin: FastifyInstance, options: AdminRouteO
     const created = await createEnrollmentCode(app, {
       storeId: request.body.storeId,
       registerId: request.body.registerId,
-      ...(request.body.ttlMinutes !== undefined ? { ttlMinutes: request.body.ttlMinutes } : {}),
-      ...(request.body.label !== undefined ? { label: request.body.label } : {}),
+      ttlMinutes: request.body.ttlMinutes,
+      label: request.body.label,
     });
     request.log.info(
       { storeId: created.storeId, registerId: created.registerId },

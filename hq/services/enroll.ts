@@ -35,7 +35,12 @@ export const DEFAULT_CODE_TTL_MINUTES = 60;
 
 export async function createEnrollmentCode(
   app: pg.Pool,
-  options: { storeId: string; registerId: string; ttlMinutes?: number; label?: string },
+  options: {
+    storeId: string;
+    registerId: string;
+    ttlMinutes?: number | undefined;
+    label?: string | undefined;
+  },
 ): Promise<EnrollmentCodeCreated> {
   const secret = newEnrollmentSecret();
   const ttl = options.ttlMinutes ?? DEFAULT_CODE_TTL_MINUTES;

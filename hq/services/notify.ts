@@ -10,6 +10,7 @@
 import pg from 'pg';
 import type { CentralTarget } from '../../db/central/connection';
 import type { Logger } from '../../db/logger';
+import { getErrorMessage } from '../../contract/errors';
 import { isServerShutdown } from '../../db/pg-errors';
 
 export const CHANNEL = 'edgepos_changes';
@@ -86,7 +87,7 @@ export async function startNotifier(options: {
       client = next;
     } catch (error) {
       await next.end().catch(() => undefined);
-      logger.warn({ error: String(error), attempt }, 'change listener could not connect');
+      logger.warn({ error: getErrorMessage(error), attempt }, 'change listener could not connect');
       schedule(attempt + 1);
     }
   };
