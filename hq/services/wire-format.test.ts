@@ -1,0 +1,84 @@
+/**
+ * What HQ issues and later reads back from a till: mutation content hashes (replay detection),
+ * pull cursors, snapshot tokens, device credentials and enrollment codes. Each must round-trip
+ * exactly and refuse anything HQ did not issue. (Moved from sync/protocol.test.ts, which keeps
+ * the client's side.)
+ */
+import { describe, expect, it } from 'vitest';
+import { EnrollmentCode, Mutation } from '../../contract/sync-protocol';
+import {
+  deviceToken,
+  newEnrollmentSecret,
+  newSecret,
+  parseDeviceToken,
+  sameHash,
+  sha256Hex,
+  splitEnrollmentCode,
+} from './credentials';
+import { formatCursor, parseCursor } from './feed';
+import { mutationHash } from './push';
+import { decodeToken, encodeToken } from './snapshot';
+
+describe('payload hashing', () => {
+  const payload = {
+    customerId: '0196f000-0000-7000-8000-000000000001',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    email: 'ada@example.com',
+    phone: null,
+    createdAt: '2026-11-20T10:00:00.000Z',
+  };
+  it('does not depend on key order or unknown fields, only on content', () => {
+    const a = Mutation.parse({ mutationId: 1, type: 'customer.created', payload });
+    const reordered = Object.fromEntries(Object.entries(payload).reverse());
+    const b = Mutation.parse({
+      payload: { ...reordered, storeId: 'redmond' },
+      type: 'customer.created',
+      mutationId: 1,
+    });
+    expect(mutationHash(b)).toBe(mutationHash(a));
+    const c = Mutation.parse({
+      mutationId: 1,
+      type: 'customer.created',
+      payload: { ...payload, lastName: 'Byron' },
+    });
+    expect(mutationHash(c)).not.toBe(mutationHash(a));
+    expect(mutationHash(a)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('cursors and tokens', () => {
+  it('round-trip and refuse anything HQ did not issue', () => {
+    const epoch = '6f1c2c8e-1111-4b7a-9d2c-0123456789ab';
+    const c = formatCursor({ epoch, txid: '18446744073709551000', seq: 42 });
+    expect(parseCursor(c)).toEqual({ epoch, txid: '18446744073709551000', seq: 42 });
+    expect(parseCursor('c1.x.1.2')).toBeUndefined();
+    expect(parseCursor(`c1.${epoch}.-1.2`)).toBeUndefined();
+    const token = encodeToken({ v: 1, e: epoch, h: '900', i: 3, a: 'abc', d: 10, t: 20 });
+    expect(decodeToken(token)).toEqual({ v: 1, e: epoch, h: '900', i: 3, a: 'abc', d: 10, t: 20 });
+    expect(decodeToken('bm90IGpzb24')).toBeUndefined();
+    expect(decodeToken(Buffer.from('{"v":2}').toString('base64url'))).toBeUndefined();
+  });
+});
+
+describe('credentials', () => {
+  it('round-trip a device credential and compare hashes exactly', () => {
+    const credential = {
+      storeId: 'seattle',
+      deviceId: '6f1c2c8e-1111-4b7a-9d2c-0123456789ab',
+      secret: newSecret(),
+    };
+    expect(parseDeviceToken(deviceToken(credential))).toEqual(credential);
+    expect(parseDeviceToken(`${deviceToken(credential)}x`)).toBeUndefined();
+    expect(parseDeviceToken('seattle..x')).toBeUndefined();
+    expect(sameHash(sha256Hex(credential.secret), sha256Hex(credential.secret))).toBe(true);
+    expect(sameHash(sha256Hex(credential.secret), sha256Hex(newSecret()))).toBe(false);
+    expect(sameHash('abc', 'abcd')).toBe(false);
+  });
+
+  it('issues enrollment codes the protocol accepts and splits them back', () => {
+    const code = `redmond.${newEnrollmentSecret()}`;
+    expect(EnrollmentCode.parse(code)).toBe(code);
+    expect(splitEnrollmentCode(code)).toEqual({ storeId: 'redmond', secret: code.slice(8) });
+  });
+});
