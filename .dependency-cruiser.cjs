@@ -4,6 +4,8 @@
  *
  *   renderer -> contract, core (+ type-only imports of the till API and the preload bridge)
  *   electron -> sync, db, core, contract        sync -> db, core, contract
+ *   hq -> db, core, contract                    (HQ is its own app: nothing imports hq/ but its
+ *                                                CLIs, tests, bench, the demo and the launcher)
  *   db -> core, contract                        contract -> core      core -> (nothing of ours)
  *   and no import cycles anywhere.
  *
@@ -135,6 +137,37 @@ module.exports = {
       comment: 'sync/ sits below the hosts: it never imports electron/ or renderer/.',
       from: { path: '^sync/' },
       to: { path: '^(electron|renderer)/' },
+    },
+    {
+      name: 'sync-not-to-hq',
+      comment:
+        "sync/ is the till's sync client: it speaks to HQ over HTTP (contract/sync-protocol.ts), " +
+        "never by importing HQ's code.",
+      severity: 'error',
+      from: { path: '^sync/' },
+      to: { path: '^hq/' },
+    },
+    {
+      name: 'hq-only-db-core-contract',
+      severity: 'error',
+      comment:
+        'hq/ is HQ as its own app: it imports db/, core/, contract/, npm packages and Node, ' +
+        'never the till (sync/, till/), electron/ or renderer/, nor test/ or bench/.',
+      from: { path: '^hq/' },
+      to: {
+        pathNot: ['^hq/', '^db/', '^core/', '^contract/', '^node_modules/'],
+        dependencyTypesNot: ['core'],
+      },
+    },
+    {
+      name: 'nothing-imports-hq',
+      severity: 'error',
+      comment:
+        "Only HQ's own code (its CLIs live in hq/cli/), the tests, the benchmarks, the demo and " +
+        'the launcher that starts a local HQ (electron/launch/) may import hq/. (sync/ has its ' +
+        'own rule above.)',
+      from: { pathNot: ['^hq/', '^test/', '^bench/', '^demo/', '^electron/launch/', '^sync/'] },
+      to: { path: '^hq/' },
     },
     {
       name: 'not-to-unresolvable',

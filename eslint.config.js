@@ -49,6 +49,8 @@ export default tseslint.config(
                 '**/contract/**',
                 '**/db/**',
                 '**/sync/**',
+                '**/hq/**',
+                '**/till/**',
                 '**/electron/**',
                 '**/renderer/**',
               ],
@@ -68,7 +70,14 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/db/**', '**/sync/**', '**/electron/**', '**/renderer/**'],
+              group: [
+                '**/db/**',
+                '**/sync/**',
+                '**/hq/**',
+                '**/till/**',
+                '**/electron/**',
+                '**/renderer/**',
+              ],
               message: 'contract/ imports only contract/, core/ and zod.',
             },
             { group: ['node:*'], message: 'contract/ is schemas and types, no I/O.' },
@@ -96,7 +105,39 @@ export default tseslint.config(
   {
     files: ['sync/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['**/electron/**', '**/renderer/**'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/electron/**', '**/renderer/**'], message: 'sync/ sits below the hosts.' },
+            {
+              group: ['**/hq/**'],
+              message: "The till's sync client talks to HQ over HTTP, never through HQ's code.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['hq/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/sync/**', '**/till/**', '**/electron/**', '**/renderer/**'],
+              message: 'hq/ is its own app: it imports db/, core/ and contract/ (and hq/).',
+            },
+            {
+              // Top-level test/, bench/ and demo/ (two or more '../' from an hq file).
+              regex: '^(\\.\\./){2,}(test|bench|demo)/',
+              message: 'hq/ imports no test fixtures, benchmarks or the demo.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -118,6 +159,7 @@ export default tseslint.config(
               group: ['**/db/**'],
               message: 'The renderer takes the till API types from contract/ (till-api.ts).',
             },
+            { group: ['**/hq/**'], message: 'The renderer never imports HQ (hq/).' },
             {
               // Top-level folders only (renderer/features/sync/ is a screen): two or more '../'
               // from a renderer file. The cruiser resolves paths exactly; this approximates.
@@ -134,7 +176,14 @@ export default tseslint.config(
   },
   {
     // Command-line entry points, benchmarks and tests may print.
-    files: ['**/cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts', '**/*.test.ts'],
+    files: [
+      '**/cli/**/*.ts',
+      'bench/**/*.ts',
+      'demo/**/*.ts',
+      'scripts/**/*.ts',
+      'test/**/*.ts',
+      '**/*.test.ts',
+    ],
     rules: { 'no-console': 'off' },
   },
   {

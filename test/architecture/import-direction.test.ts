@@ -121,6 +121,25 @@ describe('import direction', () => {
         "import { makePosApi } from '../electron/api/pos-api';\nexport const Status = makePosApi;",
       'electron/api/pos-api.ts': 'export const makePosApi = 1;\nexport type PosApi = number;',
       'electron/main.ts': "import './nowhere';",
+      // HQ is its own app: db/, core/, contract/ and Node, and only its CLIs, tests, bench, the
+      // demo and the launcher import it.
+      'hq/services/push.ts': [
+        "import { row } from '../../db/sale';",
+        "import { ok } from '../../contract/errors';",
+        "import { createHash } from 'node:crypto';",
+        'export const push = [row, ok, createHash];',
+      ].join('\n'),
+      'hq/services/till.ts':
+        "import { Status } from '../../sync/client';\nexport const t = Status;",
+      'hq/cli/hq.ts': "import { push } from '../services/push';\nexport const cli = push;",
+      'sync/hq.ts': "import { push } from '../hq/services/push';\nexport const s = push;",
+      'electron/launch/local-hq.ts':
+        "import { push } from '../../hq/services/push';\nexport const l = push;",
+      'electron/main/hq.ts':
+        "import { push } from '../../hq/services/push';\nexport const m = push;",
+      'bench/sync.ts': "import { push } from '../hq/services/push';\nexport const b = push;",
+      'demo/run.ts': "import { push } from '../hq/services/push';\nexport const d = push;",
+      'test/hq.ts': "import { push } from '../hq/services/push';\nexport const h = push;",
     };
 
     beforeAll(async () => {
@@ -138,7 +157,18 @@ describe('import direction', () => {
     it('reports each forbidden import and the cycle, and nothing that is allowed', async () => {
       const result = await run({
         baseDir: dir,
-        folders: ['contract', 'core', 'db', 'sync', 'electron', 'renderer', 'test'],
+        folders: [
+          'contract',
+          'core',
+          'db',
+          'sync',
+          'hq',
+          'electron',
+          'renderer',
+          'test',
+          'bench',
+          'demo',
+        ],
       });
       expect(violations(result)).toEqual(
         [
@@ -151,6 +181,8 @@ describe('import direction', () => {
           'db-only-core-contract: db/sale.ts -> sync/client.ts',
           'db-only-core-contract: db/ui.ts -> renderer/screen.ts',
           'db-tests-not-to-upper-layers: db/sale.test.ts -> sync/client.ts',
+          'hq-only-db-core-contract: hq/services/till.ts -> sync/client.ts',
+          'nothing-imports-hq: electron/main/hq.ts -> hq/services/push.ts',
           'no-circular: core/a.ts -> core/b.ts -> core/a.ts',
           'not-to-unresolvable: electron/main.ts -> ./nowhere',
           'renderer-no-node: renderer/node.ts -> fs',
@@ -162,6 +194,7 @@ describe('import direction', () => {
           'renderer-values-only-from-contract-core: renderer/screen.ts -> db/sale.ts',
           'renderer-values-only-from-contract-core: renderer/value.ts -> electron/api/pos-api.ts',
           'renderer-web-not-to-screens: renderer/web/worker.ts -> renderer/ok.ts',
+          'sync-not-to-hq: sync/hq.ts -> hq/services/push.ts',
           'sync-not-to-ui: sync/client.ts -> electron/api/pos-api.ts',
         ].sort(),
       );
