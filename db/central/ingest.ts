@@ -36,7 +36,8 @@ import {
   applyVoid,
   type Applied,
 } from './ingest-other';
-import { MAX_AGE_MS, MAX_FUTURE_MS, ingestSales } from './ingest-sales';
+import { ingestSales } from './ingest-sales';
+import { MAX_AGE_MS, MAX_FUTURE_MS } from './sale-checks';
 import { withSavepoint, type MutationOutcome } from './ingest-types';
 import { textArray } from './pg-arrays';
 import { withSalesDdlLock } from './sales-ddl-lock';
