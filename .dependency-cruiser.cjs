@@ -3,10 +3,11 @@
  * Import direction, enforced (issue 16; the floor plan is in README.md "Architecture"):
  *
  *   renderer -> contract, core (+ type-only imports of the till API and the preload bridge)
- *   electron -> sync, db, core, contract        sync -> db, core, contract
+ *   electron -> till, contract, core            till -> sync, db, core, contract
+ *   sync -> db, core, contract                  db -> core, contract
  *   hq -> db, core, contract                    (HQ is its own app: nothing imports hq/ but its
  *                                                CLIs, tests, bench, the demo and the launcher)
- *   db -> core, contract                        contract -> core      core -> (nothing of ours)
+ *   contract -> core                            core -> (nothing of ours)
  *   and no import cycles anywhere.
  *
  * Checked by test/architecture/import-direction.test.ts (unit project, so `npm run check`
@@ -15,14 +16,14 @@
  * authority (it also sees cycles, type-only imports and resolved paths).
  */
 
-/** The renderer's own code: screens, app shell, features. */
-const RENDERER = '^renderer/(?!web/)';
+/** The renderer's own code: the shell and the screens. */
+const RENDERER = '^renderer/';
 /**
- * renderer/web/ is NOT renderer code: it is the browser's till host (the Web Worker that owns
- * PGlite). Phase B of issue 16 moves it to till/browser/; until then it is held to the rules of
- * a host (it may import db/ and sync/), not to the renderer's.
+ * The till host's shared part (open sequence, API, background work) runs both in Node and in
+ * the browser's Web Worker: no Node built-ins, no platform folder. till/node/ and till/cli/ are
+ * Node; till/browser/ is the Web Worker.
  */
-const RENDERER_WEB = '^renderer/web/';
+const TILL_SHARED = '^till/(?!node/|browser/|cli/)';
 
 /** npm packages core/ may use: validation, UUIDs, and vitest in its tests. */
 const CORE_PACKAGES = '^node_modules/(zod|uuid|vitest|@vitest)/';
@@ -67,7 +68,7 @@ module.exports = {
       severity: 'error',
       comment:
         'Type-only imports outside contract/ and core/ are allowed from the till API ' +
-        '(electron/api/, till/api/ after phase B) and the preload bridge only.',
+        '(till/api/: `type TillApi`) and the preload bridge only.',
       from: { path: RENDERER },
       to: {
         pathNot: [
@@ -75,7 +76,6 @@ module.exports = {
           '^contract/',
           '^core/',
           '^node_modules/',
-          '^electron/api/',
           '^electron/preload/bridge\\.ts$',
           '^till/api/',
         ],
@@ -90,18 +90,61 @@ module.exports = {
       to: { dependencyTypes: ['core'] },
     },
     {
-      name: 'renderer-web-not-to-screens',
+      name: 'electron-only-till-contract-core',
       severity: 'error',
-      comment: 'The browser host serves the screens; it never imports them.',
-      from: { path: RENDERER_WEB },
-      to: { path: RENDERER },
+      comment:
+        'electron/ is only processes: it serves till/ and speaks contract/. It reaches the ' +
+        'database and sync only through till/. db/logger.ts (the Logger interface every layer ' +
+        'takes) is the one db/ module it may name; the launcher (electron/launch/) also starts ' +
+        'a local HQ for npm start / npm run web.',
+      from: { path: '^electron/', pathNot: '^electron/launch/' },
+      to: { path: '^(db|sync|hq|renderer)/', pathNot: '^db/logger\\.ts$' },
+    },
+    {
+      name: 'till-not-to-processes-or-screens',
+      severity: 'error',
+      comment:
+        'till/ is the host electron/ and the browser worker serve; it never imports them, ' +
+        'nor screens, nor HQ.',
+      from: { path: '^till/' },
+      to: { path: '^(electron|renderer|hq)/' },
+    },
+    {
+      name: 'till-shared-runs-anywhere',
+      severity: 'error',
+      comment:
+        'The shared till host (till/*.ts, till/api/) runs in Node and in a Web Worker: no ' +
+        'Node built-ins, no import of a platform folder (the platform is passed in).',
+      from: { path: TILL_SHARED },
+      to: { path: '^till/(node|browser|cli)/' },
+    },
+    {
+      name: 'till-shared-no-node',
+      severity: 'error',
+      comment: 'No node: built-ins in the shared till host (it also runs in the browser).',
+      from: { path: TILL_SHARED },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'till-browser-not-node',
+      severity: 'error',
+      comment: 'The browser platform never imports the Node platform, nor Node built-ins.',
+      from: { path: '^till/browser/' },
+      to: { path: '^till/(node|cli)/' },
+    },
+    {
+      name: 'till-browser-no-node-builtins',
+      severity: 'error',
+      comment: 'The Web Worker has no Node.',
+      from: { path: '^till/browser/' },
+      to: { dependencyTypes: ['core'] },
     },
     {
       name: 'db-only-core-contract',
       severity: 'error',
       comment:
         'db/ is schema and queries: it imports core/, contract/ and npm packages, never ' +
-        'sync/, electron/, renderer/ (or hq/, till/ after phase B), nor test/ or bench/.',
+        'sync/, till/, electron/, renderer/ or hq/, nor test/ or bench/.',
       from: { path: '^db/', pathNot: '\\.(db|pg)\\.test\\.ts$|\\.test\\.ts$' },
       to: {
         pathNot: ['^db/', '^core/', '^contract/', '^node_modules/'],
@@ -132,11 +175,13 @@ module.exports = {
       to: { pathNot: ['^contract/', '^core/', CONTRACT_PACKAGES] },
     },
     {
-      name: 'sync-not-to-ui',
+      name: 'sync-below-till',
       severity: 'error',
-      comment: 'sync/ sits below the hosts: it never imports electron/ or renderer/.',
+      comment:
+        "sync/ is the till's sync client, below the till host: it never imports till/, " +
+        'electron/ or renderer/.',
       from: { path: '^sync/' },
-      to: { path: '^(electron|renderer)/' },
+      to: { path: '^(till|electron|renderer)/' },
     },
     {
       name: 'sync-not-to-hq',

@@ -35,8 +35,9 @@ export default tseslint.config(
   },
   // Import direction, as in .dependency-cruiser.cjs (the authority, checked by
   // test/architecture/import-direction.test.ts, which also sees cycles). These rules say the
-  // same while you type: renderer -> contract, core (+ type-only till API); db -> core,
-  // contract; contract -> core; core -> nothing of ours.
+  // same while you type: renderer -> contract, core (+ type-only till API); electron -> till,
+  // contract, core; till -> sync, db, core, contract; db -> core, contract; contract -> core;
+  // core -> nothing of ours.
   {
     files: ['core/**/*.ts'],
     rules: {
@@ -109,7 +110,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/electron/**', '**/renderer/**'], message: 'sync/ sits below the hosts.' },
+            {
+              group: ['**/till/**', '**/electron/**', '**/renderer/**'],
+              message: 'sync/ sits below the till host.',
+            },
             {
               group: ['**/hq/**'],
               message: "The till's sync client talks to HQ over HTTP, never through HQ's code.",
@@ -141,15 +145,69 @@ export default tseslint.config(
     },
   },
   {
+    files: ['till/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/electron/**', '**/renderer/**', '**/hq/**'],
+              message:
+                'till/ is served by electron/ and the browser worker; it never imports them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The shared till host runs in Node and in the browser's Web Worker.
+    files: ['till/*.ts', 'till/api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', '**/node/**', '**/browser/**', '**/cli/**'],
+              message:
+                'The shared till host runs in Node and in a Web Worker: the platform is passed in.',
+            },
+            {
+              group: ['**/electron/**', '**/renderer/**', '**/hq/**'],
+              message:
+                'till/ is served by electron/ and the browser worker; it never imports them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/launch/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/db/**', '!**/db/logger', '**/sync/**', '**/hq/**', '**/renderer/**'],
+              message: 'electron/ reaches the database and sync only through till/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },
   {
-    // renderer/web/ is the browser's till host (the Web Worker that owns PGlite), not screens:
-    // phase B of issue 16 moves it to till/browser/. Until then the renderer rules skip it.
     files: ['renderer/**/*.{ts,tsx}'],
-    ignores: ['renderer/web/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -13,7 +13,7 @@ import { rm } from 'node:fs/promises';
 import { createTillContext } from '../db/checkout/context';
 import { commitSale } from '../db/checkout/sale';
 import { openShift } from '../db/checkout/shifts';
-import { openEdgeStore } from '../db/edge/store';
+import { openEdgeStore } from '../till/node/store';
 import { lookupByCode, searchText } from '../db/queries/catalog';
 import { demoStaff, generateCatalog, Rng, toProductEntity } from '../db/seed/generate';
 import { seedTill } from '../db/seed/write-edge';

@@ -12,7 +12,7 @@
  * choose any weight or threshold (those were chosen on seeds 1000 and 2000).
  */
 import { join } from 'node:path';
-import { openEdgeStore } from '../db/edge/store';
+import { openEdgeStore } from '../till/node/store';
 import { searchProducts, substitutes } from '../db/queries/search';
 import { embedAllProducts } from '../db/search/refresher';
 import { generateCatalog, Rng } from '../db/seed/generate';

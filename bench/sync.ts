@@ -26,7 +26,7 @@ import { openShift } from '../db/checkout/shifts';
 import { ingestMutations } from '../db/central/ingest';
 import { withTenant } from '../db/central/tenant';
 import { pgQueryable } from '../db/central/pool';
-import { openEdgeStore, type EdgeStore } from '../db/edge/store';
+import { openEdgeStore, type EdgeStore } from '../till/node/store';
 import { seededIdGenerator } from '../core/ids';
 import { applyMutationAtEdge } from '../db/mutations/apply-edge';
 import type { Mutation, SaleRecorded } from '../contract/mutations';
@@ -59,7 +59,7 @@ import {
 } from '../db/seed/generate';
 import type { EnrollmentCodeCreated } from '../contract/admin-protocol';
 import type { SyncClient } from '../sync/client/sync-client';
-import { tillSyncClient } from '../sync/node';
+import { tillSyncClient } from '../till/sync';
 import {
   EnrollResult,
   PushResult,

@@ -1,9 +1,9 @@
 /**
  * The till API as the renderer sees it: the input schema of every method (validated in the
  * database host, because the renderer is untrusted input) and the types of what the methods
- * answer. The API object itself (`makePosApi`, electron/api/pos-api.ts) is typed against these;
- * the renderer imports the API's TYPE only and takes everything it names from here, so the
- * screens never import db/.
+ * answer, and the events the host pushes to the screens. The API object itself (`makeTillApi`,
+ * till/api/handlers.ts) is typed against these; the renderer imports the API's TYPE only and
+ * takes everything it names from here, so the screens never import db/.
  *
  * Every method resolves to a `Result` (contract/errors.ts) and never rejects for a business
  * error. Amounts are integer cents; timestamps ISO-8601 text.
@@ -158,7 +158,7 @@ export interface AppInfo {
    * coming down from HQ (progress in `download`); 'ready': the till can sell.
    */
   phase: 'setup' | 'downloading' | 'ready';
-  download: { stage: string; done: number; total: number } | null;
+  download: DownloadProgress | null;
   store: StoreInfo | null;
   staff: StaffMember | null;
   setupDefaults: { hqUrl: string | null; enrollmentCode: string | null; autoEnroll: boolean };
@@ -278,3 +278,67 @@ export type ShiftFigures = Omit<
   ZReport,
   'zReportId' | 'zNumber' | 'closedAt' | 'countedCashCents' | 'overShortCents'
 >;
+
+export interface SearchHit extends ProductSummary {
+  /** Why this product matched ("barcode", "name words", "spelling", "meaning", "similar"). */
+  matchedBy: string[];
+}
+
+export interface SearchResult {
+  query: string;
+  hits: SearchHit[];
+  hasMore: boolean;
+  /** Set when the configured embedding model failed and the built-in one answered. */
+  degraded: string | null;
+}
+
+// ---- sync status: answered by syncStatus/syncNow and pushed as an event ---------------------
+
+/** A mutation HQ refused, with HQ's reason, as the sync details panel lists it. */
+export const RejectedMutation = z.object({
+  mutationId: z.number().int(),
+  mutationType: z.string(),
+  /** What the mutation was about (receipt number of a sale, shift, customer...). */
+  subject: z.string(),
+  code: z.string(),
+  message: z.string(),
+  receivedAt: z.string(),
+});
+export type RejectedMutation = z.infer<typeof RejectedMutation>;
+
+/** Catalog download progress (first sync or resync). */
+export const DownloadProgress = z.object({
+  stage: z.string(),
+  done: z.number(),
+  total: z.number(),
+});
+export type DownloadProgress = z.infer<typeof DownloadProgress>;
+
+/**
+ * The till's sync status as the status bar, the sync panel and the download screen see it. The
+ * sync client (sync/client) publishes exactly this shape; the host pushes it to every connected
+ * screen whenever it changes (`TillEvent`).
+ */
+export const SyncView = z.object({
+  enrolled: z.boolean(),
+  hqUrl: z.string().nullable(),
+  storeId: z.string().nullable(),
+  registerId: z.string().nullable(),
+  deviceId: z.string().nullable(),
+  /** HQ answered the last attempt. */
+  online: z.boolean(),
+  /** A round (push, pull or download) is running now. */
+  syncing: z.boolean(),
+  /** Local changes HQ has not acknowledged yet, and the sales among them. */
+  pendingCount: z.number().int(),
+  pendingSales: z.number().int(),
+  lastSuccessAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  /** Mutations HQ refused, newest first, with HQ's reason. */
+  rejected: z.array(RejectedMutation),
+  /** Catalog download progress (first sync or resync); null when none is running. */
+  progress: DownloadProgress.nullable(),
+  /** The till can sell: it has a catalog (a first download finished). */
+  ready: z.boolean(),
+});
+export type SyncView = z.infer<typeof SyncView>;

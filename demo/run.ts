@@ -22,11 +22,11 @@ import { createTillContext } from '../db/checkout/context';
 import { commitSale } from '../db/checkout/sale';
 import { openShift } from '../db/checkout/shifts';
 import { withTenant } from '../db/central/tenant';
-import { openEdgeStore, type EdgeStore } from '../db/edge/store';
+import { openEdgeStore, type EdgeStore } from '../till/node/store';
 import { Rng, demoStaff } from '../db/seed/generate';
 import type { EnrollmentCodeCreated, PriceChangeResult } from '../contract/admin-protocol';
 import type { SyncClient } from '../sync/client/sync-client';
-import { tillSyncClient } from '../sync/node';
+import { tillSyncClient } from '../till/sync';
 import { startHq } from '../hq/start';
 
 const STORES = ['seattle', 'redmond', 'bellevue', 'online'] as const;

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 if (process.env.EDGE_POS_SKIP_TEMPLATE === '1' || !existsSync('node_modules/tsx')) process.exit(0);
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', 'db/cli/edge.ts', 'build-template'],
+  ['--import', 'tsx', 'till/cli/till.ts', 'build-template'],
   { stdio: 'inherit' },
 );
 if (result.status !== 0) {

@@ -14,7 +14,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { electronTarget } from '../../vite.electron.config';
-import type { PosApi } from '../api/pos-api';
+import type { PosApi } from '../../till/api/handlers';
 import { mainPortEndpoint, type MainPortLike } from './serve';
 
 /** Inside the worker: process.parentPort as Electron's utility process has it. */

@@ -7,9 +7,9 @@
  *   { type: 'connect' } + ports[0]   serve a window on that port
  *   { type: 'shutdown' }             close the database cleanly and exit
  */
-import { makePosApi } from '../api/pos-api';
+import { makePosApi } from '../../till/api/handlers';
 import { fileLogger } from '../main/logger';
-import { openNodeHost, type NodeHost } from './node-host';
+import { openNodeHost, type NodeHost } from '../../till/node/host';
 import { serveOnPort, type MainPortLike } from './serve';
 import { getErrorMessage } from '../../contract/errors';
 

@@ -7,9 +7,9 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../db/logger';
 import { openTestTill, type TestTill } from '../../test/fixtures/till';
-import { tillSyncClient } from '../../sync/node';
-import { clientSyncPort } from '../api/sync-port';
-import { makePosApi, type PosApi, type PosHost } from '../api/pos-api';
+import { tillSyncClient } from '../../till/sync';
+import { clientSyncPort } from '../../till/sync-port';
+import { makePosApi, type PosApi, type PosHost } from '../../till/api/handlers';
 import { mainPortEndpoint, serveOnPort, type MainPortLike } from './serve';
 
 /** A Node MessagePort shaped like Electron's MessagePortMain ('message' events carry { data }). */

@@ -1,6 +1,6 @@
 /**
  * The till's sync runtime (browser-safe). Node callers with an EdgeStore use
- * sync/node.ts `startTillSync`, which wires journal compaction and maintenance.
+ * till/sync.ts `startTillSync`, which wires journal compaction and maintenance.
  */
 export { SyncClient, createSyncClient, validateHqUrl } from './sync-client';
 export type { SyncClientOptions, SyncStatus } from './sync-client';

@@ -9,6 +9,7 @@ import { raiseCounters } from '../../db/queries/outbox';
 import { Mutation } from '../../contract/mutations';
 import type { Queryable } from '../../db/queryable';
 import type { EnrollResult, MutationResult } from '../../contract/sync-protocol';
+import type { RejectedMutation } from '../../contract/till-api';
 
 export interface LocalDevice {
   hqUrl: string;
@@ -211,15 +212,8 @@ export async function setLastError(db: Queryable, message: string | null): Promi
   await db.query(`UPDATE pos.sync_state SET last_error = $1, updated_at = now()`, [message]);
 }
 
-export interface RejectedView {
-  mutationId: number;
-  mutationType: string;
-  /** What the mutation was about (receipt number of a sale, shift, customer...). */
-  subject: string;
-  code: string;
-  message: string;
-  receivedAt: string;
-}
+/** A mutation HQ refused, as the screens list it (contract/till-api.ts). */
+export type RejectedView = RejectedMutation;
 
 export interface LocalCounts {
   pendingCount: number;

@@ -21,41 +21,15 @@ import { EnrollRequest, EnrollResult } from '../../contract/sync-protocol';
 import { Backoff } from './backoff';
 import { DEFAULT_TUNING, type SyncContext, type SyncHooks, type SyncTuning } from './context';
 import { SyncError, createSyncHttp } from './http';
-import {
-  readCounts,
-  readDevice,
-  readSyncState,
-  saveEnrollment,
-  setLastError,
-  type RejectedView,
-} from './local';
+import { readCounts, readDevice, readSyncState, saveEnrollment, setLastError } from './local';
 import { NeedsSnapshotError, pullOnce } from './pull';
 import { pushOnce } from './push';
 import { beginSnapshot, downloadSnapshot, readSnapshot } from './snapshot';
 import { getErrorMessage } from '../../contract/errors';
+import type { SyncView } from '../../contract/till-api';
 
-export interface SyncStatus {
-  enrolled: boolean;
-  hqUrl: string | null;
-  storeId: string | null;
-  registerId: string | null;
-  deviceId: string | null;
-  /** HQ answered the last attempt. */
-  online: boolean;
-  /** A round (push, pull or download) is running now. */
-  syncing: boolean;
-  /** Local changes HQ has not acknowledged yet, and the sales among them. */
-  pendingCount: number;
-  pendingSales: number;
-  lastSuccessAt: string | null;
-  lastError: string | null;
-  /** Mutations HQ refused, newest first, with HQ's reason. */
-  rejected: RejectedView[];
-  /** Catalog download progress (first sync or resync); null when none is running. */
-  progress: { stage: string; done: number; total: number } | null;
-  /** The till can sell: it has a catalog (a first download finished). */
-  ready: boolean;
-}
+/** The client's status is the view the screens get (one schema: contract/till-api.ts). */
+export type SyncStatus = SyncView;
 
 export interface SyncClientOptions {
   db: TransactionalDb;

@@ -19,6 +19,7 @@ const FOLDERS = [
   'db',
   'sync',
   'hq',
+  'till',
   'electron',
   'renderer',
   'test',
@@ -88,25 +89,37 @@ describe('import direction', () => {
       'renderer/ok.ts': [
         "import { ok } from '../contract/errors';",
         "import { priceCart } from '../core/pricing';",
-        "import type { PosApi } from '../electron/api/pos-api';",
+        "import type { TillApi } from '../till/api/handlers';",
         "import { z } from 'zod';",
-        'export const fine = [ok, priceCart, z] as unknown as PosApi;',
+        'export const fine = [ok, priceCart, z] as unknown as TillApi;',
       ].join('\n'),
       'renderer/screen.ts': "import { row } from '../db/sale';\nexport const s = row;",
       'renderer/typed.ts': "import type { Row } from '../db/sale';\nexport type T = Row;",
       'renderer/value.ts':
-        "import { makePosApi } from '../electron/api/pos-api';\nexport const v = makePosApi;",
+        "import { makeTillApi } from '../till/api/handlers';\nexport const v = makeTillApi;",
       'renderer/sync-type.ts':
         "import type { Status } from '../sync/client';\nexport type S = Status;",
       'renderer/node.ts': "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;",
-      // renderer/web/ is the browser host until phase B: db/ is fine there, screens are not.
-      'renderer/web/worker.ts':
-        "import { row } from '../../db/sale';\nimport { ok } from '../ok';\nexport const w = [row, ok];",
+      // The till host: db/ and sync/ are fine; processes, screens, and (in the shared part and
+      // the browser) Node built-ins are not.
+      'till/api/handlers.ts':
+        "import { row } from '../../db/sale';\nexport const makeTillApi = row;\nexport type TillApi = number;",
+      'till/open.ts':
+        "import { readFileSync } from 'node:fs';\nimport { n } from './node/store';\nexport const o = [readFileSync, n];",
+      'till/node/store.ts':
+        "import { readFileSync } from 'node:fs';\nimport { Status } from '../../sync/client';\nexport const n = [readFileSync, Status];",
+      'till/browser/worker.ts':
+        "import { n } from '../node/store';\nimport { s } from '../../renderer/screen';\nimport { readFileSync } from 'node:fs';\nexport const w = [n, s, readFileSync];",
+      'electron/backend/main.ts':
+        "import { makeTillApi } from '../../till/api/handlers';\nimport { silent } from '../../db/logger';\nimport { row } from '../../db/sale';\nimport { Status } from '../../sync/client';\nexport const b = [makeTillApi, silent, row, Status];",
+      'electron/launch/start.ts':
+        "import { Status } from '../../sync/client';\nexport const l = Status;",
+      'db/logger.ts': 'export const silent = 1;',
       'db/sale.ts':
         "import { Status } from '../sync/client';\nexport const row = 1;\nexport type Row = typeof Status;",
       'db/ui.ts': "import { s } from '../renderer/screen';\nexport const u = s;",
       'db/host.ts':
-        "import { makePosApi } from '../electron/api/pos-api';\nexport const h = makePosApi;",
+        "import { makeTillApi } from '../till/api/handlers';\nexport const h = makeTillApi;",
       'db/fixture.ts': "import { f } from '../test/fixture';\nexport const x = f;",
       'db/sale.test.ts': "import { Status } from '../sync/client';\nexport const t = Status;",
       'test/fixture.ts': 'export const f = 1;',
@@ -118,8 +131,7 @@ describe('import direction', () => {
       'contract/errors.ts': "import { z } from 'zod';\nexport const ok = z;",
       'contract/db.ts': "import { row } from '../db/sale';\nexport const d = row;",
       'sync/client.ts':
-        "import { makePosApi } from '../electron/api/pos-api';\nexport const Status = makePosApi;",
-      'electron/api/pos-api.ts': 'export const makePosApi = 1;\nexport type PosApi = number;',
+        "import { makeTillApi } from '../till/api/handlers';\nexport const Status = makeTillApi;",
       'electron/main.ts': "import './nowhere';",
       // HQ is its own app: db/, core/, contract/ and Node, and only its CLIs, tests, bench, the
       // demo and the launcher import it.
@@ -163,6 +175,7 @@ describe('import direction', () => {
           'db',
           'sync',
           'hq',
+          'till',
           'electron',
           'renderer',
           'test',
@@ -177,13 +190,17 @@ describe('import direction', () => {
           'core-is-pure: core/io.ts -> fs',
           'core-is-pure: core/pricing.ts -> db/sale.ts',
           'db-only-core-contract: db/fixture.ts -> test/fixture.ts',
-          'db-only-core-contract: db/host.ts -> electron/api/pos-api.ts',
+          'db-only-core-contract: db/host.ts -> till/api/handlers.ts',
           'db-only-core-contract: db/sale.ts -> sync/client.ts',
           'db-only-core-contract: db/ui.ts -> renderer/screen.ts',
           'db-tests-not-to-upper-layers: db/sale.test.ts -> sync/client.ts',
           'hq-only-db-core-contract: hq/services/till.ts -> sync/client.ts',
           'nothing-imports-hq: electron/main/hq.ts -> hq/services/push.ts',
+          'electron-only-till-contract-core: electron/backend/main.ts -> db/sale.ts',
+          'electron-only-till-contract-core: electron/backend/main.ts -> sync/client.ts',
+          'electron-only-till-contract-core: electron/main/hq.ts -> hq/services/push.ts',
           'no-circular: core/a.ts -> core/b.ts -> core/a.ts',
+          'no-circular: db/sale.ts -> sync/client.ts -> till/api/handlers.ts -> db/sale.ts',
           'not-to-unresolvable: electron/main.ts -> ./nowhere',
           'renderer-no-node: renderer/node.ts -> fs',
           'renderer-not-to-db: renderer/screen.ts -> db/sale.ts',
@@ -192,10 +209,14 @@ describe('import direction', () => {
           'renderer-types-only-from-till-api: renderer/typed.ts -> db/sale.ts',
           'renderer-values-only-from-contract-core: renderer/node.ts -> fs',
           'renderer-values-only-from-contract-core: renderer/screen.ts -> db/sale.ts',
-          'renderer-values-only-from-contract-core: renderer/value.ts -> electron/api/pos-api.ts',
-          'renderer-web-not-to-screens: renderer/web/worker.ts -> renderer/ok.ts',
           'sync-not-to-hq: sync/hq.ts -> hq/services/push.ts',
-          'sync-not-to-ui: sync/client.ts -> electron/api/pos-api.ts',
+          'renderer-values-only-from-contract-core: renderer/value.ts -> till/api/handlers.ts',
+          'sync-below-till: sync/client.ts -> till/api/handlers.ts',
+          'till-browser-no-node-builtins: till/browser/worker.ts -> fs',
+          'till-browser-not-node: till/browser/worker.ts -> till/node/store.ts',
+          'till-not-to-processes-or-screens: till/browser/worker.ts -> renderer/screen.ts',
+          'till-shared-no-node: till/open.ts -> fs',
+          'till-shared-runs-anywhere: till/open.ts -> till/node/store.ts',
         ].sort(),
       );
     }, 120_000);

@@ -9,9 +9,9 @@
 import { createTillContext } from '../../db/checkout/context';
 import { commitSale } from '../../db/checkout/sale';
 import { currentShift, openShift } from '../../db/checkout/shifts';
-import { openEdgeStore } from '../../db/edge/store';
+import { openEdgeStore } from '../../till/node/store';
 import { demoStaff } from '../../db/seed/generate';
-import { tillSyncClient } from '../../sync/node';
+import { tillSyncClient } from '../../till/sync';
 
 async function main(): Promise<void> {
   const [dir = '', storeId = '', targetText = '0'] = process.argv.slice(2);

@@ -9,7 +9,7 @@ import { createTillContext, type TillContext } from '../../db/checkout/context';
 import { commitSale } from '../../db/checkout/sale';
 import { currentShift, openShift } from '../../db/checkout/shifts';
 import { fixedClock } from '../../core/clock';
-import { openEdgeStore, type EdgeStore } from '../../db/edge/store';
+import { openEdgeStore, type EdgeStore } from '../../till/node/store';
 import { newId, seededIdGenerator } from '../../core/ids';
 import { demoStaff, type GeneratedSale } from '../../db/seed/generate';
 import { SyncClient, type SyncClientOptions } from '../../sync/client/sync-client';

@@ -24,7 +24,7 @@ import {
   type TestHq,
   type TestTillHandle,
 } from './harness';
-import { openEdgeStore } from '../../db/edge/store';
+import { openEdgeStore } from '../../till/node/store';
 import { makeTempDir } from '../fixtures/till';
 import { rm } from 'node:fs/promises';
 

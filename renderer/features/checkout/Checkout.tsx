@@ -5,12 +5,11 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { Discount } from '../../../core/pricing';
 import { priceCart, type PricedCart } from '../../../core/pricing';
-import type { SyncView } from '../../../electron/api/sync-port';
-import { formatMoney } from '../../app/amounts';
-import { useCall } from '../../app/call';
-import { useNotice, useSession, useStaff, useStore } from '../../app/context';
-import { useKeyLayer, type KeyAction } from '../../app/keys';
-import { CHECKOUT_KEYS as K } from '../../app/shortcuts';
+import { formatMoney } from '../../shell/amounts';
+import { useCall } from '../../shell/call';
+import { useNotice, useSession, useStaff, useStore } from '../../shell/context';
+import { useKeyLayer, type KeyAction } from '../../shell/keys';
+import { CHECKOUT_KEYS as K } from '../../shell/shortcuts';
 import { CustomerPanel } from '../customers/CustomerPanel';
 import { HelpPanel } from '../help/HelpPanel';
 import { HoldDialog, RecallPanel } from '../holds/HoldPanel';
@@ -25,7 +24,7 @@ import { cartReducer, emptyCart, toCart } from './cart';
 import { ConfirmDialog, DiscountDialog, QuantityDialog } from './EditDialogs';
 import { PayPanel } from './PayPanel';
 import { getErrorMessage } from '../../../contract/errors';
-import type { Receipt, SaleResult, ShiftSummary } from '../../../contract/till-api';
+import type { Receipt, SaleResult, ShiftSummary, SyncView } from '../../../contract/till-api';
 
 type Panel =
   | null

@@ -1,10 +1,10 @@
 /** Editing the cart: quantity of a line, a line or order discount (manager PIN above the limit). */
 import { useState } from 'react';
 import type { Discount } from '../../../core/pricing';
-import { formatMoney, parseAmount, parsePercent, parseQuantity } from '../../app/amounts';
-import { useCall } from '../../app/call';
-import { useApi, useNotice } from '../../app/context';
-import { Modal, TextField } from '../../app/ui';
+import { formatMoney, parseAmount, parsePercent, parseQuantity } from '../../shell/amounts';
+import { useCall } from '../../shell/call';
+import { useApi, useNotice } from '../../shell/context';
+import { Modal, TextField } from '../../shell/ui';
 import { getErrorMessage } from '../../../contract/errors';
 
 export function QuantityDialog(props: {

@@ -7,10 +7,10 @@ import { useMemo, useRef, useState } from 'react';
 import { v7 as uuidv7 } from 'uuid';
 import { ErrorKind } from '../../../contract/errors';
 import type { TenderInput } from '../../../core/tenders';
-import { formatMoney, parseAmount } from '../../app/amounts';
-import { useCall } from '../../app/call';
-import { useApi, useNotice } from '../../app/context';
-import { Modal, TextField } from '../../app/ui';
+import { formatMoney, parseAmount } from '../../shell/amounts';
+import { useCall } from '../../shell/call';
+import { useApi, useNotice } from '../../shell/context';
+import { Modal, TextField } from '../../shell/ui';
 import { toCart, type CartState } from './cart';
 import type { SaleResult } from '../../../contract/till-api';
 

@@ -1,8 +1,8 @@
 /** Find a customer (name, email, phone) or create one quickly, and attach them to the sale. */
 import { useRef, useState } from 'react';
-import { useCall } from '../../app/call';
-import { useApi, useNotice } from '../../app/context';
-import { Modal, TextField } from '../../app/ui';
+import { useCall } from '../../shell/call';
+import { useApi, useNotice } from '../../shell/context';
+import { Modal, TextField } from '../../shell/ui';
 import type { Customer } from '../../../contract/till-api';
 
 export function CustomerPanel(props: {

@@ -1,5 +1,5 @@
-import { CHECKOUT_KEYS, OTHER_KEYS } from '../../app/shortcuts';
-import { Modal } from '../../app/ui';
+import { CHECKOUT_KEYS, OTHER_KEYS } from '../../shell/shortcuts';
+import { Modal } from '../../shell/ui';
 
 export function HelpPanel({ onClose }: { onClose: () => void }) {
   return (

@@ -1,8 +1,8 @@
 /** Hold the current cart to serve someone else, or recall a held one. */
 import { useEffect, useState } from 'react';
-import { useCall } from '../../app/call';
-import { useApi } from '../../app/context';
-import { Modal, TextField } from '../../app/ui';
+import { useCall } from '../../shell/call';
+import { useApi } from '../../shell/context';
+import { Modal, TextField } from '../../shell/ui';
 import type { HeldCart } from '../../../contract/till-api';
 
 export function HoldDialog(props: { onHold: (label: string) => void; onClose: () => void }) {

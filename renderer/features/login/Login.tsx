@@ -1,9 +1,9 @@
 /** Staff PIN login. Wrong PINs count towards a lockout kept in the till database. */
 import { useState } from 'react';
-import { useCall } from '../../app/call';
-import { useNotice, useSession } from '../../app/context';
-import { useKeyLayer } from '../../app/keys';
-import { TextField } from '../../app/ui';
+import { useCall } from '../../shell/call';
+import { useNotice, useSession } from '../../shell/context';
+import { useKeyLayer } from '../../shell/keys';
+import { TextField } from '../../shell/ui';
 
 export function Login() {
   const { api, info, refresh } = useSession();

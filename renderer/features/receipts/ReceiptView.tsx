@@ -1,8 +1,8 @@
 /** A receipt on screen, laid out as it prints (80 mm roll); print or save as PDF. */
-import { formatMoney } from '../../app/amounts';
-import { printReceipt, saveReceiptPdf } from '../../app/backend';
-import { useNotice, useSession } from '../../app/context';
-import { Modal } from '../../app/ui';
+import { formatMoney } from '../../shell/amounts';
+import { printReceipt, saveReceiptPdf } from '../../shell/backend';
+import { useNotice, useSession } from '../../shell/context';
+import { Modal } from '../../shell/ui';
 import type { Receipt } from '../../../contract/till-api';
 
 export function ReceiptPaper({

@@ -1,9 +1,9 @@
 /** Recent receipts, or any receipt by number (typed or scanned): open it to reprint. */
 import { useEffect, useState } from 'react';
-import { formatMoney } from '../../app/amounts';
-import { useCall } from '../../app/call';
-import { useApi, useStore } from '../../app/context';
-import { Modal, TextField } from '../../app/ui';
+import { formatMoney } from '../../shell/amounts';
+import { useCall } from '../../shell/call';
+import { useApi, useStore } from '../../shell/context';
+import { Modal, TextField } from '../../shell/ui';
 
 interface Recent {
   receiptNumber: string;

@@ -6,11 +6,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { v7 as uuidv7 } from 'uuid';
 import type { TenderInput } from '../../../core/tenders';
-import { formatMoney, parseAmount } from '../../app/amounts';
-import { useCall } from '../../app/call';
-import { useApi, useNotice, useStaff, useStore } from '../../app/context';
-import { useKeyLayer } from '../../app/keys';
-import { TextField } from '../../app/ui';
+import { formatMoney, parseAmount } from '../../shell/amounts';
+import { useCall } from '../../shell/call';
+import { useApi, useNotice, useStaff, useStore } from '../../shell/context';
+import { useKeyLayer } from '../../shell/keys';
+import { TextField } from '../../shell/ui';
 import { toCart, type CartState } from '../checkout/cart';
 import type { Receipt, ReturnQuote, ReturnableLine, SaleResult } from '../../../contract/till-api';
 

@@ -8,10 +8,10 @@
  * searches: the scan itself is coming and the till database serves one query at a time.
  */
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
-import type { SearchHit } from '../../../electron/api/search';
-import { formatMoney } from '../../app/amounts';
-import { useCall } from '../../app/call';
-import { useApi, useNotice } from '../../app/context';
+import type { SearchHit } from '../../../contract/till-api';
+import { formatMoney } from '../../shell/amounts';
+import { useCall } from '../../shell/call';
+import { useApi, useNotice } from '../../shell/context';
 
 export interface SearchBoxHandle {
   focus(): void;

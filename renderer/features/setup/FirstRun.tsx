@@ -4,10 +4,10 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { z } from 'zod';
-import { useCall } from '../../app/call';
-import { useNotice, useSession } from '../../app/context';
-import { useKeyLayer } from '../../app/keys';
-import { TextField } from '../../app/ui';
+import { useCall } from '../../shell/call';
+import { useNotice, useSession } from '../../shell/context';
+import { useKeyLayer } from '../../shell/keys';
+import { TextField } from '../../shell/ui';
 
 const HqUrl = z.url({
   protocol: /^https?$/,

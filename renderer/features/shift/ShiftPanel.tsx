@@ -4,11 +4,11 @@
  */
 import { useEffect, useState } from 'react';
 import type { ZReport } from '../../../contract/mutations';
-import { formatMoney, parseAmount } from '../../app/amounts';
-import { printReceipt } from '../../app/backend';
-import { useCall } from '../../app/call';
-import { useApi, useNotice, useStaff, useStore } from '../../app/context';
-import { Modal, TextField } from '../../app/ui';
+import { formatMoney, parseAmount } from '../../shell/amounts';
+import { printReceipt } from '../../shell/backend';
+import { useCall } from '../../shell/call';
+import { useApi, useNotice, useStaff, useStore } from '../../shell/context';
+import { Modal, TextField } from '../../shell/ui';
 import type { ShiftFigures, ShiftSummary } from '../../../contract/till-api';
 
 type View = 'summary' | 'cash' | 'close';

@@ -3,11 +3,11 @@
  * and whether HQ rejected anything (F11 shows why). Polled from the till database host.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { SyncView } from '../../../electron/api/sync-port';
-import { useCall } from '../../app/call';
-import { useApi, useNotice } from '../../app/context';
-import { msSinceLastKey } from '../../app/keys';
-import { Modal } from '../../app/ui';
+import type { SyncView } from '../../../contract/till-api';
+import { useCall } from '../../shell/call';
+import { useApi, useNotice } from '../../shell/context';
+import { msSinceLastKey } from '../../shell/keys';
+import { Modal } from '../../shell/ui';
 
 /**
  * The till database serves one query at a time; a status poll landing between two keystrokes

@@ -1,8 +1,8 @@
 /** Void a transaction of this shift, with a reason (and a manager PIN when a cashier asks). */
 import { useState } from 'react';
-import { useCall } from '../../app/call';
-import { useApi, useNotice, useStaff } from '../../app/context';
-import { Modal, TextField } from '../../app/ui';
+import { useCall } from '../../shell/call';
+import { useApi, useNotice, useStaff } from '../../shell/context';
+import { Modal, TextField } from '../../shell/ui';
 import type { Receipt } from '../../../contract/till-api';
 
 /** Common reasons, one key each (a reason can also be typed). */

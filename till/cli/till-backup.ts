@@ -26,18 +26,18 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ValidationError } from '../errors';
-import { edgeExtensions } from '../edge/extensions';
-import { acquireDirLock } from '../edge/lock';
-import { openEdgeStore } from '../edge/store';
-import { EDGE_MIGRATIONS_DIR, loadMigrations } from '../migrations/node-source';
-import { pgliteMigrationDriver } from '../migrations/pglite-driver';
-import { migrateUp } from '../migrations/runner';
+import { ValidationError } from '../../db/errors';
+import { edgeExtensions } from '../../db/edge/extensions';
+import { acquireDirLock } from '../../db/edge/lock';
+import { openEdgeStore } from '../node/store';
+import { EDGE_MIGRATIONS_DIR, loadMigrations } from '../../db/migrations/node-source';
+import { pgliteMigrationDriver } from '../../db/migrations/pglite-driver';
+import { migrateUp } from '../../db/migrations/runner';
 import { getErrorMessage } from '../../contract/errors';
 
 export type TillBackupFormat = 'datadir' | 'sql';
 
-/** Written by openEdgeStore once pgdata is complete (db/edge/store.ts READY_MARKER). */
+/** Written by openEdgeStore once pgdata is complete (till/node/store.ts READY_MARKER). */
 const READY_MARKER = 'pgdata.ready';
 const GZIP_MAGIC = [0x1f, 0x8b];
 

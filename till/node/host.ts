@@ -2,12 +2,12 @@
  * The backend's PosHost on Node: the store directory in the user-data folder, opened through
  * the one store owner (lock, migrations, WAL bounding, sale journal + replay).
  */
-import { openEdgeStore, type EdgeStore } from '../../db/edge/store';
+import { openEdgeStore, type EdgeStore } from './store';
 import type { Logger } from '../../db/logger';
-import { startBackground, type Background } from '../api/background';
-import { tillSyncClient } from '../../sync/node';
-import { clientSyncPort } from '../api/sync-port';
-import type { PosHost } from '../api/pos-api';
+import { startBackground, type Background } from '../background';
+import { tillSyncClient } from '../sync';
+import { clientSyncPort } from '../sync-port';
+import type { PosHost } from '../api/handlers';
 
 export interface NodeHostOptions {
   dir: string;
@@ -29,7 +29,7 @@ export async function openNodeHost(options: NodeHostOptions): Promise<NodeHost> 
     ...(options.templateDir !== undefined ? { templateDir: options.templateDir } : {}),
   });
   // The sync loop runs here, next to the database (never in the window); acknowledged sales
-  // trim the sale journal, big catalog writes are followed by maintenance (sync/node.ts).
+  // trim the sale journal, big catalog writes are followed by maintenance (till/sync.ts).
   const client = tillSyncClient(store, { logger: options.logger.child({ component: 'sync' }) });
   await client.start();
   const sync = clientSyncPort(client);

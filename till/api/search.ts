@@ -10,20 +10,7 @@ import {
   substitutes as nearestSubstitutes,
   type SearchHit as DbHit,
 } from '../../db/queries/search';
-import type { ProductSummary } from '../../contract/till-api';
-
-export interface SearchHit extends ProductSummary {
-  /** Why this product matched ("barcode", "name words", "spelling", "meaning", "similar"). */
-  matchedBy: string[];
-}
-
-export interface SearchResult {
-  query: string;
-  hits: SearchHit[];
-  hasMore: boolean;
-  /** Set when the configured embedding model failed and the built-in one answered. */
-  degraded: string | null;
-}
+import type { ProductSummary, SearchHit, SearchResult } from '../../contract/till-api';
 
 /** The longest query sent to the database; the screen's field holds no more either. */
 export const MAX_QUERY = 200;

@@ -51,13 +51,14 @@ import { readIdentity, readStoreConfig } from '../../db/queries/identity';
 import { getReceipt, recentReceipts } from '../../db/queries/receipts';
 import { verifyPin } from '../../db/queries/staff';
 import { productSearch } from './search';
-import type { SyncPort, SyncView } from './sync-port';
+import type { SyncPort } from '../sync-port';
 import {
   ApiInput,
   type AppInfo,
   type ProductSummary,
   type StaffMember,
   type StoreInfo,
+  type SyncView,
   type TillPlatform,
 } from '../../contract/till-api';
 

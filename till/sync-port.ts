@@ -3,12 +3,9 @@
  * store-and-forward and the status bar), the status the cashier sees, "sync now", a nudge after
  * each local change, and enrollment. One adapter for the utility process and the web worker.
  */
-import { InvalidStateError, ValidationError } from '../../db/errors';
-import { SyncError, type SyncClient, type SyncStatus } from '../../sync/client';
-
-/** The status bar's view of sync (the client's status, as it crosses the bridge). */
-export type SyncView = SyncStatus;
-export type RejectedMutation = SyncStatus['rejected'][number];
+import { InvalidStateError, ValidationError } from '../db/errors';
+import { SyncError, type SyncClient } from '../sync/client';
+import type { SyncView } from '../contract/till-api';
 
 export interface EnrollInput {
   hqUrl: string;

@@ -3,9 +3,9 @@
  * current (so "similar items" and meaning-based search work for new and changed products).
  * The sync loop is started next to it by the host. Idempotent: starting twice is a no-op.
  */
-import type { Logger } from '../../db/logger';
-import type { TransactionalDb } from '../../db/queryable';
-import { EmbeddingRefresher } from '../../db/search/refresher';
+import type { Logger } from '../db/logger';
+import type { TransactionalDb } from '../db/queryable';
+import { EmbeddingRefresher } from '../db/search/refresher';
 
 export interface Background {
   /** Run soon (after a pull or a seed wrote products). */

@@ -15,26 +15,26 @@ import { PGlite } from '@electric-sql/pglite';
 import { existsSync } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CorruptDataError, toPosError } from '../errors';
-import type { Logger } from '../logger';
-import { silentLogger } from '../logger';
-import type { TillIdentity } from '../mutations/apply-edge';
-import { loadMigrations, EDGE_MIGRATIONS_DIR } from '../migrations/node-source';
-import { pgliteMigrationDriver } from '../migrations/pglite-driver';
-import { migrateUp } from '../migrations/runner';
-import { lastAcked, readCounters } from '../queries/outbox';
-import { readIdentity } from '../queries/identity';
-import { edgeExtensions } from './extensions';
-import { FileJournal } from './journal';
-import { acquireDirLock, type DirLock } from './lock';
+import { CorruptDataError, toPosError } from '../../db/errors';
+import type { Logger } from '../../db/logger';
+import { silentLogger } from '../../db/logger';
+import type { TillIdentity } from '../../db/mutations/apply-edge';
+import { loadMigrations, EDGE_MIGRATIONS_DIR } from '../../db/migrations/node-source';
+import { pgliteMigrationDriver } from '../../db/migrations/pglite-driver';
+import { migrateUp } from '../../db/migrations/runner';
+import { lastAcked, readCounters } from '../../db/queries/outbox';
+import { readIdentity } from '../../db/queries/identity';
+import { edgeExtensions } from '../../db/edge/extensions';
+import { FileJournal } from '../../db/edge/journal';
+import { acquireDirLock, type DirLock } from '../../db/edge/lock';
 import {
   analyzeNeverAnalyzed,
   autovacuum,
   boundWalSettings,
   walBytesSinceCheckpoint,
-} from './maintenance';
-import { recoverFromJournal } from './replay';
-import { DEFAULT_TEMPLATE_DIR, readTemplate, saveTemplate } from './template';
+} from '../../db/edge/maintenance';
+import { recoverFromJournal } from '../../db/edge/replay';
+import { DEFAULT_TEMPLATE_DIR, readTemplate, saveTemplate } from '../../db/edge/template';
 import { getErrorMessage } from '../../contract/errors';
 
 export interface OpenEdgeStoreOptions {

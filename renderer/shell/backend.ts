@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import type { TillPlatform } from '../../contract/till-api';
-import type { PosApi } from '../../electron/api/pos-api';
+import type { PosApi } from '../../till/api/handlers';
 import { WINDOW_PORT_MESSAGE } from '../../contract/ipc';
 
 export type Api = Comlink.Remote<PosApi>;
@@ -37,7 +37,7 @@ function connectElectron(onConnect: (connection: BackendConnection) => void): ()
 }
 
 function connectWorker(onConnect: (connection: BackendConnection) => void): () => void {
-  const worker = new Worker(new URL('../web/db-worker.ts', import.meta.url), {
+  const worker = new Worker(new URL('../../till/browser/worker.ts', import.meta.url), {
     type: 'module',
     name: 'edge-pos-db',
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorResult } from '../../db/errors';
-import { SyncError } from '../../sync/client';
+import { errorResult } from '../db/errors';
+import { SyncError } from '../sync/client';
 import { cashierError } from './sync-port';
 
 describe("sync failures in the cashier's words", () => {

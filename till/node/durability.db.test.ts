@@ -8,11 +8,11 @@ import { cp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestTill, type TestTill } from '../../test/fixtures/till';
-import { commitSale } from '../checkout/sale';
-import { openShift } from '../checkout/shifts';
-import { ErrorKind, PosError } from '../errors';
-import { markAcked } from '../queries/outbox';
-import { Rng } from '../seed/generate';
+import { commitSale } from '../../db/checkout/sale';
+import { openShift } from '../../db/checkout/shifts';
+import { ErrorKind, PosError } from '../../db/errors';
+import { markAcked } from '../../db/queries/outbox';
+import { Rng } from '../../db/seed/generate';
 import { openEdgeStore } from './store';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -235,7 +235,7 @@ describe('data directory lock and damage', () => {
         '--import',
         'tsx',
         '-e',
-        `import('./db/edge/store.ts').then(m => m.openEdgeStore({ dir: ${JSON.stringify(t.dir)} })).then(() => console.log('OPENED'), (e) => console.log('REFUSED', e.kind, e.message))`,
+        `import('./till/node/store.ts').then(m => m.openEdgeStore({ dir: ${JSON.stringify(t.dir)} })).then(() => console.log('OPENED'), (e) => console.log('REFUSED', e.kind, e.message))`,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

@@ -1,5 +1,5 @@
 /**
- * Till backup and restore (db/cli/till-backup.ts) on real PGlite stores on disk: both formats
+ * Till backup and restore (till/cli/till-backup.ts) on real PGlite stores on disk: both formats
  * restore into a new directory that the till opens as-is, with every row (sales, outbox,
  * counters) intact; a running till's directory is refused; a non-empty target is refused.
  */
@@ -8,11 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backupTill, restoreTill } from '../../db/cli/till-backup';
+import { backupTill, restoreTill } from './till-backup';
 import { commitSale } from '../../db/checkout/sale';
 import { openShift } from '../../db/checkout/shifts';
-import { openEdgeStore } from '../../db/edge/store';
-import { openTestTill, type TestTill } from '../fixtures/till';
+import { openEdgeStore } from '../node/store';
+import { openTestTill, type TestTill } from '../../test/fixtures/till';
 
 let work: string;
 let till: TestTill;

@@ -4,12 +4,12 @@
  * The page never runs a query itself.
  */
 import * as Comlink from 'comlink';
-import { makePosApi, type PosHost } from '../../electron/api/pos-api';
-import { startBackground, type Background } from '../../electron/api/background';
+import { makePosApi, type PosHost } from '../api/handlers';
+import { startBackground, type Background } from '../background';
 import { autovacuum } from '../../db/edge/maintenance';
 import { SyncClient } from '../../sync/client';
-import { clientSyncPort } from '../../electron/api/sync-port';
-import { openBrowserTill } from './browser-store';
+import { clientSyncPort } from '../sync-port';
+import { openBrowserTill } from './platform';
 import { workerLogger } from './worker-logger';
 
 const logger = workerLogger({ process: 'db-worker' });
