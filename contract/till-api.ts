@@ -342,3 +342,23 @@ export const SyncView = z.object({
   ready: z.boolean(),
 });
 export type SyncView = z.infer<typeof SyncView>;
+
+// ---- events: pushed by the host to every connected screen ------------------------------------
+
+/**
+ * What the host pushes to the screens without being asked: the sync status (online, pending
+ * sales, rejected mutations, catalog download progress) whenever it changes. The screens never
+ * poll for it.
+ */
+export const TillEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('sync'), view: SyncView }),
+]);
+export type TillEvent = z.infer<typeof TillEvent>;
+
+/**
+ * Events travel on the same port as the API's answers (so an event sent before an answer
+ * arrives before it), wrapped in an envelope the API transport (comlink) ignores: its messages
+ * always carry an `id`.
+ */
+export const TillEventMessage = z.object({ tillEvent: TillEvent });
+export type TillEventMessage = z.infer<typeof TillEventMessage>;

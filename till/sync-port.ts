@@ -1,11 +1,14 @@
 /**
- * What the POS API needs from the sync runtime (sync/client): whether HQ is reachable (card
- * store-and-forward and the status bar), the status the cashier sees, "sync now", a nudge after
- * each local change, and enrollment. One adapter for the utility process and the web worker.
+ * What the till API needs from the sync runtime (sync/client): whether HQ is reachable (card
+ * store-and-forward and the status bar), the status the cashier sees (asked for, and pushed to
+ * subscribers as it changes), "sync now", word of each local change, and enrollment. One adapter
+ * for the utility process and the web worker.
  */
 import { InvalidStateError, ValidationError } from '../db/errors';
 import { SyncError, type SyncClient } from '../sync/client';
 import type { SyncView } from '../contract/till-api';
+import { getErrorMessage } from '../contract/errors';
+import { silentLogger, type Logger } from '../db/logger';
 
 export interface EnrollInput {
   hqUrl: string;
@@ -17,8 +20,14 @@ export interface SyncPort {
   status(): Promise<SyncView>;
   /** Push and pull now (no-op when not enrolled); resolves when the attempt finished. */
   syncNow(): Promise<void>;
-  /** A local change was recorded (sale, shift, customer): send it without waiting. */
-  nudge(): void;
+  /**
+   * A local change was recorded (sale, shift, customer): send it without waiting, and publish
+   * the new pending counts to subscribers before resolving, so a screen hears of the change
+   * before the answer that caused it. Never rejects: the change itself is already recorded.
+   */
+  recorded(): Promise<void>;
+  /** The status as it changes; the listener gets the current one at once. */
+  subscribe(listener: (view: SyncView) => void): () => void;
   /** Exchange an enrollment code for a device credential and download the store's catalog. */
   enroll(input: EnrollInput): Promise<void>;
   close(): Promise<void>;
@@ -39,7 +48,7 @@ export function cashierError(error: unknown): unknown {
   );
 }
 
-export function clientSyncPort(client: SyncClient): SyncPort {
+export function clientSyncPort(client: SyncClient, logger: Logger = silentLogger): SyncPort {
   return {
     isOnline: () => client.isOnline(),
     status: () => client.status(),
@@ -50,7 +59,16 @@ export function clientSyncPort(client: SyncClient): SyncPort {
         throw cashierError(error);
       }
     },
-    nudge: () => client.nudge(),
+    recorded: async () => {
+      client.nudge();
+      // Re-reading the counts publishes them (SyncClient.subscribe) when they changed.
+      await client.status().then(
+        () => undefined,
+        (error: unknown) =>
+          logger.warn({ error: getErrorMessage(error) }, 'sync status refresh failed'),
+      );
+    },
+    subscribe: (listener) => client.subscribe(listener),
     enroll: async (input) => {
       try {
         await client.enroll({ hqUrl: input.hqUrl, code: input.code });

@@ -21,10 +21,10 @@ export interface TillContext extends RecordContext {
 export interface TillDeps {
   db: LocalDb;
   journal: Journal;
-  clock?: Clock;
-  ids?: IdGenerator;
-  isOnline?: () => boolean;
-  logger?: Logger;
+  clock?: Clock | undefined;
+  ids?: IdGenerator | undefined;
+  isOnline?: (() => boolean) | undefined;
+  logger?: Logger | undefined;
 }
 
 export async function createTillContext(deps: TillDeps): Promise<TillContext> {

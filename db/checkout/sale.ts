@@ -23,13 +23,13 @@ const Notes = z.string().max(500).nullable();
 
 export interface SaleInput {
   /** Idempotency key; generated if omitted. */
-  transactionId?: string;
+  transactionId?: string | undefined;
   cart: Cart;
   tenders: TenderInput[];
   cashierId: string;
-  customerId?: string | null;
-  managerPin?: string;
-  notes?: string | null;
+  customerId?: string | null | undefined;
+  managerPin?: string | undefined;
+  notes?: string | null | undefined;
 }
 
 export function saleLines(

@@ -14,7 +14,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { electronTarget } from '../../vite.electron.config';
-import type { PosApi } from '../../till/api/handlers';
+import type { TillApi } from '../../till/api/handlers';
 import { mainPortEndpoint, type MainPortLike } from './serve';
 
 /** Inside the worker: process.parentPort as Electron's utility process has it. */
@@ -69,7 +69,7 @@ let work: string;
 let bundleDir: string;
 let worker: Worker;
 let exited: Promise<number>;
-let api: Comlink.Remote<PosApi>;
+let api: Comlink.Remote<TillApi>;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'edge-pos-backend-bundle-'));
@@ -94,7 +94,7 @@ beforeAll(async () => {
   exited = new Promise((resolve) => worker.once('exit', resolve));
   const channel = new MessageChannel();
   worker.postMessage({ data: { type: 'connect' }, port: channel.port1 }, [channel.port1]);
-  api = Comlink.wrap<PosApi>(mainPortEndpoint(asMainPort(channel.port2)));
+  api = Comlink.wrap<TillApi>(mainPortEndpoint(asMainPort(channel.port2)));
 });
 
 afterAll(async () => {

@@ -1,15 +1,17 @@
 /**
- * Entry of the backend utility process (Electron utilityProcess, Node): owns the till's
- * PGlite on disk, runs migrations and the sync loop, and serves the POS API to each window
- * over the MessagePort main hands it. One API instance (one login session) per port.
+ * Entry of the backend utility process (Electron utilityProcess, Node): hosts the till (till/:
+ * PGlite on disk, migrations, the sync loop) and serves the till API to each window over the
+ * MessagePort main hands it, pushing the host's events on the same port. One API instance (one
+ * login session) per port.
  *
  * Messages from main on process.parentPort:
  *   { type: 'connect' } + ports[0]   serve a window on that port
  *   { type: 'shutdown' }             close the database cleanly and exit
  */
-import { makePosApi } from '../../till/api/handlers';
+import { makeTillApi } from '../../till/api/handlers';
+import { forwardEvents, type TillHost } from '../../till/host';
+import { openNodeHost } from '../../till/node/host';
 import { fileLogger } from '../main/logger';
-import { openNodeHost, type NodeHost } from '../../till/node/host';
 import { serveOnPort, type MainPortLike } from './serve';
 import { getErrorMessage } from '../../contract/errors';
 
@@ -23,13 +25,14 @@ const logger = fileLogger({
   alsoStdout: true,
 });
 
-const hostPromise: Promise<NodeHost> = openNodeHost({
+const hostPromise: Promise<TillHost> = openNodeHost({
   dir: storeDir,
   logger,
   templateDir: env.EDGE_POS_TEMPLATE_DIR ?? null,
   setupDefaults: {
-    ...(env.EDGE_POS_HQ_URL ? { hqUrl: env.EDGE_POS_HQ_URL } : {}),
-    ...(env.EDGE_POS_ENROLLMENT_CODE ? { enrollmentCode: env.EDGE_POS_ENROLLMENT_CODE } : {}),
+    // An empty variable means "not set", like a missing one.
+    hqUrl: env.EDGE_POS_HQ_URL || undefined,
+    enrollmentCode: env.EDGE_POS_ENROLLMENT_CODE || undefined,
     autoEnroll: env.EDGE_POS_AUTO_ENROLL === '1',
   },
 });
@@ -48,7 +51,9 @@ parent.on('message', (event: ParentMessage) => {
   if (message?.type === 'connect') {
     const port = event.ports[0];
     if (!port) return;
-    serveOnPort(makePosApi({ host: hostPromise }), port);
+    serveOnPort(makeTillApi({ host: hostPromise }), port, {
+      events: (post) => forwardEvents(hostPromise, post),
+    });
     logger.info({}, 'window connected');
   } else if (message?.type === 'shutdown') {
     void (async () => {

@@ -1,9 +1,11 @@
 /**
  * comlink over an Electron MessagePortMain. comlink speaks the DOM MessagePort dialect
  * (addEventListener('message', ev => ev.data)); MessagePortMain is an EventEmitter whose
- * 'message' events carry { data, ports }. This adapter bridges the two, one API per port.
+ * 'message' events carry { data, ports }. This adapter bridges the two, one API per port, and
+ * sends the host's events on the same port (contract/till-api.ts `TillEventMessage`).
  */
 import * as Comlink from 'comlink';
+import type { TillEventMessage } from '../../contract/till-api';
 
 /** The part of Electron's MessagePortMain we use. */
 export interface MainPortLike {
@@ -39,8 +41,14 @@ export function mainPortEndpoint(port: MainPortLike): Comlink.Endpoint {
   };
 }
 
-/** Serve `api` on `port` until it closes. */
-export function serveOnPort(api: object, port: MainPortLike): void {
+/** Serve `api` on `port` until it closes; `events` starts forwarding and returns its stop. */
+export function serveOnPort(
+  api: object,
+  port: MainPortLike,
+  options: { events?: (post: (message: TillEventMessage) => void) => () => void } = {},
+): void {
   Comlink.expose(api, mainPortEndpoint(port));
+  const stop = options.events?.((message) => port.postMessage(message));
+  if (stop) port.on('close', stop);
   port.start();
 }

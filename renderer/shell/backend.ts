@@ -6,10 +6,10 @@
  */
 import * as Comlink from 'comlink';
 import type { TillPlatform } from '../../contract/till-api';
-import type { PosApi } from '../../till/api/handlers';
+import type { TillApi } from '../../till/api/handlers';
 import { WINDOW_PORT_MESSAGE } from '../../contract/ipc';
 
-export type Api = Comlink.Remote<PosApi>;
+export type Api = Comlink.Remote<TillApi>;
 
 export interface BackendConnection {
   api: Api;
@@ -29,7 +29,7 @@ function connectElectron(onConnect: (connection: BackendConnection) => void): ()
     const port = event.ports[0];
     if (data?.type !== WINDOW_PORT_MESSAGE || !port) return;
     port.start();
-    onConnect({ api: Comlink.wrap<PosApi>(port), platform: 'electron' });
+    onConnect({ api: Comlink.wrap<TillApi>(port), platform: 'electron' });
   };
   window.addEventListener('message', listener);
   bridge.connectBackend();
@@ -41,7 +41,7 @@ function connectWorker(onConnect: (connection: BackendConnection) => void): () =
     type: 'module',
     name: 'edge-pos-db',
   });
-  onConnect({ api: Comlink.wrap<PosApi>(worker), platform: 'web' });
+  onConnect({ api: Comlink.wrap<TillApi>(worker), platform: 'web' });
   return () => worker.terminate();
 }
 

@@ -11,8 +11,9 @@
  * keeps the highest counters ever used so receipt numbers and mutation IDs never repeat.
  */
 import { CorruptDataError } from '../../db/errors';
-import type { Counters, Journal } from '../../db/edge/journal-types';
+import type { Counters } from '../../db/edge/journal-types';
 import { Mutation } from '../../contract/mutations';
+import type { HostJournal, JournalContents } from '../platform';
 
 const MUTATIONS = 'mutations';
 const META = 'meta';
@@ -57,13 +58,10 @@ function toCounters(value: unknown): Counters {
   return { mutation: n(v.mutation), receipt: n(v.receipt), z_report: n(v.z_report) };
 }
 
-export interface JournalContents {
-  watermark: Counters;
-  mutations: Mutation[];
-}
-
-export class IdbJournal implements Journal {
+export class IdbJournal implements HostJournal {
   private closed = false;
+  /** When the last append completed (epoch ms). */
+  lastAppendAt = 0;
 
   private constructor(private readonly db: IDBDatabase) {}
 
@@ -96,6 +94,7 @@ export class IdbJournal implements Journal {
     const tx = this.db.transaction(MUTATIONS, 'readwrite', { durability: 'strict' });
     tx.objectStore(MUTATIONS).put(mutation);
     await completion(tx);
+    this.lastAppendAt = Date.now();
   }
 
   /** Drop entries HQ acknowledged (id <= ackedThrough); keep the counters' high-water marks. */
@@ -128,8 +127,9 @@ export class IdbJournal implements Journal {
     return { kept: ids.length - dropped, dropped };
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.closed = true;
     this.db.close();
+    return Promise.resolve();
   }
 }

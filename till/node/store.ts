@@ -1,84 +1,66 @@
 /**
- * The one owner of a till's database on disk (Node: the Electron utility process, CLIs, tests).
+ * The Node platform of the till (platform.ts): the Electron utility process, the CLIs, the demo
+ * and tests open a till's database on disk through here, in the ONE open sequence (../open.ts).
  *
  * Layout of a store directory:
- *   LOCK                  single-writer lock (lock.ts)
+ *   LOCK                  single-writer lock (db/edge/lock.ts)
  *   pgdata/               PGlite data directory (NodeFS)
  *   pgdata.ready          written once pgdata is fully created and migrated
- *   sale-journal.ndjson   durable copy of the outbox (journal.ts)
+ *   sale-journal.ndjson   durable copy of the outbox (db/edge/journal.ts)
  *
- * Opening: lock -> create from template if new -> open PGlite -> migrate (verifies checksums)
- * -> bound the WAL -> replay the journal -> start the checkpoint timer. Closing: stop timer ->
- * CHECKPOINT -> close PGlite -> close journal -> release lock.
+ * A new store is created from the pre-migrated template when there is one (db/edge/template.ts)
+ * and saved as the template when there was none. The WAL is bounded and checkpointed on a timer
+ * (PGlite runs no checkpointer).
  */
 import { PGlite } from '@electric-sql/pglite';
 import { existsSync } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CorruptDataError, toPosError } from '../../db/errors';
+import type { Clock } from '../../core/clock';
+import type { IdGenerator } from '../../core/ids';
+import { CorruptDataError } from '../../db/errors';
 import type { Logger } from '../../db/logger';
 import { silentLogger } from '../../db/logger';
-import type { TillIdentity } from '../../db/mutations/apply-edge';
 import { loadMigrations, EDGE_MIGRATIONS_DIR } from '../../db/migrations/node-source';
-import { pgliteMigrationDriver } from '../../db/migrations/pglite-driver';
-import { migrateUp } from '../../db/migrations/runner';
-import { lastAcked, readCounters } from '../../db/queries/outbox';
-import { readIdentity } from '../../db/queries/identity';
 import { edgeExtensions } from '../../db/edge/extensions';
 import { FileJournal } from '../../db/edge/journal';
-import { acquireDirLock, type DirLock } from '../../db/edge/lock';
-import {
-  analyzeNeverAnalyzed,
-  autovacuum,
-  boundWalSettings,
-  walBytesSinceCheckpoint,
-} from '../../db/edge/maintenance';
-import { recoverFromJournal } from '../../db/edge/replay';
+import { acquireDirLock } from '../../db/edge/lock';
+import { boundWalSettings } from '../../db/edge/maintenance';
 import { DEFAULT_TEMPLATE_DIR, readTemplate, saveTemplate } from '../../db/edge/template';
 import { getErrorMessage } from '../../contract/errors';
+import { openTill, type Till } from '../open';
+import type { Platform } from '../platform';
 
-export interface OpenEdgeStoreOptions {
+export interface NodePlatformOptions {
   /** The store directory (created if missing). */
   dir: string;
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Where pre-migrated templates are read from and saved to; null disables templates. */
-  templateDir?: string | null;
+  templateDir?: string | null | undefined;
   /** Checkpoint when this much WAL was written since the last one (default 16 MiB). */
-  checkpointWalBytes?: number;
+  checkpointWalBytes?: number | undefined;
   /** How often to look at the WAL (default 30 s). */
-  checkpointIntervalMs?: number;
+  checkpointIntervalMs?: number | undefined;
   /** max_wal_size in MiB (default 64): bounds the WAL kept on disk between checkpoints. */
-  maxWalMb?: number;
+  maxWalMb?: number | undefined;
   /** Background maintenance waits until no sale was journaled for this long (default 5 s). */
-  idleBeforeMaintenanceMs?: number;
+  idleBeforeMaintenanceMs?: number | undefined;
   /** Shown to a second process that finds the lock taken. */
-  purpose?: string;
+  purpose?: string | undefined;
+  clock?: Clock | undefined;
+  ids?: IdGenerator | undefined;
 }
 
-export interface EdgeStore {
+/** A till's database opened from a store directory. */
+export interface EdgeStore extends Till<FileJournal> {
   readonly dir: string;
-  readonly db: PGlite;
-  readonly journal: FileJournal;
-  /** True when this open created the database from a pre-migrated template. */
-  readonly createdFromTemplate: boolean;
-  /** True when this open created a new database at all. */
-  readonly created: boolean;
-  /** Mutation IDs put back from the journal at this open. */
-  readonly replayed: readonly number[];
-  identity(): Promise<TillIdentity | undefined>;
-  /** Run CHECKPOINT if enough WAL accumulated (or always with force). */
-  checkpoint(force?: boolean): Promise<boolean>;
-  /**
-   * Vacuum/analyze what needs it and checkpoint. Call after bulk loads (seeding, catalog pulls);
-   * the store also runs it by itself when the till has been idle for a while.
-   */
-  maintain(): Promise<{ vacuumed: string[]; checkpointed: boolean }>;
-  /** Drop journal entries HQ has acknowledged. */
-  compactJournal(): Promise<{ kept: number; dropped: number }>;
-  close(): Promise<void>;
 }
+
+/** Alias kept for the callers that open a store directory (CLIs, tests, benchmarks). */
+export type OpenEdgeStoreOptions = NodePlatformOptions;
 
 const READY_MARKER = 'pgdata.ready';
+const JOURNAL_FILE = 'sale-journal.ndjson';
 
 async function writeMarker(path: string): Promise<void> {
   const handle = await open(path, 'w');
@@ -95,6 +77,7 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<PGlite> 
     return await PGlite.create({
       dataDir,
       extensions: edgeExtensions,
+      // PGlite's own option type has no `| undefined`: the spread is forced on us.
       ...(loadDataDir ? { loadDataDir } : {}),
     });
   } catch (error) {
@@ -107,143 +90,65 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<PGlite> 
   }
 }
 
-export async function openEdgeStore(options: OpenEdgeStoreOptions): Promise<EdgeStore> {
+export function nodePlatform(options: NodePlatformOptions): Platform<FileJournal> {
+  const { dir } = options;
   const logger = options.logger ?? silentLogger;
-  const dir = options.dir;
-  await mkdir(dir, { recursive: true });
-  const lock: DirLock = acquireDirLock(join(dir, 'LOCK'), options.purpose);
-  let db: PGlite | undefined;
-  let journal: FileJournal | undefined;
-  try {
-    const dataDir = join(dir, 'pgdata');
-    const marker = join(dir, READY_MARKER);
-    const templateDir =
-      options.templateDir === undefined ? DEFAULT_TEMPLATE_DIR : options.templateDir;
-    let created = false;
-    let createdFromTemplate = false;
-
-    if (!existsSync(marker)) {
+  const dataDir = join(dir, 'pgdata');
+  const marker = join(dir, READY_MARKER);
+  const templateDir =
+    options.templateDir === undefined ? DEFAULT_TEMPLATE_DIR : options.templateDir;
+  return {
+    where: dir,
+    logger,
+    clock: options.clock,
+    ids: options.ids,
+    lock: async () => {
+      await mkdir(dir, { recursive: true });
+      return acquireDirLock(join(dir, 'LOCK'), options.purpose);
+    },
+    openDatabase: async () => {
+      if (existsSync(marker)) {
+        return { db: await openPglite(dataDir), created: false, createdFromTemplate: false };
+      }
       // New store, or a creation that died half-way (no marker): nothing in it can matter yet,
       // unless a journal exists, which would mean sales were taken on this directory.
-      if (existsSync(join(dir, 'sale-journal.ndjson')) && existsSync(dataDir)) {
+      if (existsSync(join(dir, JOURNAL_FILE)) && existsSync(dataDir)) {
         throw new CorruptDataError(
           `${dir} has a sale journal but its database was never completed. Refusing to recreate it; restore from a backup.`,
         );
       }
       await rm(dataDir, { recursive: true, force: true });
       const template = templateDir ? await readTemplate(templateDir) : undefined;
-      db = await openPglite(dataDir, template);
-      created = true;
-      createdFromTemplate = template !== undefined;
-    } else {
-      db = await openPglite(dataDir);
-    }
-
-    const migrations = loadMigrations(EDGE_MIGRATIONS_DIR);
-    await migrateUp(pgliteMigrationDriver(db), migrations, { logger });
-    await boundWalSettings(db, options.maxWalMb ?? 64);
-
-    if (created) {
+      return {
+        db: await openPglite(dataDir, template),
+        created: true,
+        createdFromTemplate: template !== undefined,
+      };
+    },
+    migrations: () => loadMigrations(EDGE_MIGRATIONS_DIR),
+    tune: (db) => boundWalSettings(db, options.maxWalMb ?? 64),
+    completeCreation: async (db, opened) => {
       await db.exec('CHECKPOINT');
       await writeMarker(marker);
-      if (templateDir && !createdFromTemplate) {
+      if (templateDir && !opened.createdFromTemplate) {
         try {
           await saveTemplate(db, templateDir);
         } catch (error) {
           logger.warn({ error: String(error), templateDir }, 'could not save a database template');
         }
       }
-    }
+    },
+    openJournal: () => FileJournal.open(join(dir, JOURNAL_FILE), logger),
+    checkpoints: {
+      walBytes: options.checkpointWalBytes ?? 16 * 1024 * 1024,
+      intervalMs: options.checkpointIntervalMs ?? 30_000,
+      idleMs: options.idleBeforeMaintenanceMs ?? 5_000,
+    },
+  };
+}
 
-    const opened = await FileJournal.open(join(dir, 'sale-journal.ndjson'), logger);
-    journal = opened.journal;
-    const replayed = await recoverFromJournal({
-      db,
-      contents: opened.contents,
-      logger,
-      where: dir,
-    });
-    if (replayed.length > 0) await db.exec('CHECKPOINT');
-    await analyzeNeverAnalyzed(db);
-
-    const liveDb = db;
-    const liveJournal = journal;
-    const walBound = options.checkpointWalBytes ?? 16 * 1024 * 1024;
-    let closing: Promise<void> | undefined;
-    let checkpointing = false;
-
-    const checkpoint = async (force = false): Promise<boolean> => {
-      if (closing || checkpointing) return false;
-      checkpointing = true;
-      try {
-        if (!force && (await walBytesSinceCheckpoint(liveDb)) < walBound) return false;
-        await liveDb.exec('CHECKPOINT');
-        return true;
-      } finally {
-        checkpointing = false;
-      }
-    };
-
-    const maintain = async (): Promise<{ vacuumed: string[]; checkpointed: boolean }> => {
-      if (closing) return { vacuumed: [], checkpointed: false };
-      const vacuumed = await autovacuum(liveDb);
-      return { vacuumed, checkpointed: await checkpoint(vacuumed.length > 0) };
-    };
-
-    // Maintenance blocks the database thread, so it waits for a lull between sales, unless the
-    // WAL has grown past four times its bound (then a checkpoint cannot wait any longer).
-    const idleMs = options.idleBeforeMaintenanceMs ?? 5_000;
-    const timer = setInterval(() => {
-      const idle = Date.now() - liveJournal.lastAppendAt >= idleMs;
-      const work = idle
-        ? maintain()
-        : walBytesSinceCheckpoint(liveDb).then((bytes) =>
-            bytes > walBound * 4 ? checkpoint(true) : false,
-          );
-      work.catch((error: unknown) =>
-        logger.warn({ error: String(error) }, 'background maintenance failed'),
-      );
-    }, options.checkpointIntervalMs ?? 30_000);
-    timer.unref();
-
-    logger.info(
-      { dir, created, createdFromTemplate, replayed: replayed.length },
-      'store database open',
-    );
-
-    return {
-      dir,
-      db: liveDb,
-      journal: liveJournal,
-      created,
-      createdFromTemplate,
-      replayed,
-      identity: () => readIdentity(liveDb),
-      checkpoint,
-      maintain,
-      compactJournal: async () => {
-        const acked = await lastAcked(liveDb);
-        return liveJournal.compact(acked, await readCounters(liveDb));
-      },
-      close: () => {
-        closing ??= (async () => {
-          clearInterval(timer);
-          try {
-            await liveDb.exec('CHECKPOINT');
-            await liveDb.close();
-          } finally {
-            await liveJournal.close();
-            lock.release();
-          }
-          logger.info({ dir }, 'store database closed');
-        })();
-        return closing;
-      },
-    };
-  } catch (error) {
-    await journal?.close().catch(() => undefined);
-    await db?.close().catch(() => undefined);
-    lock.release();
-    throw toPosError(error, 'open store database');
-  }
+/** Open the till's database in a store directory (the Node platform, the one open sequence). */
+export async function openEdgeStore(options: OpenEdgeStoreOptions): Promise<EdgeStore> {
+  const till = await openTill(nodePlatform(options));
+  return Object.assign(till, { dir: options.dir });
 }

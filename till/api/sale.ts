@@ -1,0 +1,37 @@
+/** Ringing up a sale, and voiding one of this shift. */
+import { ApiInput } from '../../contract/till-api';
+import { commitSale } from '../../db/checkout/sale';
+import { voidTransaction } from '../../db/checkout/voids';
+import { define } from './define';
+
+export const saleHandlers = {
+  /** Idempotent by transaction ID: a retry returns the first receipt (`duplicate: true`). */
+  commitSale: define({
+    input: ApiInput.commitSale,
+    staff: 'any',
+    records: true,
+    run: async ({ till, staff }, input) =>
+      commitSale(await till(), {
+        transactionId: input.transactionId,
+        cart: input.cart,
+        tenders: input.tenders,
+        cashierId: staff.staffId,
+        customerId: input.customerId,
+        managerPin: input.managerPin,
+      }),
+  }),
+
+  /** A manager's call: a cashier gives a manager PIN (checked inside, after the receipt). */
+  voidSale: define({
+    input: ApiInput.voidSale,
+    staff: 'any',
+    records: true,
+    run: async ({ till, staff }, input) =>
+      voidTransaction(await till(), {
+        receiptNumber: input.receiptNumber,
+        reason: input.reason,
+        staffId: staff.staffId,
+        managerPin: input.managerPin,
+      }),
+  }),
+};

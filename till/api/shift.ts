@@ -1,0 +1,60 @@
+/** The register's shift: open with a float, cash in and out, X report, close with the Z report. */
+import { ApiInput } from '../../contract/till-api';
+import {
+  closeShift,
+  currentShift,
+  listZReports,
+  moveCash,
+  openShift,
+  xReport,
+} from '../../db/checkout/shifts';
+import { define } from './define';
+
+export const shiftHandlers = {
+  currentShift: define({
+    staff: 'none',
+    run: async ({ till }) => (await currentShift(await till())) ?? null,
+  }),
+
+  openShift: define({
+    input: ApiInput.openShift,
+    staff: 'any',
+    records: true,
+    run: async ({ till, staff }, input) =>
+      openShift(await till(), {
+        staffId: staff.staffId,
+        openingFloatCents: input.openingFloatCents,
+      }),
+  }),
+
+  moveCash: define({
+    input: ApiInput.moveCash,
+    staff: 'any',
+    records: true,
+    run: async ({ till, staff }, input) =>
+      moveCash(await till(), { staffId: staff.staffId, ...input }),
+  }),
+
+  xReport: define({
+    staff: 'any',
+    run: async ({ till }) => xReport(await till()),
+  }),
+
+  /** Closing the drawer is a manager's call: a cashier needs a manager PIN. */
+  closeShift: define({
+    input: ApiInput.closeShift,
+    staff: 'manager',
+    approval: 'Closing the shift needs a manager PIN',
+    records: true,
+    run: async ({ till, staff }, input) =>
+      closeShift(await till(), {
+        staffId: staff.staffId,
+        countedCashCents: input.countedCashCents,
+      }),
+  }),
+
+  listZReports: define({
+    staff: 'any',
+    run: async ({ till }) => listZReports(await till()),
+  }),
+};
