@@ -39,6 +39,35 @@ const NonNegativeCents = z
   .nonnegative('the amount cannot be negative')
   .max(99_999_999_99);
 
+/** A receipt number as typed or scanned (receipt numbers are upper case; lookups ignore case). */
+const ReceiptNumber = Text('The receipt number', 80).trim().min(1, 'Type or scan a receipt number');
+
+/** The lines of a return: which sold line, how many, why, and whether it goes back on the shelf. */
+const ReturnLines = z
+  .array(
+    z.object({
+      originalItemId: Uuid,
+      quantity: z
+        .number('The quantity must be a number')
+        .int('The quantity must be a whole number')
+        .positive('The quantity must be at least 1'),
+      reason: Text('The reason').trim().min(1, 'Give a reason for every returned line'),
+      restock: z.boolean(),
+    }),
+  )
+  .min(1, 'Choose at least one line to return')
+  .max(500);
+
+/** Empty text means "not given" (null). */
+const blankAsNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : v);
+
+/**
+ * The input schema of every till API method. This is THE validation of the till path: the API
+ * parses the renderer's input once with these (the renderer is untrusted input), and the
+ * db/checkout functions behind it take the typed result without validating again. So every
+ * rule about the shape of an input lives here, not in the database code: one validation per
+ * trust boundary (docs/app.md).
+ */
 export const ApiInput = {
   enroll: z.object({
     hqUrl: z
@@ -67,50 +96,30 @@ export const ApiInput = {
     managerPin: Text('The manager PIN', 16).optional(),
   }),
   verifyManager: z.object({ pin: Text('The manager PIN', 16) }),
-  receipt: z.object({
-    receiptNumber: Text('The receipt number', 80).trim().min(1, 'Type or scan a receipt number'),
-  }),
+  receipt: z.object({ receiptNumber: ReceiptNumber }),
   recentReceipts: z.object({ limit: z.number().int().min(1).max(100).default(20) }),
   commitReturn: z.object({
     transactionId: Uuid,
-    originalReceiptNumber: Text('The receipt number', 80),
-    lines: z
-      .array(
-        z.object({
-          originalItemId: Uuid,
-          quantity: z.number().int().positive(),
-          reason: Text('The reason'),
-          restock: z.boolean(),
-        }),
-      )
-      .max(500),
+    originalReceiptNumber: ReceiptNumber,
+    lines: ReturnLines,
     newLines: Cart.shape.lines.default([]),
     tenders: z.array(TenderInput).max(20),
     customerId: Uuid.nullable().optional(),
     managerPin: Text('The manager PIN', 16).optional(),
   }),
   quoteReturn: z.object({
-    originalReceiptNumber: Text('The receipt number', 80),
-    lines: z
-      .array(
-        z.object({
-          originalItemId: Uuid,
-          quantity: z.number().int().positive(),
-          reason: Text('The reason'),
-          restock: z.boolean(),
-        }),
-      )
-      .max(500),
+    originalReceiptNumber: ReceiptNumber,
+    lines: ReturnLines,
     newLines: Cart.shape.lines.default([]),
   }),
   voidSale: z.object({
-    receiptNumber: Text('The receipt number', 80),
+    receiptNumber: ReceiptNumber,
     reason: Text('The reason').trim().min(1, 'Give a reason for the void'),
     managerPin: Text('The manager PIN', 16).optional(),
   }),
   holdCart: z.object({
     cart: Cart,
-    label: Text('The label', 60).default(''),
+    label: Text('The label', 60).trim().default(''),
     customerId: Uuid.nullable().default(null),
   }),
   recallCart: z.object({ holdId: Uuid }),
@@ -119,10 +128,23 @@ export const ApiInput = {
     limit: z.number().int().min(1).max(50).default(10),
   }),
   createCustomer: z.object({
-    firstName: Text('The first name', 50),
-    lastName: Text('The last name', 50),
-    email: Text('The email', 100).default(''),
-    phone: Text('The phone number', 30).default(''),
+    firstName: Text('The first name', 50).trim().min(1, 'The first name is required'),
+    lastName: Text('The last name', 50).trim().min(1, 'The last name is required'),
+    email: z
+      .preprocess(
+        blankAsNull,
+        z.email('That is not a valid email address').max(100, 'The email is too long').nullable(),
+      )
+      .default(null),
+    phone: z
+      .preprocess(
+        blankAsNull,
+        Text('The phone number', 30)
+          .trim()
+          .regex(/^[0-9+() .-]{5,30}$/, 'That is not a valid phone number')
+          .nullable(),
+      )
+      .default(null),
   }),
   openShift: z.object({ openingFloatCents: NonNegativeCents }),
   moveCash: z.object({
@@ -135,6 +157,9 @@ export const ApiInput = {
     managerPin: Text('The manager PIN', 16).optional(),
   }),
 } as const;
+
+/** What the till API's `createCustomer` hands the database: validated, blanks as null. */
+export type NewCustomer = z.output<typeof ApiInput.createCustomer>;
 
 // ---- outputs ------------------------------------------------------------------------------
 

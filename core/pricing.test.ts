@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from './errors';
-import { priceCart, refundShare, type CartLine } from './pricing';
+import { Cart, priceCart, refundShare, type CartLine } from './pricing';
 
 const rates = { storeRatePpm: 103_500, categoryRates: new Map([[5, 0]]) };
 const line = (unit: number, quantity: number, extra: Partial<CartLine> = {}): CartLine => ({
@@ -41,15 +40,19 @@ describe('priceCart', () => {
     expect(q.lines[0]?.netCents).toBe(750);
   });
 
-  it('rejects negative and fractional quantities, discounts over 100 % or over the amount', () => {
-    expect(() => priceCart({ lines: [line(100, -1)] }, rates)).toThrow(ValidationError);
-    expect(() => priceCart({ lines: [line(100, 0.5)] }, rates)).toThrow(ValidationError);
-    expect(() =>
-      priceCart(
-        { lines: [line(100, 1, { discount: { kind: 'percent', ppm: 1_500_000 } })] },
-        rates,
-      ),
-    ).toThrow(ValidationError);
+  it('is given only carts its schema accepts: no negative or fractional quantity, no discount over 100 %', () => {
+    // The shape is checked once, where the cart enters (the till API's input schema uses
+    // `Cart`); priceCart itself trusts it.
+    expect(Cart.safeParse({ lines: [line(100, 1)] }).success).toBe(true);
+    expect(Cart.safeParse({ lines: [line(100, -1)] }).success).toBe(false);
+    expect(Cart.safeParse({ lines: [line(100, 0.5)] }).success).toBe(false);
+    expect(
+      Cart.safeParse({ lines: [line(100, 1, { discount: { kind: 'percent', ppm: 1_500_000 } })] })
+        .success,
+    ).toBe(false);
+  });
+
+  it('refuses a discount over the amount it applies to', () => {
     expect(() =>
       priceCart({ lines: [line(100, 1, { discount: { kind: 'amount', cents: 101 } })] }, rates),
     ).toThrow(/more than/);

@@ -105,18 +105,20 @@ function sharePpm(part: Cents, whole: Cents): number {
   return Number((BigInt(part) * 1_000_000n + BigInt(whole) - 1n) / BigInt(whole));
 }
 
-export function priceCart(input: Cart, rates: TaxRates): PricedCart {
-  const parsed = Cart.safeParse(input);
-  if (!parsed.success) throw new ValidationError(`Invalid cart: ${z.prettifyError(parsed.error)}`);
-  const cart = parsed.data;
-
+/**
+ * Price a cart. The cart is trusted: it was validated at its trust boundary (the till API's
+ * input schema, contract/till-api.ts, which uses `Cart`), or built by the screen's own reducer
+ * or the seed generator. What is checked here are the rules, not the shape: a discount larger
+ * than what it applies to.
+ */
+export function priceCart(cart: Cart, rates: TaxRates): PricedCart {
   const staged = cart.lines.map((line) => {
     const grossCents = line.quantity * line.unitPriceCents;
-    const lineDiscountCents = discountAmount(line.discount, grossCents, `Line ${line.sku}`);
+    const lineDiscountCents = discountAmount(line.discount ?? null, grossCents, `Line ${line.sku}`);
     return { line, grossCents, lineDiscountCents, afterLine: grossCents - lineDiscountCents };
   });
   const afterLines = staged.reduce((sum, s) => sum + s.afterLine, 0);
-  const orderDiscountCents = discountAmount(cart.orderDiscount, afterLines, 'Order');
+  const orderDiscountCents = discountAmount(cart.orderDiscount ?? null, afterLines, 'Order');
   const allocation = allocateProportionally(
     orderDiscountCents,
     staged.map((s) => s.afterLine),

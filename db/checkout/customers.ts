@@ -1,10 +1,9 @@
 /** Customer lookup and quick create at the till (the new customer syncs up as a mutation). */
-import { z } from 'zod';
-import { ConflictError, ValidationError } from '../errors';
+import { ConflictError } from '../errors';
 import type { Queryable } from '../queryable';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
-import type { Customer } from '../../contract/till-api';
+import type { Customer, NewCustomer } from '../../contract/till-api';
 
 interface CustomerRow {
   customer_id: string;
@@ -28,27 +27,6 @@ function customerFromRow(r: CustomerRow): Customer {
   };
 }
 
-const NewCustomer = z.object({
-  firstName: z.string().trim().min(1, 'first name is required').max(50),
-  lastName: z.string().trim().min(1, 'last name is required').max(50),
-  email: z
-    .preprocess(
-      (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
-      z.email('not a valid email address').max(100).nullable(),
-    )
-    .default(null),
-  phone: z
-    .preprocess(
-      (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
-      z
-        .string()
-        .trim()
-        .regex(/^[0-9+() .-]{5,30}$/, 'not a valid phone number')
-        .nullable(),
-    )
-    .default(null),
-});
-
 async function emailTaken(db: Queryable, storeId: string, email: string): Promise<boolean> {
   const { rows } = await db.query(
     `SELECT 1 FROM retail.customers WHERE store_id = $1 AND lower(email) = lower($2)`,
@@ -57,13 +35,18 @@ async function emailTaken(db: Queryable, storeId: string, email: string): Promis
   return rows.length > 0;
 }
 
+/**
+ * `input` is trusted: validated by the till API (contract/till-api.ts `ApiInput.createCustomer`:
+ * names trimmed and given, email and phone well-formed or null).
+ */
 export async function createCustomer(
   till: TillContext,
-  input: z.input<typeof NewCustomer>,
+  input: Omit<NewCustomer, 'email' | 'phone'> & {
+    email?: string | null | undefined;
+    phone?: string | null | undefined;
+  },
 ): Promise<Customer> {
-  const parsed = NewCustomer.safeParse(input);
-  if (!parsed.success) throw new ValidationError(z.prettifyError(parsed.error));
-  const data = parsed.data;
+  const data = { ...input, email: input.email ?? null, phone: input.phone ?? null };
   const m = await recordMutation(
     till,
     async (tx) => {

@@ -4,19 +4,21 @@
  * line (discounts and tax included), with telescoping rounding so partial returns never refund
  * a cent more or less than the line cost in total. An exchange is one transaction holding the
  * returned lines and the new ones; the tenders settle the difference either way.
+ *
+ * Inputs are trusted: validated by the till API (contract/till-api.ts `ApiInput.commitReturn`:
+ * at least one line, positive whole quantities, a reason per line). What is checked here are
+ * the rules against the original receipt.
  */
-import { z } from 'zod';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors';
 import { centsFromNumeric } from '../../core/money';
 import type { Queryable } from '../queryable';
 import type { SaleRecorded, StockMovement } from '../../contract/mutations';
-import { Uuid } from '../../contract/mutations';
 import { readStoreConfig } from '../queries/identity';
 import { getReceipt, receiptFromSale, returnedQuantities } from '../queries/receipts';
 import { getStaff } from '../queries/staff';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
-import { CartLine, priceCart, refundShare, type PricedLine } from '../../core/pricing';
+import { priceCart, refundShare, type CartLine, type PricedLine } from '../../core/pricing';
 import { saleLines, saleMovements } from './sale';
 import {
   managerApproval,
@@ -34,36 +36,37 @@ import type {
   SaleResult,
 } from '../../contract/till-api';
 
-const ReturnLineInput = z.object({
-  originalItemId: Uuid,
-  quantity: z
-    .number()
-    .int('quantity must be a whole number')
-    .positive('quantity must be at least 1'),
-  reason: z.string().trim().min(1, 'a reason is required for every returned line').max(200),
-  restock: z.boolean(),
-});
+export interface ReturnLineInput {
+  originalItemId: string;
+  /** A whole number of at least 1. */
+  quantity: number;
+  /** Trimmed, not empty. */
+  reason: string;
+  restock: boolean;
+}
 
-const ReturnInput = z.object({
-  transactionId: Uuid.optional(),
-  originalReceiptNumber: z.string().trim().min(1).max(80),
-  lines: z.array(ReturnLineInput).min(1, 'choose at least one line to return').max(500),
-  newLines: z.array(CartLine).max(500).default([]),
-  cashierId: Uuid,
-  customerId: Uuid.nullable().optional(),
-  managerPin: z.string().optional(),
-  notes: z.string().max(500).nullable().optional(),
-});
-export type ReturnInput = z.input<typeof ReturnInput> & { tenders: TenderInput[] };
+export interface ReturnInput {
+  /** Idempotency key; generated if omitted. */
+  transactionId?: string | undefined;
+  originalReceiptNumber: string;
+  /** At least one. */
+  lines: ReturnLineInput[];
+  /** The exchange items (none for a plain return). */
+  newLines?: CartLine[] | undefined;
+  /** Empty: refund to the original card(s), the rest in cash. */
+  tenders: TenderInput[];
+  cashierId: string;
+  customerId?: string | null | undefined;
+  managerPin?: string | undefined;
+  notes?: string | null | undefined;
+}
 
 /** The original receipt with what is still returnable on each sold line. */
 export async function returnableLines(
   till: TillContext,
   receiptNo: string,
 ): Promise<{ receipt: Receipt; lines: ReturnableLine[] }> {
-  const receipt = await getReceipt(till.db, till.identity.storeId, {
-    receiptNumber: String(receiptNo ?? ''),
-  });
+  const receipt = await getReceipt(till.db, till.identity.storeId, { receiptNumber: receiptNo });
   if (!receipt) throw new NotFoundError(`No receipt ${receiptNo} on this till`);
   const returned = await returnedQuantities(till.db, till.identity.storeId, receipt.transactionId);
   const lines = receipt.lines
@@ -82,7 +85,7 @@ export async function returnableLines(
 function returnedLine(
   original: ReceiptLine,
   alreadyReturned: number,
-  input: z.output<typeof ReturnLineInput>,
+  input: ReturnLineInput,
   itemId: string,
   lineNumber: number,
 ): SaleRecorded['lines'][number] {
@@ -120,7 +123,7 @@ interface ReturnPlan {
 async function planReturn(
   db: Queryable,
   till: TillContext,
-  input: z.output<typeof ReturnInput>,
+  input: Omit<ReturnInput, 'tenders'>,
   newLines: PricedLine[],
 ): Promise<ReturnPlan> {
   const original = await getReceipt(db, till.identity.storeId, {
@@ -194,17 +197,14 @@ async function defaultRefundTenders(
 /** Price a return/exchange without recording it, so the cashier sees the refund or amount due. */
 export async function quoteReturn(
   till: TillContext,
-  raw: Omit<ReturnInput, 'tenders'>,
+  input: Omit<ReturnInput, 'tenders'>,
 ): Promise<ReturnQuote> {
-  const parsed = ReturnInput.safeParse(raw);
-  if (!parsed.success)
-    throw new ValidationError(`Invalid return: ${z.prettifyError(parsed.error)}`);
   const config = await readStoreConfig(till.db, till.identity.storeId);
   const priced = priceCart(
-    { lines: parsed.data.newLines, orderDiscount: null },
+    { lines: input.newLines ?? [], orderDiscount: null },
     { storeRatePpm: config.taxRatePpm, categoryRates: config.categoryTaxRates },
   );
-  const plan = await planReturn(till.db, till, parsed.data, priced.lines);
+  const plan = await planReturn(till.db, till, input, priced.lines);
   return {
     originalReceiptNumber: plan.original.receiptNumber,
     totalCents: plan.totalCents,
@@ -218,11 +218,7 @@ export async function quoteReturn(
   };
 }
 
-export async function commitReturn(till: TillContext, raw: ReturnInput): Promise<SaleResult> {
-  const parsed = ReturnInput.safeParse(raw);
-  if (!parsed.success)
-    throw new ValidationError(`Invalid return: ${z.prettifyError(parsed.error)}`);
-  const input = parsed.data;
+export async function commitReturn(till: TillContext, input: ReturnInput): Promise<SaleResult> {
   const seen = new Set<string>();
   for (const l of input.lines) {
     if (seen.has(l.originalItemId))
@@ -236,7 +232,7 @@ export async function commitReturn(till: TillContext, raw: ReturnInput): Promise
 
   const config = await readStoreConfig(till.db, till.identity.storeId);
   const priced = priceCart(
-    { lines: input.newLines, orderDiscount: null },
+    { lines: input.newLines ?? [], orderDiscount: null },
     { storeRatePpm: config.taxRatePpm, categoryRates: config.categoryTaxRates },
   );
   const cashier = await getStaff(till.db, till.identity.storeId, input.cashierId);
@@ -258,9 +254,9 @@ export async function commitReturn(till: TillContext, raw: ReturnInput): Promise
       await requireStaff(tx, till, input.cashierId);
       const plan = await planReturn(tx, till, input, priced.lines);
       const tenders =
-        raw.tenders.length === 0 && plan.totalCents < 0
+        input.tenders.length === 0 && plan.totalCents < 0
           ? await defaultRefundTenders(tx, till, plan.original, -plan.totalCents)
-          : raw.tenders;
+          : input.tenders;
       const settlement = settleTenders(plan.totalCents, tenders, {
         online: till.isOnline(),
         offlineCardLimitCents: config.offlineCardLimitCents,

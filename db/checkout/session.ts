@@ -9,7 +9,7 @@ export async function login(
 ): Promise<StaffMember> {
   return verifyPin(till.db, {
     storeId: till.identity.storeId,
-    pin: String(input.pin ?? ''),
+    pin: input.pin,
     staffId: input.staffId,
     now: till.clock.now(),
   });

@@ -6,7 +6,7 @@
 import type { Transaction } from '@electric-sql/pglite';
 import { toPosError } from '../errors';
 import { applyMutationAtEdge, type TillIdentity } from '../mutations/apply-edge';
-import { Mutation, type NewMutation } from '../../contract/mutations';
+import type { Mutation, NewMutation } from '../../contract/mutations';
 import { appendToOutbox } from '../queries/outbox';
 import type { Queryable } from '../queryable';
 import type { Journal } from './journal-types';
@@ -34,12 +34,14 @@ export async function recordMutation<T extends NewMutation>(
   let mutation: Mutation;
   try {
     mutation = await ctx.db.transaction(async (tx) => {
-      const draft = await build(tx);
-      // Validate before anything is written; the real ID comes with the outbox row below.
-      const parsed = Mutation.parse({ ...draft, mutationId: 1 });
-      parsed.mutationId = await appendToOutbox(tx, parsed);
-      await applyMutationAtEdge(tx, ctx.identity, parsed);
-      return parsed;
+      // `build` is the till's own code over inputs validated at their boundary (the till API),
+      // and its result is typed as a mutation: it is not validated again here. The mutation is
+      // validated where it crosses a boundary: read back from the journal or the outbox, and
+      // at HQ on push.
+      const draft: NewMutation = await build(tx);
+      const recorded: Mutation = { ...draft, mutationId: await appendToOutbox(tx, draft) };
+      await applyMutationAtEdge(tx, ctx.identity, recorded);
+      return recorded;
     });
   } catch (error) {
     throw toPosError(error, context);

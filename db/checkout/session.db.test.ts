@@ -1,0 +1,26 @@
+/** PIN login at the till on a real database, with lockout. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ErrorKind } from '../errors';
+import { login } from './session';
+import type { TestTill } from '../../test/fixtures/till';
+import { openCheckoutTill } from '../../test/fixtures/checkout';
+
+let t: TestTill;
+
+beforeEach(async () => {
+  t = await openCheckoutTill();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+describe('login', () => {
+  it('locks PIN login after five wrong attempts', async () => {
+    expect((await login(t.till, { pin: t.cashier.pin })).staffId).toBe(t.cashier.staffId);
+    for (let i = 0; i < 5; i++)
+      await expect(login(t.till, { pin: '0000' })).rejects.toMatchObject({
+        kind: ErrorKind.forbidden,
+      });
+    await expect(login(t.till, { pin: t.cashier.pin })).rejects.toThrow(/Locked/);
+  });
+});
