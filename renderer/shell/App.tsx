@@ -1,17 +1,20 @@
 /**
- * The app shell: connects to the till database host, then shows first run, login or the
- * workspace, with the store, the staff member and the sync status always on screen.
+ * The app shell: connects to the till host, then shows first run, the store download, login or
+ * the workspace, with the store, the staff member and the sync status always on screen (the
+ * status bar). The host pushes the sync status and the download progress (events.tsx).
  */
 import { useCallback, useEffect, useState } from 'react';
 import { ErrorKind, getErrorMessage } from '../../contract/errors';
 import { FirstRun } from '../features/setup/FirstRun';
 import { Login } from '../features/login/Login';
-import { Workspace } from '../features/checkout/Checkout';
-import { SyncPanel, SyncStatusBadge, useSyncStatus } from '../features/sync/SyncStatus';
+import { SyncPanel } from '../features/sync/SyncPanel';
 import { connectBackend, type BackendConnection } from './backend';
 import { NoticeProvider, SessionProvider, useSession } from './context';
+import { TillEventsProvider, useSyncView } from './events';
 import { KeysProvider, useKeyLayer } from './keys';
+import { StatusBar } from './StatusBar';
 import { KeyBar, NoticeLine } from './ui';
+import { Workspace } from './Workspace';
 import type { AppInfo } from '../../contract/till-api';
 
 type Phase =
@@ -73,7 +76,9 @@ export function App() {
               refresh,
             }}
           >
-            <Shell />
+            <TillEventsProvider events={phase.connection.events}>
+              <Shell />
+            </TillEventsProvider>
           </SessionProvider>
         )}
       </KeysProvider>
@@ -99,11 +104,13 @@ function Shell() {
 /** Enrolled, the store's catalog still coming down from HQ (first sync resumes after a restart). */
 function DownloadingShell() {
   const { info, refresh } = useSession();
+  const sync = useSyncView();
+  // The host pushes the progress; once the catalog is in, the till can sell: read info again.
+  const ready = sync?.ready === true;
   useEffect(() => {
-    const timer = setInterval(() => void refresh(), 1_000);
-    return () => clearInterval(timer);
-  }, [refresh]);
-  const d = info.download;
+    if (ready) void refresh();
+  }, [ready, refresh]);
+  const d = sync?.progress ?? info.download;
   const percent = d && d.total > 0 ? Math.floor((100 * d.done) / d.total) : null;
   return (
     <>
@@ -147,29 +154,15 @@ function SetupShell() {
 
 function ReadyShell() {
   const { info } = useSession();
-  const sync = useSyncStatus();
   const [showSync, setShowSync] = useState(false);
   return (
     <>
-      <header className="topbar">
-        <span className="brand">Edge POS</span>
-        <span className="store" data-testid="store-name">
-          {info.store?.storeName} · Register {info.store?.registerId}
-        </span>
-        <span className="staff" data-testid="staff-name">
-          {info.staff ? `${info.staff.displayName} (${info.staff.role})` : 'Not logged in'}
-        </span>
-        <SyncStatusBadge view={sync.view} onOpen={() => setShowSync(true)} />
-      </header>
+      <StatusBar store={info.store} staff={info.staff} onOpenSync={() => setShowSync(true)} />
       <NoticeLine />
       <main className="content">
-        {info.staff ? (
-          <Workspace sync={sync.view} onSyncChanged={sync.refresh} />
-        ) : (
-          <LoginScreen onSync={() => setShowSync(true)} />
-        )}
+        {info.staff ? <Workspace /> : <LoginScreen onSync={() => setShowSync(true)} />}
       </main>
-      {showSync ? <SyncPanel view={sync.view} onClose={() => setShowSync(false)} /> : null}
+      {showSync ? <SyncPanel onClose={() => setShowSync(false)} /> : null}
       <KeyBar />
     </>
   );

@@ -1,19 +1,64 @@
 /**
- * Connecting the page to the till database host, behind one comlink contract:
+ * Connecting the page to the till host, behind one comlink contract:
  * - in Electron, the preload hands us a MessagePort to the backend utility process;
- * - in a browser, we start the database Web Worker ourselves.
- * The page imports only the TYPE of the API; every call is a message.
+ * - in a browser, we start the till's Web Worker ourselves.
+ * The page imports only the TYPE of the API; every call is a message. The host also pushes
+ * events on the same channel (the sync status as it changes): the page never polls for them.
  */
 import * as Comlink from 'comlink';
-import type { TillPlatform } from '../../contract/till-api';
+import {
+  TillEventMessage,
+  type SyncView,
+  type TillEvent,
+  type TillPlatform,
+} from '../../contract/till-api';
 import type { TillApi } from '../../till/api/handlers';
 import { WINDOW_PORT_MESSAGE } from '../../contract/ipc';
 
 export type Api = Comlink.Remote<TillApi>;
 
+/** The host's events on one connection, with the latest sync status kept for late readers. */
+export interface TillEvents {
+  readonly subscribe: (listener: (event: TillEvent) => void) => () => void;
+  /** The last sync status the host pushed; null until the first arrives. */
+  readonly sync: () => SyncView | null;
+}
+
 export interface BackendConnection {
   api: Api;
   platform: TillPlatform;
+  events: TillEvents;
+}
+
+/** Anything that delivers the host's messages: the window's MessagePort, or the Worker. */
+interface MessageSource {
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+}
+
+/**
+ * Listen for the host's events beside comlink (whose answers always carry an `id`). Events are
+ * checked with their schema: on this channel, only our host speaks, but a message that is not a
+ * well-formed event must never reach a screen.
+ */
+function listenForEvents(source: MessageSource): TillEvents {
+  const listeners = new Set<(event: TillEvent) => void>();
+  let sync: SyncView | null = null;
+  source.addEventListener('message', (message: MessageEvent) => {
+    const data: unknown = message.data;
+    if (typeof data !== 'object' || data === null || !('tillEvent' in data)) return;
+    const parsed = TillEventMessage.safeParse(data);
+    if (!parsed.success) return;
+    const event = parsed.data.tillEvent;
+    if (event.type === 'sync') sync = event.view;
+    for (const listener of listeners) listener(event);
+  });
+  return {
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    sync: () => sync,
+  };
 }
 
 /**
@@ -28,8 +73,9 @@ function connectElectron(onConnect: (connection: BackendConnection) => void): ()
     const data = event.data as { type?: unknown } | null;
     const port = event.ports[0];
     if (data?.type !== WINDOW_PORT_MESSAGE || !port) return;
+    const events = listenForEvents(port);
     port.start();
-    onConnect({ api: Comlink.wrap<TillApi>(port), platform: 'electron' });
+    onConnect({ api: Comlink.wrap<TillApi>(port), platform: 'electron', events });
   };
   window.addEventListener('message', listener);
   bridge.connectBackend();
@@ -37,11 +83,14 @@ function connectElectron(onConnect: (connection: BackendConnection) => void): ()
 }
 
 function connectWorker(onConnect: (connection: BackendConnection) => void): () => void {
+  // The till host's worker entry (till/browser/worker.ts): a URL the bundler builds as a worker,
+  // not an import; the page takes no code from till/.
   const worker = new Worker(new URL('../../till/browser/worker.ts', import.meta.url), {
     type: 'module',
     name: 'edge-pos-db',
   });
-  onConnect({ api: Comlink.wrap<TillApi>(worker), platform: 'web' });
+  const events = listenForEvents(worker);
+  onConnect({ api: Comlink.wrap<TillApi>(worker), platform: 'web', events });
   return () => worker.terminate();
 }
 

@@ -158,7 +158,6 @@ export function KeysProvider({ children }: { children: ReactNode }) {
     };
 
     const onCapture = (e: KeyboardEvent): void => {
-      lastKeyAt = performance.now();
       if (e.isComposing) return;
       const decision = detector.key({
         key: e.key,
@@ -238,12 +237,6 @@ export function KeysProvider({ children }: { children: ReactNode }) {
 }
 
 let layerSerial = 0;
-let lastKeyAt = Number.NEGATIVE_INFINITY;
-
-/** Milliseconds since the last key press anywhere (background polls yield to typing). */
-export function msSinceLastKey(): number {
-  return performance.now() - lastKeyAt;
-}
 
 /** Register a keyboard layer for as long as the component is mounted. */
 export function useKeyLayer(spec: LayerSpec): void {

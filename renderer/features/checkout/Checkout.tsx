@@ -1,8 +1,11 @@
 /**
- * The checkout screen: the search/scan box, the cart, live totals and every function key.
- * The cart lives here (a reducer); totals come from the till's own pricing code.
+ * The checkout screen: the search/scan box, the cart, live totals, and the cart's own keys and
+ * dialogs (customer, hold/recall, quantity, discounts, pay, cancel). The sale in progress, the
+ * shift, the receipt overlay and the panels every screen shares belong to the shell
+ * (renderer/shell/Workspace.tsx), handed in as `workspace`. Totals come from the till's own
+ * pricing code (core/pricing.ts), so what the cashier sees is what the sale records.
  */
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Discount } from '../../../core/pricing';
 import { priceCart, type PricedCart } from '../../../core/pricing';
 import { formatMoney } from '../../shell/amounts';
@@ -10,25 +13,19 @@ import { useCall } from '../../shell/call';
 import { useNotice, useSession, useStaff, useStore } from '../../shell/context';
 import { useKeyLayer, type KeyAction } from '../../shell/keys';
 import { CHECKOUT_KEYS as K } from '../../shell/shortcuts';
+import type { WorkspaceHandle } from '../../shell/workspace-handle';
 import { CustomerPanel } from '../customers/CustomerPanel';
-import { HelpPanel } from '../help/HelpPanel';
 import { HoldDialog, RecallPanel } from '../holds/HoldPanel';
-import { ReceiptsPanel } from '../receipts/ReceiptsPanel';
-import { ReceiptView } from '../receipts/ReceiptView';
-import { ReturnsScreen } from '../returns/ReturnsScreen';
 import { SearchBox, type SearchBoxHandle } from '../search/SearchBox';
-import { ShiftPanel } from '../shift/ShiftPanel';
-import { SyncPanel } from '../sync/SyncStatus';
-import { VoidPanel } from '../voids/VoidPanel';
-import { cartReducer, emptyCart, toCart } from './cart';
+import { toCart } from './cart';
+import { CartTable } from './CartTable';
 import { ConfirmDialog, DiscountDialog, QuantityDialog } from './EditDialogs';
 import { PayPanel } from './PayPanel';
 import { getErrorMessage } from '../../../contract/errors';
-import type { Receipt, SaleResult, ShiftSummary, SyncView } from '../../../contract/till-api';
+import type { SaleResult } from '../../../contract/till-api';
 
 type Panel =
   | null
-  | 'help'
   | 'customer'
   | 'hold'
   | 'recall'
@@ -36,42 +33,20 @@ type Panel =
   | 'discount'
   | 'orderDiscount'
   | 'pay'
-  | 'receipts'
-  | 'void'
-  | 'shift'
-  | 'sync'
-  | 'cancel'
-  | 'logout';
+  | 'cancel';
 
-export function Workspace({
-  sync,
-  onSyncChanged,
-}: {
-  sync: SyncView | null;
-  onSyncChanged: () => void;
-}) {
-  const { api, refresh } = useSession();
+export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
+  const { api } = useSession();
   const call = useCall();
   const store = useStore();
   const staff = useStaff();
   const { notify, clear: clearNotice } = useNotice();
-  const [cart, dispatch] = useReducer(cartReducer, emptyCart);
+  const { cart, dispatch, shift, focusSoon, registerFocus, keys: shellKeys } = workspace;
   const [panel, setPanel] = useState<Panel>(null);
-  const [mode, setMode] = useState<'checkout' | 'returns'>('checkout');
-  const [receipt, setReceipt] = useState<{
-    receipt: Receipt;
-    changeCents: number | null;
-    title: string;
-  } | null>(null);
-  const [lastReceipt, setLastReceipt] = useState('');
-  const [shift, setShift] = useState<ShiftSummary | null | undefined>(undefined);
   const search = useRef<SearchBoxHandle>(null);
-  /** Back to the scan box once a dialog closed, unless the cashier already opened another. */
-  const focusSearchSoon = useCallback(() => {
-    setTimeout(() => {
-      if (!document.querySelector('[role="dialog"]')) search.current?.focus();
-    }, 0);
-  }, []);
+
+  // When the shell's panels or the receipt close, focus comes back to the scan box.
+  useEffect(() => registerFocus(() => search.current?.focus()), [registerFocus]);
 
   const rates = useMemo(
     () => ({ storeRatePpm: store.taxRatePpm, categoryRates: new Map(store.categoryTaxRates) }),
@@ -86,29 +61,10 @@ export function Workspace({
   }, [cart, rates]);
   const totals = 'error' in priced ? null : priced;
 
-  const askedForShift = useRef(false);
-  const loadShift = useCallback(
-    () =>
-      call(api.currentShift()).then((r) => {
-        if (!r.ok) return;
-        setShift(r.data);
-        // A till with no open shift cannot sell: ask to open one right after login.
-        if (r.data === null && !askedForShift.current) {
-          askedForShift.current = true;
-          setPanel('shift');
-        }
-      }),
-    [api, call],
-  );
-
-  useEffect(() => {
-    void loadShift();
-  }, [loadShift]);
-
   const close = useCallback(() => {
     setPanel(null);
-    focusSearchSoon();
-  }, [focusSearchSoon]);
+    focusSoon();
+  }, [focusSoon]);
 
   const addByCode = useCallback(
     async (code: string): Promise<boolean> => {
@@ -119,7 +75,7 @@ export function Workspace({
       } else notify('error', `${r.error.message}. Nothing was added.`);
       return r.ok;
     },
-    [api, call, notify, clearNotice],
+    [api, call, notify, clearNotice, dispatch],
   );
 
   const selected = cart.items[cart.selected];
@@ -138,14 +94,8 @@ export function Workspace({
 
   const paid = (result: SaleResult): void => {
     dispatch({ type: 'clear' });
-    setLastReceipt(result.receipt.receiptNumber);
-    setReceipt({
-      receipt: result.receipt,
-      changeCents: result.changeCents,
-      title: `Sale complete: ${result.receipt.receiptNumber}`,
-    });
     setPanel(null);
-    onSyncChanged();
+    workspace.completed(result, `Sale complete: ${result.receipt.receiptNumber}`);
     if (result.stockWarnings.length > 0) {
       notify(
         'info',
@@ -154,16 +104,8 @@ export function Workspace({
     }
   };
 
-  const openReceipt = async (receiptNumber: string): Promise<void> => {
-    const r = await call(api.receipt({ receiptNumber }));
-    if (r.ok) {
-      setPanel(null);
-      setReceipt({ receipt: r.data, changeCents: null, title: `Receipt ${r.data.receiptNumber}` });
-    }
-  };
-
   const actions: KeyAction[] = [
-    { ...K.help, run: () => setPanel('help') },
+    shellKeys.help,
     { ...K.search, run: () => search.current?.focus() },
     { ...K.customer, run: () => setPanel('customer') },
     { ...K.hold, run: () => setPanel(cart.items.length > 0 ? 'hold' : 'recall') },
@@ -174,11 +116,11 @@ export function Workspace({
       run: () => needsItems('an order discount') && setPanel('orderDiscount'),
       show: false,
     },
-    { ...K.receipts, run: () => setPanel('receipts') },
-    { ...K.void, run: () => setPanel('void') },
-    { ...K.returns, run: () => setMode('returns') },
-    { ...K.shift, run: () => setPanel('shift') },
-    { ...K.sync, run: () => setPanel('sync') },
+    shellKeys.receipts,
+    shellKeys.void,
+    shellKeys.returns,
+    shellKeys.shift,
+    shellKeys.sync,
     {
       ...K.pay,
       run: () => {
@@ -188,7 +130,7 @@ export function Workspace({
           return;
         }
         if (!shift) {
-          setPanel('shift');
+          workspace.openPanel('shift');
           notify('error', 'Open the shift before taking payment');
           return;
         }
@@ -208,7 +150,7 @@ export function Workspace({
       run: () => cart.items.length > 0 && setPanel('cancel'),
       show: cart.items.length > 0,
     },
-    { ...K.logout, run: () => setPanel('logout'), show: false },
+    shellKeys.logout,
     {
       key: 'ArrowUp',
       label: 'Previous line',
@@ -222,32 +164,7 @@ export function Workspace({
       run: () => dispatch({ type: 'move', by: 1 }),
     },
   ];
-  useKeyLayer({
-    actions: mode === 'checkout' ? actions : [],
-    onScan: (code) => void addByCode(code),
-  });
-
-  if (mode === 'returns') {
-    return (
-      <ReturnsScreen
-        exchangeCart={cart}
-        onDone={(result) => {
-          setMode('checkout');
-          if (result) {
-            if (result.receipt.transactionType === 'exchange') dispatch({ type: 'clear' });
-            setLastReceipt(result.receipt.receiptNumber);
-            setReceipt({
-              receipt: result.receipt,
-              changeCents: result.changeCents,
-              title: `${result.receipt.transactionType === 'exchange' ? 'Exchange' : 'Return'} complete: ${result.receipt.receiptNumber}`,
-            });
-            onSyncChanged();
-          }
-          focusSearchSoon();
-        }}
-      />
-    );
-  }
+  useKeyLayer({ actions, onScan: (code) => void addByCode(code) });
 
   return (
     <section
@@ -284,60 +201,11 @@ export function Workspace({
             )}
           </div>
         </div>
-        <table className="cart" aria-label="Cart" data-testid="cart">
-          <thead>
-            <tr>
-              <th className="num">#</th>
-              <th>Item</th>
-              <th className="num">Qty</th>
-              <th className="num">Price</th>
-              <th className="num">Discount</th>
-              <th className="num">Total</th>
-            </tr>
-          </thead>
-          <tbody>
-            {cart.items.length === 0 ? (
-              <tr className="empty">
-                <td colSpan={6}>
-                  Scan an item or type to search.{' '}
-                  {cart.recalledFrom ? '' : 'F4 recalls a held sale.'}
-                </td>
-              </tr>
-            ) : null}
-            {cart.items.map((item, i) => {
-              const line = totals?.lines[i];
-              return (
-                <tr
-                  key={item.key}
-                  className={i === cart.selected ? 'selected' : ''}
-                  aria-selected={i === cart.selected}
-                  onClick={() => dispatch({ type: 'select', index: i })}
-                  data-testid="cart-line"
-                  data-sku={item.sku}
-                >
-                  <td className="num">{i + 1}</td>
-                  <td>
-                    {item.productName}
-                    <div className="muted">
-                      {item.sku}
-                      {item.onHand !== null && item.onHand - item.quantity < 0 ? (
-                        <span className="warn"> · stock {item.onHand}</span>
-                      ) : null}
-                    </div>
-                  </td>
-                  <td className="num qty" data-testid="line-qty">
-                    {item.quantity}
-                  </td>
-                  <td className="num">{formatMoney(item.unitPriceCents)}</td>
-                  <td className="num">
-                    {line && line.discountCents > 0 ? `−${formatMoney(line.discountCents)}` : ''}
-                  </td>
-                  <td className="num">{line ? formatMoney(line.netCents) : '—'}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <CartTable
+          cart={cart}
+          lines={totals?.lines}
+          onSelect={(index) => dispatch({ type: 'select', index })}
+        />
       </div>
       <aside className="totals" aria-label="Totals">
         {cart.recalledFrom ? <p className="muted">Recalled: {cart.recalledFrom}</p> : null}
@@ -377,7 +245,6 @@ export function Workspace({
         {shift === null ? <p className="warn">No shift open (F10)</p> : null}
       </aside>
 
-      {panel === 'help' ? <HelpPanel onClose={close} /> : null}
       {panel === 'customer' ? (
         <CustomerPanel
           current={cart.customer}
@@ -484,35 +351,6 @@ export function Workspace({
           onClose={close}
         />
       ) : null}
-      {panel === 'receipts' ? (
-        <ReceiptsPanel onOpen={(n) => void openReceipt(n)} onClose={close} />
-      ) : null}
-      {panel === 'void' ? (
-        <VoidPanel
-          defaultReceipt={lastReceipt}
-          onVoided={(voided) => {
-            setPanel(null);
-            setReceipt({
-              receipt: voided,
-              changeCents: null,
-              title: `Voided: ${voided.receiptNumber}`,
-            });
-            onSyncChanged();
-          }}
-          onClose={close}
-        />
-      ) : null}
-      {panel === 'shift' ? (
-        <ShiftPanel
-          shift={shift ?? null}
-          onChanged={() => {
-            void loadShift();
-            onSyncChanged();
-          }}
-          onClose={close}
-        />
-      ) : null}
-      {panel === 'sync' ? <SyncPanel view={sync} onClose={close} /> : null}
       {panel === 'cancel' ? (
         <ConfirmDialog
           title="Cancel this sale?"
@@ -523,30 +361,6 @@ export function Workspace({
             close();
           }}
           onClose={close}
-        />
-      ) : null}
-      {panel === 'logout' ? (
-        <ConfirmDialog
-          title="Log out?"
-          text={
-            cart.items.length > 0
-              ? 'The cart is not empty: it will be lost. Hold it first (F4) to keep it.'
-              : `Log out ${staff.displayName}.`
-          }
-          confirm="Log out"
-          onConfirm={() => void call(api.logout()).then(() => refresh())}
-          onClose={close}
-        />
-      ) : null}
-      {receipt ? (
-        <ReceiptView
-          receipt={receipt.receipt}
-          changeCents={receipt.changeCents}
-          title={receipt.title}
-          onClose={() => {
-            setReceipt(null);
-            focusSearchSoon();
-          }}
         />
       ) : null}
     </section>

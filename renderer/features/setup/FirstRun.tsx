@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { z } from 'zod';
 import { useCall } from '../../shell/call';
 import { useNotice, useSession } from '../../shell/context';
+import { useSyncView } from '../../shell/events';
 import { useKeyLayer } from '../../shell/keys';
 import { TextField } from '../../shell/ui';
 
@@ -33,7 +34,12 @@ export function FirstRun() {
   const [code, setCode] = useState(info.setupDefaults.enrollmentCode ?? page.code ?? '');
   const [urlError, setUrlError] = useState<string | null>(null);
   const [busy, setBusy] = useState<null | 'enroll' | 'demo'>(null);
-  const [progress, setProgress] = useState<string | null>(null);
+  // The host pushes the download's progress while enrollment brings the catalog down.
+  const download = useSyncView()?.progress ?? null;
+  const progress =
+    busy === 'enroll' && download
+      ? `${download.stage}: ${download.done.toLocaleString('en-US')} of ${download.total.toLocaleString('en-US')}`
+      : null;
   const autoStarted = useRef(false);
 
   const enroll = async (): Promise<void> => {
@@ -52,18 +58,8 @@ export function FirstRun() {
     }
     setUrlError(null);
     setBusy('enroll');
-    const poll = setInterval(() => {
-      void api.syncStatus().then((s) => {
-        if (s.ok && s.data.progress)
-          setProgress(
-            `${s.data.progress.stage}: ${s.data.progress.done.toLocaleString('en-US')} of ${s.data.progress.total.toLocaleString('en-US')}`,
-          );
-      });
-    }, 500);
     const result = await call(api.enroll({ hqUrl: checked.data, code: code.trim() }));
-    clearInterval(poll);
     setBusy(null);
-    setProgress(null);
     if (result.ok) {
       notify(
         'success',
