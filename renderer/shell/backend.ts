@@ -31,7 +31,7 @@ export interface BackendConnection {
 }
 
 /** Anything that delivers the host's messages: the window's MessagePort, or the Worker. */
-interface MessageSource {
+export interface MessageSource {
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
 }
 
@@ -40,7 +40,7 @@ interface MessageSource {
  * checked with their schema: on this channel, only our host speaks, but a message that is not a
  * well-formed event must never reach a screen.
  */
-function listenForEvents(source: MessageSource): TillEvents {
+export function listenForEvents(source: MessageSource): TillEvents {
   const listeners = new Set<(event: TillEvent) => void>();
   let sync: SyncView | null = null;
   source.addEventListener('message', (message: MessageEvent) => {
