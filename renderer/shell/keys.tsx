@@ -33,7 +33,7 @@ export interface KeyAction {
 export interface LayerSpec {
   actions: KeyAction[];
   /** What a completed barcode scan does here; undefined passes it to the layer below. */
-  onScan?: (code: string) => void;
+  onScan?: ((code: string) => void) | undefined;
 }
 
 interface Layer {

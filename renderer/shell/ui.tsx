@@ -41,7 +41,7 @@ export function Modal(props: {
   const titleId = useId();
   useKeyLayer({
     actions: [...actions, { key: 'Escape', label: 'Close', run: onClose }],
-    ...(onScan ? { onScan } : {}),
+    onScan,
   });
 
   useEffect(() => {

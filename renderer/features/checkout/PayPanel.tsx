@@ -75,7 +75,8 @@ export function PayPanel(props: {
         cart: toCart(cart),
         tenders,
         customerId: cart.customer?.customerId ?? null,
-        ...(managerPin ? { managerPin } : cart.managerPin ? { managerPin: cart.managerPin } : {}),
+        // A PIN typed here wins over one given earlier for the cart (an empty field is none).
+        managerPin: managerPin || cart.managerPin || undefined,
       }),
     );
     setBusy(false);

@@ -159,7 +159,7 @@ export function ReturnsScreen(props: {
         lines: picked.lines,
         newLines,
         tenders,
-        ...(pin ? { managerPin: pin } : {}),
+        managerPin: pin || undefined,
       }),
     );
     setBusy(false);

@@ -294,7 +294,7 @@ export function ShiftPanel(props: {
             if (cents === null || busy) return;
             setBusy(true);
             void call(
-              api.closeShift({ countedCashCents: cents, ...(pin ? { managerPin: pin } : {}) }),
+              api.closeShift({ countedCashCents: cents, managerPin: pin || undefined }),
             ).then((r) => {
               setBusy(false);
               setPin('');

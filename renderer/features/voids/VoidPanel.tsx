@@ -37,7 +37,7 @@ export function VoidPanel(props: {
       api.voidSale({
         receiptNumber: receiptNumber.trim(),
         reason: reason.trim(),
-        ...(pin ? { managerPin: pin } : {}),
+        managerPin: pin || undefined,
       }),
     );
     setBusy(false);
