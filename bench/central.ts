@@ -25,6 +25,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import pg from 'pg';
 import { startCentral, type Central } from '../hq/ops/central';
 import { createRolePool } from '../db/central/pool';
+import { rebuildDailySales } from '../db/central/derived';
 import { ingestMutations } from '../db/central/ingest';
 import { dailySales, dailyTotals, salesFromLines } from '../db/central/queries/sales';
 import { withTenant } from '../db/central/tenant';
@@ -162,9 +163,10 @@ async function bulkFill(
   }
   log('rebuilding the daily rollups from the raw lines and analysing');
   for (const store of STORES) {
-    await central.pools.owner.query(
-      `SELECT retail.rebuild_daily_sales($1, current_date - 120, current_date + 1)`,
-      [store],
+    const day = (offset: number): string =>
+      new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    await withTenant(central.pools.owner, store, (tx) =>
+      rebuildDailySales(tx, { from: day(-120), to: day(1) }),
     );
   }
   await central.pools.admin.query(`VACUUM ANALYZE`);

@@ -15,6 +15,7 @@ import type {
   ShiftOpened,
   StockAdjusted,
 } from '../../contract/mutations';
+import { removeVoidFromDailyRollup } from './derived';
 import { insertMovements } from './ingest-sales';
 import { MutationRejectedError, RejectionCode } from './rejections';
 import type { TenantTx } from './tenant';
@@ -68,6 +69,10 @@ export async function applyVoid(
     if (current.rows[0]?.same) return 'duplicate';
     reject(RejectionCode.alreadyVoided, `Transaction ${v.transactionId} is already voided`);
   }
+  await removeVoidFromDailyRollup(tx, {
+    transactionId: v.transactionId,
+    occurredAt: new Date(sale.occurred_at),
+  });
   await insertMovements(
     tx,
     deviceId,

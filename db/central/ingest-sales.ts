@@ -1,8 +1,8 @@
 /**
  * Sales into HQ, set-based: a run of consecutive sale.recorded mutations is checked with one
  * query and written with one INSERT per table (unnest of typed arrays), so a 1,000-sale batch
- * costs a handful of round trips. The rollup, stock level and alert triggers (migration 0003)
- * fire once per statement in the same transaction.
+ * costs a handful of round trips. The daily rollup, stock levels and alerts follow in the same
+ * transaction, one statement each (derived.ts).
  *
  * Contract: runs inside withTenant (tx.storeId is the tenant key). Returns one outcome per sale
  * in input order: applied, duplicate (this store already has the transaction ID: acknowledged
@@ -16,6 +16,7 @@ import { withSavepoint } from './ingest-types';
 import { boolArray, intArray, textArray } from './pg-arrays';
 import { sqlCents as cents } from '../sql';
 import { screenSales, type SaleMutation } from './sale-checks';
+import { addSalesToDailyRollup, applyStockMovements } from './derived';
 
 /** Write accepted sales: registry first (it decides duplicates under concurrency), then rows. */
 async function writeSales(
@@ -117,6 +118,8 @@ async function writeSales(
       textArray(items.occurredAt),
     ],
   );
+
+  await addSalesToDailyRollup(tx, items);
 
   const payments = paymentColumns(txs);
   if (payments.paymentId.length > 0) {
@@ -281,6 +284,7 @@ export async function insertMovements(
       intArray(movements.map((m) => m.mutationId)),
     ],
   );
+  await applyStockMovements(tx, movements);
   return result.affectedRows ?? movements.length;
 }
 

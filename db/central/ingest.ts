@@ -21,9 +21,9 @@
  * - Idempotent by entity: a sale whose (store, transaction ID) HQ has, a shift already open or
  *   closed with the same Z report, an existing customer ID, a stock adjustment whose movements
  *   exist: `duplicate`, no effect.
- * - Runs of consecutive sales are applied set-based (ingest-sales.ts); the rollup, stock level
- *   and alert triggers run in the same transaction, so HQ's reports include a sale the moment
- *   it commits, however late it arrives.
+ * - Runs of consecutive sales are applied set-based (ingest-sales.ts); the daily rollup, stock
+ *   levels and alerts are maintained in the same transaction (derived.ts), so HQ's reports
+ *   include a sale the moment it commits, however late it arrives.
  */
 import type pg from 'pg';
 import type { Mutation } from '../../contract/mutations';

@@ -223,12 +223,11 @@ describe('the schema', () => {
         WHERE n.nspname IN ('retail', 'monitoring') AND p.prosecdef
         ORDER BY 1`,
     );
+    // Derived data is written by the ingest code as the app role (db/central/derived.ts),
+    // so only partition creation runs with the owner's rights.
     expect(rows.map((r) => r.name)).toEqual([
-      'daily_sales_on_items',
-      'daily_sales_on_void',
       'ensure_sales_partitions',
       'ensure_sales_partitions_for',
-      'stock_on_movements',
     ]);
     for (const fn of rows) {
       expect(fn.config).toEqual(['search_path=pg_catalog, pg_temp']);
@@ -318,15 +317,45 @@ describe('the application role', () => {
     );
   });
 
-  it('cannot write derived data (rollups, stock levels) directly', async () => {
+  it('writes derived data (rollups, stock levels) for its own store only; reporting cannot write it', async () => {
+    // The ingest code maintains derived rows as the app role, inside withTenant: the store
+    // guard confines those writes exactly as it confines the facts they derive from.
     await expectDenied(
       asStore(db, A, (tx) =>
+        tx.query(
+          `INSERT INTO retail.stock_levels (store_id, product_id, on_hand) VALUES ($1, $2, 1000)`,
+          [B, ids()],
+        ),
+      ),
+      PgCode.insufficientPrivilege,
+    );
+    const before = await db.pools.admin.query(
+      `SELECT * FROM retail.stock_levels WHERE store_id = $1 ORDER BY product_id`,
+      [B],
+    );
+    const touched = await asStore(db, A, (tx) =>
+      tx.query(`UPDATE retail.stock_levels SET on_hand = 1000 WHERE store_id = $1`, [B]),
+    );
+    expect(touched.affectedRows).toBe(0);
+    const gone = await asStore(db, A, (tx) =>
+      tx.query(`DELETE FROM retail.daily_sales WHERE store_id = $1`, [B]),
+    );
+    expect(gone.affectedRows).toBe(0);
+    const after = await db.pools.admin.query(
+      `SELECT * FROM retail.stock_levels WHERE store_id = $1 ORDER BY product_id`,
+      [B],
+    );
+    expect(after.rows).toEqual(before.rows);
+    await expectDenied(
+      withTenant(db.pools.reporting, A, (tx) =>
         tx.query(`UPDATE retail.stock_levels SET on_hand = 1000 WHERE store_id = $1`, [A]),
       ),
       PgCode.insufficientPrivilege,
     );
     await expectDenied(
-      asStore(db, A, (tx) => tx.query(`DELETE FROM retail.daily_sales WHERE store_id = $1`, [A])),
+      withTenant(db.pools.reporting, A, (tx) =>
+        tx.query(`DELETE FROM retail.daily_sales WHERE store_id = $1`, [A]),
+      ),
       PgCode.insufficientPrivilege,
     );
   });

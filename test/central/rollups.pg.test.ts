@@ -9,6 +9,8 @@ import { Rng } from '../../db/seed/generate';
 import { chainStores } from '../../db/seed/generate';
 import type { Mutation, SaleRecorded } from '../../contract/mutations';
 import { centsFromNumeric } from '../../core/money';
+import { rebuildDailySales } from '../../db/central/derived';
+import { withTenant } from '../../db/central/tenant';
 import {
   dailySales,
   dailyTotals,
@@ -256,14 +258,13 @@ describe('daily_sales', () => {
       expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
     }
 
-    // The owner's rebuild from raw lines gives the same rows (and is therefore exact too).
+    // The rebuild from raw lines gives the same rows (and is therefore exact too).
     const before = await db.pools.admin.query<Record<string, unknown>>(
       `SELECT * FROM retail.daily_sales ORDER BY store_id, day, product_id`,
     );
     for (const storeId of STORES) {
-      await db.pools.owner.query(
-        `SELECT retail.rebuild_daily_sales($1, '2020-01-01', '2030-12-31')`,
-        [storeId],
+      await withTenant(db.pools.owner, storeId, (tx) =>
+        rebuildDailySales(tx, { from: '2020-01-01', to: '2030-12-31' }),
       );
     }
     const after = await db.pools.admin.query<Record<string, unknown>>(
