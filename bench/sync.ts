@@ -25,6 +25,7 @@ import { receiptNumber } from '../db/checkout/shared';
 import { openShift } from '../db/checkout/shifts';
 import { ingestMutations } from '../db/central/ingest';
 import { withTenant } from '../db/central/tenant';
+import { embeddingKey } from '../db/central/feed-log';
 import { pgQueryable } from '../db/central/pool';
 import { openEdgeStore, type EdgeStore } from '../till/node/store';
 import { seededIdGenerator } from '../core/ids';
@@ -155,26 +156,36 @@ async function embedAtHq(
       }),
     );
     const vectors = texts.map((t) => `{${Array.from(builtinEmbedder.embedSync(t)).join(',')}}`);
-    await withTenant(app, storeId, (tx) =>
-      tx.query(
+    await withTenant(app, storeId, async (tx) => {
+      const { rows } = await tx.query<{ product_id: string }>(
         `INSERT INTO retail.product_embeddings (store_id, product_id, embedding_model, embedding_text, embedding)
          SELECT $1, u.id, $2, u.text, u.vec::real[]
            FROM unnest($3::uuid[], $4::text[], $5::text[]) AS u(id, text, vec)
-         ON CONFLICT DO NOTHING`,
+         ON CONFLICT DO NOTHING
+         RETURNING product_id`,
         [storeId, builtinEmbedder.id, batch.map((p) => p.productId), texts, vectors],
-      ),
-    );
+      );
+      tx.changes.record(
+        'embedding',
+        rows.map((r) => embeddingKey(r.product_id, builtinEmbedder.id)),
+      );
+    });
   }
 }
 
 async function addRegisters(app: pg.Pool, storeId: string, ids: readonly string[]): Promise<void> {
-  await withTenant(app, storeId, (tx) =>
-    tx.query(
+  await withTenant(app, storeId, async (tx) => {
+    const { rows } = await tx.query<{ register_id: string }>(
       `INSERT INTO retail.registers (store_id, register_id, register_name)
-       SELECT $1, r, 'Bench ' || r FROM unnest($2::text[]) AS r ON CONFLICT DO NOTHING`,
+       SELECT $1, r, 'Bench ' || r FROM unnest($2::text[]) AS r ON CONFLICT DO NOTHING
+       RETURNING register_id`,
       [storeId, ids],
-    ),
-  );
+    );
+    tx.changes.record(
+      'register',
+      rows.map((r) => r.register_id),
+    );
+  });
 }
 
 /** Distinct sales of one store, renumbered for one register. */

@@ -228,7 +228,12 @@ export type PushResult = z.infer<typeof PushResult>;
 // Pull: HQ -> till, in commit order
 // ---------------------------------------------------------------------------------------
 
-/** Opaque to the till: `c1.<feed epoch>.<txid>.<seq>`. Holds no store. */
+/**
+ * Opaque to the till. HQ issues `c1.<feed epoch>.0.<store change number>`; HQs before the
+ * per-store feed issued `c1.<feed epoch>.<transaction ID>.<seq>`, which HQ now answers with
+ * resync_required once. The shape is the same, so tills of either version accept both. Holds
+ * no store.
+ */
 export const Cursor = z.string().regex(/^c1\.[0-9a-f-]{36}\.[0-9]{1,20}\.[0-9]{1,20}$/);
 export type Cursor = z.infer<typeof Cursor>;
 

@@ -29,7 +29,7 @@ import { buildHqApp, type HqApp } from './server/app';
 import { createEnrollmentCode } from './services/enroll';
 import { sha256Hex } from './services/credentials';
 import { startNotifier } from './services/notify';
-import { DEFAULT_RETENTION_DAYS, pruneChangeLog, repairRestoredFeeds } from './services/retention';
+import { DEFAULT_RETENTION_DAYS, pruneChangeLog } from './services/retention';
 
 export interface HqSeedOptions {
   seed?: number | undefined;
@@ -128,7 +128,6 @@ export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
       seeded = await seedCentral({ owner: central.pools.owner, app: central.pools.app, ...seed });
       logger.info({ ...seeded, ms: Date.now() - started }, 'sample chain seeded at HQ');
     }
-    await repairRestoredFeeds(central.pools.app, logger);
     if (options.embeddings !== false) {
       const refresher = new CentralEmbeddingRefresher({ pool: central.pools.app, logger });
       refresher

@@ -13,7 +13,8 @@
  * Contract: every function runs inside withTenant (tx.storeId is the tenant key) and only for
  * facts this transaction has just written (the callers are ingest-sales.ts and
  * ingest-other.ts); calling one twice for the same facts counts them twice. Rows are written in
- * key order, so concurrent pushes of one store never deadlock on them.
+ * key order, so concurrent pushes of one store never deadlock on them. Stock levels are synced
+ * to the tills: their changes are recorded in the transaction's change feed buffer.
  */
 import { randomUUID } from 'node:crypto';
 import { sqlCents as cents } from '../sql';
@@ -213,6 +214,10 @@ export async function applyStockMovements(
      ON CONFLICT (store_id, product_id) DO UPDATE SET on_hand = l.on_hand + EXCLUDED.on_hand
      RETURNING l.product_id, l.on_hand`,
     [tx.storeId, textArray(products), intArray(products.map((p) => byProduct.get(p) ?? 0))],
+  );
+  tx.changes.record(
+    'stock_level',
+    levels.map((l) => l.product_id),
   );
   const { rows: points } = await tx.query<{ product_id: string; reorder_point: number }>(
     `SELECT product_id, reorder_point FROM retail.products

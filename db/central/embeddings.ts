@@ -15,6 +15,7 @@ import { builtinEmbedder } from '../search/embedding/builtin';
 import { productEmbeddingTextFromRow, type ProductTextRow } from '../search/embedding/product-text';
 import type { Embedder } from '../search/embedding/types';
 import { toUnitVectors } from '../search/embedding/types';
+import { embeddingKey } from './feed-log';
 import { withTenant } from './tenant';
 
 export interface RefreshResult {
@@ -66,13 +67,14 @@ export async function refreshStoreEmbeddings(
           await embedder.embed(stale.map((s) => s.text)),
           stale.length,
         );
-        await tx.query(
+        const written = await tx.query<{ product_id: string }>(
           `INSERT INTO retail.product_embeddings AS e (store_id, product_id, embedding_model, embedding_text, embedding)
            SELECT $1, u.product_id, $2, u.embedding_text, u.embedding::real[]
              FROM unnest($3::uuid[], $4::text[], $5::text[]) AS u(product_id, embedding_text, embedding)
            ON CONFLICT (store_id, product_id, embedding_model) DO UPDATE
              SET embedding_text = EXCLUDED.embedding_text, embedding = EXCLUDED.embedding
-           WHERE e.embedding_text IS DISTINCT FROM EXCLUDED.embedding_text`,
+           WHERE e.embedding_text IS DISTINCT FROM EXCLUDED.embedding_text
+           RETURNING e.product_id`,
           [
             options.storeId,
             embedder.id,
@@ -80,6 +82,10 @@ export async function refreshStoreEmbeddings(
             stale.map((s) => s.text),
             vectors.map((v) => `{${Array.from(v).join(',')}}`),
           ],
+        );
+        tx.changes.record(
+          'embedding',
+          written.rows.map((r) => embeddingKey(r.product_id, embedder.id)),
         );
       }
       return { rows: rows.length, last: rows.at(-1)?.product_id, embedded: stale.length };

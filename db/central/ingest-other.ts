@@ -213,6 +213,7 @@ export async function applyCustomerCreated(tx: TenantTx, c: CustomerCreated): Pr
      VALUES ($1, $2, $3, $4, $5, $6, ($7::timestamptz AT TIME ZONE 'UTC')::date, $7, $7)`,
     [tx.storeId, c.customerId, c.firstName, c.lastName, c.email, c.phone, c.createdAt],
   );
+  tx.changes.record('customer', [c.customerId]);
   return 'applied';
 }
 

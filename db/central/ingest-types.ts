@@ -1,6 +1,6 @@
 /** Shared shapes of the ingest path (ingest.ts, ingest-sales.ts, ingest-other.ts). */
-import type { Queryable } from '../queryable';
 import type { RejectionCode } from './rejections';
+import type { TenantTx } from './tenant';
 
 /**
  * What became of one mutation. `duplicate`: HQ already had its effect (same transaction,
@@ -15,10 +15,12 @@ const SAVEPOINT = 'edgepos_ingest';
 
 /**
  * Run `fn` so that if it throws, only its own work is undone and the surrounding transaction
- * stays usable (the caller records a rejection and carries on with the next mutation).
+ * stays usable (the caller records a rejection and carries on with the next mutation). The
+ * changes `fn` recorded for the feed are undone with it.
  */
-export async function withSavepoint<T>(tx: Queryable, fn: () => Promise<T>): Promise<T> {
+export async function withSavepoint<T>(tx: TenantTx, fn: () => Promise<T>): Promise<T> {
   await tx.query(`SAVEPOINT ${SAVEPOINT}`);
+  const mark = tx.changes.mark();
   try {
     const result = await fn();
     await tx.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
@@ -26,6 +28,7 @@ export async function withSavepoint<T>(tx: Queryable, fn: () => Promise<T>): Pro
   } catch (error) {
     await tx.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
     await tx.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+    tx.changes.rollbackTo(mark);
     throw error;
   }
 }

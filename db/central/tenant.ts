@@ -2,9 +2,14 @@
  * The only way service code touches tenant rows at HQ.
  *
  * withTenant(pool, storeId, fn) = BEGIN; set_config('app.current_store_id', storeId, true);
- * fn(tx); COMMIT (ROLLBACK on throw). The `true` makes the setting transaction-local: it ends
- * with the transaction, so the pooled connection goes back with no tenant key and the next
- * request cannot inherit this store (a session-level SET did exactly that in a lab run).
+ * fn(tx); append the changes fn recorded to the store's change feed; COMMIT (ROLLBACK on throw).
+ * The `true` makes the setting transaction-local: it ends with the transaction, so the pooled
+ * connection goes back with no tenant key and the next request cannot inherit this store (a
+ * session-level SET did exactly that in a lab run).
+ *
+ * Change feed: code that inserts, updates or deletes rows the tills sync records their keys in
+ * `tx.changes`; the entries are appended as the transaction's last statement (feed-log.ts), so
+ * they are numbered in commit order and the store's feed lock is held only until COMMIT.
  *
  * Contract for callers: `storeId` comes from trusted server state (a verified device
  * credential, an authenticated admin session), never from a request body, path or cursor.
@@ -15,11 +20,14 @@ import type pg from 'pg';
 import { ValidationError } from '../errors';
 import { StoreId } from '../../contract/mutations';
 import type { Queryable } from '../queryable';
+import { ChangeBuffer, appendChanges, type FeedEntry } from './feed-log';
 import { pgQueryable } from './pool';
 
 export interface TenantTx extends Queryable {
   /** The store whose rows this transaction may see and write. */
   readonly storeId: string;
+  /** Changes to synced rows, appended to the store's change feed at commit. */
+  readonly changes: ChangeBuffer;
 }
 
 export const TENANT_SETTING = 'app.current_store_id';
@@ -32,24 +40,67 @@ export interface TenantTxOptions {
   snapshot?: boolean;
 }
 
+function assertStoreId(storeId: string): void {
+  if (!StoreId.safeParse(storeId).success) {
+    throw new ValidationError(`Not a store ID: ${JSON.stringify(storeId)}`);
+  }
+}
+
+/**
+ * Set the tenant key for the rest of the current transaction (inside BEGIN ... COMMIT only).
+ * Trusted callers only, as withTenant.
+ */
+export async function setTenantKey(tx: Queryable, storeId: string): Promise<void> {
+  assertStoreId(storeId);
+  await tx.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [storeId]);
+}
+
+/** Clear the tenant key for the rest of the current transaction. */
+export async function clearTenantKey(tx: Queryable): Promise<void> {
+  await tx.query(`SELECT set_config('${TENANT_SETTING}', '', true)`);
+}
+
+/**
+ * For writers of shared tables that every store syncs (categories): append `entries` to every
+ * store's change feed, each under its store's tenant key, in store order (two such writers
+ * never deadlock), as the last statements of the caller's transaction. Leaves no tenant key.
+ */
+export async function appendToEveryStoreFeed(
+  tx: Queryable,
+  entries: readonly FeedEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const { rows } = await tx.query<{ store_id: string }>(
+    `SELECT store_id FROM retail.stores ORDER BY store_id`,
+  );
+  for (const { store_id: storeId } of rows) {
+    await setTenantKey(tx, storeId);
+    await appendChanges(tx, storeId, entries);
+  }
+  await clearTenantKey(tx);
+}
+
 export async function withTenant<T>(
   pool: pg.Pool,
   storeId: string,
   fn: (tx: TenantTx) => Promise<T>,
   options: TenantTxOptions = {},
 ): Promise<T> {
-  if (!StoreId.safeParse(storeId).success) {
-    throw new ValidationError(`Not a store ID: ${JSON.stringify(storeId)}`);
-  }
+  assertStoreId(storeId);
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query(
       options.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN',
     );
-    await client.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [storeId]);
-    const tx: TenantTx = { ...pgQueryable(client), storeId };
+    await setTenantKey(client, storeId);
+    const tx: TenantTx = { ...pgQueryable(client), storeId, changes: new ChangeBuffer() };
     const result = await fn(tx);
+    const entries = tx.changes.take();
+    if (entries.length > 0) {
+      if (options.snapshot) throw new Error('withTenant: a read-only snapshot recorded changes');
+      await appendChanges(tx, storeId, entries);
+    }
     await client.query('COMMIT');
     return result;
   } catch (error) {

@@ -6,8 +6,9 @@
  * Tenant rows are written as edgepos_app inside withTenant, so row-level security checks every
  * one of them. Opening stock and sales go through the ingest path the sync service uses
  * (db/central/ingest.ts), batched, so stock levels, alerts and daily rollups come out of the
- * same triggers as in production. The catalog upserts are the till's own (db/queries/
- * catalog-write.ts): the shared tables have the same columns at both ends.
+ * same code as in production (db/central/derived.ts). The catalog upserts are the till's own
+ * (db/queries/catalog-write.ts): the shared tables have the same columns at both ends; the
+ * keys they wrote are recorded in each store's change feed.
  *
  * Idempotent: IDs are deterministic for a seed, upserts are version-guarded and ingest
  * de-duplicates, so running it twice changes nothing the second time.
@@ -88,11 +89,12 @@ export async function seedCentral(options: SeedCentralOptions): Promise<SeedCent
   const progress = options.onProgress ?? (() => undefined);
   const stores = chainStores();
 
+  const categories = chainCategories();
   const owner = await options.owner.connect();
   try {
     await owner.query('BEGIN');
     await upsertStores(pgQueryable(owner), stores);
-    await upsertCategories(pgQueryable(owner), chainCategories());
+    await upsertCategories(pgQueryable(owner), categories);
     await owner.query('COMMIT');
   } catch (error) {
     await owner.query('ROLLBACK');
@@ -108,14 +110,41 @@ export async function seedCentral(options: SeedCentralOptions): Promise<SeedCent
 
   for (const [index, store] of stores.entries()) {
     await withTenant(options.app, store.storeId, async (tx) => {
-      await upsertCategoryTaxRates(tx, store.storeId, chainCategoryTaxRates());
-      await upsertRegisters(tx, store.storeId, registersFor());
-      await upsertStaff(tx, store.storeId, await demoStaffEntities(tx, store.storeId));
+      const taxRates = chainCategoryTaxRates();
+      const registers = registersFor();
+      const staff = await demoStaffEntities(tx, store.storeId);
+      const own = customers.filter((c) => c.storeId === store.storeId);
+      await upsertCategoryTaxRates(tx, store.storeId, taxRates);
+      await upsertRegisters(tx, store.storeId, registers);
+      await upsertStaff(tx, store.storeId, staff);
       await upsertProducts(tx, store.storeId, catalog);
-      await upsertCustomers(
-        tx,
-        store.storeId,
-        customers.filter((c) => c.storeId === store.storeId),
+      await upsertCustomers(tx, store.storeId, own);
+      // Into the store's change feed too (a till enrolled before a re-seed hears of it). The
+      // upserts are version-guarded, so a key recorded here may be unchanged: harmless.
+      tx.changes.record('store', [store.storeId]);
+      tx.changes.record(
+        'category',
+        categories.map((c) => String(c.categoryId)),
+      );
+      tx.changes.record(
+        'category_tax_rate',
+        taxRates.map((t) => String(t.categoryId)),
+      );
+      tx.changes.record(
+        'register',
+        registers.map((r) => r.registerId),
+      );
+      tx.changes.record(
+        'staff',
+        staff.map((m) => m.staffId),
+      );
+      tx.changes.record(
+        'product',
+        catalog.map((p) => p.productId),
+      );
+      tx.changes.record(
+        'customer',
+        own.map((c) => c.customerId),
       );
     });
     // Opening stock as receiving movements through ingest: the ledger stays the only truth.

@@ -231,6 +231,34 @@ export async function restoreDatabase(options: {
     }
     throw error;
   }
+  await restartFeeds(target, into);
   logger.info({ file: options.file, database: into }, 'HQ backup restored');
   return { database: into };
+}
+
+/**
+ * A restored HQ gives every store's change feed a new epoch. Tills may hold feed positions the
+ * backup never reached, and the numbers HQ hands out after the restore would name other
+ * changes; with a new epoch every till's next pull is answered resync_required and it
+ * downloads its catalog afresh (its queued sales stay queued). The counters themselves go on
+ * from where the backup left them. Runs as the superuser, over every store at once.
+ */
+async function restartFeeds(target: CentralTarget, database: string): Promise<void> {
+  const admin = adminClient(target, database);
+  await admin.connect();
+  try {
+    await admin.query('BEGIN');
+    await admin.query(`DELETE FROM sync.change_log`);
+    await admin.query(
+      `UPDATE sync.feed_state SET epoch = gen_random_uuid(), pruned_seq = last_seq, updated_at = now()`,
+    );
+    await admin.query('COMMIT');
+  } catch (error) {
+    await admin.query('ROLLBACK').catch(() => undefined);
+    throw new BackupError(`Restored ${database}, but could not restart its change feeds`, {
+      cause: error,
+    });
+  } finally {
+    await admin.end();
+  }
 }

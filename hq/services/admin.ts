@@ -1,12 +1,15 @@
 /**
  * What HQ staff do, as database operations. Tenant rows are changed as edgepos_app inside
  * withTenant for the store named by the (authenticated) administrator; shared categories,
- * which the application role may only read, through the owner pool. Every change fires the
- * change-feed triggers in the same transaction, so tills receive it in commit order.
+ * which the application role may only read, through the owner pool. Every change records the
+ * keys it wrote in the same transaction's change feed (db/central/feed-log.ts), so tills
+ * receive it in commit order.
  */
 import type pg from 'pg';
 import type { CategoryEntity, ProductEntity } from '../../contract/catalog';
-import { withTenant } from '../../db/central/tenant';
+import { embeddingKey } from '../../db/central/feed-log';
+import { appendToEveryStoreFeed, withTenant } from '../../db/central/tenant';
+import { pgQueryable } from '../../db/central/pool';
 import { numericFromCents } from '../../core/money';
 import type {
   CategoryUpsert,
@@ -28,29 +31,45 @@ export async function listCategories(app: pg.Pool): Promise<CategoryEntity[]> {
   return rows.map((r) => r.j);
 }
 
-/** Shared reference data: written by the owner role (the app role may only read it). */
+/**
+ * Shared reference data: written by the owner role (the app role may only read it), and the
+ * change appended to every store's feed in the same transaction.
+ */
 export async function upsertCategory(owner: pg.Pool, c: CategoryUpsert): Promise<CategoryEntity> {
-  const { rows } = await owner.query<{ j: CategoryEntity }>(
-    `INSERT INTO retail.product_categories AS t
-       (category_id, category_name, parent_category_id, description, is_active)
-     VALUES ($1, $2, $3, $4, coalesce($5, true))
-     ON CONFLICT (category_id) DO UPDATE SET
-       category_name = EXCLUDED.category_name,
-       parent_category_id = CASE WHEN $6 THEN EXCLUDED.parent_category_id ELSE t.parent_category_id END,
-       description = CASE WHEN $7 THEN EXCLUDED.description ELSE t.description END,
-       is_active = coalesce($5, t.is_active)
-     RETURNING ${spec('category').json} AS j`,
-    [
-      c.categoryId,
-      c.categoryName,
-      c.parentCategoryId ?? null,
-      c.description ?? null,
-      c.isActive ?? null,
-      c.parentCategoryId !== undefined,
-      c.description !== undefined,
-    ],
-  );
-  return rows[0]!.j;
+  const client = await owner.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ j: CategoryEntity }>(
+      `INSERT INTO retail.product_categories AS t
+         (category_id, category_name, parent_category_id, description, is_active)
+       VALUES ($1, $2, $3, $4, coalesce($5, true))
+       ON CONFLICT (category_id) DO UPDATE SET
+         category_name = EXCLUDED.category_name,
+         parent_category_id = CASE WHEN $6 THEN EXCLUDED.parent_category_id ELSE t.parent_category_id END,
+         description = CASE WHEN $7 THEN EXCLUDED.description ELSE t.description END,
+         is_active = coalesce($5, t.is_active)
+       RETURNING ${spec('category').json} AS j`,
+      [
+        c.categoryId,
+        c.categoryName,
+        c.parentCategoryId ?? null,
+        c.description ?? null,
+        c.isActive ?? null,
+        c.parentCategoryId !== undefined,
+        c.description !== undefined,
+      ],
+    );
+    await appendToEveryStoreFeed(pgQueryable(client), [
+      { entity: 'category', key: String(c.categoryId), op: 'upsert', version: null },
+    ]);
+    await client.query('COMMIT');
+    return rows[0]!.j;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 export async function listProducts(
@@ -124,6 +143,7 @@ export async function patchProduct(
     );
     const row = rows[0];
     if (!row) throw notFound(`Store ${options.storeId} has no product ${options.productId}`);
+    tx.changes.record('product', [options.productId]);
     return row.j;
   });
 }
@@ -170,6 +190,7 @@ export async function createProduct(
     const row = rows[0];
     if (!row)
       throw conflict(`Store ${options.storeId} already has this product ID, SKU or barcode`);
+    tx.changes.record('product', [p.productId]);
     return row.j;
   });
 }
@@ -180,6 +201,12 @@ export async function deleteProduct(
 ): Promise<void> {
   await assertStore(app, options.storeId);
   await withTenant(app, options.storeId, async (tx) => {
+    // Its embeddings first (the foreign key would cascade), so their deletes reach the feed.
+    const embeddings = await tx.query<{ embedding_model: string }>(
+      `DELETE FROM retail.product_embeddings WHERE store_id = $1 AND product_id = $2
+       RETURNING embedding_model`,
+      [options.storeId, options.productId],
+    );
     const result = await tx.query(
       `DELETE FROM retail.products WHERE store_id = $1 AND product_id = $2`,
       [options.storeId, options.productId],
@@ -187,6 +214,12 @@ export async function deleteProduct(
     if (!result.affectedRows) {
       throw notFound(`Store ${options.storeId} has no product ${options.productId}`);
     }
+    tx.changes.record(
+      'embedding',
+      embeddings.rows.map((e) => embeddingKey(options.productId, e.embedding_model)),
+      'delete',
+    );
+    tx.changes.record('product', [options.productId], 'delete');
   });
 }
 
@@ -236,6 +269,10 @@ export async function changePrices(app: pg.Pool, change: PriceChange): Promise<P
         matched.add(r.sku);
         if (r.changed) updated += 1;
       }
+      tx.changes.record(
+        'product',
+        rows.filter((r) => r.changed).map((r) => r.product_id),
+      );
     });
   }
   const unknown = [

@@ -174,12 +174,13 @@ export async function advanceMutationCounter(
 export async function recordPullPosition(
   tx: Queryable,
   device: VerifiedDevice,
-  position: { txid: string; seq: number },
+  position: { seq: number },
 ): Promise<void> {
-  await tx.query(
-    `UPDATE sync.devices SET pull_txid = $3::xid8, pull_seq = $4 WHERE store_id = $1 AND device_id = $2`,
-    [device.storeId, device.deviceId, position.txid, position.seq],
-  );
+  await tx.query(`UPDATE sync.devices SET pull_seq = $3 WHERE store_id = $1 AND device_id = $2`, [
+    device.storeId,
+    device.deviceId,
+    position.seq,
+  ]);
 }
 
 /** Snapshot: a download from the start answers an administrator's resync request. */
@@ -228,10 +229,8 @@ export async function listDevices(
                 (SELECT count(*)::int FROM sync.mutation_log m
                   WHERE m.store_id = d.store_id AND m.device_id = d.device_id
                     AND m.status = 'rejected') AS rejected,
-                CASE WHEN d.pull_txid IS NULL THEN NULL ELSE
-                  (SELECT count(*)::int FROM sync.change_log c
-                    WHERE c.store_id = d.store_id AND (c.txid, c.seq) > (d.pull_txid, d.pull_seq))
-                END AS lag
+                (SELECT f.last_seq - d.pull_seq FROM sync.feed_state f
+                  WHERE f.store_id = d.store_id) AS lag
            FROM sync.devices d WHERE d.store_id = $1
           ORDER BY d.register_id, d.enrolled_at`,
         [storeId],

@@ -6,8 +6,9 @@
  *      cursor position, in one transaction;
  *   2. a device that continues as another (rebase) gets `conflict`; one an administrator asked
  *      to resync gets `resync_required` (it then downloads a snapshot);
- *   3. read one page in ONE snapshot transaction (feed.ts: rows below the read horizon only,
- *      ending at a transaction boundary); a cursor the feed cannot continue -> resync_required;
+ *   3. read one page in ONE snapshot transaction (feed.ts: the store's entries after the
+ *      cursor, ending at a transaction boundary); a cursor the feed cannot continue ->
+ *      resync_required;
  *   4. if the page is empty and the till asked to wait (`waitMs`), sleep until the store's feed
  *      grows (notify.ts), the wait ends or the till hangs up, then read again.
  * The subscription is taken BEFORE each read, so a commit between the read and the wait still
@@ -31,9 +32,6 @@ import {
 } from './feed';
 import type { ChangeNotifier } from './notify';
 
-/** How soon to look again when committed changes wait behind an older open transaction. */
-const HORIZON_RETRY_MS = 50;
-
 export interface PullOptions {
   notifier: ChangeNotifier;
   credential: DeviceCredential;
@@ -48,13 +46,13 @@ export interface PullOptions {
 /** The `data` of a PullPage, as JSON text (built by PostgreSQL, sent as is). */
 export async function pullChanges(app: pg.Pool, options: PullOptions): Promise<string> {
   const { credential, request, notifier, signal } = options;
-  const position = parseCursor(request.cursor);
+  const cursor = parseCursor(request.cursor);
   const device = await withTenant(app, credential.storeId, async (tx) => {
     const verified = await verifyDevice(tx, credential, {
       pending: options.pending,
       touch: 'pull',
     });
-    if (position) await recordPullPosition(tx, verified, position);
+    if (cursor.kind === 'position') await recordPullPosition(tx, verified, cursor.position);
     return verified;
   });
   if (device.supersededBy !== null) {
@@ -77,7 +75,7 @@ export async function pullChanges(app: pg.Pool, options: PullOptions): Promise<s
           return readFeedPage(tx, {
             device,
             state,
-            position: checkCursor(state, position),
+            position: checkCursor(state, cursor),
             limit,
             logger: options.logger,
           });
@@ -90,12 +88,7 @@ export async function pullChanges(app: pg.Pool, options: PullOptions): Promise<s
       }
       const remaining = deadline - Date.now();
       if (page.entries > 0 || remaining <= 0 || signal.aborted) return page.json;
-      if (page.blockedByHorizon) {
-        // Committed changes wait for an older transaction to finish: look again soon.
-        await new Promise((resolve) => setTimeout(resolve, Math.min(HORIZON_RETRY_MS, remaining)));
-      } else {
-        await subscription.wait(remaining, signal);
-      }
+      await subscription.wait(remaining, signal);
     } finally {
       subscription.cancel();
     }

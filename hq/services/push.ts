@@ -14,7 +14,8 @@
  *      rule violation becomes a `rejected` result that still advances the counter;
  *   5. the mutation log, the device's last applied ID and a `device_ack` change-feed entry
  *      (so the till learns which of its stock movements HQ's stock levels now include) are
- *      written in the same transaction.
+ *      written in the same transaction; the feed entries (stock levels, customers, the ack)
+ *      are appended as its last statement, under the store's feed lock (feed-log.ts).
  * Commit makes all of it visible at once; a crash before commit leaves none of it, and the
  * till's retry is then new again. A retry after commit is a replay (step 2).
  */
@@ -179,11 +180,8 @@ async function applyPush(
   );
   const newLast = fresh[fresh.length - 1]!.mutationId;
   await advanceMutationCounter(tx, device, newLast);
-  await tx.query(
-    `INSERT INTO sync.change_log (store_id, entity, key, version) VALUES ($1, 'device_ack', $2, $3)`,
-    [device.storeId, device.deviceId, newLast],
-  );
-  await tx.query(`SELECT pg_notify('edgepos_changes', $1)`, [device.storeId]);
+  // Appended to the feed at commit with the stock-level changes of this push (withTenant).
+  tx.changes.ack(device.deviceId, newLast);
   results.push(...outcomes.map(outcomeResult));
   return { lastMutationId: newLast, results };
 }

@@ -1,12 +1,17 @@
 /**
  * Change-feed upkeep, per store (each under its own tenant key):
- * - prune: drop entries older than the retention period. The highest (txid, seq) dropped is
+ * - prune: drop entries older than the retention period. The highest change number dropped is
  *   recorded in sync.feed_state, and a till whose cursor is below it gets `resync_required`
  *   (it would otherwise miss the dropped entries, tombstones included);
  * - reset: a new feed epoch, so every cursor of the store is unknown and its tills resync.
- *   Done at startup when the log holds transaction IDs the server has not reached yet,
- *   which happens only after a restore into a new cluster (txids restart there).
+ *   An administrator's command, and part of restoring HQ from a backup (hq/ops/backup.ts
+ *   resets every store's feed in the restored database: the tills may hold positions the
+ *   backup never reached, and numbers after it would mean other changes).
+ *
+ * No start-up check is needed any more: change numbers live in the store's own rows (not in
+ * transaction IDs), so a restart, a restore or a shard move cannot make them ambiguous.
  */
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { withTenant } from '../../db/central/tenant';
 import type { Logger } from '../../db/logger';
@@ -22,26 +27,21 @@ export async function pruneChangeLog(
   let deleted = 0;
   for (const storeId of await listStoreIds(app)) {
     deleted += await withTenant(app, storeId, async (tx) => {
-      const { rows } = await tx.query<{ txid: string; seq: number }>(
-        // c.txid, not the text alias, so 1000 sorts after 999.
-        `SELECT c.txid::text AS txid, c.seq FROM sync.change_log c
-          WHERE c.store_id = $1 AND c.created_at < now() - make_interval(days => $2)
-            AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
-          ORDER BY c.txid DESC, c.seq DESC LIMIT 1`,
+      const { rows } = await tx.query<{ seq: number }>(
+        `SELECT max(seq) AS seq FROM sync.change_log
+          WHERE store_id = $1 AND created_at < now() - make_interval(days => $2)`,
         [storeId, days],
       );
-      const cut = rows[0];
-      if (!cut) return 0;
+      const cut = rows[0]?.seq;
+      if (cut === null || cut === undefined) return 0;
       const result = await tx.query(
-        `DELETE FROM sync.change_log WHERE store_id = $1 AND (txid, seq) <= ($2::xid8, $3::bigint)`,
-        [storeId, cut.txid, cut.seq],
+        `DELETE FROM sync.change_log WHERE store_id = $1 AND seq <= $2`,
+        [storeId, cut],
       );
       await tx.query(
-        `INSERT INTO sync.feed_state AS f (store_id, pruned_txid, pruned_seq) VALUES ($1, $2, $3)
-         ON CONFLICT (store_id) DO UPDATE SET pruned_txid = EXCLUDED.pruned_txid,
-           pruned_seq = EXCLUDED.pruned_seq, updated_at = now()
-         WHERE (f.pruned_txid, f.pruned_seq) < (EXCLUDED.pruned_txid, EXCLUDED.pruned_seq)`,
-        [storeId, cut.txid, cut.seq],
+        `UPDATE sync.feed_state SET pruned_seq = $2, updated_at = now()
+          WHERE store_id = $1 AND pruned_seq < $2`,
+        [storeId, cut],
       );
       return result.affectedRows ?? 0;
     });
@@ -50,40 +50,17 @@ export async function pruneChangeLog(
   return { deleted };
 }
 
+/** A new epoch for the store's feed: every till of the store downloads afresh at its next pull. */
 export async function resetFeed(app: pg.Pool, storeId: string): Promise<void> {
   await withTenant(app, storeId, async (tx) => {
     await tx.query(`DELETE FROM sync.change_log WHERE store_id = $1`, [storeId]);
+    // The epoch comes from here: a distributed database refuses volatile functions in
+    // ON CONFLICT DO UPDATE.
     await tx.query(
-      `INSERT INTO sync.feed_state AS f (store_id) VALUES ($1)
-       ON CONFLICT (store_id) DO UPDATE SET epoch = gen_random_uuid(), pruned_txid = '0',
-         pruned_seq = 0, updated_at = now()`,
-      [storeId],
+      `INSERT INTO sync.feed_state AS f (store_id, epoch) VALUES ($1, $2)
+       ON CONFLICT (store_id) DO UPDATE SET epoch = EXCLUDED.epoch, pruned_seq = f.last_seq,
+         updated_at = EXCLUDED.updated_at`,
+      [storeId, randomUUID()],
     );
   });
-}
-
-/** Reset the feeds that hold transaction IDs from another cluster's future (see above). */
-export async function repairRestoredFeeds(app: pg.Pool, logger: Logger): Promise<string[]> {
-  const reset: string[] = [];
-  for (const storeId of await listStoreIds(app)) {
-    const ahead = await withTenant(app, storeId, async (tx) => {
-      const { rows } = await tx.query<{ ahead: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM sync.change_log
-                          WHERE store_id = $1 AND txid >= pg_snapshot_xmax(pg_current_snapshot())) AS ahead`,
-        [storeId],
-      );
-      return rows[0]?.ahead ?? false;
-    });
-    if (ahead) {
-      await resetFeed(app, storeId);
-      reset.push(storeId);
-    }
-  }
-  if (reset.length > 0) {
-    logger.warn(
-      { stores: reset },
-      'change feed holds future transaction IDs (restored database): reset, tills will resync',
-    );
-  }
-  return reset;
 }

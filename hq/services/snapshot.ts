@@ -2,11 +2,12 @@
  * Snapshots: a store's whole synced catalog, page by page in key order, for a new till (first
  * sync) or one whose cursor cannot be continued (resync).
  *
- * The horizon (pg_snapshot_xmin) is taken when the snapshot starts and travels in the token.
- * Every transaction below it had finished then, so each later page sees its effects; anything
- * written by a transaction at or above it is also in the change log at or after (horizon, 0),
- * where the till's feed continues when the snapshot is done. A row changed or deleted while the
- * download runs is therefore corrected by the feed right after it; nothing can fall between.
+ * The store's change number when the snapshot starts (feed_state.last_seq, read in the first
+ * page's snapshot) travels in the token. Every change numbered up to it had committed then, so
+ * each later page sees its effects; every change not visible then commits later and is
+ * numbered above it (db/central/feed-log.ts), where the till's feed continues when the
+ * snapshot is done. A row changed or deleted while the download runs is therefore corrected by
+ * the feed right after it; nothing can fall between.
  *
  * The token holds the position (stage and last key), so a download killed midway resumes
  * where it stopped. It holds no store: the store is the credential's.
@@ -29,9 +30,10 @@ export const DEFAULT_SNAPSHOT_ROWS = 2_000;
 const EMBEDDING_PAGE_ROWS = 1_000;
 
 const TokenBody = z.object({
-  v: z.literal(1),
+  // 2: `h` is the store's change number (1 held a transaction-ID horizon).
+  v: z.literal(2),
   e: z.string().uuid(),
-  h: z.string().regex(/^[0-9]{1,20}$/),
+  h: z.number().int().nonnegative(),
   i: z.number().int().min(0).max(ENTITY_SPECS.length),
   a: z.string().max(200).nullable(),
   d: z.number().int().nonnegative(),
@@ -54,14 +56,14 @@ export function decodeToken(token: string): TokenBody | undefined {
   }
 }
 
-/** A new snapshot position: the horizon is this snapshot transaction's xmin. */
+/** A new snapshot position: the feed continues after the change number this snapshot sees. */
 export async function startSnapshot(tx: TenantTx, state: FeedState): Promise<TokenBody> {
   let total = 0;
   for (const spec of ENTITY_SPECS) {
     const { rows } = await tx.query<{ n: number }>(countSql(spec), [tx.storeId]);
     total += Number(rows[0]?.n ?? 0);
   }
-  return { v: 1, e: state.epoch, h: state.horizon, i: 0, a: null, d: 0, t: total };
+  return { v: 2, e: state.epoch, h: state.lastSeq, i: 0, a: null, d: 0, t: total };
 }
 
 export function resumeSnapshot(state: FeedState, token: string): TokenBody {
@@ -70,7 +72,12 @@ export function resumeSnapshot(state: FeedState, token: string): TokenBody {
   if (body.e !== state.epoch) {
     throw resyncRequired("HQ's change feed was reset during the download: start again.");
   }
-  if (BigInt(body.h) < BigInt(state.prunedTxid)) {
+  if (body.h > state.lastSeq) {
+    throw resyncRequired(
+      'The download is ahead of HQ (was HQ restored from a backup?): start again.',
+    );
+  }
+  if (body.h < state.prunedSeq) {
     throw resyncRequired('The download took longer than HQ keeps its change feed: start again.');
   }
   return body;
@@ -119,7 +126,7 @@ export async function readSnapshotPage(
   const done = i >= ENTITY_SPECS.length;
   const next: TokenBody = { ...position, i, a, d: position.d + rows };
   const total = Math.max(next.t, next.d);
-  const cursor = done ? formatCursor({ epoch: position.e, txid: position.h, seq: 0 }) : null;
+  const cursor = done ? formatCursor({ epoch: position.e, seq: position.h }) : null;
   const json =
     `{"token":${JSON.stringify(encodeToken(next))},"changes":${changesJson(parts)},` +
     `"rows":${rows},"progress":${JSON.stringify({ stage: done ? 'done' : stage, done: next.d, total })},` +

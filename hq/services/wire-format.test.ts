@@ -5,7 +5,7 @@
  * the client's side.)
  */
 import { describe, expect, it } from 'vitest';
-import { EnrollmentCode, Mutation } from '../../contract/sync-protocol';
+import { Cursor, EnrollmentCode, Mutation } from '../../contract/sync-protocol';
 import {
   deviceToken,
   newEnrollmentSecret,
@@ -15,7 +15,7 @@ import {
   sha256Hex,
   splitEnrollmentCode,
 } from './credentials';
-import { formatCursor, parseCursor } from './feed';
+import { checkCursor, formatCursor, parseCursor } from './feed';
 import { mutationHash } from './push';
 import { decodeToken, encodeToken } from './snapshot';
 
@@ -50,14 +50,43 @@ describe('payload hashing', () => {
 describe('cursors and tokens', () => {
   it('round-trip and refuse anything HQ did not issue', () => {
     const epoch = '6f1c2c8e-1111-4b7a-9d2c-0123456789ab';
-    const c = formatCursor({ epoch, txid: '18446744073709551000', seq: 42 });
-    expect(parseCursor(c)).toEqual({ epoch, txid: '18446744073709551000', seq: 42 });
-    expect(parseCursor('c1.x.1.2')).toBeUndefined();
-    expect(parseCursor(`c1.${epoch}.-1.2`)).toBeUndefined();
-    const token = encodeToken({ v: 1, e: epoch, h: '900', i: 3, a: 'abc', d: 10, t: 20 });
-    expect(decodeToken(token)).toEqual({ v: 1, e: epoch, h: '900', i: 3, a: 'abc', d: 10, t: 20 });
+    const c = formatCursor({ epoch, seq: 9_007_199_254_740_000 });
+    expect(c).toBe(`c1.${epoch}.0.9007199254740000`);
+    // The wire shape is unchanged, so a till of either version accepts it.
+    expect(Cursor.safeParse(c).success).toBe(true);
+    expect(parseCursor(c)).toEqual({
+      kind: 'position',
+      position: { epoch, seq: 9_007_199_254_740_000 },
+    });
+    expect(parseCursor('c1.x.1.2')).toEqual({ kind: 'invalid' });
+    expect(parseCursor(`c1.${epoch}.-1.2`)).toEqual({ kind: 'invalid' });
+    expect(parseCursor(`c1.${epoch}.0.99999999999999999999`)).toEqual({ kind: 'invalid' });
+    const token = encodeToken({ v: 2, e: epoch, h: 900, i: 3, a: 'abc', d: 10, t: 20 });
+    expect(decodeToken(token)).toEqual({ v: 2, e: epoch, h: 900, i: 3, a: 'abc', d: 10, t: 20 });
     expect(decodeToken('bm90IGpzb24')).toBeUndefined();
     expect(decodeToken(Buffer.from('{"v":2}').toString('base64url'))).toBeUndefined();
+    // A download started before HQ numbered changes per store: its token is not continued.
+    const old = Buffer.from(
+      JSON.stringify({ v: 1, e: epoch, h: '900', i: 3, a: 'abc', d: 10, t: 20 }),
+    ).toString('base64url');
+    expect(decodeToken(old)).toBeUndefined();
+  });
+
+  it('tells a cursor of the transaction-ID feed (older HQ) from one of the per-store feed', () => {
+    const epoch = '6f1c2c8e-1111-4b7a-9d2c-0123456789ab';
+    // Transaction IDs in PostgreSQL start at 3, so such a cursor never has 0 there.
+    expect(parseCursor(`c1.${epoch}.1048576.17`)).toEqual({ kind: 'legacy' });
+    expect(parseCursor(`c1.${epoch}.3.0`)).toEqual({ kind: 'legacy' });
+    const state = { epoch, lastSeq: 40, prunedSeq: 5 };
+    expect(() => checkCursor(state, parseCursor(`c1.${epoch}.1048576.17`))).toThrow(
+      /numbers each store's changes itself/,
+    );
+    expect(checkCursor(state, parseCursor(`c1.${epoch}.0.17`))).toEqual({ epoch, seq: 17 });
+    expect(() => checkCursor(state, parseCursor(`c1.${epoch}.0.41`))).toThrow(/ahead of HQ/);
+    expect(() => checkCursor(state, parseCursor(`c1.${epoch}.0.4`))).toThrow(/away longer/);
+    expect(() =>
+      checkCursor(state, parseCursor('c1.00000000-0000-4000-8000-000000000000.0.17')),
+    ).toThrow(/reset/);
   });
 });
 

@@ -114,6 +114,28 @@ describe('backup and restore', () => {
     expect(owners.rows).toEqual([{ owner: 'edgepos_owner' }]);
   });
 
+  it('restarts the change feed of every store in the restored copy: tills resync once', async () => {
+    const feeds = async (pool: pg.Pool) =>
+      (
+        await pool.query<{ store_id: string; epoch: string; last_seq: number; pruned_seq: number }>(
+          `SELECT store_id, epoch, last_seq, pruned_seq FROM sync.feed_state ORDER BY store_id`,
+        )
+      ).rows;
+    const before = await feeds(db.pools.admin);
+    const after = await feeds(restored!.admin);
+    expect(after.map((f) => f.store_id)).toEqual(before.map((f) => f.store_id));
+    expect(after.length).toBeGreaterThan(0);
+    for (const [i, f] of after.entries()) {
+      expect(f.epoch).not.toBe(before[i]!.epoch);
+      expect(Number(f.last_seq)).toBe(Number(before[i]!.last_seq));
+      expect(Number(f.pruned_seq)).toBe(Number(f.last_seq));
+    }
+    const log = await restored!.admin.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM sync.change_log`,
+    );
+    expect(log.rows[0]?.n).toBe(0);
+  });
+
   it('refuses to restore over an existing database, and says how to get the client tools', async () => {
     await expect(
       restoreDatabase({ target: db.target, file: join(dir, 'hq.dump'), into: restoredName }),

@@ -31,6 +31,8 @@ export interface TestHq {
     body?: unknown,
   ): Promise<{ status: number; body: T }>;
   code(storeId: string, registerId?: string): Promise<string>;
+  /** Stop the HQ service and start it again on the same database, data directory and port. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,16 +41,20 @@ export async function startTestHq(
 ): Promise<TestHq> {
   const db = await createTestDatabase();
   const dataDir = options.dataDir ?? (await makeTempDir('edge-pos-hq-'));
-  const hq = await startHq({
-    database: { target: db.target, pools: db.pools },
-    dataDir,
-    adminToken: ADMIN_TOKEN,
-    seed: options.seed ?? { products: 30, customers: 40, sales: 0 },
-    embeddings: false,
-    logger: pino({ level: process.env.SYNC_TEST_LOG ?? 'silent' }),
-  });
+  const start = (port?: number): Promise<Hq> =>
+    startHq({
+      database: { target: db.target, pools: db.pools },
+      dataDir,
+      adminToken: ADMIN_TOKEN,
+      seed: options.seed ?? { products: 30, customers: 40, sales: 0 },
+      embeddings: false,
+      logger: pino({ level: process.env.SYNC_TEST_LOG ?? 'silent' }),
+      ...(port !== undefined ? { port } : {}),
+    });
+  let hq = await start();
+  const url = hq.url;
   const admin = async <T>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${hq.url}/admin/v1${path}`, {
+    const response = await fetch(`${url}/admin/v1${path}`, {
       method,
       headers: {
         authorization: `Bearer ${ADMIN_TOKEN}`,
@@ -58,10 +64,10 @@ export async function startTestHq(
     });
     return { status: response.status, body: (await response.json()) as T };
   };
-  return {
+  const handle: TestHq = {
     hq,
     db,
-    url: hq.url,
+    url,
     admin,
     code: async (storeId, registerId = 'R01') => {
       const r = await admin<{ data: EnrollmentCodeCreated }>('POST', '/enrollment-codes', {
@@ -71,12 +77,18 @@ export async function startTestHq(
       if (r.status !== 200) throw new Error(`code: ${JSON.stringify(r.body)}`);
       return r.body.data.code;
     },
+    restart: async () => {
+      await hq.close();
+      hq = await start(Number(new URL(url).port));
+      handle.hq = hq;
+    },
     close: async () => {
       await hq.close();
       await db.drop();
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
+  return handle;
 }
 
 export interface TestTillHandle {
@@ -343,13 +355,14 @@ export async function hqSalesOf(hq: TestHq, storeId: string): Promise<Map<string
 /** A further register at HQ (each test till gets a register of its own). */
 export async function addRegister(hq: TestHq, storeId: string, registerId: string): Promise<void> {
   const { withTenant } = await import('../../db/central/tenant');
-  await withTenant(hq.db.pools.app, storeId, (tx) =>
-    tx.query(
+  await withTenant(hq.db.pools.app, storeId, async (tx) => {
+    await tx.query(
       `INSERT INTO retail.registers (store_id, register_id, register_name) VALUES ($1, $2, $3)
        ON CONFLICT DO NOTHING`,
       [storeId, registerId, `Register ${registerId}`],
-    ),
-  );
+    );
+    tx.changes.record('register', [registerId]);
+  });
 }
 
 /**

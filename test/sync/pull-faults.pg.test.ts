@@ -1,13 +1,16 @@
 /**
  * Pull faults, against the real HQ service: a first download killed midway resumes, HQ
  * writers committing out of order never make the till skip a row (per-table checksums equal
- * HQ's, while a plain sequence cursor demonstrably skips), deletes made during a long
- * offline arrive, and forced / expired-cursor / reset-feed resyncs swap the catalog while
- * the till keeps selling and its queue stays intact.
+ * HQ's, while a cursor on write time demonstrably skips), deletes made during a long offline
+ * arrive, a key deleted and re-created meanwhile arrives as the new row, a restarted HQ
+ * continues every feed, and forced / expired-cursor / reset-feed resyncs swap the catalog
+ * while the till keeps selling and its queue stays intact.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withTenant } from '../../db/central/tenant';
+import { appendChanges, embeddingKey } from '../../db/central/feed-log';
+import { pgQueryable } from '../../db/central/pool';
+import { appendToEveryStoreFeed, setTenantKey, withTenant } from '../../db/central/tenant';
 import { silentLogger } from '../../db/logger';
 import { SyncClient } from '../../sync/client/sync-client';
 import { pruneChangeLog } from '../../hq/services/retention';
@@ -136,54 +139,58 @@ describe('first sync', () => {
 });
 
 describe('concurrent HQ writers', () => {
-  it('a plain sequence cursor skips a late committer; the feed does not', async () => {
+  it('a write-time cursor skips a late committer; the feed does not', async () => {
     const t = await till('seattle', 'R01', hq.url);
     const products = await t.store.db.query<{ product_id: string }>(
       `SELECT product_id FROM retail.products ORDER BY product_id LIMIT 2`,
     );
     const [a, b] = products.rows.map((r) => r.product_id);
-    const naiveCursor = async (): Promise<number> =>
+    // A naive poller orders the log by when the writing transaction started (created_at).
+    const naiveSince = async (since: string): Promise<Array<{ at: string; key: string }>> =>
       withTenant(hq.db.pools.app, 'seattle', async (tx) => {
-        const { rows } = await tx.query<{ seq: number }>(
-          `SELECT coalesce(max(seq), 0) AS seq FROM sync.change_log WHERE store_id = 'seattle'`,
+        const { rows } = await tx.query<{ at: string; key: string }>(
+          `SELECT to_char(created_at, 'YYYY-MM-DD"T"HH24:MI:SS.US') AS at, key
+             FROM sync.change_log WHERE store_id = 'seattle' AND created_at > $1::timestamp
+            ORDER BY created_at, seq`,
+          [since],
         );
-        return Number(rows[0]!.seq);
+        return rows;
       });
-    const cursor = await naiveCursor();
-    // Writer A takes its sequence number first but commits last.
+    const naiveStart = await withTenant(hq.db.pools.app, 'seattle', async (tx) => {
+      const { rows } = await tx.query<{ at: string }>(
+        `SELECT to_char(coalesce(max(created_at), '-infinity'), 'YYYY-MM-DD"T"HH24:MI:SS.US') AS at
+           FROM sync.change_log WHERE store_id = 'seattle'`,
+      );
+      return rows[0]!.at;
+    });
+    // Writer A writes first but commits last.
     const clientA = await hq.db.pools.app.connect();
     await clientA.query('BEGIN');
-    await clientA.query(`SELECT set_config('app.current_store_id', 'seattle', true)`);
+    await setTenantKey(clientA, 'seattle');
     await clientA.query(
       `UPDATE retail.products SET price = price + 1 WHERE store_id = 'seattle' AND product_id = $1`,
       [a],
     );
-    await withTenant(hq.db.pools.app, 'seattle', (tx) =>
-      tx.query(
+    await withTenant(hq.db.pools.app, 'seattle', async (tx) => {
+      await tx.query(
         `UPDATE retail.products SET price = price + 2 WHERE store_id = 'seattle' AND product_id = $1`,
         [b],
-      ),
-    );
-    // A naive poller now reads B and moves its cursor past A's (uncommitted) row...
-    const naiveSeen = await withTenant(hq.db.pools.app, 'seattle', (tx) =>
-      tx.query<{ seq: number; key: string }>(
-        `SELECT seq, key FROM sync.change_log WHERE store_id = 'seattle' AND seq > $1 ORDER BY seq`,
-        [cursor],
-      ),
-    );
-    const naiveNext = Math.max(...naiveSeen.rows.map((r) => Number(r.seq)));
+      );
+      tx.changes.record('product', [b!]);
+    });
+    // A naive poller now reads B and moves its cursor past A's start...
+    const naiveSeen = await naiveSince(naiveStart);
+    const naiveNext = naiveSeen[naiveSeen.length - 1]!.at;
     // ...meanwhile the till pulls: it must not get past A.
     await t.client.syncNow();
+    await appendChanges(pgQueryable(clientA), 'seattle', [
+      { entity: 'product', key: a!, op: 'upsert', version: null },
+    ]);
     await clientA.query('COMMIT');
     clientA.release();
-    const naiveLater = await withTenant(hq.db.pools.app, 'seattle', (tx) =>
-      tx.query<{ key: string }>(
-        `SELECT key FROM sync.change_log WHERE store_id = 'seattle' AND seq > $1`,
-        [naiveNext],
-      ),
-    );
-    expect(naiveSeen.rows.map((r) => r.key)).toEqual([b]);
-    expect(naiveLater.rows.map((r) => r.key)).not.toContain(a); // the naive cursor skipped A
+    const naiveLater = await naiveSince(naiveNext);
+    expect(naiveSeen.map((r) => r.key)).toEqual([b]);
+    expect(naiveLater.map((r) => r.key)).not.toContain(a); // the naive cursor skipped A
     await inSync(t, 'seattle');
     const prices = await t.store.db.query<{ product_id: string; cents: number }>(
       `SELECT product_id, (price * 100)::bigint AS cents FROM retail.products WHERE product_id = ANY($1::uuid[])`,
@@ -225,15 +232,21 @@ describe('concurrent HQ writers', () => {
                 WHERE store_id = 'redmond' AND product_id = $1`,
               [id, `Renamed by writer ${w} round ${round}`],
             );
+            tx.changes.record('product', [id]);
             await sleep(Math.floor(random() * 15));
           }
           if (round % 3 === 0) {
-            await tx.query(
+            const { rows: changed } = await tx.query<{ customer_id: string }>(
               `UPDATE retail.customers SET loyalty_tier = $2
                 WHERE store_id = 'redmond' AND customer_id =
                   (SELECT customer_id FROM retail.customers WHERE store_id = 'redmond'
-                    ORDER BY customer_id OFFSET $1 LIMIT 1)`,
+                    ORDER BY customer_id OFFSET $1 LIMIT 1)
+                RETURNING customer_id`,
               [Math.floor(random() * 10), ['bronze', 'silver', 'gold', 'platinum'][w % 4]],
+            );
+            tx.changes.record(
+              'customer',
+              changed.map((c) => c.customer_id),
             );
           }
           await sleep(Math.floor(random() * 25));
@@ -281,15 +294,32 @@ describe('deletes during a long offline', () => {
       expect((await hq.admin('DELETE', `/stores/bellevue/products/${id}`)).status).toBe(200);
     }
     await withTenant(hq.db.pools.app, 'bellevue', async (tx) => {
-      await tx.query(
+      const { rows: gone } = await tx.query<{ customer_id: string }>(
         `DELETE FROM retail.customers WHERE store_id = 'bellevue' AND customer_id IN
-           (SELECT customer_id FROM retail.customers WHERE store_id = 'bellevue' ORDER BY customer_id LIMIT 2)`,
+           (SELECT customer_id FROM retail.customers WHERE store_id = 'bellevue' ORDER BY customer_id LIMIT 2)
+         RETURNING customer_id`,
+      );
+      tx.changes.record(
+        'customer',
+        gone.map((c) => c.customer_id),
+        'delete',
       );
     });
     expect(
       (await hq.admin('PATCH', `/stores/bellevue/products/${moved}`, { categoryId: 1 })).status,
     ).toBe(200);
-    await owner.query(`DELETE FROM retail.product_categories WHERE category_id = 90`);
+    // Categories are shared: the change goes into every store's feed.
+    const ownerClient = await owner.connect();
+    try {
+      await ownerClient.query('BEGIN');
+      await ownerClient.query(`DELETE FROM retail.product_categories WHERE category_id = 90`);
+      await appendToEveryStoreFeed(pgQueryable(ownerClient), [
+        { entity: 'category', key: '90', op: 'delete', version: null },
+      ]);
+      await ownerClient.query('COMMIT');
+    } finally {
+      ownerClient.release();
+    }
     await ringSale(t, { lines: 2, offset: 6 });
     expect(await catalogChecksums(t.store.db, 'bellevue')).not.toEqual(
       await hqChecksums(hq, 'bellevue'),
@@ -308,6 +338,84 @@ describe('deletes during a long offline', () => {
     );
     expect(category.rows).toHaveLength(0);
     expect((await t.client.status()).pendingCount).toBe(0);
+  });
+});
+
+describe('a key deleted and re-created during a long offline (issue 11.3)', () => {
+  it('reaches the till as the new row, not the old one it had', async () => {
+    const p = await proxy(305);
+    await addRegister(hq, 'bellevue', 'R05');
+    const t = await till('bellevue', 'R05', p.url);
+    const { rows } = await t.store.db.query<{ product_id: string }>(
+      `SELECT product_id FROM retail.products ORDER BY product_id DESC LIMIT 1`,
+    );
+    const productId = rows[0]!.product_id;
+    const path = `/stores/bellevue/products/${productId}`;
+    // A few edits the till receives: its copy ends at version 4.
+    for (const priceCents of [1_111, 2_222, 3_333]) {
+      expect((await hq.admin('PATCH', path, { priceCents })).status).toBe(200);
+    }
+    await inSync(t, 'bellevue');
+    const before = await t.store.db.query<{ version: number }>(
+      `SELECT version FROM retail.products WHERE product_id = $1`,
+      [productId],
+    );
+    expect(Number(before.rows[0]!.version)).toBe(4);
+
+    p.offline = true;
+    await eventually(async () => expect((await t.client.status()).online).toBe(false));
+    const old = (
+      await hq.admin<{ data: { products: Array<Record<string, unknown>> } }>(
+        'GET',
+        '/stores/bellevue/products?limit=200',
+      )
+    ).body.data.products.find((x) => x.productId === productId)!;
+    // HQ deletes the product and adds it again under the same key, renamed and repriced: the
+    // new row starts again at version 1, below what the till holds.
+    expect((await hq.admin('DELETE', path)).status).toBe(200);
+    const { version: _version, ...recreate } = old;
+    const created = await hq.admin<{ data: { version: number } }>(
+      'POST',
+      '/stores/bellevue/products',
+      { ...recreate, productName: 'Re-created under the same key', priceCents: 4_242 },
+    );
+    expect(created.status).toBe(200);
+
+    p.offline = false;
+    t.client.nudge();
+    await inSync(t, 'bellevue');
+    const after = await t.store.db.query<{ product_name: string; cents: number }>(
+      `SELECT product_name, (price * 100)::bigint AS cents FROM retail.products WHERE product_id = $1`,
+      [productId],
+    );
+    expect(after.rows).toEqual([{ product_name: 'Re-created under the same key', cents: 4_242 }]);
+    expect((await t.client.status()).pendingCount).toBe(0);
+  });
+});
+
+describe('HQ restarts', () => {
+  it("a restarted HQ continues every till's feed: no reset, no download", async () => {
+    const p = await proxy(306);
+    await addRegister(hq, 'redmond', 'R06');
+    const t = await till('redmond', 'R06', p.url);
+    await inSync(t, 'redmond');
+    const cursor = async (): Promise<string> =>
+      (await t.store.db.query<{ c: string }>(`SELECT pull_cursor AS c FROM pos.sync_state`))
+        .rows[0]!.c;
+    const before = await cursor();
+    const snapshots = p.stats.requests['/v1/snapshot'] ?? 0;
+    await hq.restart();
+    const { rows } = await t.store.db.query<{ product_id: string }>(
+      `SELECT product_id FROM retail.products ORDER BY product_id LIMIT 1`,
+    );
+    const path = `/stores/redmond/products/${rows[0]!.product_id}`;
+    expect((await hq.admin('PATCH', path, { priceCents: 7_777 })).status).toBe(200);
+    await inSync(t, 'redmond');
+    const after = await cursor();
+    // Same feed epoch, a later position, and no download since the restart.
+    expect(after.split('.')[1]).toBe(before.split('.')[1]);
+    expect(Number(after.split('.')[3])).toBeGreaterThan(Number(before.split('.')[3]));
+    expect(p.stats.requests['/v1/snapshot'] ?? 0).toBe(snapshots);
   });
 });
 
@@ -330,6 +438,8 @@ describe('a catalog row the till cannot store', () => {
         `UPDATE retail.products SET price = 123.45 WHERE store_id = 'redmond' AND product_id = $1`,
         [priced],
       );
+      tx.changes.record('embedding', [embeddingKey(bad!, 'edge-hash-256-v1')]);
+      tx.changes.record('product', [priced!]);
     });
     await eventually(async () => {
       await t.client.syncNow();
