@@ -13,6 +13,8 @@ import type { TenantTx } from './tenant';
 import { MutationRejectedError, RejectionCode, isPermanentDataError } from './rejections';
 import type { MutationOutcome } from './ingest-types';
 import { withSavepoint } from './ingest-types';
+import { insertSelect } from './insert-select';
+import { SalesPartitionsMissingError, missingSalesPartitionMonths } from './partitions';
 import { boolArray, intArray, textArray } from './pg-arrays';
 import { sqlCents as cents } from '../sql';
 import { screenSales, type SaleMutation } from './sale-checks';
@@ -47,7 +49,8 @@ async function writeSales(
   if (todo.length === 0) return fresh;
   const txs = todo.map((s) => s.sale);
 
-  await tx.query(
+  await insertSelect(
+    tx,
     `INSERT INTO retail.sales_transactions
        (store_id, transaction_id, register_id, receipt_seq, receipt_number, transaction_type,
         customer_id, cashier_id, approved_by, shift_id, device_id, occurred_at, subtotal,
@@ -83,7 +86,8 @@ async function writeSales(
   );
 
   const items = lineColumns(txs);
-  await tx.query(
+  await insertSelect(
+    tx,
     `INSERT INTO retail.sales_transaction_items
        (store_id, item_id, transaction_id, line_number, product_id, sku, product_name,
         category_id, quantity, unit_price, discount_amount, tax_rate_ppm, tax_amount,
@@ -123,7 +127,8 @@ async function writeSales(
 
   const payments = paymentColumns(txs);
   if (payments.paymentId.length > 0) {
-    await tx.query(
+    await insertSelect(
+      tx,
       `INSERT INTO retail.payments
          (store_id, payment_id, transaction_id, tender_type, amount, tendered, change_given,
           card_status, card_last4, auth_code, occurred_at)
@@ -263,7 +268,8 @@ export async function insertMovements(
   movements: readonly MovementRow[],
 ): Promise<number> {
   if (movements.length === 0) return 0;
-  const result = await tx.query(
+  const written = await insertSelect(
+    tx,
     `INSERT INTO retail.stock_movements
        (store_id, movement_id, product_id, quantity_delta, reason, transaction_id, note,
         occurred_at, device_id, mutation_id)
@@ -285,7 +291,7 @@ export async function insertMovements(
     ],
   );
   await applyStockMovements(tx, movements);
-  return result.affectedRows ?? movements.length;
+  return written;
 }
 
 function monthsOf(sales: ReadonlyArray<{ sale: SaleRecorded }>): string[] {
@@ -323,12 +329,11 @@ export async function ingestSales(
   });
 
   if (toWrite.length > 0) {
-    // 4. Month partitions for late or future-dated sales (rare: usually all exist already),
-    //    unless the caller prepared them before the transaction.
+    // 4. Month partitions for late or future-dated sales exist (rare: usually all do). They
+    //    are created before the transaction (prepareSalesPartitions), never in it.
     if (!options.partitionsPrepared) {
-      await tx.query('SELECT retail.ensure_sales_partitions_for($1::timestamptz[])', [
-        monthsOf(toWrite),
-      ]);
+      const missing = await missingSalesPartitionMonths(tx, monthsOf(toWrite));
+      if (missing.length > 0) throw new SalesPartitionsMissingError(missing);
     }
     // 5. Everything in one go; if the database refuses a row, find which sale it was.
     let written: Set<string> | undefined;

@@ -40,6 +40,8 @@ import { ingestSales } from './ingest-sales';
 import { MAX_AGE_MS, MAX_FUTURE_MS } from './sale-checks';
 import { withSavepoint, type MutationOutcome } from './ingest-types';
 import { textArray } from './pg-arrays';
+import { missingSalesPartitionMonths } from './partitions';
+import { pgQueryable } from './pool';
 import { withSalesDdlLock } from './sales-ddl-lock';
 import { MutationRejectedError, RejectionCode, isPermanentDataError } from './rejections';
 import type { TenantTx } from './tenant';
@@ -53,7 +55,9 @@ export interface IngestBatch {
   mutations: readonly Mutation[];
   /**
    * The caller ran prepareSalesPartitions for these mutations before opening the transaction
-   * (the sync service does): ingest then skips its own in-transaction partition check.
+   * (the sync service does): ingest then skips its own check. Without it, ingest checks that
+   * the months of the sales exist and throws SalesPartitionsMissingError if not (it never
+   * creates them inside the transaction).
    */
   partitionsPrepared?: boolean;
 }
@@ -172,17 +176,9 @@ export async function prepareSalesPartitions(
     if (age > MAX_AGE_MS || -age > MAX_FUTURE_MS) continue;
     months.add(new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1)).toISOString());
   }
-  if (months.size === 0) return;
-  const wanted = textArray([...months]);
-  const { rows } = await pool.query<{ missing: number }>(
-    `SELECT count(*)::int AS missing
-       FROM unnest($1::timestamptz[]) AS m
-      WHERE m >= (SELECT date_trunc('month', retained_from) FROM retail.sales_retention)
-        AND EXISTS (SELECT 1 FROM unnest(ARRAY['sales_transactions', 'sales_transaction_items', 'payments']) AS t
-                     WHERE to_regclass(format('retail.%I', t || '_p' || to_char(m AT TIME ZONE 'UTC', 'YYYYMM'))) IS NULL)`,
-    [wanted],
-  );
-  if ((rows[0]?.missing ?? 0) === 0) return;
+  const missing = await missingSalesPartitionMonths(pgQueryable(pool), [...months]);
+  if (missing.length === 0) return;
+  const wanted = textArray(missing);
   await withSalesDdlLock(pool, (client) =>
     client.query('SELECT retail.ensure_sales_partitions_for($1::timestamptz[])', [wanted]),
   );

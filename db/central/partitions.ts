@@ -4,9 +4,50 @@
  * the CLI, the service start and a daily timer.
  */
 import type pg from 'pg';
+import { ErrorKind, PosError } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
+import type { Queryable } from '../queryable';
+import { textArray } from './pg-arrays';
 import { withSalesDdlLock } from './sales-ddl-lock';
+import { withTenant } from './tenant';
+
+/**
+ * Sales fall in a month whose partitions do not exist. Not a rejection: the caller creates them
+ * (prepareSalesPartitions, in a transaction of its own) and retries. Months are never created
+ * inside an ingest transaction: concurrent pushes deadlocked on it, and a distributed database
+ * refuses DDL after a transaction has written shards in parallel.
+ */
+export class SalesPartitionsMissingError extends PosError {
+  readonly months: readonly string[];
+  constructor(months: readonly string[]) {
+    super(
+      ErrorKind.invalidState,
+      `Sales of ${months.map((m) => m.slice(0, 7)).join(', ')} have no month partitions yet: create them with prepareSalesPartitions before the ingest transaction`,
+    );
+    this.months = months;
+  }
+}
+
+/**
+ * Of these month starts (ISO timestamps), the ones not before the retention horizon that lack
+ * a partition of any of the three sales tables. Reads the catalog only: no lock, no DDL.
+ */
+export async function missingSalesPartitionMonths(
+  db: Queryable,
+  months: readonly string[],
+): Promise<string[]> {
+  if (months.length === 0) return [];
+  const { rows } = await db.query<{ month: string }>(
+    `SELECT m::text AS month
+       FROM unnest($1::text[]) AS m
+      WHERE m::timestamptz >= (SELECT date_trunc('month', retained_from) FROM retail.sales_retention)
+        AND EXISTS (SELECT 1 FROM unnest(ARRAY['sales_transactions', 'sales_transaction_items', 'payments']) AS t
+                     WHERE to_regclass(format('retail.%I', t || '_p' || to_char(m::timestamptz AT TIME ZONE 'UTC', 'YYYYMM'))) IS NULL)`,
+    [textArray(months)],
+  );
+  return rows.map((r) => r.month);
+}
 
 export interface EnsureOptions {
   /** Months before the current one to make sure of (default 1). */
@@ -53,8 +94,10 @@ export async function listSalesPartitions(db: pg.Pool | pg.ClientBase): Promise<
 
 /**
  * Retention: keep the current month and the `keepMonths` months before it; drop every older
- * month partition of the sales tables and the registry rows of those sales, and refuse later
- * uploads of sales older than the new horizon. Returns the dropped partition names.
+ * month partition of the sales tables, then the registry rows of sales before the horizon,
+ * store by store under each store's tenant key (row security applies to the owner too; also
+ * rows a previous, interrupted prune left behind); later uploads of sales older than the
+ * horizon are refused. Returns the dropped partition names.
  */
 export async function pruneSalesPartitions(
   owner: pg.Pool,
@@ -71,6 +114,19 @@ export async function pruneSalesPartitions(
     ),
   );
   const dropped = rows.map((r) => r.dropped);
+  const { rows: stores } = await owner.query<{ store_id: string }>(
+    `SELECT store_id FROM retail.stores ORDER BY store_id`,
+  );
+  for (const { store_id: storeId } of stores) {
+    await withTenant(owner, storeId, (tx) =>
+      tx.query(
+        `DELETE FROM retail.sales_transaction_ids
+          WHERE store_id = $1
+            AND occurred_at < (SELECT retained_from FROM retail.sales_retention)`,
+        [storeId],
+      ),
+    );
+  }
   (options.logger ?? silentLogger).info(
     { cutoff: cutoff.toISOString(), dropped: dropped.length },
     'sales partitions pruned',

@@ -1,11 +1,18 @@
 /**
  * The only way service code touches tenant rows at HQ.
  *
- * withTenant(pool, storeId, fn) = BEGIN; set_config('app.current_store_id', storeId, true);
- * fn(tx); append the changes fn recorded to the store's change feed; COMMIT (ROLLBACK on throw).
- * The `true` makes the setting transaction-local: it ends with the transaction, so the pooled
+ * withTenant(pool, storeId, fn) = BEGIN; SET LOCAL app.current_store_id = '<store>'; fn(tx);
+ * append the changes fn recorded to the store's change feed; COMMIT (ROLLBACK on throw).
+ * LOCAL makes the setting transaction-local: it ends with the transaction, so the pooled
  * connection goes back with no tenant key and the next request cannot inherit this store (a
  * session-level SET did exactly that in a lab run).
+ *
+ * Why SET LOCAL and not set_config(): on a Citus cluster the row-level security policies are
+ * evaluated on the workers, and Citus forwards SET LOCAL to every worker connection of the
+ * transaction (with `citus.propagate_set_commands = 'local'`, set in the same statement) but
+ * not set_config(). SET takes no parameters, so the store ID is validated against the store ID
+ * pattern (lower-case letters, digits, '_' and '-') before it is quoted into the statement.
+ * On PostgreSQL without Citus the propagation setting is an inert custom setting.
  *
  * Change feed: code that inserts, updates or deletes rows the tills sync records their keys in
  * `tx.changes`; the entries are appended as the transaction's last statement (feed-log.ts), so
@@ -46,18 +53,27 @@ function assertStoreId(storeId: string): void {
   }
 }
 
+/** `SET LOCAL` statements that make `storeId` the tenant key, on one server or a cluster. */
+function setKeySql(storeId: string): string {
+  assertStoreId(storeId);
+  // Validated: [a-z0-9_-] only, so it cannot close the quotes.
+  return (
+    `SET LOCAL citus.propagate_set_commands = 'local'; ` +
+    `SET LOCAL ${TENANT_SETTING} = '${storeId}'`
+  );
+}
+
 /**
  * Set the tenant key for the rest of the current transaction (inside BEGIN ... COMMIT only).
  * Trusted callers only, as withTenant.
  */
 export async function setTenantKey(tx: Queryable, storeId: string): Promise<void> {
-  assertStoreId(storeId);
-  await tx.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [storeId]);
+  await tx.query(setKeySql(storeId));
 }
 
 /** Clear the tenant key for the rest of the current transaction. */
 export async function clearTenantKey(tx: Queryable): Promise<void> {
-  await tx.query(`SELECT set_config('${TENANT_SETTING}', '', true)`);
+  await tx.query(`SET LOCAL ${TENANT_SETTING} = ''`);
 }
 
 /**
@@ -90,10 +106,11 @@ export async function withTenant<T>(
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
+    // One round trip. (A distributed statement must not share this string: Citus refuses to
+    // run it from within a multi-statement query.)
     await client.query(
-      options.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN',
+      `${options.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN'}; ${setKeySql(storeId)}`,
     );
-    await setTenantKey(client, storeId);
     const tx: TenantTx = { ...pgQueryable(client), storeId, changes: new ChangeBuffer() };
     const result = await fn(tx);
     const entries = tx.changes.take();

@@ -3,7 +3,9 @@
  *
  * Contract: every upsert is version-guarded, so applying a page twice, or an older page after
  * a newer one, never moves a row backwards. Rows are written in batches of `BATCH` through
- * jsonb_to_recordset: one statement per batch, not one per row.
+ * jsonb_to_recordset: one statement per batch, not one per row. HQ's seed uses these too, also
+ * on a Citus cluster, which refuses non-immutable functions in DO UPDATE: the update takes the
+ * inserted row's values (EXCLUDED), clock included.
  */
 import type {
   CategoryEntity,
@@ -44,7 +46,7 @@ export async function upsertStores(db: Queryable, rows: readonly StoreEntity[]):
          timezone = EXCLUDED.timezone, tax_rate_ppm = EXCLUDED.tax_rate_ppm,
          manager_discount_threshold_ppm = EXCLUDED.manager_discount_threshold_ppm,
          offline_card_limit = EXCLUDED.offline_card_limit, is_active = EXCLUDED.is_active,
-         version = EXCLUDED.version, updated_at = now()
+         version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
        WHERE s.version < EXCLUDED.version`,
       [JSON.stringify(batch)],
     );
@@ -68,7 +70,7 @@ export async function upsertCategories(
        ON CONFLICT (category_id) DO UPDATE SET
          category_name = EXCLUDED.category_name, parent_category_id = EXCLUDED.parent_category_id,
          description = EXCLUDED.description, is_active = EXCLUDED.is_active,
-         version = EXCLUDED.version, updated_at = now()
+         version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
        WHERE c.version < EXCLUDED.version`,
       [JSON.stringify(batch)],
     );
@@ -86,7 +88,7 @@ export async function upsertCategoryTaxRates(
        SELECT $1, r."categoryId", r."taxRatePpm", r.version, now()
          FROM jsonb_to_recordset($2::jsonb) AS r("categoryId" integer, "taxRatePpm" integer, version bigint)
        ON CONFLICT (store_id, category_id) DO UPDATE SET
-         tax_rate_ppm = EXCLUDED.tax_rate_ppm, version = EXCLUDED.version, updated_at = now()
+         tax_rate_ppm = EXCLUDED.tax_rate_ppm, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
        WHERE t.version < EXCLUDED.version`,
       [storeId, JSON.stringify(batch)],
     );
@@ -105,7 +107,7 @@ export async function upsertRegisters(
          FROM jsonb_to_recordset($2::jsonb) AS r("registerId" text, "registerName" text, "isActive" boolean, version bigint)
        ON CONFLICT (store_id, register_id) DO UPDATE SET
          register_name = EXCLUDED.register_name, is_active = EXCLUDED.is_active,
-         version = EXCLUDED.version, updated_at = now()
+         version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
        WHERE g.version < EXCLUDED.version`,
       [storeId, JSON.stringify(batch)],
     );
@@ -125,7 +127,7 @@ export async function upsertStaff(
               "pinHash" text, "isActive" boolean, version bigint)
        ON CONFLICT (store_id, staff_id) DO UPDATE SET
          display_name = EXCLUDED.display_name, role = EXCLUDED.role, pin_hash = EXCLUDED.pin_hash,
-         is_active = EXCLUDED.is_active, version = EXCLUDED.version, updated_at = now()
+         is_active = EXCLUDED.is_active, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
        WHERE s.version < EXCLUDED.version`,
       [storeId, JSON.stringify(batch)],
     );
@@ -159,7 +161,7 @@ export async function upsertProducts(
          minimum_stock = EXCLUDED.minimum_stock, reorder_point = EXCLUDED.reorder_point,
          supplier_name = EXCLUDED.supplier_name, is_active = EXCLUDED.is_active,
          is_featured = EXCLUDED.is_featured, tags = EXCLUDED.tags, metadata = EXCLUDED.metadata,
-         version = EXCLUDED.version, updated_at = now()
+         version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
        WHERE p.version < EXCLUDED.version`,
       [storeId, JSON.stringify(batch)],
     );
@@ -184,7 +186,7 @@ export async function upsertCustomers(
          first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, email = EXCLUDED.email,
          phone = EXCLUDED.phone, date_of_birth = EXCLUDED.date_of_birth, gender = EXCLUDED.gender,
          customer_since = EXCLUDED.customer_since, loyalty_tier = EXCLUDED.loyalty_tier,
-         total_lifetime_value = EXCLUDED.total_lifetime_value, version = EXCLUDED.version, updated_at = now()
+         total_lifetime_value = EXCLUDED.total_lifetime_value, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
        WHERE c.version < EXCLUDED.version`,
       [storeId, JSON.stringify(batch)],
     );
@@ -202,7 +204,7 @@ export async function upsertStockLevels(
        SELECT $1, r."productId", r."onHand", r.version, now()
          FROM jsonb_to_recordset($2::jsonb) AS r("productId" uuid, "onHand" integer, version bigint)
        ON CONFLICT (store_id, product_id) DO UPDATE SET
-         on_hand = EXCLUDED.on_hand, version = EXCLUDED.version, updated_at = now()
+         on_hand = EXCLUDED.on_hand, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
        WHERE l.version < EXCLUDED.version`,
       [storeId, JSON.stringify(batch)],
     );
@@ -226,7 +228,7 @@ export async function upsertEmbeddings(
               "embeddingText" text, embedding text, version bigint)
        ON CONFLICT (store_id, product_id, embedding_model) DO UPDATE SET
          embedding_text = EXCLUDED.embedding_text, embedding = EXCLUDED.embedding,
-         version = EXCLUDED.version, updated_at = now()
+         version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
        WHERE e.version < EXCLUDED.version`,
       [storeId, JSON.stringify(batch)],
     );

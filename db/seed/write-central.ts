@@ -15,7 +15,7 @@
  */
 import type pg from 'pg';
 import { demoStaffEntities } from './staff';
-import { ingestMutations, type MutationOutcome } from '../central/ingest';
+import { ingestMutations, prepareSalesPartitions, type MutationOutcome } from '../central/ingest';
 import { withTenant } from '../central/tenant';
 import { pgQueryable } from '../central/pool';
 import { seededIdGenerator } from '../../core/ids';
@@ -185,6 +185,7 @@ export async function seedCentral(options: SeedCentralOptions): Promise<SeedCent
       type: 'sale.recorded',
       payload,
     }));
+    await prepareSalesPartitions(options.app, mutations);
     const outcomes = await withTenant(options.app, storeId, (tx) =>
       ingestMutations(tx, { deviceId: device, mutations }),
     );

@@ -24,6 +24,7 @@ import {
   listCategories,
   listProducts,
   patchProduct,
+  removeCustomer,
   upsertCategory,
 } from '../services/admin';
 import { listDevices, requestResync, revokeDevice } from '../services/devices';
@@ -41,6 +42,7 @@ export interface AdminRouteOptions {
 const StoreParams = z.object({ storeId: StoreId });
 const ProductParams = z.object({ storeId: StoreId, productId: Uuid });
 const DeviceParams = z.object({ storeId: StoreId, deviceId: Uuid });
+const CustomerParams = z.object({ storeId: StoreId, customerId: Uuid });
 
 export function registerAdminRoutes(admin: FastifyInstance, options: AdminRouteOptions): void {
   const { app, owner } = options;
@@ -90,6 +92,14 @@ export function registerAdminRoutes(admin: FastifyInstance, options: AdminRouteO
     { schema: { params: ProductParams } },
     async (request) => {
       await deleteProduct(app, request.params);
+      return ok({ deleted: true });
+    },
+  );
+  r.delete(
+    '/stores/:storeId/customers/:customerId',
+    { schema: { params: CustomerParams } },
+    async (request) => {
+      await removeCustomer(app, request.params);
       return ok({ deleted: true });
     },
   );

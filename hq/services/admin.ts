@@ -7,8 +7,9 @@
  */
 import type pg from 'pg';
 import type { CategoryEntity, ProductEntity } from '../../contract/catalog';
+import { deleteCustomer } from '../../db/central/customers';
 import { embeddingKey } from '../../db/central/feed-log';
-import { appendToEveryStoreFeed, withTenant } from '../../db/central/tenant';
+import { appendToEveryStoreFeed, withTenant, type TenantTx } from '../../db/central/tenant';
 import { pgQueryable } from '../../db/central/pool';
 import { numericFromCents } from '../../core/money';
 import type {
@@ -39,7 +40,7 @@ export async function upsertCategory(owner: pg.Pool, c: CategoryUpsert): Promise
   const client = await owner.connect();
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query<{ j: CategoryEntity }>(
+    await client.query(
       `INSERT INTO retail.product_categories AS t
          (category_id, category_name, parent_category_id, description, is_active)
        VALUES ($1, $2, $3, $4, coalesce($5, true))
@@ -47,8 +48,9 @@ export async function upsertCategory(owner: pg.Pool, c: CategoryUpsert): Promise
          category_name = EXCLUDED.category_name,
          parent_category_id = CASE WHEN $6 THEN EXCLUDED.parent_category_id ELSE t.parent_category_id END,
          description = CASE WHEN $7 THEN EXCLUDED.description ELSE t.description END,
-         is_active = coalesce($5, t.is_active)
-       RETURNING ${spec('category').json} AS j`,
+         is_active = coalesce($5, t.is_active),
+         updated_at = EXCLUDED.updated_at
+       RETURNING t.category_id`,
       [
         c.categoryId,
         c.categoryName,
@@ -58,6 +60,12 @@ export async function upsertCategory(owner: pg.Pool, c: CategoryUpsert): Promise
         c.parentCategoryId !== undefined,
         c.description !== undefined,
       ],
+    );
+    // As its own statement: a distributed database refuses functions like json_build_object
+    // in the RETURNING clause of a write.
+    const { rows } = await client.query<{ j: CategoryEntity }>(
+      `SELECT ${spec('category').json} AS j FROM retail.product_categories t WHERE t.category_id = $1`,
+      [c.categoryId],
     );
     await appendToEveryStoreFeed(pgQueryable(client), [
       { entity: 'category', key: String(c.categoryId), op: 'upsert', version: null },
@@ -119,6 +127,19 @@ function sqlValue(key: keyof ProductPatch, value: unknown): unknown {
   return value;
 }
 
+/**
+ * A product as the admin API returns it, read after the write (a distributed database refuses
+ * json_build_object and text casts in the RETURNING clause of a write).
+ */
+async function productJson(tx: TenantTx, productId: string): Promise<ProductEntity> {
+  const { rows } = await tx.query<{ j: ProductEntity }>(
+    `SELECT ${spec('product').json} AS j FROM retail.products t
+      WHERE t.store_id = $1 AND t.product_id = $2`,
+    [tx.storeId, productId],
+  );
+  return rows[0]!.j;
+}
+
 export async function patchProduct(
   app: pg.Pool,
   options: { storeId: string; productId: string; patch: ProductPatch },
@@ -135,16 +156,16 @@ export async function patchProduct(
     sets.push(`${target.column} = $${params.length}::${target.cast}`);
   }
   return withTenant(app, options.storeId, async (tx) => {
-    const { rows } = await tx.query<{ j: ProductEntity }>(
+    const updated = await tx.query(
       `UPDATE retail.products t SET ${sets.join(', ')}
-        WHERE t.store_id = $1 AND t.product_id = $2
-        RETURNING ${spec('product').json} AS j`,
+        WHERE t.store_id = $1 AND t.product_id = $2`,
       params,
     );
-    const row = rows[0];
-    if (!row) throw notFound(`Store ${options.storeId} has no product ${options.productId}`);
+    if (!updated.affectedRows) {
+      throw notFound(`Store ${options.storeId} has no product ${options.productId}`);
+    }
     tx.changes.record('product', [options.productId]);
-    return row.j;
+    return productJson(tx, options.productId);
   });
 }
 
@@ -155,14 +176,13 @@ export async function createProduct(
   await assertStore(app, options.storeId);
   const p = options.product;
   return withTenant(app, options.storeId, async (tx) => {
-    const { rows } = await tx.query<{ j: ProductEntity }>(
+    const inserted = await tx.query(
       `INSERT INTO retail.products AS t (store_id, product_id, sku, barcode, product_name,
          product_description, category_id, brand, model, color, size, weight_kg, price, cost,
          minimum_stock, reorder_point, supplier_name, is_active, is_featured, tags, metadata)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::numeric(8,3), $13::numeric(12,2),
                $14::numeric(12,2), $15, $16, $17, $18, $19, $20, $21::jsonb)
-       ON CONFLICT DO NOTHING
-       RETURNING ${spec('product').json} AS j`,
+       ON CONFLICT DO NOTHING`,
       [
         options.storeId,
         p.productId,
@@ -187,11 +207,11 @@ export async function createProduct(
         JSON.stringify(p.metadata),
       ],
     );
-    const row = rows[0];
-    if (!row)
+    if (!inserted.affectedRows) {
       throw conflict(`Store ${options.storeId} already has this product ID, SKU or barcode`);
+    }
     tx.changes.record('product', [p.productId]);
-    return row.j;
+    return productJson(tx, p.productId);
   });
 }
 
@@ -221,6 +241,18 @@ export async function deleteProduct(
     );
     tx.changes.record('product', [options.productId], 'delete');
   });
+}
+
+/** A customer of the store is deleted; their sales stay and lose only the link. */
+export async function removeCustomer(
+  app: pg.Pool,
+  options: { storeId: string; customerId: string },
+): Promise<void> {
+  await assertStore(app, options.storeId);
+  const deleted = await withTenant(app, options.storeId, (tx) =>
+    deleteCustomer(tx, options.customerId),
+  );
+  if (!deleted) throw notFound(`Store ${options.storeId} has no customer ${options.customerId}`);
 }
 
 /** One transaction per store; only prices that really change are written (and synced). */

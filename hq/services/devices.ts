@@ -46,16 +46,17 @@ export async function verifyDevice(
   options: { pending?: number | undefined; touch?: 'push' | 'pull' | 'seen' } = {},
 ): Promise<VerifiedDevice> {
   const touch = options.touch ?? 'seen';
+  // The touched column is chosen here, not with CASE ... now() in SQL: a distributed database
+  // refuses non-immutable functions inside CASE.
+  const stamp =
+    touch === 'push' ? ', last_push_at = now()' : touch === 'pull' ? ', last_pull_at = now()' : '';
   const { rows } = await tx.query<VerifyRow>(
     `UPDATE sync.devices
-        SET last_seen_at = now(),
-            reported_pending = coalesce($3, reported_pending),
-            last_push_at = CASE WHEN $4 = 'push' THEN now() ELSE last_push_at END,
-            last_pull_at = CASE WHEN $4 = 'pull' THEN now() ELSE last_pull_at END
+        SET last_seen_at = now(), reported_pending = coalesce($3, reported_pending)${stamp}
       WHERE store_id = $1 AND device_id = $2
       RETURNING register_id, secret_hash, revoked_at, superseded_by, last_mutation_id,
                 resync_requested_at`,
-    [credential.storeId, credential.deviceId, options.pending ?? null, touch],
+    [credential.storeId, credential.deviceId, options.pending ?? null],
   );
   const row = rows[0];
   if (!row || !sameHash(row.secret_hash, sha256Hex(credential.secret))) {
@@ -267,15 +268,21 @@ export async function revokeDevice(
 ): Promise<void> {
   await assertStore(app, options.storeId);
   await withTenant(app, options.storeId, async (tx) => {
-    const result = await tx.query(
-      `UPDATE sync.devices SET revoked_at = coalesce(revoked_at, now()),
-              revoked_reason = coalesce(revoked_reason, $3)
+    // A device revoked before keeps its first revocation (time and reason).
+    const { rows } = await tx.query<{ revoked: boolean }>(
+      `SELECT revoked_at IS NOT NULL AS revoked FROM sync.devices
+        WHERE store_id = $1 AND device_id = $2 FOR UPDATE`,
+      [options.storeId, options.deviceId],
+    );
+    if (rows.length === 0) {
+      throw notFound(`Store ${options.storeId} has no device ${options.deviceId}`);
+    }
+    if (rows[0]!.revoked) return;
+    await tx.query(
+      `UPDATE sync.devices SET revoked_at = now(), revoked_reason = $3
         WHERE store_id = $1 AND device_id = $2`,
       [options.storeId, options.deviceId, options.reason],
     );
-    if (!result.affectedRows) {
-      throw notFound(`Store ${options.storeId} has no device ${options.deviceId}`);
-    }
   });
 }
 

@@ -26,6 +26,7 @@ import {
   prepareSalesPartitions,
   type MutationOutcome,
 } from '../../db/central/ingest';
+import { insertSelect } from '../../db/central/insert-select';
 import { intArray, textArray } from '../../db/central/pg-arrays';
 import { lockForSalesIngest } from '../../db/central/sales-ddl-lock';
 import { withTenant } from '../../db/central/tenant';
@@ -161,7 +162,8 @@ async function applyPush(
     partitionsPrepared: true,
   });
   const freshHashes = hashes.slice(replayed.length);
-  await tx.query(
+  await insertSelect(
+    tx,
     `INSERT INTO sync.mutation_log
        (store_id, device_id, mutation_id, mutation_type, payload_hash, status, code, message)
      SELECT $1, $2, u.id, u.type, u.hash, u.status, u.code, u.message

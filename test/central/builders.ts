@@ -4,7 +4,12 @@
  */
 import type { ProductEntity } from '../../contract/catalog';
 import { withTenant, type TenantTx } from '../../db/central/tenant';
-import { ingestMutations, type MutationOutcome } from '../../db/central/ingest';
+import type pg from 'pg';
+import {
+  ingestMutations,
+  prepareSalesPartitions,
+  type MutationOutcome,
+} from '../../db/central/ingest';
 import { applyRatePpm } from '../../core/money';
 import type { IdGenerator } from '../../core/ids';
 import type {
@@ -246,7 +251,26 @@ export async function ingest(
   mutations: readonly Mutation[],
   deviceId = `test-${storeId}`,
 ): Promise<MutationOutcome[]> {
+  // Months of late or future-dated sales are created first, in their own transaction, as the
+  // sync service does.
+  await prepareSalesPartitions(db.pools.app, mutations);
   return withTenant(db.pools.app, storeId, (tx) => ingestMutations(tx, { deviceId, mutations }));
+}
+
+/**
+ * Any tenant key, however malformed (the attack tests), for the rest of a raw client's
+ * transaction (`local`) or session, set as withTenant sets a valid one: with SET, which a Citus
+ * coordinator forwards to the workers where the policies run (SET LOCAL only).
+ */
+export async function setAnyTenantKey(
+  client: pg.ClientBase,
+  key: string,
+  scope: 'local' | 'session' = 'local',
+): Promise<void> {
+  const local = scope === 'local' ? 'LOCAL ' : '';
+  await client.query(
+    `SET ${local}citus.propagate_set_commands = 'local'; SET ${local}app.current_store_id = ${client.escapeLiteral(key)}`,
+  );
 }
 
 /** Run `fn` as the app role with the tenant key of `storeId`. */

@@ -2,11 +2,12 @@
  * Late offline sales from a month without partitions, pushed by several stores at once: the
  * partitions are created up front in their own transaction (prepareSalesPartitions), so the
  * concurrent ingest transactions take no exclusive lock and cannot deadlock. (Creating them
- * inside the ingest transactions deadlocked four concurrent streams: found by profiling.)
+ * inside the ingest transactions deadlocked four concurrent streams: found by profiling. Ingest
+ * now refuses to run without them instead of creating them.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestMutations, prepareSalesPartitions } from '../../db/central/ingest';
-import { listSalesPartitions } from '../../db/central/partitions';
+import { SalesPartitionsMissingError, listSalesPartitions } from '../../db/central/partitions';
 import { lockForSalesIngest } from '../../db/central/sales-ddl-lock';
 import { withTenant } from '../../db/central/tenant';
 import type { Mutation } from '../../contract/mutations';
@@ -85,19 +86,25 @@ function lateSales(
 }
 
 describe('concurrent ingest of late sales', () => {
-  it('takes no exclusive lock on the sales tables once the partitions are prepared', async () => {
-    // Without preparation, a sale in a month with no partition makes the ingest transaction
-    // lock every sales parent exclusively until it commits: the hazard.
+  it('never creates a month inside the ingest transaction; prepared first, it takes no exclusive lock', async () => {
+    // Without preparation, a sale in a month with no partition is not ingested (and nothing is
+    // created): creating it there locked every sales parent exclusively until commit, and a
+    // distributed database refuses the DDL there at all. Not a rejection: prepare and retry.
     const unprepared = lateSales(7, 21, 5);
     const held = await withTenant(db.pools.app, 'seattle', async (tx) => {
-      await ingestMutations(tx, { deviceId: 'late-a', mutations: unprepared });
+      const refused = await ingestMutations(tx, {
+        deviceId: 'late-a',
+        mutations: unprepared,
+      }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(SalesPartitionsMissingError);
       return exclusiveLocks(tx);
     });
-    expect(held).toEqual([
-      'retail.payments',
-      'retail.sales_transaction_items',
-      'retail.sales_transactions',
-    ]);
+    expect(held).toEqual([]);
+    await prepareSalesPartitions(db.pools.app, unprepared);
+    const retried = await withTenant(db.pools.app, 'seattle', (tx) =>
+      ingestMutations(tx, { deviceId: 'late-a', mutations: unprepared }),
+    );
+    expect(retried.map((o) => o.status)).toEqual(unprepared.map(() => 'applied'));
     // Prepared first (its own transaction), the ingest transaction locks nothing exclusively.
     const prepared = lateSales(8, 22, 5);
     await prepareSalesPartitions(db.pools.app, prepared);

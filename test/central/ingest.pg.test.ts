@@ -4,6 +4,7 @@
  * typed rejection that leaves nothing behind and does not stop the rest of the batch.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteCustomer } from '../../db/central/customers';
 import { applyMutation, ingestMutations, MutationRejectedError } from '../../db/central/ingest';
 import { withTenant } from '../../db/central/tenant';
 import { seededIdGenerator } from '../../core/ids';
@@ -482,20 +483,30 @@ describe('rejections', () => {
       customerId: customer.customerId,
     });
     expect(statuses(await ingest(db, S, [envelope('sale.recorded', sale)]))).toEqual(['applied']);
-    // The app may not rewrite a sale's customer itself (its UPDATE grant is the void columns).
+    // A sale never moves to another customer (the sales guard), and a customer who bought
+    // something cannot just be deleted: the service unlinks the sales first.
+    const other = world.customersOf(S)[0]!;
     await expect(
       withTenant(db.pools.app, S, (tx) =>
         tx.query(
-          `UPDATE retail.sales_transactions SET customer_id = NULL WHERE store_id = $1 AND transaction_id = $2`,
-          [S, sale.transactionId],
+          `UPDATE retail.sales_transactions SET customer_id = $3 WHERE store_id = $1 AND transaction_id = $2`,
+          [S, sale.transactionId, other.customerId],
         ),
       ),
-    ).rejects.toMatchObject({ code: PgCode.insufficientPrivilege });
-    await withTenant(db.pools.app, S, (tx) =>
-      tx.query(`DELETE FROM retail.customers WHERE store_id = $1 AND customer_id = $2`, [
-        S,
-        customer.customerId,
-      ]),
+    ).rejects.toMatchObject({ code: PgCode.raiseException });
+    await expect(
+      withTenant(db.pools.app, S, (tx) =>
+        tx.query(`DELETE FROM retail.customers WHERE store_id = $1 AND customer_id = $2`, [
+          S,
+          customer.customerId,
+        ]),
+      ),
+    ).rejects.toMatchObject({ code: PgCode.foreignKeyViolation });
+    expect(await withTenant(db.pools.app, S, (tx) => deleteCustomer(tx, customer.customerId))).toBe(
+      true,
+    );
+    expect(await withTenant(db.pools.app, S, (tx) => deleteCustomer(tx, customer.customerId))).toBe(
+      false,
     );
     const { rows } = await db.pools.admin.query(
       `SELECT customer_id, status, total_amount FROM retail.sales_transactions WHERE store_id = $1 AND transaction_id = $2`,

@@ -139,12 +139,18 @@ describe('isolation under random multi-store operation sequences', () => {
             break;
           }
           case 'delete': {
-            const { rows } = await withTenant(db.pools.app, s, (tx) =>
-              tx.query<{ store_id: string }>(
+            // As the service deletes a customer (db/central/customers.ts), but without naming
+            // the store: unlink their sales, then delete. Only the key confines both.
+            const { rows } = await withTenant(db.pools.app, s, async (tx) => {
+              await tx.query(
+                `UPDATE retail.sales_transactions SET customer_id = NULL WHERE customer_id = $1`,
+                [anyId],
+              );
+              return tx.query<{ store_id: string }>(
                 `DELETE FROM retail.customers WHERE customer_id = $1 RETURNING store_id`,
                 [anyId],
-              ),
-            );
+              );
+            });
             expect({ ...where, touched: rows.map((r) => r.store_id) }).toEqual({
               ...where,
               touched: mine.has(anyId) ? [s] : [],

@@ -10,7 +10,7 @@ import { chainStores } from '../../db/seed/generate';
 import type { Mutation, SaleRecorded } from '../../contract/mutations';
 import { centsFromNumeric } from '../../core/money';
 import { rebuildDailySales } from '../../db/central/derived';
-import { withTenant } from '../../db/central/tenant';
+import { setTenantKey, withTenant } from '../../db/central/tenant';
 import {
   dailySales,
   dailyTotals,
@@ -410,7 +410,7 @@ describe('stock levels and alerts', () => {
     const client = await db.pools.owner.connect();
     try {
       await client.query('BEGIN');
-      await client.query(`SELECT set_config('app.current_store_id', $1, true)`, [storeId]);
+      await setTenantKey(client, storeId);
       await expect(
         client.query(
           `INSERT INTO retail.stock_alerts (store_id, product_id, alert_type, on_hand, reorder_point, message)

@@ -6,14 +6,32 @@
  *
  * Tables without store_id must be listed below as reference (replicated) or global tables, so
  * a new table forces an explicit decision instead of slipping through.
+ *
+ * And what else Citus refuses, checked here so the default suite catches a regression without
+ * a cluster (`npm run test:citus` runs the real thing): sub-selects in row-level security
+ * policies, SET NULL / SET DEFAULT foreign-key actions on keys with the distribution column,
+ * triggers with side effects (transition tables, AFTER or statement-level triggers on
+ * distributed and reference tables: the derived data and the change feed are written by the
+ * code), and non-immutable functions in ON CONFLICT ... DO UPDATE of the SQL HQ runs. Each
+ * check has a control that plants the violation and must be caught.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
+import {
+  doUpdateClauses,
+  functionCalls,
+  hqDoUpdateUses,
+  hqSourceFiles,
+  templateLiterals,
+} from './citus-rules';
 
 /** Replicated to every node under Citus; a tenant table may reference them. */
 const REFERENCE_TABLES = ['retail.stores', 'retail.product_categories'];
-/** Global bookkeeping with no tenant rows. */
+/** Global bookkeeping with no tenant rows (sales_retention: a replicated one-row setting). */
 const GLOBAL_TABLES = ['retail.sales_retention', 'public.schema_migrations'];
+/** Schemas whose tables are distributed or replicated on a cluster. */
+const CLUSTER_SCHEMAS = ['retail', 'sync'];
 const SKIPPED_SCHEMAS = ['pg_catalog', 'information_schema', 'pg_toast', 'monitoring'];
 
 let db: TestDatabase;
@@ -156,3 +174,183 @@ async function keyProblems(): Promise<string[]> {
     return problems;
   }
 }
+
+describe('what a Citus cluster refuses', () => {
+  async function subSelectPolicies(): Promise<string[]> {
+    // pg_node_tree text: a sub-query in a policy expression is a SUBLINK node.
+    const { rows } = await db.pools.admin.query<{ name: string }>(
+      `SELECT polrelid::regclass::text || '.' || polname AS name FROM pg_policy
+        WHERE polqual::text LIKE '%{SUBLINK%' OR polwithcheck::text LIKE '%{SUBLINK%'
+        ORDER BY 1`,
+    );
+    return rows.map((r) => r.name);
+  }
+
+  it('no row-level security policy has a sub-select', async () => {
+    expect(await subSelectPolicies()).toEqual([]);
+    const { rows } = await db.pools.admin.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_policy`,
+    );
+    expect(rows[0]!.n).toBeGreaterThan(40);
+  });
+
+  it('(control) a sub-select policy is caught', async () => {
+    const client = await db.pools.owner.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `CREATE POLICY careless ON retail.customers USING (store_id = (SELECT current_user::text))`,
+      );
+      const { rows } = await client.query<{ name: string }>(
+        `SELECT polrelid::regclass::text || '.' || polname AS name FROM pg_policy
+          WHERE polqual::text LIKE '%{SUBLINK%'`,
+      );
+      expect(rows.map((r) => r.name)).toEqual(['retail.customers.careless']);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
+  async function nullingForeignKeys(): Promise<string[]> {
+    const { rows } = await db.pools.admin.query<{ name: string }>(
+      `SELECT c.conrelid::regclass::text || '.' || c.conname AS name
+         FROM pg_constraint c
+        WHERE c.contype = 'f' AND c.conparentid = 0
+          AND (c.confdeltype IN ('n', 'd') OR c.confupdtype IN ('n', 'd'))
+          AND EXISTS (SELECT 1 FROM pg_attribute a
+                       WHERE a.attrelid = c.conrelid AND a.attname = 'store_id'
+                         AND a.attnum = ANY (c.conkey))
+        ORDER BY 1`,
+    );
+    return rows.map((r) => r.name);
+  }
+
+  it('no foreign key on a store-keyed table sets NULL or DEFAULT on delete or update', async () => {
+    expect(await nullingForeignKeys()).toEqual([]);
+  });
+
+  it('(control) a SET NULL foreign key is caught', async () => {
+    await db.pools.owner.query(`
+      CREATE TABLE retail.bad_link (store_id text NOT NULL, id uuid NOT NULL, customer_id uuid,
+        PRIMARY KEY (store_id, id),
+        FOREIGN KEY (store_id, customer_id) REFERENCES retail.customers (store_id, customer_id)
+          ON DELETE SET NULL (customer_id))`);
+    try {
+      expect(await nullingForeignKeys()).toEqual([
+        expect.stringMatching(/^retail\.bad_link\./) as unknown as string,
+      ]);
+    } finally {
+      await db.pools.owner.query(`DROP TABLE retail.bad_link`);
+    }
+  });
+
+  async function sideEffectTriggers(): Promise<string[]> {
+    // tgtype bits: 1 = row level, 2 = BEFORE. Anything else (AFTER, statement level, transition
+    // tables) exists for its side effects on other rows.
+    const { rows } = await db.pools.admin.query<{ name: string }>(
+      `SELECT t.tgrelid::regclass::text || '.' || t.tgname AS name
+         FROM pg_trigger t
+         JOIN pg_class c ON c.oid = t.tgrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE NOT t.tgisinternal AND n.nspname = ANY ($1)
+          AND ((t.tgtype & 1) = 0 OR (t.tgtype & 2) = 0
+               OR t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL)
+        ORDER BY 1`,
+      [CLUSTER_SCHEMAS],
+    );
+    return rows.map((r) => r.name);
+  }
+
+  it('no trigger writes elsewhere: only BEFORE row triggers, no transition tables', async () => {
+    expect(await sideEffectTriggers()).toEqual([]);
+    const { rows } = await db.pools.admin.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+        WHERE NOT t.tgisinternal AND c.relnamespace = 'retail'::regnamespace`,
+    );
+    // Version bumps and immutability guards remain (they only look at the row itself).
+    expect(rows[0]!.n).toBeGreaterThan(10);
+  });
+
+  it('(control) an AFTER statement trigger with a transition table is caught', async () => {
+    const client = await db.pools.owner.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `CREATE TRIGGER careless AFTER INSERT ON retail.stock_movements
+           REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+           EXECUTE FUNCTION retail.forbid_change()`,
+      );
+      const { rows } = await client.query<{ name: string }>(
+        `SELECT tgname AS name FROM pg_trigger
+          WHERE tgnewtable IS NOT NULL OR (NOT tgisinternal AND (tgtype & 1) = 0)`,
+      );
+      expect(rows.map((r) => r.name)).toEqual(['careless']);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
+  /** Functions (by name) some overload of which is not IMMUTABLE. */
+  async function mutable(names: readonly string[]): Promise<string[]> {
+    const { rows } = await db.pools.admin.query<{ name: string }>(
+      `SELECT DISTINCT p.proname AS name FROM pg_proc p
+        WHERE p.proname = ANY ($1) AND p.provolatile <> 'i' ORDER BY 1`,
+      [names.map((n) => n.replace(/^.*\./, ''))],
+    );
+    return rows.map((r) => r.name);
+  }
+
+  it('no ON CONFLICT ... DO UPDATE in the SQL HQ runs calls a non-immutable function', async () => {
+    const files = hqSourceFiles();
+    // The walk from HQ's entry points reaches the ingest, admin, feed and seed code.
+    expect(files).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/ingest-sales\.ts$/),
+        expect.stringMatching(/derived\.ts$/),
+        expect.stringMatching(/feed-log\.ts$/),
+        expect.stringMatching(/catalog-write\.ts$/),
+        expect.stringMatching(/admin\.ts$/),
+      ]),
+    );
+    const uses = hqDoUpdateUses(files);
+    expect(uses.length).toBeGreaterThan(12);
+    const problems: string[] = [];
+    for (const use of uses) {
+      const bad = await mutable(use.functions);
+      if (bad.length > 0)
+        problems.push(`${use.where}: ${bad.join(', ')} in DO UPDATE SET ${use.clause}`);
+    }
+    // Functions and procedures in the database count too (plpgsql bodies).
+    const { rows: bodies } = await db.pools.admin.query<{ name: string; src: string }>(
+      `SELECT p.oid::regprocedure::text AS name, p.prosrc AS src
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname IN ('retail', 'sync', 'monitoring')`,
+    );
+    for (const body of bodies) {
+      for (const clause of doUpdateClauses(body.src)) {
+        const bad = await mutable(functionCalls(clause));
+        if (bad.length > 0) problems.push(`${body.name}: ${bad.join(', ')} in DO UPDATE SET`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('(control) now(), CURRENT_TIMESTAMP or gen_random_uuid() in DO UPDATE is caught', async () => {
+    const planted = templateLiterals(
+      'const sql = `INSERT INTO retail.t AS t (a) VALUES ($1) ON CONFLICT (a) DO UPDATE SET ' +
+        'updated_at = now(), b = CURRENT_TIMESTAMP, c = coalesce(t.c, gen_random_uuid()), ' +
+        'd = $2::numeric(12,2), e = EXCLUDED.e + 1 RETURNING t.a`;',
+    ).flatMap(doUpdateClauses);
+    expect(planted).toHaveLength(1);
+    const calls = functionCalls(planted[0]!);
+    expect(calls).toEqual(['gen_random_uuid', 'now']);
+    expect(await mutable(calls)).toEqual(['gen_random_uuid', 'now']);
+    // And a file of HQ's really is read: the feed's counter upsert is found.
+    const feed = templateLiterals(readFileSync('db/central/feed-log.ts', 'utf8')).flatMap(
+      doUpdateClauses,
+    );
+    expect(feed.join(' ')).toMatch(/last_seq = f\.last_seq \+ EXCLUDED\.last_seq/);
+  });
+});
