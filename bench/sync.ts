@@ -75,7 +75,7 @@ import { round, summary } from './stats';
 const SEED = 42;
 const SMALL_CATALOG = 500;
 
-type Catalogs = Map<string, ProductEntity[]>;
+export type Catalogs = Map<string, ProductEntity[]>;
 
 /** The sample chain at HQ with one big store: catalog, customers, staff, registers, stock. */
 async function seedHq(
@@ -173,7 +173,11 @@ async function embedAtHq(
   }
 }
 
-async function addRegisters(app: pg.Pool, storeId: string, ids: readonly string[]): Promise<void> {
+export async function addRegisters(
+  app: pg.Pool,
+  storeId: string,
+  ids: readonly string[],
+): Promise<void> {
   await withTenant(app, storeId, async (tx) => {
     const { rows } = await tx.query<{ register_id: string }>(
       `INSERT INTO retail.registers (store_id, register_id, register_name)
@@ -189,7 +193,7 @@ async function addRegisters(app: pg.Pool, storeId: string, ids: readonly string[
 }
 
 /** Distinct sales of one store, renumbered for one register. */
-function salesFor(options: {
+export function salesFor(options: {
   catalogs: Catalogs;
   storeId: string;
   registerId: string;
@@ -220,7 +224,7 @@ function salesFor(options: {
 }
 
 /** A till without PGlite: just the protocol over HTTP (for load). */
-class WireTill {
+export class WireTill {
   private token = '';
   constructor(private readonly url: string) {}
 
@@ -286,8 +290,8 @@ class WireTill {
     return result;
   }
 
-  async pull(cursor: string): Promise<PullPage> {
-    return this.call('/v1/pull', { cursor, waitMs: 0 }, PullPage);
+  async pull(cursor: string, waitMs = 0): Promise<PullPage> {
+    return this.call('/v1/pull', { cursor, waitMs }, PullPage);
   }
 }
 

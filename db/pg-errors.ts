@@ -26,6 +26,8 @@ export const PgCode = {
   invalidParameterValue: '22023',
   /** RAISE EXCEPTION from our triggers and functions. */
   raiseException: 'P0001',
+  /** Citus: e.g. changing a row's distribution column. */
+  featureNotSupported: '0A000',
   serializationFailure: '40001',
   deadlockDetected: '40P01',
   /** e.g. a view over an extension that is not installed. */

@@ -1,17 +1,21 @@
 /**
  * `npm run demo -- --json`: the whole sync story on this machine, end to end.
  *
- *   1. HQ on the embedded PostgreSQL (a fresh temporary cluster), seeded with the sample chain;
+ *   1. HQ on the embedded PostgreSQL (a fresh temporary cluster), or, when DATABASE_URL is set,
+ *      in a fresh database on that server (a Citus coordinator with EDGEPOS_CITUS_WORKERS: the
+ *      database is distributed; dropped at the end unless --keep), seeded with the sample chain;
  *   2. one till per seed store (seattle, redmond, bellevue, online), each on PGlite in a
  *      temporary directory, enrolled with a one-time code and provisioned over the network;
  *   3. the network between tills and HQ goes down; every till keeps selling;
  *   4. HQ changes prices (per store) while the tills cannot hear it;
  *   5. the network comes back; the tills sync on their own (no new sale needed);
  *   6. ONE JSON object: per store the sales count and total in cents on the till and at HQ,
- *      price changes made and received, and `reconciled: true` only if all match exactly.
+ *      price changes made and received, each till's on-hand stock against HQ's stock levels
+ *      (products that differ), and `reconciled: true` only if all match exactly.
  * Exit code 0 only when everything reconciled.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -21,6 +25,8 @@ import { pino } from 'pino';
 import { createTillContext } from '../db/checkout/context';
 import { commitSale } from '../db/checkout/sale';
 import { openShift } from '../db/checkout/shifts';
+import { dropThrowAwayDatabase } from '../db/central/bootstrap';
+import { roleUrl, urlTarget } from '../db/central/connection';
 import { withTenant } from '../db/central/tenant';
 import { openEdgeStore, type EdgeStore } from '../till/node/store';
 import { Rng, demoStaff } from '../db/seed/generate';
@@ -137,10 +143,16 @@ async function main(): Promise<number> {
   const rng = new Rng(opts.seed);
   log(`working in ${work}`);
   let hq: Awaited<ReturnType<typeof startHq>>;
+  // DATABASE_URL: a database of the demo's own on that server (on a Citus cluster: on every node).
+  const url = process.env.DATABASE_URL;
+  const database = url ? `edgepos_demo_${randomBytes(4).toString('hex')}` : undefined;
+  const target = url ? urlTarget(url, database ? { database } : {}) : undefined;
   try {
     hq = await startHq({
       dataDir: join(work, 'hq'),
-      embedded: true,
+      ...(target
+        ? { databaseUrl: roleUrl(target, 'admin', { redact: false }) }
+        : { embedded: true }),
       durable: false,
       seed: { products: 200, customers: 200, sales: 200 },
       logger: pino({ level: 'warn' }, pino.destination(2)),
@@ -148,8 +160,12 @@ async function main(): Promise<number> {
     });
   } catch (error) {
     if (!opts.keep) await rm(work, { recursive: true, force: true });
+    if (target && !opts.keep) await dropThrowAwayDatabase(target).catch(() => undefined);
     throw error;
   }
+  log(
+    `HQ database: ${target ? `${target.database} on ${target.host}:${target.port}${target.citus ? ` (Citus, ${target.citus.workers.length} workers)` : ''}` : 'embedded'}`,
+  );
   const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${hq.url}/admin/v1${path}`, {
       method,
@@ -251,14 +267,19 @@ async function main(): Promise<number> {
     for (const t of tills) {
       const expected = changes.get(t.storeId) ?? [];
       await waitFor(
-        `${t.storeId} to drain and receive prices`,
+        `${t.storeId} to drain, receive prices and agree on stock`,
         async () => {
           const status = await t.client.status();
           if (status.pendingCount > 0) return false;
-          return (await receivedPrices(t, expected)) === expected.length;
+          if ((await receivedPrices(t, expected)) !== expected.length) return false;
+          if ((await stockDifferences(t, hq.central.pools.app)).length > 0) {
+            t.client.nudge();
+            return false;
+          }
+          return true;
         },
         120_000,
-      );
+      ).catch((error: unknown) => log(String(error)));
     }
     log(`all tills in sync ${((Date.now() - syncStarted) / 1000).toFixed(1)} s after reconnecting`);
 
@@ -277,11 +298,13 @@ async function main(): Promise<number> {
       const expected = changes.get(t.storeId) ?? [];
       const received = await receivedPrices(t, expected);
       const status = await t.client.status();
+      const stock = await stockDifferences(t, hq.central.pools.app);
       const ok =
         till.sales === opts.sales &&
         till.sales === atHq.sales &&
         till.totalCents === atHq.totalCents &&
         received === expected.length &&
+        stock.length === 0 &&
         status.pendingCount === 0 &&
         status.rejected.length === 0;
       reconciled &&= ok;
@@ -289,6 +312,7 @@ async function main(): Promise<number> {
         till,
         hq: atHq,
         priceChanges: { made: expected.length, received },
+        stock: { products: stock.checked, differ: stock.length, examples: stock.slice(0, 3) },
         pending: status.pendingCount,
         rejected: status.rejected.length,
         reconciled: ok,
@@ -306,7 +330,37 @@ async function main(): Promise<number> {
     await network.close();
     await hq.close();
     if (!opts.keep) await rm(work, { recursive: true, force: true });
+    if (target && !opts.keep) await dropThrowAwayDatabase(target);
   }
+}
+
+/**
+ * Products whose on-hand stock at the till (HQ's level it pulled plus its own movements HQ has
+ * not folded in yet, pos.stock_on_hand) differs from HQ's stock level. Empty at rest.
+ */
+async function stockDifferences(
+  t: Till,
+  app: Parameters<typeof withTenant>[0],
+): Promise<Array<{ productId: string; till: number; hq: number }> & { checked: number }> {
+  const { rows: local } = await t.store.db.query<{ product_id: string; on_hand: number }>(
+    `SELECT product_id, on_hand FROM pos.stock_on_hand WHERE store_id = $1`,
+    [t.storeId],
+  );
+  const atHq = await withTenant(app, t.storeId, async (tx) => {
+    const { rows } = await tx.query<{ product_id: string; on_hand: number }>(
+      `SELECT product_id, on_hand FROM retail.stock_levels WHERE store_id = $1`,
+      [t.storeId],
+    );
+    return new Map(rows.map((r) => [r.product_id, Number(r.on_hand)]));
+  });
+  const differ = local
+    .map((r) => ({
+      productId: r.product_id,
+      till: Number(r.on_hand),
+      hq: atHq.get(r.product_id) ?? 0,
+    }))
+    .filter((d) => d.till !== d.hq);
+  return Object.assign(differ, { checked: local.length });
 }
 
 async function receivedPrices(

@@ -44,6 +44,8 @@ export function testProjects(overrides: ProjectOverrides = {}): TestProjectInlin
           '**/*.db.test.ts',
           '**/*.pg.test.ts',
           '**/*.guard.test.ts',
+          // A Citus cluster: `npm run test:citus` only (test/citus/vitest.config.ts).
+          '**/*.citus.test.ts',
           'test/e2e/**',
         ],
         globalSetup: globalSetup([]),

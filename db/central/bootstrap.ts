@@ -7,13 +7,17 @@
  *      of pg_read_all_stats only (to read statement statistics).
  *   2. the HQ database, owned by edgepos_owner (or, if it already exists under another owner,
  *      CREATE on it and on its public schema for edgepos_owner);
- *   3. superuser-only extensions in that database: pg_stat_statements when the server has it.
+ *   3. superuser-only extensions in that database: pg_stat_statements when the server has it;
+ *   4. in Citus mode (target.citus: DATABASE_URL is the coordinator, EDGEPOS_CITUS_WORKERS its
+ *      workers), the same on every worker, the citus extension on every node and the cluster's
+ *      nodes and credentials (db/central/citus.ts).
  * Migrations then run as edgepos_owner, which can create trusted extensions (pgcrypto) itself.
  */
 import pg from 'pg';
 import { PosError, ErrorKind } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
+import { bootstrapCitus } from './citus';
 import { ROLE_NAMES, type CentralTarget } from './connection';
 import { getErrorMessage } from '../../contract/errors';
 import { PgCode, sqlState } from '../pg-errors';
@@ -123,6 +127,8 @@ export async function restrictTemporaryObjects(
 export interface BootstrapResult {
   createdDatabase: boolean;
   pgStatStatements: boolean;
+  /** Citus mode: the workers the coordinator knows. */
+  citusWorkers?: number;
 }
 
 export async function bootstrapCentral(
@@ -185,6 +191,7 @@ export async function bootstrapCentral(
   }
 
   const inDb = await adminClient(target, target.database);
+  let pgStatStatements = false;
   try {
     const owner = await inDb.query<{ owner: string }>(
       `SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database()`,
@@ -196,15 +203,42 @@ export async function bootstrapCentral(
     const available = await inDb.query(
       `SELECT 1 FROM pg_available_extensions WHERE name = 'pg_stat_statements'`,
     );
-    let pgStatStatements = false;
     if (available.rows.length > 0) {
       await inDb.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
       pgStatStatements = true;
     } else {
       logger.warn({}, 'pg_stat_statements is not available on this server: no slow-query view');
     }
-    return { createdDatabase, pgStatStatements };
   } finally {
     await inDb.end();
+  }
+  if (!target.citus) return { createdDatabase, pgStatStatements };
+  await bootstrapCitus(target, {
+    workers: target.citus.workers,
+    ...(target.citus.shardCount !== undefined ? { shardCount: target.citus.shardCount } : {}),
+    logger,
+    bootstrapNode: (node) => bootstrapCentral(node, { logger }),
+  });
+  return { createdDatabase, pgStatStatements, citusWorkers: target.citus.workers.length };
+}
+
+/**
+ * Drop the HQ database (on a Citus cluster: on the coordinator and every worker). For
+ * throw-away databases only (the demo, benchmarks); refuses a name without "demo" or "bench".
+ */
+export async function dropThrowAwayDatabase(target: CentralTarget): Promise<void> {
+  if (!/(demo|bench)/.test(target.database)) {
+    throw new BootstrapError(`Refusing to drop ${target.database}: not a demo or bench database`);
+  }
+  const nodes = [target, ...(target.citus?.workers ?? []).map((w) => ({ ...target, ...w }))];
+  for (const node of nodes) {
+    const client = await adminClient(node, node.maintenanceDatabase);
+    try {
+      await client.query(
+        `DROP DATABASE IF EXISTS ${client.escapeIdentifier(target.database)} WITH (FORCE)`,
+      );
+    } finally {
+      await client.end();
+    }
   }
 }

@@ -31,6 +31,11 @@ export interface Credentials {
 
 export type SslOption = false | { rejectUnauthorized: boolean };
 
+export interface CitusNodeAddress {
+  host: string;
+  port: number;
+}
+
 export interface CentralTarget {
   host: string;
   port: number;
@@ -40,6 +45,12 @@ export interface CentralTarget {
   maintenanceDatabase: string;
   ssl: SslOption;
   roles: Record<RoleKey, Credentials>;
+  /**
+   * Citus mode (db/central/citus.ts): `host:port` is the coordinator and these are its
+   * workers, which accept the same superuser. From EDGEPOS_CITUS_WORKERS (and
+   * EDGEPOS_CITUS_SHARD_COUNT) with DATABASE_URL.
+   */
+  citus?: { workers: readonly CitusNodeAddress[]; shardCount?: number } | undefined;
 }
 
 export const DEFAULT_DATABASE = 'edgepos';
@@ -122,6 +133,13 @@ export function urlTarget(
     !sslmode || sslmode === 'disable' || sslmode === 'prefer' || sslmode === 'allow'
       ? false
       : { rejectUnauthorized: sslmode === 'verify-full' || sslmode === 'verify-ca' };
+  const workers = parseCitusWorkers(env.EDGEPOS_CITUS_WORKERS);
+  const shardCount = env.EDGEPOS_CITUS_SHARD_COUNT
+    ? Number(env.EDGEPOS_CITUS_SHARD_COUNT)
+    : undefined;
+  if (shardCount !== undefined && (!Number.isInteger(shardCount) || shardCount < 1)) {
+    throw new ValidationError('EDGEPOS_CITUS_SHARD_COUNT must be a whole number >= 1');
+  }
   return {
     host: parsed.hostname || '127.0.0.1',
     port: parsed.port ? Number(parsed.port) : 5432,
@@ -129,7 +147,22 @@ export function urlTarget(
     maintenanceDatabase: env.EDGEPOS_MAINTENANCE_DATABASE ?? 'postgres',
     ssl,
     roles: { admin: { user, password }, ...rolePasswords(secret, env) },
+    ...(workers ? { citus: { workers, ...(shardCount !== undefined ? { shardCount } : {}) } } : {}),
   };
+}
+
+/** `host:port,host:port` (EDGEPOS_CITUS_WORKERS); undefined when unset or empty. */
+export function parseCitusWorkers(spec: string | undefined): CitusNodeAddress[] | undefined {
+  if (!spec || spec.trim() === '') return undefined;
+  return spec.split(',').map((part) => {
+    const match = /^\s*([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})\s*$/.exec(part);
+    if (!match) {
+      throw new ValidationError(
+        `EDGEPOS_CITUS_WORKERS: ${JSON.stringify(part)} is not host:port (e.g. 10.0.0.5:5432)`,
+      );
+    }
+    return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) };
+  });
 }
 
 /** The same server and roles, another database (tests: one database per file). */

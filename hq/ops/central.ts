@@ -4,14 +4,17 @@
  *   DATABASE_URL set  -> connect to that PostgreSQL (>= 15; the URL names a superuser)
  *   otherwise         -> start the embedded PostgreSQL on `dataDir` (default .data/hq/), or
  *                        connect to the one another process already runs there
- * then bootstrap roles and database (superuser), migrate (owner; db/central/migrate.ts), create
- * sales partitions ahead (owner), and return one pool per role. The sync service builds on
- * this: it uses `pools.app` with withTenant() for everything it does on behalf of a device.
+ * then bootstrap roles and database (superuser), migrate (owner; db/central/migrate.ts), on a
+ * Citus cluster check that every shard's tenant guard is restrictive (db/central/citus.ts;
+ * refuses to start otherwise), create sales partitions ahead (owner), and return one pool per
+ * role. The sync service builds on this: it uses `pools.app` with withTenant() for everything
+ * it does on behalf of a device.
  */
 import type { Logger } from '../../db/logger';
 import { silentLogger } from '../../db/logger';
 import { bootstrapCentral } from '../../db/central/bootstrap';
 import { migrateCentral } from '../../db/central/migrate';
+import { ensureRestrictiveShardGuards, isCitusDatabase } from '../../db/central/citus';
 import {
   embeddedTarget,
   roleUrl,
@@ -100,6 +103,13 @@ export async function startCentral(options: StartCentralOptions = {}): Promise<C
     if (options.migrate !== false) {
       const result = await migrateCentral(pools.owner, { logger });
       logger.info({ version: result.version, applied: result.applied }, 'HQ schema migrated');
+      if (await isCitusDatabase(pools.owner)) {
+        // Migrations that just ran may have created shards: Citus gives them PERMISSIVE guards.
+        await ensureRestrictiveShardGuards(pools.owner, {
+          repair: result.applied.length > 0,
+          logger,
+        });
+      }
       await ensureSalesPartitions(pools.owner);
     }
   } catch (error) {

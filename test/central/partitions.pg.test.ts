@@ -10,7 +10,7 @@ import {
   listSalesPartitions,
   pruneSalesPartitions,
 } from '../../db/central/partitions';
-import { createTestDatabase, type TestDatabase } from '../setup/central-db';
+import { centralTestServer, createTestDatabase, type TestDatabase } from '../setup/central-db';
 import { asStore, buildSale, envelope, ingest, seedWorld, type World } from './builders';
 import { PgCode } from '../../db/pg-errors';
 
@@ -38,14 +38,18 @@ function sale(storeId: string, occurredAt: Date) {
   );
 }
 
-/** Every relation an EXPLAIN (FORMAT JSON) plan reads. */
+/** On a Citus cluster rows live in shards of each partition, named `<partition>_<shard ID>`. */
+const citus = centralTestServer().mode === 'citus';
+const logical = (relation: string): string => (citus ? relation.replace(/_\d+$/, '') : relation);
+
+/** Every relation an EXPLAIN (FORMAT JSON) plan reads (shards named by their table). */
 function relations(plan: unknown): string[] {
   const out: string[] = [];
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(walk);
     else if (node && typeof node === 'object') {
       const record = node as Record<string, unknown>;
-      if (typeof record['Relation Name'] === 'string') out.push(record['Relation Name']);
+      if (typeof record['Relation Name'] === 'string') out.push(logical(record['Relation Name']));
       Object.values(record).forEach(walk);
     }
   };
@@ -103,7 +107,9 @@ describe('partitions', () => {
       `SELECT DISTINCT tableoid::regclass::text AS tableoid FROM retail.sales_transaction_items WHERE occurred_at = $1`,
       [late.toISOString()],
     );
-    expect(rows).toEqual([{ tableoid: `retail.sales_transaction_items_p${ym(monthStart(-7))}` }]);
+    expect([...new Set(rows.map((r) => logical(r.tableoid)))]).toEqual([
+      `retail.sales_transaction_items_p${ym(monthStart(-7))}`,
+    ]);
   });
 
   it('refuse sales dated far in the future without creating anything', async () => {
@@ -186,7 +192,10 @@ describe('a time-range query', () => {
     });
     const text = JSON.stringify(plan);
     const removed = /"Subplans Removed":\s*(\d+)/.exec(text);
-    expect(Number(removed?.[1] ?? 0)).toBeGreaterThan(0);
+    // On a cluster the coordinator sends the shard query with the values in it, and the worker
+    // plans it for them: nothing is left to prune at execution time, the plan below shows the
+    // one month it reads.
+    if (!citus) expect(Number(removed?.[1] ?? 0)).toBeGreaterThan(0);
     expect(relations(plan)).toEqual([`sales_transaction_items_p${ym(from)}`]);
   });
 });

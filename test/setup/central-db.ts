@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { bootstrapCentral } from '../../db/central/bootstrap';
+import { migrateCentral } from '../../db/central/migrate';
+import { ensureRestrictiveShardGuards } from '../../db/central/citus';
 import { ROLE_NAMES, withDatabase, type CentralTarget } from '../../db/central/connection';
 import {
   createCentralPools,
@@ -52,11 +54,22 @@ async function adminQuery(target: CentralTarget, sql: string): Promise<void> {
 export async function createTestDatabase(
   options: { migrated?: boolean } = {},
 ): Promise<TestDatabase> {
-  const { target: template, runPrefix } = centralTestServer();
+  const { target: template, runPrefix, mode } = centralTestServer();
   const name = `${runPrefix}${randomBytes(5).toString('hex')}`;
   const target = withDatabase(template, name);
   if (options.migrated === false) {
     await bootstrapCentral(target);
+  } else if (mode === 'citus') {
+    // A copy of a distributed template would not be distributed: bootstrap on every node,
+    // migrate (which distributes) and restore the shards' tenant guards, as startCentral does.
+    await bootstrapCentral(target);
+    const owner = createRolePool(target, 'owner', { max: 1 });
+    try {
+      const result = await migrateCentral(owner);
+      await ensureRestrictiveShardGuards(owner, { repair: result.applied.length > 0 });
+    } finally {
+      await owner.end();
+    }
   } else {
     await adminQuery(
       template,
@@ -78,10 +91,13 @@ export async function createTestDatabase(
       if (dropped) return;
       dropped = true;
       await endPools(pools);
-      await adminQuery(
+      const nodes = [
         template,
-        `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`,
-      );
+        ...(template.citus?.workers ?? []).map((w) => ({ ...template, ...w })),
+      ];
+      for (const node of nodes) {
+        await adminQuery(node, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+      }
     },
   };
 }

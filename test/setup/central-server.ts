@@ -2,7 +2,8 @@
  * vitest globalSetup of the `pg` project: ONE real PostgreSQL for the whole run.
  *
  *   DATABASE_URL set -> that server (a superuser URL); otherwise the embedded PostgreSQL in a
- *   fresh temporary data directory (fsync off: a throw-away cluster).
+ *   fresh temporary data directory (fsync off: a throw-away cluster). With EDGEPOS_CITUS_WORKERS
+ *   as well, DATABASE_URL is a Citus coordinator (`npm run test:citus`): see provided.ts.
  *
  * It bootstraps the roles, builds a migrated template database, and provides the connection
  * to test files (test/setup/central-db.ts), which each CREATE DATABASE ... TEMPLATE it: a
@@ -16,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { bootstrapCentral } from '../../db/central/bootstrap';
+import { ensureRestrictiveShardGuards } from '../../db/central/citus';
 import { migrateCentral } from '../../db/central/migrate';
 import {
   embeddedTarget,
@@ -29,17 +31,23 @@ import type { CentralTestServer } from './provided';
 import './provided';
 
 async function dropRunDatabases(target: CentralTarget, prefix: string): Promise<void> {
-  const admin = createRolePool(target, 'admin', { database: target.maintenanceDatabase, max: 1 });
-  try {
-    const { rows } = await admin.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`,
-      [prefix],
-    );
-    for (const row of rows) {
-      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(row.datname)} WITH (FORCE)`);
+  // On a Citus cluster every node has a copy of each database.
+  const nodes = [target, ...(target.citus?.workers ?? []).map((w) => ({ ...target, ...w }))];
+  for (const node of nodes) {
+    const admin = createRolePool(node, 'admin', { database: node.maintenanceDatabase, max: 1 });
+    try {
+      const { rows } = await admin.query<{ datname: string }>(
+        `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`,
+        [prefix],
+      );
+      for (const row of rows) {
+        await admin.query(
+          `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(row.datname)} WITH (FORCE)`,
+        );
+      }
+    } finally {
+      await admin.end();
     }
-  } finally {
-    await admin.end();
   }
 }
 
@@ -61,7 +69,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await bootstrapCentral(target);
     const owner = createRolePool(target, 'owner', { max: 1 });
     try {
-      await migrateCentral(owner);
+      const result = await migrateCentral(owner);
+      if (target.citus)
+        await ensureRestrictiveShardGuards(owner, { repair: result.applied.length > 0 });
     } finally {
       await owner.end();
     }
@@ -70,7 +80,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
-  const provided: CentralTestServer = { target, runPrefix, mode: server ? 'embedded' : 'url' };
+  const provided: CentralTestServer = {
+    target,
+    runPrefix,
+    mode: server ? 'embedded' : target.citus ? 'citus' : 'url',
+  };
   project.provide('centralServer', provided);
   return async () => {
     try {

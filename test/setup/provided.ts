@@ -6,7 +6,12 @@ export interface CentralTestServer {
   target: CentralTarget;
   /** Prefix of every database this run creates (dropped at teardown). */
   runPrefix: string;
-  mode: 'embedded' | 'url';
+  /**
+   * citus: DATABASE_URL is a Citus coordinator and EDGEPOS_CITUS_WORKERS names its workers
+   * (`npm run test:citus`). Every test file then gets a database bootstrapped on every node,
+   * migrated and distributed instead of a copy of the template (a copy is not distributed).
+   */
+  mode: 'embedded' | 'url' | 'citus';
 }
 
 declare module 'vitest' {

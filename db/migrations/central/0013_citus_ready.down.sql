@@ -1,4 +1,32 @@
 -- Reverses 0013.
+CREATE OR REPLACE FUNCTION retail.search_products_by_similarity(
+    p_query real[],
+    p_model text,
+    p_min_similarity double precision DEFAULT 0.7,
+    p_limit integer DEFAULT 20
+)
+RETURNS TABLE (product_id uuid, product_name text, brand text, price numeric, similarity double precision)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $$
+    WITH q AS (
+        SELECT sqrt(sum(x::double precision * x)) AS norm FROM unnest(p_query) AS x
+    )
+    SELECT p.product_id, p.product_name, p.brand, p.price, s.similarity
+      FROM retail.product_embeddings e
+      JOIN retail.products p ON p.store_id = e.store_id AND p.product_id = e.product_id
+     CROSS JOIN q
+     CROSS JOIN LATERAL (
+        SELECT sum(a::double precision * b) / nullif(sqrt(sum(a::double precision * a)) * q.norm, 0) AS similarity
+          FROM unnest(e.embedding, p_query) AS u(a, b)
+     ) s
+     WHERE e.store_id = (SELECT NULLIF(current_setting('app.current_store_id', true), ''))
+       AND e.embedding_model = p_model
+       AND cardinality(e.embedding) = cardinality(p_query)
+       AND p.is_active
+       AND s.similarity >= p_min_similarity
+     ORDER BY s.similarity DESC, p.product_id
+     LIMIT greatest(1, least(p_limit, 200))
+$$;
+
 CREATE OR REPLACE FUNCTION retail.drop_sales_partitions_before(p_cutoff timestamptz)
 RETURNS TABLE (dropped text)
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$

@@ -11,7 +11,10 @@
 -- 3. Shared tables (stores, product_categories; replicated to every node as reference tables)
 --    bump their version without reading the clock: each node runs the trigger on its own copy,
 --    and now() would differ between copies. Their writers set updated_at themselves.
--- 4. Retention drops whole months only; deleting the registry rows of those sales moves to the
+-- 4. The similarity search has no sub-query either, and is PL/pgSQL: Citus cannot plan a
+--    distributed query with the parameters of an SQL-language function. The query vector's
+--    norm is computed with each row's, the tenant key compared directly.
+-- 5. Retention drops whole months only; deleting the registry rows of those sales moves to the
 --    service (db/central/partitions.ts), store by store under each store's tenant key. The
 --    function switched the key with set_config, which Citus does not forward to the workers.
 
@@ -113,5 +116,35 @@ BEGIN
         RETURN NEXT;
     END LOOP;
     UPDATE retail.sales_retention SET retained_from = greatest(retained_from, cutoff), updated_at = now();
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION retail.search_products_by_similarity(
+    p_query real[],
+    p_model text,
+    p_min_similarity double precision DEFAULT 0.7,
+    p_limit integer DEFAULT 20
+)
+RETURNS TABLE (product_id uuid, product_name text, brand text, price numeric, similarity double precision)
+LANGUAGE plpgsql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+    SELECT p.product_id, p.product_name, p.brand, p.price, s.similarity
+      FROM retail.product_embeddings e
+      JOIN retail.products p ON p.store_id = e.store_id AND p.product_id = e.product_id
+     CROSS JOIN LATERAL (
+        SELECT sum(u.a::double precision * u.b)
+               / nullif(sqrt(sum(u.a::double precision * u.a)) * sqrt(sum(u.b::double precision * u.b)), 0)
+               AS similarity
+          FROM unnest(e.embedding, p_query) AS u(a, b)
+     ) s
+     WHERE e.store_id = NULLIF(current_setting('app.current_store_id', true), '')
+       AND e.embedding_model = p_model
+       AND cardinality(e.embedding) = cardinality(p_query)
+       AND p.is_active
+       AND s.similarity >= p_min_similarity
+     ORDER BY s.similarity DESC, p.product_id
+     LIMIT greatest(1, least(p_limit, 200));
 END;
 $$;

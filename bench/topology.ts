@@ -1,0 +1,292 @@
+/**
+ * Push throughput and feed latency of HQ on a Citus cluster and on one PostgreSQL server, in
+ * the same run on the same machine (`npm run test:citus` starts both and runs this; or by hand:
+ * `tsx bench/topology.ts --single-url <url> --citus-url <url> --citus-workers host:port,...`).
+ * Prints ONE JSON object (last line of stdout):
+ *
+ *   <topology>.push_rows_per_s              sale items/s, one till per store, four stores
+ *   <topology>.push_one_store_rows_per_s    sale items/s, eight tills of ONE store at once:
+ *                                           they serialise on the store's feed counter (and on
+ *                                           its stock and rollup rows)
+ *   <topology>.feed_append_ms               mean time of the feed append (the statement that
+ *                                           takes the store's counter under its row lock,
+ *                                           lock waits included) during that phase {mean,calls}
+ *   <topology>.push_ms                      one 250-sale push request during that phase {p50,p95}
+ *   <topology>.price_change_visible_ms      admin price change until a long-polling till's pull
+ *                                           returns it {p50,p95}
+ *   citus.move_store_s                      moving the shard group of a store to the other
+ *                                           worker (block_writes), while one of its tills pushes
+ *   citus.push_during_move_ms               that till's pushes meanwhile {p50,max}: how long a
+ *                                           till waits while its store's shards move
+ *
+ * Each topology gets a database of its own, seeded the same way, HQ's service in this process.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { pino } from 'pino';
+import { dropThrowAwayDatabase } from '../db/central/bootstrap';
+import { moveStoreShards } from '../db/central/citus';
+import { roleUrl, urlTarget } from '../db/central/connection';
+import { DEFAULT_SEED, chainStores, generateCatalog, toProductEntity } from '../db/seed/generate';
+import type { EnrollmentCodeCreated } from '../contract/admin-protocol';
+import { startHq, type Hq } from '../hq/start';
+import { round, summary } from './stats';
+import { WireTill, addRegisters, salesFor, type Catalogs } from './sync';
+
+const PRODUCTS = 300;
+
+interface Topology {
+  name: string;
+  url: string;
+  env: NodeJS.ProcessEnv;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[topology] ${message}\n`);
+}
+
+async function admin<T>(hq: Hq, method: string, path: string, body?: unknown): Promise<T> {
+  const r = await fetch(`${hq.url}/admin/v1${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${hq.adminToken}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const json = (await r.json()) as { ok: boolean; data: T; error?: { message: string } };
+  if (!json.ok) throw new Error(`${path}: ${json.error?.message}`);
+  return json.data;
+}
+
+async function enrolled(hq: Hq, storeId: string, registerId: string): Promise<WireTill> {
+  await addRegisters(hq.central.pools.app, storeId, [registerId]);
+  const { code } = await admin<EnrollmentCodeCreated>(hq, 'POST', '/enrollment-codes', {
+    storeId,
+    registerId,
+  });
+  const till = new WireTill(hq.url);
+  await till.enroll(code);
+  return till;
+}
+
+async function pushAll(
+  tills: ReadonlyArray<{ till: WireTill; sales: ReturnType<typeof salesFor> }>,
+  batch: number,
+  durations: number[],
+): Promise<number> {
+  const items = tills.reduce((n, t) => n + t.sales.reduce((m, s) => m + s.lines.length, 0), 0);
+  const started = performance.now();
+  await Promise.all(
+    tills.map(async ({ till, sales }) => {
+      for (let i = 0; i < sales.length; i += batch) {
+        const t0 = performance.now();
+        await till.push(
+          sales.slice(i, i + batch).map((payload, j) => ({
+            mutationId: i + j + 1,
+            type: 'sale.recorded' as const,
+            payload,
+          })),
+        );
+        durations.push(performance.now() - t0);
+      }
+    }),
+  );
+  return Math.round(items / ((performance.now() - started) / 1000));
+}
+
+/** Move the shards of a store to the other worker while one of its tills keeps pushing. */
+async function moveWhilePushing(hq: Hq, catalogs: Catalogs): Promise<Record<string, unknown>> {
+  const { rows } = await hq.central.pools.admin.query<{ node_name: string; node_port: number }>(
+    `SELECT w.node_name, w.node_port FROM citus_get_active_worker_nodes() w
+      WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.citus_shards s
+                         WHERE s.shardid = get_shard_id_for_distribution_column('retail.products', 'seattle')
+                           AND s.nodename = w.node_name AND s.nodeport = w.node_port)`,
+  );
+  const to = rows[0];
+  if (!to) throw new Error('no other worker to move seattle to');
+  const till = await enrolled(hq, 'seattle', 'M1');
+  const sales = salesFor({
+    catalogs,
+    storeId: 'seattle',
+    registerId: 'M1',
+    count: 6_000,
+    seed: 90,
+  });
+  const latencies: number[] = [];
+  let stop = false;
+  let next = 0;
+  const pushing = (async () => {
+    while (!stop && next < sales.length) {
+      const t0 = performance.now();
+      await till.push(
+        sales.slice(next, next + 50).map((payload, j) => ({
+          mutationId: next + j + 1,
+          type: 'sale.recorded' as const,
+          payload,
+        })),
+      );
+      latencies.push(performance.now() - t0);
+      next += 50;
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 1_000));
+  const before = latencies.length;
+  const started = performance.now();
+  const moved = await moveStoreShards(hq.central.pools, {
+    storeId: 'seattle',
+    to: { host: to.node_name, port: Number(to.node_port) },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await new Promise((r) => setTimeout(r, 500));
+  stop = true;
+  await pushing;
+  const during = latencies.slice(before);
+  log(`citus: moved shard group ${moved.shardId} in ${seconds.toFixed(1)} s`);
+  return {
+    move_store_s: round(seconds, 2),
+    push_during_move_ms: { ...summary(during, [50]), max: round(Math.max(...during), 0) },
+  };
+}
+
+async function measure(topology: Topology): Promise<Record<string, unknown>> {
+  const database = `edgepos_bench_${randomBytes(3).toString('hex')}`;
+  const target = urlTarget(topology.url, { database, env: topology.env });
+  const dataDir = await mkdtemp(join(tmpdir(), 'edge-pos-topology-'));
+  const saved = { ...process.env };
+  Object.assign(process.env, topology.env);
+  let hq: Hq | undefined;
+  try {
+    log(`${topology.name}: HQ on ${database} (seeding ${PRODUCTS} products per store)`);
+    hq = await startHq({
+      dataDir,
+      databaseUrl: roleUrl(target, 'admin', { redact: false }),
+      seed: { products: PRODUCTS, customers: 200, sales: 0 },
+      embeddings: false,
+      adminToken: 'topology-admin-token-0123456789',
+      logger: pino({ level: 'warn' }, pino.destination(2)),
+      appPoolMax: 24,
+      maxConcurrentPushes: 12,
+    });
+    const catalog = generateCatalog({ seed: DEFAULT_SEED.seed, products: PRODUCTS }).map(
+      toProductEntity,
+    );
+    const catalogs: Catalogs = new Map(chainStores().map((s) => [s.storeId, catalog]));
+
+    // One till per store.
+    const spread = [];
+    for (const [i, storeId] of ['seattle', 'redmond', 'bellevue', 'online'].entries()) {
+      const registerId = `S${i}`;
+      spread.push({
+        till: await enrolled(hq, storeId, registerId),
+        sales: salesFor({ catalogs, storeId, registerId, count: 2_000, seed: 10 + i }),
+      });
+    }
+    const spreadRate = await pushAll(spread, 500, []);
+    log(`${topology.name}: ${spreadRate} items/s, one till per store`);
+
+    // Eight tills of one store.
+    const crowd = [];
+    for (let i = 0; i < 8; i++) {
+      const registerId = `C${i}`;
+      crowd.push({
+        till: await enrolled(hq, 'bellevue', registerId),
+        sales: salesFor({ catalogs, storeId: 'bellevue', registerId, count: 1_000, seed: 50 + i }),
+      });
+    }
+    const statsReady = await hq.central.pools.admin.query(`SELECT pg_stat_statements_reset()`).then(
+      () => true,
+      () => false,
+    );
+    const pushMs: number[] = [];
+    const crowdRate = await pushAll(crowd, 250, pushMs);
+    log(`${topology.name}: ${crowdRate} items/s, eight tills of one store`);
+    let append: Record<string, number> = {};
+    if (statsReady) {
+      const { rows } = await hq.central.pools.admin.query<{ mean: number; calls: number }>(
+        `SELECT sum(total_exec_time) / nullif(sum(calls), 0) AS mean, sum(calls)::int AS calls
+           FROM pg_stat_statements
+          WHERE query LIKE 'WITH counter AS (%INSERT INTO sync.feed_state%'`,
+      );
+      append = { mean: round(Number(rows[0]?.mean ?? 0), 2), calls: Number(rows[0]?.calls ?? 0) };
+    }
+
+    // Feed latency: a till long-polls; HQ staff change a price.
+    const watcher = await enrolled(hq, 'redmond', 'W1');
+    let { cursor } = await watcher.download();
+    const samples: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const product = catalog[(i * 11) % catalog.length]!;
+      const cents = 50_000 + i;
+      const waiting = (async () => {
+        for (;;) {
+          const page = await watcher.pull(cursor, 10_000);
+          cursor = page.cursor;
+          if (
+            page.changes.products.some(
+              (p) => p.productId === product.productId && p.priceCents === cents,
+            )
+          ) {
+            return performance.now();
+          }
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 50));
+      const started = performance.now();
+      await admin(hq, 'PATCH', `/stores/redmond/products/${product.productId}`, {
+        priceCents: cents,
+      });
+      samples.push((await waiting) - started);
+    }
+    log(`${topology.name}: price change visible p50 ${summary(samples, [50]).p50} ms`);
+    const figures: Record<string, unknown> = {
+      push_rows_per_s: spreadRate,
+      push_one_store_rows_per_s: crowdRate,
+      feed_append_ms: append,
+      push_ms: summary(pushMs, [50, 95]),
+      price_change_visible_ms: summary(samples, [50, 95]),
+    };
+    if (topology.name === 'citus') Object.assign(figures, await moveWhilePushing(hq, catalogs));
+    return figures;
+  } finally {
+    await hq?.close();
+    process.env = saved;
+    await dropThrowAwayDatabase(target).catch(() => undefined);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<number> {
+  const opts = new Command()
+    .name('topology')
+    .requiredOption('--single-url <url>', 'superuser URL of one PostgreSQL server')
+    .requiredOption('--citus-url <url>', 'superuser URL of the Citus coordinator')
+    .requiredOption('--citus-workers <spec>', 'host:port,host:port of the workers')
+    .parse(process.argv)
+    .opts<{ singleUrl: string; citusUrl: string; citusWorkers: string }>();
+  const base = { ...process.env };
+  delete base.EDGEPOS_CITUS_WORKERS;
+  const figures: Record<string, unknown> = {};
+  for (const topology of [
+    { name: 'single', url: opts.singleUrl, env: { EDGEPOS_CITUS_WORKERS: '' } },
+    { name: 'citus', url: opts.citusUrl, env: { EDGEPOS_CITUS_WORKERS: opts.citusWorkers } },
+  ] satisfies Topology[]) {
+    const result = await measure(topology);
+    for (const [key, value] of Object.entries(result)) figures[`${topology.name}.${key}`] = value;
+  }
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`topology: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
