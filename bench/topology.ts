@@ -30,13 +30,14 @@ import { pino } from 'pino';
 import { dropThrowAwayDatabase } from '../db/central/bootstrap';
 import { moveStoreShards } from '../db/central/citus';
 import { roleUrl, urlTarget } from '../db/central/connection';
-import { DEFAULT_SEED, chainStores, generateCatalog, toProductEntity } from '../db/seed/generate';
+import { chainStores, generateCatalog, toProductEntity } from '../db/seed/generate';
 import type { EnrollmentCodeCreated } from '../contract/admin-protocol';
 import { startHq, type Hq } from '../hq/start';
 import { round, summary } from './stats';
 import { WireTill, addRegisters, salesFor, type Catalogs } from './sync';
 
 const PRODUCTS = 300;
+const SEED = 42;
 
 interface Topology {
   name: string;
@@ -164,16 +165,15 @@ async function measure(topology: Topology): Promise<Record<string, unknown>> {
     hq = await startHq({
       dataDir,
       databaseUrl: roleUrl(target, 'admin', { redact: false }),
-      seed: { products: PRODUCTS, customers: 200, sales: 0 },
+      // The customers and catalog salesFor() draws from (bench/sync.ts: seed 42, 400 customers).
+      seed: { seed: SEED, products: PRODUCTS, customers: 400, sales: 0 },
       embeddings: false,
       adminToken: 'topology-admin-token-0123456789',
       logger: pino({ level: 'warn' }, pino.destination(2)),
       appPoolMax: 24,
       maxConcurrentPushes: 12,
     });
-    const catalog = generateCatalog({ seed: DEFAULT_SEED.seed, products: PRODUCTS }).map(
-      toProductEntity,
-    );
+    const catalog = generateCatalog({ seed: SEED, products: PRODUCTS }).map(toProductEntity);
     const catalogs: Catalogs = new Map(chainStores().map((s) => [s.storeId, catalog]));
 
     // One till per store.
