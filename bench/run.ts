@@ -20,6 +20,8 @@ const suites: Record<string, () => Promise<Suite>> = {
   central: async () => (await import('./central')).suite,
   ui: async () => (await import('./ui')).suite,
   sync: async () => (await import('./sync')).suite,
+  // Starts a Citus cluster and a plain server of its own; without Citus it says why, no figures.
+  topology: async () => (await import('./topology')).suite,
 };
 
 async function main(): Promise<number> {

@@ -1,8 +1,11 @@
 /**
- * Push throughput and feed latency of HQ on a Citus cluster and on one PostgreSQL server, in
- * the same run on the same machine (`npm run test:citus` starts both and runs this; or by hand:
- * `tsx bench/topology.ts --single-url <url> --citus-url <url> --citus-workers host:port,...`).
- * Prints ONE JSON object (last line of stdout):
+ * `npm run bench -- --only topology --json` (also part of the full bench; `npm run test:citus`
+ * runs it last): push throughput and feed latency of HQ on a Citus cluster and on one
+ * PostgreSQL server, in the same run on the same machine. The suite starts both itself, with
+ * this machine's PostgreSQL 15 and Citus build (test/citus/cluster.ts), durable (fsync and
+ * synchronous commit on, as in production): a coordinator and two workers, and one plain
+ * server with the same settings. Without Citus it measures nothing and says why
+ * (`topology.skipped`). Figures:
  *
  *   <topology>.push_rows_per_s              sale items/s, one till per store, four stores
  *   <topology>.push_one_store_rows_per_s    sale items/s, eight tills of ONE store at once:
@@ -19,13 +22,13 @@
  *   citus.push_during_move_ms               that till's pushes meanwhile {p50,max}: how long a
  *                                           till waits while its store's shards move
  *
- * Each topology gets a database of its own, seeded the same way, HQ's service in this process.
+ * <topology> is `single` or `citus`. Each gets a database of its own, seeded the same way, with
+ * HQ's service in this process. The cluster uses Citus's default of 32 shards per table.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { pino } from 'pino';
 import { dropThrowAwayDatabase } from '../db/central/bootstrap';
 import { moveStoreShards } from '../db/central/citus';
@@ -33,20 +36,45 @@ import { roleUrl, urlTarget } from '../db/central/connection';
 import { chainStores, generateCatalog, toProductEntity } from '../db/seed/generate';
 import type { EnrollmentCodeCreated } from '../contract/admin-protocol';
 import { startHq, type Hq } from '../hq/start';
+import { citusInstallation, startCitusCluster, startPlainServer } from '../test/citus/cluster';
 import { round, summary } from './stats';
+import type { BenchContext, Figures, Suite } from './suite';
 import { WireTill, addRegisters, salesFor, type Catalogs } from './sync';
 
 const PRODUCTS = 300;
 const SEED = 42;
+/** Citus's default: what a production cluster would have. */
+const SHARD_COUNT = '32';
+
+/** How much each phase pushes (`--quick`: a smoke run, figures not comparable). */
+interface Sizes {
+  salesPerStoreTill: number;
+  salesPerCrowdTill: number;
+  salesDuringMove: number;
+  priceChanges: number;
+}
+const FULL: Sizes = {
+  salesPerStoreTill: 2_000,
+  salesPerCrowdTill: 1_000,
+  salesDuringMove: 6_000,
+  priceChanges: 30,
+};
+const QUICK: Sizes = {
+  salesPerStoreTill: 200,
+  salesPerCrowdTill: 100,
+  salesDuringMove: 1_500,
+  priceChanges: 5,
+};
 
 interface Topology {
-  name: string;
+  name: 'single' | 'citus';
   url: string;
   env: NodeJS.ProcessEnv;
 }
 
-function log(message: string): void {
-  process.stderr.write(`[topology] ${message}\n`);
+interface Run {
+  log: (message: string) => void;
+  sizes: Sizes;
 }
 
 async function admin<T>(hq: Hq, method: string, path: string, body?: unknown): Promise<T> {
@@ -100,7 +128,7 @@ async function pushAll(
 }
 
 /** Move the shards of a store to the other worker while one of its tills keeps pushing. */
-async function moveWhilePushing(hq: Hq, catalogs: Catalogs): Promise<Record<string, unknown>> {
+async function moveWhilePushing(hq: Hq, catalogs: Catalogs, run: Run): Promise<Figures> {
   const { rows } = await hq.central.pools.admin.query<{ node_name: string; node_port: number }>(
     `SELECT w.node_name, w.node_port FROM citus_get_active_worker_nodes() w
       WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.citus_shards s
@@ -114,7 +142,7 @@ async function moveWhilePushing(hq: Hq, catalogs: Catalogs): Promise<Record<stri
     catalogs,
     storeId: 'seattle',
     registerId: 'M1',
-    count: 6_000,
+    count: run.sizes.salesDuringMove,
     seed: 90,
   });
   const latencies: number[] = [];
@@ -146,14 +174,17 @@ async function moveWhilePushing(hq: Hq, catalogs: Catalogs): Promise<Record<stri
   stop = true;
   await pushing;
   const during = latencies.slice(before);
-  log(`citus: moved shard group ${moved.shardId} in ${seconds.toFixed(1)} s`);
+  if (during.length === 0) {
+    throw new Error('the till had pushed all its sales before the move began: push more');
+  }
+  run.log(`citus: moved shard group ${moved.shardId} in ${seconds.toFixed(1)} s`);
   return {
     move_store_s: round(seconds, 2),
     push_during_move_ms: { ...summary(during, [50]), max: round(Math.max(...during), 0) },
   };
 }
 
-async function measure(topology: Topology): Promise<Record<string, unknown>> {
+async function measure(topology: Topology, run: Run): Promise<Figures> {
   const database = `edgepos_bench_${randomBytes(3).toString('hex')}`;
   const target = urlTarget(topology.url, { database, env: topology.env });
   const dataDir = await mkdtemp(join(tmpdir(), 'edge-pos-topology-'));
@@ -161,7 +192,7 @@ async function measure(topology: Topology): Promise<Record<string, unknown>> {
   Object.assign(process.env, topology.env);
   let hq: Hq | undefined;
   try {
-    log(`${topology.name}: HQ on ${database} (seeding ${PRODUCTS} products per store)`);
+    run.log(`${topology.name}: HQ on ${database} (seeding ${PRODUCTS} products per store)`);
     hq = await startHq({
       dataDir,
       databaseUrl: roleUrl(target, 'admin', { redact: false }),
@@ -182,11 +213,17 @@ async function measure(topology: Topology): Promise<Record<string, unknown>> {
       const registerId = `S${i}`;
       spread.push({
         till: await enrolled(hq, storeId, registerId),
-        sales: salesFor({ catalogs, storeId, registerId, count: 2_000, seed: 10 + i }),
+        sales: salesFor({
+          catalogs,
+          storeId,
+          registerId,
+          count: run.sizes.salesPerStoreTill,
+          seed: 10 + i,
+        }),
       });
     }
     const spreadRate = await pushAll(spread, 500, []);
-    log(`${topology.name}: ${spreadRate} items/s, one till per store`);
+    run.log(`${topology.name}: ${spreadRate} items/s, one till per store`);
 
     // Eight tills of one store.
     const crowd = [];
@@ -194,7 +231,13 @@ async function measure(topology: Topology): Promise<Record<string, unknown>> {
       const registerId = `C${i}`;
       crowd.push({
         till: await enrolled(hq, 'bellevue', registerId),
-        sales: salesFor({ catalogs, storeId: 'bellevue', registerId, count: 1_000, seed: 50 + i }),
+        sales: salesFor({
+          catalogs,
+          storeId: 'bellevue',
+          registerId,
+          count: run.sizes.salesPerCrowdTill,
+          seed: 50 + i,
+        }),
       });
     }
     const statsReady = await hq.central.pools.admin.query(`SELECT pg_stat_statements_reset()`).then(
@@ -203,7 +246,7 @@ async function measure(topology: Topology): Promise<Record<string, unknown>> {
     );
     const pushMs: number[] = [];
     const crowdRate = await pushAll(crowd, 250, pushMs);
-    log(`${topology.name}: ${crowdRate} items/s, eight tills of one store`);
+    run.log(`${topology.name}: ${crowdRate} items/s, eight tills of one store`);
     let append: Record<string, number> = {};
     if (statsReady) {
       const { rows } = await hq.central.pools.admin.query<{ mean: number; calls: number }>(
@@ -218,7 +261,7 @@ async function measure(topology: Topology): Promise<Record<string, unknown>> {
     const watcher = await enrolled(hq, 'redmond', 'W1');
     let { cursor } = await watcher.download();
     const samples: number[] = [];
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < run.sizes.priceChanges; i++) {
       const product = catalog[(i * 11) % catalog.length]!;
       const cents = 50_000 + i;
       const waiting = (async () => {
@@ -241,15 +284,16 @@ async function measure(topology: Topology): Promise<Record<string, unknown>> {
       });
       samples.push((await waiting) - started);
     }
-    log(`${topology.name}: price change visible p50 ${summary(samples, [50]).p50} ms`);
-    const figures: Record<string, unknown> = {
+    run.log(`${topology.name}: price change visible p50 ${summary(samples, [50]).p50} ms`);
+    const figures: Figures = {
       push_rows_per_s: spreadRate,
       push_one_store_rows_per_s: crowdRate,
       feed_append_ms: append,
       push_ms: summary(pushMs, [50, 95]),
       price_change_visible_ms: summary(samples, [50, 95]),
     };
-    if (topology.name === 'citus') Object.assign(figures, await moveWhilePushing(hq, catalogs));
+    if (topology.name === 'citus')
+      Object.assign(figures, await moveWhilePushing(hq, catalogs, run));
     return figures;
   } finally {
     await hq?.close();
@@ -259,34 +303,44 @@ async function measure(topology: Topology): Promise<Record<string, unknown>> {
   }
 }
 
-async function main(): Promise<number> {
-  const opts = new Command()
-    .name('topology')
-    .requiredOption('--single-url <url>', 'superuser URL of one PostgreSQL server')
-    .requiredOption('--citus-url <url>', 'superuser URL of the Citus coordinator')
-    .requiredOption('--citus-workers <spec>', 'host:port,host:port of the workers')
-    .parse(process.argv)
-    .opts<{ singleUrl: string; citusUrl: string; citusWorkers: string }>();
-  const base = { ...process.env };
-  delete base.EDGEPOS_CITUS_WORKERS;
-  const figures: Record<string, unknown> = {};
-  for (const topology of [
-    { name: 'single', url: opts.singleUrl, env: { EDGEPOS_CITUS_WORKERS: '' } },
-    { name: 'citus', url: opts.citusUrl, env: { EDGEPOS_CITUS_WORKERS: opts.citusWorkers } },
-  ] satisfies Topology[]) {
-    const result = await measure(topology);
-    for (const [key, value] of Object.entries(result)) figures[`${topology.name}.${key}`] = value;
+/** Both topologies, one after the other, on servers this process starts and stops. */
+async function measureBoth(ctx: BenchContext): Promise<Figures> {
+  const installation = citusInstallation();
+  if (!installation.ok) {
+    ctx.log(`topology: skipped, ${installation.reason}`);
+    return { 'topology.skipped': { reason: installation.reason } };
   }
-  process.stdout.write(`${JSON.stringify(figures)}\n`);
-  return 0;
+  const run: Run = { log: ctx.log, sizes: ctx.quick ? QUICK : FULL };
+  ctx.log(`topology: ${installation.version}; one durable server, then a durable cluster`);
+  const figures: Figures = {};
+  const single = await startPlainServer({ durable: true });
+  try {
+    const result = await measure(
+      { name: 'single', url: single.url('postgres'), env: { EDGEPOS_CITUS_WORKERS: '' } },
+      run,
+    );
+    for (const [key, value] of Object.entries(result)) figures[`single.${key}`] = value;
+  } finally {
+    await single.stop();
+  }
+  const cluster = await startCitusCluster({ durable: true });
+  try {
+    const result = await measure(
+      {
+        name: 'citus',
+        url: cluster.url('postgres'),
+        env: {
+          EDGEPOS_CITUS_WORKERS: cluster.workersSpec(),
+          EDGEPOS_CITUS_SHARD_COUNT: SHARD_COUNT,
+        },
+      },
+      run,
+    );
+    for (const [key, value] of Object.entries(result)) figures[`citus.${key}`] = value;
+  } finally {
+    await cluster.stop();
+  }
+  return figures;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`topology: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+export const suite: Suite = { name: 'topology', run: measureBoth };

@@ -7,9 +7,10 @@
  *      tests against it (test/citus/vitest.config.ts): every test file's database is
  *      bootstrapped on every node, migrated and distributed;
  *   3. runs `npm run demo -- --json` against the cluster's DATABASE_URL, which must reconcile;
- *   4. unless --no-bench: push throughput and feed latency on a durable cluster and on one
- *      plain durable PostgreSQL server with the same settings, in the same run
- *      (bench/topology.ts); the figures go to stdout and to --figures <file> when given.
+ *   4. unless --no-bench: `npm run bench -- --only topology --json` (bench/topology.ts): push
+ *      throughput and feed latency on a durable cluster and on one plain durable PostgreSQL
+ *      server with the same settings, in the same run; the figures go to stdout and to
+ *      --figures <file> when given.
  *
  * Not part of `npm test`: Citus is not an npm package. Without it this prints one line and
  * exits 0. Extra arguments are passed to vitest (e.g. a test file to run only that one).
@@ -19,12 +20,7 @@
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import {
-  citusInstallation,
-  startCitusCluster,
-  startPlainServer,
-  type CitusCluster,
-} from '../test/citus/cluster';
+import { citusInstallation, startCitusCluster, type CitusCluster } from '../test/citus/cluster';
 
 interface Options {
   demo: boolean;
@@ -132,35 +128,21 @@ async function main(): Promise<number> {
     }
 
     if (options.bench) {
-      // Durable servers for figures (commits are flushed, as in production): a cluster of its
-      // own, and one plain server with the same settings.
+      // The bench suite starts durable servers of its own (commits flushed, as in production):
+      // this cluster is stopped first so the figures do not share the machine with it.
       log('push throughput and feed latency: cluster vs one server, same run (durable)');
       await cluster.stop();
-      cluster = await startCitusCluster({ durable: true });
-      const single = await startPlainServer({ durable: true });
-      try {
-        const bench = await run(
-          'npx',
-          [
-            'tsx',
-            'bench/topology.ts',
-            '--single-url',
-            single.url('postgres'),
-            '--citus-url',
-            cluster.url('postgres'),
-            '--citus-workers',
-            cluster.workersSpec(),
-          ],
-          { ...env, EDGEPOS_CITUS_SHARD_COUNT: process.env.EDGEPOS_CITUS_SHARD_COUNT ?? '32' },
-          true,
-        );
-        const line = bench.stdout.trim().split('\n').pop() ?? '';
-        console.log(`figures: ${line}`);
-        if (options.figures && bench.code === 0) writeFileSync(options.figures, `${line}\n`);
-        if (bench.code !== 0) failures.push(`bench (exit ${bench.code})`);
-      } finally {
-        await single.stop();
-      }
+      cluster = undefined;
+      const bench = await run(
+        'npx',
+        ['tsx', 'bench/run.ts', '--only', 'topology', '--json'],
+        { ...process.env, NO_COLOR: '1' },
+        true,
+      );
+      const line = bench.stdout.trim().split('\n').pop() ?? '';
+      console.log(`figures: ${line}`);
+      if (options.figures && bench.code === 0) writeFileSync(options.figures, `${line}\n`);
+      if (bench.code !== 0) failures.push(`bench (exit ${bench.code})`);
     }
   } finally {
     await cluster?.stop();
