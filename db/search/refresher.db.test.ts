@@ -166,12 +166,12 @@ describe('keeping embeddings current', () => {
   it('follows category renames and product deletions', async () => {
     await refresher().drainAll();
     await s.db.query(
-      `UPDATE retail.product_categories SET category_name = 'Gadgets' WHERE category_id = 1`,
+      `UPDATE retail.product_categories SET category_name = 'Gadgets' WHERE category_id = 11`,
     );
-    const inCategory = s.catalog.filter((p) => p.categoryId === 1).length;
+    const inCategory = s.catalog.filter((p) => p.categoryId === 11).length;
     expect(await queued()).toBe(inCategory);
     await refresher().drainAll();
-    const p = s.catalog.find((x) => x.categoryId === 1)!;
+    const p = s.catalog.find((x) => x.categoryId === 11)!;
     expect((await stored(p.productId))?.embedding_text).toContain('| Gadgets |');
 
     const gone = s.catalog[2]!;

@@ -19,7 +19,14 @@ import type { SaleRecorded } from '../../contract/mutations';
 import { priceCart, type CartLine, type Discount } from '../../core/pricing';
 import { settleTenders, type TenderInput } from '../../core/tenders';
 import { receiptNumber } from '../checkout/shared';
-import { CATEGORIES, SEED_STORES, type CategorySpec, type ProductType } from './vocabulary';
+import {
+  CATEGORIES,
+  SEED_STORES,
+  SUBCATEGORIES,
+  type CategorySpec,
+  type ProductType,
+  type SubcategorySpec,
+} from './vocabulary';
 
 export interface SeedOptions {
   seed: number;
@@ -100,28 +107,53 @@ export function chainStores(): StoreEntity[] {
   }));
 }
 
+/** The seven top-level categories, then their subcategories (parents first). */
 export function chainCategories(): CategoryEntity[] {
-  return CATEGORIES.map((c) => ({
-    categoryId: c.categoryId,
-    categoryName: c.name,
-    parentCategoryId: null,
-    description: c.description,
-    isActive: true,
-    version: 1,
-  }));
+  return [
+    ...CATEGORIES.map((c) => ({
+      categoryId: c.categoryId,
+      categoryName: c.name,
+      parentCategoryId: null,
+      description: c.description,
+      isActive: true,
+      version: 1,
+    })),
+    ...SUBCATEGORIES.map((c) => ({
+      categoryId: c.categoryId,
+      categoryName: c.name,
+      parentCategoryId: c.parentCategoryId,
+      description: c.description,
+      isActive: true,
+      version: 1,
+    })),
+  ];
 }
 
-/** Category tax overrides: books are tax-exempt in the seeded stores. */
+/**
+ * Category tax overrides: books are tax-exempt in the seeded stores. A subcategory carries its
+ * parent's override (products are shelved in subcategories, and tax follows the product's own
+ * category id).
+ */
 export function chainCategoryTaxRates(): Array<{
   categoryId: number;
   taxRatePpm: number;
   version: number;
 }> {
-  return CATEGORIES.filter((c) => c.taxRatePpm !== undefined).map((c) => ({
-    categoryId: c.categoryId,
-    taxRatePpm: c.taxRatePpm ?? 0,
-    version: 1,
-  }));
+  return CATEGORIES.filter((c) => c.taxRatePpm !== undefined).flatMap((c) => [
+    { categoryId: c.categoryId, taxRatePpm: c.taxRatePpm ?? 0, version: 1 },
+    ...SUBCATEGORIES.filter((s) => s.parentCategoryId === c.categoryId).map((s) => ({
+      categoryId: s.categoryId,
+      taxRatePpm: c.taxRatePpm ?? 0,
+      version: 1,
+    })),
+  ]);
+}
+
+/** The subcategory a product type is shelved in. */
+export function subcategoryOf(noun: string): SubcategorySpec {
+  const sub = SUBCATEGORIES.find((s) => s.nouns.includes(noun));
+  if (!sub) throw new Error(`No subcategory lists the product type ${noun}`);
+  return sub;
 }
 
 export function registersFor(): RegisterEntity[] {
@@ -204,7 +236,10 @@ function describe(
 export interface CatalogItem extends ProductEntity {
   /** Generation facts the search evaluation derives its labelled queries from. */
   facts: {
+    /** Top-level category name ("Home & Garden"). */
     category: string;
+    /** The subcategory the product is shelved in ("Furniture"); its `categoryId`. */
+    subcategory: string;
     noun: string;
     synonyms: readonly string[];
     brand: string;
@@ -230,6 +265,7 @@ export function generateCatalog(options: { seed: number; products: number }): Ca
   const items: CatalogItem[] = [];
   for (let i = 0; i < options.products; i++) {
     const { category, type } = types[i % types.length] ?? types[0]!;
+    const shelf = subcategoryOf(type.noun);
     const brand = rng.pick(type.brands);
     const line = rng.pick(type.lines);
     const color = type.colors ? rng.pick(type.colors) : undefined;
@@ -250,7 +286,7 @@ export function generateCatalog(options: { seed: number; products: number }): Ca
       barcode: ean13(200_000_000_000 + i),
       productName: name.slice(0, 200),
       productDescription: describe(rng, type, { brand, line, color, spec, size, material }),
-      categoryId: category.categoryId,
+      categoryId: shelf.categoryId,
       brand,
       model,
       color: color ?? null,
@@ -265,6 +301,7 @@ export function generateCatalog(options: { seed: number; products: number }): Ca
       isFeatured: rng.chance(0.05),
       tags: [
         slug(category.name),
+        slug(shelf.name),
         slug(type.noun),
         ...(color ? [slug(color)] : []),
         ...(material ? [slug(material)] : []),
@@ -273,6 +310,7 @@ export function generateCatalog(options: { seed: number; products: number }): Ca
       version: 1,
       facts: {
         category: category.name,
+        subcategory: shelf.name,
         noun: type.noun,
         synonyms: type.synonyms,
         brand,

@@ -635,6 +635,220 @@ export const CATEGORIES: readonly CategorySpec[] = [
   },
 ];
 
+/**
+ * Departments inside each top-level category, as a store's shelf signs name them. Products
+ * belong to a subcategory (`retail.product_categories.parent_category_id` points at the
+ * category), so a search for "furniture" or "skincare" can name a category a product is in.
+ * Ids are `parent * 10 + n`; every product type is in exactly one subcategory.
+ */
+export interface SubcategorySpec {
+  categoryId: number;
+  parentCategoryId: number;
+  name: string;
+  description: string;
+  /** Nouns of the product types (`ProductType.noun`) shelved here. */
+  nouns: readonly string[];
+}
+
+export const SUBCATEGORIES: readonly SubcategorySpec[] = [
+  {
+    categoryId: 11,
+    parentCategoryId: 1,
+    name: 'Phones & Tablets',
+    description: 'Smartphones and tablets',
+    nouns: ['Smartphone', 'Tablet'],
+  },
+  {
+    categoryId: 12,
+    parentCategoryId: 1,
+    name: 'Computers',
+    description: 'Laptops and computers',
+    nouns: ['Laptop'],
+  },
+  {
+    categoryId: 13,
+    parentCategoryId: 1,
+    name: 'Audio',
+    description: 'Headphones and speakers',
+    nouns: ['Headphones', 'Bluetooth Speaker'],
+  },
+  {
+    categoryId: 14,
+    parentCategoryId: 1,
+    name: 'TV & Video',
+    description: 'Televisions',
+    nouns: ['Smart TV'],
+  },
+  {
+    categoryId: 15,
+    parentCategoryId: 1,
+    name: 'Chargers & Cables',
+    description: 'Power adapters and chargers',
+    nouns: ['USB-C Charger'],
+  },
+  {
+    categoryId: 21,
+    parentCategoryId: 2,
+    name: 'Tops',
+    description: 'T-shirts, hoodies and sweatshirts',
+    nouns: ['T-Shirt', 'Hoodie'],
+  },
+  {
+    categoryId: 22,
+    parentCategoryId: 2,
+    name: 'Bottoms',
+    description: 'Jeans and trousers',
+    nouns: ['Jeans'],
+  },
+  {
+    categoryId: 23,
+    parentCategoryId: 2,
+    name: 'Dresses',
+    description: 'Dresses for every occasion',
+    nouns: ['Dress'],
+  },
+  {
+    categoryId: 24,
+    parentCategoryId: 2,
+    name: 'Outerwear',
+    description: 'Jackets and coats',
+    nouns: ['Jacket'],
+  },
+  {
+    categoryId: 25,
+    parentCategoryId: 2,
+    name: 'Footwear',
+    description: 'Shoes and sneakers',
+    nouns: ['Running Shoes'],
+  },
+  {
+    categoryId: 31,
+    parentCategoryId: 3,
+    name: 'Furniture',
+    description: 'Sofas and tables',
+    nouns: ['Sofa', 'Dining Table'],
+  },
+  {
+    categoryId: 32,
+    parentCategoryId: 3,
+    name: 'Lighting',
+    description: 'Lamps and lights',
+    nouns: ['Lamp'],
+  },
+  {
+    categoryId: 33,
+    parentCategoryId: 3,
+    name: 'Garden',
+    description: 'Hoses, pots and planters',
+    nouns: ['Garden Hose', 'Plant Pot'],
+  },
+  {
+    categoryId: 34,
+    parentCategoryId: 3,
+    name: 'Power Tools',
+    description: 'Drills and drivers',
+    nouns: ['Cordless Drill'],
+  },
+  {
+    categoryId: 41,
+    parentCategoryId: 4,
+    name: 'Fitness',
+    description: 'Yoga, gym and training gear',
+    nouns: ['Yoga Mat', 'Water Bottle'],
+  },
+  {
+    categoryId: 42,
+    parentCategoryId: 4,
+    name: 'Camping & Hiking',
+    description: 'Tents and packs',
+    nouns: ['Tent', 'Backpack'],
+  },
+  {
+    categoryId: 43,
+    parentCategoryId: 4,
+    name: 'Cycling',
+    description: 'Bikes',
+    nouns: ['Mountain Bike'],
+  },
+  {
+    categoryId: 44,
+    parentCategoryId: 4,
+    name: 'Team Sports',
+    description: 'Balls and team gear',
+    nouns: ['Basketball'],
+  },
+  {
+    categoryId: 51,
+    parentCategoryId: 5,
+    name: 'Books',
+    description: 'Fiction and cookbooks',
+    nouns: ['Cookbook', 'Novel'],
+  },
+  {
+    categoryId: 52,
+    parentCategoryId: 5,
+    name: 'Movies',
+    description: 'Films on disc',
+    nouns: ['Blu-ray Movie'],
+  },
+  {
+    categoryId: 53,
+    parentCategoryId: 5,
+    name: 'Toys & Games',
+    description: 'Board games and family games',
+    nouns: ['Board Game'],
+  },
+  {
+    categoryId: 61,
+    parentCategoryId: 6,
+    name: 'Hair Care',
+    description: 'Shampoo and hair dryers',
+    nouns: ['Shampoo', 'Hair Dryer'],
+  },
+  {
+    categoryId: 62,
+    parentCategoryId: 6,
+    name: 'Oral Care',
+    description: 'Toothbrushes',
+    nouns: ['Electric Toothbrush'],
+  },
+  {
+    categoryId: 63,
+    parentCategoryId: 6,
+    name: 'Skincare',
+    description: 'Creams and moisturizers',
+    nouns: ['Moisturizer'],
+  },
+  {
+    categoryId: 64,
+    parentCategoryId: 6,
+    name: 'Vitamins & Supplements',
+    description: 'Vitamins and supplements',
+    nouns: ['Vitamin Supplement'],
+  },
+  {
+    categoryId: 71,
+    parentCategoryId: 7,
+    name: 'Car Maintenance',
+    description: 'Oil, batteries and wipers',
+    nouns: ['Motor Oil', 'Car Battery', 'Wiper Blades'],
+  },
+  {
+    categoryId: 72,
+    parentCategoryId: 7,
+    name: 'Car Electronics',
+    description: 'Dash cams',
+    nouns: ['Dash Cam'],
+  },
+  {
+    categoryId: 73,
+    parentCategoryId: 7,
+    name: 'Garage Equipment',
+    description: 'Inflators and compressors',
+    nouns: ['Tire Inflator'],
+  },
+];
+
 export const SEED_STORES = [
   {
     storeId: 'seattle',
