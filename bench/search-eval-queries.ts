@@ -16,6 +16,23 @@
  *   synonym      another word for the thing, alone or with colour or brand ("gray couch")
  *   description  descriptions: "something like the blue levis", "speaker for the beach",
  *                "leather sofa", "something for marathon training"
+ *
+ * Added for issue 15 (written before the ranking changes they measure, from the same facts):
+ *   category     a category or subcategory named as a cashier types it ("furniture",
+ *                "toys and games", "power tool"): relevant = products shelved in it
+ *   department   everyday words for a department that are NOT our category names, from a
+ *                fixed hand-written map (DEPARTMENT_WORDS: "toiletries", "kids toys",
+ *                "clothes"); the map was written once, before the ranker, and is not used by it
+ *   brand_typo   a brand alone, misspelt the way it sounds or is typed ("colombia", "dison",
+ *                "mishelin"): relevant = that brand's products
+ *   code         a SKU prefix, a SKU typed without dashes, or a barcode with one wrong digit:
+ *                relevant = the products whose SKU starts with the prefix / that product
+ *   whole_word   a complete word naming a product type that is also the start of a longer
+ *                catalog word ("pot" / Clarkson Potter, "cans" / Cannondale): relevant = the
+ *                types whose noun or synonyms contain that word
+ *   no_match     things this store does not sell ("pizza", "dog food"), from a fixed list,
+ *                kept only when no word of the query is a word of any catalog fact: nothing
+ *                is relevant, and any hit is a false positive
  */
 import { Rng, type CatalogItem } from '../db/seed/generate';
 
@@ -27,8 +44,17 @@ export const QUERY_CLASSES = [
   'attribute',
   'synonym',
   'description',
+  'category',
+  'department',
+  'brand_typo',
+  'code',
+  'whole_word',
+  'no_match',
 ] as const;
 export type QueryClass = (typeof QUERY_CLASSES)[number];
+
+/** Classes whose queries must find nothing (their `relevant` set is empty). */
+export const EMPTY_CLASSES: ReadonlySet<QueryClass> = new Set<QueryClass>(['no_match']);
 
 export interface LabelledQuery {
   id: string;
@@ -253,7 +279,306 @@ function renderDescription(rng: Rng, item: CatalogItem): Render {
   return rng.pick(options);
 }
 
-const RENDER: Record<QueryClass, (rng: Rng, item: CatalogItem) => Render> = {
+// ---------------------------------------------------------------------------------------
+// Issue 15 classes
+// ---------------------------------------------------------------------------------------
+
+/** Lower case, singular/plural folded the simple way ("toys" = "toy", "dresses" = "dress"). */
+export function foldWord(word: string): string {
+  const w = lower(word).replace(/'/g, '');
+  if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
+  if (w.length > 4 && /(ses|xes|zes|ches|shes)$/.test(w)) return w.slice(0, -2);
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1);
+  return w;
+}
+const words = (text: string): string[] =>
+  lower(text)
+    .split(/[^a-z0-9']+/)
+    .filter((w) => w !== '');
+
+const inCategory = (name: string): Rule => ({
+  label: `category∋"${name}"`,
+  test: (x) => x.facts.category === name || x.facts.subcategory === name,
+});
+
+/** A category or subcategory name as typed: lower case, "&" kept, spelt "and" or left out. */
+function renderCategory(rng: Rng, item: CatalogItem): Render {
+  const name = rng.chance(0.6) ? item.facts.subcategory : item.facts.category;
+  let text = lower(name);
+  const amp = rng.int(0, 2);
+  text = amp === 0 ? text : amp === 1 ? text.replace(/&/g, 'and') : text.replace(/\s*&\s*/g, ' ');
+  return { text, rule: inCategory(name) };
+}
+
+/**
+ * Everyday department words that are not our category names, and the (sub)categories a
+ * cashier means by them. Written once by hand before any ranking change; the ranker does not
+ * use this map.
+ */
+export const DEPARTMENT_WORDS: ReadonlyArray<{ text: string; categories: readonly string[] }> = [
+  { text: 'clothes', categories: ['Clothing'] },
+  { text: 'apparel', categories: ['Clothing'] },
+  { text: 'shoes', categories: ['Footwear'] },
+  { text: 'toiletries', categories: ['Hair Care', 'Oral Care', 'Skincare'] },
+  { text: 'toys', categories: ['Toys & Games'] },
+  { text: 'kids toys', categories: ['Toys & Games'] },
+  { text: 'camping gear', categories: ['Camping & Hiking'] },
+  { text: 'bikes', categories: ['Cycling'] },
+  { text: 'films', categories: ['Movies'] },
+  { text: 'car parts', categories: ['Car Maintenance'] },
+  { text: 'gardening', categories: ['Garden'] },
+  { text: 'sports equipment', categories: ['Sports & Outdoors'] },
+  { text: 'tools', categories: ['Power Tools', 'Garage Equipment'] },
+  { text: 'beauty products', categories: ['Health & Beauty'] },
+  { text: 'coats', categories: ['Outerwear'] },
+  { text: 'audio equipment', categories: ['Audio'] },
+  { text: 'lights', categories: ['Lighting'] },
+];
+
+function renderDepartment(rng: Rng): Render {
+  const d = rng.pick(DEPARTMENT_WORDS);
+  return {
+    text: d.text,
+    rule: {
+      label: `category∈{${d.categories.join(', ')}}`,
+      test: (x) =>
+        d.categories.includes(x.facts.category) || d.categories.includes(x.facts.subcategory),
+    },
+  };
+}
+
+const VOWELS = 'aeiouy';
+/**
+ * One misspelling the way a word sounds or is typed: a vowel for another ("colombia", "dison"),
+ * c/k/s confusions ("mishelin"), ph/f, a doubled letter single or a single letter doubled, or
+ * a keyboard typo. Never the first letter.
+ */
+export function soundAlike(rng: Rng, word: string): string {
+  const options: Array<() => string> = [];
+  for (let i = 1; i < word.length; i++) {
+    const c = word[i] ?? '';
+    if (VOWELS.includes(c))
+      options.push(
+        () => word.slice(0, i) + rng.pick([...VOWELS].filter((v) => v !== c)) + word.slice(i + 1),
+      );
+    if (c === 'c') options.push(() => word.slice(0, i) + rng.pick(['k', 's']) + word.slice(i + 1));
+    if (c === 'k' || c === 's') options.push(() => word.slice(0, i) + 'c' + word.slice(i + 1));
+    if (c === 'p' && word[i + 1] === 'h')
+      options.push(() => word.slice(0, i) + 'f' + word.slice(i + 2));
+    if (c === word[i - 1]) options.push(() => word.slice(0, i) + word.slice(i + 1));
+  }
+  options.push(() => typo(rng, word));
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const out = rng.pick(options)();
+    if (out !== word) return out;
+  }
+  return word;
+}
+
+function renderBrandTypo(rng: Rng, item: CatalogItem): Render {
+  const brand = item.facts.brand;
+  const parts = lower(brand).replace(/'/g, '').split(' ');
+  const candidates = parts.map((w, i) => (/^[a-z]{4,}$/.test(w) ? i : -1)).filter((i) => i >= 0);
+  if (candidates.length === 0) return undefined;
+  const k = rng.pick(candidates);
+  const wrong = soundAlike(rng, parts[k] ?? '');
+  if (wrong === parts[k]) return undefined;
+  parts[k] = wrong;
+  return { text: parts.join(' '), rule: eq('brand', brand) };
+}
+
+/** EAN-13 check digit of the first 12 digits. */
+export function ean13CheckDigit(first12: string): number {
+  let sum = 0;
+  for (let i = 0; i < 12; i++) sum += Number(first12[i]) * (i % 2 === 0 ? 1 : 3);
+  return (10 - (sum % 10)) % 10;
+}
+
+function renderCode(rng: Rng, item: CatalogItem): Render {
+  const sku = item.sku;
+  switch (rng.int(0, 2)) {
+    case 0: {
+      // A SKU prefix, as far as the cashier got: at least the first two segments.
+      const cut = rng.int(Math.min(7, sku.length - 1), sku.length - 1);
+      const text = sku.slice(0, cut).replace(/-$/, '');
+      const shown = rng.chance(0.5) ? lower(text) : text;
+      return {
+        text: shown,
+        rule: {
+          label: `sku starts with "${text}"`,
+          test: (x) => x.sku.toUpperCase().startsWith(text.toUpperCase()),
+        },
+      };
+    }
+    case 1: {
+      const text = sku.replace(/[-.]/g, '');
+      return {
+        text: rng.chance(0.5) ? lower(text) : text,
+        rule: { label: `sku=${sku}`, test: (x) => x.sku === sku },
+      };
+    }
+    default: {
+      const barcode = item.barcode;
+      if (!barcode) return undefined;
+      const i = rng.int(0, barcode.length - 1);
+      const digit = String((Number(barcode[i]) + rng.int(1, 9)) % 10);
+      return {
+        text: barcode.slice(0, i) + digit + barcode.slice(i + 1),
+        rule: { label: `barcode=${barcode} (one digit wrong)`, test: (x) => x.barcode === barcode },
+      };
+    }
+  }
+}
+
+/** Words of the product types (nouns and synonyms) per folded word. */
+function typeWords(x: CatalogItem): Set<string> {
+  return new Set([x.facts.noun, ...x.facts.synonyms].flatMap(words));
+}
+
+/**
+ * A whole word that names the product's type (in its noun or a synonym) and is also the start
+ * of a longer word in some product's name or brand ("pot" -> "Potter").
+ */
+function makeWholeWordRenderer(
+  catalog: readonly CatalogItem[],
+): (rng: Rng, item: CatalogItem) => Render {
+  const nameWords = new Set(catalog.flatMap((x) => words(`${x.productName} ${x.facts.brand}`)));
+  return (rng, item) => {
+    // "pants" counts against "Pantene": a search engine that stems it sees "pant".
+    const own = [...typeWords(item)].filter(
+      (w) =>
+        w.length >= 3 &&
+        /^[a-z]+$/.test(w) &&
+        [...nameWords].some(
+          (n) =>
+            n.length > foldWord(w).length &&
+            n.startsWith(foldWord(w)) &&
+            foldWord(n) !== foldWord(w),
+        ),
+    );
+    if (own.length === 0) return undefined;
+    const word = rng.pick(own);
+    return {
+      text: word,
+      rule: {
+        label: `noun or synonyms contain the word "${word}"`,
+        test: (x) => typeWords(x).has(word),
+      },
+    };
+  };
+}
+
+/**
+ * Things this store does not sell, written once as a shopper would ask for them. A query is
+ * used only when none of its words (folded) is a word of any catalog fact (categories, noun,
+ * synonyms, brand, line, colour, size, spec, material, uses), so "nothing is relevant" holds
+ * by rule, not by judgement.
+ */
+export const NOT_SOLD = [
+  'pizza',
+  'dog food',
+  'cat litter',
+  'wedding ring',
+  'lawn mower',
+  'baby stroller',
+  'diapers',
+  'coffee beans',
+  'espresso machine',
+  'microwave',
+  'refrigerator',
+  'washing machine',
+  'vacuum cleaner',
+  'guitar strings',
+  'violin',
+  'piano',
+  'sewing machine',
+  'printer ink',
+  'stapler',
+  'fishing rod',
+  'golf clubs',
+  'tennis racket',
+  'ski boots',
+  'snowboard',
+  'surfboard',
+  'aquarium filter',
+  'bird seed',
+  'fresh milk',
+  'bananas',
+  'chocolate bar',
+  'cigarettes',
+  'lottery ticket',
+  'contact lenses',
+  'hearing aid',
+  'paint brush',
+  'wallpaper',
+  'curtains',
+  'bed sheets',
+  'pillow',
+  'mattress',
+  'wristwatch',
+  'sunglasses',
+  'perfume',
+  'lipstick',
+  'nail polish',
+  'umbrella',
+  'scented candles',
+  'toilet paper',
+  'socks',
+  'necktie',
+  'bath towel',
+  'frying pan',
+  'kettle',
+  'toaster',
+  'winter gloves',
+  'swimsuit',
+  'dumbbells',
+  'skateboard',
+  'puzzle',
+  'teddy bear',
+  'crayons',
+  'notebook paper',
+  'envelopes',
+  'screws',
+  'hammer',
+  'ladder',
+  'spark plugs',
+  'car seat cover',
+  'cough syrup',
+  'bandages',
+] as const;
+
+function makeNoMatchRenderer(catalog: readonly CatalogItem[]): (rng: Rng) => Render {
+  const factWords = new Set(
+    catalog.flatMap((x) => {
+      const f = x.facts;
+      return [
+        f.category,
+        f.subcategory,
+        f.noun,
+        ...f.synonyms,
+        f.brand,
+        f.line,
+        f.color ?? '',
+        f.size ?? '',
+        f.spec ?? '',
+        f.material ?? '',
+        ...f.uses,
+      ]
+        .flatMap(words)
+        .map(foldWord);
+    }),
+  );
+  const usable = NOT_SOLD.filter((q) => words(q).every((w) => !factWords.has(foldWord(w))));
+  return (rng) => ({
+    text: rng.pick(usable),
+    rule: { label: 'not sold here', test: () => false },
+  });
+}
+
+const RENDER: Record<
+  Exclude<QueryClass, 'department' | 'whole_word' | 'no_match'>,
+  (rng: Rng, item: CatalogItem) => Render
+> = {
   exact: renderExact,
   typo: renderTypo,
   prefix: renderPrefix,
@@ -261,11 +586,16 @@ const RENDER: Record<QueryClass, (rng: Rng, item: CatalogItem) => Render> = {
   attribute: renderAttribute,
   synonym: renderSynonym,
   description: renderDescription,
+  category: renderCategory,
+  brand_typo: renderBrandTypo,
+  code: renderCode,
 };
 
 /**
- * `perClass` queries of every class (7 classes), deterministic for a seed and catalog.
- * Targets and relevant products are active products only (search never returns inactive).
+ * Up to `perClass` queries of every class, deterministic for a seed and catalog (the
+ * department, whole_word and no_match classes have fewer when their fixed lists or the catalog
+ * allow fewer distinct queries). Targets and relevant products are active products only
+ * (search never returns inactive ones).
  */
 export function generateEvalQueries(
   catalog: readonly CatalogItem[],
@@ -273,6 +603,12 @@ export function generateEvalQueries(
 ): LabelledQuery[] {
   const active = catalog.filter((p) => p.isActive);
   if (active.length === 0) return [];
+  const render: Record<QueryClass, (rng: Rng, item: CatalogItem) => Render> = {
+    ...RENDER,
+    department: (rng) => renderDepartment(rng),
+    whole_word: makeWholeWordRenderer(active),
+    no_match: makeNoMatchRenderer(catalog),
+  };
   const out: LabelledQuery[] = [];
   for (const cls of QUERY_CLASSES) {
     const rng = new Rng(options.seed * 31 + QUERY_CLASSES.indexOf(cls));
@@ -282,10 +618,10 @@ export function generateEvalQueries(
       seen.size < options.perClass && attempt < options.perClass * 50;
       attempt++
     ) {
-      const rendered = RENDER[cls](rng, rng.pick(active));
+      const rendered = render[cls](rng, rng.pick(active));
       if (!rendered || seen.has(rendered.text)) continue;
       const relevant = new Set(active.filter((p) => rendered.rule.test(p)).map((p) => p.productId));
-      if (relevant.size === 0) continue;
+      if (relevant.size === 0 && !EMPTY_CLASSES.has(cls)) continue;
       seen.add(rendered.text);
       out.push({
         id: `${cls}-${seen.size}`,

@@ -6,12 +6,21 @@
  *               relevant, or holds every relevant product when fewer than 10 exist)
  *   MRR@10    = 1 / rank of the first relevant hit in the top 10 (0 when none)
  *
+ * Queries that must find nothing (class no_match) are scored apart: their "recall" is 1 when
+ * the answer is empty and 0 otherwise (so the class figure is 1 - the false-positive rate),
+ * and they are left out of the overall recall@10 and MRR, which need something to find.
+ *
  * The bench suite (search.ts) calls `evaluateSearch`; search-eval-cli.ts runs it on its own
  * for any seed and size and lists the misses.
  */
 import { searchProducts, type Signal } from '../db/queries/search';
 import type { Queryable } from '../db/queryable';
-import { QUERY_CLASSES, type LabelledQuery, type QueryClass } from './search-eval-queries';
+import {
+  EMPTY_CLASSES,
+  QUERY_CLASSES,
+  type LabelledQuery,
+  type QueryClass,
+} from './search-eval-queries';
 
 export const EVAL_MODES = {
   hybrid: ['code', 'fts', 'trigram', 'vector'],
@@ -31,19 +40,27 @@ export function scoreRanking(
   relevant: ReadonlySet<string>,
   k = 10,
 ): QueryOutcome {
+  if (relevant.size === 0) {
+    // Nothing to find: the only right answer is no answer.
+    const right = ranked.length === 0 ? 1 : 0;
+    return { recall: right, reciprocalRank: right };
+  }
   const top = ranked.slice(0, k);
   const hits = top.filter((id) => relevant.has(id)).length;
   const first = top.findIndex((id) => relevant.has(id));
   return {
-    recall: relevant.size === 0 ? 0 : hits / Math.min(k, relevant.size),
+    recall: hits / Math.min(k, relevant.size),
     reciprocalRank: first < 0 ? 0 : 1 / (first + 1),
   };
 }
 
 export interface EvalReport {
   queries: number;
+  /** Over the queries that have something to find (every class but no_match). */
   recallAt10: Record<EvalMode, number>;
   mrr: Record<EvalMode, number>;
+  /** Share of must-find-nothing queries that got at least one hit. */
+  noMatchFalsePositiveRate: Record<EvalMode, number>;
   byClass: Record<
     QueryClass,
     { recallAt10: Record<EvalMode, number>; mrr: Record<EvalMode, number>; queries: number }
@@ -101,5 +118,19 @@ export async function evaluateSearch(
       return [cls, { ...summarize(rows), queries: rows.length }];
     }),
   ) as EvalReport['byClass'];
-  return { queries: details.length, ...summarize(details), byClass, details };
+  const findable = details.filter((d) => !EMPTY_CLASSES.has(d.query.cls));
+  const empty = details.filter((d) => EMPTY_CLASSES.has(d.query.cls));
+  const noMatchFalsePositiveRate = Object.fromEntries(
+    modes.map((m) => [
+      m,
+      empty.length === 0 ? 0 : round(1 - (summarize(empty).recallAt10[m] ?? 0)),
+    ]),
+  ) as Record<EvalMode, number>;
+  return {
+    queries: details.length,
+    ...summarize(findable),
+    noMatchFalsePositiveRate,
+    byClass,
+    details,
+  };
 }

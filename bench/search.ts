@@ -5,6 +5,10 @@
  *   search.recall_at_10            {hybrid, fts, trigram, vector} over the labelled queries
  *   search.mrr                     {hybrid, fts, trigram, vector} (MRR@10)
  *   search.recall_at_10_by_class   per query class, same modes (exact, typo, prefix, ...)
+ *   search.class_recall_at_10      {class: hybrid recall@10}; for no_match, the share of
+ *                                  queries answered with nothing (1 - false-positive rate)
+ *   search.no_match_false_positive_rate  share of queries for things the store does not sell
+ *                                  that still got hits (hybrid, what the cashier sees)
  *   search.eval_queries            how many labelled queries
  *   search.hybrid_ms {p50,p95}     one keystroke: every prefix of real queries, as typed
  *   search.substitutes_ms {p50,p95} substitutes for random products
@@ -92,6 +96,10 @@ async function run(ctx: BenchContext): Promise<Figures> {
       'search.recall_at_10_by_class': Object.fromEntries(
         QUERY_CLASSES.map((c) => [c, report.byClass[c].recallAt10]),
       ),
+      'search.class_recall_at_10': Object.fromEntries(
+        QUERY_CLASSES.map((c) => [c, report.byClass[c].recallAt10.hybrid]),
+      ),
+      'search.no_match_false_positive_rate': report.noMatchFalsePositiveRate.hybrid,
       'search.eval_queries': report.queries,
       'search.hybrid_ms': summary(hybrid, [50, 95]),
       'search.substitutes_ms': summary(subs.slice(20), [50, 95]),
