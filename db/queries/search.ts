@@ -1,15 +1,21 @@
 /**
  * Product search at the till: the one module the UI calls for "find a product".
  *
- * searchProducts  exact barcode/SKU first, then reciprocal rank fusion (RRF) of three ranked
- *                 lists: full-text (search_document), trigram word similarity on name+brand
- *                 (pg_trgm) and vector similarity (one embedding model only). Active products
- *                 of the given store only; optional in-stock filter; paging; every hit says
- *                 which signals found it, at which rank and with which score.
+ * searchProducts  codes first (exact barcode/SKU, then SKU without dashes, SKU prefix, a
+ *                 barcode one digit away), then weighted reciprocal rank fusion (RRF) of
+ *                 full-text (db/search/text-search.ts: the cashier's words spell-checked
+ *                 against the catalog, whole words before prefixes, category, tags and word
+ *                 meanings in the document), trigram similarity on name+brand and vector
+ *                 similarity (one embedding model). Active products of the given store only;
+ *                 optional in-stock filter; paging; every hit says which signals found it.
+ *                 When nothing is close enough it says so (`noMatch`) and offers the closest
+ *                 categories instead of confident-looking junk.
  * searchByVector  the seed's search_products_by_similarity contract (a vector in, products with
  *                 cosine similarity >= threshold out, at most max_results), minus its flaws:
  *                 no SECURITY DEFINER, no client-set tenant key: the store is an explicit
- *                 parameter (the till's own store), the vector's dimension is checked.
+ *                 parameter (the till's own store), the vector's dimension is checked, and the
+ *                 filters are applied inside an iterative index scan, so it returns
+ *                 max_results rows whenever that many pass them.
  * substitutes     nearest in-stock products of this store to a given product, preferring the
  *                 same category and a close price.
  *
@@ -24,6 +30,7 @@ import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import type { Queryable } from '../queryable';
 import { StoreId, Uuid } from '../../contract/mutations';
+import { CODE_SCORE, codeList } from '../search/code-search';
 import { builtinEmbedder, isZeroVector } from '../search/embedding/builtin';
 import {
   assertModel,
@@ -32,40 +39,61 @@ import {
   type Embedder,
 } from '../search/embedding/types';
 import { loadProductTexts } from '../search/embeddings';
+import {
+  fuseRankings as fuse,
+  SIGNALS,
+  type Fused,
+  type Ranked,
+  type Signal,
+  type Why,
+} from '../search/fusion';
+import { closestCategories, type CategorySuggestion } from '../search/no-match';
 import { prepareQuery } from '../search/query-text';
+import {
+  analyzeWords,
+  categoryIntent,
+  categoryList,
+  ftsList,
+  loadCategories,
+  planTiers,
+  planWords,
+  relaxedList,
+  trigramList,
+} from '../search/text-search';
+import { CELL_TUNING, probeCellsSql, vectorCellCount } from '../search/vector-cells';
+import { hnswParams, hnswSettings, nearestVectors } from '../search/vector-search';
 import { ON_HAND_SQL, PRODUCT_COLUMNS, toProductSummary } from './catalog';
 import type { ProductSummary } from '../../contract/till-api';
 
-export const SIGNALS = ['code', 'fts', 'trigram', 'vector'] as const;
-export type Signal = (typeof SIGNALS)[number];
+export { SIGNALS, type Signal, type SignalMatch } from '../search/fusion';
+export type { CategorySuggestion } from '../search/no-match';
 
 /** Tuning constants (see docs/search.md for how they were chosen). */
 export const SEARCH_TUNING = {
   /** RRF constant: score = sum over signals of weight / (k + rank). 60 is the usual default. */
   rrfK: 60,
   /**
-   * Signal weights in the fusion. Vector evidence counts half: on 50,000-product development
-   * catalogs the HNSW list is approximate (vector recall@10 0.77 against 0.95 for an exact
-   * scan) and at full weight its near misses pushed text matches off the first page (hybrid
-   * recall@10 0.88/0.91 at weight 1, 0.93/0.95 at any weight from 0.3 to 0.7).
+   * Signal weights in the fusion. Full-text ranks by tiers (whole words in the name fields
+   * first), so its list leads; trigram and vector evidence count half: they add what the
+   * words miss without pushing word matches off the first page.
    */
-  weights: { code: 1, fts: 1, trigram: 1, vector: 0.5 } as Record<Signal, number>,
+  weights: { code: 1, fts: 1, trigram: 0.5, vector: 0.5 } as Record<Signal, number>,
   /** Depth of each ranked list fed into the fusion. */
   listDepth: 40,
-  /** Deepest list when paging far (vectors also stop at hnswEfSearch). */
+  /** Deepest list when paging far. */
   maxDepth: 200,
-  /**
-   * HNSW candidate list width per vector query (pgvector default 40). Vector recall@10 alone on
-   * the 5,000-product development catalog: 0.85 at 40, 0.90 at 100, 0.93 at 200; the hybrid
-   * result is the same at 40, 100 and 200 on the 50,000-product ones, so 100 keeps it cheap.
-   */
-  hnswEfSearch: 100,
-  /** Rows a text signal may rank before fusion: bounds the cost of broad prefixes ("ni"). */
-  textCandidates: 300,
-  trigramCandidates: 100,
   /** Default vector similarity threshold per model; others use `defaultMinSimilarity`. */
   minSimilarity: { [builtinEmbedder.id]: 0.2 } as Record<string, number>,
   defaultMinSimilarity: 0.3,
+  /**
+   * With no code or word match, vector neighbours are shown only from this cosine similarity
+   * (per model; others use `defaultVectorAlone`): below it, "pizza" or "dog food" got
+   * confident-looking hits that share a few letters with a product.
+   */
+  vectorAlone: { [builtinEmbedder.id]: 0.45 } as Record<string, number>,
+  defaultVectorAlone: 0.6,
+  /** Categories offered when nothing matches. */
+  suggestions: 3,
 } as const;
 
 const Limit = z.number().int().min(1).max(100);
@@ -92,18 +120,11 @@ export interface SearchDeps {
   logger?: Logger;
 }
 
-export interface SignalMatch {
-  /** 1-based rank within that signal's list. */
-  rank: number;
-  /** fts: ts_rank_cd; trigram: word similarity 0..1; vector: cosine similarity; code: 1. */
-  score: number;
-}
-
 export interface SearchHit extends ProductSummary {
-  /** Fused score (RRF; an exact code match adds 1 so it always comes first). */
+  /** Fused score (RRF; a code match adds 0.5-1 so codes always come first). */
   score: number;
   matchedBy: Signal[];
-  why: Partial<Record<Signal, SignalMatch>> & { codeField?: 'barcode' | 'sku' };
+  why: Why;
 }
 
 export interface SearchResult {
@@ -116,6 +137,13 @@ export interface SearchResult {
   vectorModel: string | null;
   /** Set when the configured model failed and the built-in model answered instead. */
   degraded?: { kind: string; message: string };
+  /** Words the catalog does not know, read as the catalog words they are closest to. */
+  corrections?: Array<{ word: string; readAs: string[] }>;
+  /**
+   * Set when nothing is close enough to show (the store does not seem to sell it): the
+   * categories nearest to what was asked, to offer instead.
+   */
+  noMatch?: { suggestions: CategorySuggestion[] };
 }
 
 type ProductRow = Parameters<typeof toProductSummary>[0];
@@ -125,13 +153,6 @@ function parseOptions<S extends z.ZodType>(schema: S, input: unknown, what: stri
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw toPosError(parsed.error, what);
   return parsed.data;
-}
-
-/** One signal's ranked list: product ids best first, with that signal's own score. */
-interface Ranked {
-  productId: string;
-  score: number;
-  how?: 'barcode' | 'sku';
 }
 
 function similarityFloor(model: string, override: number | undefined): number {
@@ -176,150 +197,16 @@ async function embedQuery(
   }
 }
 
-const NAME_BRAND = `(p.product_name || ' ' || coalesce(p.brand, ''))`;
-
-// Each signal is its own small statement: small statements plan in well under a millisecond
-// and get the plan they need; one big CTE statement took 3-25 ms just to plan.
-
-async function codeList(db: Queryable, storeId: string, code: string): Promise<Ranked[]> {
-  const { rows } = await db.query<{ product_id: string; how: 'barcode' | 'sku' }>(
-    `SELECT p.product_id, CASE WHEN p.barcode = $2 THEN 'barcode' ELSE 'sku' END AS how
-       FROM retail.products p
-      WHERE p.store_id = $1 AND p.is_active AND (p.barcode = $2 OR upper(p.sku) = upper($2))
-      ORDER BY (p.barcode = $2) DESC, p.product_id
-      LIMIT 5`,
-    [storeId, code],
-  );
-  return rows.map((r) => ({ productId: r.product_id, score: 1, how: r.how }));
-}
-
-/** Full-text: match (capped), then rank the matches by ts_rank_cd. */
-async function ftsList(
-  db: Queryable,
-  storeId: string,
-  tsquery: string,
-  depth: number,
-): Promise<Ranked[]> {
-  const { rows } = await db.query<{ product_id: string; score: number }>(
-    `SELECT c.product_id, c.score
-       FROM (SELECT p.product_id, ts_rank_cd(p.search_document, q) AS score
-               FROM retail.products p, to_tsquery('english', $2) q
-              WHERE p.store_id = $1 AND p.is_active AND p.search_document @@ q
-              LIMIT $4) c
-      ORDER BY c.score DESC, c.product_id
-      LIMIT $3`,
-    [storeId, tsquery, depth, SEARCH_TUNING.textCandidates],
-  );
-  return rows.map((r) => ({ productId: r.product_id, score: Number(r.score) }));
-}
-
-/** Trigram word similarity on name + brand (the expression of index products_name_trgm). */
-async function trigramList(
-  db: Queryable,
-  storeId: string,
-  text: string,
-  depth: number,
-): Promise<Ranked[]> {
-  // `<%` uses pg_trgm.word_similarity_threshold (default 0.6). A lower threshold (0.5) found a
-  // few more typos but let the GIN index pass many more candidates (18 ms instead of 1 ms for
-  // "cordelss" on 50,000 products), so the default stays.
-  const { rows } = await db.query<{ product_id: string; score: number }>(
-    `SELECT c.product_id, c.score
-       FROM (SELECT p.product_id, word_similarity($2, ${NAME_BRAND}) AS score
-               FROM retail.products p
-              WHERE p.store_id = $1 AND p.is_active AND $2 <% ${NAME_BRAND}
-              LIMIT $4) c
-      ORDER BY c.score DESC, c.product_id
-      LIMIT $3`,
-    [storeId, text, depth, SEARCH_TUNING.trigramCandidates],
-  );
-  return rows.map((r) => ({ productId: r.product_id, score: Number(r.score) }));
-}
-
 /**
- * HNSW search width for this statement only. pgvector reads hnsw.ef_search when the index scan
- * starts; the LATERAL subquery that holds the scan references this row, so it runs after
- * set_config, and is_local=true ends the setting with the statement's transaction (see
- * SEARCH_TUNING.hnswEfSearch for the width chosen).
- */
-const hnswSession = (param: number): string =>
-  `(SELECT set_config('hnsw.ef_search', $${param}::text, true) IS NOT NULL AS ready)`;
-
-/**
- * Nearest vectors of ONE model through its partial HNSW index (same cast, same predicate),
- * at least `floor` cosine similarity.
- */
-async function vectorList(
-  db: Queryable,
-  options: {
-    storeId: string;
-    model: Pick<Embedder, 'id' | 'dimension'>;
-    vector: string;
-    depth: number;
-    floor: number;
-  },
-): Promise<Ranked[]> {
-  const vec = `vector(${options.model.dimension})`;
-  const { rows } = await db.query<{ product_id: string; score: number }>(
-    `SELECT n.product_id, n.score
-       FROM ${hnswSession(6)} hnsw
-       CROSS JOIN LATERAL (
-             SELECT e.product_id, 1 - (e.embedding::${vec} <=> $2::text::${vec}) AS score
-               FROM retail.product_embeddings e
-              WHERE e.embedding_model = $3 AND e.store_id = $1 AND hnsw.ready
-              ORDER BY e.embedding::${vec} <=> $2::text::${vec}
-              LIMIT $4) n
-      WHERE n.score >= $5`,
-    [
-      options.storeId,
-      options.vector,
-      options.model.id,
-      options.depth,
-      options.floor,
-      SEARCH_TUNING.hnswEfSearch,
-    ],
-  );
-  return rows.map((r) => ({ productId: r.product_id, score: Number(r.score) }));
-}
-
-interface Fused {
-  productId: string;
-  score: number;
-  why: SearchHit['why'];
-  matchedBy: Signal[];
-}
-
-/**
- * Weighted reciprocal rank fusion; an exact code match adds 1 (more than any fused score can
- * reach, so it is always first).
+ * Weighted reciprocal rank fusion with the till's constants; a code match adds its lift
+ * (more than any fused score can reach, so codes are always first).
  */
 export function fuseRankings(
   lists: Partial<Record<Signal, readonly Ranked[]>>,
   k: number = SEARCH_TUNING.rrfK,
   weights: Record<Signal, number> = SEARCH_TUNING.weights,
 ): Fused[] {
-  const fused = new Map<string, Fused>();
-  for (const signal of SIGNALS) {
-    const list = lists[signal] ?? [];
-    list.forEach((item, index) => {
-      const rank = index + 1;
-      const entry = fused.get(item.productId) ?? {
-        productId: item.productId,
-        score: 0,
-        why: {},
-        matchedBy: [],
-      };
-      entry.score += signal === 'code' ? 1 : weights[signal] / (k + rank);
-      entry.why[signal] = { rank, score: item.score };
-      if (item.how) entry.why.codeField = item.how;
-      entry.matchedBy.push(signal);
-      fused.set(item.productId, entry);
-    });
-  }
-  return [...fused.values()].sort(
-    (a, b) =>
-      b.score - a.score || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0),
-  );
+  return fuse(lists, k, weights);
 }
 
 /** Product rows (active, this store) with on-hand, in the order of `ids`. */
@@ -359,32 +246,72 @@ export async function searchProducts(
   );
   try {
     const lists: Partial<Record<Signal, Ranked[]>> = {};
-    if (on.has('code') && q.code !== null) lists.code = await codeList(db, o.storeId, q.code);
-    if (on.has('fts') && q.ftsAll !== null)
-      lists.fts = await ftsList(db, o.storeId, q.ftsAll, depth);
-    // Fuzzy matching is the fallback for words the full-text index does not know (typos,
-    // words cut short beyond their stem): it runs only when full-text found nothing. On the
-    // development catalogs that was as good as running it always (hybrid recall@10 0.929 and
-    // 0.955 against 0.923 and 0.950) at a fraction of the cost: it is the slowest signal.
-    const ftsFound = on.has('fts') && (lists.fts?.length ?? 0) > 0;
-    if (on.has('trigram') && q.trigram !== null && !ftsFound) {
-      lists.trigram = await trigramList(db, o.storeId, q.trigram, depth);
+    if (on.has('code')) {
+      const codes = await codeList(db, { storeId: o.storeId, text: q.text, limit: depth });
+      lists.code = codes.map((c) => ({
+        productId: c.productId,
+        score: CODE_SCORE[c.how],
+        how: c.how,
+      }));
     }
+    if (on.has('fts') && q.words.length > 0) {
+      const analysis = await analyzeWords(db, {
+        storeId: o.storeId,
+        words: q.words,
+        typing: q.typing,
+      });
+      const plan = planWords(analysis, q.typing);
+      const corrected = plan.groups.filter((g) => g.corrected);
+      if (corrected.length > 0)
+        result.corrections = corrected.map((g) => ({ word: g.word, readAs: g.corrected ?? [] }));
+      // A query that names a category ("furniture", "toys and games") ranks that category's
+      // products first; then the words, tier by tier; then, if no product holds every word,
+      // the products holding the most of them.
+      const named = categoryIntent(plan, await loadCategories(db));
+      const byCategory = await categoryList(db, { storeId: o.storeId, categoryIds: named, depth });
+      const byWords =
+        byCategory.length >= depth
+          ? []
+          : await ftsList(db, { storeId: o.storeId, tiers: planTiers(plan), depth });
+      lists.fts = [
+        ...byCategory,
+        ...byWords.filter((w) => !byCategory.some((c) => c.productId === w.productId)),
+      ].slice(0, depth);
+      if (lists.fts.length === 0)
+        lists.fts = await relaxedList(db, { storeId: o.storeId, plan, depth });
+    }
+    // Trigram runs alongside full-text (not as its fallback): it catches words cut short or
+    // misspelt beyond what the spelling correction reads, and ranks names that share letters.
+    if (on.has('trigram') && q.trigram !== null) {
+      lists.trigram = await trigramList(db, { storeId: o.storeId, text: q.trigram, depth });
+    }
+    let nearby: Ranked[] = [];
+    let aloneFloor: number = SEARCH_TUNING.defaultVectorAlone;
     if (on.has('vector') && q.semantic !== null) {
       const model = deps.embedder ?? builtinEmbedder;
       assertModel(model);
       const embedded = await embedQuery(model, q.semantic, logger);
       if (embedded.degraded) result.degraded = embedded.degraded;
       if (!isZeroVector(embedded.vector)) {
-        lists.vector = await vectorList(db, {
+        nearby = await nearestVectors(db, {
           storeId: o.storeId,
           model: embedded.model,
           vector: vectorLiteral(embedded.vector),
           depth,
           floor: similarityFloor(embedded.model.id, o.minSimilarity),
         });
+        lists.vector = nearby;
+        aloneFloor =
+          SEARCH_TUNING.vectorAlone[embedded.model.id] ?? SEARCH_TUNING.defaultVectorAlone;
         result.vectorModel = embedded.model.id;
       }
+    }
+    // An honest "no match": meaning alone must be strong to be shown. With no code or word
+    // match, weak vector neighbours are what made "pizza" return hoodies.
+    const wordsFound =
+      (lists.code?.length ?? 0) + (lists.fts?.length ?? 0) + (lists.trigram?.length ?? 0) > 0;
+    if (!wordsFound && lists.vector && (o.signals === undefined || o.signals.length > 1)) {
+      lists.vector = lists.vector.filter((v) => v.score >= aloneFloor);
     }
 
     const fused = fuseRankings(lists);
@@ -416,6 +343,15 @@ export async function searchProducts(
       why: f.why,
     }));
     result.hasMore = kept.length > o.offset + o.limit;
+    if (kept.length === 0 && o.offset === 0 && /\p{L}/u.test(q.text)) {
+      result.noMatch = {
+        suggestions: await closestCategories(db, {
+          storeId: o.storeId,
+          productIds: nearby.map((n) => n.productId),
+          limit: SEARCH_TUNING.suggestions,
+        }),
+      };
+    }
     return result;
   } catch (error) {
     throw toPosError(error, 'product search');
@@ -461,31 +397,58 @@ export async function searchByVector(
     throw new ValidationError('The query vector is all zeros (no direction to compare)');
   const vec = `vector(${o.model.dimension})`;
   try {
-    const { rows } = await db.query<SimilarRow>(
-      `SELECT ${PRODUCT_COLUMNS}, n.similarity, ${ON_HAND_SQL} AS on_hand
-         FROM ${hnswSession(8)} hnsw
-         CROSS JOIN LATERAL (
-               SELECT e.product_id, 1 - (e.embedding::${vec} <=> $2::text::${vec}) AS similarity
-                 FROM retail.product_embeddings e
-                WHERE e.embedding_model = $3 AND e.store_id = $1 AND hnsw.ready
-                ORDER BY e.embedding::${vec} <=> $2::text::${vec}
-                LIMIT $6) n
-         JOIN retail.products p ON p.store_id = $1 AND p.product_id = n.product_id
-        WHERE p.is_active AND n.similarity >= $4
-          AND (NOT $5::boolean OR ${ON_HAND_SQL} > 0)
-        ORDER BY n.similarity DESC, p.product_id
-        LIMIT $7`,
-      [
-        o.storeId,
-        vectorLiteral(o.embedding),
-        o.model.id,
-        o.similarityThreshold,
-        o.inStockOnly,
-        Math.max(SEARCH_TUNING.listDepth, 2 * o.maxResults),
-        o.maxResults,
-        SEARCH_TUNING.hnswEfSearch,
-      ],
-    );
+    // The filters sit inside the statement that walks the index, next to its ORDER BY and
+    // LIMIT, so the answer is the maxResults nearest products that pass them (filtering a
+    // fixed candidate list returned fewer rows than asked, or none, when few passed). Cells:
+    // more cells are compared until enough pass (all of them at worst, an exact scan). HNSW
+    // (a model whose cells are not built): pgvector's iterative scan keeps walking the graph.
+    const cells = await vectorCellCount(db, { storeId: o.storeId, model: o.model });
+    const filters = `f.is_active AND (NOT $5::boolean OR pos.on_hand(f.store_id, f.product_id) > 0)`;
+    const run = async (probes: number): Promise<SimilarRow[]> =>
+      (
+        await db.query<SimilarRow>(
+          cells > 0
+            ? `SELECT ${PRODUCT_COLUMNS}, n.similarity, ${ON_HAND_SQL} AS on_hand
+                 FROM (SELECT v.product_id, 1 - (v.embedding <=> $2::text::vector) AS similarity
+                         FROM pos.vector_cells v
+                         JOIN retail.products f ON f.store_id = v.store_id AND f.product_id = v.product_id
+                        WHERE v.store_id = $1 AND v.model = $3 AND ${filters}
+                          AND v.cell IN ${probeCellsSql({ store: '$1', model: '$3', target: '$2::text::vector', probes: '$7' })}
+                        ORDER BY v.embedding <=> $2::text::vector, v.product_id
+                        LIMIT $6) n
+                 JOIN retail.products p ON p.store_id = $1 AND p.product_id = n.product_id
+                WHERE n.similarity >= $4
+                ORDER BY n.similarity DESC, p.product_id`
+            : `SELECT ${PRODUCT_COLUMNS}, n.similarity, ${ON_HAND_SQL} AS on_hand
+                 FROM ${hnswSettings(7)} hnsw
+                 CROSS JOIN LATERAL (
+                       SELECT e.product_id, 1 - (e.embedding::${vec} <=> $2::text::${vec}) AS similarity
+                         FROM retail.product_embeddings e
+                         JOIN retail.products f ON f.store_id = e.store_id AND f.product_id = e.product_id
+                        WHERE e.embedding_model = $3 AND e.store_id = $1 AND hnsw.ready AND ${filters}
+                        ORDER BY e.embedding::${vec} <=> $2::text::${vec}
+                        LIMIT $6) n
+                 JOIN retail.products p ON p.store_id = $1 AND p.product_id = n.product_id
+                WHERE n.similarity >= $4
+                ORDER BY n.similarity DESC, p.product_id`,
+          [
+            o.storeId,
+            vectorLiteral(o.embedding),
+            o.model.id,
+            o.similarityThreshold,
+            o.inStockOnly,
+            o.maxResults,
+            ...(cells > 0 ? [probes] : hnswParams()),
+          ],
+        )
+      ).rows;
+    let probes: number = CELL_TUNING.probes;
+    let rows = await run(probes);
+    // Fewer rows than asked, with cells left unread: some may hold nearer rows that pass.
+    while (cells > 0 && rows.length < o.maxResults && probes < cells) {
+      probes = Math.min(cells, probes * 4);
+      rows = await run(probes);
+    }
     return rows.map((r) => ({ ...toProductSummary(r), similarity: Number(r.similarity) }));
   } catch (error) {
     throw toPosError(error, 'vector search');
@@ -565,6 +528,7 @@ export async function substitutes(
     if (!v) return [];
     vector = vectorLiteral(v);
   }
+  const cells = await vectorCellCount(db, { storeId: o.storeId, model });
   const target = `coalesce($3::text::${vec}, (SELECT s.embedding::${vec} FROM retail.product_embeddings s
                     WHERE s.store_id = $1 AND s.product_id = $2 AND s.embedding_model = $4))`;
   try {
@@ -573,14 +537,23 @@ export async function substitutes(
          SELECT p.category_id, p.price FROM retail.products p WHERE p.store_id = $1 AND p.product_id = $2
        ),
        near AS (
-         SELECT n.product_id, n.similarity
-           FROM ${hnswSession(10)} hnsw
-           CROSS JOIN LATERAL (
-                 SELECT e.product_id, 1 - (e.embedding::${vec} <=> ${target}) AS similarity
-                   FROM retail.product_embeddings e
-                  WHERE e.embedding_model = $4 AND e.store_id = $1 AND hnsw.ready
-                  ORDER BY e.embedding::${vec} <=> ${target}
-                  LIMIT $5) n
+         ${
+           cells > 0
+             ? `SELECT v.product_id, 1 - (v.embedding <=> ${target}) AS similarity
+                  FROM pos.vector_cells v
+                 WHERE v.store_id = $1 AND v.model = $4
+                   AND v.cell IN ${probeCellsSql({ store: '$1', model: '$4', target, probes: '$10' })}
+                 ORDER BY v.embedding <=> ${target}, v.product_id
+                 LIMIT $5`
+             : `SELECT n.product_id, n.similarity
+                  FROM ${hnswSettings(10)} hnsw
+                  CROSS JOIN LATERAL (
+                        SELECT e.product_id, 1 - (e.embedding::${vec} <=> ${target}) AS similarity
+                          FROM retail.product_embeddings e
+                         WHERE e.embedding_model = $4 AND e.store_id = $1 AND hnsw.ready
+                         ORDER BY e.embedding::${vec} <=> ${target}
+                         LIMIT $5) n`
+         }
        ),
        scored AS (
          SELECT ${PRODUCT_COLUMNS}, p.store_id, n.similarity, src.price AS source_price,
@@ -611,7 +584,7 @@ export async function substitutes(
         SUBSTITUTE_TUNING.pricePenalty,
         o.inStockOnly,
         o.limit,
-        SEARCH_TUNING.hnswEfSearch,
+        ...(cells > 0 ? [CELL_TUNING.probes] : hnswParams()),
       ],
     );
     return rows.map((r) => {

@@ -3,39 +3,30 @@ import { ValidationError } from '../errors';
 import { fuseRankings } from '../queries/search';
 import { MAX_QUERY_CHARS, prepareQuery, sanitizeQuery } from './query-text';
 
-/** A tsquery built here may only contain quoted letters/digits/dots, our operators and `:*`. */
-const LEXEME = "'[\\p{L}\\p{N}.]+'(?::\\*)?";
-const NUMBER = "\\('\\d+'(?::\\*)? \\| '-\\d+'(?::\\*)?\\)";
-const TERM = `(?:${LEXEME}|${NUMBER})`;
-const SAFE_TSQUERY = new RegExp(`^${TERM}(?: & ${TERM})*$`, 'u');
+/** Words handed to the database may only hold letters, digits, dots and inner hyphens. */
+const SAFE_WORD = /^[\p{L}\p{N}]+(?:[.-][\p{L}\p{N}]+)*$/u;
 
 describe('prepareQuery', () => {
-  it('builds an AND query with the word being typed as a prefix', () => {
-    expect(prepareQuery('usb c charger 65w').ftsAll).toBe("'usb' & 'c' & 'charger' & '65w':*");
-    expect(prepareQuery('usb c charg').ftsAll).toBe("'usb' & 'c' & 'charg':*");
-    // A finished word (trailing space) is matched whole.
-    expect(prepareQuery('usb c charger ').ftsAll).toBe("'usb' & 'c' & 'charger'");
-    // Short words are never prefixes ("ru" would match half the catalog), but still match whole.
-    expect(prepareQuery('ru').ftsAll).toBe("'ru'");
-    expect(prepareQuery('tv').ftsAll).toBe("'tv'");
+  it('splits the words as the full-text parser does and says whether the last is still typed', () => {
+    const q = prepareQuery('usb c charger 65w');
+    expect(q.words).toEqual(['usb', 'c', 'charger', '65w']);
+    expect(q.typing).toBe(true);
+    // A finished word (trailing space) is no longer being typed.
+    expect(prepareQuery('usb c charger ').typing).toBe(false);
+    expect(prepareQuery('tv').words).toEqual(['tv']);
   });
 
-  it('reads numbers the way the full-text parser indexed them', () => {
-    // to_tsvector('english', '5W-30') = '5w' & '-30'; '12.9-inch' = '12.9' & 'inch'.
-    expect(prepareQuery('5w-30 motor oil').ftsAll).toBe(
-      "'5w' & ('30' | '-30') & 'motor' & 'oil':*",
-    );
-    expect(prepareQuery('12.9-inch tablet ').ftsAll).toBe("'12.9' & 'inch' & 'tablet'");
-    expect(prepareQuery('board game 2-4').ftsAll).toBe(
-      "'board' & 'game' & ('2' | '-2') & ('4' | '-4')",
-    );
-    expect(prepareQuery('size 100').ftsAll).toBe("'size' & ('100':* | '-100':*)");
+  it('keeps decimals and hyphenated words whole, as the parser indexes them', () => {
+    expect(prepareQuery('5w-30 motor oil').words).toEqual(['5w-30', 'motor', 'oil']);
+    expect(prepareQuery('12.9-inch tablet ').words).toEqual(['12.9', 'inch', 'tablet']);
+    expect(prepareQuery('on-ear headphones').words).toEqual(['on-ear', 'headphones']);
+    expect(prepareQuery('board game 2-4').words).toEqual(['board', 'game', '2-4']);
   });
 
   it('drops filler words and keeps fuzzy and vector signals for 3+ letters only', () => {
     expect(prepareQuery('something like the ').trigram).toBeNull();
     const q = prepareQuery('something like the blue Levis');
-    expect(q.ftsAll).toBe("'blue' & 'levis':*");
+    expect(q.words).toEqual(['blue', 'levis']);
     expect(q.trigram).toBe('blue levis');
     expect(q.semantic).toBe('something like the blue Levis');
     expect(prepareQuery('bl').trigram).toBeNull();
@@ -62,14 +53,13 @@ describe('prepareQuery', () => {
     ['naïve café crème'],
     ['漢字 テスト'],
   ])('never lets operators or quotes through: %s', (raw) => {
-    const q = prepareQuery(raw);
-    if (q.ftsAll !== null) expect(q.ftsAll).toMatch(SAFE_TSQUERY);
+    for (const word of prepareQuery(raw).words) expect(word).toMatch(SAFE_WORD);
   });
 
   it('turns symbol-only and emoji-only input into no signals at all', () => {
     for (const raw of ['', '   ', "'", '&|!:*', '🙂🔥👟', '\u0000\u0001']) {
       const q = prepareQuery(raw);
-      expect([q.ftsAll, q.trigram, q.semantic]).toEqual([null, null, null]);
+      expect([q.words, q.trigram, q.semantic]).toEqual([[], null, null]);
     }
   });
 
@@ -121,10 +111,14 @@ describe('fuseRankings (reciprocal rank fusion)', () => {
   });
 
   it('breaks ties by product id, so the order never depends on timing', () => {
-    const fused = fuseRankings({
-      fts: [{ productId: 'y', score: 1 }],
-      trigram: [{ productId: 'x', score: 1 }],
-    });
+    const fused = fuseRankings(
+      {
+        fts: [{ productId: 'y', score: 1 }],
+        trigram: [{ productId: 'x', score: 1 }],
+      },
+      60,
+      { code: 1, fts: 1, trigram: 1, vector: 1 },
+    );
     expect(fused.map((f) => f.productId)).toEqual(['x', 'y']);
   });
 });

@@ -31,8 +31,13 @@ export interface PreparedQuery {
   text: string;
   /** Candidate barcode / SKU when the query is a single code-like token. */
   code: string | null;
-  /** All words must match; last word as a prefix while the cashier is still typing it. */
-  ftsAll: string | null;
+  /**
+   * The query's words as the full-text parser splits them (lower case, accents folded,
+   * filler words removed, at most MAX_QUERY_TOKENS): letters, digits and dots only.
+   */
+  words: string[];
+  /** The cashier may still be typing the last word (no space after it yet). */
+  typing: boolean;
   /** Text for pg_trgm word similarity (null when too short to be meaningful). */
   trigram: string | null;
   /** Text for the embedding model (null when it has too few letters to embed). */
@@ -49,20 +54,11 @@ export function sanitizeQuery(raw: string): string {
 }
 
 /**
- * Words as the full-text parser sees them: decimals stay whole ("12.9"), everything else
- * splits on anything that is not a letter or digit.
+ * Words as the full-text parser sees them: decimals stay whole ("12.9"), hyphenated words
+ * stay whole ("on-ear", "usb-c": the parser indexes the compound and its parts), everything
+ * else splits on anything that is not a letter or digit.
  */
-const FTS_TOKEN = /\d+(?:\.\d+)+|[\p{L}\p{N}]+/gu;
-
-/**
- * One quoted lexeme (the token holds only letters, digits and dots, so it cannot break out of
- * the quotes). PostgreSQL's parser reads "5W-30" as "5w" and "-30", "2-4" as "2" and "-4":
- * a bare number also matches its signed form.
- */
-function lexeme(token: string, prefix: boolean): string {
-  const p = prefix ? ':*' : '';
-  return /^\d+$/.test(token) ? `('${token}'${p} | '-${token}'${p})` : `'${token}'${p}`;
-}
+const FTS_TOKEN = /\d+(?:\.\d+)+|[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu;
 
 /**
  * Validate and prepare a search query. Throws ValidationError when it is longer than
@@ -83,22 +79,14 @@ export function prepareQuery(raw: string): PreparedQuery {
   const meaningful = words.filter((w) => !STOPWORDS.has(w));
   const letters = meaningful.join('').length;
 
-  let ftsAll: string | null = null;
   const ftsWords = (normalized.match(FTS_TOKEN) ?? [])
     .filter((w) => !STOPWORDS.has(w))
     .slice(0, MAX_QUERY_TOKENS);
-  if (ftsWords.length > 0) {
-    const last = ftsWords[ftsWords.length - 1] ?? '';
-    const head = ftsWords.slice(0, -1).map((w) => lexeme(w, false));
-    // The word still being typed matches as a prefix once it has 3 letters; a shorter prefix
-    // ("r", "ru") would match a large part of the catalog, so it matches as a whole word only
-    // (which still finds "tv", "xl" or "c" in "usb c").
-    ftsAll = [...head, lexeme(last, typing && last.length >= MIN_PREFIX_CHARS)].join(' & ');
-  }
   return {
     text,
     code: CODE.test(text) ? text : null,
-    ftsAll,
+    words: ftsWords,
+    typing,
     // Filler words alone ("something like the") carry nothing to match on.
     trigram: letters >= MIN_FUZZY_LETTERS ? meaningful.join(' ') : null,
     semantic: letters >= MIN_FUZZY_LETTERS ? text : null,

@@ -13,6 +13,7 @@
  * A provider that fails (unreachable, bad response) fails only its own work: the built-in
  * model's vectors are still written, and the queue row is retried with backoff.
  */
+import { buildVectorCells, dropVectorCells } from './vector-cells';
 import { errorResult } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
@@ -303,9 +304,17 @@ export async function embedAllProducts(
     }
     return ids.length;
   };
+  // The model's cells (vector-cells.ts) are dropped first, so the cell trigger places
+  // nothing while the catalog loads, and built once from the loaded vectors at the end.
+  const loadAndCell = async (tx: Queryable): Promise<number> => {
+    await dropVectorCells(tx, { storeId: options.storeId, model: embedder });
+    const n = await load(tx);
+    await buildVectorCells(tx, { storeId: options.storeId, model: embedder });
+    return n;
+  };
   const products =
     (options.rebuildIndex ?? true)
-      ? await withHnswRebuild(db, embedder, load)
-      : await db.transaction(load);
+      ? await withHnswRebuild(db, embedder, loadAndCell)
+      : await db.transaction(loadAndCell);
   return { products };
 }

@@ -57,8 +57,9 @@ describe('searchProducts: finding things', () => {
       }
       if (i > 0) expect(h.score).toBeLessThanOrEqual(r.hits[i - 1]?.score ?? Infinity);
     }
-    // Every word is known to full-text, so the fuzzy fallback (trigram) is not needed.
-    expect(r.hits[0]?.matchedBy).toEqual(['fts', 'vector']);
+    // Trigram runs alongside full-text and is fused (not only when full-text finds nothing).
+    expect(r.hits[0]?.matchedBy).toEqual(['fts', 'trigram', 'vector']);
+    expect(r.corrections).toBeUndefined();
   });
 
   it('forgives typos, finishes partial words and understands synonyms', async () => {
@@ -77,9 +78,10 @@ describe('searchProducts: finding things', () => {
     ]);
     expect(await nouns('couch')).toEqual(['Sofa', 'Sofa', 'Sofa']);
     expect(await nouns('sneakers')).toEqual(['Running Shoes', 'Running Shoes', 'Running Shoes']);
+    // No product has the word "runing": it is read as the catalog's "running".
     const typo = await search('runing shoes');
-    expect(typo.hits[0]?.matchedBy).not.toContain('fts'); // no product has the word "runing"
-    expect(typo.hits[0]?.matchedBy).toContain('trigram'); // ...so the fuzzy fallback ran
+    expect(typo.corrections).toEqual([{ word: 'runing', readAs: ['running'] }]);
+    expect(typo.hits[0]?.matchedBy).toEqual(['fts', 'trigram', 'vector']);
   });
 
   it('pages without overlap and says when more exist', async () => {

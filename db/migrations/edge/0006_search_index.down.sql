@@ -1,0 +1,12 @@
+DROP TRIGGER category_changed_search ON retail.product_categories;
+DROP TRIGGER products_search_updated ON retail.products;
+DROP TRIGGER products_search_inserted ON retail.products;
+DROP FUNCTION pos.category_changed_search();
+DROP FUNCTION pos.products_updated_search();
+DROP FUNCTION pos.products_inserted_search();
+DROP FUNCTION pos.refresh_product_search(text[], uuid[]);
+DROP TABLE pos.search_stems;
+DROP TABLE pos.search_words;
+DROP FUNCTION pos.category_path(integer);
+DROP FUNCTION pos.product_concepts(text);
+DROP TABLE pos.product_search;

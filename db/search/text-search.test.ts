@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import {
+  categoryIntent,
+  planTiers,
+  planWords,
+  type CategoryRow,
+  type WordAnalysis,
+} from './text-search';
+
+const word = (w: string, extra: Partial<WordAnalysis> = {}): WordAnalysis => ({
+  word: w,
+  lexemes: [w],
+  known: true,
+  dictionary: false,
+  near: [],
+  completions: [],
+  ...extra,
+});
+
+/** A tsquery built here: quoted lexemes (weights, prefix), our operators and parentheses. */
+const SAFE_TSQUERY = /^(?:'(?:[^'\\]|'')*'(?::\*?[A-D]+)|[ &|()])+$/;
+
+describe('planWords', () => {
+  it('reads an unknown word as the catalog word it is closest to', () => {
+    const plan = planWords(
+      [
+        word('runing', {
+          lexemes: ['rune'],
+          known: false,
+          near: [{ word: 'running', field: 1, lexemes: ['run'] }],
+        }),
+        word('shoes', { lexemes: ['shoe'] }),
+      ],
+      false,
+    );
+    expect(plan.groups.map((g) => [g.word, g.exact, g.corrected])).toEqual([
+      ['runing', ['run'], ['running']],
+      ['shoes', ['shoe'], undefined],
+    ]);
+    expect(plan.unmatched).toEqual([]);
+  });
+
+  it('never corrects a real word the catalog does not have ("kettle" is not "little")', () => {
+    const plan = planWords(
+      [
+        word('kettle', {
+          lexemes: ['kettl'],
+          known: false,
+          dictionary: true,
+          near: [{ word: 'little', field: 1, lexemes: ['littl'] }],
+        }),
+      ],
+      false,
+    );
+    expect(plan).toEqual({ groups: [], unmatched: ['kettle'] });
+    expect(planTiers(plan)).toEqual([]);
+  });
+
+  it('matches a hyphenated word as its compound ("on-ear" is not any "ear")', () => {
+    const plan = planWords([word('on-ear', { lexemes: ['ear', 'on-ear'] })], false);
+    expect(plan.groups[0]?.exact).toEqual(['on-ear']);
+  });
+});
+
+describe('planTiers', () => {
+  it('tries whole words in the name fields before prefixes, and descriptions last', () => {
+    const plan = planWords(
+      [
+        word('hair'),
+        word('dry', { lexemes: ['dri'], completions: [{ word: 'dryer', lexemes: ['dryer'] }] }),
+      ],
+      true,
+    );
+    const tiers = planTiers(plan);
+    expect(tiers.map((t) => [t.whole, t.fields])).toEqual([
+      [true, 'AB'],
+      [true, 'ABC'],
+      [false, 'AB'],
+      [false, 'ABC'],
+      [true, 'ABCD'],
+      [false, 'ABCD'],
+    ]);
+    expect(tiers[0]?.tsquery).toBe("'hair':AB & 'dri':AB");
+    // The prefix is the word as typed, not its stem: "pants" never reaches "Pantene".
+    expect(tiers[2]?.tsquery).toBe("'hair':AB & ('dri':AB | 'dry':*AB | 'dryer':AB)");
+    for (const t of tiers) expect(t.tsquery).toMatch(SAFE_TSQUERY);
+  });
+
+  it('leaves descriptions out when a word is unknown ("lawn mower" is not a garden hose)', () => {
+    const plan = planWords(
+      [word('lawn'), word('mower', { lexemes: ['mower'], known: false })],
+      false,
+    );
+    expect(plan.unmatched).toEqual(['mower']);
+    expect(planTiers(plan).map((t) => t.fields)).toEqual(['AB', 'ABC']);
+  });
+
+  it('quotes what it is given, so no input can form tsquery syntax', () => {
+    const plan = planWords([word("o'reilly", { lexemes: ["o'reilly"] })], true);
+    for (const t of planTiers(plan)) expect(t.tsquery).toMatch(SAFE_TSQUERY);
+  });
+});
+
+describe('categoryIntent', () => {
+  const categories: CategoryRow[] = [
+    { categoryId: 3, parentId: null, lexemes: ['garden', 'home'] },
+    { categoryId: 31, parentId: 3, lexemes: ['furnitur'] },
+    { categoryId: 33, parentId: 3, lexemes: ['garden'] },
+    { categoryId: 42, parentId: 4, lexemes: ['camp', 'hike'] },
+  ];
+
+  it('finds the categories a query names, the best covered first, each with its subcategories', () => {
+    expect(categoryIntent(planWords([word('garden')], false), categories)).toEqual([33, 3, 31]);
+    expect(categoryIntent(planWords([word('home'), word('garden')], false), categories)).toEqual([
+      3, 31, 33,
+    ]);
+  });
+
+  it('reads a word being typed as the start of a category name only when it is no whole word', () => {
+    const furnit = planWords([word('furnit', { lexemes: ['furnit'], known: false })], true);
+    expect(categoryIntent(furnit, categories)).toEqual([31]);
+    // "cam" is a whole word (Dash Cam): it does not name Camping & Hiking.
+    expect(categoryIntent(planWords([word('cam')], true), categories)).toEqual([]);
+  });
+
+  it('names no category when a word is not part of its name', () => {
+    expect(categoryIntent(planWords([word('garden'), word('hose')], false), categories)).toEqual(
+      [],
+    );
+  });
+});
