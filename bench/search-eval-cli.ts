@@ -8,11 +8,9 @@
  *
  * Seeds 1000 and 2000 are the development catalogs every tuning constant was chosen on; the
  * bench (bench/search.ts) reports seed 42, which no choice looked at. Uses an in-memory PGlite
- * (about 2 minutes for 50,000 products, most of it embedding and the HNSW build). `--cache`
- * keeps the seeded and embedded store of the first landed migrations (0001-0004) as a data-dir
- * dump and migrates a copy of it forward on later runs, so a development loop does not pay
- * for seeding and embedding every time (and the newer migrations are exercised on a till
- * that already holds a catalog, as they are in the field).
+ * (about 2 minutes for 50,000 products, most of it embedding and the index builds). `--cache`
+ * keeps the seeded and embedded store as a data-dir dump per seed, size and migration set, so
+ * a development loop does not pay for seeding and embedding every time.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { Command } from 'commander';
@@ -24,42 +22,41 @@ import { autovacuum } from '../db/edge/maintenance';
 import { DEFAULT_TEMPLATE_DIR, readTemplate } from '../db/edge/template';
 import { EDGE_MIGRATIONS_DIR, loadMigrations } from '../db/migrations/node-source';
 import { pgliteMigrationDriver } from '../db/migrations/pglite-driver';
-import { migrateUp } from '../db/migrations/runner';
+import { migrateUp, migrationSetChecksum } from '../db/migrations/runner';
+import { SEARCH_TUNING } from '../db/queries/search';
 import { embedAllProducts } from '../db/search/refresher';
 import { generateCatalog } from '../db/seed/generate';
 import { seedTill } from '../db/seed/write-edge';
 import { EVAL_MODES, evaluateSearch, type EvalMode } from './search-eval';
 import { generateEvalQueries, QUERY_CLASSES } from './search-eval-queries';
 
-/** The migrations a cached store is built with; later ones run on the loaded copy. */
-const CACHED_UP_TO = 4;
-
+/**
+ * A seeded, embedded store: from the cache when one exists for this seed, size and migration
+ * set (the file name carries the set's checksum, so a changed migration never reuses a stale
+ * store), else built and, with a cache directory, saved.
+ */
 async function openStore(options: {
   seed: number;
   products: number;
   cache: string | undefined;
 }): Promise<PGlite> {
   const migrations = loadMigrations(EDGE_MIGRATIONS_DIR);
+  const sum = (await migrationSetChecksum(migrations)).slice(0, 12);
   const file = options.cache
-    ? join(options.cache, `seed-${options.seed}-${options.products}.tgz`)
+    ? join(options.cache, `seed-${options.seed}-${options.products}-${sum}.tgz`)
     : undefined;
   if (file && existsSync(file)) {
-    const db = await PGlite.create({
+    return PGlite.create({
       extensions: edgeExtensions,
       loadDataDir: new Blob([await readFile(file)]),
     });
-    await migrateUp(pgliteMigrationDriver(db), migrations);
-    return db;
   }
-  const template = file ? undefined : await readTemplate(DEFAULT_TEMPLATE_DIR);
+  const template = await readTemplate(DEFAULT_TEMPLATE_DIR);
   const db = await PGlite.create({
     extensions: edgeExtensions,
     ...(template ? { loadDataDir: template } : {}),
   });
-  await migrateUp(
-    pgliteMigrationDriver(db),
-    file ? migrations.filter((m) => m.version <= CACHED_UP_TO) : migrations,
-  );
+  await migrateUp(pgliteMigrationDriver(db), migrations);
   await seedTill(db, {
     storeId: 'seattle',
     registerId: 'R01',
@@ -73,7 +70,6 @@ async function openStore(options: {
     await mkdir(options.cache, { recursive: true });
     const dump = await db.dumpDataDir('gzip');
     await writeFile(file, Buffer.from(await dump.arrayBuffer()));
-    await migrateUp(pgliteMigrationDriver(db), migrations);
   }
   return db;
 }
@@ -86,6 +82,7 @@ async function main(): Promise<void> {
     .option('--modes <list>', `comma-separated subset of: ${Object.keys(EVAL_MODES).join(', ')}`)
     .option('--classes <list>', `comma-separated subset of: ${QUERY_CLASSES.join(', ')}`)
     .option('--cache <dir>', 'keep the seeded, embedded store here between runs')
+    .option('--weights <list>', 'development only: fusion weights, e.g. trigram=0.3,vector=0.3')
     .option('--misses', 'list the queries whose hybrid top 10 misses relevant products')
     .parse(process.argv)
     .opts<{
@@ -95,8 +92,14 @@ async function main(): Promise<void> {
       modes?: string;
       classes?: string;
       cache?: string;
+      weights?: string;
       misses?: boolean;
     }>();
+  for (const pair of opts.weights?.split(',') ?? []) {
+    const [signal, value] = pair.split('=');
+    if (signal && signal in SEARCH_TUNING.weights)
+      SEARCH_TUNING.weights[signal as keyof typeof SEARCH_TUNING.weights] = Number(value);
+  }
   const products = Number(opts.products);
   const seed = Number(opts.seed);
   const db = await openStore({ seed, products, cache: opts.cache });

@@ -1,7 +1,7 @@
 /**
  * Search figures on a 50,000-product store (2,000 with --quick), all from one run:
- *   search.index_build_s           embed every product with the built-in model + build its HNSW
- *                                  index (maintenance_work_mem 256MB), seconds
+ *   search.index_build_s           embed every product with the built-in model, build its HNSW
+ *                                  index (maintenance_work_mem 256MB) and its cells, seconds
  *   search.recall_at_10            {hybrid, fts, trigram, vector} over the labelled queries
  *   search.mrr                     {hybrid, fts, trigram, vector} (MRR@10)
  *   search.recall_at_10_by_class   per query class, same modes (exact, typo, prefix, ...)
@@ -9,6 +9,11 @@
  *                                  queries answered with nothing (1 - false-positive rate)
  *   search.no_match_false_positive_rate  share of queries for things the store does not sell
  *                                  that still got hits (hybrid, what the cashier sees)
+ *   search.vector_index_recall     recall@10 of the vector index the till searches (the
+ *                                  deterministic cells) against an exact scan of the same
+ *                                  vectors, over 100 labelled queries; ties at the 10th
+ *                                  distance count as found
+ *   search.vector_index_recall_hnsw  the same for pgvector's HNSW index, for comparison
  *   search.eval_queries            how many labelled queries
  *   search.hybrid_ms {p50,p95}     one keystroke: every prefix of real queries, as typed
  *   search.substitutes_ms {p50,p95} substitutes for random products
@@ -18,7 +23,10 @@
 import { join } from 'node:path';
 import { openEdgeStore } from '../till/node/store';
 import { searchProducts, substitutes } from '../db/queries/search';
+import { builtinEmbedder } from '../db/search/embedding/builtin';
+import { vectorLiteral } from '../db/search/embedding/types';
 import { embedAllProducts } from '../db/search/refresher';
+import { indexRecall, nearestVectors } from '../db/search/vector-search';
 import { generateCatalog, Rng } from '../db/seed/generate';
 import { seedTill } from '../db/seed/write-edge';
 import type { BenchContext, Figures, Suite } from './suite';
@@ -81,6 +89,29 @@ async function run(ctx: BenchContext): Promise<Figures> {
       hybrid.push(performance.now() - t);
     }
 
+    // Index recall: the vector index against an exact scan of the same vectors.
+    const recallOf = { cells: [] as number[], hnsw: [] as number[] };
+    for (const q of rng.sample(
+      queries.filter((x) => /[a-z]{3}/i.test(x.text)),
+      100,
+    )) {
+      const base = {
+        storeId: STORE,
+        model: builtinEmbedder,
+        vector: vectorLiteral(builtinEmbedder.embedSync(q.text)),
+        depth: 10,
+        floor: -1,
+      };
+      const exact = await nearestVectors(store.db, { ...base, exact: true });
+      recallOf.cells.push(
+        indexRecall(await nearestVectors(store.db, { ...base, via: 'cells' }), exact, 10),
+      );
+      recallOf.hnsw.push(
+        indexRecall(await nearestVectors(store.db, { ...base, via: 'hnsw' }), exact, 10),
+      );
+    }
+    const mean = (xs: number[]): number => round(xs.reduce((a, b) => a + b, 0) / xs.length, 3);
+
     const active = catalog.filter((p) => p.isActive);
     const subs: number[] = [];
     for (const p of rng.sample(active, 220)) {
@@ -100,6 +131,8 @@ async function run(ctx: BenchContext): Promise<Figures> {
         QUERY_CLASSES.map((c) => [c, report.byClass[c].recallAt10.hybrid]),
       ),
       'search.no_match_false_positive_rate': report.noMatchFalsePositiveRate.hybrid,
+      'search.vector_index_recall': mean(recallOf.cells),
+      'search.vector_index_recall_hnsw': mean(recallOf.hnsw),
       'search.eval_queries': report.queries,
       'search.hybrid_ms': summary(hybrid, [50, 95]),
       'search.substitutes_ms': summary(subs.slice(20), [50, 95]),

@@ -305,8 +305,15 @@ export type ShiftFigures = Omit<
 >;
 
 export interface SearchHit extends ProductSummary {
-  /** Why this product matched ("barcode", "name words", "spelling", "meaning", "similar"). */
+  /** How a code matched ("barcode", "SKU", "barcode, one digit differs"), or "similar"; else empty. */
   matchedBy: string[];
+}
+
+/** A category offered when nothing matched ("Furniture" under "Home & Garden"). */
+export interface CategorySuggestion {
+  categoryId: number;
+  name: string;
+  parentName: string | null;
 }
 
 export interface SearchResult {
@@ -315,6 +322,8 @@ export interface SearchResult {
   hasMore: boolean;
   /** Set when the configured embedding model failed and the built-in one answered. */
   degraded: string | null;
+  /** Set when nothing matched: the store does not seem to sell it; the closest categories. */
+  noMatch: { suggestions: CategorySuggestion[] } | null;
 }
 
 // ---- sync status: answered by syncStatus/syncNow and pushed as an event ---------------------

@@ -3,14 +3,10 @@
  * the categories (with their parent) of the products nearest to the query by meaning or
  * spelling, even though none of them was close enough to show.
  */
+import type { CategorySuggestion } from '../../contract/till-api';
 import type { Queryable } from '../queryable';
 
-export interface CategorySuggestion {
-  categoryId: number;
-  name: string;
-  /** The parent category's name, when there is one ("Home & Garden" for "Furniture"). */
-  parentName: string | null;
-}
+export type { CategorySuggestion } from '../../contract/till-api';
 
 /**
  * Up to `limit` categories of `productIds` (best first), weighted by how early each product

@@ -101,13 +101,15 @@ describe('fuseRankings (reciprocal rank fusion)', () => {
     expect(fused[2]?.why.fts).toEqual({ rank: 1, score: 0.5 });
   });
 
-  it('counts vector evidence at half weight by default: text evidence wins at equal rank', () => {
+  it('never lets trigram and vector evidence alone pass a full-text match (default weights)', () => {
+    const fts = Array.from({ length: 40 }, (_, i) => ({ productId: `t${i}`, score: 1 }));
     const fused = fuseRankings({
-      fts: [{ productId: 'text', score: 1 }],
-      vector: [{ productId: 'meaning', score: 0.9 }],
+      fts,
+      trigram: [{ productId: 'spelling', score: 1 }],
+      vector: [{ productId: 'spelling', score: 0.9 }],
     });
-    expect(fused.map((f) => f.productId)).toEqual(['text', 'meaning']);
-    expect(fused[1]?.score).toBeCloseTo(0.5 / 61, 12);
+    expect(fused.map((f) => f.productId).indexOf('spelling')).toBe(40);
+    expect(fused[40]?.score).toBeCloseTo(0.6 / 61, 12);
   });
 
   it('breaks ties by product id, so the order never depends on timing', () => {

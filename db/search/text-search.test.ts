@@ -12,6 +12,7 @@ const word = (w: string, extra: Partial<WordAnalysis> = {}): WordAnalysis => ({
   lexemes: [w],
   known: true,
   dictionary: false,
+  noun: false,
   near: [],
   completions: [],
   ...extra,
@@ -52,13 +53,15 @@ describe('planWords', () => {
       ],
       false,
     );
-    expect(plan).toEqual({ groups: [], unmatched: ['kettle'] });
+    expect(plan).toEqual({ groups: [], unmatched: ['kettle'], blocking: ['kettle'] });
     expect(planTiers(plan)).toEqual([]);
   });
 
-  it('matches a hyphenated word as its compound ("on-ear" is not any "ear")', () => {
+  it('matches a hyphenated word as its compound ("on-ear" is not any "ear"), or all its parts', () => {
     const plan = planWords([word('on-ear', { lexemes: ['ear', 'on-ear'] })], false);
-    expect(plan.groups[0]?.exact).toEqual(['on-ear']);
+    expect(plan.groups.map((g) => g.exact)).toEqual([['on-ear']]);
+    const inch = planWords([word('10-inch', { lexemes: ['10', 'inch'] })], false);
+    expect(inch.groups.map((g) => g.exact)).toEqual([['10', '-10'], ['inch']]);
   });
 });
 
@@ -86,13 +89,19 @@ describe('planTiers', () => {
     for (const t of tiers) expect(t.tsquery).toMatch(SAFE_TSQUERY);
   });
 
-  it('leaves descriptions out when a word is unknown ("lawn mower" is not a garden hose)', () => {
+  it('leaves an unknown modifier out, but only searches names for the rest ("cheap laptop")', () => {
     const plan = planWords(
-      [word('lawn'), word('mower', { lexemes: ['mower'], known: false })],
+      [word('cheap', { lexemes: ['cheap'], known: false }), word('laptop')],
       false,
     );
-    expect(plan.unmatched).toEqual(['mower']);
+    expect(plan.unmatched).toEqual(['cheap']);
     expect(planTiers(plan).map((t) => t.fields)).toEqual(['AB', 'ABC']);
+  });
+
+  it('searches nothing by words when a noun the catalog does not know is left ("dog food")', () => {
+    const plan = planWords([word('dog', { known: false, noun: true }), word('food')], false);
+    expect(plan.blocking).toEqual(['dog']);
+    expect(planTiers(plan)).toEqual([]);
   });
 
   it('quotes what it is given, so no input can form tsquery syntax', () => {

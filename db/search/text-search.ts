@@ -52,6 +52,12 @@ export interface WordAnalysis {
    * catalog word ("kettle" is not a misspelt "little").
    */
   dictionary: boolean;
+  /**
+   * A noun and never an adjective or adverb (WordNet): it names the thing asked for, so a
+   * search may not leave it out when the catalog does not know it ("dog food" is not
+   * "food"; "cheap laptop" may be "laptop").
+   */
+  noun: boolean;
   /** Catalog words near an unknown word, with their stems and best field. */
   near: Array<Candidate & { lexemes: string[] }>;
   /** Catalog words starting with the last word while it is typed, with their stems. */
@@ -74,6 +80,11 @@ export interface TextPlan {
   groups: WordGroup[];
   /** Words that match nothing in the catalog, even corrected: left out of the search. */
   unmatched: string[];
+  /**
+   * Unmatched words that name a thing (nouns): the store does not sell what was asked for,
+   * so nothing is searched by words at all ("dog food", "lawn mower").
+   */
+  blocking: string[];
 }
 
 const quote = (lexeme: string): string => `'${lexeme.replace(/'/g, "''").replace(/\\/g, '')}'`;
@@ -92,10 +103,11 @@ export async function analyzeWords(
     lexemes: string[];
     known: boolean;
     dictionary: boolean;
+    noun: boolean;
     near: Array<{ word: string; field: number; lexemes: string[] }> | null;
     completions: Array<{ word: string; lexemes: string[] }> | null;
   }>(
-    `SELECT w.i::int AS i, lx.lexemes, k.known, k.dictionary,
+    `SELECT w.i::int AS i, lx.lexemes, k.known, k.dictionary, k.noun,
             -- Near words, only for a word the catalog does not know: sharing trigrams, or (for
             -- swapped letters, which share few) the same first letter and about the same length.
             -- Both branches use an index; similarity is computed for their few rows only.
@@ -130,7 +142,9 @@ export async function analyzeWords(
                     OR EXISTS (SELECT 1 FROM pos.search_stems st
                                 WHERE st.store_id = $1 AND st.stem = ANY (lx.lexemes)) AS known,
                     EXISTS (SELECT 1 FROM pos.lexicon_terms t
-                             WHERE t.term IN (w.word, pos.lexicon_singular(w.word))) AS dictionary) k
+                             WHERE t.term IN (w.word, pos.lexicon_singular(w.word))) AS dictionary,
+                    EXISTS (SELECT 1 FROM pos.lexicon_nouns n
+                             WHERE n.word IN (w.word, pos.lexicon_singular(w.word))) AS noun) k
       ORDER BY w.i`,
     [
       options.storeId,
@@ -147,6 +161,7 @@ export async function analyzeWords(
     lexemes: r.lexemes,
     known: r.known,
     dictionary: r.dictionary,
+    noun: r.noun,
     near: r.near ?? [],
     completions: r.completions ?? [],
   }));
@@ -165,16 +180,29 @@ function withSignedNumbers(lexemes: readonly string[]): string[] {
 export function planWords(analysis: readonly WordAnalysis[], typing: boolean): TextPlan {
   const groups: WordGroup[] = [];
   const unmatched: string[] = [];
+  const blocking: string[] = [];
   analysis.forEach((a, index) => {
     const prefix =
       index === analysis.length - 1 && typing && a.word.length >= TEXT_TUNING.minPrefixChars;
     const completions = prefix ? [...new Set(a.completions.flatMap((c) => c.lexemes))] : [];
     if (a.lexemes.length === 0 && !prefix) return; // a stopword
     if (a.known) {
-      // "on-ear" is the compound, not any "ear" (the parser also indexes the parts).
+      // "on-ear" is the compound, not any "ear" (the parser also indexes the parts); a word
+      // the parser splits ("10-inch" -> 10, inch) needs every part.
       const compound = a.word.includes('-') ? a.lexemes.filter((l) => l.includes('-')) : [];
-      const exact = compound.length > 0 ? compound : withSignedNumbers(a.lexemes);
-      groups.push({ word: a.word, exact, prefix, completions });
+      if (compound.length > 0) {
+        groups.push({ word: a.word, exact: compound, prefix, completions });
+      } else {
+        a.lexemes.forEach((l, i) =>
+          groups.push({
+            word: a.word,
+            exact: withSignedNumbers([l]),
+            prefix: prefix && i === a.lexemes.length - 1,
+            completions: i === a.lexemes.length - 1 ? completions : [],
+          }),
+        );
+        if (a.lexemes.length === 0) groups.push({ word: a.word, exact: [], prefix, completions });
+      }
       return;
     }
     const fixes = a.dictionary ? [] : corrections(a.word, a.near);
@@ -187,9 +215,10 @@ export function planWords(analysis: readonly WordAnalysis[], typing: boolean): T
       groups.push({ word: a.word, exact: [], prefix, completions });
     } else {
       unmatched.push(a.word);
+      if (a.noun || a.dictionary) blocking.push(a.word);
     }
   });
-  return { groups, unmatched };
+  return { groups, unmatched, blocking };
 }
 
 /** One full-text query: a tsquery text and the field tier it is restricted to. */
@@ -222,12 +251,13 @@ function andOfGroups(groups: readonly string[][], fields: FieldTier): string {
 /**
  * The full-text tiers, in the order they are tried: every word whole in the name fields (AB),
  * then also broader terms (ABC); then the word being typed as a prefix in those; then every
- * word whole anywhere, description included (ABCD); then the prefix there. With words the catalog does not know left out, only the
- * name fields and broader terms are searched (a description mentioning "lawn" is no answer
- * to "lawn mower").
+ * word whole anywhere, description included (ABCD); then the prefix there. With modifiers the
+ * catalog does not know left out ("cheap laptop"), only the name fields and broader terms are
+ * searched; with an unknown noun ("dog food", "lawn mower") nothing is: the store does not
+ * sell what was asked for.
  */
 export function planTiers(plan: TextPlan): Tier[] {
-  if (plan.groups.length === 0) return [];
+  if (plan.groups.length === 0 || plan.blocking.length > 0) return [];
   const fieldTiers: readonly FieldTier[] =
     plan.unmatched.length > 0 ? FIELD_TIERS.filter((f) => f !== 'ABCD') : FIELD_TIERS;
   const whole = plan.groups.every((g) => g.exact.length > 0)

@@ -1,8 +1,9 @@
 /**
- * Product search for the checkout screen, over the till's hybrid search (exact code, then a
+ * Product search for the checkout screen, over the till's hybrid search (codes, then a
  * fusion of full-text, trigram and vector similarity) and its in-stock substitutes. This module
- * only adapts the query module's answer to what the screen shows: why each hit matched, in
- * the cashier's words.
+ * only adapts the query module's answer to what the screen shows: a code match in the
+ * cashier's words, and an honest "no match" with the closest categories. Which internal signal
+ * found a product is not shown: it means nothing at the counter.
  */
 import type { TillContext } from '../../db/checkout/context';
 import {
@@ -16,18 +17,18 @@ import type { ProductSummary, SearchHit, SearchResult } from '../../contract/til
 export const MAX_QUERY = 200;
 
 function reasons(hit: DbHit): string[] {
-  return hit.matchedBy.map((signal) => {
-    switch (signal) {
-      case 'code':
-        return hit.why.codeField === 'barcode' ? 'barcode' : 'SKU';
-      case 'fts':
-        return 'words';
-      case 'trigram':
-        return 'spelling';
-      case 'vector':
-        return 'meaning';
-    }
-  });
+  switch (hit.why.codeField) {
+    case 'barcode':
+      return ['barcode'];
+    case 'barcode_corrected':
+      return ['barcode, one digit differs'];
+    case 'sku':
+    case 'sku_key':
+    case 'sku_prefix':
+      return ['SKU'];
+    default:
+      return [];
+  }
 }
 
 function summary(p: ProductSummary): ProductSummary {
@@ -60,6 +61,7 @@ async function search(
     hits: result.hits.map((hit) => ({ ...summary(hit), matchedBy: reasons(hit) })),
     hasMore: result.hasMore,
     degraded: result.degraded ? result.degraded.message : null,
+    noMatch: result.noMatch ?? null,
   };
 }
 

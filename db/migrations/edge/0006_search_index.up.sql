@@ -90,7 +90,9 @@ CREATE FUNCTION pos.refresh_product_search(p_store_ids text[], p_product_ids uui
 LANGUAGE sql AS $$
     WITH todo AS MATERIALIZED (
         SELECT p.store_id, p.product_id, p.is_active, p.sku, p.category_id,
-               p.product_name || ' ' || coalesce(p.brand, '') AS name_text,
+               -- Apostrophes also left out, as cashiers type them: "L'Oreal" -> loreal.
+               p.product_name || ' ' || coalesce(p.brand, '') || ' '
+                 || replace(p.product_name || ' ' || coalesce(p.brand, ''), '''', '') AS name_text,
                concat_ws(' ', p.model, p.color, p.size, p.metadata ->> 'spec',
                          p.metadata ->> 'material', array_to_string(p.tags, ' ')) AS attr_text,
                coalesce(p.product_description, '') AS description,

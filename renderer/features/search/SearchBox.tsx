@@ -41,6 +41,8 @@ export const SearchBox = forwardRef<
   const input = useRef<HTMLInputElement>(null);
   const [text, setText] = useState('');
   const [hits, setHits] = useState<SearchHit[]>([]);
+  /** Closest categories when nothing matched ("no match" is an answer, not an error). */
+  const [suggestions, setSuggestions] = useState<string[]>([]);
   const [resultQuery, setResultQuery] = useState('');
   const [active, setActive] = useState(-1);
   const [similar, setSimilar] = useState<{ productId: string; hits: SearchHit[] } | null>(null);
@@ -78,6 +80,7 @@ export const SearchBox = forwardRef<
         return;
       }
       setHits(result.data.hits);
+      setSuggestions(result.data.noMatch?.suggestions.map((c) => c.name) ?? []);
       setResultQuery(query);
       setActive(result.data.hits.length > 0 ? 0 : -1);
     });
@@ -242,8 +245,8 @@ export const SearchBox = forwardRef<
                   `${hit.onHand} in stock`
                 ) : (
                   <strong className="warn">out of stock</strong>
-                )}{' '}
-                · {hit.matchedBy.join(', ')}
+                )}
+                {hit.matchedBy.length > 0 ? ` · ${hit.matchedBy.join(', ')}` : null}
               </span>
               <span className="hit-price">{formatMoney(hit.priceCents, currency)}</span>
             </li>
@@ -252,6 +255,7 @@ export const SearchBox = forwardRef<
       ) : text.trim() !== '' && resultQuery === text ? (
         <p className="search-empty" data-testid="search-results" data-query={resultQuery}>
           No products match "{text.slice(0, 40)}". Press Enter to try it as a code.
+          {suggestions.length > 0 ? ` Closest departments: ${suggestions.join(', ')}.` : null}
         </p>
       ) : null}
     </div>
