@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  categoryIntent,
-  planTiers,
-  planWords,
-  type CategoryRow,
-  type WordAnalysis,
-} from './text-search';
+import { categoryIntent, type CategoryRow } from './category-intent';
+import { planTiers, planWords, type WordAnalysis } from './text-search';
 
 const word = (w: string, extra: Partial<WordAnalysis> = {}): WordAnalysis => ({
   word: w,

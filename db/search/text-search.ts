@@ -89,6 +89,14 @@ export interface TextPlan {
 
 const quote = (lexeme: string): string => `'${lexeme.replace(/'/g, "''").replace(/\\/g, '')}'`;
 
+/** A category as category intent (category-intent.ts) reads it. */
+export interface CategoryRow {
+  categoryId: number;
+  parentId: number | null;
+  /** English stems of the category name ("Toys & Games" -> toy, game). */
+  lexemes: string[];
+}
+
 /**
  * Analyse the query's words in one statement. Completions are fetched for the last word only
  * when `typing`.
@@ -96,9 +104,10 @@ const quote = (lexeme: string): string => `'${lexeme.replace(/'/g, "''").replace
 export async function analyzeWords(
   db: Queryable,
   options: { storeId: string; words: readonly string[]; typing: boolean },
-): Promise<WordAnalysis[]> {
-  if (options.words.length === 0) return [];
+): Promise<{ words: WordAnalysis[]; categories: CategoryRow[] }> {
+  if (options.words.length === 0) return { words: [], categories: [] };
   const { rows } = await db.query<{
+    categories: Array<{ id: number; parent: number | null; lexemes: string[] }> | null;
     i: number;
     lexemes: string[];
     known: boolean;
@@ -108,6 +117,14 @@ export async function analyzeWords(
     completions: Array<{ word: string; lexemes: string[] }> | null;
   }>(
     `SELECT w.i::int AS i, lx.lexemes, k.known, k.dictionary, k.noun,
+            -- The categories with their name's stems, once (for category intent), saving a
+            -- round trip per keystroke.
+            CASE WHEN w.i = 1 THEN
+              (SELECT json_agg(json_build_object('id', c.category_id, 'parent', c.parent_category_id,
+                        'lexemes', tsvector_to_array(to_tsvector('english'::regconfig, c.category_name)))
+                        ORDER BY c.category_id)
+                 FROM retail.product_categories c WHERE c.is_active)
+            END AS categories,
             -- Near words, only for a word the catalog does not know: sharing trigrams, or (for
             -- swapped letters, which share few) the same first letter and about the same length.
             -- Both branches use an index; similarity is computed for their few rows only.
@@ -156,7 +173,7 @@ export async function analyzeWords(
       TEXT_TUNING.spellingSimilarity,
     ],
   );
-  return rows.map((r) => ({
+  const words = rows.map((r) => ({
     word: options.words[r.i - 1] ?? '',
     lexemes: r.lexemes,
     known: r.known,
@@ -165,6 +182,12 @@ export async function analyzeWords(
     near: r.near ?? [],
     completions: r.completions ?? [],
   }));
+  const categories = (rows[0]?.categories ?? []).map((c) => ({
+    categoryId: c.id,
+    parentId: c.parent,
+    lexemes: c.lexemes,
+  }));
+  return { words, categories };
 }
 
 /** PostgreSQL's parser reads "5W-30" as "5w" and "-30": a bare number also matches its signed form. */
@@ -283,92 +306,6 @@ export function planTiers(plan: TextPlan): Tier[] {
     for (const f of rest) tiers.push({ tsquery: andOfGroups(typed, f), whole: false, fields: f });
   }
   return tiers;
-}
-
-export interface CategoryRow {
-  categoryId: number;
-  parentId: number | null;
-  /** English stems of the category name ("Toys & Games" -> toy, game). */
-  lexemes: string[];
-}
-
-export async function loadCategories(db: Queryable): Promise<CategoryRow[]> {
-  const { rows } = await db.query<{
-    category_id: number;
-    parent_category_id: number | null;
-    lexemes: string[];
-  }>(
-    `SELECT category_id, parent_category_id,
-            tsvector_to_array(to_tsvector('english'::regconfig, category_name)) AS lexemes
-       FROM retail.product_categories
-      WHERE is_active
-      ORDER BY category_id`,
-  );
-  return rows.map((r) => ({
-    categoryId: r.category_id,
-    parentId: r.parent_category_id,
-    lexemes: r.lexemes,
-  }));
-}
-
-/**
- * Categories the query names: every word of the query is a word of the category's name
- * ("lighting", "toys", "home and garden", "furnit" while typing). Best first: the category
- * whose name the query covers most ("garden" is Garden before Home & Garden), each followed
- * by its subcategories. Empty when a word is unknown or the query names no category.
- */
-export function categoryIntent(plan: TextPlan, categories: readonly CategoryRow[]): number[] {
-  if (plan.groups.length === 0 || plan.unmatched.length > 0) return [];
-  const named = categories
-    .map((c) => {
-      const used = new Set<string>();
-      const all = plan.groups.every((g) => {
-        // A word being typed names a category by its start only when it is no whole word
-        // of the catalog ("furnit"), not when it is one ("cam" is Dash Cam, not Camping).
-        const hit =
-          c.lexemes.find((l) => g.exact.includes(l)) ??
-          (g.prefix && g.exact.length === 0
-            ? c.lexemes.find((l) => l.startsWith(g.word) || g.completions.includes(l))
-            : undefined);
-        if (hit) used.add(hit);
-        return hit !== undefined;
-      });
-      return { c, all, coverage: c.lexemes.length === 0 ? 0 : used.size / c.lexemes.length };
-    })
-    .filter((x) => x.all && x.coverage > 0)
-    .sort((a, b) => b.coverage - a.coverage || a.c.categoryId - b.c.categoryId);
-  const out: number[] = [];
-  const add = (id: number, depth: number): void => {
-    if (out.includes(id) || depth > 3) return;
-    out.push(id);
-    for (const child of categories.filter((c) => c.parentId === id))
-      add(child.categoryId, depth + 1);
-  };
-  for (const { c } of named) add(c.categoryId, 0);
-  return out;
-}
-
-/** Active products of the given categories, in the categories' order. */
-export async function categoryList(
-  db: Queryable,
-  options: { storeId: string; categoryIds: readonly number[]; depth: number },
-): Promise<RankedText[]> {
-  if (options.categoryIds.length === 0) return [];
-  // Per category through index products_category (store, category, name): no sort of the
-  // whole category.
-  const { rows } = await db.query<{ product_id: string }>(
-    `SELECT x.product_id
-       FROM unnest($2::int[]) WITH ORDINALITY AS c(id, ord)
-       CROSS JOIN LATERAL (
-             SELECT p.product_id, p.product_name FROM retail.products p
-              WHERE p.store_id = $1 AND p.is_active AND p.category_id = c.id
-              ORDER BY p.product_name, p.product_id
-              LIMIT $3) x
-      ORDER BY c.ord, x.product_name, x.product_id
-      LIMIT $3`,
-    [options.storeId, options.categoryIds, options.depth],
-  );
-  return rows.map((r) => ({ productId: r.product_id, score: 1 }));
 }
 
 /** One signal's ranked list: product ids best first, with that signal's own score. */

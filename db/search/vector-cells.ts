@@ -17,10 +17,15 @@ import type { Embedder } from './embedding/types';
 import { assignCells, kMeans } from './kmeans';
 
 export const CELL_TUNING = {
-  /** Cells per model: about sqrt(n) (224 at 50,000 products), at least 1, at most 1,024. */
-  cellsFor: (n: number): number => Math.max(1, Math.min(1_024, Math.round(Math.sqrt(n)))),
-  /** Cells compared per query (of ~224 at 50,000 products). */
-  probes: 8,
+  /**
+   * Cells per model: about 2·sqrt(n) (447 at 50,000 products), at least 1, at most 2,048.
+   * Development catalog (seed 1000, 50,000 products, 100 labelled queries), recall@10 against
+   * an exact scan: sqrt(n) cells 0.949 / 0.958 / 0.979 at 8 / 16 / 24 probes; 2·sqrt(n) cells
+   * 0.959 / 0.972 / 0.979 at 12 / 16 / 24, and faster at equal recall (smaller cells).
+   */
+  cellsFor: (n: number): number => Math.max(1, Math.min(2_048, Math.round(2 * Math.sqrt(n)))),
+  /** Cells compared per query (of 447 at 50,000 products: about 1,800 vectors). */
+  probes: 16,
   iterations: 8,
   /** Vectors that train the centroids (an evenly spaced sample of the catalog). */
   sample: 12_000,

@@ -13,7 +13,7 @@
  */
 import type { Queryable } from '../queryable';
 import type { Embedder } from './embedding/types';
-import { CELL_TUNING, probeCellsSql, vectorCellCount } from './vector-cells';
+import { CELL_TUNING, probeCellsSql } from './vector-cells';
 
 export const VECTOR_TUNING = {
   /** HNSW candidate list width (see docs/search.md for the figures behind it). */
@@ -66,19 +66,21 @@ export async function nearestVectors(
     probes?: number;
   },
 ): Promise<Neighbour[]> {
-  const via =
-    options.via ??
-    ((await vectorCellCount(db, options)) > 0 ? ('cells' as const) : ('hnsw' as const));
-  if (!options.exact && via === 'cells') {
-    const { rows } = await db.query<{ product_id: string; score: number }>(
-      `SELECT n.product_id, n.score
-         FROM (SELECT v.product_id, 1 - (v.embedding <=> $2::text::vector) AS score
+  if (!options.exact && options.via !== 'hnsw') {
+    // One statement: the cells' answer, and how many cells the model has (a row even when
+    // nothing is near enough), so a store without cells costs no extra round trip.
+    const { rows } = await db.query<{ cells: number; product_id: string | null; score: number }>(
+      `SELECT c.cells, n.product_id, n.score
+         FROM (SELECT count(*)::int AS cells FROM pos.vector_centroids
+                WHERE store_id = $1 AND model = $3) c
+         LEFT JOIN LATERAL (
+               SELECT v.product_id, 1 - (v.embedding <=> $2::text::vector) AS score
                  FROM pos.vector_cells v
-                WHERE v.store_id = $1 AND v.model = $3
+                WHERE c.cells > 0 AND v.store_id = $1 AND v.model = $3
                   AND v.cell IN ${probeCellsSql({ store: '$1', model: '$3', target: '$2::text::vector', probes: '$6' })}
                 ORDER BY v.embedding <=> $2::text::vector, v.product_id
-                LIMIT $4) n
-        WHERE n.score >= $5`,
+                LIMIT $4) n ON n.score >= $5
+        ORDER BY n.score DESC, n.product_id`,
       [
         options.storeId,
         options.vector,
@@ -88,7 +90,11 @@ export async function nearestVectors(
         options.probes ?? CELL_TUNING.probes,
       ],
     );
-    return rows.map((r) => ({ productId: r.product_id, score: Number(r.score) }));
+    if ((rows[0]?.cells ?? 0) > 0 || options.via === 'cells') {
+      return rows.flatMap((r) =>
+        r.product_id === null ? [] : [{ productId: r.product_id, score: Number(r.score) }],
+      );
+    }
   }
   const vec = `vector(${options.model.dimension})`;
   const distance = `e.embedding::${vec} <=> $2::text::${vec}`;
