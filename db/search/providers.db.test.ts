@@ -72,7 +72,10 @@ const openai = (extra: Record<string, unknown> = {}) =>
     apiKey: 'sk-test',
     model: 'remote-16',
     dimension: 16,
-    timeoutMs: 500,
+    // Generous: a loaded machine can take seconds to answer even on localhost. The 'slow'
+    // case below sets its own short timeout; the server's later timer in this same process
+    // cannot fire before the client's earlier one, so that case does not race.
+    timeoutMs: 10_000,
     ...extra,
   });
 
@@ -119,7 +122,7 @@ describe('OpenAI-compatible provider', () => {
     mode = 'wrongdim';
     expect(await reason(openai().embed(['x']))).toBe('dimension_mismatch');
     mode = 'slow';
-    expect(await reason(openai().embed(['x']))).toBe('unreachable');
+    expect(await reason(openai({ timeoutMs: 300 }).embed(['x']))).toBe('unreachable');
     mode = 'ok';
     expect(
       await reason(
