@@ -18,6 +18,7 @@ import {
   allocateProportionally,
   applyRatePpm,
   Cents as CentsSchema,
+  formatCents,
   Ppm,
   type Cents,
 } from './money';
@@ -93,7 +94,7 @@ function discountAmount(discount: Discount | null, baseCents: Cents, what: strin
   if (discount.kind === 'percent') return applyRatePpm(baseCents, discount.ppm);
   if (discount.cents > baseCents) {
     throw new ValidationError(
-      `${what} discount of ${discount.cents} cents is more than the ${baseCents} cents it applies to`,
+      `${what} discount of ${formatCents(discount.cents)} is more than the ${formatCents(baseCents)} it applies to`,
     );
   }
   return discount.cents;

@@ -5,7 +5,7 @@
  * anything thrown to a `PosError` so its kind can cross IPC and HTTP (contract/errors.ts).
  * SQLSTATE codes and their domain errors are in pg-errors.ts.
  */
-import { ZodError, prettifyError } from 'zod';
+import { ZodError } from 'zod';
 import { getErrorMessage, type ErrorResult } from '../contract/errors';
 import { ErrorKind, PosError, ValidationError } from '../core/errors';
 import { domainErrorFor, sqlState } from './pg-errors';
@@ -49,7 +49,9 @@ export class DatabaseError extends PosError {
 export function toPosError(error: unknown, context = 'database operation'): PosError {
   if (error instanceof PosError) return error;
   if (error instanceof ZodError) {
-    return new ValidationError(`${context}: ${prettifyError(error)}`, { cause: error });
+    // The schema's own words, without zod's pretty-print marks (✖, → at path): people read these.
+    const why = error.issues.map((issue) => issue.message).join('; ');
+    return new ValidationError(`${context}: ${why}`, { cause: error });
   }
   const code = sqlState(error);
   const detail = getErrorMessage(error);

@@ -18,6 +18,12 @@ describe('amounts', () => {
     expect(formatMoney(1999, 'USD')).toBe('$19.99');
     expect(formatMoney(-1999, 'USD')).toBe('-$19.99');
   });
+  it("formats amounts in the store's currency and the locale through Intl", () => {
+    expect(formatMoney(123456, 'USD', 'en-US')).toBe('$1,234.56');
+    expect(formatMoney(123456, 'EUR', 'de-DE')).toBe('1.234,56\u00a0€');
+    expect(formatMoney(123456, 'CAD', 'en-CA')).toBe('$1,234.56');
+    expect(formatMoney(-500, 'GBP', 'en-GB')).toBe('-£5.00');
+  });
   it('parses quantities and percentages', () => {
     expect(parseQuantity('3')).toEqual({ ok: true, quantity: 3 });
     expect(parseQuantity('0').ok).toBe(false);

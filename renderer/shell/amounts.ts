@@ -20,16 +20,36 @@ export function parseAmount(text: string): ParsedAmount {
   return { ok: true, cents: whole * 100 + frac };
 }
 
-export function formatMoney(cents: number, currency = ''): string {
+/**
+ * An amount for the cashier to read: with a currency, in the store's currency and the till's
+ * locale through Intl ("$1,234.56", "1.234,56 €"); without one, a plain figure for a field the
+ * cashier may edit ("1,234.56", read back by parseAmount).
+ */
+export function formatMoney(cents: number, currency = '', locale?: string): string {
+  if (currency) return moneyFormat(currency, locale).format(cents / 100);
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
   const whole = Math.floor(abs / 100)
     .toString()
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const text = `${sign}${whole}.${String(abs % 100).padStart(2, '0')}`;
-  return currency
-    ? `${currency === 'USD' ? '$' : `${currency} `}${text}`.replace('$-', '-$')
-    : text;
+  return `${sign}${whole}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+const formats = new Map<string, Intl.NumberFormat>();
+function moneyFormat(currency: string, locale: string | undefined): Intl.NumberFormat {
+  const key = `${locale ?? ''}|${currency}`;
+  let format = formats.get(key);
+  if (!format) {
+    // Cents are hundredths whatever the currency's own minor unit: always two decimals.
+    format = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    });
+    formats.set(key, format);
+  }
+  return format;
 }
 
 /** Whole-number quantity 1..9999 as typed. */

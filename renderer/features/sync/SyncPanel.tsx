@@ -54,7 +54,6 @@ export function SyncPanel({ onClose }: { onClose: () => void }) {
             <table className="table" data-testid="rejected-list">
               <thead>
                 <tr>
-                  <th>#</th>
                   <th>What</th>
                   <th>Why</th>
                   <th>When</th>
@@ -63,13 +62,10 @@ export function SyncPanel({ onClose }: { onClose: () => void }) {
               <tbody>
                 {view.rejected.map((r) => (
                   <tr key={r.mutationId}>
-                    <td>{r.mutationId}</td>
                     <td>
                       {r.mutationType} {r.subject}
                     </td>
-                    <td>
-                      <strong>{r.code}</strong>: {r.message}
-                    </td>
+                    <td>{r.message}</td>
                     <td>{new Date(r.receivedAt).toLocaleString('en-US')}</td>
                   </tr>
                 ))}
