@@ -58,10 +58,16 @@ describe('seedCentral', () => {
         stock: true,
       })),
     );
-    const categories = await db.pools.admin.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM retail.product_categories`,
+    // Seven categories, products shelved in their subcategories (one level below).
+    const categories = await db.pools.admin.query<{ top: number; sub: number; orphans: number }>(
+      `SELECT count(*) FILTER (WHERE c.parent_category_id IS NULL)::int AS top,
+              count(*) FILTER (WHERE c.parent_category_id IS NOT NULL)::int AS sub,
+              count(*) FILTER (WHERE c.parent_category_id IS NOT NULL AND (p.category_id IS NULL
+                                 OR p.parent_category_id IS NOT NULL))::int AS orphans
+         FROM retail.product_categories c
+         LEFT JOIN retail.product_categories p ON p.category_id = c.parent_category_id`,
     );
-    expect(categories.rows[0]!.n).toBe(7);
+    expect(categories.rows[0]).toEqual({ top: 7, sub: 28, orphans: 0 });
   });
 
   it('rollups and stock agree with the raw sales and the ledger', async () => {
