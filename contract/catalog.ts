@@ -4,7 +4,16 @@
  * Amounts are integer cents; `version` is HQ's per-row version (the till applies only newer).
  */
 import { z } from 'zod';
-import { Cents, IsoTime, Ppm, RegisterId, StoreId, Uuid } from './mutations';
+import {
+  Cents,
+  IsoTime,
+  Ppm,
+  RegisterId,
+  StoreId,
+  TaxComponents,
+  TaxRounding,
+  Uuid,
+} from './mutations';
 
 export const Version = z.number().int().nonnegative();
 
@@ -17,6 +26,11 @@ export const StoreEntity = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/),
   timezone: z.string().min(1).max(64),
   taxRatePpm: Ppm,
+  /** Prices contain tax (VAT style); core/tax.ts. */
+  taxIncluded: z.boolean().default(false),
+  taxRounding: TaxRounding.default('line'),
+  /** The store's taxes (state + city...); empty = the single store/category rate. */
+  taxComponents: TaxComponents.default([]),
   managerDiscountThresholdPpm: Ppm,
   offlineCardLimitCents: Cents.nonnegative(),
   isActive: z.boolean(),

@@ -9,12 +9,14 @@ import { z } from 'zod';
 import { Uuid } from '../core/ids';
 import { Cents, Ppm } from '../core/money';
 import { Payment } from '../core/tenders';
+import { LineTax, TaxBreakdownRow, TaxRounding } from '../core/tax';
 
 // The primitives and the payment row are defined beside the rules that produce them (core/);
 // re-exported here so every boundary schema is importable from contract/.
 export { Uuid } from '../core/ids';
 export { Cents, Ppm } from '../core/money';
 export { CardStatus, Payment, TenderType } from '../core/tenders';
+export { LineTax, TaxBreakdownRow, TaxComponent, TaxComponents, TaxRounding } from '../core/tax';
 
 export const IsoTime = z.iso.datetime({ offset: true });
 export const RegisterId = z.string().regex(/^[A-Z0-9]{1,8}$/);
@@ -33,9 +35,13 @@ export const SaleLine = z.object({
     .refine((q) => q !== 0, 'quantity must not be zero'),
   unitPriceCents: Cents.nonnegative(),
   discountCents: Cents,
+  /** Sum of the components' rates. */
   taxRatePpm: Ppm,
+  /** Sum of the components' tax (a till before tax components sends none: one rate only). */
   taxCents: Cents,
+  /** Inclusive stores: the price paid, tax within. Exclusive: net of discount, before tax. */
   totalCents: Cents,
+  taxes: z.array(LineTax).max(8).default([]),
   originalItemId: Uuid.nullable(),
   returnReason: z.string().max(200).nullable(),
   restock: z.boolean().nullable(),
@@ -72,7 +78,12 @@ export const SaleRecorded = z.object({
   subtotalCents: Cents,
   discountCents: Cents,
   taxCents: Cents,
+  /** subtotal - discount + tax (exclusive), subtotal - discount (inclusive: tax within). */
   totalCents: Cents,
+  taxIncluded: z.boolean().default(false),
+  taxRounding: TaxRounding.default('line'),
+  /** A tax-exempt sale: the customer's exemption certificate or reference. */
+  taxExemptReference: z.string().trim().min(1).max(60).nullable().default(null),
   originalTransactionId: Uuid.nullable(),
   notes: z.string().max(500).nullable(),
   lines: z.array(SaleLine).min(1).max(500),
@@ -124,6 +135,8 @@ export const ZReport = z.object({
   discountsCents: Cents,
   returnsCents: Cents,
   taxCents: Cents,
+  /** Tax by component and rate over the shift (stored in z_reports.report). */
+  taxBreakdown: z.array(TaxBreakdownRow).max(64).default([]),
   netCents: Cents,
   cashCents: Cents,
   cardCents: Cents,

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { Uuid } from '../core/ids';
 import type { Cents } from '../core/money';
 import { Cart } from '../core/pricing';
+import type { TaxBreakdownRow, TaxRounding } from '../core/tax';
 import { TenderInput } from '../core/tenders';
 import type { Payment, SaleLine, TransactionType, ZReport } from './mutations';
 
@@ -256,6 +257,12 @@ export interface Receipt {
   discountCents: Cents;
   taxCents: Cents;
   totalCents: Cents;
+  /** Prices on this receipt contain the tax (VAT style): the tax is shown, not added. */
+  taxIncluded: boolean;
+  taxRounding: TaxRounding;
+  taxExemptReference: string | null;
+  /** Tax by component and rate (core/tax.ts taxBreakdown). */
+  taxBreakdown: TaxBreakdownRow[];
   voidReason: string | null;
   lines: ReceiptLine[];
   payments: ReceiptPayment[];

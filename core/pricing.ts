@@ -7,13 +7,24 @@
  * 3. An order discount (percentage of the discounted subtotal, rounded half away from zero, or
  *    a fixed amount) is allocated to lines in proportion to their discounted amounts by the
  *    largest-remainder method, so the allocations sum exactly to the order discount.
- * 4. Tax is computed per line on the line's net amount at the line's rate (the category
- *    override, else the store rate), rounded half away from zero per line; the order's tax is
- *    the sum of line taxes, so every receipt line reconciles with the total.
+ * 4. Tax follows core/tax.ts: components per store (state + city...), inclusive or exclusive,
+ *    rounded per line or per order; the order's tax is always the sum of line taxes, so every
+ *    receipt line reconciles with the total. Exclusive: total = net + tax; inclusive: the net
+ *    already contains the tax, total = net.
  */
 import { z } from 'zod';
 import { ValidationError } from './errors';
 import { Uuid } from './ids';
+import {
+  legacyTaxSettings,
+  lineRates,
+  taxBreakdown,
+  taxLines,
+  type LineTax,
+  type TaxBreakdownRow,
+  type TaxComponent,
+  type TaxRounding,
+} from './tax';
 import {
   allocateProportionally,
   applyRatePpm,
@@ -55,6 +66,14 @@ export type Cart = z.input<typeof Cart>;
 export interface TaxRates {
   storeRatePpm: number;
   categoryRates: ReadonlyMap<number, number>;
+  /** Prices contain tax (VAT style). Default false. */
+  included?: boolean | undefined;
+  /** Default 'line'. */
+  rounding?: TaxRounding | undefined;
+  /** The store's tax components; none = one component at the store/category rate. */
+  components?: readonly TaxComponent[] | undefined;
+  /** A tax-exempt sale: no tax on any line. */
+  exempt?: boolean | undefined;
 }
 
 export interface PricedLine {
@@ -71,6 +90,7 @@ export interface PricedLine {
   netCents: Cents;
   taxRatePpm: number;
   taxCents: Cents;
+  taxes: LineTax[];
 }
 
 export interface PricedCart {
@@ -79,6 +99,9 @@ export interface PricedCart {
   discountCents: Cents;
   taxCents: Cents;
   totalCents: Cents;
+  taxIncluded: boolean;
+  taxRounding: TaxRounding;
+  taxBreakdown: TaxBreakdownRow[];
   /** Largest discount share on any line or on the order, in ppm: drives manager approval. */
   maxDiscountPpm: number;
 }
@@ -125,12 +148,33 @@ export function priceCart(cart: Cart, rates: TaxRates): PricedCart {
     staged.map((s) => s.afterLine),
   );
 
+  const settings =
+    rates.components && rates.components.length > 0
+      ? {
+          included: rates.included ?? false,
+          rounding: rates.rounding ?? 'line',
+          components: rates.components,
+        }
+      : {
+          ...legacyTaxSettings(rates.storeRatePpm, rates.categoryRates),
+          included: rates.included ?? false,
+          rounding: rates.rounding ?? 'line',
+        };
+  const nets = staged.map((s, i) => s.grossCents - s.lineDiscountCents - (allocation[i] ?? 0));
+  const taxes = taxLines(
+    staged.map((s, i) => ({
+      amountCents: nets[i] ?? 0,
+      rates: lineRates(s.line.categoryId, settings.components),
+    })),
+    { included: settings.included, rounding: settings.rounding, exempt: rates.exempt ?? false },
+  );
+
   let maxDiscountPpm = sharePpm(orderDiscountCents, afterLines);
   const lines: PricedLine[] = staged.map((s, i) => {
     const orderShare = allocation[i] ?? 0;
     const discountCents = s.lineDiscountCents + orderShare;
     const netCents = s.grossCents - discountCents;
-    const taxRatePpm = taxRateFor(s.line.categoryId, rates);
+    const lineTaxes = taxes[i] ?? [];
     maxDiscountPpm = Math.max(maxDiscountPpm, sharePpm(s.lineDiscountCents, s.grossCents));
     return {
       productId: s.line.productId,
@@ -144,8 +188,9 @@ export function priceCart(cart: Cart, rates: TaxRates): PricedCart {
       orderDiscountCents: orderShare,
       discountCents,
       netCents,
-      taxRatePpm,
-      taxCents: applyRatePpm(netCents, taxRatePpm),
+      taxRatePpm: lineTaxes.reduce((a, t) => a + t.ratePpm, 0),
+      taxCents: lineTaxes.reduce((a, t) => a + t.taxCents, 0),
+      taxes: lineTaxes,
     };
   });
 
@@ -157,7 +202,13 @@ export function priceCart(cart: Cart, rates: TaxRates): PricedCart {
     subtotalCents,
     discountCents,
     taxCents,
-    totalCents: subtotalCents - discountCents + taxCents,
+    totalCents: subtotalCents - discountCents + (settings.included ? 0 : taxCents),
+    taxIncluded: settings.included,
+    taxRounding: settings.rounding,
+    taxBreakdown: taxBreakdown(
+      lines.map((l) => ({ totalCents: l.netCents, taxCents: l.taxCents, taxes: l.taxes })),
+      settings.included,
+    ),
     maxDiscountPpm,
   };
 }
@@ -168,10 +219,16 @@ export function priceCart(cart: Cart, rates: TaxRates): PricedCart {
  * exactly to what the line cost, whatever the split.
  */
 export function refundShare(
-  original: { quantity: number; discountCents: Cents; taxCents: Cents; unitPriceCents: Cents },
+  original: {
+    quantity: number;
+    discountCents: Cents;
+    taxCents: Cents;
+    unitPriceCents: Cents;
+    taxes?: readonly LineTax[] | undefined;
+  },
   alreadyReturned: number,
   quantity: number,
-): { grossCents: Cents; discountCents: Cents; netCents: Cents; taxCents: Cents } {
+): { grossCents: Cents; discountCents: Cents; netCents: Cents; taxCents: Cents; taxes: LineTax[] } {
   const portion = (amount: Cents, units: number): Cents =>
     units === original.quantity
       ? amount
@@ -183,10 +240,17 @@ export function refundShare(
   const slice = (amount: Cents): Cents => portion(amount, upTo) - portion(amount, alreadyReturned);
   const grossCents = quantity * original.unitPriceCents;
   const discountCents = slice(original.discountCents);
+  // Each component telescopes on its own, and the line's tax is their sum, so every component
+  // and the line both refund exactly what was charged over any sequence of partial returns.
+  const taxes = (original.taxes ?? []).map((t) => ({ ...t, taxCents: slice(t.taxCents) }));
   return {
     grossCents,
     discountCents,
     netCents: grossCents - discountCents,
-    taxCents: slice(original.taxCents),
+    taxCents:
+      original.taxes && original.taxes.length > 0
+        ? taxes.reduce((a, t) => a + t.taxCents, 0)
+        : slice(original.taxCents),
+    taxes,
   };
 }

@@ -54,15 +54,17 @@ async function writeSales(
     `INSERT INTO retail.sales_transactions
        (store_id, transaction_id, register_id, receipt_seq, receipt_number, transaction_type,
         customer_id, cashier_id, approved_by, shift_id, device_id, occurred_at, subtotal,
-        discount_amount, tax_amount, total_amount, original_transaction_id, notes)
+        discount_amount, tax_amount, total_amount, original_transaction_id, notes,
+        tax_included, tax_rounding, tax_exempt_reference)
      SELECT $1, u.tid, u.reg, u.seq, u.rn, u.typ, u.cust, u.cashier, u.approver, u.shift, $2,
             u.at, ${cents('u.sub')}, ${cents('u.disc')}, ${cents('u.tax')}, ${cents('u.total')},
-            u.orig, u.notes
+            u.orig, u.notes, u.incl, u.rounding, u.exempt
        FROM unnest($3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::uuid[],
                    $9::uuid[], $10::uuid[], $11::uuid[], $12::timestamptz[], $13::bigint[],
-                   $14::bigint[], $15::bigint[], $16::bigint[], $17::uuid[], $18::text[])
+                   $14::bigint[], $15::bigint[], $16::bigint[], $17::uuid[], $18::text[],
+                   $19::boolean[], $20::text[], $21::text[])
             AS u(tid, reg, seq, rn, typ, cust, cashier, approver, shift, at, sub, disc, tax,
-                 total, orig, notes)`,
+                 total, orig, notes, incl, rounding, exempt)`,
     [
       tx.storeId,
       deviceId,
@@ -82,6 +84,9 @@ async function writeSales(
       intArray(txs.map((s) => s.totalCents)),
       textArray(txs.map((s) => s.originalTransactionId)),
       textArray(txs.map((s) => s.notes)),
+      boolArray(txs.map((s) => s.taxIncluded)),
+      textArray(txs.map((s) => s.taxRounding)),
+      textArray(txs.map((s) => s.taxExemptReference)),
     ],
   );
 
@@ -91,16 +96,16 @@ async function writeSales(
     `INSERT INTO retail.sales_transaction_items
        (store_id, item_id, transaction_id, line_number, product_id, sku, product_name,
         category_id, quantity, unit_price, discount_amount, tax_rate_ppm, tax_amount,
-        total_price, original_item_id, return_reason, restock, occurred_at)
+        total_price, original_item_id, return_reason, restock, occurred_at, taxes)
      SELECT $1, u.item, u.tid, u.line, u.product, u.sku, u.name, u.cat, u.qty,
             ${cents('u.price')}, ${cents('u.disc')}, u.rate, ${cents('u.tax')},
-            ${cents('u.total')}, u.orig, u.reason, u.restock, u.at
+            ${cents('u.total')}, u.orig, u.reason, u.restock, u.at, u.taxes
        FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::uuid[], $6::text[], $7::text[],
                    $8::int[], $9::int[], $10::bigint[], $11::bigint[], $12::int[],
                    $13::bigint[], $14::bigint[], $15::uuid[], $16::text[], $17::boolean[],
-                   $18::timestamptz[])
+                   $18::timestamptz[], $19::jsonb[])
             AS u(item, tid, line, product, sku, name, cat, qty, price, disc, rate, tax, total,
-                 orig, reason, restock, at)`,
+                 orig, reason, restock, at, taxes)`,
     [
       tx.storeId,
       textArray(items.itemId),
@@ -120,6 +125,7 @@ async function writeSales(
       textArray(items.returnReason),
       boolArray(items.restock),
       textArray(items.occurredAt),
+      textArray(items.taxes),
     ],
   );
 
@@ -196,6 +202,8 @@ function lineColumns(sales: readonly SaleRecorded[]) {
     returnReason: [] as Array<string | null>,
     restock: [] as Array<boolean | null>,
     occurredAt: [] as string[],
+    /** Each line's tax components as JSON text (jsonb[] parameter). */
+    taxes: [] as string[],
   };
   for (const sale of sales) {
     for (const l of sale.lines) {
@@ -216,6 +224,7 @@ function lineColumns(sales: readonly SaleRecorded[]) {
       c.returnReason.push(l.returnReason);
       c.restock.push(l.restock);
       c.occurredAt.push(sale.occurredAt);
+      c.taxes.push(l.taxes.length === 0 ? '[]' : JSON.stringify(l.taxes));
     }
   }
   return c;

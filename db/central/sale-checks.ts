@@ -12,6 +12,7 @@ import type { TenantTx } from './tenant';
 import { MutationRejectedError, RejectionCode, type RejectionCode as Code } from './rejections';
 import type { MutationOutcome } from './ingest-types';
 import { intArray, textArray } from './pg-arrays';
+import { taxDiscrepancy } from '../../core/tax';
 
 export type SaleMutation = Extract<Mutation, { type: 'sale.recorded' }>;
 
@@ -58,10 +59,14 @@ export function checkSaleShape(sale: SaleRecorded): void {
     subtotal !== sale.subtotalCents ||
     discount !== sale.discountCents ||
     tax !== sale.taxCents ||
-    sale.totalCents !== sale.subtotalCents - sale.discountCents + sale.taxCents
+    sale.totalCents !==
+      sale.subtotalCents - sale.discountCents + (sale.taxIncluded ? 0 : sale.taxCents)
   ) {
     reject(RejectionCode.invalidTotals, `Sale ${id}: totals do not add up from its lines`);
   }
+  // The same rules the till priced with (core/tax.ts), recomputed from the recorded lines.
+  const taxProblem = taxDiscrepancy(sale);
+  if (taxProblem !== null) reject(RejectionCode.invalidTotals, `Sale ${id}: ${taxProblem}`);
   const paid = sale.payments.reduce((sum, p) => sum + p.amountCents, 0);
   if (paid !== sale.totalCents) {
     reject(

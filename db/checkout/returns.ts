@@ -18,8 +18,8 @@ import { getReceipt, receiptFromSale, returnedQuantities } from '../queries/rece
 import { getStaff } from '../queries/staff';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
-import { priceCart, refundShare, type CartLine, type PricedLine } from '../../core/pricing';
-import { saleLines, saleMovements } from './sale';
+import { priceCart, refundShare, type CartLine, type PricedCart } from '../../core/pricing';
+import { saleLines, saleMovements, taxRatesOf } from './sale';
 import {
   managerApproval,
   receiptNumber,
@@ -103,6 +103,7 @@ function returnedLine(
     taxRatePpm: original.taxRatePpm,
     taxCents: -share.taxCents,
     totalCents: -share.netCents,
+    taxes: share.taxes.map((t) => ({ ...t, taxCents: -t.taxCents })),
     originalItemId: original.itemId,
     returnReason: input.reason,
     restock: input.restock,
@@ -124,7 +125,7 @@ async function planReturn(
   db: Queryable,
   till: TillContext,
   input: Omit<ReturnInput, 'tenders'>,
-  newLines: PricedLine[],
+  priced: PricedCart,
 ): Promise<ReturnPlan> {
   const original = await getReceipt(db, till.identity.storeId, {
     receiptNumber: input.originalReceiptNumber,
@@ -152,7 +153,12 @@ async function planReturn(
     }
     return returnedLine(orig, already, l, till.ids(), i + 1);
   });
-  const sold = saleLines(newLines, till.ids, lines.length + 1);
+  if (priced.lines.length > 0 && priced.taxIncluded !== original.taxIncluded) {
+    throw new ValidationError(
+      `Receipt ${original.receiptNumber} was rung up with prices ${original.taxIncluded ? 'including' : 'excluding'} tax and the store has changed since: return the items, then sell the new ones separately`,
+    );
+  }
+  const sold = saleLines(priced.lines, till.ids, lines.length + 1);
   const all = [...lines, ...sold];
   const subtotalCents = all.reduce((a, l) => a + l.quantity * l.unitPriceCents, 0);
   const discountCents = all.reduce((a, l) => a + l.discountCents, 0);
@@ -164,7 +170,8 @@ async function planReturn(
     subtotalCents,
     discountCents,
     taxCents,
-    totalCents: subtotalCents - discountCents + taxCents,
+    // Returned lines follow the original's tax mode; new lines the store's, which must agree.
+    totalCents: subtotalCents - discountCents + (original.taxIncluded ? 0 : taxCents),
   };
 }
 
@@ -202,9 +209,9 @@ export async function quoteReturn(
   const config = await readStoreConfig(till.db, till.identity.storeId);
   const priced = priceCart(
     { lines: input.newLines ?? [], orderDiscount: null },
-    { storeRatePpm: config.taxRatePpm, categoryRates: config.categoryTaxRates },
+    taxRatesOf(config),
   );
-  const plan = await planReturn(till.db, till, input, priced.lines);
+  const plan = await planReturn(till.db, till, input, priced);
   return {
     originalReceiptNumber: plan.original.receiptNumber,
     totalCents: plan.totalCents,
@@ -233,7 +240,7 @@ export async function commitReturn(till: TillContext, input: ReturnInput): Promi
   const config = await readStoreConfig(till.db, till.identity.storeId);
   const priced = priceCart(
     { lines: input.newLines ?? [], orderDiscount: null },
-    { storeRatePpm: config.taxRatePpm, categoryRates: config.categoryTaxRates },
+    taxRatesOf(config),
   );
   const cashier = await getStaff(till.db, till.identity.storeId, input.cashierId);
   if (!cashier) throw new ForbiddenError('Unknown or inactive cashier; log in again');
@@ -252,7 +259,7 @@ export async function commitReturn(till: TillContext, input: ReturnInput): Promi
     till,
     async (tx) => {
       await requireStaff(tx, till, input.cashierId);
-      const plan = await planReturn(tx, till, input, priced.lines);
+      const plan = await planReturn(tx, till, input, priced);
       const tenders =
         input.tenders.length === 0 && plan.totalCents < 0
           ? await defaultRefundTenders(tx, till, plan.original, -plan.totalCents)
@@ -296,6 +303,9 @@ export async function commitReturn(till: TillContext, input: ReturnInput): Promi
           discountCents: plan.discountCents,
           taxCents: plan.taxCents,
           totalCents: plan.totalCents,
+          taxIncluded: plan.original.taxIncluded,
+          taxRounding: plan.original.taxRounding,
+          taxExemptReference: null,
           originalTransactionId: plan.original.transactionId,
           notes: input.notes ?? null,
           lines: [...plan.lines, ...plan.sold],

@@ -13,11 +13,11 @@
  */
 import { ForbiddenError, ValidationError } from '../errors';
 import type { SaleRecorded, StockMovement } from '../../contract/mutations';
-import { readCheckoutContext } from '../queries/identity';
+import { readCheckoutContext, type StoreConfig } from '../queries/identity';
 import { getReceipt, receiptFromSale } from '../queries/receipts';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
-import { priceCart, type Cart, type PricedLine } from '../../core/pricing';
+import { priceCart, type Cart, type PricedLine, type TaxRates } from '../../core/pricing';
 import { receiptNumber, managerApproval, shiftAndReceiptSeq, stockWarningsAfter } from './shared';
 import { settleTenders, type TenderInput } from '../../core/tenders';
 import type { SaleResult, StockWarning } from '../../contract/till-api';
@@ -31,6 +31,20 @@ export interface SaleInput {
   customerId?: string | null | undefined;
   managerPin?: string | undefined;
   notes?: string | null | undefined;
+  /** A tax-exempt sale: the customer's exemption certificate/reference (needs a customer). */
+  taxExemptReference?: string | null | undefined;
+}
+
+/** The tax settings `priceCart` needs, from the store's configuration. */
+export function taxRatesOf(config: StoreConfig, exempt = false): TaxRates {
+  return {
+    storeRatePpm: config.taxRatePpm,
+    categoryRates: config.categoryTaxRates,
+    included: config.taxIncluded,
+    rounding: config.taxRounding,
+    components: config.taxComponents,
+    exempt,
+  };
 }
 
 export function saleLines(
@@ -51,6 +65,7 @@ export function saleLines(
     taxRatePpm: line.taxRatePpm,
     taxCents: line.taxCents,
     totalCents: line.netCents,
+    taxes: line.taxes,
     originalItemId: null,
     returnReason: null,
     restock: null,
@@ -85,6 +100,15 @@ export async function priorResult(
 
 export async function commitSale(till: TillContext, input: SaleInput): Promise<SaleResult> {
   const transactionId = input.transactionId ?? till.ids();
+  // The reference is the one rule on this input not in the till API's schema yet: trimmed,
+  // and only with a customer attached.
+  const taxExemptReference = input.taxExemptReference?.trim() || null;
+  if (taxExemptReference !== null && taxExemptReference.length > 60) {
+    throw new ValidationError('The exemption reference is at most 60 characters');
+  }
+  if (taxExemptReference !== null && input.customerId == null) {
+    throw new ValidationError('A tax-exempt sale needs the customer: attach the customer first');
+  }
   const {
     config,
     staff: cashier,
@@ -98,10 +122,7 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
     const prior = await priorResult(till, transactionId);
     if (prior) return prior;
   }
-  const priced = priceCart(input.cart, {
-    storeRatePpm: config.taxRatePpm,
-    categoryRates: config.categoryTaxRates,
-  });
+  const priced = priceCart(input.cart, taxRatesOf(config, taxExemptReference !== null));
   if (priced.lines.length === 0) throw new ValidationError('The cart is empty');
   const settlement = settleTenders(priced.totalCents, input.tenders, {
     online: till.isOnline(),
@@ -147,6 +168,9 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
           discountCents: priced.discountCents,
           taxCents: priced.taxCents,
           totalCents: priced.totalCents,
+          taxIncluded: priced.taxIncluded,
+          taxRounding: priced.taxRounding,
+          taxExemptReference,
           originalTransactionId: null,
           notes: input.notes ?? null,
           lines,

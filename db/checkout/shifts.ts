@@ -43,12 +43,30 @@ export async function shiftFigures(
     card: string;
     cash_in: string;
     cash_out: string;
+    tax_breakdown: Array<{
+      code: string;
+      name: string;
+      rate: number;
+      taxable: string;
+      tax: string;
+    }>;
   }>(
     `WITH t AS (
        SELECT * FROM retail.sales_transactions WHERE store_id = $1 AND shift_id = $2
      ), live AS (SELECT * FROM t WHERE status = 'completed'),
      lines AS (
-       SELECT i.* FROM retail.sales_transaction_items i JOIN live USING (store_id, transaction_id)
+       SELECT i.*, live.tax_included
+         FROM retail.sales_transaction_items i JOIN live USING (store_id, transaction_id)
+     ),
+     -- Tax by component and rate; lines recorded before components count as one "TAX" rate.
+     by_rate AS (
+       SELECT x->>'code' AS code, x->>'name' AS name, (x->>'ratePpm')::int AS rate,
+              ((x->>'taxCents')::numeric / 100)::numeric(12,2) AS tax,
+              l.total_price - CASE WHEN l.tax_included THEN l.tax_amount ELSE 0 END AS taxable
+         FROM lines l, jsonb_array_elements(l.taxes) x
+       UNION ALL
+       SELECT 'TAX', 'Tax', l.tax_rate_ppm, l.tax_amount, l.total_price
+         FROM lines l WHERE l.taxes = '[]' AND l.tax_amount <> 0
      )
      SELECT s.register_id, s.opened_at, s.opening_float,
        (SELECT count(*) FROM live WHERE transaction_type IN ('sale', 'exchange'))::int AS sales_count,
@@ -57,7 +75,12 @@ export async function shiftFigures(
        (SELECT count(*) FROM t WHERE status = 'voided')::int AS voids_count,
        (SELECT coalesce(sum(quantity * unit_price), 0) FROM lines WHERE quantity > 0) AS gross,
        (SELECT coalesce(sum(discount_amount), 0) FROM lines WHERE quantity > 0) AS discounts,
-       (SELECT coalesce(-sum(total_price + tax_amount), 0) FROM lines WHERE quantity < 0) AS returns_total,
+       (SELECT coalesce(-sum(total_price + CASE WHEN tax_included THEN 0 ELSE tax_amount END), 0)
+          FROM lines WHERE quantity < 0) AS returns_total,
+       (SELECT coalesce(json_agg(json_build_object('code', code, 'name', name, 'rate', rate,
+                 'taxable', taxable, 'tax', tax) ORDER BY code, rate), '[]')
+          FROM (SELECT code, name, rate, sum(taxable)::text AS taxable, sum(tax)::text AS tax
+                  FROM by_rate GROUP BY code, name, rate) b) AS tax_breakdown,
        (SELECT coalesce(sum(tax_amount), 0) FROM live) AS tax,
        (SELECT coalesce(sum(total_amount), 0) FROM live) AS net,
        (SELECT coalesce(sum(p.amount), 0) FROM retail.payments p JOIN live USING (store_id, transaction_id) WHERE p.tender_type = 'cash') AS cash,
@@ -85,6 +108,13 @@ export async function shiftFigures(
     discountsCents: c(r.discounts),
     returnsCents: c(r.returns_total),
     taxCents: c(r.tax),
+    taxBreakdown: r.tax_breakdown.map((b) => ({
+      code: b.code,
+      name: b.name,
+      ratePpm: b.rate,
+      taxableCents: c(b.taxable),
+      taxCents: c(b.tax),
+    })),
     netCents: c(r.net),
     cashCents,
     cardCents: c(r.card),

@@ -67,13 +67,15 @@ async function applySale(
        INSERT INTO retail.sales_transactions
          (store_id, transaction_id, register_id, receipt_seq, receipt_number, transaction_type,
           customer_id, cashier_id, approved_by, shift_id, device_id, occurred_at,
-          subtotal, discount_amount, tax_amount, total_amount, original_transaction_id, notes)
+          subtotal, discount_amount, tax_amount, total_amount, original_transaction_id, notes,
+          tax_included, tax_rounding, tax_exempt_reference)
        SELECT $1, (j->>'transactionId')::uuid, j->>'registerId', (j->>'receiptSeq')::int,
               j->>'receiptNumber', j->>'transactionType', (j->>'customerId')::uuid,
               (j->>'cashierId')::uuid, (j->>'approvedBy')::uuid, (j->>'shiftId')::uuid, $3,
               (j->>'occurredAt')::timestamptz, ${n("(j->>'subtotalCents')::bigint")},
               ${n("(j->>'discountCents')::bigint")}, ${n("(j->>'taxCents')::bigint")},
-              ${n("(j->>'totalCents')::bigint")}, (j->>'originalTransactionId')::uuid, j->>'notes'
+              ${n("(j->>'totalCents')::bigint")}, (j->>'originalTransactionId')::uuid, j->>'notes',
+              (j->>'taxIncluded')::boolean, j->>'taxRounding', j->>'taxExemptReference'
          FROM s
        RETURNING transaction_id, occurred_at
      ),
@@ -81,16 +83,16 @@ async function applySale(
        INSERT INTO retail.sales_transaction_items
          (store_id, item_id, transaction_id, line_number, product_id, sku, product_name, category_id,
           quantity, unit_price, discount_amount, tax_rate_ppm, tax_amount, total_price,
-          original_item_id, return_reason, restock, occurred_at)
+          original_item_id, return_reason, restock, occurred_at, taxes)
        SELECT $1, l."itemId", t.transaction_id, l."lineNumber", l."productId", l.sku, l."productName",
               l."categoryId", l.quantity, ${n('l."unitPriceCents"')}, ${n('l."discountCents"')},
               l."taxRatePpm", ${n('l."taxCents"')}, ${n('l."totalCents"')}, l."originalItemId",
-              l."returnReason", l.restock, t.occurred_at
+              l."returnReason", l.restock, t.occurred_at, l.taxes
          FROM t, s, jsonb_to_recordset(s.j->'lines') AS l(
            "itemId" uuid, "lineNumber" integer, "productId" uuid, sku text, "productName" text,
            "categoryId" integer, quantity integer, "unitPriceCents" bigint, "discountCents" bigint,
            "taxRatePpm" integer, "taxCents" bigint, "totalCents" bigint, "originalItemId" uuid,
-           "returnReason" text, restock boolean)
+           "returnReason" text, restock boolean, taxes jsonb)
      ),
      p AS (
        INSERT INTO retail.payments

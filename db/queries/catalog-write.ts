@@ -34,16 +34,21 @@ export async function upsertStores(db: Queryable, rows: readonly StoreEntity[]):
   await inBatches(rows, async (batch) => {
     await db.query(
       `INSERT INTO retail.stores AS s (store_id, store_name, store_location, store_type, region, currency,
-         timezone, tax_rate_ppm, manager_discount_threshold_ppm, offline_card_limit, is_active, version, updated_at)
+         timezone, tax_rate_ppm, tax_included, tax_rounding, tax_components,
+         manager_discount_threshold_ppm, offline_card_limit, is_active, version, updated_at)
        SELECT r."storeId", r."storeName", r."storeLocation", r."storeType", r.region, r.currency, r.timezone,
-              r."taxRatePpm", r."managerDiscountThresholdPpm", ${n('r."offlineCardLimitCents"')}, r."isActive", r.version, now()
+              r."taxRatePpm", r."taxIncluded", r."taxRounding", r."taxComponents",
+              r."managerDiscountThresholdPpm", ${n('r."offlineCardLimitCents"')}, r."isActive", r.version, now()
          FROM jsonb_to_recordset($1::jsonb) AS r("storeId" text, "storeName" text, "storeLocation" text,
               "storeType" text, region text, currency text, timezone text, "taxRatePpm" integer,
+              "taxIncluded" boolean, "taxRounding" text, "taxComponents" jsonb,
               "managerDiscountThresholdPpm" integer, "offlineCardLimitCents" bigint, "isActive" boolean, version bigint)
        ON CONFLICT (store_id) DO UPDATE SET
          store_name = EXCLUDED.store_name, store_location = EXCLUDED.store_location,
          store_type = EXCLUDED.store_type, region = EXCLUDED.region, currency = EXCLUDED.currency,
          timezone = EXCLUDED.timezone, tax_rate_ppm = EXCLUDED.tax_rate_ppm,
+         tax_included = EXCLUDED.tax_included, tax_rounding = EXCLUDED.tax_rounding,
+         tax_components = EXCLUDED.tax_components,
          manager_discount_threshold_ppm = EXCLUDED.manager_discount_threshold_ppm,
          offline_card_limit = EXCLUDED.offline_card_limit, is_active = EXCLUDED.is_active,
          version = EXCLUDED.version, updated_at = EXCLUDED.updated_at

@@ -1,6 +1,7 @@
 /** Who this till is and the store settings checkout needs (tax, approval, offline card cap). */
 import { ConflictError, NotFoundError } from '../errors';
 import { centsFromNumeric, type Cents } from '../../core/money';
+import { TaxComponents, type TaxComponent, type TaxRounding } from '../../core/tax';
 import type { TillIdentity } from '../mutations/apply-edge';
 import type { Queryable } from '../queryable';
 
@@ -20,12 +21,17 @@ export interface StoreConfig {
   currency: string;
   taxRatePpm: number;
   categoryTaxRates: ReadonlyMap<number, number>;
+  taxIncluded: boolean;
+  taxRounding: TaxRounding;
+  /** Empty: the single store/category rate (core/tax.ts legacyTaxSettings). */
+  taxComponents: readonly TaxComponent[];
   managerDiscountThresholdPpm: number;
   offlineCardLimitCents: Cents;
 }
 
 const STORE_CONFIG_SQL = `
   SELECT s.store_name, s.currency, s.tax_rate_ppm, s.manager_discount_threshold_ppm, s.offline_card_limit,
+         s.tax_included, s.tax_rounding, s.tax_components,
          coalesce((SELECT json_agg(json_build_array(r.category_id, r.tax_rate_ppm))
                      FROM retail.category_tax_rates r WHERE r.store_id = s.store_id), '[]') AS category_rates`;
 
@@ -35,6 +41,9 @@ interface StoreConfigRow {
   tax_rate_ppm: number;
   manager_discount_threshold_ppm: number;
   offline_card_limit: string;
+  tax_included: boolean;
+  tax_rounding: TaxRounding;
+  tax_components: unknown;
   category_rates: Array<[number, number]>;
 }
 
@@ -46,6 +55,10 @@ function toStoreConfig(storeId: string, store: StoreConfigRow | undefined): Stor
     currency: store.currency,
     taxRatePpm: store.tax_rate_ppm,
     categoryTaxRates: new Map(store.category_rates),
+    taxIncluded: store.tax_included,
+    taxRounding: store.tax_rounding,
+    // Written only through StoreEntity validation; parsed again because pricing trusts it.
+    taxComponents: TaxComponents.parse(store.tax_components),
     managerDiscountThresholdPpm: store.manager_discount_threshold_ppm,
     offlineCardLimitCents: centsFromNumeric(store.offline_card_limit),
   };

@@ -1,5 +1,6 @@
 /** Reading committed transactions back: reprint, returns, the receipt screen. */
 import { centsFromNumeric, type Cents } from '../../core/money';
+import { taxBreakdown, type LineTax, type TaxRounding } from '../../core/tax';
 import type { SaleRecorded } from '../../contract/mutations';
 import type { Queryable } from '../queryable';
 import type { Receipt, ReceiptPayment } from '../../contract/till-api';
@@ -29,11 +30,14 @@ export async function getReceipt(
     discount_amount: string;
     tax_amount: string;
     total_amount: string;
+    tax_included: boolean;
+    tax_rounding: TaxRounding;
+    tax_exempt_reference: string | null;
     void_reason: string | null;
   }>(
     `SELECT transaction_id, receipt_number, register_id, transaction_type, status, occurred_at,
             cashier_id, customer_id, shift_id, original_transaction_id, subtotal, discount_amount,
-            tax_amount, total_amount, void_reason
+            tax_amount, total_amount, tax_included, tax_rounding, tax_exempt_reference, void_reason
        FROM retail.sales_transactions WHERE store_id = $1 AND ${where}`,
     [storeId, key],
   );
@@ -56,9 +60,11 @@ export async function getReceipt(
       original_item_id: string | null;
       return_reason: string | null;
       restock: boolean | null;
+      taxes: LineTax[];
     }>(
       `SELECT item_id, line_number, product_id, sku, product_name, category_id, quantity, unit_price,
-              discount_amount, tax_rate_ppm, tax_amount, total_price, original_item_id, return_reason, restock
+              discount_amount, tax_rate_ppm, tax_amount, total_price, original_item_id, return_reason, restock,
+              taxes
          FROM retail.sales_transaction_items WHERE store_id = $1 AND transaction_id = $2
         ORDER BY line_number`,
       [storeId, t.transaction_id],
@@ -77,6 +83,24 @@ export async function getReceipt(
       [storeId, t.transaction_id],
     ),
   ]);
+  const lines = items.rows.map((r) => ({
+    itemId: r.item_id,
+    lineNumber: r.line_number,
+    productId: r.product_id,
+    sku: r.sku,
+    productName: r.product_name,
+    categoryId: r.category_id,
+    quantity: r.quantity,
+    unitPriceCents: centsFromNumeric(r.unit_price),
+    discountCents: centsFromNumeric(r.discount_amount),
+    taxRatePpm: r.tax_rate_ppm,
+    taxCents: centsFromNumeric(r.tax_amount),
+    totalCents: centsFromNumeric(r.total_price),
+    taxes: r.taxes,
+    originalItemId: r.original_item_id,
+    returnReason: r.return_reason,
+    restock: r.restock,
+  }));
   return {
     transactionId: t.transaction_id,
     receiptNumber: t.receipt_number,
@@ -93,23 +117,11 @@ export async function getReceipt(
     taxCents: centsFromNumeric(t.tax_amount),
     totalCents: centsFromNumeric(t.total_amount),
     voidReason: t.void_reason,
-    lines: items.rows.map((r) => ({
-      itemId: r.item_id,
-      lineNumber: r.line_number,
-      productId: r.product_id,
-      sku: r.sku,
-      productName: r.product_name,
-      categoryId: r.category_id,
-      quantity: r.quantity,
-      unitPriceCents: centsFromNumeric(r.unit_price),
-      discountCents: centsFromNumeric(r.discount_amount),
-      taxRatePpm: r.tax_rate_ppm,
-      taxCents: centsFromNumeric(r.tax_amount),
-      totalCents: centsFromNumeric(r.total_price),
-      originalItemId: r.original_item_id,
-      returnReason: r.return_reason,
-      restock: r.restock,
-    })),
+    taxIncluded: t.tax_included,
+    taxRounding: t.tax_rounding,
+    taxExemptReference: t.tax_exempt_reference,
+    taxBreakdown: taxBreakdown(lines, t.tax_included),
+    lines,
     payments: payments.rows.map((r) => ({
       paymentId: r.payment_id,
       tenderType: r.tender_type,
@@ -192,6 +204,10 @@ export function receiptFromSale(sale: SaleRecorded): Receipt {
     discountCents: sale.discountCents,
     taxCents: sale.taxCents,
     totalCents: sale.totalCents,
+    taxIncluded: sale.taxIncluded,
+    taxRounding: sale.taxRounding,
+    taxExemptReference: sale.taxExemptReference,
+    taxBreakdown: taxBreakdown(sale.lines, sale.taxIncluded),
     voidReason: null,
     lines: sale.lines.map((l) => ({
       itemId: l.itemId,
@@ -206,6 +222,7 @@ export function receiptFromSale(sale: SaleRecorded): Receipt {
       taxRatePpm: l.taxRatePpm,
       taxCents: l.taxCents,
       totalCents: l.totalCents,
+      taxes: l.taxes,
       originalItemId: l.originalItemId,
       returnReason: l.returnReason,
       restock: l.restock,

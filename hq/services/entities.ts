@@ -54,6 +54,8 @@ export const ENTITY_SPECS: readonly EntitySpec[] = [
     json: `json_build_object('storeId', t.store_id, 'storeName', t.store_name,
       'storeLocation', t.store_location, 'storeType', t.store_type, 'region', t.region,
       'currency', t.currency, 'timezone', t.timezone, 'taxRatePpm', t.tax_rate_ppm,
+      'taxIncluded', t.tax_included, 'taxRounding', t.tax_rounding,
+      'taxComponents', t.tax_components,
       'managerDiscountThresholdPpm', t.manager_discount_threshold_ppm,
       'offlineCardLimitCents', ${cents('t.offline_card_limit')}, 'isActive', t.is_active,
       'version', t.version)`,

@@ -107,6 +107,7 @@ beforeAll(async () => {
           discountsCents: 0,
           returnsCents: 0,
           taxCents: 0,
+          taxBreakdown: [],
           netCents: 0,
           cashCents: 0,
           cardCents: 0,

@@ -1,0 +1,189 @@
+/**
+ * Tax at HQ (issue 18): a sale priced at the till with state + city components, inclusive or
+ * exclusive, per line or per order, is recomputed by HQ with the same rules (core/tax.ts) and
+ * stored with its components; a sale whose tax does not recompute is refused with a reason and
+ * leaves nothing behind.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededIdGenerator } from '../../core/ids';
+import { priceCart } from '../../core/pricing';
+import type { TaxComponent } from '../../core/tax';
+import type { SaleRecorded } from '../../contract/mutations';
+import { createTestDatabase, type TestDatabase } from '../setup/central-db';
+import { envelope, ingest, seedWorld, type World } from './builders';
+import { receiptNumber } from '../../db/checkout/shared';
+
+let db: TestDatabase;
+let world: World;
+const ids = seededIdGenerator(181, Date.UTC(2026, 10, 6));
+const S = 'seattle';
+let seq = 500;
+
+const STATE: TaxComponent = {
+  code: 'STATE',
+  name: 'State tax',
+  ratePpm: 60_000,
+  categoryRates: {},
+};
+const CITY: TaxComponent = { code: 'CITY', name: 'City tax', ratePpm: 22_500, categoryRates: {} };
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  world = await seedWorld(db, { products: 6, customers: 2 });
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+/** What the till records for a cart (db/checkout/sale.ts does the same with priceCart). */
+function tillSale(options: {
+  included: boolean;
+  rounding: 'line' | 'order';
+  exempt?: string;
+}): SaleRecorded {
+  const priced = priceCart(
+    {
+      lines: world.catalog.slice(0, 4).map((p, i) => ({
+        productId: p.productId,
+        sku: p.sku,
+        productName: p.productName,
+        categoryId: p.categoryId,
+        unitPriceCents: 5 + i * 333,
+        quantity: 1 + i,
+      })),
+      orderDiscount: { kind: 'percent', ppm: 70_000 },
+    },
+    {
+      storeRatePpm: 0,
+      categoryRates: new Map(),
+      components: [STATE, CITY],
+      included: options.included,
+      rounding: options.rounding,
+      exempt: options.exempt !== undefined,
+    },
+  );
+  const transactionId = ids();
+  const receiptSeq = ++seq;
+  return {
+    transactionId,
+    registerId: 'R01',
+    receiptSeq,
+    receiptNumber: receiptNumber(S, 'R01', receiptSeq),
+    transactionType: 'sale',
+    customerId: null,
+    cashierId: world.cashierOf(S),
+    approvedBy: null,
+    shiftId: null,
+    occurredAt: '2026-11-18T16:00:00.000Z',
+    subtotalCents: priced.subtotalCents,
+    discountCents: priced.discountCents,
+    taxCents: priced.taxCents,
+    totalCents: priced.totalCents,
+    taxIncluded: priced.taxIncluded,
+    taxRounding: priced.taxRounding,
+    taxExemptReference: options.exempt ?? null,
+    originalTransactionId: null,
+    notes: null,
+    lines: priced.lines.map((l, i) => ({
+      itemId: ids(),
+      lineNumber: i + 1,
+      productId: l.productId,
+      sku: l.sku,
+      productName: l.productName,
+      categoryId: l.categoryId,
+      quantity: l.quantity,
+      unitPriceCents: l.unitPriceCents,
+      discountCents: l.discountCents,
+      taxRatePpm: l.taxRatePpm,
+      taxCents: l.taxCents,
+      totalCents: l.netCents,
+      taxes: l.taxes,
+      originalItemId: null,
+      returnReason: null,
+      restock: null,
+    })),
+    payments: [
+      {
+        paymentId: ids(),
+        tenderType: 'cash',
+        amountCents: priced.totalCents,
+        tenderedCents: priced.totalCents,
+        changeCents: 0,
+        cardStatus: null,
+        cardLast4: null,
+        authCode: null,
+      },
+    ],
+    stockMovements: [],
+  };
+}
+
+async function stored(transactionId: string) {
+  const { rows } = await db.pools.admin.query<{
+    tax_included: boolean;
+    tax_rounding: string;
+    tax_exempt_reference: string | null;
+    tax_amount: string;
+    total_amount: string;
+    line_taxes: unknown[];
+  }>(
+    `SELECT t.tax_included, t.tax_rounding, t.tax_exempt_reference, t.tax_amount, t.total_amount,
+            (SELECT json_agg(i.taxes ORDER BY i.line_number) FROM retail.sales_transaction_items i
+              WHERE i.store_id = t.store_id AND i.transaction_id = t.transaction_id) AS line_taxes
+       FROM retail.sales_transactions t WHERE t.store_id = $1 AND t.transaction_id = $2`,
+    [S, transactionId],
+  );
+  return rows[0];
+}
+
+describe('HQ recomputes the tax of every sale', () => {
+  it('accepts what the till priced, in every mode, and keeps the components', async () => {
+    const sales = [
+      tillSale({ included: false, rounding: 'line' }),
+      tillSale({ included: false, rounding: 'order' }),
+      tillSale({ included: true, rounding: 'line' }),
+      tillSale({ included: true, rounding: 'order' }),
+      tillSale({ included: false, rounding: 'line', exempt: 'CERT-9' }),
+    ];
+    const outcomes = await ingest(
+      db,
+      S,
+      sales.map((s) => envelope('sale.recorded', s)),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(sales.map(() => 'applied'));
+    for (const sale of sales) {
+      const row = await stored(sale.transactionId);
+      expect(row).toMatchObject({
+        tax_included: sale.taxIncluded,
+        tax_rounding: sale.taxRounding,
+        tax_exempt_reference: sale.taxExemptReference,
+      });
+      expect(row?.line_taxes).toEqual(sale.lines.map((l) => l.taxes));
+    }
+    expect((await stored(sales[4]!.transactionId))?.tax_amount).toBe('0.00');
+    // Inclusive: the total is what the customer paid, the tax inside it.
+    const inclusive = sales[2]!;
+    expect(inclusive.totalCents).toBe(inclusive.subtotalCents - inclusive.discountCents);
+  });
+
+  it('refuses a sale whose tax does not recompute, and writes nothing of it', async () => {
+    const sale = tillSale({ included: false, rounding: 'order' });
+    const line = sale.lines[2]!;
+    // Moving a cent between lines keeps every total consistent; only recomputing catches it.
+    const other = sale.lines[3]!;
+    sale.lines[2] = {
+      ...line,
+      taxCents: line.taxCents + 1,
+      taxes: line.taxes.map((t, k) => (k === 0 ? { ...t, taxCents: t.taxCents + 1 } : t)),
+    };
+    sale.lines[3] = {
+      ...other,
+      taxCents: other.taxCents - 1,
+      taxes: other.taxes.map((t, k) => (k === 0 ? { ...t, taxCents: t.taxCents - 1 } : t)),
+    };
+    const [outcome] = await ingest(db, S, [envelope('sale.recorded', sale)]);
+    expect(outcome).toMatchObject({ status: 'rejected', code: 'invalid_totals' });
+    expect(outcome?.status === 'rejected' && outcome.message).toMatch(/does not recompute/);
+    expect(await stored(sale.transactionId)).toBeUndefined();
+  });
+});
