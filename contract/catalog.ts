@@ -33,6 +33,9 @@ export const StoreEntity = z.object({
   taxComponents: TaxComponents.default([]),
   managerDiscountThresholdPpm: Ppm,
   offlineCardLimitCents: Cents.nonnegative(),
+  /** Price overrides: largest reduction a cashier gives alone; largest open price. */
+  priceOverrideLimitPpm: Ppm.default(100_000),
+  openPriceLimitCents: Cents.nonnegative().default(10_000),
   isActive: z.boolean(),
   version: Version,
 });

@@ -10,6 +10,7 @@ import { Uuid } from '../core/ids';
 import { Cents, Ppm } from '../core/money';
 import { Payment } from '../core/tenders';
 import { LineTax, TaxBreakdownRow, TaxRounding } from '../core/tax';
+import { PriceOverride } from '../core/overrides';
 
 // The primitives and the payment row are defined beside the rules that produce them (core/);
 // re-exported here so every boundary schema is importable from contract/.
@@ -42,6 +43,8 @@ export const SaleLine = z.object({
   /** Inclusive stores: the price paid, tax within. Exclusive: net of discount, before tax. */
   totalCents: Cents,
   taxes: z.array(LineTax).max(8).default([]),
+  /** A price set by hand (or an open price): the catalog price it replaced and why. */
+  priceOverride: PriceOverride.nullable().default(null),
   originalItemId: Uuid.nullable(),
   returnReason: z.string().max(200).nullable(),
   restock: z.boolean().nullable(),
@@ -137,6 +140,9 @@ export const ZReport = z.object({
   taxCents: Cents,
   /** Tax by component and rate over the shift (stored in z_reports.report). */
   taxBreakdown: z.array(TaxBreakdownRow).max(64).default([]),
+  /** Sold lines whose price was set by hand, and what that took off the catalog prices. */
+  overridesCount: z.number().int().nonnegative().default(0),
+  overridesCents: Cents.default(0),
   netCents: Cents,
   cashCents: Cents,
   cardCents: Cents,

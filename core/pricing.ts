@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { ValidationError } from './errors';
 import { Uuid } from './ids';
+import { PriceOverrideInput, type PriceOverrideInput as OverrideIn } from './overrides';
 import {
   legacyTaxSettings,
   lineRates,
@@ -54,6 +55,8 @@ export const CartLine = z.object({
     .positive('quantity must be at least 1')
     .max(MAX_LINE_QUANTITY),
   discount: Discount.nullable().default(null),
+  /** The cashier set this line's price (unitPriceCents) by hand, or entered an open price. */
+  priceOverride: PriceOverrideInput.nullable().default(null),
 });
 export type CartLine = z.input<typeof CartLine>;
 
@@ -91,6 +94,7 @@ export interface PricedLine {
   taxRatePpm: number;
   taxCents: Cents;
   taxes: LineTax[];
+  priceOverride: OverrideIn | null;
 }
 
 export interface PricedCart {
@@ -191,6 +195,7 @@ export function priceCart(cart: Cart, rates: TaxRates): PricedCart {
       taxRatePpm: lineTaxes.reduce((a, t) => a + t.ratePpm, 0),
       taxCents: lineTaxes.reduce((a, t) => a + t.taxCents, 0),
       taxes: lineTaxes,
+      priceOverride: s.line.priceOverride ?? null,
     };
   });
 

@@ -96,16 +96,18 @@ async function writeSales(
     `INSERT INTO retail.sales_transaction_items
        (store_id, item_id, transaction_id, line_number, product_id, sku, product_name,
         category_id, quantity, unit_price, discount_amount, tax_rate_ppm, tax_amount,
-        total_price, original_item_id, return_reason, restock, occurred_at, taxes)
+        total_price, original_item_id, return_reason, restock, occurred_at, taxes,
+        override_catalog_price, override_reason)
      SELECT $1, u.item, u.tid, u.line, u.product, u.sku, u.name, u.cat, u.qty,
             ${cents('u.price')}, ${cents('u.disc')}, u.rate, ${cents('u.tax')},
-            ${cents('u.total')}, u.orig, u.reason, u.restock, u.at, u.taxes
+            ${cents('u.total')}, u.orig, u.reason, u.restock, u.at, u.taxes,
+            ${cents('u.ovprice')}, u.ovreason
        FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::uuid[], $6::text[], $7::text[],
                    $8::int[], $9::int[], $10::bigint[], $11::bigint[], $12::int[],
                    $13::bigint[], $14::bigint[], $15::uuid[], $16::text[], $17::boolean[],
-                   $18::timestamptz[], $19::jsonb[])
+                   $18::timestamptz[], $19::jsonb[], $20::bigint[], $21::text[])
             AS u(item, tid, line, product, sku, name, cat, qty, price, disc, rate, tax, total,
-                 orig, reason, restock, at, taxes)`,
+                 orig, reason, restock, at, taxes, ovprice, ovreason)`,
     [
       tx.storeId,
       textArray(items.itemId),
@@ -126,6 +128,8 @@ async function writeSales(
       boolArray(items.restock),
       textArray(items.occurredAt),
       textArray(items.taxes),
+      intArray(items.overridePrice),
+      textArray(items.overrideReason),
     ],
   );
 
@@ -204,6 +208,8 @@ function lineColumns(sales: readonly SaleRecorded[]) {
     occurredAt: [] as string[],
     /** Each line's tax components as JSON text (jsonb[] parameter). */
     taxes: [] as string[],
+    overridePrice: [] as Array<number | null>,
+    overrideReason: [] as Array<string | null>,
   };
   for (const sale of sales) {
     for (const l of sale.lines) {
@@ -225,6 +231,8 @@ function lineColumns(sales: readonly SaleRecorded[]) {
       c.restock.push(l.restock);
       c.occurredAt.push(sale.occurredAt);
       c.taxes.push(l.taxes.length === 0 ? '[]' : JSON.stringify(l.taxes));
+      c.overridePrice.push(l.priceOverride?.catalogPriceCents ?? null);
+      c.overrideReason.push(l.priceOverride?.reason ?? null);
     }
   }
   return c;

@@ -21,6 +21,7 @@ function sale(): SaleRecorded {
     taxRatePpm: 100_000,
     taxCents: tax,
     taxes: [],
+    priceOverride: null,
     totalCents: quantity * price - discount,
     originalItemId: null,
     returnReason: null,

@@ -20,6 +20,7 @@ import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
 import { priceCart, refundShare, type CartLine, type PricedCart } from '../../core/pricing';
 import { saleLines, saleMovements, taxRatesOf } from './sale';
+import { resolveOverrides, type ResolvedOverrides } from './overrides';
 import {
   managerApproval,
   receiptNumber,
@@ -104,6 +105,7 @@ function returnedLine(
     taxCents: -share.taxCents,
     totalCents: -share.netCents,
     taxes: share.taxes.map((t) => ({ ...t, taxCents: -t.taxCents })),
+    priceOverride: original.priceOverride,
     originalItemId: original.itemId,
     returnReason: input.reason,
     restock: input.restock,
@@ -126,6 +128,7 @@ async function planReturn(
   till: TillContext,
   input: Omit<ReturnInput, 'tenders'>,
   priced: PricedCart,
+  overrides: ResolvedOverrides,
 ): Promise<ReturnPlan> {
   const original = await getReceipt(db, till.identity.storeId, {
     receiptNumber: input.originalReceiptNumber,
@@ -158,7 +161,11 @@ async function planReturn(
       `Receipt ${original.receiptNumber} was rung up with prices ${original.taxIncluded ? 'including' : 'excluding'} tax and the store has changed since: return the items, then sell the new ones separately`,
     );
   }
-  const sold = saleLines(priced.lines, till.ids, lines.length + 1);
+  const sold = saleLines(priced.lines, {
+    newId: till.ids,
+    startLine: lines.length + 1,
+    overrides: overrides.overrides,
+  });
   const all = [...lines, ...sold];
   const subtotalCents = all.reduce((a, l) => a + l.quantity * l.unitPriceCents, 0);
   const discountCents = all.reduce((a, l) => a + l.discountCents, 0);
@@ -211,7 +218,8 @@ export async function quoteReturn(
     { lines: input.newLines ?? [], orderDiscount: null },
     taxRatesOf(config),
   );
-  const plan = await planReturn(till.db, till, input, priced);
+  const overrides = await resolveOverrides(till, config, priced.lines);
+  const plan = await planReturn(till.db, till, input, priced, overrides);
   return {
     originalReceiptNumber: plan.original.receiptNumber,
     totalCents: plan.totalCents,
@@ -244,14 +252,18 @@ export async function commitReturn(till: TillContext, input: ReturnInput): Promi
   );
   const cashier = await getStaff(till.db, till.identity.storeId, input.cashierId);
   if (!cashier) throw new ForbiddenError('Unknown or inactive cashier; log in again');
-  const approvedBy =
+  const overrides = await resolveOverrides(till, config, priced.lines);
+  const approvalWhy =
     priced.maxDiscountPpm > config.managerDiscountThresholdPpm
-      ? await managerApproval(till, {
-          actor: cashier,
-          managerPin: input.managerPin,
-          why: 'A discount on the exchanged items is above the cashier limit: a manager PIN is required',
-        })
-      : null;
+      ? 'A discount on the exchanged items is above the cashier limit: a manager PIN is required'
+      : overrides.approvalWhy;
+  const approvedBy = approvalWhy
+    ? await managerApproval(till, {
+        actor: cashier,
+        managerPin: input.managerPin,
+        why: approvalWhy,
+      })
+    : null;
 
   let changeCents = 0;
   let warnings: SaleResult['stockWarnings'] = [];
@@ -259,7 +271,7 @@ export async function commitReturn(till: TillContext, input: ReturnInput): Promi
     till,
     async (tx) => {
       await requireStaff(tx, till, input.cashierId);
-      const plan = await planReturn(tx, till, input, priced);
+      const plan = await planReturn(tx, till, input, priced, overrides);
       const tenders =
         input.tenders.length === 0 && plan.totalCents < 0
           ? await defaultRefundTenders(tx, till, plan.original, -plan.totalCents)

@@ -20,6 +20,8 @@ import type { TillContext } from './context';
 import { priceCart, type Cart, type PricedLine, type TaxRates } from '../../core/pricing';
 import { receiptNumber, managerApproval, shiftAndReceiptSeq, stockWarningsAfter } from './shared';
 import { settleTenders, type TenderInput } from '../../core/tenders';
+import type { PriceOverride } from '../../core/overrides';
+import { resolveOverrides } from './overrides';
 import type { SaleResult, StockWarning } from '../../contract/till-api';
 
 export interface SaleInput {
@@ -49,9 +51,14 @@ export function taxRatesOf(config: StoreConfig, exempt = false): TaxRates {
 
 export function saleLines(
   priced: PricedLine[],
-  newId: () => string,
-  startLine = 1,
+  options: {
+    newId: () => string;
+    startLine?: number;
+    /** Per priced line, the override it records (db/checkout/overrides.ts). */
+    overrides?: ReadonlyArray<PriceOverride | null>;
+  },
 ): SaleRecorded['lines'] {
+  const { newId, startLine = 1 } = options;
   return priced.map((line, index) => ({
     itemId: newId(),
     lineNumber: startLine + index,
@@ -66,6 +73,7 @@ export function saleLines(
     taxCents: line.taxCents,
     totalCents: line.netCents,
     taxes: line.taxes,
+    priceOverride: options.overrides?.[index] ?? null,
     originalItemId: null,
     returnReason: null,
     restock: null,
@@ -131,12 +139,21 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
   });
 
   if (!cashier) throw new ForbiddenError('Unknown or inactive cashier; log in again');
+  const { overrides, approvalWhy } = await resolveOverrides(till, config, priced.lines);
+  const whys = [
+    ...(priced.maxDiscountPpm > config.managerDiscountThresholdPpm
+      ? [
+          `A discount of ${(priced.maxDiscountPpm / 10_000).toFixed(2)}% is above the ${(config.managerDiscountThresholdPpm / 10_000).toFixed(2)}% a cashier may give: a manager PIN is required`,
+        ]
+      : []),
+    ...(approvalWhy ? [approvalWhy] : []),
+  ];
   const approvedBy =
-    priced.maxDiscountPpm > config.managerDiscountThresholdPpm
+    whys.length > 0
       ? await managerApproval(till, {
           actor: cashier,
           managerPin: input.managerPin,
-          why: `A discount of ${(priced.maxDiscountPpm / 10_000).toFixed(2)}% is above the ${(config.managerDiscountThresholdPpm / 10_000).toFixed(2)}% a cashier may give: a manager PIN is required`,
+          why: whys.join('. '),
         })
       : null;
 
@@ -150,7 +167,7 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
         priced.lines.map((l) => l.productId),
       );
       warnings = stockWarningsAfter(onHandBefore, priced.lines);
-      const lines = saleLines(priced.lines, till.ids);
+      const lines = saleLines(priced.lines, { newId: till.ids, overrides });
       return {
         type: 'sale.recorded' as const,
         payload: {

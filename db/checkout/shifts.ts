@@ -6,6 +6,8 @@
  * Figures (all cents, signed where money went back):
  *   gross   = sum of quantity x unit price over sold (positive) lines
  *   discounts = discounts on sold lines; returns = refunded amount incl. tax (positive number)
+ *   overrides = sold lines priced by hand, and what they took off the catalog prices
+ *   tax breakdown = tax by component and rate (core/tax.ts)
  *   net     = sum of transaction totals (sales minus refunds, tax included) = cash + card
  *   expected cash = opening float + cash taken - cash refunded + cash in - cash out
  *
@@ -43,6 +45,8 @@ export async function shiftFigures(
     card: string;
     cash_in: string;
     cash_out: string;
+    overrides_count: number;
+    overrides: string;
     tax_breakdown: Array<{
       code: string;
       name: string;
@@ -75,6 +79,9 @@ export async function shiftFigures(
        (SELECT count(*) FROM t WHERE status = 'voided')::int AS voids_count,
        (SELECT coalesce(sum(quantity * unit_price), 0) FROM lines WHERE quantity > 0) AS gross,
        (SELECT coalesce(sum(discount_amount), 0) FROM lines WHERE quantity > 0) AS discounts,
+       (SELECT count(*) FROM lines WHERE quantity > 0 AND override_reason IS NOT NULL)::int AS overrides_count,
+       (SELECT coalesce(sum(quantity * (override_catalog_price - unit_price)), 0)
+          FROM lines WHERE quantity > 0 AND override_reason IS NOT NULL) AS overrides,
        (SELECT coalesce(-sum(total_price + CASE WHEN tax_included THEN 0 ELSE tax_amount END), 0)
           FROM lines WHERE quantity < 0) AS returns_total,
        (SELECT coalesce(json_agg(json_build_object('code', code, 'name', name, 'rate', rate,
@@ -108,6 +115,8 @@ export async function shiftFigures(
     discountsCents: c(r.discounts),
     returnsCents: c(r.returns_total),
     taxCents: c(r.tax),
+    overridesCount: r.overrides_count,
+    overridesCents: c(r.overrides),
     taxBreakdown: r.tax_breakdown.map((b) => ({
       code: b.code,
       name: b.name,

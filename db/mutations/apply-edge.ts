@@ -83,16 +83,18 @@ async function applySale(
        INSERT INTO retail.sales_transaction_items
          (store_id, item_id, transaction_id, line_number, product_id, sku, product_name, category_id,
           quantity, unit_price, discount_amount, tax_rate_ppm, tax_amount, total_price,
-          original_item_id, return_reason, restock, occurred_at, taxes)
+          original_item_id, return_reason, restock, occurred_at, taxes, override_catalog_price,
+          override_reason)
        SELECT $1, l."itemId", t.transaction_id, l."lineNumber", l."productId", l.sku, l."productName",
               l."categoryId", l.quantity, ${n('l."unitPriceCents"')}, ${n('l."discountCents"')},
               l."taxRatePpm", ${n('l."taxCents"')}, ${n('l."totalCents"')}, l."originalItemId",
-              l."returnReason", l.restock, t.occurred_at, l.taxes
+              l."returnReason", l.restock, t.occurred_at, l.taxes,
+              ${n(`(l."priceOverride"->>'catalogPriceCents')::bigint`)}, l."priceOverride"->>'reason'
          FROM t, s, jsonb_to_recordset(s.j->'lines') AS l(
            "itemId" uuid, "lineNumber" integer, "productId" uuid, sku text, "productName" text,
            "categoryId" integer, quantity integer, "unitPriceCents" bigint, "discountCents" bigint,
            "taxRatePpm" integer, "taxCents" bigint, "totalCents" bigint, "originalItemId" uuid,
-           "returnReason" text, restock boolean, taxes jsonb)
+           "returnReason" text, restock boolean, taxes jsonb, "priceOverride" jsonb)
      ),
      p AS (
        INSERT INTO retail.payments

@@ -35,14 +35,17 @@ export async function upsertStores(db: Queryable, rows: readonly StoreEntity[]):
     await db.query(
       `INSERT INTO retail.stores AS s (store_id, store_name, store_location, store_type, region, currency,
          timezone, tax_rate_ppm, tax_included, tax_rounding, tax_components,
-         manager_discount_threshold_ppm, offline_card_limit, is_active, version, updated_at)
+         manager_discount_threshold_ppm, offline_card_limit, price_override_limit_ppm,
+         open_price_limit, is_active, version, updated_at)
        SELECT r."storeId", r."storeName", r."storeLocation", r."storeType", r.region, r.currency, r.timezone,
               r."taxRatePpm", r."taxIncluded", r."taxRounding", r."taxComponents",
-              r."managerDiscountThresholdPpm", ${n('r."offlineCardLimitCents"')}, r."isActive", r.version, now()
+              r."managerDiscountThresholdPpm", ${n('r."offlineCardLimitCents"')},
+              r."priceOverrideLimitPpm", ${n('r."openPriceLimitCents"')}, r."isActive", r.version, now()
          FROM jsonb_to_recordset($1::jsonb) AS r("storeId" text, "storeName" text, "storeLocation" text,
               "storeType" text, region text, currency text, timezone text, "taxRatePpm" integer,
               "taxIncluded" boolean, "taxRounding" text, "taxComponents" jsonb,
-              "managerDiscountThresholdPpm" integer, "offlineCardLimitCents" bigint, "isActive" boolean, version bigint)
+              "managerDiscountThresholdPpm" integer, "offlineCardLimitCents" bigint,
+              "priceOverrideLimitPpm" integer, "openPriceLimitCents" bigint, "isActive" boolean, version bigint)
        ON CONFLICT (store_id) DO UPDATE SET
          store_name = EXCLUDED.store_name, store_location = EXCLUDED.store_location,
          store_type = EXCLUDED.store_type, region = EXCLUDED.region, currency = EXCLUDED.currency,
@@ -50,7 +53,9 @@ export async function upsertStores(db: Queryable, rows: readonly StoreEntity[]):
          tax_included = EXCLUDED.tax_included, tax_rounding = EXCLUDED.tax_rounding,
          tax_components = EXCLUDED.tax_components,
          manager_discount_threshold_ppm = EXCLUDED.manager_discount_threshold_ppm,
-         offline_card_limit = EXCLUDED.offline_card_limit, is_active = EXCLUDED.is_active,
+         offline_card_limit = EXCLUDED.offline_card_limit,
+         price_override_limit_ppm = EXCLUDED.price_override_limit_ppm,
+         open_price_limit = EXCLUDED.open_price_limit, is_active = EXCLUDED.is_active,
          version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
        WHERE s.version < EXCLUDED.version`,
       [JSON.stringify(batch)],

@@ -163,3 +163,26 @@ export async function negativeStock(
   );
   return rows.map((r) => ({ productId: r.product_id, sku: r.sku, onHand: Number(r.on_hand) }));
 }
+
+/** Catalog price and cost of products (price overrides: what was replaced, below-cost check). */
+export async function pricesAndCosts(
+  db: Queryable,
+  storeId: string,
+  ids: readonly string[],
+): Promise<Map<string, { priceCents: number; costCents: number | null }>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<{ product_id: string; price: string; cost: string | null }>(
+    `SELECT product_id, price, cost FROM retail.products
+      WHERE store_id = $1 AND product_id = ANY($2::uuid[])`,
+    [storeId, ids],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.product_id,
+      {
+        priceCents: centsFromNumeric(r.price),
+        costCents: r.cost === null ? null : centsFromNumeric(r.cost),
+      },
+    ]),
+  );
+}

@@ -27,11 +27,15 @@ export interface StoreConfig {
   taxComponents: readonly TaxComponent[];
   managerDiscountThresholdPpm: number;
   offlineCardLimitCents: Cents;
+  /** Price overrides: largest reduction a cashier gives alone (ppm), largest open price. */
+  priceOverrideLimitPpm: number;
+  openPriceLimitCents: Cents;
 }
 
 const STORE_CONFIG_SQL = `
   SELECT s.store_name, s.currency, s.tax_rate_ppm, s.manager_discount_threshold_ppm, s.offline_card_limit,
-         s.tax_included, s.tax_rounding, s.tax_components,
+         s.tax_included, s.tax_rounding, s.tax_components, s.price_override_limit_ppm,
+         s.open_price_limit,
          coalesce((SELECT json_agg(json_build_array(r.category_id, r.tax_rate_ppm))
                      FROM retail.category_tax_rates r WHERE r.store_id = s.store_id), '[]') AS category_rates`;
 
@@ -44,6 +48,8 @@ interface StoreConfigRow {
   tax_included: boolean;
   tax_rounding: TaxRounding;
   tax_components: unknown;
+  price_override_limit_ppm: number;
+  open_price_limit: string;
   category_rates: Array<[number, number]>;
 }
 
@@ -61,6 +67,8 @@ function toStoreConfig(storeId: string, store: StoreConfigRow | undefined): Stor
     taxComponents: TaxComponents.parse(store.tax_components),
     managerDiscountThresholdPpm: store.manager_discount_threshold_ppm,
     offlineCardLimitCents: centsFromNumeric(store.offline_card_limit),
+    priceOverrideLimitPpm: store.price_override_limit_ppm,
+    openPriceLimitCents: centsFromNumeric(store.open_price_limit),
   };
 }
 

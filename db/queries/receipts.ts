@@ -61,10 +61,12 @@ export async function getReceipt(
       return_reason: string | null;
       restock: boolean | null;
       taxes: LineTax[];
+      override_catalog_price: string | null;
+      override_reason: string | null;
     }>(
       `SELECT item_id, line_number, product_id, sku, product_name, category_id, quantity, unit_price,
               discount_amount, tax_rate_ppm, tax_amount, total_price, original_item_id, return_reason, restock,
-              taxes
+              taxes, override_catalog_price, override_reason
          FROM retail.sales_transaction_items WHERE store_id = $1 AND transaction_id = $2
         ORDER BY line_number`,
       [storeId, t.transaction_id],
@@ -97,6 +99,13 @@ export async function getReceipt(
     taxCents: centsFromNumeric(r.tax_amount),
     totalCents: centsFromNumeric(r.total_price),
     taxes: r.taxes,
+    priceOverride:
+      r.override_catalog_price !== null && r.override_reason !== null
+        ? {
+            catalogPriceCents: centsFromNumeric(r.override_catalog_price),
+            reason: r.override_reason,
+          }
+        : null,
     originalItemId: r.original_item_id,
     returnReason: r.return_reason,
     restock: r.restock,
@@ -223,6 +232,7 @@ export function receiptFromSale(sale: SaleRecorded): Receipt {
       taxCents: l.taxCents,
       totalCents: l.totalCents,
       taxes: l.taxes,
+      priceOverride: l.priceOverride,
       originalItemId: l.originalItemId,
       returnReason: l.returnReason,
       restock: l.restock,

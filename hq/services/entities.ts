@@ -57,7 +57,9 @@ export const ENTITY_SPECS: readonly EntitySpec[] = [
       'taxIncluded', t.tax_included, 'taxRounding', t.tax_rounding,
       'taxComponents', t.tax_components,
       'managerDiscountThresholdPpm', t.manager_discount_threshold_ppm,
-      'offlineCardLimitCents', ${cents('t.offline_card_limit')}, 'isActive', t.is_active,
+      'offlineCardLimitCents', ${cents('t.offline_card_limit')},
+      'priceOverrideLimitPpm', t.price_override_limit_ppm,
+      'openPriceLimitCents', ${cents('t.open_price_limit')}, 'isActive', t.is_active,
       'version', t.version)`,
   },
   {

@@ -108,6 +108,8 @@ beforeAll(async () => {
           returnsCents: 0,
           taxCents: 0,
           taxBreakdown: [],
+          overridesCount: 0,
+          overridesCents: 0,
           netCents: 0,
           cashCents: 0,
           cardCents: 0,

@@ -98,6 +98,7 @@ function tillSale(options: {
       taxCents: l.taxCents,
       totalCents: l.netCents,
       taxes: l.taxes,
+      priceOverride: null,
       originalItemId: null,
       returnReason: null,
       restock: null,
@@ -145,6 +146,11 @@ describe('HQ recomputes the tax of every sale', () => {
       tillSale({ included: true, rounding: 'order' }),
       tillSale({ included: false, rounding: 'line', exempt: 'CERT-9' }),
     ];
+    // A line whose price was set by hand travels with the catalog price it replaced.
+    sales[0]!.lines[0] = {
+      ...sales[0]!.lines[0]!,
+      priceOverride: { catalogPriceCents: 999, reason: 'damaged box' },
+    };
     const outcomes = await ingest(
       db,
       S,
@@ -161,6 +167,12 @@ describe('HQ recomputes the tax of every sale', () => {
       expect(row?.line_taxes).toEqual(sale.lines.map((l) => l.taxes));
     }
     expect((await stored(sales[4]!.transactionId))?.tax_amount).toBe('0.00');
+    const { rows: overridden } = await db.pools.admin.query<{ p: string; r: string }>(
+      `SELECT override_catalog_price AS p, override_reason AS r FROM retail.sales_transaction_items
+        WHERE store_id = $1 AND item_id = $2`,
+      [S, sales[0]!.lines[0]?.itemId],
+    );
+    expect(overridden).toEqual([{ p: '9.99', r: 'damaged box' }]);
     // Inclusive: the total is what the customer paid, the tax inside it.
     const inclusive = sales[2]!;
     expect(inclusive.totalCents).toBe(inclusive.subtotalCents - inclusive.discountCents);
@@ -175,11 +187,13 @@ describe('HQ recomputes the tax of every sale', () => {
       ...line,
       taxCents: line.taxCents + 1,
       taxes: line.taxes.map((t, k) => (k === 0 ? { ...t, taxCents: t.taxCents + 1 } : t)),
+      priceOverride: null,
     };
     sale.lines[3] = {
       ...other,
       taxCents: other.taxCents - 1,
       taxes: other.taxes.map((t, k) => (k === 0 ? { ...t, taxCents: t.taxCents - 1 } : t)),
+      priceOverride: null,
     };
     const [outcome] = await ingest(db, S, [envelope('sale.recorded', sale)]);
     expect(outcome).toMatchObject({ status: 'rejected', code: 'invalid_totals' });
