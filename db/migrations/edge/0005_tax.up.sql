@@ -1,7 +1,7 @@
 -- Tax as stores need it (issue 18): inclusive (VAT) or exclusive prices per store, several
 -- tax components per line (state + city), rounding per line or per order, tax-exempt sales
 -- with the customer's reference, and each line's tax by component for the breakdown by rate.
--- The same columns are added at HQ (central 0011_tax); core/tax.ts holds the rules.
+-- The same columns are added at HQ (central 0015_tax); core/tax.ts holds the rules.
 --
 -- The components travel inside the store row rather than as their own synced table: a till
 -- then never prices with half of a changed tax table (the row is applied whole), and the

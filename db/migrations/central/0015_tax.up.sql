@@ -30,7 +30,7 @@ ALTER TABLE retail.sales_transaction_items
 
 -- The guard of 0002/0006 with the new tax columns among those a void may not change.
 CREATE OR REPLACE FUNCTION retail.sales_transaction_guard() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     fixed_same boolean;
     void_same boolean;

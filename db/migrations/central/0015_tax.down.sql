@@ -1,6 +1,6 @@
 -- Back to the guard of 0006 (without the tax columns).
 CREATE OR REPLACE FUNCTION retail.sales_transaction_guard() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     fixed_same boolean;
     void_same boolean;
