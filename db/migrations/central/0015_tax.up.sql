@@ -1,4 +1,4 @@
--- Tax as stores need it (issue 18): the same columns as the till's edge migration 0005_tax
+-- Tax as stores need it (issue 18): the same columns as the till's edge migration 0008_tax
 -- (inclusive or exclusive prices, components per store, rounding per line or order, exempt
 -- sales with a reference, each line's tax by component). core/tax.ts holds the rules; HQ
 -- recomputes every sold line's tax from its recorded rates when a sale arrives.
