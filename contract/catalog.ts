@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   Cents,
+  Int4,
   IsoTime,
   Ppm,
   RegisterId,
@@ -42,9 +43,9 @@ export const StoreEntity = z.object({
 export type StoreEntity = z.infer<typeof StoreEntity>;
 
 export const CategoryEntity = z.object({
-  categoryId: z.number().int().positive(),
+  categoryId: Int4.positive(),
   categoryName: z.string().min(1).max(100),
-  parentCategoryId: z.number().int().positive().nullable(),
+  parentCategoryId: Int4.positive().nullable(),
   description: z.string().nullable(),
   isActive: z.boolean(),
   version: Version,
@@ -52,7 +53,7 @@ export const CategoryEntity = z.object({
 export type CategoryEntity = z.infer<typeof CategoryEntity>;
 
 export const CategoryTaxRateEntity = z.object({
-  categoryId: z.number().int().positive(),
+  categoryId: Int4.positive(),
   taxRatePpm: Ppm,
   version: Version,
 });
@@ -85,7 +86,7 @@ export const ProductEntity = z.object({
     .nullable(),
   productName: z.string().min(1).max(200),
   productDescription: z.string().max(5000).nullable(),
-  categoryId: z.number().int().positive().nullable(),
+  categoryId: Int4.positive().nullable(),
   brand: z.string().max(100).nullable(),
   model: z.string().max(100).nullable(),
   color: z.string().max(50).nullable(),
@@ -96,8 +97,8 @@ export const ProductEntity = z.object({
     .nullable(),
   priceCents: Cents.nonnegative(),
   costCents: Cents.nonnegative().nullable(),
-  minimumStock: z.number().int().nonnegative(),
-  reorderPoint: z.number().int().nonnegative(),
+  minimumStock: Int4.nonnegative(),
+  reorderPoint: Int4.nonnegative(),
   supplierName: z.string().max(100).nullable(),
   isActive: z.boolean(),
   isFeatured: z.boolean(),
@@ -124,7 +125,7 @@ export type CustomerEntity = z.infer<typeof CustomerEntity>;
 
 export const StockLevelEntity = z.object({
   productId: Uuid,
-  onHand: z.number().int(),
+  onHand: Int4,
   version: Version,
 });
 export type StockLevelEntity = z.infer<typeof StockLevelEntity>;

@@ -20,20 +20,44 @@ export { CardStatus, Payment, TenderType } from '../core/tenders';
 export { LineTax, TaxBreakdownRow, TaxComponent, TaxComponents, TaxRounding } from '../core/tax';
 
 export const IsoTime = z.iso.datetime({ offset: true });
+
+/**
+ * Every number a till sends is bounded here, at the boundary, by the column that stores it:
+ * a value the schema accepts must fit (a receiptSeq of 2^31 used to fail inside HQ's
+ * transaction as a 500, which a till retries forever).
+ */
+/** Largest value of a PostgreSQL `integer` column (receipt and Z numbers, counts, line numbers). */
+export const MAX_INT4 = 2_147_483_647;
+/** A count or sequence number stored as `integer`. */
+export const Int4 = z
+  .number()
+  .int()
+  .min(-MAX_INT4 - 1)
+  .max(MAX_INT4);
+/**
+ * Most units of one product on one line or in one stock movement. Far above any real sale,
+ * and low enough that HQ's daily rollups (integer sums of many lines) cannot overflow.
+ */
+export const MAX_QUANTITY = 100_000;
+const Quantity = z
+  .number()
+  .int()
+  .min(-MAX_QUANTITY)
+  .max(MAX_QUANTITY)
+  .refine((q) => q !== 0, 'quantity must not be zero');
+/** Mutation IDs count 1, 2, 3... per device (bigint at HQ; safe integers in JSON). */
+export const MutationId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const RegisterId = z.string().regex(/^[A-Z0-9]{1,8}$/);
 export const StoreId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/);
 
 export const SaleLine = z.object({
   itemId: Uuid,
-  lineNumber: z.number().int().positive(),
+  lineNumber: Int4.positive(),
   productId: Uuid,
   sku: z.string().min(1).max(50),
   productName: z.string().min(1).max(200),
-  categoryId: z.number().int().nullable(),
-  quantity: z
-    .number()
-    .int()
-    .refine((q) => q !== 0, 'quantity must not be zero'),
+  categoryId: Int4.positive().nullable(),
+  quantity: Quantity,
   unitPriceCents: Cents.nonnegative(),
   discountCents: Cents,
   /** Sum of the components' rates. */
@@ -55,10 +79,7 @@ export const StockReason = z.enum(['sale', 'return', 'void', 'adjustment', 'rece
 export const StockMovement = z.object({
   movementId: Uuid,
   productId: Uuid,
-  quantityDelta: z
-    .number()
-    .int()
-    .refine((q) => q !== 0, 'quantity delta must not be zero'),
+  quantityDelta: Quantity,
   reason: StockReason,
   transactionId: Uuid.nullable(),
   note: z.string().max(200).nullable(),
@@ -70,7 +91,7 @@ export const TransactionType = z.enum(['sale', 'return', 'exchange']);
 export const SaleRecorded = z.object({
   transactionId: Uuid,
   registerId: RegisterId,
-  receiptSeq: z.number().int().positive(),
+  receiptSeq: Int4.positive(),
   receiptNumber: z.string().min(1).max(80),
   transactionType: TransactionType,
   customerId: Uuid.nullable(),
@@ -127,13 +148,13 @@ export type CashMoved = z.infer<typeof CashMoved>;
 export const ZReport = z.object({
   zReportId: Uuid,
   registerId: RegisterId,
-  zNumber: z.number().int().positive(),
+  zNumber: Int4.positive(),
   shiftId: Uuid,
   openedAt: IsoTime,
   closedAt: IsoTime,
-  salesCount: z.number().int().nonnegative(),
-  returnsCount: z.number().int().nonnegative(),
-  voidsCount: z.number().int().nonnegative(),
+  salesCount: Int4.nonnegative(),
+  returnsCount: Int4.nonnegative(),
+  voidsCount: Int4.nonnegative(),
   grossSalesCents: Cents,
   discountsCents: Cents,
   returnsCents: Cents,
@@ -187,37 +208,37 @@ export type StockAdjusted = z.infer<typeof StockAdjusted>;
 /** The envelope: what the outbox stores, the journal persists and push sends. */
 export const Mutation = z.discriminatedUnion('type', [
   z.object({
-    mutationId: z.number().int().positive(),
+    mutationId: MutationId,
     type: z.literal('sale.recorded'),
     payload: SaleRecorded,
   }),
   z.object({
-    mutationId: z.number().int().positive(),
+    mutationId: MutationId,
     type: z.literal('sale.voided'),
     payload: SaleVoided,
   }),
   z.object({
-    mutationId: z.number().int().positive(),
+    mutationId: MutationId,
     type: z.literal('shift.opened'),
     payload: ShiftOpened,
   }),
   z.object({
-    mutationId: z.number().int().positive(),
+    mutationId: MutationId,
     type: z.literal('shift.cash_moved'),
     payload: CashMoved,
   }),
   z.object({
-    mutationId: z.number().int().positive(),
+    mutationId: MutationId,
     type: z.literal('shift.closed'),
     payload: ShiftClosed,
   }),
   z.object({
-    mutationId: z.number().int().positive(),
+    mutationId: MutationId,
     type: z.literal('customer.created'),
     payload: CustomerCreated,
   }),
   z.object({
-    mutationId: z.number().int().positive(),
+    mutationId: MutationId,
     type: z.literal('stock.adjusted'),
     payload: StockAdjusted,
   }),

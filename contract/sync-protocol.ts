@@ -26,7 +26,7 @@ import {
   StockLevelEntity,
   StoreEntity,
 } from './catalog';
-import { Mutation, RegisterId, StoreId, Uuid } from './mutations';
+import { MAX_INT4, Mutation, RegisterId, StoreId, Uuid } from './mutations';
 
 export {
   CategoryEntity,
@@ -51,6 +51,18 @@ export const Headers = {
   /** The till's count of unacknowledged local changes (shown in HQ administration). */
   pending: 'x-edgepos-pending',
 } as const;
+
+/**
+ * The x-edgepos-pending header: a till's count of unacknowledged changes, digits only, at most
+ * what HQ's integer column holds (the till caps what it sends). Missing is fine; malformed is
+ * a 400.
+ */
+export const PendingHeader = z
+  .string()
+  .regex(/^[0-9]{1,10}$/, 'x-edgepos-pending must be a whole number of changes')
+  .transform(Number)
+  .pipe(z.number().max(MAX_INT4, `x-edgepos-pending must be at most ${MAX_INT4}`));
+export const MAX_PENDING_HEADER = MAX_INT4;
 
 /** Most mutations one push may carry; the client also splits by bytes. */
 export const MAX_PUSH_MUTATIONS = 1_000;
@@ -79,6 +91,8 @@ export const SyncErrorKind = z.enum([
   'payload_too_large',
   /** HQ is busy; retry after Retry-After. */
   'overloaded',
+  /** Too many failed authentication or enrollment attempts from this address (429). */
+  'rate_limited',
   'unavailable',
   'internal',
 ]);
@@ -228,13 +242,31 @@ export type PushResult = z.infer<typeof PushResult>;
 // Pull: HQ -> till, in commit order
 // ---------------------------------------------------------------------------------------
 
+/** Largest PostgreSQL xid8 (a 64-bit unsigned transaction ID). */
+const MAX_XID8 = 18_446_744_073_709_551_615n;
+/** A transaction ID as decimal text that fits xid8. */
+export function isXid8Text(text: string): boolean {
+  return /^[0-9]{1,20}$/.test(text) && BigInt(text) <= MAX_XID8;
+}
+
 /**
  * Opaque to the till. HQ issues `c1.<feed epoch>.0.<store change number>`; HQs before the
  * per-store feed issued `c1.<feed epoch>.<transaction ID>.<seq>`, which HQ now answers with
  * resync_required once. The shape is the same, so tills of either version accept both. Holds
  * no store.
  */
-export const Cursor = z.string().regex(/^c1\.[0-9a-f-]{36}\.[0-9]{1,20}\.[0-9]{1,20}$/);
+export const Cursor = z
+  .string()
+  // Epoch a UUID, third field 0 or an old transaction ID (within xid8), change number a safe
+  // integer: a cursor the schema accepts is one HQ can answer (position, legacy) without a
+  // failed cast or a lost digit.
+  .regex(
+    /^c1\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[0-9]{1,20}\.[0-9]{1,16}$/,
+  )
+  .refine((cursor) => {
+    const [, , txid = '', seq = ''] = cursor.split('.');
+    return isXid8Text(txid) && Number.isSafeInteger(Number(seq));
+  }, 'cursor out of range');
 export type Cursor = z.infer<typeof Cursor>;
 
 export const EmbeddingKey = z.object({

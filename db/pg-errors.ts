@@ -67,6 +67,14 @@ export function isDataError(error: unknown): boolean {
   return code !== undefined && (code.startsWith('22') || code.startsWith('23'));
 }
 
+/**
+ * A data exception (class 22): a value the database cannot take (out of range, malformed
+ * text for its type). Caused by the input, so repeating the request cannot help.
+ */
+export function isDataException(error: unknown): boolean {
+  return sqlState(error)?.startsWith('22') ?? false;
+}
+
 /** The server is going away (shutdown), as when we stop the embedded server ourselves. */
 export function isServerShutdown(error: unknown): boolean {
   return sqlState(error) === PgCode.adminShutdown;

@@ -26,6 +26,7 @@ import { seedCentral, type SeedCentralResult } from '../db/seed/write-central';
 import type { EnrollmentCodeCreated } from '../contract/admin-protocol';
 import { getErrorMessage } from '../contract/errors';
 import { buildHqApp, type HqApp } from './server/app';
+import type { FailureLimitOptions } from './server/failure-limit';
 import { createEnrollmentCode } from './services/enroll';
 import { sha256Hex } from './services/credentials';
 import { startNotifier } from './services/notify';
@@ -64,6 +65,10 @@ export interface StartHqOptions {
   /** Connections of the application pool (default 16). */
   appPoolMax?: number | undefined;
   maxConcurrentPushes?: number | undefined;
+  /** Failed device/admin authentications allowed per address (default 30 a minute). */
+  authFailures?: FailureLimitOptions | undefined;
+  /** Failed enrollments allowed per address (default 10 in 10 minutes). */
+  enrollFailures?: FailureLimitOptions | undefined;
   /**
    * Compute product embeddings at HQ in the background (default true), so they flow down with
    * the catalog and tills never recompute them. Tests that compare feeds row for row pass false.
@@ -149,6 +154,8 @@ export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
       logger,
       adminTokenHash: sha256Hex(adminToken),
       maxConcurrentPushes: options.maxConcurrentPushes,
+      authFailures: options.authFailures,
+      enrollFailures: options.enrollFailures,
     });
     cleanup.push(() => fastify.close());
     const host = options.host ?? '127.0.0.1';

@@ -31,12 +31,15 @@ import { listDevices, requestResync, revokeDevice } from '../services/devices';
 import { listStores } from '../services/stores';
 import { createEnrollmentCode } from '../services/enroll';
 import { resetFeed } from '../services/retention';
+import type { FailureLimit } from './failure-limit';
 import { adminAuth } from './hooks';
 
 export interface AdminRouteOptions {
   app: pg.Pool;
   owner: pg.Pool;
   adminTokenHash: string;
+  /** Failed admin authentications, per address (shared with the device API's). */
+  authFailures: FailureLimit;
 }
 
 const StoreParams = z.object({ storeId: StoreId });
@@ -46,7 +49,7 @@ const CustomerParams = z.object({ storeId: StoreId, customerId: Uuid });
 
 export function registerAdminRoutes(admin: FastifyInstance, options: AdminRouteOptions): void {
   const { app, owner } = options;
-  admin.addHook('onRequest', adminAuth(options.adminTokenHash));
+  admin.addHook('onRequest', adminAuth(options.adminTokenHash, options.authFailures));
   const r = admin.withTypeProvider<ZodTypeProvider>();
   const ok = <T>(data: T) => ({ ok: true as const, data });
 

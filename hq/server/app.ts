@@ -2,7 +2,8 @@
  * The HQ sync service's HTTP surface (fastify 5), assembled: device routes under /v1
  * (device-routes.ts: protocol header, device credential), administration under /admin/v1
  * (admin-routes.ts: admin token), /healthz and /readyz (health-routes.ts), and ONE error
- * handler (errors.ts).
+ * handler (errors.ts). Credentials are checked in onRequest hooks, before any body is read;
+ * failed attempts are limited per address (failure-limit.ts).
  *
  * Every request body is validated by the zod schemas of contract/sync-protocol.ts and
  * contract/admin-protocol.ts before a route sees it; routes are thin and call the services
@@ -24,6 +25,13 @@ import { registerAdminRoutes } from './admin-routes';
 import { registerDeviceRoutes } from './device-routes';
 import { sendFailure } from './errors';
 import { registerHealthRoutes } from './health-routes';
+import {
+  DEFAULT_AUTH_FAILURES,
+  DEFAULT_ENROLL_FAILURES,
+  failureLimit,
+  rateLimitPlugin,
+  type FailureLimitOptions,
+} from './failure-limit';
 import { limiter } from './limiter';
 
 export interface HqAppOptions {
@@ -39,6 +47,10 @@ export interface HqAppOptions {
   maxConcurrentPushes?: number | undefined;
   /** Pushes allowed to wait; beyond that HQ answers 503 overloaded (default 64). */
   maxQueuedPushes?: number | undefined;
+  /** Failed device or admin authentications per address (default 30 a minute). */
+  authFailures?: FailureLimitOptions | undefined;
+  /** Failed enrollments per address (default 10 in 10 minutes). */
+  enrollFailures?: FailureLimitOptions | undefined;
 }
 
 export type HqApp = FastifyInstance<
@@ -60,6 +72,13 @@ export async function buildHqApp(options: HqAppOptions): Promise<HqApp> {
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
   fastify.setErrorHandler(sendFailure);
+  await fastify.register(...rateLimitPlugin);
+  const authFailures = failureLimit(fastify, 'auth', options.authFailures ?? DEFAULT_AUTH_FAILURES);
+  const enrollFailures = failureLimit(
+    fastify,
+    'enroll',
+    options.enrollFailures ?? DEFAULT_ENROLL_FAILURES,
+  );
 
   await fastify.register((health, _opts, done) => {
     registerHealthRoutes(health, { app: options.app });
@@ -72,6 +91,8 @@ export async function buildHqApp(options: HqAppOptions): Promise<HqApp> {
         notifier: options.notifier,
         pushBodyLimit: options.pushBodyLimit ?? 32 * 1024 * 1024,
         limitPush: limiter(options.maxConcurrentPushes ?? 6, options.maxQueuedPushes ?? 64),
+        authFailures,
+        enrollFailures,
       });
       done();
     },
@@ -83,6 +104,7 @@ export async function buildHqApp(options: HqAppOptions): Promise<HqApp> {
         app: options.app,
         owner: options.owner,
         adminTokenHash: options.adminTokenHash,
+        authFailures,
       });
       done();
     },

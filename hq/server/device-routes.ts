@@ -20,8 +20,15 @@ import type { ChangeNotifier } from '../services/notify';
 import { pullChanges } from '../services/pull';
 import { pushMutations } from '../services/push';
 import { snapshotPage } from '../services/snapshot';
+import type { FailureLimit } from './failure-limit';
 import { credentialOf, deviceAuth, pendingHeader, protocolCheck, sendJson } from './hooks';
 import type { Limiter } from './limiter';
+
+/**
+ * The only body HQ reads before it knows who is asking (an enrollment request is a code and a
+ * label): anything larger is refused unread.
+ */
+export const ENROLL_BODY_LIMIT = 4 * 1024;
 
 export interface DeviceRouteOptions {
   app: pg.Pool;
@@ -30,23 +37,39 @@ export interface DeviceRouteOptions {
   pushBodyLimit: number;
   /** Admission control for push transactions. */
   limitPush: Limiter;
+  /** Failed device authentications, per address. */
+  authFailures: FailureLimit;
+  /** Failed enrollments, per address. */
+  enrollFailures: FailureLimit;
 }
 
 export function registerDeviceRoutes(v1: FastifyInstance, options: DeviceRouteOptions): void {
   const { app, notifier, limitPush } = options;
   v1.addHook('onRequest', protocolCheck);
   const r = v1.withTypeProvider<ZodTypeProvider>();
+  const authenticated = deviceAuth({ app, failures: options.authFailures });
+  const { enrollFailures } = options;
 
-  r.post('/enroll', { schema: { body: EnrollRequest } }, async (request, reply) => {
-    const result = await redeemEnrollmentCode(app, request.body);
-    request.log.info(
-      { storeId: result.storeId, deviceId: result.deviceId, registerId: result.registerId },
-      'till enrolled',
-    );
-    return reply.send({ ok: true, data: result });
-  });
+  r.post(
+    '/enroll',
+    {
+      bodyLimit: ENROLL_BODY_LIMIT,
+      schema: { body: EnrollRequest },
+      onRequest: async (request) => enrollFailures.refuseIfExhausted(request),
+      // Every failed enrollment counts: an unknown code, a malformed one, an oversized body.
+      onError: async (request) => enrollFailures.recordFailure(request),
+    },
+    async (request, reply) => {
+      const result = await redeemEnrollmentCode(app, request.body);
+      request.log.info(
+        { storeId: result.storeId, deviceId: result.deviceId, registerId: result.registerId },
+        'till enrolled',
+      );
+      return reply.send({ ok: true, data: result });
+    },
+  );
 
-  r.get('/device', { preHandler: deviceAuth }, async (request, reply) => {
+  r.get('/device', { onRequest: authenticated }, async (request, reply) => {
     const data = await describeDevice(app, credentialOf(request), {
       pending: pendingHeader(request),
     });
@@ -55,7 +78,7 @@ export function registerDeviceRoutes(v1: FastifyInstance, options: DeviceRouteOp
 
   r.post(
     '/push',
-    { preHandler: deviceAuth, bodyLimit: options.pushBodyLimit, schema: { body: PushRequest } },
+    { onRequest: authenticated, bodyLimit: options.pushBodyLimit, schema: { body: PushRequest } },
     async (request, reply) => {
       const result = await limitPush(() =>
         pushMutations(app, {
@@ -80,7 +103,7 @@ export function registerDeviceRoutes(v1: FastifyInstance, options: DeviceRouteOp
 
   r.post(
     '/pull',
-    { preHandler: deviceAuth, schema: { body: PullRequest } },
+    { onRequest: authenticated, schema: { body: PullRequest } },
     async (request, reply) => {
       // A till that hangs up mid long poll is answered at once (nobody is listening).
       const hangUp = new AbortController();
@@ -101,7 +124,7 @@ export function registerDeviceRoutes(v1: FastifyInstance, options: DeviceRouteOp
 
   r.post(
     '/snapshot',
-    { preHandler: deviceAuth, schema: { body: SnapshotRequest } },
+    { onRequest: authenticated, schema: { body: SnapshotRequest } },
     async (request, reply) => {
       const page = await snapshotPage(app, {
         credential: credentialOf(request),
@@ -114,7 +137,7 @@ export function registerDeviceRoutes(v1: FastifyInstance, options: DeviceRouteOp
 
   r.post(
     '/rebase',
-    { preHandler: deviceAuth, schema: { body: RebaseRequest } },
+    { onRequest: authenticated, schema: { body: RebaseRequest } },
     async (request, reply) => {
       const result = await rebaseDevice(app, credentialOf(request), request.body);
       request.log.warn(

@@ -104,4 +104,16 @@ describe('error to HTTP', () => {
     expect(httpFailure(new HqError('conflict', 'x')).log).toBe('none');
     expect(httpFailure(new HqError('validation', 'x')).log).toBe('client');
   });
+
+  it('answers a database data exception (input the schemas missed) as a 400, never a 500', () => {
+    for (const code of ['22003', '22P02', '22007', '22008']) {
+      const failure = httpFailure(Object.assign(new Error('integer out of range'), { code }));
+      expect(failure.status, code).toBe(400);
+      expect(failure.body.kind).toBe('validation');
+      expect(failure.body.message).not.toMatch(/integer/);
+      // Logged as HQ's own failure: a schema is missing a bound.
+      expect(failure.log).toBe('internal');
+    }
+    expect(httpFailure(Object.assign(new Error('x'), { code: '23505' })).status).toBe(500);
+  });
 });

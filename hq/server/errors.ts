@@ -6,13 +6,14 @@
  *   schema validation (zod)          400 validation, naming the first few problems
  *   body over the limit              413 payload_too_large
  *   other fastify client errors      their status, kind validation
+ *   database data exception (22xxx)  400 validation (input the schemas missed; logged as an error)
  *   database unavailable             503 unavailable, Retry-After 2 (db/pg-errors.ts)
  *   anything else                    500 internal; the details go to the log only
  */
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { SyncErrorKind } from '../../contract/sync-protocol';
-import { isDatabaseUnavailable } from '../../db/pg-errors';
+import { isDataException, isDatabaseUnavailable } from '../../db/pg-errors';
 import { HqError, type HqErrorDetails } from '../services/errors';
 
 /** The HTTP status of each protocol error kind. */
@@ -29,6 +30,7 @@ export const HTTP_STATUS = {
   resync_required: 409,
   payload_too_large: 413,
   overloaded: 503,
+  rate_limited: 429,
   unavailable: 503,
   internal: 500,
 } as const satisfies Record<SyncErrorKind, number>;
@@ -91,6 +93,19 @@ export function httpFailure(error: unknown): HttpFailure {
   if (statusCode !== undefined && statusCode < 500) {
     const message = error instanceof Error ? error.message : 'Invalid request';
     return failure(statusCode, { kind: 'validation', message });
+  }
+  if (isDataException(error)) {
+    // A value of the request the database cannot take slipped past the schemas: the client's
+    // input, so a 4xx (a 500 would be retried forever). The detail goes to the log.
+    return {
+      status: HTTP_STATUS.validation,
+      body: {
+        kind: 'validation',
+        message: 'Invalid request: a value is outside what HQ can store',
+      },
+      retryAfterS: undefined,
+      log: 'internal',
+    };
   }
   if (isDatabaseUnavailable(error)) {
     return {

@@ -3,29 +3,39 @@
  *
  *   protocolCheck  (onRequest, /v1) the x-edgepos-protocol header names a version HQ serves;
  *                  first, so an old till gets a clear answer whatever else is wrong
- *   deviceAuth     (preHandler, /v1 routes but enroll) a well-formed device credential; the
- *                  credential is only parsed here, verified by the service in the request's
- *                  tenant transaction (hq/services/devices.ts verifyDevice)
+ *   deviceAuth     (onRequest, /v1 routes but enroll) a live device credential, checked before
+ *                  the body is read; the service verifies it again in the request's tenant
+ *                  transaction (hq/services/devices.ts verifyDevice)
  *   adminAuth      (onRequest, /admin/v1) the admin token, compared by hash in constant time
+ * Both count failed attempts per address (failure-limit.ts) and refuse with 429 once an
+ * address has used them up.
  */
 import type {
   FastifyReply,
   FastifyRequest,
+  onRequestAsyncHookHandler,
   onRequestHookHandler,
-  preHandlerHookHandler,
 } from 'fastify';
-import { Headers, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from '../../contract/sync-protocol';
+import type pg from 'pg';
+import {
+  Headers,
+  MIN_PROTOCOL_VERSION,
+  PendingHeader,
+  PROTOCOL_VERSION,
+} from '../../contract/sync-protocol';
 import {
   parseDeviceToken,
   sameHash,
   sha256Hex,
   type DeviceCredential,
 } from '../services/credentials';
-import { HqError, unauthorized } from '../services/errors';
+import { authenticateDevice } from '../services/devices';
+import { HqError, badRequest, unauthorized } from '../services/errors';
+import type { FailureLimit } from './failure-limit';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by deviceAuth: the parsed (not yet verified) device credential. */
+    /** Set by deviceAuth: the device credential, checked against HQ's device table. */
     credential?: DeviceCredential;
   }
 }
@@ -59,13 +69,35 @@ export const protocolCheck: onRequestHookHandler = (request, _reply, done) => {
   done();
 };
 
-export const deviceAuth: preHandlerHookHandler = (request, _reply, done) => {
-  const credential = parseDeviceToken(bearer(request.headers.authorization) ?? '');
-  if (!credential) return done(unauthorized());
-  request.credential = credential;
-  request.log = request.log.child({ storeId: credential.storeId, deviceId: credential.deviceId });
-  done();
-};
+/**
+ * Device authentication, as an onRequest hook: the credential is checked against HQ's device
+ * table BEFORE the body is read or parsed, so a request without a live credential costs one
+ * indexed lookup whatever it sends (a 10 MiB push with a junk credential used to be parsed and
+ * validated first), and nothing it carries reaches a service (no sales partitions for an
+ * unverified device). Failed attempts are counted per address; an address that used them up
+ * is refused before the database is asked. The services verify again in their own
+ * transaction (verifyDevice): this check does not replace that one.
+ */
+export function deviceAuth(options: {
+  app: pg.Pool;
+  failures: FailureLimit;
+}): onRequestAsyncHookHandler {
+  return async (request) => {
+    await options.failures.refuseIfExhausted(request);
+    const credential = parseDeviceToken(bearer(request.headers.authorization) ?? '');
+    try {
+      if (!credential) throw unauthorized();
+      await authenticateDevice(options.app, credential);
+    } catch (error) {
+      if (error instanceof HqError && error.kind === 'unauthorized') {
+        await options.failures.recordFailure(request);
+      }
+      throw error;
+    }
+    request.credential = credential;
+    request.log = request.log.child({ storeId: credential.storeId, deviceId: credential.deviceId });
+  };
+}
 
 /** The credential deviceAuth parsed (a route without deviceAuth has none: unauthorized). */
 export function credentialOf(request: FastifyRequest): DeviceCredential {
@@ -73,20 +105,32 @@ export function credentialOf(request: FastifyRequest): DeviceCredential {
   return request.credential;
 }
 
-/** The till's count of unacknowledged changes (header x-edgepos-pending), when well-formed. */
+/**
+ * The till's count of unacknowledged changes (header x-edgepos-pending), or undefined when
+ * absent. A malformed or out-of-range value is the client's mistake: 400, never a database
+ * error (3000000000 used to overflow the integer column as a 500).
+ */
 export function pendingHeader(request: FastifyRequest): number | undefined {
   const raw = request.headers[Headers.pending];
-  const n = typeof raw === 'string' ? Number(raw) : NaN;
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+  if (raw === undefined) return undefined;
+  const parsed = PendingHeader.safeParse(raw);
+  if (!parsed.success) {
+    throw badRequest(parsed.error.issues[0]?.message ?? 'x-edgepos-pending is malformed');
+  }
+  return parsed.data;
 }
 
-export function adminAuth(adminTokenHash: string): onRequestHookHandler {
-  return (request, _reply, done) => {
+export function adminAuth(
+  adminTokenHash: string,
+  failures: FailureLimit,
+): onRequestAsyncHookHandler {
+  return async (request) => {
+    await failures.refuseIfExhausted(request);
     const token = bearer(request.headers.authorization);
     if (!token || !sameHash(sha256Hex(token), adminTokenHash)) {
-      return done(unauthorized('Administration needs the HQ admin token'));
+      await failures.recordFailure(request);
+      throw unauthorized('Administration needs the HQ admin token');
     }
-    done();
   };
 }
 

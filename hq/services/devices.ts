@@ -35,6 +35,20 @@ interface VerifyRow {
   resync_requested_at: Date | null;
 }
 
+/** The device row must exist, hold the secret's hash and not be revoked. */
+function checkCredential<R extends { secret_hash: string; revoked_at: Date | null }>(
+  row: R | undefined,
+  credential: DeviceCredential,
+): R {
+  if (!row || !sameHash(row.secret_hash, sha256Hex(credential.secret))) {
+    throw unauthorized();
+  }
+  if (row.revoked_at !== null) {
+    throw unauthorized('This till was revoked at HQ. Ask HQ for a new enrollment code.');
+  }
+  return row;
+}
+
 /**
  * Verify the credential inside the request's tenant transaction (tenant key = the claimed
  * store) and record that the device was seen. The UPDATE takes the device's row lock, so a
@@ -58,13 +72,7 @@ export async function verifyDevice(
                 resync_requested_at`,
     [credential.storeId, credential.deviceId, options.pending ?? null],
   );
-  const row = rows[0];
-  if (!row || !sameHash(row.secret_hash, sha256Hex(credential.secret))) {
-    throw unauthorized();
-  }
-  if (row.revoked_at !== null) {
-    throw unauthorized('This till was revoked at HQ. Ask HQ for a new enrollment code.');
-  }
+  const row = checkCredential(rows[0], credential);
   return {
     storeId: credential.storeId,
     deviceId: credential.deviceId,
@@ -73,6 +81,24 @@ export async function verifyDevice(
     supersededBy: row.superseded_by,
     resyncRequestedAt: row.resync_requested_at,
   };
+}
+
+/**
+ * Whether a credential names a live device of its store: the check HQ makes before it reads a
+ * request's body (hq/server/device-auth.ts). Read-only, one indexed lookup; the services then
+ * verify again inside their own transaction (verifyDevice), which stays authoritative.
+ */
+export async function authenticateDevice(
+  app: pg.Pool,
+  credential: DeviceCredential,
+): Promise<void> {
+  await withTenant(app, credential.storeId, async (tx) => {
+    const { rows } = await tx.query<{ secret_hash: string; revoked_at: Date | null }>(
+      `SELECT secret_hash, revoked_at FROM sync.devices WHERE store_id = $1 AND device_id = $2`,
+      [credential.storeId, credential.deviceId],
+    );
+    checkCredential(rows[0], credential);
+  });
 }
 
 /** GET /v1/device: who HQ takes this credential for, and how far it has applied. */

@@ -8,7 +8,8 @@
  * are additionally filtered by `store_id = $1` (the tenant key and the filter agree; the
  * filter lets the planner use the keys). Categories are shared reference data.
  */
-import type { Changes } from '../../contract/sync-protocol';
+import { MAX_INT4 } from '../../contract/mutations';
+import { RegisterId, StoreId, type Changes } from '../../contract/sync-protocol';
 
 export type ChangeEntity =
   | 'store'
@@ -34,9 +35,23 @@ export interface EntitySpec {
   orderBy: string;
   /** Rows after the key given as $2 text (a snapshot page). */
   keyAfter: string;
+  /**
+   * Whether a text is a key of this entity: a snapshot token's key is checked with it before
+   * it reaches keyAfter's cast (a forged token's non-UUID key was a 500).
+   */
+  isKey: (key: string) => boolean;
   storeScoped: boolean;
   json: string;
 }
+
+const UUID_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A positive integer that fits PostgreSQL's integer (at most 2147483647). */
+/** `<productId>/<model>` (keyText of embeddings). */
+const EMBEDDING_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/.{1,100}$/su;
+const isUuidKey = (key: string): boolean => UUID_KEY.test(key);
+/** A positive integer that fits PostgreSQL's integer. */
+const isInt4Key = (key: string): boolean =>
+  /^[1-9][0-9]{0,9}$/.test(key) && Number(key) <= MAX_INT4;
 
 const cents = (column: string): string => `(${column} * 100)::bigint`;
 
@@ -50,6 +65,7 @@ export const ENTITY_SPECS: readonly EntitySpec[] = [
     keyIn: 't.store_id = ANY($2::text[])',
     orderBy: 't.store_id',
     keyAfter: 't.store_id > $2',
+    isKey: (key) => StoreId.safeParse(key).success,
     storeScoped: true,
     json: `json_build_object('storeId', t.store_id, 'storeName', t.store_name,
       'storeLocation', t.store_location, 'storeType', t.store_type, 'region', t.region,
@@ -70,6 +86,7 @@ export const ENTITY_SPECS: readonly EntitySpec[] = [
     keyIn: 't.category_id = ANY($2::int[])',
     orderBy: 't.category_id',
     keyAfter: 't.category_id > $2::int',
+    isKey: isInt4Key,
     storeScoped: false,
     json: `json_build_object('categoryId', t.category_id, 'categoryName', t.category_name,
       'parentCategoryId', t.parent_category_id, 'description', t.description,
@@ -83,6 +100,7 @@ export const ENTITY_SPECS: readonly EntitySpec[] = [
     keyIn: 't.category_id = ANY($2::int[])',
     orderBy: 't.category_id',
     keyAfter: 't.category_id > $2::int',
+    isKey: isInt4Key,
     storeScoped: true,
     json: `json_build_object('categoryId', t.category_id, 'taxRatePpm', t.tax_rate_ppm,
       'version', t.version)`,
@@ -95,6 +113,7 @@ export const ENTITY_SPECS: readonly EntitySpec[] = [
     keyIn: 't.register_id = ANY($2::text[])',
     orderBy: 't.register_id',
     keyAfter: 't.register_id > $2',
+    isKey: (key) => RegisterId.safeParse(key).success,
     storeScoped: true,
     json: `json_build_object('registerId', t.register_id, 'registerName', t.register_name,
       'isActive', t.is_active, 'version', t.version)`,
@@ -107,6 +126,7 @@ export const ENTITY_SPECS: readonly EntitySpec[] = [
     keyIn: 't.staff_id = ANY($2::uuid[])',
     orderBy: 't.staff_id',
     keyAfter: 't.staff_id > $2::uuid',
+    isKey: isUuidKey,
     storeScoped: true,
     json: `json_build_object('staffId', t.staff_id, 'displayName', t.display_name,
       'role', t.role, 'pinHash', t.pin_hash, 'isActive', t.is_active, 'version', t.version)`,
@@ -119,6 +139,7 @@ export const ENTITY_SPECS: readonly EntitySpec[] = [
     keyIn: 't.product_id = ANY($2::uuid[])',
     orderBy: 't.product_id',
     keyAfter: 't.product_id > $2::uuid',
+    isKey: isUuidKey,
     storeScoped: true,
     json: `json_build_object('productId', t.product_id, 'sku', t.sku, 'barcode', t.barcode,
       'productName', t.product_name, 'productDescription', t.product_description,
@@ -137,6 +158,7 @@ export const ENTITY_SPECS: readonly EntitySpec[] = [
     keyIn: 't.customer_id = ANY($2::uuid[])',
     orderBy: 't.customer_id',
     keyAfter: 't.customer_id > $2::uuid',
+    isKey: isUuidKey,
     storeScoped: true,
     json: `json_build_object('customerId', t.customer_id, 'firstName', t.first_name,
       'lastName', t.last_name, 'email', t.email, 'phone', t.phone,
@@ -152,6 +174,7 @@ export const ENTITY_SPECS: readonly EntitySpec[] = [
     keyIn: 't.product_id = ANY($2::uuid[])',
     orderBy: 't.product_id',
     keyAfter: 't.product_id > $2::uuid',
+    isKey: isUuidKey,
     storeScoped: true,
     json: `json_build_object('productId', t.product_id, 'onHand', t.on_hand, 'version', t.version)`,
   },
@@ -165,6 +188,7 @@ export const ENTITY_SPECS: readonly EntitySpec[] = [
         SELECT split_part(k, '/', 1)::uuid, substr(k, 38) FROM unnest($2::text[]) AS k)`,
     orderBy: 't.product_id, t.embedding_model',
     keyAfter: `(t.product_id, t.embedding_model) > (split_part($2, '/', 1)::uuid, substr($2, 38))`,
+    isKey: (key) => EMBEDDING_KEY.test(key),
     storeScoped: true,
     json: `json_build_object('productId', t.product_id, 'embeddingModel', t.embedding_model,
       'embeddingText', t.embedding_text, 'embedding', t.embedding, 'version', t.version)`,

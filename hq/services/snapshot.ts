@@ -33,6 +33,8 @@ const TokenBody = z.object({
   // 2: `h` is the store's change number (1 held a transaction-ID horizon).
   v: z.literal(2),
   e: z.string().uuid(),
+  // The store's change number; zod's int() admits safe integers only, so it never fails a
+  // bigint cast or loses digits.
   h: z.number().int().nonnegative(),
   i: z.number().int().min(0).max(ENTITY_SPECS.length),
   a: z.string().max(200).nullable(),
@@ -68,7 +70,12 @@ export async function startSnapshot(tx: TenantTx, state: FeedState): Promise<Tok
 
 export function resumeSnapshot(state: FeedState, token: string): TokenBody {
   const body = decodeToken(token);
-  if (!body) throw resyncRequired('The snapshot token is not one HQ issued: start again.');
+  const spec = body ? ENTITY_SPECS[body.i] : undefined;
+  // The last key must be a key of the token's stage (or absent): a forged token must not reach
+  // the key's cast in SQL.
+  if (!body || (body.a !== null && !spec?.isKey(body.a))) {
+    throw resyncRequired('The snapshot token is not one HQ issued: start again.');
+  }
   if (body.e !== state.epoch) {
     throw resyncRequired("HQ's change feed was reset during the download: start again.");
   }

@@ -16,6 +16,7 @@ import type { z } from 'zod';
 import {
   ErrorBody,
   Headers,
+  MAX_PENDING_HEADER,
   PROTOCOL_VERSION,
   type SyncErrorKind,
 } from '../../contract/sync-protocol';
@@ -113,7 +114,12 @@ export function createSyncHttp(options: HttpOptions) {
     const token = opts.auth === false ? undefined : options.token?.();
     if (token) headers.authorization = `Bearer ${token}`;
     const pending = options.pending?.();
-    if (pending !== undefined) headers[Headers.pending] = String(pending);
+    // Capped at what HQ accepts: a count this large only informs staff, never blocks a sync.
+    if (pending !== undefined) {
+      headers[Headers.pending] = String(
+        Math.min(Math.max(0, Math.trunc(pending)), MAX_PENDING_HEADER),
+      );
+    }
     let response: Response;
     let text: string;
     try {

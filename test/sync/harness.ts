@@ -15,6 +15,7 @@ import { demoStaff, type GeneratedSale } from '../../db/seed/generate';
 import { SyncClient, type SyncClientOptions } from '../../sync/client/sync-client';
 import type { EnrollmentCodeCreated } from '../../contract/admin-protocol';
 import { startHq, type Hq, type HqSeedOptions } from '../../hq/start';
+import type { FailureLimitOptions } from '../../hq/server/failure-limit';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 import { makeTempDir } from '../fixtures/till';
 import type { SaleResult } from '../../contract/till-api';
@@ -37,7 +38,12 @@ export interface TestHq {
 }
 
 export async function startTestHq(
-  options: { seed?: HqSeedOptions; dataDir?: string } = {},
+  options: {
+    seed?: HqSeedOptions;
+    dataDir?: string;
+    authFailures?: FailureLimitOptions;
+    enrollFailures?: FailureLimitOptions;
+  } = {},
 ): Promise<TestHq> {
   const db = await createTestDatabase();
   const dataDir = options.dataDir ?? (await makeTempDir('edge-pos-hq-'));
@@ -48,6 +54,8 @@ export async function startTestHq(
       adminToken: ADMIN_TOKEN,
       seed: options.seed ?? { products: 30, customers: 40, sales: 0 },
       embeddings: false,
+      authFailures: options.authFailures,
+      enrollFailures: options.enrollFailures,
       logger: pino({ level: process.env.SYNC_TEST_LOG ?? 'silent' }),
       ...(port !== undefined ? { port } : {}),
     });
