@@ -44,6 +44,10 @@ export const DeviceSyncState = z.object({
   /** Change-feed entries of the store after the till's last reported cursor. */
   cursorLag: z.number().int().nonnegative().nullable(),
   resyncRequestedAt: z.string().nullable(),
+  /** The device this one continues (it rebased from it): the lineage HQ staff review. */
+  rebasedFrom: Uuid.nullable(),
+  /** When HQ last answered this device's push with a counter conflict (allows one rebase). */
+  counterConflictAt: z.string().nullable(),
 });
 export type DeviceSyncState = z.infer<typeof DeviceSyncState>;
 

@@ -6,15 +6,15 @@
  *             `dataDir` (default .data/hq); migrated on start (hq/ops/central.ts)
  *   sample    on first start (no stores yet) the sample chain is seeded unless `seed: false`
  *   admin     the admin token: `adminToken`, else $EDGEPOS_ADMIN_TOKEN, else the file
- *             <dataDir>/admin-token (created with a random token, mode 0600)
+ *             <dataDir>/admin-token (created with a random token, mode 0600; rotated by
+ *             `npm run hq:admin -- token rotate`, hq/ops/admin-token.ts). Never logged.
  *   service   fastify on `host:port` (default 127.0.0.1 and a free port); <dataDir>/hq.json
  *             records the URL so `npm run hq:admin` finds it
  *
  * Returns the running Hq (below); close() stops the service, the change listener, the
  * background jobs and the database (when this process started it).
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { startCentral, type Central } from './ops/central';
@@ -29,6 +29,7 @@ import { buildHqApp, type HqApp } from './server/app';
 import type { FailureLimitOptions } from './server/failure-limit';
 import { createEnrollmentCode } from './services/enroll';
 import { sha256Hex } from './services/credentials';
+import { explicitAdminToken, fileAdminTokenHash, loadOrCreateAdminToken } from './ops/admin-token';
 import { startNotifier } from './services/notify';
 import { DEFAULT_RETENTION_DAYS, pruneChangeLog } from './services/retention';
 
@@ -91,19 +92,6 @@ export interface Hq {
   close(): Promise<void>;
 }
 
-function loadAdminToken(dataDir: string, explicit: string | undefined): string {
-  const token = explicit || process.env.EDGEPOS_ADMIN_TOKEN;
-  if (token) {
-    if (token.length < 16) throw new Error('The admin token must be at least 16 characters');
-    return token;
-  }
-  const path = join(dataDir, 'admin-token');
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  const generated = randomBytes(24).toString('base64url');
-  writeFileSync(path, `${generated}\n`, { mode: 0o600 });
-  return generated;
-}
-
 export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
   const logger = options.logger ?? pino({ level: 'info' }, pino.destination(2));
   const dataDir = resolve(options.dataDir ?? DEFAULT_HQ_DATA_DIR);
@@ -144,7 +132,14 @@ export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
       cleanup.push(() => refresher.stop());
     }
 
-    const adminToken = loadAdminToken(dataDir, options.adminToken);
+    const explicit = options.adminToken || process.env.EDGEPOS_ADMIN_TOKEN;
+    const adminToken = explicit ? explicitAdminToken(explicit) : loadOrCreateAdminToken(dataDir);
+    const adminTokenHash = explicit
+      ? (
+          (hash: string) => () =>
+            hash
+        )(sha256Hex(adminToken))
+      : fileAdminTokenHash(dataDir);
     const notifier = await startNotifier({ target: central.target, logger });
     cleanup.push(() => notifier.close());
     const fastify = await buildHqApp({
@@ -152,7 +147,7 @@ export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
       owner: central.pools.owner,
       notifier,
       logger,
-      adminTokenHash: sha256Hex(adminToken),
+      adminTokenHash,
       maxConcurrentPushes: options.maxConcurrentPushes,
       authFailures: options.authFailures,
       enrollFailures: options.enrollFailures,

@@ -15,11 +15,14 @@
  *   delete-product seattle <productId>
  *   category 8 "Garden" [--description "..."] [--inactive]
  *   feed-reset seattle                   every till of the store resyncs
+ *   token show                           print the admin token (to this terminal only)
+ *   token rotate                         replace the admin token (HQ takes it at once)
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_HQ_DATA_DIR } from '../ops/embedded-server';
+import { adminTokenPath, loadOrCreateAdminToken, rotateAdminToken } from '../ops/admin-token';
 import type { DeviceSyncState } from '../../contract/admin-protocol';
 import { getErrorMessage } from '../../contract/errors';
 
@@ -142,6 +145,36 @@ program
     );
   });
 
+const tokenCommand = program.command('token').description('the HQ admin token in <data-dir>');
+
+tokenCommand
+  .command('show')
+  .description('print the admin token to this terminal (HQ itself never prints or logs it)')
+  .action(() => {
+    const dir = resolve(globals().dataDir ?? DEFAULT_HQ_DATA_DIR);
+    if (!existsSync(adminTokenPath(dir))) {
+      throw new Error(`No admin token in ${dir}: start HQ once with "npm run hq"`);
+    }
+    process.stdout.write(`${loadOrCreateAdminToken(dir)}\n`);
+  });
+
+tokenCommand
+  .command('rotate')
+  .description('replace the admin token; a running HQ accepts only the new one from now on')
+  .action(() => {
+    const dir = resolve(globals().dataDir ?? DEFAULT_HQ_DATA_DIR);
+    if (process.env.EDGEPOS_ADMIN_TOKEN) {
+      throw new Error(
+        'EDGEPOS_ADMIN_TOKEN is set: that token is chosen outside HQ; change it there',
+      );
+    }
+    rotateAdminToken(dir);
+    process.stdout.write(
+      `New admin token stored in ${adminTokenPath(dir)} (owner-only); the old one no longer works.\n` +
+        `Show it: npm run hq:admin -- token show\n`,
+    );
+  });
+
 program
   .command('devices')
   .description('enrolled tills and their sync state')
@@ -157,7 +190,7 @@ program
         : devices
             .map(
               (d) =>
-                `${d.storeId}/${d.registerId} ${d.deviceId}${d.revokedAt ? ` REVOKED (${d.revokedReason ?? ''})` : ''}${d.supersededBy ? ` superseded by ${d.supersededBy}` : ''}\n` +
+                `${d.storeId}/${d.registerId} ${d.deviceId}${d.revokedAt ? ` REVOKED (${d.revokedReason ?? ''})` : ''}${d.rebasedFrom ? ` rebased from ${d.rebasedFrom}` : ''}${d.supersededBy ? ` superseded by ${d.supersededBy}` : ''}${d.counterConflictAt ? ` counter conflict ${ago(d.counterConflictAt)}` : ''}\n` +
                 `  last seen ${ago(d.lastSeenAt)}, push ${ago(d.lastPushAt)}, pull ${ago(d.lastPullAt)}; ` +
                 `mutations applied ${d.lastMutationId}, rejected ${d.rejectedCount}, ` +
                 `pending at till ${d.reportedPending ?? '?'}, feed lag ${d.cursorLag ?? '?'} entries`,
@@ -168,13 +201,21 @@ program
 
 program
   .command('revoke <storeId> <deviceId>')
-  .description("revoke a till's credential")
+  .description("revoke a till's credential and every device of its lineage (rebases)")
   .requiredOption('--reason <reason>')
   .action(async (storeId: string, deviceId: string, o: { reason: string }) => {
-    const r = await api('POST', `/stores/${storeId}/devices/${deviceId}/revoke`, {
-      reason: o.reason,
-    });
-    print(r, () => `Revoked ${deviceId}.`);
+    const r = await api<{ devices: string[] }>(
+      'POST',
+      `/stores/${storeId}/devices/${deviceId}/revoke`,
+      { reason: o.reason },
+    );
+    const others = r.devices.filter((d) => d !== deviceId);
+    print(
+      r,
+      () =>
+        `Revoked ${deviceId}.` +
+        (others.length > 0 ? ` Also revoked its lineage (rebases): ${others.join(', ')}.` : ''),
+    );
   });
 
 program

@@ -7,6 +7,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { startHq } from '../start';
+import { startupBanner } from './banner';
 import { getErrorMessage } from '../../contract/errors';
 
 function intArg(value: string): number {
@@ -55,11 +56,7 @@ async function main(): Promise<void> {
     retentionDays: opts.retentionDays,
     seed: opts.seed ? { products: opts.products, sales: opts.sales } : false,
   });
-  process.stderr.write(
-    `\nHQ sync service: ${hq.url}\n` +
-      `Admin token: ${hq.adminToken}\n` +
-      `Enroll a till: npm run hq:admin -- code seattle R01\n\n`,
-  );
+  process.stderr.write(startupBanner({ url: hq.url, dataDir: opts.dataDir }));
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

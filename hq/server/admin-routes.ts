@@ -37,7 +37,7 @@ import { adminAuth } from './hooks';
 export interface AdminRouteOptions {
   app: pg.Pool;
   owner: pg.Pool;
-  adminTokenHash: string;
+  adminTokenHash: string | (() => string);
   /** Failed admin authentications, per address (shared with the device API's). */
   authFailures: FailureLimit;
 }
@@ -133,9 +133,13 @@ export function registerAdminRoutes(admin: FastifyInstance, options: AdminRouteO
     '/stores/:storeId/devices/:deviceId/revoke',
     { schema: { params: DeviceParams, body: RevokeDevice } },
     async (request) => {
-      await revokeDevice(app, { ...request.params, reason: request.body.reason });
-      request.log.warn(request.params, 'device revoked');
-      return ok({ revoked: true });
+      const { revoked } = await revokeDevice(app, {
+        ...request.params,
+        reason: request.body.reason,
+      });
+      request.log.warn({ ...request.params, lineage: revoked }, 'device revoked');
+      // `devices`: every device of the lineage this call revoked (the named one included).
+      return ok({ revoked: true, devices: revoked });
     },
   );
   r.post(

@@ -39,8 +39,8 @@ export interface HqAppOptions {
   owner: pg.Pool;
   notifier: ChangeNotifier;
   logger: PinoLogger;
-  /** SHA-256 (hex) of the admin token. */
-  adminTokenHash: string;
+  /** SHA-256 (hex) of the admin token, asked at each admin request (the token can rotate). */
+  adminTokenHash: string | (() => string);
   /** Largest push body (default 32 MiB); other bodies are limited to 1 MiB. */
   pushBodyLimit?: number | undefined;
   /** Push transactions at once; more wait in a queue (default 6). */

@@ -121,13 +121,14 @@ export function pendingHeader(request: FastifyRequest): number | undefined {
 }
 
 export function adminAuth(
-  adminTokenHash: string,
+  adminTokenHash: string | (() => string),
   failures: FailureLimit,
 ): onRequestAsyncHookHandler {
   return async (request) => {
     await failures.refuseIfExhausted(request);
     const token = bearer(request.headers.authorization);
-    if (!token || !sameHash(sha256Hex(token), adminTokenHash)) {
+    const expected = typeof adminTokenHash === 'string' ? adminTokenHash : adminTokenHash();
+    if (!token || !sameHash(sha256Hex(token), expected)) {
       await failures.recordFailure(request);
       throw unauthorized('Administration needs the HQ admin token');
     }

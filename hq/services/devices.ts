@@ -24,6 +24,8 @@ export interface VerifiedDevice {
   lastMutationId: number;
   supersededBy: string | null;
   resyncRequestedAt: Date | null;
+  /** The first conflicting mutation ID of the counter conflict HQ last answered, if any. */
+  counterConflictId: number | null;
 }
 
 interface VerifyRow {
@@ -33,6 +35,7 @@ interface VerifyRow {
   superseded_by: string | null;
   last_mutation_id: number;
   resync_requested_at: Date | null;
+  counter_conflict_id: number | null;
 }
 
 /** The device row must exist, hold the secret's hash and not be revoked. */
@@ -69,7 +72,7 @@ export async function verifyDevice(
         SET last_seen_at = now(), reported_pending = coalesce($3, reported_pending)${stamp}
       WHERE store_id = $1 AND device_id = $2
       RETURNING register_id, secret_hash, revoked_at, superseded_by, last_mutation_id,
-                resync_requested_at`,
+                resync_requested_at, counter_conflict_id`,
     [credential.storeId, credential.deviceId, options.pending ?? null],
   );
   const row = checkCredential(rows[0], credential);
@@ -80,7 +83,26 @@ export async function verifyDevice(
     lastMutationId: Number(row.last_mutation_id),
     supersededBy: row.superseded_by,
     resyncRequestedAt: row.resync_requested_at,
+    counterConflictId: row.counter_conflict_id === null ? null : Number(row.counter_conflict_id),
   };
+}
+
+/**
+ * Push answered mutation_id_conflict: remember it (in its own transaction, since the push's
+ * rolls back), so this device may rebase, once. Only an authenticated device gets here.
+ */
+export async function recordCounterConflict(
+  app: pg.Pool,
+  credential: DeviceCredential,
+  firstConflictingId: number,
+): Promise<void> {
+  await withTenant(app, credential.storeId, async (tx) => {
+    await tx.query(
+      `UPDATE sync.devices SET counter_conflict_at = now(), counter_conflict_id = $3
+        WHERE store_id = $1 AND device_id = $2 AND revoked_at IS NULL`,
+      [credential.storeId, credential.deviceId, firstConflictingId],
+    );
+  });
 }
 
 /**
@@ -239,6 +261,8 @@ interface DeviceRow {
   reported_pending: number | null;
   lag: number | null;
   resync_requested_at: Date | null;
+  rebased_from: string | null;
+  counter_conflict_at: Date | null;
 }
 
 const iso = (d: Date | null): string | null => (d === null ? null : new Date(d).toISOString());
@@ -253,6 +277,8 @@ export async function listDevices(
     const rows = await withTenant(app, storeId, async (tx) => {
       const result = await tx.query<DeviceRow>(
         `SELECT d.*,
+                (SELECT p.device_id FROM sync.devices p
+                  WHERE p.store_id = d.store_id AND p.superseded_by = d.device_id) AS rebased_from,
                 (SELECT count(*)::int FROM sync.mutation_log m
                   WHERE m.store_id = d.store_id AND m.device_id = d.device_id
                     AND m.status = 'rejected') AS rejected,
@@ -282,33 +308,63 @@ export async function listDevices(
         reportedPending: r.reported_pending === null ? null : Number(r.reported_pending),
         cursorLag: r.lag === null ? null : Number(r.lag),
         resyncRequestedAt: iso(r.resync_requested_at),
+        rebasedFrom: r.rebased_from,
+        counterConflictAt: iso(r.counter_conflict_at),
       });
     }
   }
   return out;
 }
 
+/**
+ * Revoke a device and its whole lineage: every device it continued and every device that
+ * continues it (rebase), so a stolen credential cannot live on as a successor it minted.
+ * Repeated until a pass finds nothing new: a rebase committing while we revoke adds a
+ * successor the first pass could not see, and the next pass (a new statement, a new snapshot
+ * under READ COMMITTED) revokes it. A rebase needs a live device, so the chain cannot grow
+ * once every member is revoked.
+ */
 export async function revokeDevice(
   app: pg.Pool,
   options: { storeId: string; deviceId: string; reason: string },
-): Promise<void> {
+): Promise<{ revoked: string[] }> {
   await assertStore(app, options.storeId);
-  await withTenant(app, options.storeId, async (tx) => {
-    // A device revoked before keeps its first revocation (time and reason).
-    const { rows } = await tx.query<{ revoked: boolean }>(
-      `SELECT revoked_at IS NOT NULL AS revoked FROM sync.devices
-        WHERE store_id = $1 AND device_id = $2 FOR UPDATE`,
-      [options.storeId, options.deviceId],
-    );
-    if (rows.length === 0) {
-      throw notFound(`Store ${options.storeId} has no device ${options.deviceId}`);
+  return withTenant(app, options.storeId, async (tx) => {
+    const revoked: string[] = [];
+    for (let pass = 0; pass < 100; pass++) {
+      // The store's lineage links, walked here rather than by a recursive CTE: plain statements
+      // on one store, which a Citus cluster routes to the store's shard. Locked, so a rebase in
+      // flight finishes first; a successor it created is found by the next pass.
+      const { rows: links } = await tx.query<{ device_id: string; superseded_by: string | null }>(
+        `SELECT device_id, superseded_by FROM sync.devices WHERE store_id = $1 FOR UPDATE`,
+        [options.storeId],
+      );
+      if (pass === 0 && !links.some((l) => l.device_id === options.deviceId)) {
+        throw notFound(`Store ${options.storeId} has no device ${options.deviceId}`);
+      }
+      const lineage = new Set([options.deviceId]);
+      for (let grew = true; grew;) {
+        grew = false;
+        for (const { device_id: id, superseded_by: next } of links) {
+          // A link with one end in the lineage brings in the other.
+          if (next !== null && lineage.has(id) !== lineage.has(next)) {
+            lineage.add(id);
+            lineage.add(next);
+            grew = true;
+          }
+        }
+      }
+      // A device revoked before keeps its first revocation (time and reason).
+      const { rows } = await tx.query<{ device_id: string }>(
+        `UPDATE sync.devices SET revoked_at = now(), revoked_reason = $3
+          WHERE store_id = $1 AND device_id = ANY($2::uuid[]) AND revoked_at IS NULL
+          RETURNING device_id`,
+        [options.storeId, [...lineage], options.reason],
+      );
+      if (rows.length === 0) break;
+      revoked.push(...rows.map((r) => r.device_id));
     }
-    if (rows[0]!.revoked) return;
-    await tx.query(
-      `UPDATE sync.devices SET revoked_at = now(), revoked_reason = $3
-        WHERE store_id = $1 AND device_id = $2`,
-      [options.storeId, options.deviceId, options.reason],
-    );
+    return { revoked };
   });
 }
 

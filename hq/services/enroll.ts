@@ -149,7 +149,9 @@ export async function redeemEnrollmentCode(
 
 /**
  * The till continues as `newDeviceId` (same store and register) with HQ's counter set to
- * fromMutationId - 1, and the old device is marked superseded. Idempotent: asking again with
+ * fromMutationId - 1, and the old device is marked superseded. Allowed once per device and
+ * only after HQ answered one of its pushes with mutation_id_conflict (recordCounterConflict);
+ * revoking any device of the lineage revokes all of it (devices.ts revokeDevice). Idempotent: asking again with
  * the same new device and secret returns the same answer, so a till that lost the answer
  * retries with its stored request (the old credential stays accepted for exactly this).
  */
@@ -187,6 +189,13 @@ export async function rebaseDevice(
     if (base > device.lastMutationId) {
       throw badRequest(
         `Cannot continue from mutation ${request.fromMutationId}: HQ has applied only up to ${device.lastMutationId}`,
+      );
+    }
+    // Only from a real counter conflict, one HQ itself answered (push: mutation_id_conflict),
+    // and only for IDs HQ already holds: a stolen credential cannot mint a successor at will.
+    if (device.counterConflictId === null || request.fromMutationId > device.lastMutationId) {
+      throw conflict(
+        'This till has no mutation counter conflict at HQ: it cannot continue as a new device',
       );
     }
     await continueAsNewDevice(tx, {

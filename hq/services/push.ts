@@ -34,7 +34,7 @@ import type { Logger } from '../../db/logger';
 import type { Mutation } from '../../contract/mutations';
 import type { MutationResult, PushResult } from '../../contract/sync-protocol';
 import type { DeviceCredential } from './credentials';
-import { advanceMutationCounter, verifyDevice } from './devices';
+import { advanceMutationCounter, recordCounterConflict, verifyDevice } from './devices';
 import { HqError, badRequest, conflict } from './errors';
 import { isRetryableConflict, sqlState } from '../../db/pg-errors';
 
@@ -96,6 +96,13 @@ export async function pushMutations(
         applyPush(tx, credential, mutations, hashes, options.pending),
       );
     } catch (error) {
+      if (error instanceof HqError && error.kind === 'mutation_id_conflict') {
+        await recordCounterConflict(
+          app,
+          credential,
+          error.details.firstConflictingId ?? mutations[0]!.mutationId,
+        );
+      }
       if (isRetryableConflict(error) && attempt < 4) {
         const code = sqlState(error);
         options.logger.warn({ code, attempt }, 'push transaction conflicted; retrying');
