@@ -14,7 +14,8 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { existsSync } from 'node:fs';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
+import { makePrivateDir, restrictTree } from './private-files';
 import { join } from 'node:path';
 import type { Clock } from '../../core/clock';
 import type { IdGenerator } from '../../core/ids';
@@ -102,9 +103,20 @@ export function nodePlatform(options: NodePlatformOptions): Platform<FileJournal
     logger,
     clock: options.clock,
     ids: options.ids,
-    lock: async () => {
-      await mkdir(dir, { recursive: true });
-      return acquireDirLock(join(dir, 'LOCK'), options.purpose);
+    lock: () => {
+      makePrivateDir(dir);
+      const lock = acquireDirLock(join(dir, 'LOCK'), options.purpose);
+      return Promise.resolve({
+        release: () => {
+          // Files PGlite created while open (WAL segments, new relations) become 0600 too.
+          try {
+            restrictTree(dir);
+          } catch (error) {
+            logger.warn({ error: String(error), dir }, 'could not restrict store file modes');
+          }
+          lock.release();
+        },
+      });
     },
     openDatabase: async () => {
       if (existsSync(marker)) {
@@ -138,7 +150,13 @@ export function nodePlatform(options: NodePlatformOptions): Platform<FileJournal
         }
       }
     },
-    openJournal: () => FileJournal.open(join(dir, JOURNAL_FILE), logger),
+    openJournal: async () => {
+      const opened = await FileJournal.open(join(dir, JOURNAL_FILE), logger);
+      // The database is open and migrated by now: PGlite (NodeFS) creates its files
+      // world-writable; make them the owner's only (the directory already is).
+      restrictTree(dir);
+      return opened;
+    },
     checkpoints: {
       walBytes: options.checkpointWalBytes ?? 16 * 1024 * 1024,
       intervalMs: options.checkpointIntervalMs ?? 30_000,
