@@ -1,10 +1,12 @@
 /**
  * MigrationDriver for a real PostgreSQL server (HQ). A session-level advisory lock on a
  * dedicated connection makes two processes that start at once migrate one after the other;
- * the second then finds everything applied and does nothing.
+ * the second then finds everything applied and does nothing. Scripts run statement by
+ * statement (split-statements.ts), inside the migration's one transaction.
  */
 import type pg from 'pg';
 import type { MigrationConnection, MigrationDriver } from './runner';
+import { splitStatements } from './split-statements';
 
 /** Arbitrary but fixed: "edge pos migrations". */
 export const MIGRATION_LOCK_KEY = 0x45_50_4d_47;
@@ -15,7 +17,10 @@ function wrapClient(client: pg.PoolClient, depth: number): MigrationConnection {
       const result = await client.query<T & pg.QueryResultRow>(sql, params);
       return { rows: result.rows as T[], affectedRows: result.rowCount ?? undefined };
     },
-    exec: (sql) => client.query(sql),
+    // One statement per call: a Citus coordinator refuses to forward a multi-command text.
+    exec: async (sql) => {
+      for (const statement of splitStatements(sql)) await client.query(statement);
+    },
     transaction: async (fn) => {
       if (depth > 0) return fn(wrapClient(client, depth));
       await client.query('BEGIN');
