@@ -15,6 +15,7 @@
  * Web Worker).
  */
 import { z } from 'zod';
+import { MutationException } from './exceptions';
 import {
   CategoryEntity,
   CategoryTaxRateEntity,
@@ -213,11 +214,30 @@ export const PushRequest = z.object({
 });
 export type PushRequest = z.infer<typeof PushRequest>;
 
+/**
+ * What HQ found wrong around a fact it recorded (a customer email another record has, a
+ * receipt number issued twice...): the fact is recorded, a person at HQ works the exception.
+ */
+const Exceptions = z.array(MutationException).max(50).optional();
+
 export const MutationResult = z.discriminatedUnion('status', [
-  z.object({ mutationId: z.number().int().positive(), status: z.literal('applied') }),
+  z.object({
+    mutationId: z.number().int().positive(),
+    status: z.literal('applied'),
+    exceptions: Exceptions,
+  }),
   /** HQ already had its effect (same sale, shift, customer...): acknowledged, no change. */
-  z.object({ mutationId: z.number().int().positive(), status: z.literal('duplicate') }),
-  /** A business rule refused it; the counter moved on. Shown at the till with its reason. */
+  z.object({
+    mutationId: z.number().int().positive(),
+    status: z.literal('duplicate'),
+    exceptions: Exceptions,
+  }),
+  /**
+   * HQ could not record it (not authentic: arithmetic that does not add up, a time outside
+   * what HQ keeps; or a reference it cannot do without, like a void of a sale HQ does not
+   * hold). Kept whole in HQ's quarantine for staff to re-apply; the counter moved on. Shown at
+   * the till with its reason.
+   */
   z.object({
     mutationId: z.number().int().positive(),
     status: z.literal('rejected'),

@@ -1,8 +1,11 @@
 /**
  * The less frequent mutations, one at a time: voids, shifts (open, cash in/out, close with the
- * Z report), customers created at a till, stock adjustments. Each function checks its business
- * rules against this store's rows and throws MutationRejectedError, or returns 'applied' /
- * 'duplicate' (the effect is already there, e.g. a re-sent mutation).
+ * Z report), customers created at a till, stock adjustments. A fact born at a till is recorded
+ * whenever it can be; what is wrong around it (a second shift open on a register, a customer
+ * email another record has, cash paid into a closed shift...) is returned as an exception
+ * (contract/exceptions.ts) for a person to work. Only what HQ cannot record at all (a void of a
+ * sale HQ does not hold, a close of a shift HQ does not hold) throws MutationRejectedError and
+ * is kept whole in the quarantine (exceptions.ts).
  *
  * Contract: called inside withTenant and inside a savepoint (ingest.ts), so a rejection thrown
  * half-way leaves nothing behind.
@@ -15,18 +18,31 @@ import type {
   ShiftOpened,
   StockAdjusted,
 } from '../../contract/mutations';
+import { ExceptionKind } from '../../contract/exceptions';
 import { removeVoidFromDailyRollup } from './derived';
 import { insertMovements } from './ingest-sales';
+import type { Applied, RaisedException } from './ingest-types';
 import { MutationRejectedError, RejectionCode } from './rejections';
+import { reconcileShift } from './reconcile';
+import { addMissingRegisters } from './registers';
 import type { TenantTx } from './tenant';
 import { sqlCents as cents } from '../sql';
 import { insertZReport } from '../queries/z-reports';
 
-export type Applied = 'applied' | 'duplicate';
+export type { Applied } from './ingest-types';
 
 function reject(code: RejectionCode, message: string): never {
   throw new MutationRejectedError(code, message);
 }
+
+const applied = (exceptions: RaisedException[] = []): Applied => ({
+  status: 'applied',
+  exceptions,
+});
+const duplicate = (exceptions: RaisedException[] = []): Applied => ({
+  status: 'duplicate',
+  exceptions,
+});
 
 export async function applyVoid(
   tx: TenantTx,
@@ -66,8 +82,18 @@ export async function applyVoid(
         WHERE store_id = $1 AND transaction_id = $2 AND occurred_at = $5`,
       [tx.storeId, v.transactionId, v.voidedBy, v.voidedAt, sale.occurred_at],
     );
-    if (current.rows[0]?.same) return 'duplicate';
-    reject(RejectionCode.alreadyVoided, `Transaction ${v.transactionId} is already voided`);
+    if (current.rows[0]?.same) return duplicate();
+    // Voided twice (two registers, or a retry with another cashier): the sale is voided once;
+    // the second void and its stock movements are kept in the exception, not applied again.
+    return duplicate([
+      {
+        kind: ExceptionKind.alreadyVoided,
+        entity: 'void',
+        entityId: v.transactionId,
+        reason: `Transaction ${v.transactionId} was voided again at a till after HQ had already recorded its void. HQ kept the first void; check the second with the cashier.`,
+        detail: { secondVoid: v },
+      },
+    ]);
   }
   await removeVoidFromDailyRollup(tx, {
     transactionId: v.transactionId,
@@ -78,7 +104,7 @@ export async function applyVoid(
     deviceId,
     v.stockMovements.map((m) => ({ ...m, occurredAt: v.voidedAt, mutationId })),
   );
-  return 'applied';
+  return applied();
 }
 
 export async function applyShiftOpened(tx: TenantTx, s: ShiftOpened): Promise<Applied> {
@@ -92,31 +118,35 @@ export async function applyShiftOpened(tx: TenantTx, s: ShiftOpened): Promise<Ap
       existing.register_id === s.registerId &&
       existing.opened_at.getTime() === Date.parse(s.openedAt)
     ) {
-      return 'duplicate';
+      return duplicate();
     }
     reject(RejectionCode.shiftIdConflict, `Shift ${s.shiftId} already exists with other details`);
   }
-  const refs = await tx.query<{ register_ok: boolean; open_shift: string | null }>(
-    `SELECT EXISTS (SELECT 1 FROM retail.registers WHERE store_id = $1 AND register_id = $2) AS register_ok,
-            (SELECT shift_id::text FROM retail.shifts
-              WHERE store_id = $1 AND register_id = $2 AND status = 'open') AS open_shift`,
+  const exceptions = await addMissingRegisters(tx, [s.registerId]);
+  const refs = await tx.query<{ open_shift: string | null }>(
+    `SELECT (SELECT shift_id::text FROM retail.shifts
+              WHERE store_id = $1 AND register_id = $2 AND status = 'open'
+              ORDER BY opened_at LIMIT 1) AS open_shift`,
     [tx.storeId, s.registerId],
   );
-  const ref = refs.rows[0];
-  if (!ref?.register_ok)
-    reject(RejectionCode.unknownRegister, `This store has no register ${s.registerId}`);
-  if (ref.open_shift) {
-    reject(
-      RejectionCode.shiftAlreadyOpen,
-      `Register ${s.registerId} already has shift ${ref.open_shift} open`,
-    );
+  const openShift = refs.rows[0]?.open_shift;
+  if (openShift) {
+    // Two tills on one register (enrolled twice), or a close HQ has not received yet: both
+    // shifts happened, and sales are about to arrive in each.
+    exceptions.push({
+      kind: ExceptionKind.shiftAlreadyOpen,
+      entity: 'shift',
+      entityId: s.shiftId,
+      reason: `A shift was opened on register ${s.registerId} while HQ still holds shift ${openShift} open on it. Both are recorded; check whether two tills use this register.`,
+      detail: { registerId: s.registerId, openShiftId: openShift },
+    });
   }
   await tx.query(
     `INSERT INTO retail.shifts (store_id, shift_id, register_id, opened_by, opened_at, opening_float)
      VALUES ($1, $2, $3, $4, $5, ${cents('$6')})`,
     [tx.storeId, s.shiftId, s.registerId, s.openedBy, s.openedAt, s.openingFloatCents],
   );
-  return 'applied';
+  return applied(exceptions);
 }
 
 export async function applyCashMoved(tx: TenantTx, c: CashMoved): Promise<Applied> {
@@ -126,17 +156,25 @@ export async function applyCashMoved(tx: TenantTx, c: CashMoved): Promise<Applie
     [tx.storeId, c.movementId, c.shiftId],
   );
   const row = rows[0];
-  if (row?.exists) return 'duplicate';
+  if (row?.exists) return duplicate();
   if (!row?.status) reject(RejectionCode.unknownShift, `This store has no shift ${c.shiftId}`);
-  if (row.status !== 'open')
-    reject(RejectionCode.shiftClosed, `Shift ${c.shiftId} is already closed`);
+  const exceptions: RaisedException[] = [];
+  if (row.status !== 'open') {
+    exceptions.push({
+      kind: ExceptionKind.cashInClosedShift,
+      entity: 'cash_movement',
+      entityId: c.movementId,
+      reason: `Cash was paid ${c.kind === 'in' ? 'into' : 'out of'} shift ${c.shiftId} after HQ had recorded its close. The movement is recorded; the shift's Z report does not include it.`,
+      detail: { shiftId: c.shiftId, kind: c.kind, amountCents: c.amountCents },
+    });
+  }
   await tx.query(
     `INSERT INTO retail.cash_movements
        (store_id, movement_id, shift_id, kind, amount, reason, staff_id, occurred_at)
      VALUES ($1, $2, $3, $4, ${cents('$5')}, $6, $7, $8)`,
     [tx.storeId, c.movementId, c.shiftId, c.kind, c.amountCents, c.reason, c.staffId, c.occurredAt],
   );
-  return 'applied';
+  return applied(exceptions);
 }
 
 export async function applyShiftClosed(tx: TenantTx, c: ShiftClosed): Promise<Applied> {
@@ -160,8 +198,17 @@ export async function applyShiftClosed(tx: TenantTx, c: ShiftClosed): Promise<Ap
   const shift = rows[0];
   if (!shift) reject(RejectionCode.unknownShift, `This store has no shift ${c.shiftId}`);
   if (shift.status !== 'open') {
-    if (shift.z_report_id === z.zReportId) return 'duplicate';
-    reject(RejectionCode.shiftAlreadyClosed, `Shift ${c.shiftId} is already closed`);
+    if (shift.z_report_id === z.zReportId) return duplicate();
+    // Closed twice: HQ keeps the first close; the second Z report is kept in the exception.
+    return duplicate([
+      {
+        kind: ExceptionKind.shiftAlreadyClosed,
+        entity: 'shift',
+        entityId: c.shiftId,
+        reason: `Shift ${c.shiftId} was closed again at a till with another Z report (number ${z.zNumber}). HQ kept the first close; compare the two reports.`,
+        detail: { secondClose: c },
+      },
+    ]);
   }
   if (z.shiftId !== c.shiftId || z.registerId !== shift.register_id) {
     reject(
@@ -169,11 +216,15 @@ export async function applyShiftClosed(tx: TenantTx, c: ShiftClosed): Promise<Ap
       `The Z report of shift ${c.shiftId} names shift ${z.shiftId} on register ${z.registerId}`,
     );
   }
+  const exceptions: RaisedException[] = [];
   if (shift.z_taken) {
-    reject(
-      RejectionCode.zNumberTaken,
-      `Register ${shift.register_id} already has Z report number ${z.zNumber}`,
-    );
+    exceptions.push({
+      kind: ExceptionKind.zNumberTaken,
+      entity: 'z_report',
+      entityId: z.zReportId,
+      reason: `Register ${shift.register_id} already has a Z report number ${z.zNumber}. Both reports are recorded; check whether two tills use this register.`,
+      detail: { registerId: shift.register_id, zNumber: z.zNumber, shiftId: c.shiftId },
+    });
   }
   await tx.query(
     `UPDATE retail.shifts
@@ -191,7 +242,8 @@ export async function applyShiftClosed(tx: TenantTx, c: ShiftClosed): Promise<Ap
     ],
   );
   await insertZReport(tx, tx.storeId, z);
-  return 'applied';
+  exceptions.push(...(await reconcileShift(tx, z)));
+  return applied(exceptions);
 }
 
 export async function applyCustomerCreated(tx: TenantTx, c: CustomerCreated): Promise<Applied> {
@@ -199,22 +251,32 @@ export async function applyCustomerCreated(tx: TenantTx, c: CustomerCreated): Pr
     `SELECT EXISTS (SELECT 1 FROM retail.customers WHERE store_id = $1 AND customer_id = $2) AS exists,
             (SELECT customer_id::text FROM retail.customers
               WHERE store_id = $1 AND $3::text IS NOT NULL AND lower(email) = lower($3)
-                AND customer_id <> $2) AS email_owner`,
+                AND customer_id <> $2 AND linked_customer_id IS NULL) AS email_owner`,
     [tx.storeId, c.customerId, c.email],
   );
   const row = rows[0];
-  if (row?.exists) return 'duplicate';
-  if (row?.email_owner) {
-    reject(RejectionCode.emailTaken, `Another customer of this store already uses ${c.email}`);
-  }
+  if (row?.exists) return duplicate();
+  // Two registers offline each created this person: both records are kept (sales already
+  // name each), the later one linked to the first, for a person to merge or correct.
+  const linkedTo = row?.email_owner ?? null;
   await tx.query(
     `INSERT INTO retail.customers
-       (store_id, customer_id, first_name, last_name, email, phone, customer_since, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, ($7::timestamptz AT TIME ZONE 'UTC')::date, $7, $7)`,
-    [tx.storeId, c.customerId, c.firstName, c.lastName, c.email, c.phone, c.createdAt],
+       (store_id, customer_id, first_name, last_name, email, phone, customer_since, created_at,
+        updated_at, linked_customer_id)
+     VALUES ($1, $2, $3, $4, $5, $6, ($7::timestamptz AT TIME ZONE 'UTC')::date, $7, $7, $8)`,
+    [tx.storeId, c.customerId, c.firstName, c.lastName, c.email, c.phone, c.createdAt, linkedTo],
   );
   tx.changes.record('customer', [c.customerId]);
-  return 'applied';
+  if (!linkedTo) return applied();
+  return applied([
+    {
+      kind: ExceptionKind.customerEmailShared,
+      entity: 'customer',
+      entityId: c.customerId,
+      reason: `A till created customer ${c.firstName} ${c.lastName} with ${c.email ?? ''}, which another customer of this store already has. Both records are kept and linked; merge them or correct the email.`,
+      detail: { customerId: c.customerId, linkedCustomerId: linkedTo, email: c.email },
+    },
+  ]);
 }
 
 export async function applyStockAdjusted(
@@ -248,15 +310,25 @@ export async function applyStockAdjusted(
     ],
   );
   const row = rows[0];
-  if (row && row.existing === s.movements.length) return 'duplicate';
+  if (row && row.existing === s.movements.length) return duplicate();
   if (row && row.existing > 0) {
     reject(
       RejectionCode.movementIdConflict,
       `Adjustment ${s.adjustmentId}: ${row.existing} of its movement IDs already exist`,
     );
   }
-  if (row?.missing_product)
-    reject(RejectionCode.unknownProduct, `This store has no product ${row.missing_product}`);
+  const exceptions: RaisedException[] = [];
+  if (row?.missing_product) {
+    // Movements do not reference products (a product deleted meanwhile must not lose the
+    // count): recorded, and a person decides what the stock of that product means.
+    exceptions.push({
+      kind: ExceptionKind.unknownProduct,
+      entity: 'stock',
+      entityId: s.adjustmentId,
+      reason: `A stock adjustment counts product ${row.missing_product}, which HQ does not have (deleted?). The movement is recorded; check the product.`,
+      detail: { productId: row.missing_product },
+    });
+  }
   if (row?.missing_tx)
     reject(RejectionCode.unknownTransaction, `This store has no transaction ${row.missing_tx}`);
   await insertMovements(
@@ -264,5 +336,5 @@ export async function applyStockAdjusted(
     deviceId,
     s.movements.map((m) => ({ ...m, occurredAt: s.occurredAt, mutationId })),
   );
-  return 'applied';
+  return applied(exceptions);
 }

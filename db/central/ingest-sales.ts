@@ -5,8 +5,10 @@
  * transaction, one statement each (derived.ts).
  *
  * Contract: runs inside withTenant (tx.storeId is the tenant key). Returns one outcome per sale
- * in input order: applied, duplicate (this store already has the transaction ID: acknowledged
- * without effect) or rejected with a code. Only transient errors throw.
+ * in input order: applied (with the exceptions raised around it, sale-checks.ts), duplicate
+ * (this store already has the transaction ID: acknowledged without effect) or rejected with a
+ * code (not authentic, or a row the database refuses: kept whole in the quarantine). Only
+ * transient errors throw.
  */
 import type { SaleRecorded } from '../../contract/mutations';
 import type { TenantTx } from './tenant';
@@ -17,14 +19,15 @@ import { insertSelect } from './insert-select';
 import { SalesPartitionsMissingError, missingSalesPartitionMonths } from './partitions';
 import { boolArray, intArray, textArray } from './pg-arrays';
 import { sqlCents as cents } from '../sql';
-import { screenSales, type SaleMutation } from './sale-checks';
+import { screenSales, type AcceptedSale, type SaleMutation } from './sale-checks';
+import { addMissingRegisters } from './registers';
 import { addSalesToDailyRollup, applyStockMovements } from './derived';
 
 /** Write accepted sales: registry first (it decides duplicates under concurrency), then rows. */
 async function writeSales(
   tx: TenantTx,
   deviceId: string,
-  sales: ReadonlyArray<{ mutationId: number; sale: SaleRecorded }>,
+  sales: ReadonlyArray<Pick<AcceptedSale, 'mutationId' | 'sale' | 'metadata'>>,
 ): Promise<Set<string>> {
   const registered = await tx.query<{ transaction_id: string }>(
     `INSERT INTO retail.sales_transaction_ids
@@ -48,6 +51,7 @@ async function writeSales(
   const todo = sales.filter((s) => fresh.has(s.sale.transactionId));
   if (todo.length === 0) return fresh;
   const txs = todo.map((s) => s.sale);
+  const metadata = todo.map((s) => JSON.stringify(s.metadata ? { till: s.metadata } : {}));
 
   await insertSelect(
     tx,
@@ -55,16 +59,16 @@ async function writeSales(
        (store_id, transaction_id, register_id, receipt_seq, receipt_number, transaction_type,
         customer_id, cashier_id, approved_by, shift_id, device_id, occurred_at, subtotal,
         discount_amount, tax_amount, total_amount, original_transaction_id, notes,
-        tax_included, tax_rounding, tax_exempt_reference)
+        tax_included, tax_rounding, tax_exempt_reference, metadata)
      SELECT $1, u.tid, u.reg, u.seq, u.rn, u.typ, u.cust, u.cashier, u.approver, u.shift, $2,
             u.at, ${cents('u.sub')}, ${cents('u.disc')}, ${cents('u.tax')}, ${cents('u.total')},
-            u.orig, u.notes, u.incl, u.rounding, u.exempt
+            u.orig, u.notes, u.incl, u.rounding, u.exempt, u.meta
        FROM unnest($3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::uuid[],
                    $9::uuid[], $10::uuid[], $11::uuid[], $12::timestamptz[], $13::bigint[],
                    $14::bigint[], $15::bigint[], $16::bigint[], $17::uuid[], $18::text[],
-                   $19::boolean[], $20::text[], $21::text[])
+                   $19::boolean[], $20::text[], $21::text[], $22::jsonb[])
             AS u(tid, reg, seq, rn, typ, cust, cashier, approver, shift, at, sub, disc, tax,
-                 total, orig, notes, incl, rounding, exempt)`,
+                 total, orig, notes, incl, rounding, exempt, meta)`,
     [
       tx.storeId,
       deviceId,
@@ -87,6 +91,7 @@ async function writeSales(
       boolArray(txs.map((s) => s.taxIncluded)),
       textArray(txs.map((s) => s.taxRounding)),
       textArray(txs.map((s) => s.taxExemptReference)),
+      textArray(metadata),
     ],
   );
 
@@ -347,11 +352,27 @@ export async function ingestSales(
 
   if (toWrite.length > 0) {
     // 4. Month partitions for late or future-dated sales exist (rare: usually all do). They
-    //    are created before the transaction (prepareSalesPartitions), never in it.
+    //    are created before the transaction (prepareSalesPartitions), never in it. Then the
+    //    registers HQ lacks.
     if (!options.partitionsPrepared) {
       const missing = await missingSalesPartitionMonths(tx, monthsOf(toWrite));
       if (missing.length > 0) throw new SalesPartitionsMissingError(missing);
     }
+    const added = await addMissingRegisters(
+      tx,
+      toWrite.filter((a) => a.newRegister).map((a) => a.sale.registerId),
+    );
+    for (const e of added) {
+      toWrite.find((a) => a.sale.registerId === e.entityId)?.exceptions.push(e);
+    }
+    const outcomeOf = (a: AcceptedSale, written: Set<string>): MutationOutcome =>
+      written.has(a.sale.transactionId)
+        ? {
+            mutationId: a.mutationId,
+            status: 'applied',
+            ...(a.exceptions.length > 0 ? { exceptions: a.exceptions } : {}),
+          }
+        : { mutationId: a.mutationId, status: 'duplicate' };
     // 5. Everything in one go; if the database refuses a row, find which sale it was.
     let written: Set<string> | undefined;
     try {
@@ -359,34 +380,16 @@ export async function ingestSales(
     } catch (error) {
       if (!isPermanentDataError(error)) throw error;
     }
-    const failed = new Set<string>();
     for (const a of toWrite) {
       if (written) {
-        outcomes[a.index] = written.has(a.sale.transactionId)
-          ? { mutationId: a.mutationId, status: 'applied' }
-          : { mutationId: a.mutationId, status: 'duplicate' };
-        continue;
-      }
-      const orig = a.sale.originalTransactionId;
-      if (orig && failed.has(orig)) {
-        failed.add(a.sale.transactionId);
-        rejectAt(
-          a.index,
-          new MutationRejectedError(
-            RejectionCode.unknownOriginalTransaction,
-            `The original transaction ${orig} was refused`,
-          ),
-        );
+        outcomes[a.index] = outcomeOf(a, written);
         continue;
       }
       try {
         const one = await withSavepoint(tx, () => writeSales(tx, deviceId, [a]));
-        outcomes[a.index] = one.has(a.sale.transactionId)
-          ? { mutationId: a.mutationId, status: 'applied' }
-          : { mutationId: a.mutationId, status: 'duplicate' };
+        outcomes[a.index] = outcomeOf(a, one);
       } catch (error) {
         if (!isPermanentDataError(error)) throw error;
-        failed.add(a.sale.transactionId);
         rejectAt(
           a.index,
           new MutationRejectedError(

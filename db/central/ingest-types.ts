@@ -1,15 +1,36 @@
 /** Shared shapes of the ingest path (ingest.ts, ingest-sales.ts, ingest-other.ts). */
+import type { ExceptionEntity, ExceptionKind } from '../../contract/exceptions';
 import type { RejectionCode } from './rejections';
 import type { TenantTx } from './tenant';
 
 /**
+ * Something wrong around a fact HQ recorded anyway (contract/exceptions.ts): stored in
+ * sync.exceptions with the mutation that carried it, for a person to work.
+ */
+export interface RaisedException {
+  kind: ExceptionKind;
+  entity: ExceptionEntity;
+  entityId: string;
+  /** Plain language: what happened and what HQ did with it. */
+  reason: string;
+  detail: Record<string, unknown>;
+}
+
+/**
  * What became of one mutation. `duplicate`: HQ already had its effect (same transaction,
- * shift, customer or movements), so it is acknowledged without changing anything.
+ * shift, customer or movements), so it is acknowledged without changing anything. `rejected`:
+ * HQ could not record it; it is kept whole in the quarantine (exceptions.ts).
  */
 export type MutationOutcome =
-  | { mutationId: number; status: 'applied' }
-  | { mutationId: number; status: 'duplicate' }
+  | { mutationId: number; status: 'applied'; exceptions?: RaisedException[] }
+  | { mutationId: number; status: 'duplicate'; exceptions?: RaisedException[] }
   | { mutationId: number; status: 'rejected'; code: RejectionCode; message: string };
+
+/** The result of applying one mutation of the less frequent types (ingest-other.ts). */
+export interface Applied {
+  status: 'applied' | 'duplicate';
+  exceptions: RaisedException[];
+}
 
 const SAVEPOINT = 'edgepos_ingest';
 

@@ -15,9 +15,12 @@
  * - The store is tx.storeId, the transaction's tenant key: nothing in a payload can name
  *   another store, and every reference (register, shift, customer, original sale, product) is
  *   looked up within this store only.
- * - One outcome per mutation, in order. A business-rule violation becomes a `rejected` outcome
- *   with a code (MutationRejectedError), its partial work undone by a savepoint, and the rest
- *   of the batch carries on. Transient failures throw; the caller rolls back and retries.
+ * - One outcome per mutation, in order. A fact born at a till (sale, return, void, shift, Z
+ *   report) is recorded whenever it is authentic; what is wrong around it is an exception
+ *   stored with it (sync.exceptions). Only what HQ cannot record becomes a `rejected` outcome
+ *   with a code (MutationRejectedError), its partial work undone by a savepoint, the mutation
+ *   kept whole in sync.quarantine for staff to re-apply (exceptions.ts); the rest of the batch
+ *   carries on. Transient failures throw; the caller rolls back and retries.
  * - Idempotent by entity: a sale whose (store, transaction ID) HQ has, a shift already open or
  *   closed with the same Z report, an existing customer ID, a stock adjustment whose movements
  *   exist: `duplicate`, no effect.
@@ -39,6 +42,7 @@ import {
 import { ingestSales } from './ingest-sales';
 import { MAX_AGE_MS, MAX_FUTURE_MS } from './sale-checks';
 import { withSavepoint, type MutationOutcome } from './ingest-types';
+import { recordOutcomes } from './exceptions';
 import { textArray } from './pg-arrays';
 import { missingSalesPartitionMonths } from './partitions';
 import { pgQueryable } from './pool';
@@ -85,8 +89,12 @@ async function applyOther(tx: TenantTx, deviceId: string, m: Mutation): Promise<
 
 async function ingestOne(tx: TenantTx, deviceId: string, m: Mutation): Promise<MutationOutcome> {
   try {
-    const status = await withSavepoint(tx, () => applyOther(tx, deviceId, m));
-    return { mutationId: m.mutationId, status };
+    const { status, exceptions } = await withSavepoint(tx, () => applyOther(tx, deviceId, m));
+    return {
+      mutationId: m.mutationId,
+      status,
+      ...(exceptions.length > 0 ? { exceptions } : {}),
+    };
   } catch (error) {
     if (error instanceof MutationRejectedError) {
       return {
@@ -133,6 +141,7 @@ export async function ingestMutations(
       i++;
     }
   }
+  await recordOutcomes(tx, { deviceId, mutations, outcomes });
   return outcomes;
 }
 

@@ -1,16 +1,24 @@
 /**
- * Which sales of a push HQ accepts: the checks of ingestSales (ingest-sales.ts) before anything
- * is written. Shape and arithmetic need no database; references, duplicates and receipt numbers
- * are checked with one query for the whole run; returned lines with one more when present. A
- * sale this store already has is a duplicate (acknowledged without effect); a sale that breaks a
- * rule is rejected with a code (rejections.ts) and still advances the device's counter.
+ * Which sales of a push HQ records, and what is wrong around them: the checks of ingestSales
+ * (ingest-sales.ts) before anything is written. A sale is a fact (issue 11): whenever it is
+ * authentic (the device's own store, well formed, arithmetic that adds up, a time within the
+ * sales HQ keeps) it is recorded, and a broken reference becomes an exception stored with it
+ * (contract/exceptions.ts): an unknown customer or shift is recorded without the link (the
+ * till's ID kept in the sale's metadata), an unknown register is added, an unknown product is
+ * kept as sold with the till's name and price, a receipt number another transaction has, a
+ * return of a sale HQ does not hold, a sale in a shift HQ holds as closed are all recorded.
+ * Only a sale that is not authentic is rejected (and kept whole in the quarantine).
+ *
+ * Shape and arithmetic need no database; references, duplicates and receipt numbers are checked
+ * with one query for the whole run; returned lines and products with one more each.
  *
  * Contract: runs inside withTenant (tx.storeId is the tenant key). Only transient errors throw.
  */
 import type { Mutation, SaleRecorded } from '../../contract/mutations';
 import type { TenantTx } from './tenant';
 import { MutationRejectedError, RejectionCode, type RejectionCode as Code } from './rejections';
-import type { MutationOutcome } from './ingest-types';
+import { ExceptionKind } from '../../contract/exceptions';
+import type { MutationOutcome, RaisedException } from './ingest-types';
 import { intArray, textArray } from './pg-arrays';
 import { taxDiscrepancy } from '../../core/tax';
 
@@ -99,9 +107,10 @@ interface Precheck {
   known: boolean;
   register_ok: boolean;
   shift_ok: boolean;
+  shift_status: string | null;
   customer_ok: boolean;
   original_ok: boolean;
-  receipt_taken: boolean;
+  receipt_owner: string | null;
   server_now: Date;
   retained_from: Date | string;
 }
@@ -120,15 +129,17 @@ async function precheck(tx: TenantTx, sales: readonly SaleRecorded[]): Promise<P
               WHERE g.store_id = $1 AND g.register_id = u.reg LIMIT 1) IS NOT NULL AS register_ok,
             u.sh IS NULL OR (SELECT 1 FROM retail.shifts s
               WHERE s.store_id = $1 AND s.shift_id = u.sh LIMIT 1) IS NOT NULL AS shift_ok,
+            (SELECT s.status FROM retail.shifts s
+              WHERE s.store_id = $1 AND s.shift_id = u.sh LIMIT 1) AS shift_status,
             u.cust IS NULL OR (SELECT 1 FROM retail.customers c
               WHERE c.store_id = $1 AND c.customer_id = u.cust LIMIT 1) IS NOT NULL AS customer_ok,
             u.orig IS NULL OR (SELECT 1 FROM retail.sales_transaction_ids r
               WHERE r.store_id = $1 AND r.transaction_id = u.orig LIMIT 1) IS NOT NULL AS original_ok,
-            coalesce((SELECT r.transaction_id <> u.tid FROM retail.sales_transaction_ids r
-              WHERE r.store_id = $1 AND r.receipt_number = u.rn LIMIT 1), false)
-            OR coalesce((SELECT r.transaction_id <> u.tid FROM retail.sales_transaction_ids r
-              WHERE r.store_id = $1 AND r.register_id = u.reg AND r.receipt_seq = u.seq LIMIT 1), false)
-              AS receipt_taken,
+            coalesce((SELECT r.transaction_id::text FROM retail.sales_transaction_ids r
+              WHERE r.store_id = $1 AND r.receipt_number = u.rn AND r.transaction_id <> u.tid LIMIT 1),
+              (SELECT r.transaction_id::text FROM retail.sales_transaction_ids r
+              WHERE r.store_id = $1 AND r.register_id = u.reg AND r.receipt_seq = u.seq
+                AND r.transaction_id <> u.tid LIMIT 1)) AS receipt_owner,
             now() AS server_now,
             (SELECT retained_from FROM retail.sales_retention) AS retained_from
        FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::uuid[], $7::uuid[], $8::uuid[])
@@ -170,11 +181,29 @@ async function missingOriginalItems(
   return new Set(rows.map((r) => `${r.t}/${r.i}`));
 }
 
+/** Products sold in these sales that this store's catalog does not hold (deleted meanwhile). */
+async function missingProducts(tx: TenantTx, sales: readonly SaleRecorded[]): Promise<Set<string>> {
+  const ids = [...new Set(sales.flatMap((s) => s.lines.map((l) => l.productId)))];
+  if (ids.length === 0) return new Set();
+  const { rows } = await tx.query<{ p: string }>(
+    `SELECT u.p::text AS p FROM unnest($2::uuid[]) AS u(p)
+      WHERE NOT EXISTS (SELECT 1 FROM retail.products x WHERE x.store_id = $1 AND x.product_id = u.p)`,
+    [tx.storeId, textArray(ids)],
+  );
+  return new Set(rows.map((r) => r.p));
+}
+
 export interface AcceptedSale {
   /** Position in the run of mutations. */
   index: number;
   mutationId: number;
+  /** The sale as HQ records it: links HQ cannot make are cleared (kept in `metadata`). */
   sale: SaleRecorded;
+  /** What the till named that HQ could not link (customer, shift), for the sale's metadata. */
+  metadata: Record<string, string> | null;
+  /** The sale names a register HQ does not have: add it before writing. */
+  newRegister: boolean;
+  exceptions: RaisedException[];
 }
 
 /**
@@ -220,8 +249,8 @@ export async function screenSales(
       : [];
   const accepted: AcceptedSale[] = [];
   const inBatch = new Map<string, SaleRecorded>();
-  const receiptsInBatch = new Set<string>();
-  const returnRefs: Array<{ index: number; transactionId: string; itemId: string }> = [];
+  const receiptsInBatch = new Map<string, string>();
+  const returnRefs: Array<{ accepted: AcceptedSale; transactionId: string; itemId: string }> = [];
   shaped.forEach((index, k) => {
     const m = mutations[index]!;
     const sale = m.payload;
@@ -240,98 +269,140 @@ export async function screenSales(
           `Sale ${sale.transactionId} is dated ${sale.occurredAt}, outside the period HQ accepts`,
         );
       }
-      if (!c.register_ok)
-        reject(RejectionCode.unknownRegister, `This store has no register ${sale.registerId}`);
-      if (!c.shift_ok)
-        reject(RejectionCode.unknownShift, `This store has no shift ${sale.shiftId}`);
-      if (!c.customer_ok)
-        reject(RejectionCode.unknownCustomer, `This store has no customer ${sale.customerId}`);
+      if (sale.lines.some((l) => l.originalItemId !== null) && !sale.originalTransactionId) {
+        reject(
+          RejectionCode.invalidSale,
+          `Sale ${sale.transactionId} returns lines without an original sale`,
+        );
+      }
+      const receipt = sale.receiptNumber;
+      const exceptions: RaisedException[] = [];
+      const metadata: Record<string, string> = {};
+      const raise = (kind: ExceptionKind, reason: string, detail: Record<string, unknown>) =>
+        exceptions.push({ kind, entity: 'sale', entityId: sale.transactionId, reason, detail });
+      let recorded = sale;
+      if (!c.shift_ok && sale.shiftId) {
+        metadata.tillShiftId = sale.shiftId;
+        recorded = { ...recorded, shiftId: null };
+        raise(
+          ExceptionKind.unknownShift,
+          `Sale ${receipt} was rung up in a shift HQ does not hold. The sale is recorded without its shift; the shift's Z report will not include it until the shift arrives.`,
+          { receiptNumber: receipt, shiftId: sale.shiftId },
+        );
+      } else if (c.shift_status === 'closed') {
+        raise(
+          ExceptionKind.saleInClosedShift,
+          `Sale ${receipt} belongs to a shift HQ had already recorded as closed. The sale is recorded in that shift; its Z report does not include it.`,
+          { receiptNumber: receipt, shiftId: sale.shiftId },
+        );
+      }
+      if (!c.customer_ok && sale.customerId) {
+        metadata.tillCustomerId = sale.customerId;
+        recorded = { ...recorded, customerId: null };
+        raise(
+          ExceptionKind.unknownCustomer,
+          `Sale ${receipt} names a customer HQ does not hold. The sale is recorded without the customer; link it when the customer is found.`,
+          { receiptNumber: receipt, customerId: sale.customerId },
+        );
+      }
       const originalInBatch = sale.originalTransactionId
         ? inBatch.get(sale.originalTransactionId)
         : undefined;
-      if (!c.original_ok && !originalInBatch) {
-        reject(
-          RejectionCode.unknownOriginalTransaction,
-          `This store has no transaction ${sale.originalTransactionId} to return against`,
+      if (sale.originalTransactionId && !c.original_ok && !originalInBatch) {
+        raise(
+          ExceptionKind.unknownOriginalTransaction,
+          `Return ${receipt} names an original sale HQ does not hold. The return is recorded; check the original receipt.`,
+          { receiptNumber: receipt, originalTransactionId: sale.originalTransactionId },
         );
       }
-      const receiptKeys = [`rn:${sale.receiptNumber}`, `seq:${sale.registerId}/${sale.receiptSeq}`];
-      if (c.receipt_taken || receiptKeys.some((key) => receiptsInBatch.has(key))) {
-        reject(
-          RejectionCode.receiptNumberTaken,
-          `Receipt ${sale.receiptNumber} is already used by another transaction of this store`,
+      const receiptKeys = [`rn:${receipt}`, `seq:${sale.registerId}/${sale.receiptSeq}`];
+      const owner =
+        c.receipt_owner ??
+        receiptKeys.map((key) => receiptsInBatch.get(key)).find((v) => v !== undefined);
+      if (owner) {
+        raise(
+          ExceptionKind.receiptNumberTaken,
+          `Receipt ${receipt} was issued twice: another transaction of this store has the same number. Both are recorded; check whether two tills use register ${sale.registerId}.`,
+          { receiptNumber: receipt, registerId: sale.registerId, otherTransactionId: owner },
         );
       }
+      const accept: AcceptedSale = {
+        index,
+        mutationId: m.mutationId,
+        sale: recorded,
+        metadata: Object.keys(metadata).length > 0 ? metadata : null,
+        newRegister: !c.register_ok,
+        exceptions,
+      };
       for (const line of sale.lines) {
-        if (line.originalItemId === null) continue;
-        if (!sale.originalTransactionId) {
-          reject(
-            RejectionCode.invalidSale,
-            `Returned line ${line.lineNumber} without an original sale`,
-          );
-        }
+        if (line.originalItemId === null || !sale.originalTransactionId) continue;
         if (originalInBatch) {
           if (
             !originalInBatch.lines.some((l) => l.itemId === line.originalItemId && l.quantity > 0)
           ) {
-            reject(
-              RejectionCode.unknownOriginalItem,
-              `Line ${line.originalItemId} is not a sold line of ${originalInBatch.transactionId}`,
-            );
+            raiseItem(accept, line.originalItemId, originalInBatch.transactionId);
           }
-        } else {
+        } else if (c.original_ok) {
           returnRefs.push({
-            index,
+            accepted: accept,
             transactionId: sale.originalTransactionId,
             itemId: line.originalItemId,
           });
         }
       }
-      receiptKeys.forEach((key) => receiptsInBatch.add(key));
+      receiptKeys.forEach((key) => receiptsInBatch.set(key, sale.transactionId));
       inBatch.set(sale.transactionId, sale);
-      accepted.push({ index, mutationId: m.mutationId, sale });
+      accepted.push(accept);
     } catch (error) {
       if (error instanceof MutationRejectedError) rejectAt(index, error);
       else throw error;
     }
   });
 
-  // 3. Returned lines must name sold lines of their original (rare: one query when present).
+  // 3. Returned lines should name sold lines of their original, and sold products should be
+  //    in the catalog (one query each; the first only when there are returns).
   const missing = await missingOriginalItems(tx, returnRefs);
-  const refused = new Set<number>();
   for (const ref of returnRefs) {
-    if (missing.has(`${ref.transactionId}/${ref.itemId}`) && !refused.has(ref.index)) {
-      refused.add(ref.index);
-      rejectAt(
-        ref.index,
-        new MutationRejectedError(
-          RejectionCode.unknownOriginalItem,
-          `Line ${ref.itemId} is not a sold line of transaction ${ref.transactionId}`,
-        ),
-      );
+    if (missing.has(`${ref.transactionId}/${ref.itemId}`)) {
+      raiseItem(ref.accepted, ref.itemId, ref.transactionId);
     }
   }
-  // A sale whose original was refused in this batch cannot be applied either.
-  const refusedIds = new Set([...refused].map((i) => mutations[i]!.payload.transactionId));
-  let toWrite = accepted.filter((a) => !refused.has(a.index));
-  for (let changed = true; changed;) {
-    changed = false;
-    toWrite = toWrite.filter((a) => {
-      const orig = a.sale.originalTransactionId;
-      if (orig && refusedIds.has(orig) && inBatch.has(orig)) {
-        refusedIds.add(a.sale.transactionId);
-        rejectAt(
-          a.index,
-          new MutationRejectedError(
-            RejectionCode.unknownOriginalTransaction,
-            `The original transaction ${orig} was refused`,
-          ),
-        );
-        changed = true;
-        return false;
-      }
-      return true;
-    });
+  const unknownProducts = await missingProducts(
+    tx,
+    accepted.map((a) => a.sale),
+  );
+  if (unknownProducts.size > 0) {
+    for (const a of accepted) {
+      const lines = a.sale.lines.filter((l) => unknownProducts.has(l.productId));
+      if (lines.length === 0) continue;
+      a.exceptions.push({
+        kind: ExceptionKind.unknownProduct,
+        entity: 'sale',
+        entityId: a.sale.transactionId,
+        reason: `Sale ${a.sale.receiptNumber} sold ${lines.map((l) => l.productName).join(', ')}, which HQ's catalog does not hold (deleted meanwhile?). The lines are recorded as sold, with the till's name and price.`,
+        detail: {
+          receiptNumber: a.sale.receiptNumber,
+          lines: lines.map((l) => ({
+            productId: l.productId,
+            sku: l.sku,
+            productName: l.productName,
+            unitPriceCents: l.unitPriceCents,
+          })),
+        },
+      });
+    }
   }
-  return toWrite;
+  return accepted;
+}
+
+/** A returned line that is not a sold line of the original: recorded, with an exception. */
+function raiseItem(a: AcceptedSale, itemId: string, originalTransactionId: string): void {
+  if (a.exceptions.some((e) => e.kind === ExceptionKind.unknownOriginalItem)) return;
+  a.exceptions.push({
+    kind: ExceptionKind.unknownOriginalItem,
+    entity: 'sale',
+    entityId: a.sale.transactionId,
+    reason: `Return ${a.sale.receiptNumber} returns a line that is not a sold line of its original sale. The return is recorded; check it against the original receipt.`,
+    detail: { receiptNumber: a.sale.receiptNumber, originalItemId: itemId, originalTransactionId },
+  });
 }

@@ -68,9 +68,15 @@ function loggedResult(row: LoggedRow): MutationResult {
 }
 
 function outcomeResult(o: MutationOutcome): MutationResult {
-  return o.status === 'rejected'
-    ? { mutationId: o.mutationId, status: 'rejected', code: o.code, message: o.message }
-    : { mutationId: o.mutationId, status: o.status };
+  if (o.status === 'rejected') {
+    return { mutationId: o.mutationId, status: 'rejected', code: o.code, message: o.message };
+  }
+  const exceptions = (o.exceptions ?? []).map((e) => ({ kind: e.kind, message: e.reason }));
+  return {
+    mutationId: o.mutationId,
+    status: o.status,
+    ...(exceptions.length > 0 ? { exceptions } : {}),
+  };
 }
 
 export async function pushMutations(

@@ -1,7 +1,8 @@
 /**
  * The ingest path the sync service calls: every mutation type lands in the central tables,
- * re-sent mutations are acknowledged without effect, and each business-rule violation is a
- * typed rejection that leaves nothing behind and does not stop the rest of the batch.
+ * re-sent mutations are acknowledged without effect, a broken reference or rule around a fact
+ * is an exception recorded with it, and what HQ cannot record at all is a typed rejection that
+ * leaves nothing behind but its quarantined copy and does not stop the rest of the batch.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteCustomer } from '../../db/central/customers';
@@ -19,8 +20,13 @@ const ids = seededIdGenerator(55, Date.UTC(2026, 10, 6));
 const S = 'seattle';
 let receipt = 100;
 
+/** 'applied', 'applied:<exception kinds>', 'duplicate...' or the rejection code. */
 const statuses = (outcomes: Awaited<ReturnType<typeof ingest>>) =>
-  outcomes.map((o) => (o.status === 'rejected' ? o.code : o.status));
+  outcomes.map((o) =>
+    o.status === 'rejected'
+      ? o.code
+      : [o.status, ...(o.exceptions ?? []).map((e) => e.kind)].join(':'),
+  );
 
 function saleOf(
   lines: Parameters<typeof buildSale>[0]['lines'],
@@ -152,7 +158,15 @@ describe('a full shift of mutations', () => {
       [S],
     );
     const outcomes = await ingest(db, S, batch, 'till-7');
-    expect(statuses(outcomes)).toEqual(batch.map(() => 'applied'));
+    // The built Z report counts nothing while HQ holds a sale, a return and a void in its shift: reconciliation
+    // raises that difference (it does not refuse the close).
+    expect(statuses(outcomes)).toEqual([
+      ...batch.slice(0, -1).map(() => 'applied'),
+      'applied:z_totals_differ',
+    ]);
+    const last = outcomes[outcomes.length - 1]!;
+    const zException = last.status === 'rejected' ? undefined : last.exceptions?.[0];
+    expect(zException?.detail.differences).toContainEqual({ field: 'voidsCount', till: 0, hq: 1 });
     expect(outcomes.map((o) => o.mutationId)).toEqual(batch.map((m) => m.mutationId));
 
     expect(await count('shifts', `shift_id = $1 AND status = 'closed'`, [shiftId])).toBe(1);
@@ -236,8 +250,8 @@ describe('a full shift of mutations', () => {
   });
 });
 
-describe('rejections', () => {
-  it('each rule has its code, and the rest of the batch is applied', async () => {
+describe('facts, exceptions and rejections', () => {
+  it('records every authentic fact with its exceptions, quarantines the rest whole, and applies the rest of the batch', async () => {
     const [p0, p1] = world.catalog;
     const shiftId = ids();
     const sale = saleOf([{ product: p0!, quantity: 1 }]);
@@ -366,40 +380,92 @@ describe('rejections', () => {
         stockMovements: [],
       }),
     ];
-    const movementsBefore = await count('stock_movements');
     const outcomes = await ingest(db, S, mutations);
     expect(statuses(outcomes)).toEqual([
       'unknown_transaction',
       'applied',
       'invalid_totals',
-      'unknown_register',
-      'receipt_number_taken',
-      'unknown_original_item',
-      'email_taken',
-      'unknown_product',
+      'applied:unknown_register',
+      'applied:receipt_number_taken',
+      'applied:unknown_original_item',
+      'applied:customer_email_shared',
+      'applied:unknown_product',
       'unknown_shift',
       'applied',
-      'shift_already_open',
+      'applied:shift_already_open',
       'applied',
-      'shift_already_closed',
-      'shift_closed',
+      'duplicate:shift_already_closed',
+      'applied:cash_in_closed_shift',
       'applied',
-      'already_voided',
+      'duplicate:already_voided',
     ]);
-    for (const o of outcomes)
+    for (const o of outcomes) {
       if (o.status === 'rejected') expect(o.message.length).toBeGreaterThan(10);
-    // The refused adjustment wrote none of its movements (only the applied sale's one).
-    expect(await count('stock_movements')).toBe(movementsBefore + 1);
+      for (const e of o.status === 'rejected' ? [] : (o.exceptions ?? []))
+        expect(e.reason.length).toBeGreaterThan(40);
+    }
+    // Every authentic sale is at HQ, the one whose arithmetic does not add up is not.
     expect(
       await count('sales_transactions', `transaction_id = ANY ($1)`, [
         [
-          badTotals.transactionId,
           unknownRegister.transactionId,
           takenReceipt.transactionId,
           badReturn.transactionId,
+          sale.transactionId,
         ],
       ]),
+    ).toBe(4);
+    expect(
+      await count('sales_transactions', `transaction_id = $1`, [badTotals.transactionId]),
     ).toBe(0);
+    expect(await count('registers', `register_id = 'R99'`)).toBe(1);
+    // Both customers with the one email are kept, the later one linked to the first.
+    const { rows: linked } = await db.pools.admin.query<{ linked: string | null }>(
+      `SELECT linked_customer_id AS linked FROM retail.customers
+        WHERE store_id = $1 AND lower(email) = lower($2) ORDER BY linked_customer_id NULLS FIRST`,
+      [S, customerEmail],
+    );
+    expect(linked.map((r) => r.linked)).toEqual([null, world.customersOf(S)[0]!.customerId]);
+    // What HQ could not record is kept whole, with an exception pointing at it.
+    const { rows: held } = await db.pools.admin.query<{ mutation: Mutation; code: string }>(
+      `SELECT mutation, code FROM sync.quarantine WHERE store_id = $1 AND device_id = $2
+        AND mutation_id = ANY ($3) ORDER BY mutation_id`,
+      [S, `test-${S}`, mutations.map((m) => m.mutationId)],
+    );
+    expect(held.map((r) => r.code)).toEqual([
+      'unknown_transaction',
+      'invalid_totals',
+      'unknown_shift',
+    ]);
+    expect(held[1]!.mutation).toEqual(mutations[2]);
+    const { rows: raised } = await db.pools.admin.query<{ kind: string; n: number }>(
+      `SELECT kind, count(*)::int AS n FROM sync.exceptions
+        WHERE store_id = $1 AND device_id = $2 AND mutation_id = ANY ($3)
+        GROUP BY kind ORDER BY kind`,
+      [S, `test-${S}`, mutations.map((m) => m.mutationId)],
+    );
+    expect(Object.fromEntries(raised.map((r) => [r.kind, r.n]))).toEqual({
+      already_voided: 1,
+      cash_in_closed_shift: 1,
+      customer_email_shared: 1,
+      quarantined: 3,
+      receipt_number_taken: 1,
+      shift_already_closed: 1,
+      shift_already_open: 1,
+      unknown_original_item: 1,
+      unknown_product: 1,
+      unknown_register: 1,
+    });
+    // Raising them again (the same batch re-applied) records nothing twice.
+    const before = await count('customers');
+    await ingest(db, S, mutations);
+    expect(await count('customers')).toBe(before);
+    const { rows: again } = await db.pools.admin.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM sync.exceptions WHERE store_id = $1 AND device_id = $2
+        AND mutation_id = ANY ($3)`,
+      [S, `test-${S}`, mutations.map((m) => m.mutationId)],
+    );
+    expect(again[0]!.n).toBe(12);
   });
 
   it('a row the database refuses fails only its own sale, the rest of the batch goes in', async () => {

@@ -648,11 +648,34 @@ describe('store A', () => {
         }),
       ),
     ]);
-    expect(outcomes.map((o) => (o.status === 'rejected' ? o.code : o.status))).toEqual([
-      'unknown_customer',
+    // A's own sale and return are A's facts and are recorded in A, but linked to nothing of
+    // B's (exceptions); the void of B's sale is refused (quarantined in A).
+    expect(
+      outcomes.map((o) =>
+        o.status === 'rejected'
+          ? o.code
+          : [o.status, ...(o.exceptions ?? []).map((e) => e.kind)].join(':'),
+      ),
+    ).toEqual([
+      'applied:unknown_customer',
       'unknown_transaction',
-      'unknown_original_transaction',
+      'applied:unknown_original_transaction',
     ]);
+    const { rows: inA } = await db.pools.admin.query<{ store_id: string; c: string | null }>(
+      `SELECT store_id, customer_id AS c FROM retail.sales_transactions
+        WHERE receipt_seq IN (900, 901) AND register_id = 'R01' AND store_id = ANY ($1)
+        ORDER BY receipt_seq`,
+      [[A, B]],
+    );
+    expect(inA).toEqual([
+      { store_id: A, c: null },
+      { store_id: A, c: null },
+    ]);
+    const { rows: bStatus } = await db.pools.admin.query<{ status: string }>(
+      `SELECT status FROM retail.sales_transactions WHERE store_id = $1 AND transaction_id = $2`,
+      [B, bSale.rows[0]!.transaction_id],
+    );
+    expect(bStatus).toEqual([{ status: 'completed' }]);
   });
 
   it('and store B can each hold a row with the same UUID: two rows, no collision', async () => {

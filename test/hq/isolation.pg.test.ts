@@ -230,9 +230,21 @@ describe("store A's credential", () => {
     });
     expect(r.status).toBe(200);
     const body = (await r.json()) as {
-      data: { results: Array<{ status: string; code?: string }> };
+      data: { results: Array<{ status: string; code?: string; exceptions?: unknown[] }> };
     };
-    expect(body.data.results[0]).toMatchObject({ status: 'rejected', code: 'unknown_customer' });
+    // The sale is A's fact and is recorded, linked to no customer: an exception, not B's row.
+    expect(body.data.results[0]).toMatchObject({
+      status: 'applied',
+      exceptions: [{ kind: 'unknown_customer' }],
+    });
+    const linked = await withTenant(hq.db.pools.app, 'seattle', (tx) =>
+      tx.query<{ c: string | null }>(
+        `SELECT customer_id AS c FROM retail.sales_transactions
+          WHERE store_id = 'seattle' AND metadata -> 'till' ->> 'tillCustomerId' = $1`,
+        [bCustomer],
+      ),
+    );
+    expect(linked.rows).toEqual([{ c: null }]);
     expect(await bState()).toEqual(before);
   });
 
@@ -340,8 +352,10 @@ describe('the sync tables', () => {
       'change_log',
       'devices',
       'enrollment_codes',
+      'exceptions',
       'feed_state',
       'mutation_log',
+      'quarantine',
     ]);
     for (const r of rows) expect([r.name, r.rls, r.forced]).toEqual([r.name, true, true]);
     const noKey = await hq.db.pools.app.query<{ n: number }>(

@@ -1,0 +1,150 @@
+/**
+ * Where the outcome of a till's mutations is kept for people (issue 11): the exceptions raised
+ * around facts HQ recorded (sync.exceptions), and every mutation HQ could not record, kept whole
+ * (sync.quarantine) so staff can inspect it and re-apply it after a fix. Written in the same
+ * transaction as the facts themselves (ingestMutations), so a fact never exists without its
+ * exceptions and a refusal never exists without its quarantined copy.
+ *
+ * Contract: runs inside withTenant (tx.storeId is the tenant key). Raising the same exception
+ * again (same dedupe key) and quarantining the same mutation again are no-ops apart from the
+ * attempt count, so re-applying and replays never duplicate anything.
+ */
+import { ExceptionKind } from '../../contract/exceptions';
+import type { Mutation } from '../../contract/mutations';
+import { newId } from '../../core/ids';
+import type { MutationOutcome, RaisedException } from './ingest-types';
+import { insertSelect } from './insert-select';
+import { intArray, textArray } from './pg-arrays';
+import type { TenantTx } from './tenant';
+
+/** Which fact an exception is about, and which mutation carried it. */
+export interface ExceptionRow extends RaisedException {
+  deviceId: string | null;
+  mutationId: number | null;
+}
+
+/**
+ * One key per (kind, thing): the same finding raised twice is recorded once. A quarantined
+ * mutation is its own thing (a till may send two mutations about one sale).
+ */
+export function dedupeKey(e: ExceptionRow): string {
+  return e.kind === ExceptionKind.quarantined
+    ? `${e.kind}:${e.deviceId ?? '-'}/${e.mutationId ?? 0}`
+    : `${e.kind}:${e.entityId}`;
+}
+
+export async function raiseExceptions(tx: TenantTx, rows: readonly ExceptionRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await insertSelect(
+    tx,
+    `INSERT INTO sync.exceptions
+       (store_id, exception_id, dedupe_key, kind, entity, entity_id, device_id, mutation_id,
+        reason, detail)
+     SELECT $1, u.id, u.dkey, u.kind, u.entity, u.eid, u.dev, u.mut, u.reason, u.detail
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                   $8::bigint[], $9::text[], $10::jsonb[])
+            AS u(id, dkey, kind, entity, eid, dev, mut, reason, detail)
+     ON CONFLICT (store_id, dedupe_key) DO NOTHING`,
+    [
+      tx.storeId,
+      textArray(rows.map(() => newId())),
+      textArray(rows.map(dedupeKey)),
+      textArray(rows.map((r) => r.kind)),
+      textArray(rows.map((r) => r.entity)),
+      textArray(rows.map((r) => r.entityId)),
+      textArray(rows.map((r) => r.deviceId)),
+      intArray(rows.map((r) => r.mutationId)),
+      textArray(rows.map((r) => r.reason)),
+      textArray(rows.map((r) => JSON.stringify(r.detail))),
+    ],
+  );
+}
+
+/** The entity a quarantined mutation is about, for its exception. */
+function subjectOf(m: Mutation): Pick<RaisedException, 'entity' | 'entityId'> {
+  switch (m.type) {
+    case 'sale.recorded':
+      return { entity: 'sale', entityId: m.payload.transactionId };
+    case 'sale.voided':
+      return { entity: 'void', entityId: m.payload.transactionId };
+    case 'shift.opened':
+    case 'shift.closed':
+      return { entity: 'shift', entityId: m.payload.shiftId };
+    case 'shift.cash_moved':
+      return { entity: 'cash_movement', entityId: m.payload.movementId };
+    case 'customer.created':
+      return { entity: 'customer', entityId: m.payload.customerId };
+    case 'stock.adjusted':
+      return { entity: 'stock', entityId: m.payload.adjustmentId };
+  }
+}
+
+const WHAT: Record<Mutation['type'], string> = {
+  'sale.recorded': 'A sale',
+  'sale.voided': 'A void',
+  'shift.opened': 'A shift opening',
+  'shift.cash_moved': 'A cash movement',
+  'shift.closed': 'A shift close',
+  'customer.created': 'A new customer',
+  'stock.adjusted': 'A stock adjustment',
+};
+
+/**
+ * Record what became of a batch: exceptions of recorded facts, and every refused mutation
+ * kept whole in the quarantine with an exception pointing at it. `mutations[i]` is the
+ * mutation of `outcomes[i]`.
+ */
+export async function recordOutcomes(
+  tx: TenantTx,
+  options: {
+    deviceId: string;
+    mutations: readonly Mutation[];
+    outcomes: readonly MutationOutcome[];
+  },
+): Promise<void> {
+  const { deviceId, mutations, outcomes } = options;
+  const exceptions: ExceptionRow[] = [];
+  const refused: Array<{ m: Mutation; code: string; message: string }> = [];
+  outcomes.forEach((o, i) => {
+    const m = mutations[i]!;
+    if (o.status === 'rejected') {
+      refused.push({ m, code: o.code, message: o.message });
+      exceptions.push({
+        kind: ExceptionKind.quarantined,
+        ...subjectOf(m),
+        deviceId,
+        mutationId: m.mutationId,
+        reason: `${WHAT[m.type]} from a till could not be recorded and is kept in the quarantine: ${o.message}. Fix the cause, then re-apply it.`,
+        detail: { code: o.code, mutationType: m.type },
+      });
+      return;
+    }
+    for (const e of o.exceptions ?? []) {
+      exceptions.push({ ...e, deviceId, mutationId: m.mutationId });
+    }
+  });
+  if (refused.length > 0) {
+    await insertSelect(
+      tx,
+      `INSERT INTO sync.quarantine
+         (store_id, device_id, mutation_id, mutation_type, mutation, code, message)
+       SELECT $1, $2, u.id, u.type, u.m, u.code, u.message
+         FROM unnest($3::bigint[], $4::text[], $5::jsonb[], $6::text[], $7::text[])
+              AS u(id, type, m, code, message)
+       ON CONFLICT (store_id, device_id, mutation_id) DO UPDATE
+          SET code = EXCLUDED.code, message = EXCLUDED.message,
+              attempts = sync.quarantine.attempts + 1,
+              last_attempt_at = EXCLUDED.last_attempt_at`,
+      [
+        tx.storeId,
+        deviceId,
+        intArray(refused.map((r) => r.m.mutationId)),
+        textArray(refused.map((r) => r.m.type)),
+        textArray(refused.map((r) => JSON.stringify(r.m))),
+        textArray(refused.map((r) => r.code)),
+        textArray(refused.map((r) => r.message)),
+      ],
+    );
+  }
+  await raiseExceptions(tx, exceptions);
+}
