@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { CategoryEntity, ProductEntity, StoreEntity } from './catalog';
 import { Cents, RegisterId, StoreId, Uuid } from './mutations';
+import { ExceptionEntity, ExceptionKindSchema } from './exceptions';
 
 export const CreateEnrollmentCode = z.object({
   storeId: StoreId,
@@ -103,3 +104,110 @@ export const ProductQuery = z.object({
   search: z.string().trim().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(1_000).optional(),
 });
+
+// ---------------------------------------------------------------------------------------
+// Exceptions, quarantine and reconciliation (issue 11). A sale is a fact: HQ records every
+// authentic fact a till sends; what is wrong around it is an exception for a person to work,
+// and what HQ could not record at all is kept whole in the quarantine, to re-apply after a
+// fix or dismiss with a reason. Every resolution records who, when and what.
+// ---------------------------------------------------------------------------------------
+
+export const ExceptionStatus = z.enum(['open', 'resolved']);
+export type ExceptionStatus = z.infer<typeof ExceptionStatus>;
+
+/** GET /admin/v1/exceptions: newest first; `before` pages (the createdAt of the last row). */
+export const ExceptionQuery = z.object({
+  storeId: StoreId.optional(),
+  status: ExceptionStatus.optional(),
+  kind: ExceptionKindSchema.optional(),
+  entity: ExceptionEntity.optional(),
+  /** Exceptions about one thing (a sale's transaction ID, a shift, a customer...). */
+  entityId: z.string().min(1).max(200).optional(),
+  before: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+export type ExceptionQuery = z.infer<typeof ExceptionQuery>;
+
+export const ExceptionView = z.object({
+  storeId: StoreId,
+  exceptionId: Uuid,
+  kind: ExceptionKindSchema,
+  entity: ExceptionEntity,
+  entityId: z.string(),
+  /** The till and mutation that carried the fact (null for reconciliation findings). */
+  deviceId: z.string().nullable(),
+  mutationId: z.number().int().positive().nullable(),
+  /** Plain language: what happened and what HQ did with it. */
+  reason: z.string(),
+  /** Plain language: what a person should do about it. */
+  todo: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+  status: ExceptionStatus,
+  resolution: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+  resolvedAt: z.iso.datetime({ offset: true }).nullable(),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+export type ExceptionView = z.infer<typeof ExceptionView>;
+export const ExceptionList = z.object({ exceptions: z.array(ExceptionView) });
+export type ExceptionList = z.infer<typeof ExceptionList>;
+
+/** POST /admin/v1/stores/:storeId/exceptions/:exceptionId/resolve */
+export const ResolveException = z.object({
+  /** Who resolved it (HQ staff name or login), recorded with the resolution. */
+  resolvedBy: z.string().trim().min(1).max(100),
+  /** What was done, in plain language. */
+  resolution: z.string().trim().min(1).max(2_000),
+});
+export type ResolveException = z.infer<typeof ResolveException>;
+
+export const QuarantineStatus = z.enum(['held', 'applied', 'dismissed']);
+export type QuarantineStatus = z.infer<typeof QuarantineStatus>;
+
+/** GET /admin/v1/quarantine */
+export const QuarantineQuery = z.object({
+  storeId: StoreId.optional(),
+  status: QuarantineStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+export type QuarantineQuery = z.infer<typeof QuarantineQuery>;
+
+export const QuarantinedMutation = z.object({
+  storeId: StoreId,
+  deviceId: z.string(),
+  mutationId: z.number().int().positive(),
+  mutationType: z.string(),
+  /** The mutation exactly as HQ received it (contract/mutations.ts Mutation). */
+  mutation: z.record(z.string(), z.unknown()),
+  code: z.string(),
+  message: z.string(),
+  status: QuarantineStatus,
+  attempts: z.number().int().positive(),
+  receivedAt: z.iso.datetime({ offset: true }),
+  lastAttemptAt: z.iso.datetime({ offset: true }),
+  resolvedBy: z.string().nullable(),
+  resolvedAt: z.iso.datetime({ offset: true }).nullable(),
+  resolution: z.string().nullable(),
+});
+export type QuarantinedMutation = z.infer<typeof QuarantinedMutation>;
+export const QuarantineList = z.object({ quarantine: z.array(QuarantinedMutation) });
+export type QuarantineList = z.infer<typeof QuarantineList>;
+
+/** POST /admin/v1/stores/:storeId/quarantine/:deviceId/:mutationId/reapply */
+export const ReapplyQuarantined = z.object({ by: z.string().trim().min(1).max(100) });
+export type ReapplyQuarantined = z.infer<typeof ReapplyQuarantined>;
+/** POST /admin/v1/stores/:storeId/quarantine/:deviceId/:mutationId/dismiss */
+export const DismissQuarantined = z.object({
+  by: z.string().trim().min(1).max(100),
+  reason: z.string().trim().min(1).max(2_000),
+});
+export type DismissQuarantined = z.infer<typeof DismissQuarantined>;
+
+/** What re-applying did: recorded now (with any exceptions), or refused again and still held. */
+export const ReapplyResult = z.object({
+  status: z.enum(['applied', 'duplicate', 'rejected']),
+  code: z.string().nullable(),
+  message: z.string().nullable(),
+  exceptions: z.array(z.object({ kind: ExceptionKindSchema, reason: z.string() })),
+});
+export type ReapplyResult = z.infer<typeof ReapplyResult>;

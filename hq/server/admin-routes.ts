@@ -11,10 +11,15 @@ import { StoreId, Uuid } from '../../contract/mutations';
 import {
   CategoryUpsert,
   CreateEnrollmentCode,
+  DismissQuarantined,
+  ExceptionQuery,
   PriceChange,
   ProductCreate,
   ProductPatch,
   ProductQuery,
+  QuarantineQuery,
+  ReapplyQuarantined,
+  ResolveException,
   RevokeDevice,
 } from '../../contract/admin-protocol';
 import {
@@ -28,6 +33,13 @@ import {
   upsertCategory,
 } from '../services/admin';
 import { listDevices, requestResync, revokeDevice } from '../services/devices';
+import {
+  dismiss,
+  listExceptions,
+  listQuarantine,
+  reapply,
+  resolveException,
+} from '../services/exceptions';
 import { listStores } from '../services/stores';
 import { createEnrollmentCode } from '../services/enroll';
 import { resetFeed } from '../services/retention';
@@ -46,6 +58,13 @@ const StoreParams = z.object({ storeId: StoreId });
 const ProductParams = z.object({ storeId: StoreId, productId: Uuid });
 const DeviceParams = z.object({ storeId: StoreId, deviceId: Uuid });
 const CustomerParams = z.object({ storeId: StoreId, customerId: Uuid });
+const ExceptionParams = z.object({ storeId: StoreId, exceptionId: Uuid });
+// A quarantined mutation's device is as the ingest path named it (a UUID for real tills).
+const QuarantineParams = z.object({
+  storeId: StoreId,
+  deviceId: z.string().min(1).max(100),
+  mutationId: z.coerce.number().int().positive(),
+});
 
 export function registerAdminRoutes(admin: FastifyInstance, options: AdminRouteOptions): void {
   const { app, owner } = options;
@@ -155,4 +174,48 @@ export function registerAdminRoutes(admin: FastifyInstance, options: AdminRouteO
     request.log.warn(request.params, 'change feed reset: every till of the store will resync');
     return ok({ reset: true });
   });
+
+  // Exceptions and the quarantine (issue 11): worked by people, every decision audited.
+  r.get('/exceptions', { schema: { querystring: ExceptionQuery } }, async (request) =>
+    ok({ exceptions: await listExceptions(app, request.query) }),
+  );
+  r.post(
+    '/stores/:storeId/exceptions/:exceptionId/resolve',
+    { schema: { params: ExceptionParams, body: ResolveException } },
+    async (request) => {
+      const resolved = await resolveException(app, { ...request.params, ...request.body });
+      request.log.info(
+        { ...request.params, resolvedBy: request.body.resolvedBy },
+        'exception resolved',
+      );
+      return ok(resolved);
+    },
+  );
+  r.get('/quarantine', { schema: { querystring: QuarantineQuery } }, async (request) =>
+    ok({ quarantine: await listQuarantine(app, request.query) }),
+  );
+  r.post(
+    '/stores/:storeId/quarantine/:deviceId/:mutationId/reapply',
+    { schema: { params: QuarantineParams, body: ReapplyQuarantined } },
+    async (request) => {
+      const result = await reapply(app, { ...request.params, by: request.body.by });
+      request.log.info(
+        { ...request.params, by: request.body.by, status: result.status },
+        'quarantined mutation re-applied',
+      );
+      return ok(result);
+    },
+  );
+  r.post(
+    '/stores/:storeId/quarantine/:deviceId/:mutationId/dismiss',
+    { schema: { params: QuarantineParams, body: DismissQuarantined } },
+    async (request) => {
+      await dismiss(app, { ...request.params, ...request.body });
+      request.log.warn(
+        { ...request.params, by: request.body.by },
+        'quarantined mutation dismissed',
+      );
+      return ok({ dismissed: true });
+    },
+  );
 }
