@@ -16,13 +16,13 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { Mutation } from '../contract/mutations';
 import type { Clock } from '../core/clock';
 import type { IdGenerator } from '../core/ids';
-import type { Counters, Journal } from '../db/edge/journal-types';
+import type { Counters, Journal, Watermark } from '../db/edge/journal-types';
 import type { Logger } from '../db/logger';
 import type { Migration } from '../db/migrations/runner';
 
-/** What a journal holds at open: the counters' watermark and the unacknowledged mutations. */
+/** What a journal holds at open: the counters' watermark with HQ's acknowledged mark, and the unacknowledged mutations. */
 export interface JournalContents {
-  watermark: Counters;
+  watermark: Watermark;
   mutations: Mutation[];
 }
 

@@ -8,7 +8,9 @@
  * IDs never repeat even if the database lost the sales that used them.
  *
  * Format (NDJSON, one record per line, each with a hash of its body):
- *   {"k":"w","w":{"mutation":12,"receipt":40,"z_report":3},"h":"..."}   watermark (first line)
+ *   {"k":"w","w":{"mutation":12,"receipt":40,"z_report":3,"acked":9},"h":"..."}   watermark
+ *                                                                      (first line; `acked`:
+ *                                                                      HQ acknowledged up to)
  *   {"k":"m","m":{...mutation...},"h":"..."}                             a mutation
  */
 import { createHash } from 'node:crypto';
@@ -19,14 +21,14 @@ import { CorruptDataError } from '../errors';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { Mutation } from '../../contract/mutations';
-import type { Counters, Journal } from './journal-types';
+import type { Counters, Journal, Watermark } from './journal-types';
 
 interface JournalContents {
-  watermark: Counters;
+  watermark: Watermark;
   mutations: Mutation[];
 }
 
-const EMPTY: Counters = { mutation: 0, receipt: 0, z_report: 0 };
+const EMPTY: Watermark = { mutation: 0, receipt: 0, z_report: 0, acked: 0 };
 
 function hashOf(body: string): string {
   return createHash('sha256').update(body).digest('hex').slice(0, 16);
@@ -39,20 +41,22 @@ function encode(kind: 'm' | 'w', body: unknown): string {
 
 function decode(
   line: string,
-): { kind: 'm'; mutation: Mutation } | { kind: 'w'; watermark: Counters } {
+): { kind: 'm'; mutation: Mutation } | { kind: 'w'; watermark: Watermark } {
   const record = JSON.parse(line) as { k?: unknown; m?: unknown; w?: unknown; h?: unknown };
   const body = record.k === 'm' ? record.m : record.k === 'w' ? record.w : undefined;
   if (body === undefined || record.h !== hashOf(JSON.stringify(body))) {
     throw new Error('hash mismatch');
   }
   if (record.k === 'w') {
-    const w = body as Partial<Counters>;
+    const w = body as Partial<Watermark>;
     return {
       kind: 'w',
       watermark: {
         mutation: Number(w.mutation),
         receipt: Number(w.receipt),
         z_report: Number(w.z_report),
+        // Journals written before the mark existed have none: nothing known acknowledged.
+        acked: Number(w.acked ?? 0),
       },
     };
   }
@@ -163,7 +167,9 @@ export class FileJournal implements Journal {
 
   /**
    * Rewrite the journal without mutations HQ has acknowledged (id <= ackedThrough), keeping the
-   * counters' high-water marks. Atomic: temp file, fsync, rename, fsync directory.
+   * counters' high-water marks and the acknowledged mark (replay restores it: the dropped
+   * mutations must never look unacknowledged). Atomic: temp file, fsync, rename, fsync
+   * directory.
    */
   compact(ackedThrough: number, counters: Counters): Promise<{ kept: number; dropped: number }> {
     const run = this.tail.then(async () => {
@@ -176,10 +182,11 @@ export class FileJournal implements Journal {
           counters[key],
           key === 'mutation' ? Math.max(0, ...mutations.map((m) => m.mutationId)) : 0,
         );
-      const mark: Counters = {
+      const mark: Watermark = {
         mutation: highest('mutation'),
         receipt: highest('receipt'),
         z_report: highest('z_report'),
+        acked: Math.max(watermark.acked, ackedThrough),
       };
       const tmp = `${this.path}.tmp`;
       const out = await open(tmp, 'w');

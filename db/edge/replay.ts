@@ -7,9 +7,9 @@ import { CorruptDataError } from '../errors';
 import type { Logger } from '../logger';
 import { applyMutationAtEdge, type TillIdentity } from '../mutations/apply-edge';
 import type { Mutation } from '../../contract/mutations';
-import { insertOutbox, outboxHas, raiseCounters } from '../queries/outbox';
+import { insertOutbox, outboxHas, raiseCounters, raiseLastAcked } from '../queries/outbox';
 import { readIdentity } from '../queries/identity';
-import type { Counters } from './journal-types';
+import type { Counters, Watermark } from './journal-types';
 import type { LocalDb } from './record';
 import { getErrorMessage } from '../../contract/errors';
 
@@ -22,7 +22,7 @@ export async function replayJournal(options: {
   db: LocalDb;
   identity: TillIdentity;
   mutations: Mutation[];
-  watermark: Counters;
+  watermark: Watermark;
   logger: Logger;
 }): Promise<ReplayResult> {
   const { db, identity, mutations, watermark, logger } = options;
@@ -58,7 +58,12 @@ export async function replayJournal(options: {
       ...mutations.map((m) => (m.type === 'shift.closed' ? m.payload.zReport.zNumber : 0)),
     ),
   };
-  const counters = await db.transaction((tx) => raiseCounters(tx, floor));
+  const counters = await db.transaction(async (tx) => {
+    // HQ acknowledged up to here before the journal dropped those mutations: a database that
+    // lost its record of the acknowledgement must not send from below it (a jammed queue).
+    await raiseLastAcked(tx, watermark.acked);
+    return raiseCounters(tx, floor);
+  });
   return { replayed, counters };
 }
 
@@ -69,7 +74,7 @@ export async function replayJournal(options: {
  */
 export async function recoverFromJournal(options: {
   db: LocalDb;
-  contents: { mutations: Mutation[]; watermark: Counters };
+  contents: { mutations: Mutation[]; watermark: Watermark };
   logger: Logger;
   /** Names the storage in the error ("/path/to/store", "This browser"). */
   where: string;

@@ -123,6 +123,16 @@ export async function markAcked(db: Queryable, lastMutationId: number): Promise<
   );
 }
 
+/** Never lowers it: the journal's mark only ever restores what HQ acknowledged. */
+export async function raiseLastAcked(tx: Queryable, acked: number): Promise<void> {
+  if (acked <= 0) return;
+  await tx.query(
+    `UPDATE pos.sync_state SET last_acked_mutation_id = $1, updated_at = now()
+      WHERE last_acked_mutation_id < $1`,
+    [acked],
+  );
+}
+
 export async function lastAcked(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
     `SELECT last_acked_mutation_id AS id FROM pos.sync_state`,

@@ -163,6 +163,10 @@ export async function outboxAfter(
     });
     bytes += JSON.stringify(m.payload).length;
     if (out.length > 0 && bytes > options.maxBytes) break;
+    // One consecutive run only: a hole (mutations a power cut lost after HQ acknowledged
+    // them) ends the batch; the next batch starts after it and HQ judges it (push.ts).
+    const previous = out[out.length - 1];
+    if (previous && m.mutationId !== previous.mutationId + 1) break;
     out.push(m);
   }
   return out;

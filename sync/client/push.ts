@@ -9,6 +9,12 @@
  * Handled here, never silently:
  *   gap                    HQ's counter is behind what the till counts as acknowledged (HQ
  *                          was restored): resend from HQ's counter out of the outbox.
+ *   hole in the outbox     mutations after the acknowledged ones are missing locally (a power
+ *                          cut lost them after HQ acknowledged them and the journal dropped
+ *                          them): the next run is sent as it is. HQ accepts it exactly when it
+ *                          holds everything before it (the hole was harmless) and the till's
+ *                          acknowledgement moves past the hole; otherwise HQ answers `gap`
+ *                          and the till reports which mutations neither side holds.
  *   mutation_id_conflict   the till's counter went backwards (its database was restored
  *                          without its journal) and a new mutation reuses an ID HQ applied
  *                          with other content: the till continues as a new device whose
@@ -94,12 +100,12 @@ export async function pushOnce(ctx: SyncContext, signal?: AbortSignal): Promise<
     ctx.resendFrom = undefined;
     return { sent: 0, rejected: 0, more: false };
   }
-  if (first.mutationId !== from + 1) {
-    throw new SyncError({
-      kind: 'gap',
-      errorClass: 'fatal',
-      message: `This till's outbox has no mutation ${from + 1} (next is ${first.mutationId}); HQ cannot receive the rest in order`,
-    });
+  const hole = first.mutationId !== from + 1;
+  if (hole) {
+    ctx.logger.warn(
+      { from: from + 1, to: first.mutationId - 1 },
+      'outbox has a hole below its next mutation; asking HQ whether it holds them',
+    );
   }
 
   let result: PushResult;
@@ -112,6 +118,18 @@ export async function pushOnce(ctx: SyncContext, signal?: AbortSignal): Promise<
     if (error.kind === 'payload_too_large' && ctx.tuning.pushBatch > 1) {
       ctx.tuning.pushBatch = Math.max(1, Math.floor(batch.length / 2));
       return { sent: 0, rejected: 0, more: true };
+    }
+    if (
+      hole &&
+      error.kind === 'gap' &&
+      error.lastMutationId !== undefined &&
+      error.lastMutationId >= from
+    ) {
+      throw new SyncError({
+        kind: 'gap',
+        errorClass: 'fatal',
+        message: `Mutations ${error.lastMutationId + 1} to ${first.mutationId - 1} of this till are neither in its outbox nor at HQ; the rest cannot be received in order. Contact support.`,
+      });
     }
     if (error.kind === 'gap' && error.lastMutationId !== undefined && error.lastMutationId < from) {
       ctx.logger.warn(

@@ -48,6 +48,14 @@ export interface SyncClientOptions {
 
 type Listener = (status: SyncStatus) => void;
 
+/** Answers that refuse the device itself: a failed push with one of these ends the round. */
+const DEVICE_REFUSALS = new Set<string>([
+  'unauthorized',
+  'forbidden',
+  'upgrade_required',
+  'protocol_too_new',
+]);
+
 export class SyncClient {
   private readonly db: TransactionalDb;
   private readonly logger: Logger;
@@ -306,15 +314,32 @@ export class SyncClient {
     return run;
   }
 
-  /** Push all, then download or pull until caught up. */
+  /**
+   * Push all, then download or pull until caught up. Pushing and pulling fail independently:
+   * a push that fails (HQ's write path down, a gap) does not keep catalog and price changes
+   * from arriving; its error is raised after the pull, so the round is retried with backoff.
+   */
   private async cycle(): Promise<void> {
     const ctx = this.requireContext();
-    for (;;) {
-      const round = await pushOnce(ctx);
-      if (!round.more || this.closed) break;
-      await this.refresh();
+    let pushError: Error | undefined;
+    try {
+      for (;;) {
+        const round = await pushOnce(ctx);
+        if (!round.more || this.closed) break;
+        await this.refresh();
+      }
+      await this.afterAck();
+    } catch (error) {
+      // Refused as a device (credential, app version): pulling would be refused too.
+      if (error instanceof SyncError && DEVICE_REFUSALS.has(error.kind)) throw error;
+      pushError = error instanceof Error ? error : new Error(getErrorMessage(error));
+      this.logger.warn({ error: getErrorMessage(error) }, 'push failed; pulling anyway');
     }
-    await this.afterAck();
+    await this.pullAll(ctx);
+    if (pushError !== undefined) throw pushError;
+  }
+
+  private async pullAll(ctx: SyncContext): Promise<void> {
     while (!this.closed) {
       if (await readSnapshot(ctx.db)) {
         const round = await downloadSnapshot(ctx, {

@@ -11,14 +11,14 @@
  * keeps the highest counters ever used so receipt numbers and mutation IDs never repeat.
  */
 import { CorruptDataError } from '../../db/errors';
-import type { Counters } from '../../db/edge/journal-types';
+import type { Counters, Watermark } from '../../db/edge/journal-types';
 import { Mutation } from '../../contract/mutations';
 import type { HostJournal, JournalContents } from '../platform';
 
 const MUTATIONS = 'mutations';
 const META = 'meta';
 const WATERMARK_KEY = 'watermark';
-const EMPTY: Counters = { mutation: 0, receipt: 0, z_report: 0 };
+const EMPTY: Watermark = { mutation: 0, receipt: 0, z_report: 0, acked: 0 };
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -50,12 +50,17 @@ function openDatabase(name: string): Promise<IDBDatabase> {
   });
 }
 
-function toCounters(value: unknown): Counters {
+function toWatermark(value: unknown): Watermark {
   if (typeof value !== 'object' || value === null) return { ...EMPTY };
-  const v = value as Partial<Record<keyof Counters, unknown>>;
+  const v = value as Partial<Record<keyof Watermark, unknown>>;
   const n = (x: unknown): number =>
     typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 ? x : 0;
-  return { mutation: n(v.mutation), receipt: n(v.receipt), z_report: n(v.z_report) };
+  return {
+    mutation: n(v.mutation),
+    receipt: n(v.receipt),
+    z_report: n(v.z_report),
+    acked: n(v.acked),
+  };
 }
 
 export class IdbJournal implements HostJournal {
@@ -84,7 +89,7 @@ export class IdbJournal implements HostJournal {
     });
     return {
       journal: new IdbJournal(db),
-      contents: { watermark: toCounters(watermark), mutations },
+      contents: { watermark: toWatermark(watermark), mutations },
     };
   }
 
@@ -97,7 +102,10 @@ export class IdbJournal implements HostJournal {
     this.lastAppendAt = Date.now();
   }
 
-  /** Drop entries HQ acknowledged (id <= ackedThrough); keep the counters' high-water marks. */
+  /**
+   * Drop entries HQ acknowledged (id <= ackedThrough); keep the counters' high-water marks and
+   * the acknowledged mark (replay restores it, see journal-types.ts).
+   */
   async compact(
     ackedThrough: number,
     counters: Counters,
@@ -111,13 +119,14 @@ export class IdbJournal implements HostJournal {
       request(meta.get(WATERMARK_KEY) as IDBRequest<unknown>),
     ]);
     const ids = keys.map(Number);
-    const old = toCounters(previous);
+    const old = toWatermark(previous);
     const highestId = Math.max(0, ...ids);
     meta.put(
       {
         mutation: Math.max(old.mutation, counters.mutation, highestId),
         receipt: Math.max(old.receipt, counters.receipt),
         z_report: Math.max(old.z_report, counters.z_report),
+        acked: Math.max(old.acked, ackedThrough),
       },
       WATERMARK_KEY,
     );
