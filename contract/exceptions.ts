@@ -35,6 +35,8 @@ export const ExceptionKind = {
   zNumberTaken: 'z_number_taken',
   /** The Z report's counts or totals differ from the facts HQ holds for the shift. */
   zTotalsDiffer: 'z_totals_differ',
+  /** The sale's tax does not recompute with the store's tax rules (core/tax.ts). */
+  taxMismatch: 'tax_mismatch',
   /** A second void of a voided sale, by someone else or at another time. */
   alreadyVoided: 'already_voided',
   /** HQ could not record the mutation at all: it is kept whole in the quarantine. */

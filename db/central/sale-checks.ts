@@ -6,7 +6,8 @@
  * (contract/exceptions.ts): an unknown customer or shift is recorded without the link (the
  * till's ID kept in the sale's metadata), an unknown register is added, an unknown product is
  * kept as sold with the till's name and price, a receipt number another transaction has, a
- * return of a sale HQ does not hold, a sale in a shift HQ holds as closed are all recorded.
+ * return of a sale HQ does not hold, a sale in a shift HQ holds as closed, a tax that does not
+ * recompute with the store's rules (core/tax.ts) are all recorded.
  * Only a sale that is not authentic is rejected (and kept whole in the quarantine).
  *
  * Shape and arithmetic need no database; references, duplicates and receipt numbers are checked
@@ -72,9 +73,8 @@ export function checkSaleShape(sale: SaleRecorded): void {
   ) {
     reject(RejectionCode.invalidTotals, `Sale ${id}: totals do not add up from its lines`);
   }
-  // The same rules the till priced with (core/tax.ts), recomputed from the recorded lines.
-  const taxProblem = taxDiscrepancy(sale);
-  if (taxProblem !== null) reject(RejectionCode.invalidTotals, `Sale ${id}: ${taxProblem}`);
+  // A tax that does not recompute with the store's rules is not a shape error: the customer
+  // paid it, so it is an exception stored with the sale (screenSales), never a rejection.
   const paid = sale.payments.reduce((sum, p) => sum + p.amountCents, 0);
   if (paid !== sale.totalCents) {
     reject(
@@ -303,6 +303,16 @@ export async function screenSales(
           ExceptionKind.unknownCustomer,
           `Sale ${receipt} names a customer HQ does not hold. The sale is recorded without the customer; link it when the customer is found.`,
           { receiptNumber: receipt, customerId: sale.customerId },
+        );
+      }
+      // The same rules the till priced with (core/tax.ts), recomputed from the recorded lines.
+      // The totals add up (checkSaleShape); only the tax split differs from HQ's rules.
+      const taxProblem = taxDiscrepancy(sale);
+      if (taxProblem !== null) {
+        raise(
+          ExceptionKind.taxMismatch,
+          `Sale ${receipt}: the tax does not recompute with the store's tax rules (${taxProblem}). The sale is recorded with the tax the customer paid.`,
+          { receiptNumber: receipt, problem: taxProblem },
         );
       }
       const originalInBatch = sale.originalTransactionId

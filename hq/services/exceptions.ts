@@ -73,6 +73,8 @@ export const TODO: Record<ExceptionKind, string> = {
     'Two tills issued the same Z number: check whether a register is enrolled twice, and revoke the extra till.',
   z_totals_differ:
     "Compare the Z report with HQ's sales for the shift; look for sales of the shift in the quarantine.",
+  tax_mismatch:
+    "Compare the till's tax settings with the store's (rates, inclusive prices, rounding); correct the till, then resolve with what was wrong.",
   already_voided: 'Check the second void with the cashier; the sale stays voided once.',
   quarantined:
     'Open the quarantined mutation, fix its cause, then re-apply it; dismiss it only with a reason.',

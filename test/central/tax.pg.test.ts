@@ -1,8 +1,9 @@
 /**
  * Tax at HQ (issue 18): a sale priced at the till with state + city components, inclusive or
  * exclusive, per line or per order, is recomputed by HQ with the same rules (core/tax.ts) and
- * stored with its components; a sale whose tax does not recompute is refused with a reason and
- * leaves nothing behind.
+ * stored with its components. A sale whose tax does not recompute was paid all the same: it is
+ * recorded as the till sent it, with a tax_mismatch exception stored with it (issue 11: a sale
+ * is a fact), never refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededIdGenerator } from '../../core/ids';
@@ -178,7 +179,7 @@ describe('HQ recomputes the tax of every sale', () => {
     expect(inclusive.totalCents).toBe(inclusive.subtotalCents - inclusive.discountCents);
   });
 
-  it('refuses a sale whose tax does not recompute, and writes nothing of it', async () => {
+  it('records a sale whose tax does not recompute, with a tax_mismatch exception', async () => {
     const sale = tillSale({ included: false, rounding: 'order' });
     const line = sale.lines[2]!;
     // Moving a cent between lines keeps every total consistent; only recomputing catches it.
@@ -196,8 +197,23 @@ describe('HQ recomputes the tax of every sale', () => {
       priceOverride: null,
     };
     const [outcome] = await ingest(db, S, [envelope('sale.recorded', sale)]);
-    expect(outcome).toMatchObject({ status: 'rejected', code: 'invalid_totals' });
-    expect(outcome?.status === 'rejected' && outcome.message).toMatch(/does not recompute/);
-    expect(await stored(sale.transactionId)).toBeUndefined();
+    expect(outcome).toMatchObject({
+      status: 'applied',
+      exceptions: [expect.objectContaining({ kind: 'tax_mismatch' })],
+    });
+    // Recorded as the customer paid it: the till's tax, not HQ's recomputation.
+    const row = await stored(sale.transactionId);
+    expect(row?.tax_amount).toBe((sale.taxCents / 100).toFixed(2));
+    expect(row?.total_amount).toBe((sale.totalCents / 100).toFixed(2));
+    const { rows } = await db.pools.admin.query<{
+      kind: string;
+      reason: string;
+      entity_id: string;
+    }>(
+      `SELECT kind, reason, entity_id FROM sync.exceptions WHERE store_id = $1 AND entity_id = $2`,
+      [S, sale.transactionId],
+    );
+    expect(rows.map((r) => r.kind)).toEqual(['tax_mismatch']);
+    expect(rows[0]?.reason).toMatch(/does not recompute/);
   });
 });
