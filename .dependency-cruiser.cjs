@@ -228,7 +228,7 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: '^node_modules/' },
-    exclude: { path: '^(node_modules|dist|dist-electron|dist-web|release|\\.data)/' },
+    exclude: { path: '^(node_modules|dist|dist-electron|dist-web|dist-console|release|\\.data)/' },
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],

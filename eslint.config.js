@@ -10,6 +10,7 @@ export default tseslint.config(
       'dist/**',
       'dist-electron/**',
       'dist-web/**',
+      'dist-console/**',
       'release/**',
       '.data/**',
       'test-results/**',

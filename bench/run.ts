@@ -22,6 +22,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   sync: async () => (await import('./sync')).suite,
   // Starts a Citus cluster and a plain server of its own; without Citus it says why, no figures.
   topology: async () => (await import('./topology')).suite,
+  console: async () => (await import('./console')).suite,
 };
 
 async function main(): Promise<number> {

@@ -8,14 +8,20 @@
  *   admin     the admin token: `adminToken`, else $EDGEPOS_ADMIN_TOKEN, else the file
  *             <dataDir>/admin-token (created with a random token, mode 0600; rotated by
  *             `npm run hq:admin -- token rotate`, hq/ops/admin-token.ts). Never logged.
+ *   console   the HQ console at <url>/console/ (built page from dist-console/, or `consoleDir`);
+ *             when HQ has no console user yet, a first administrator is created:
+ *             `consoleAdmin`, else admin@hq.local with $EDGEPOS_CONSOLE_PASSWORD, else a random
+ *             password written to <dataDir>/console-admin-password (mode 0600)
  *   service   fastify on `host:port` (default 127.0.0.1 and a free port); <dataDir>/hq.json
  *             records the URL so `npm run hq:admin` finds it
  *
  * Returns the running Hq (below); close() stops the service, the change listener, the
  * background jobs and the database (when this process started it).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { startCentral, type Central } from './ops/central';
 import { CentralEmbeddingRefresher } from '../db/central/embeddings';
@@ -28,6 +34,8 @@ import { getErrorMessage } from '../contract/errors';
 import { buildHqApp, type HqApp } from './server/app';
 import type { FailureLimitOptions } from './server/failure-limit';
 import { createEnrollmentCode } from './services/enroll';
+import { countUsers, createUser } from './services/console/users';
+import { pruneSessions } from './services/console/sessions';
 import { sha256Hex } from './services/credentials';
 import { explicitAdminToken, fileAdminTokenHash, loadOrCreateAdminToken } from './ops/admin-token';
 import { startNotifier } from './services/notify';
@@ -70,6 +78,10 @@ export interface StartHqOptions {
   authFailures?: FailureLimitOptions | undefined;
   /** Failed enrollments allowed per address (default 10 in 10 minutes). */
   enrollFailures?: FailureLimitOptions | undefined;
+  /** The built HQ console (default dist-console/ of this checkout). */
+  consoleDir?: string | undefined;
+  /** The first console administrator, created only when HQ has no console user yet. */
+  consoleAdmin?: { email: string; password: string } | undefined;
   /**
    * Compute product embeddings at HQ in the background (default true), so they flow down with
    * the catalog and tills never recompute them. Tests that compare feeds row for row pass false.
@@ -79,6 +91,10 @@ export interface StartHqOptions {
 
 export interface Hq {
   url: string;
+  /** The HQ console page. */
+  consoleUrl: string;
+  /** Set when this start created the first console administrator. */
+  consoleAdminCreated: { email: string; passwordFile: string | undefined } | undefined;
   adminToken: string;
   central: Pick<Central, 'target' | 'pools'>;
   fastify: HqApp;
@@ -90,6 +106,31 @@ export interface Hq {
     options?: { ttlMinutes?: number; label?: string },
   ): Promise<EnrollmentCodeCreated>;
   close(): Promise<void>;
+}
+
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../dist-console', import.meta.url));
+export const FIRST_ADMIN_EMAIL = 'admin@hq.local';
+
+/** The first console administrator, when HQ has none (see the header). */
+async function ensureConsoleAdmin(
+  app: Central['pools']['app'],
+  dataDir: string,
+  explicit: StartHqOptions['consoleAdmin'],
+): Promise<Hq['consoleAdminCreated']> {
+  if ((await countUsers(app)) > 0) return undefined;
+  let password = explicit?.password ?? process.env.EDGEPOS_CONSOLE_PASSWORD;
+  let passwordFile: string | undefined;
+  if (!password) {
+    password = randomBytes(15).toString('base64url');
+    passwordFile = join(dataDir, 'console-admin-password');
+    writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  }
+  const email = explicit?.email ?? FIRST_ADMIN_EMAIL;
+  await createUser(app, {
+    input: { email, displayName: 'HQ administrator', role: 'admin', password },
+    actor: { userId: null, email: 'hq-start' },
+  });
+  return { email, passwordFile };
 }
 
 export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
@@ -140,11 +181,18 @@ export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
             hash
         )(sha256Hex(adminToken))
       : fileAdminTokenHash(dataDir);
+    const consoleAdminCreated = await ensureConsoleAdmin(
+      central.pools.app,
+      dataDir,
+      options.consoleAdmin,
+    );
     const notifier = await startNotifier({ target: central.target, logger });
     cleanup.push(() => notifier.close());
     const fastify = await buildHqApp({
       app: central.pools.app,
       owner: central.pools.owner,
+      reporting: central.pools.reporting,
+      consoleDir: options.consoleDir ?? DEFAULT_CONSOLE_DIR,
       notifier,
       logger,
       adminTokenHash,
@@ -168,6 +216,9 @@ export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
       pruneChangeLog(central.pools.app, { retentionDays, logger }).catch((error: unknown) =>
         logger.warn({ error: getErrorMessage(error) }, 'change feed pruning failed'),
       );
+      pruneSessions(central.pools.app).catch((error: unknown) =>
+        logger.warn({ error: getErrorMessage(error) }, 'console session pruning failed'),
+      );
     }, 3_600_000);
     prune.unref();
     cleanup.push(() => {
@@ -179,6 +230,8 @@ export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
     let closing: Promise<void> | undefined;
     return {
       url,
+      consoleUrl: `${url}/console/`,
+      consoleAdminCreated,
       adminToken,
       central: { target: central.target, pools: central.pools },
       fastify,

@@ -2,6 +2,9 @@
  * Derived data at HQ, maintained by the code that writes the facts, in the same transaction:
  *   daily_sales   per store, store-local day and product (late offline sales add to the day
  *                 they happened, a void subtracts from that day, returns are signed lines);
+ *   daily_store_sales  per store and store-local day: the same amounts summed over products
+ *                 (migration 0021; the HQ console's sales-by-day report reads a year of a
+ *                 chain from it), changed by the same deltas in the same transaction;
  *   stock_levels  on hand per store and product = the sum of the movement ledger;
  *   stock_alerts  at most one open low-stock alert per store and product, opened, refreshed
  *                 and resolved as stock crosses the product's reorder point.
@@ -82,7 +85,64 @@ async function addLines(tx: TenantTx, lines: LineColumns, sign: 1 | -1): Promise
       sign,
     ],
   );
+  await addStoreDays(tx, lines, sign);
   return rows.filter((r) => Number(r.line_count) === 0).map((r) => r.product_id);
+}
+
+/**
+ * The store-day side of addLines: the same lines summed per store-local day. Store-days left
+ * with no line (a void of a day's only sales) are deleted here, like product-days.
+ */
+async function addStoreDays(tx: TenantTx, lines: LineColumns, sign: 1 | -1): Promise<void> {
+  const { rows } = await tx.query<{ day: string; line_count: number }>(
+    `INSERT INTO retail.daily_store_sales AS d
+       (store_id, day, quantity, quantity_sold, quantity_returned, gross, discount, tax, net,
+        returns, line_count)
+     SELECT $1, (u.at AT TIME ZONE s.timezone)::date,
+            $8 * sum(u.qty)::integer,
+            $8 * sum(greatest(u.qty, 0))::integer,
+            $8 * sum(greatest(-u.qty, 0))::integer,
+            $8 * sum(u.qty * ${cents('u.price')}),
+            $8 * sum(${cents('u.disc')}),
+            $8 * sum(${cents('u.tax')}),
+            $8 * sum(${cents('u.total')}),
+            $8 * sum(CASE WHEN u.qty < 0 THEN -${cents('u.total')} ELSE 0 END),
+            $8 * count(*)::integer
+       FROM unnest($2::int[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
+                   $7::timestamptz[]) AS u(qty, price, disc, tax, total, at)
+      CROSS JOIN (SELECT timezone FROM retail.stores WHERE store_id = $1) s
+      GROUP BY 2
+      ORDER BY 2   -- the same fixed lock order as the product-days
+     ON CONFLICT (store_id, day) DO UPDATE SET
+        quantity = d.quantity + EXCLUDED.quantity,
+        quantity_sold = d.quantity_sold + EXCLUDED.quantity_sold,
+        quantity_returned = d.quantity_returned + EXCLUDED.quantity_returned,
+        gross = d.gross + EXCLUDED.gross,
+        discount = d.discount + EXCLUDED.discount,
+        tax = d.tax + EXCLUDED.tax,
+        net = d.net + EXCLUDED.net,
+        returns = d.returns + EXCLUDED.returns,
+        line_count = d.line_count + EXCLUDED.line_count,
+        updated_at = EXCLUDED.updated_at
+     RETURNING d.day::text AS day, d.line_count`,
+    [
+      tx.storeId,
+      intArray(lines.quantity),
+      intArray(lines.unitPriceCents),
+      intArray(lines.discountCents),
+      intArray(lines.taxCents),
+      intArray(lines.totalCents),
+      textArray(lines.occurredAt),
+      sign,
+    ],
+  );
+  const empty = rows.filter((r) => Number(r.line_count) === 0).map((r) => r.day);
+  if (empty.length === 0) return;
+  await tx.query(
+    `DELETE FROM retail.daily_store_sales
+      WHERE store_id = $1 AND day = ANY($2::date[]) AND line_count = 0`,
+    [tx.storeId, textArray(empty)],
+  );
 }
 
 /** The lines of newly recorded sales (completed transactions) count in their days. */
@@ -180,6 +240,23 @@ export async function rebuildDailySales(
        RETURNING 1)
      SELECT count(*)::int AS n FROM rebuilt`,
     [tx.storeId, range.from, range.to, tz],
+  );
+  // The store-days of the range, summed from the product-days just rebuilt.
+  await tx.query(
+    `DELETE FROM retail.daily_store_sales
+      WHERE store_id = $1 AND day BETWEEN $2::date AND $3::date`,
+    [tx.storeId, range.from, range.to],
+  );
+  await tx.query(
+    `INSERT INTO retail.daily_store_sales
+       (store_id, day, quantity, quantity_sold, quantity_returned, gross, discount, tax, net,
+        returns, line_count)
+     SELECT store_id, day, sum(quantity), sum(quantity_sold), sum(quantity_returned),
+            sum(gross), sum(discount), sum(tax), sum(net), sum(returns), sum(line_count)
+       FROM retail.daily_sales
+      WHERE store_id = $1 AND day BETWEEN $2::date AND $3::date
+      GROUP BY 1, 2`,
+    [tx.storeId, range.from, range.to],
   );
   return Number(written.rows[0]?.n ?? 0);
 }

@@ -21,6 +21,8 @@ export async function startLocalHq(options: {
   adminToken?: string;
   durable?: boolean;
   seed?: StartHqOptions['seed'];
+  consoleDir?: string | undefined;
+  consoleAdmin?: StartHqOptions['consoleAdmin'];
 }): Promise<LocalHq> {
   const hq = await startHq({
     dataDir: options.dataDir,
@@ -30,6 +32,8 @@ export async function startLocalHq(options: {
     adminToken: options.adminToken,
     durable: options.durable,
     seed: options.seed,
+    consoleDir: options.consoleDir,
+    consoleAdmin: options.consoleAdmin,
   });
   return {
     hq,

@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { buildApp } from '../build/build';
 import { startLocalHq } from './local-hq';
+import { consoleBanner, ensureConsoleBuilt } from '../../hq/ops/console-build';
 import { enrollUrl, serveWeb } from './web-server';
 import { checkElectron } from './electron-check';
 import { exitOnSignals, launch } from './launcher';
@@ -49,12 +50,15 @@ launch({
     say(
       `starting the local HQ on port ${hqPort} (first start seeds the sample chain: about a minute)`,
     );
+    if (await ensureConsoleBuilt()) say('built the HQ console');
     try {
-      return await startLocalHq({
+      const hq = await startLocalHq({
         dataDir: join(dataRoot, 'hq'),
         port: hqPort,
         logger: pino({ level: 'warn' }, pino.destination(2)),
       });
+      say(consoleBanner(hq.hq));
+      return hq;
     } catch (error) {
       throw new Error(
         `The local HQ could not start on port ${hqPort} (${getErrorMessage(error)}). ` +

@@ -1,5 +1,5 @@
 /**
- * `npm run hq`: the HQ sync service on the embedded PostgreSQL (or $DATABASE_URL), migrated,
+ * `npm run hq`: the HQ sync service and the HQ console (<url>/console/) on the embedded PostgreSQL (or $DATABASE_URL), migrated,
  * seeded with the sample chain on first start (unless --no-seed), until Ctrl-C.
  *
  *   npm run hq -- --port 8787 --data-dir .data/hq --no-seed
@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { startHq } from '../start';
 import { startupBanner } from './banner';
+import { consoleBanner, ensureConsoleBuilt } from '../ops/console-build';
 import { getErrorMessage } from '../../contract/errors';
 
 function intArg(value: string): number {
@@ -47,6 +48,7 @@ const opts = program.opts<{
 
 async function main(): Promise<void> {
   const logger = pino({ level: opts.verbose ? 'debug' : 'info' }, pino.destination(2));
+  if (await ensureConsoleBuilt()) logger.info('HQ console built into dist-console/');
   const hq = await startHq({
     logger,
     port: opts.port,
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
     seed: opts.seed ? { products: opts.products, sales: opts.sales } : false,
   });
   process.stderr.write(startupBanner({ url: hq.url, dataDir: opts.dataDir }));
+  process.stderr.write(`${consoleBanner(hq)}\n\n`);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -1,9 +1,11 @@
 /**
  * The HQ sync service's HTTP surface (fastify 5), assembled: device routes under /v1
  * (device-routes.ts: protocol header, device credential), administration under /admin/v1
- * (admin-routes.ts: admin token), /healthz and /readyz (health-routes.ts), and ONE error
- * handler (errors.ts). Credentials are checked in onRequest hooks, before any body is read;
- * failed attempts are limited per address (failure-limit.ts).
+ * (admin-routes.ts: admin token), the HQ console at /console/ (console-static.ts: the built
+ * page; console-routes.ts: its API under /console/api, session cookie + CSRF), /healthz and
+ * /readyz (health-routes.ts), and ONE error handler (errors.ts). Credentials are checked in
+ * onRequest hooks, before any body is read; failed attempts are limited per address
+ * (failure-limit.ts).
  *
  * Every request body is validated by the zod schemas of contract/sync-protocol.ts and
  * contract/admin-protocol.ts before a route sees it; routes are thin and call the services
@@ -22,6 +24,8 @@ import type pg from 'pg';
 import type { Logger as PinoLogger } from 'pino';
 import type { ChangeNotifier } from '../services/notify';
 import { registerAdminRoutes } from './admin-routes';
+import { registerConsoleRoutes } from './console-routes';
+import { registerConsoleStatic } from './console-static';
 import { registerDeviceRoutes } from './device-routes';
 import { sendFailure } from './errors';
 import { registerHealthRoutes } from './health-routes';
@@ -37,10 +41,14 @@ import { limiter } from './limiter';
 export interface HqAppOptions {
   app: pg.Pool;
   owner: pg.Pool;
+  /** The read-only reporting role (console reports). */
+  reporting: pg.Pool;
   notifier: ChangeNotifier;
   logger: PinoLogger;
   /** SHA-256 (hex) of the admin token, asked at each admin request (the token can rotate). */
   adminTokenHash: string | (() => string);
+  /** The built HQ console served at /console/ (dist-console/). */
+  consoleDir: string;
   /** Largest push body (default 32 MiB); other bodies are limited to 1 MiB. */
   pushBodyLimit?: number | undefined;
   /** Push transactions at once; more wait in a queue (default 6). */
@@ -110,5 +118,16 @@ export async function buildHqApp(options: HqAppOptions): Promise<HqApp> {
     },
     { prefix: '/admin/v1' },
   );
+  await fastify.register(
+    (api, _opts, done) => {
+      registerConsoleRoutes(api, { app: options.app, reporting: options.reporting });
+      done();
+    },
+    { prefix: '/console/api' },
+  );
+  await fastify.register((page, _opts, done) => {
+    registerConsoleStatic(page, { dir: options.consoleDir });
+    done();
+  });
   return fastify;
 }

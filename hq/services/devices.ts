@@ -326,7 +326,13 @@ export async function listDevices(
  */
 export async function revokeDevice(
   app: pg.Pool,
-  options: { storeId: string; deviceId: string; reason: string },
+  options: {
+    storeId: string;
+    deviceId: string;
+    reason: string;
+    /** Runs in the revoking transaction (the console's audit entry). */
+    audit?: ((tx: Queryable) => Promise<void>) | undefined;
+  },
 ): Promise<{ revoked: string[] }> {
   await assertStore(app, options.storeId);
   return withTenant(app, options.storeId, async (tx) => {
@@ -364,6 +370,7 @@ export async function revokeDevice(
       if (rows.length === 0) break;
       revoked.push(...rows.map((r) => r.device_id));
     }
+    await options.audit?.(tx);
     return { revoked };
   });
 }

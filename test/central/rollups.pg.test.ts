@@ -274,6 +274,25 @@ describe('daily_sales', () => {
       rows.map(({ updated_at: _u, ...rest }) => rest);
     expect(strip(after.rows)).toEqual(strip(before.rows));
 
+    // The store-day rollup (0021) always equals the product-day rollup summed per store-day,
+    // through sales, voids, returns and the rebuild's delete + insert.
+    const storeDays = await db.pools.admin.query<Record<string, string>>(
+      `SELECT store_id, day::text AS day, quantity, quantity_sold, quantity_returned,
+              gross::text AS gross, discount::text AS discount, tax::text AS tax, net::text AS net,
+              returns::text AS returns, line_count
+         FROM retail.daily_store_sales WHERE line_count <> 0 ORDER BY store_id, day`,
+    );
+    const summed = await db.pools.admin.query<Record<string, string>>(
+      `SELECT store_id, day::text AS day, sum(quantity)::int AS quantity,
+              sum(quantity_sold)::int AS quantity_sold,
+              sum(quantity_returned)::int AS quantity_returned, sum(gross)::text AS gross,
+              sum(discount)::text AS discount, sum(tax)::text AS tax, sum(net)::text AS net,
+              sum(returns)::text AS returns, sum(line_count)::int AS line_count
+         FROM retail.daily_sales GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    expect(storeDays.rows.length).toBeGreaterThan(0);
+    expect(storeDays.rows).toEqual(summed.rows);
+
     // Query functions agree with the rollup and with the raw lines (partition-pruned path).
     const seattle = expectedRollup('seattle', sent.get('seattle')!, voided);
     const rows = await asStore(db, 'seattle', (tx) =>

@@ -41,7 +41,13 @@ const ALLOWED_TYPE_DIFFERENCES: ReadonlyArray<[string, string, string, string]> 
 ];
 
 /** Tables only HQ has (derived data and sales bookkeeping). */
-const CENTRAL_ONLY = ['daily_sales', 'sales_retention', 'sales_transaction_ids', 'stock_alerts'];
+const CENTRAL_ONLY = [
+  'daily_sales',
+  'daily_store_sales',
+  'sales_retention',
+  'sales_transaction_ids',
+  'stock_alerts',
+];
 
 let edge: PGlite;
 let central: TestDatabase;

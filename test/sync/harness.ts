@@ -21,6 +21,8 @@ import { makeTempDir } from '../fixtures/till';
 import type { SaleResult } from '../../contract/till-api';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** The first HQ console administrator of a test HQ. */
+export const CONSOLE_ADMIN = { email: 'admin@test.local', password: 'test console password 1' };
 
 export interface TestHq {
   hq: Hq;
@@ -52,6 +54,7 @@ export async function startTestHq(
       database: { target: db.target, pools: db.pools },
       dataDir,
       adminToken: ADMIN_TOKEN,
+      consoleAdmin: CONSOLE_ADMIN,
       seed: options.seed ?? { products: 30, customers: 40, sales: 0 },
       embeddings: false,
       authFailures: options.authFailures,

@@ -1,0 +1,1 @@
+DROP TABLE retail.daily_store_sales;

@@ -1,0 +1,253 @@
+/**
+ * Stores & devices: a store's registers with the till serving each, new registers and their
+ * enrollment codes, and every till's sync health (last seen, unsent changes, rejected changes,
+ * how far behind the catalog feed it is), with an alert for tills silent longer than
+ * SILENT_MINUTES. Tills can be revoked here (a replacement is enrolled with a new code).
+ */
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { z } from 'zod';
+import { DeviceSyncState, EnrollmentCodeCreated } from '../../../contract/admin-protocol';
+import { CreateRegister, type ConsoleUser } from '../../../contract/console-protocol';
+import { api, ApiError } from '../api';
+import { fieldErrors, type FieldErrors } from '../forms';
+import type { Store } from '../model';
+
+export const SILENT_MINUTES = 15;
+
+const Register = z.object({
+  storeId: z.string(),
+  registerId: z.string(),
+  registerName: z.string(),
+  isActive: z.boolean(),
+});
+const RegisterList = z.object({ registers: z.array(Register) });
+const DeviceList = z.object({ devices: z.array(DeviceSyncState) });
+
+function ago(iso: string | null, now: number): string {
+  if (!iso) return 'never';
+  const minutes = Math.round((now - Date.parse(iso)) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 120) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
+}
+
+export function StoresScreen({ stores, user }: { stores: Store[]; user: ConsoleUser }) {
+  const [storeId, setStoreId] = useState('');
+  const [registers, setRegisters] = useState<Array<z.infer<typeof Register>>>([]);
+  const [devices, setDevices] = useState<DeviceSyncState[]>([]);
+  const [code, setCode] = useState<EnrollmentCodeCreated | undefined>();
+  const [error, setError] = useState('');
+  const store = stores.find((s) => s.storeId === storeId) ?? stores[0];
+  const canEdit = user.role !== 'analyst';
+  const now = Date.now();
+
+  // Only the answer to the latest request is shown (switching stores quickly must not leave
+  // an earlier store's answer on screen).
+  const latest = useRef(0);
+  const load = useCallback(() => {
+    if (!store) return;
+    const request = ++latest.current;
+    Promise.all([
+      api(RegisterList, `/stores/${store.storeId}/registers`),
+      api(DeviceList, '/devices', { query: { storeId: store.storeId } }),
+    ])
+      .then(([r, d]) => {
+        if (request !== latest.current) return;
+        setRegisters(r.registers);
+        setDevices(d.devices);
+        setError('');
+      })
+      .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+  }, [store]);
+  useEffect(load, [load]);
+
+  const enroll = (registerId: string) => {
+    if (!store) return;
+    api(EnrollmentCodeCreated, `/stores/${store.storeId}/registers/${registerId}/enrollment-code`, {
+      method: 'POST',
+    })
+      .then(setCode)
+      .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+  };
+  const revoke = (d: DeviceSyncState) => {
+    const reason = window.prompt(
+      `Why is the till of register ${d.registerId} being revoked?`,
+      'replaced',
+    );
+    if (!reason) return;
+    api(z.unknown(), `/stores/${d.storeId}/devices/${d.deviceId}/revoke`, {
+      method: 'POST',
+      body: { reason },
+    })
+      .then(load)
+      .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+  };
+
+  if (!store) return <p>No stores to show.</p>;
+  const live = devices.filter((d) => !d.revokedAt && !d.supersededBy);
+  const silent = live.filter(
+    (d) => !d.lastSeenAt || now - Date.parse(d.lastSeenAt) > SILENT_MINUTES * 60_000,
+  );
+  return (
+    <section>
+      <h2>Stores & devices</h2>
+      <label>
+        Store
+        <select
+          value={store.storeId}
+          onChange={(e) => setStoreId(e.target.value)}
+          data-testid="stores-store"
+        >
+          {stores.map((s) => (
+            <option key={s.storeId} value={s.storeId}>
+              {s.storeName}
+            </option>
+          ))}
+        </select>
+      </label>
+      {error && <p className="error">{error}</p>}
+      {silent.length > 0 && (
+        <p className="alert" data-testid="silent-alert">
+          {silent.length} till{silent.length === 1 ? ' has' : 's have'} not been heard from for more
+          than {SILENT_MINUTES} minutes: {silent.map((d) => d.registerId).join(', ')}
+        </p>
+      )}
+      <h3>Registers</h3>
+      <table data-testid="register-table">
+        <thead>
+          <tr>
+            <th>Register</th>
+            <th>Name</th>
+            <th>Till</th>
+            {canEdit && <th />}
+          </tr>
+        </thead>
+        <tbody>
+          {registers.map((r) => {
+            const till = live.find((d) => d.registerId === r.registerId);
+            return (
+              <tr key={r.registerId} data-testid="register-row" data-register={r.registerId}>
+                <td>{r.registerId}</td>
+                <td>{r.registerName}</td>
+                <td data-testid="register-till">
+                  {till
+                    ? `${till.label ?? 'Till'} · seen ${ago(till.lastSeenAt, now)}`
+                    : 'No till enrolled'}
+                </td>
+                {canEdit && (
+                  <td>
+                    <button
+                      type="button"
+                      onClick={() => enroll(r.registerId)}
+                      data-testid="enroll-register"
+                    >
+                      {till ? 'Enroll a replacement' : 'Enroll a till'}
+                    </button>
+                  </td>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {code && (
+        <p className="card" data-testid="enrollment-code-box">
+          Enter this code on the till for register {code.registerId} before{' '}
+          {new Date(code.expiresAt).toLocaleTimeString()}:{' '}
+          <code data-testid="enrollment-code">{code.code}</code>
+        </p>
+      )}
+      {canEdit && <NewRegisterForm storeId={store.storeId} onCreated={load} />}
+      <h3>Tills and sync health</h3>
+      <table data-testid="device-table">
+        <thead>
+          <tr>
+            <th>Register</th>
+            <th>Till</th>
+            <th>Last seen</th>
+            <th className="num">Unsent</th>
+            <th className="num">Rejected</th>
+            <th className="num">Catalog changes behind</th>
+            <th>Status</th>
+            {canEdit && <th />}
+          </tr>
+        </thead>
+        <tbody>
+          {devices.map((d) => (
+            <tr key={d.deviceId} data-testid="device-row" data-register={d.registerId}>
+              <td>{d.registerId}</td>
+              <td>{d.label ?? ''}</td>
+              <td>{ago(d.lastSeenAt, now)}</td>
+              <td className="num">{d.reportedPending ?? '?'}</td>
+              <td className="num">{d.rejectedCount}</td>
+              <td className="num">{d.cursorLag ?? '?'}</td>
+              <td>
+                {d.revokedAt
+                  ? `Revoked (${d.revokedReason ?? ''})`
+                  : d.supersededBy
+                    ? 'Replaced'
+                    : 'Active'}
+              </td>
+              {canEdit && (
+                <td>
+                  {!d.revokedAt && (
+                    <button type="button" onClick={() => revoke(d)}>
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function NewRegisterForm({ storeId, onCreated }: { storeId: string; onCreated: () => void }) {
+  const [registerId, setRegisterId] = useState('');
+  const [registerName, setRegisterName] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = CreateRegister.safeParse({ storeId, registerId, registerName });
+    if (!parsed.success) return setErrors(fieldErrors(parsed.error));
+    setErrors({});
+    api(Register, '/registers', { method: 'POST', body: parsed.data })
+      .then(() => {
+        setRegisterId('');
+        setRegisterName('');
+        onCreated();
+      })
+      .catch((e: unknown) => setErrors({ form: e instanceof ApiError ? e.message : String(e) }));
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} noValidate data-testid="register-form">
+      <label>
+        New register
+        <input
+          value={registerId}
+          placeholder="R03"
+          onChange={(e) => setRegisterId(e.target.value)}
+          data-testid="register-id"
+        />
+        {errors.registerId && <span className="field-error">{errors.registerId}</span>}
+      </label>
+      <label>
+        Name
+        <input
+          value={registerName}
+          onChange={(e) => setRegisterName(e.target.value)}
+          data-testid="register-name"
+        />
+        {errors.registerName && <span className="field-error">{errors.registerName}</span>}
+      </label>
+      <button type="submit" data-testid="register-create">
+        Add register
+      </button>
+      {errors.form && <p className="error">{errors.form}</p>}
+    </form>
+  );
+}

@@ -1,0 +1,201 @@
+/**
+ * Console reports, read from the rollups (retail.daily_store_sales for sales by day,
+ * daily_sales for products and categories, stock_levels, stock_alerts),
+ * never by scanning raw sales, through the read-only reporting role. The tenant guard holds
+ * for reports too: each store is read under its own tenant key; a chain-wide report reads its
+ * stores in a few parallel read-only snapshots (PARALLEL connections, each taking a share of the
+ * stores) and adds them up here.
+ */
+import type pg from 'pg';
+import type { LowStock, SalesByDay, TopProducts } from '../../../contract/console-protocol';
+import { centsFromNumeric } from '../../../core/money';
+import { withTenants, type TenantTx } from '../../../db/central/tenant';
+
+const PARALLEL = 4;
+
+export interface ReportRange {
+  from: string;
+  to: string;
+  storeIds: readonly string[];
+}
+
+/** fn for every store, spread over PARALLEL read-only snapshot transactions. */
+async function perStore<T>(
+  reporting: pg.Pool,
+  storeIds: readonly string[],
+  fn: (tx: TenantTx) => Promise<T>,
+): Promise<T[]> {
+  const shares: string[][] = Array.from({ length: Math.min(PARALLEL, storeIds.length) }, () => []);
+  storeIds.forEach((s, i) => shares[i % shares.length]!.push(s));
+  const results = await Promise.all(
+    shares.map((share) => withTenants(reporting, share, fn, { snapshot: true })),
+  );
+  return results.flat();
+}
+
+/** Every day from `from` to `to` (ISO dates), inclusive. */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000)
+    days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+}
+
+export async function salesByDay(reporting: pg.Pool, range: ReportRange): Promise<SalesByDay> {
+  const days = daysBetween(range.from, range.to);
+  const index = new Map(days.map((d, i) => [d, i]));
+  // Each store under its own tenant key (withTenants: SET LOCAL, which a Citus cluster
+  // forwards to the node of the store's shard), a year of one store per statement.
+  const rows = (
+    await perStore(reporting, range.storeIds, async (tx) => {
+      const { rows: storeDays } = await tx.query<{
+        store_id: string;
+        day: string;
+        net: string;
+        tax: string;
+        returns: string;
+        quantity: number;
+      }>(
+        `SELECT store_id, day::text AS day, net, tax, returns, quantity
+           FROM retail.daily_store_sales
+          WHERE store_id = $1 AND day BETWEEN $2::date AND $3::date`,
+        [tx.storeId, range.from, range.to],
+      );
+      return storeDays;
+    })
+  ).flat();
+  const total = days.map((day) => ({
+    day,
+    netCents: 0,
+    taxCents: 0,
+    returnsCents: 0,
+    quantity: 0,
+  }));
+  const seriesByStore = new Map(range.storeIds.map((s) => [s, days.map(() => 0)]));
+  for (const r of rows) {
+    const i = index.get(r.day);
+    const series = seriesByStore.get(r.store_id);
+    if (i === undefined || !series) continue;
+    const net = centsFromNumeric(r.net);
+    series[i] = net;
+    const t = total[i]!;
+    t.netCents += net;
+    t.taxCents += centsFromNumeric(r.tax);
+    t.returnsCents += centsFromNumeric(r.returns);
+    t.quantity += r.quantity;
+  }
+  return {
+    stores: [...range.storeIds],
+    days: total,
+    byStore: [...seriesByStore].map(([storeId, netCents]) => ({ storeId, netCents })),
+  };
+}
+
+export async function topProducts(
+  reporting: pg.Pool,
+  range: ReportRange & { limit: number },
+): Promise<TopProducts> {
+  const perStoreRows = await perStore(reporting, range.storeIds, async (tx) => {
+    const { rows } = await tx.query<{
+      product_id: string;
+      sku: string;
+      product_name: string;
+      category_id: number | null;
+      category_name: string | null;
+      quantity: number;
+      net: string;
+    }>(
+      `SELECT d.product_id, p.sku, p.product_name, p.category_id, c.category_name,
+              sum(d.quantity)::int AS quantity, sum(d.net)::text AS net
+         FROM retail.daily_sales d
+         JOIN retail.products p ON p.store_id = d.store_id AND p.product_id = d.product_id
+         LEFT JOIN retail.product_categories c ON c.category_id = p.category_id
+        WHERE d.store_id = $1 AND d.day BETWEEN $2::date AND $3::date
+        GROUP BY 1, 2, 3, 4, 5`,
+      [tx.storeId, range.from, range.to],
+    );
+    return rows;
+  });
+  const products = new Map<string, TopProducts['products'][number]>();
+  const categories = new Map<string, TopProducts['categories'][number]>();
+  for (const r of perStoreRows.flat()) {
+    const net = centsFromNumeric(r.net);
+    const p = products.get(r.sku) ?? {
+      productId: r.product_id,
+      sku: r.sku,
+      productName: r.product_name,
+      quantity: 0,
+      netCents: 0,
+    };
+    p.quantity += r.quantity;
+    p.netCents += net;
+    products.set(r.sku, p);
+    const key = String(r.category_id);
+    const c = categories.get(key) ?? {
+      categoryId: r.category_id,
+      categoryName: r.category_name ?? 'Uncategorised',
+      quantity: 0,
+      netCents: 0,
+    };
+    c.quantity += r.quantity;
+    c.netCents += net;
+    categories.set(key, c);
+  }
+  const byNet = <T extends { netCents: number }>(a: T, b: T): number => b.netCents - a.netCents;
+  return {
+    products: [...products.values()].sort(byNet).slice(0, range.limit),
+    categories: [...categories.values()].sort(byNet),
+  };
+}
+
+/** Open low-stock alerts with the last 7 days' sales pace and a reorder suggestion. */
+export async function lowStock(reporting: pg.Pool, range: ReportRange): Promise<LowStock> {
+  const perStoreRows = await perStore(reporting, range.storeIds, async (tx) => {
+    const { rows } = await tx.query<{
+      product_id: string;
+      sku: string;
+      product_name: string;
+      on_hand: number;
+      reorder_point: number;
+      sold7: number;
+    }>(
+      `SELECT a.product_id, p.sku, p.product_name, a.on_hand, p.reorder_point,
+              coalesce((SELECT sum(d.quantity_sold) FROM retail.daily_sales d
+                         WHERE d.store_id = a.store_id AND d.product_id = a.product_id
+                           AND d.day BETWEEN $2::date - 6 AND $2::date), 0)::int AS sold7
+         FROM retail.stock_alerts a
+         JOIN retail.products p ON p.store_id = a.store_id AND p.product_id = a.product_id
+        WHERE a.store_id = $1 AND a.status = 'open' AND a.alert_type = 'low_stock'
+        ORDER BY a.on_hand - p.reorder_point, p.sku
+        LIMIT 200`,
+      [tx.storeId, range.to],
+    );
+    return rows.map((r) => {
+      const velocityPerDay = r.sold7 / 7;
+      return {
+        storeId: tx.storeId,
+        productId: r.product_id,
+        sku: r.sku,
+        productName: r.product_name,
+        onHand: r.on_hand,
+        reorderPoint: r.reorder_point,
+        velocityPerDay: Math.round(velocityPerDay * 100) / 100,
+        suggestedOrder: suggestedOrder({
+          onHand: r.on_hand,
+          reorderPoint: r.reorder_point,
+          velocityPerDay,
+        }),
+      };
+    });
+  });
+  return { items: perStoreRows.flat() };
+}
+
+/** Enough to cover 14 days at the recent pace and end above the reorder point. */
+export function suggestedOrder(o: {
+  onHand: number;
+  reorderPoint: number;
+  velocityPerDay: number;
+}): number {
+  return Math.max(0, Math.ceil(o.velocityPerDay * 14) + o.reorderPoint + 1 - o.onHand);
+}

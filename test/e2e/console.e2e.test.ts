@@ -1,0 +1,190 @@
+/**
+ * The HQ console in Chromium against a real local HQ, next to a browser till of the same
+ * store: an administrator signs in, changes a price and the till sells at the new price,
+ * creates a register and a second browser till enrolls for it with the code the console shows,
+ * and every report loads (its screenshot is the README's dashboard picture). A wrong password
+ * is answered in plain words next to the form.
+ */
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { withTenant } from '../../db/central/tenant';
+import { startLocalHq, type LocalHq } from '../../electron/launch/local-hq';
+import { buildConsole } from './helpers/console-app';
+import { centsOf, login, openShiftIfAsked, scan } from './helpers/pos';
+import {
+  launchBrowser,
+  screenshotOnFailure,
+  startWebApp,
+  type Browser,
+  type WebApp,
+} from './helpers/web-app';
+
+const STORE = 'seattle';
+const ADMIN = { email: 'admin@e2e.local', password: 'e2e console password' };
+
+let work: string;
+let hq: LocalHq;
+let consoleBuild: { dir: string; close(): Promise<void> };
+let app: WebApp;
+let browser: Browser;
+let tillPage: Page;
+let consolePage: Page;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'edge-pos-e2e-console-'));
+  await chmod(work, 0o711); // the embedded PostgreSQL runs as its own user when we are root
+  consoleBuild = await buildConsole();
+  hq = await startLocalHq({
+    dataDir: join(work, 'hq'),
+    adminToken: `e2e-admin-token-${process.pid}`,
+    durable: false,
+    seed: { products: 200, customers: 100, sales: 300 },
+    consoleDir: consoleBuild.dir,
+    consoleAdmin: ADMIN,
+    logger: pino({ level: 'warn' }, pino.destination(2)),
+  });
+  app = await startWebApp({ hqTarget: hq.url });
+  browser = await launchBrowser();
+  tillPage = browser.page;
+  consolePage = await browser.context.newPage();
+});
+
+afterEach(async (context) => {
+  await screenshotOnFailure(consolePage, context);
+});
+
+afterAll(async () => {
+  if (browser) {
+    if (process.env.EDGE_POS_E2E_LOGS) console.log(browser.logs.join('\n'));
+    await browser.close();
+  }
+  await app?.close();
+  await hq?.close();
+  await consoleBuild?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+/** The unit price the till shows for `sku` after scanning it into an empty basket. */
+async function scannedPrice(page: Page, barcode: string, sku: string): Promise<number> {
+  await scan(page, barcode);
+  const line = page.locator(`[data-testid="cart-line"][data-sku="${sku}"]`);
+  await line.waitFor();
+  const cents = centsOf((await line.locator('td').nth(3).textContent()) ?? '');
+  await page.keyboard.press('Escape'); // asks to cancel the sale
+  await page.getByRole('dialog').waitFor();
+  await page.keyboard.press('Enter');
+  await line.waitFor({ state: 'detached' });
+  return cents;
+}
+
+describe('the HQ console', () => {
+  it('refuses a wrong password in plain words, then signs the administrator in', async () => {
+    await consolePage.goto(`${hq.url}/console/`);
+    await consolePage.getByTestId('sign-in-email').fill(ADMIN.email);
+    await consolePage.getByTestId('sign-in-password').fill('not the password');
+    await consolePage.getByTestId('sign-in-submit').click();
+    expect(await consolePage.getByTestId('sign-in-error').textContent()).toBe(
+      'Wrong email or password',
+    );
+    await consolePage.getByTestId('sign-in-password').fill(ADMIN.password);
+    await consolePage.getByTestId('sign-in-submit').click();
+    await consolePage.getByTestId('signed-in-as').waitFor();
+    expect(await consolePage.getByTestId('signed-in-as').textContent()).toContain('Administrator');
+  });
+
+  it('changes a price and the browser till sells at the new price', async () => {
+    const code = await hq.enrollmentCode(STORE, 'R02');
+    const params = new URLSearchParams({ hq: app.hqUrl, code, enroll: 'auto' });
+    await tillPage.goto(`${app.url}?${params.toString()}`);
+    await login(tillPage, '1111');
+    await openShiftIfAsked(tillPage, '200');
+
+    const product = await withTenant(hq.hq.central.pools.app, STORE, async (tx) => {
+      const { rows } = await tx.query<{ sku: string; barcode: string; cents: number }>(
+        `SELECT sku, barcode, (price * 100)::int AS cents FROM retail.products
+          WHERE store_id = $1 AND is_active AND barcode IS NOT NULL ORDER BY sku LIMIT 1`,
+        [STORE],
+      );
+      return rows[0]!;
+    });
+    expect(await scannedPrice(tillPage, product.barcode, product.sku)).toBe(product.cents);
+    const newCents = product.cents + 250;
+
+    await consolePage.getByTestId('nav-catalog').click();
+    await consolePage.getByTestId('catalog-store').selectOption(STORE);
+    await consolePage.getByTestId('catalog-search').fill(product.sku);
+    const row = consolePage.locator(`[data-testid="product-row"][data-sku="${product.sku}"]`);
+    await row.getByTestId('edit-price').click();
+    // Bad input first: an error next to the field, nothing sent.
+    await consolePage.getByTestId('price-input').fill('twelve');
+    await consolePage.getByTestId('price-save').click();
+    await consolePage.getByText('Enter a price like 12.99').waitFor();
+    await consolePage.getByTestId('price-input').fill((newCents / 100).toFixed(2));
+    await consolePage.getByTestId('price-save').click();
+    await consolePage.getByTestId('catalog-notice').waitFor();
+    expect(centsOf((await row.getByTestId('product-price').textContent()) ?? '')).toBe(newCents);
+
+    // The till pulls the change in the background; scan until it shows (a hang limit only).
+    await expect
+      .poll(() => scannedPrice(tillPage, product.barcode, product.sku), {
+        timeout: 120_000,
+        interval: 500,
+      })
+      .toBe(newCents);
+  });
+
+  it('creates a register, and a new browser till enrolls for it with the code shown', async () => {
+    await consolePage.getByTestId('nav-stores').click();
+    await consolePage.getByTestId('stores-store').selectOption(STORE);
+    await consolePage.getByTestId('register-id').fill('r7');
+    await consolePage.getByTestId('register-name').fill('Pop-up counter');
+    await consolePage.getByTestId('register-create').click();
+    const row = consolePage.locator('[data-testid="register-row"][data-register="R7"]');
+    await row.waitFor();
+    expect(await row.getByTestId('register-till').textContent()).toBe('No till enrolled');
+    await row.getByTestId('enroll-register').click();
+    const code = (await consolePage.getByTestId('enrollment-code').textContent()) ?? '';
+    expect(code).toMatch(/^seattle\./);
+
+    const second = await launchBrowser();
+    try {
+      const params = new URLSearchParams({ hq: app.hqUrl, code, enroll: 'auto' });
+      await second.page.goto(`${app.url}?${params.toString()}`);
+      await login(second.page, '1111');
+      await openShiftIfAsked(second.page, '100');
+      expect(await second.page.getByTestId('store-name').textContent()).toContain('Register R7');
+    } finally {
+      await second.close();
+    }
+    await consolePage.reload();
+    await consolePage.getByTestId('stores-store').selectOption(STORE);
+    await consolePage
+      .locator('[data-testid="device-row"][data-register="R7"]')
+      .waitFor({ timeout: 30_000 });
+    expect(await row.getByTestId('register-till').textContent()).toMatch(/seen/);
+  });
+
+  it('loads every report with its charts', async () => {
+    await consolePage.getByTestId('nav-reports').click();
+    await consolePage.getByTestId('report-from').fill('2026-08-01');
+    await consolePage.getByTestId('report-to').fill('2026-11-01');
+    await consolePage.locator('[data-testid="chart-sales-by-day"][data-rendered="true"]').waitFor();
+    await consolePage.locator('[data-testid="chart-categories"][data-rendered="true"]').waitFor();
+    await consolePage.locator('[data-testid="top-products"] tbody tr').first().waitFor();
+    await consolePage.getByTestId('low-stock').waitFor();
+    expect(
+      centsOf((await consolePage.getByTestId('report-total').textContent()) ?? ''),
+    ).toBeGreaterThan(0);
+    await mkdir('test-results', { recursive: true });
+    await consolePage.setViewportSize({ width: 1366, height: 900 });
+    await consolePage.screenshot({ path: join('test-results', 'hq-console-reports.png') });
+
+    await consolePage.getByTestId('nav-admin').click();
+    await consolePage.locator('[data-testid="audit-row"][data-action="product.price"]').waitFor();
+    await consolePage.locator('[data-testid="audit-row"][data-action="register.create"]').waitFor();
+  });
+});
