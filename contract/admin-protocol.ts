@@ -211,3 +211,118 @@ export const ReapplyResult = z.object({
   exceptions: z.array(z.object({ kind: ExceptionKindSchema, reason: z.string() })),
 });
 export type ReapplyResult = z.infer<typeof ReapplyResult>;
+
+/** POST /admin/v1/reconcile: reconcile one local day of every store (or one). */
+export const ReconcileRequest = z.object({
+  date: z.iso.date(),
+  storeId: StoreId.optional(),
+});
+export type ReconcileRequest = z.infer<typeof ReconcileRequest>;
+
+const Count = z.number().int();
+/** What a Z report counts and what HQ recomputes from the facts it holds (cents, counts). */
+export const ReconciledFigures = z.object({
+  salesCount: Count,
+  returnsCount: Count,
+  voidsCount: Count,
+  grossSalesCents: Cents,
+  discountsCents: Cents,
+  returnsCents: Cents,
+  taxCents: Cents,
+  netCents: Cents,
+  cashCents: Cents,
+  cardCents: Cents,
+  overridesCount: Count,
+  overridesCents: Cents,
+  cashInCents: Cents,
+  cashOutCents: Cents,
+});
+export type ReconciledFigures = z.infer<typeof ReconciledFigures>;
+
+export const FigureDifference = z.object({
+  field: ReconciledFigures.keyof(),
+  till: z.number().int(),
+  hq: z.number().int(),
+});
+export type FigureDifference = z.infer<typeof FigureDifference>;
+
+/** What each figure is called for people. */
+export const FIGURE_LABELS: Record<keyof ReconciledFigures, string> = {
+  salesCount: 'sales',
+  returnsCount: 'returns',
+  voidsCount: 'voids',
+  grossSalesCents: 'gross sales',
+  discountsCents: 'discounts',
+  returnsCents: 'refunds',
+  taxCents: 'tax',
+  netCents: 'net',
+  cashCents: 'cash taken',
+  cardCents: 'card taken',
+  overridesCount: 'price overrides',
+  overridesCents: 'taken off by overrides',
+  cashInCents: 'cash paid in',
+  cashOutCents: 'cash paid out',
+};
+
+/** 12345 -> "123.45": amounts in the chain's currency units, for HQ staff. */
+export function formatAmount(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** "sales 3 at the till, 2 at HQ; net 230.59 at the till, 60.01 at HQ". */
+export function describeDifferences(diff: readonly FigureDifference[]): string {
+  return diff
+    .map((d) => {
+      const f = d.field.endsWith('Cents') ? formatAmount : String;
+      return `${FIGURE_LABELS[d.field]} ${f(d.till)} at the till, ${f(d.hq)} at HQ`;
+    })
+    .join('; ');
+}
+
+/** One shift closed that day: its Z report against HQ's facts for the shift. */
+export const ShiftReconciliation = z.object({
+  shiftId: Uuid,
+  registerId: RegisterId,
+  zReportId: Uuid,
+  zNumber: z.number().int().positive(),
+  closedAt: z.iso.datetime({ offset: true }),
+  till: ReconciledFigures,
+  hq: ReconciledFigures,
+  differences: z.array(FigureDifference),
+});
+export type ShiftReconciliation = z.infer<typeof ShiftReconciliation>;
+
+/**
+ * One store's day (in the store's timezone): the shifts whose Z report closed that day, and
+ * the day as a whole (their Z reports summed against HQ's facts of those shifts plus the day's
+ * transactions recorded without a shift). Shifts still open are not reconciled yet.
+ */
+export const StoreDayReconciliation = z.object({
+  storeId: StoreId,
+  date: z.iso.date(),
+  timezone: z.string(),
+  status: z.enum(['balanced', 'differs']),
+  shifts: z.array(ShiftReconciliation),
+  till: ReconciledFigures,
+  hq: ReconciledFigures,
+  differences: z.array(FigureDifference),
+  /** HQ's facts of the day that no shift holds (no Z report counts them). */
+  outsideShifts: ReconciledFigures,
+  /** Shifts with transactions that day that HQ holds open (no Z report yet). */
+  openShifts: z.number().int().nonnegative(),
+  /** Sales of the day HQ could not record, held in the quarantine. */
+  quarantinedSales: z.number().int().nonnegative(),
+  /** Exceptions this run raised (a finding already raised is not raised again). */
+  raised: z.number().int().nonnegative(),
+  /** Earlier findings this run no longer makes, resolved by the reconciliation. */
+  settled: z.number().int().nonnegative(),
+});
+export type StoreDayReconciliation = z.infer<typeof StoreDayReconciliation>;
+
+export const Reconciliation = z.object({
+  date: z.iso.date(),
+  stores: z.array(StoreDayReconciliation),
+});
+export type Reconciliation = z.infer<typeof Reconciliation>;

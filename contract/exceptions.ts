@@ -37,6 +37,8 @@ export const ExceptionKind = {
   zTotalsDiffer: 'z_totals_differ',
   /** The sale's tax does not recompute with the store's tax rules (core/tax.ts). */
   taxMismatch: 'tax_mismatch',
+  /** A store's day does not balance: its Z reports against the facts HQ holds for the day. */
+  storeDayDiffers: 'store_day_differs',
   /** A second void of a voided sale, by someone else or at another time. */
   alreadyVoided: 'already_voided',
   /** HQ could not record the mutation at all: it is kept whole in the quarantine. */

@@ -30,12 +30,48 @@ export interface ExceptionRow extends RaisedException {
 export function dedupeKey(e: ExceptionRow): string {
   return e.kind === ExceptionKind.quarantined
     ? `${e.kind}:${e.deviceId ?? '-'}/${e.mutationId ?? 0}`
-    : `${e.kind}:${e.entityId}`;
+    : `${e.kind}:${e.entityId}${e.key ? `:${e.key}` : ''}`;
 }
 
-export async function raiseExceptions(tx: TenantTx, rows: readonly ExceptionRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await insertSelect(
+/** Who settles a finding a later reconciliation no longer makes (sync.exceptions.resolved_by). */
+export const RECONCILIATION = 'HQ reconciliation';
+
+/**
+ * A reconciliation looked again at `entityId`: earlier open findings of `kind` about it that
+ * it no longer makes (the figures now match, or differ otherwise: a new finding says how) are
+ * resolved, audited as the reconciliation's decision. Returns how many were settled.
+ */
+export async function settleFindings(
+  tx: TenantTx,
+  options: { kind: ExceptionKind; entityId: string; current: ExceptionRow | null; why: string },
+): Promise<number> {
+  const { rows } = await tx.query<{ n: number }>(
+    `WITH settled AS (
+       UPDATE sync.exceptions
+          SET status = 'resolved', resolution = $5, resolved_by = $6, resolved_at = now()
+        WHERE store_id = $1 AND kind = $2 AND entity_id = $3 AND status = 'open'
+          AND dedupe_key IS DISTINCT FROM $4
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM settled`,
+    [
+      tx.storeId,
+      options.kind,
+      options.entityId,
+      options.current ? dedupeKey(options.current) : null,
+      options.why,
+      RECONCILIATION,
+    ],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Record findings; returns how many are new (the others were already recorded). */
+export async function raiseExceptions(
+  tx: TenantTx,
+  rows: readonly ExceptionRow[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  return insertSelect(
     tx,
     `INSERT INTO sync.exceptions
        (store_id, exception_id, dedupe_key, kind, entity, entity_id, device_id, mutation_id,

@@ -14,6 +14,11 @@ export interface RaisedException {
   /** Plain language: what happened and what HQ did with it. */
   reason: string;
   detail: Record<string, unknown>;
+  /**
+   * What makes this finding distinct beyond its kind and entity (e.g. a fingerprint of the
+   * differences a reconciliation found): the same finding is recorded once, a changed one again.
+   */
+  key?: string | undefined;
 }
 
 /**

@@ -22,6 +22,7 @@
  *   quarantine [--store seattle] [--status held]
  *   reapply seattle <deviceId> <mutationId> --by "Ana"
  *   dismiss seattle <deviceId> <mutationId> --by "Ana" --reason "test sale, re-rung by hand"
+ *   reconcile --date 2026-11-18 [--store seattle]   each store's day: Z reports against HQ's facts
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
@@ -33,7 +34,10 @@ import type {
   ExceptionView,
   QuarantinedMutation,
   ReapplyResult,
+  Reconciliation,
 } from '../../contract/admin-protocol';
+import { ReconcileRequest } from '../../contract/admin-protocol';
+import { reconciliationText } from './reconcile-text';
 import { getErrorMessage } from '../../contract/errors';
 
 interface Globals {
@@ -478,6 +482,20 @@ program
       print(r, () => `Dismissed mutation ${mutationId} of ${deviceId}.`);
     },
   );
+
+program
+  .command('reconcile')
+  .description("compare each store's Z reports of a day with the facts HQ holds")
+  .requiredOption('--date <YYYY-MM-DD>', "the day, in each store's timezone")
+  .option('--store <storeId>', 'only this store')
+  .action(async (o: { date: string; store?: string }) => {
+    const request = ReconcileRequest.safeParse({ date: o.date, storeId: o.store });
+    if (!request.success) {
+      throw new Error(`expected --date as YYYY-MM-DD (a real day) and a store ID: ${o.date}`);
+    }
+    const r = await api<Reconciliation>('POST', '/reconcile', request.data);
+    print(r, () => reconciliationText(r));
+  });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${getErrorMessage(error)}\n`);

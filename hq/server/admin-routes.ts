@@ -19,6 +19,7 @@ import {
   ProductQuery,
   QuarantineQuery,
   ReapplyQuarantined,
+  ReconcileRequest,
   ResolveException,
   RevokeDevice,
 } from '../../contract/admin-protocol';
@@ -40,6 +41,7 @@ import {
   reapply,
   resolveException,
 } from '../services/exceptions';
+import { reconcileDay } from '../services/reconcile';
 import { listStores } from '../services/stores';
 import { createEnrollmentCode } from '../services/enroll';
 import { resetFeed } from '../services/retention';
@@ -191,6 +193,19 @@ export function registerAdminRoutes(admin: FastifyInstance, options: AdminRouteO
       return ok(resolved);
     },
   );
+  // Reconciliation of a day: raises an exception for each difference (a POST: it records).
+  r.post('/reconcile', { schema: { body: ReconcileRequest } }, async (request) => {
+    const result = await reconcileDay(app, request.body);
+    request.log.info(
+      {
+        date: request.body.date,
+        storeId: request.body.storeId,
+        differing: result.stores.filter((s) => s.status === 'differs').length,
+      },
+      'day reconciled',
+    );
+    return ok(result);
+  });
   r.get('/quarantine', { schema: { querystring: QuarantineQuery } }, async (request) =>
     ok({ quarantine: await listQuarantine(app, request.query) }),
   );

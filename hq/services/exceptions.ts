@@ -75,6 +75,8 @@ export const TODO: Record<ExceptionKind, string> = {
     "Compare the Z report with HQ's sales for the shift; look for sales of the shift in the quarantine.",
   tax_mismatch:
     "Compare the till's tax settings with the store's (rates, inclusive prices, rounding); correct the till, then resolve with what was wrong.",
+  store_day_differs:
+    "Look at the day's shifts in the reconciliation (npm run hq:admin -- reconcile --date ...): sales in the quarantine, recorded without their shift, or a Z report that differs.",
   already_voided: 'Check the second void with the cashier; the sale stays voided once.',
   quarantined:
     'Open the quarantined mutation, fix its cause, then re-apply it; dismiss it only with a reason.',
