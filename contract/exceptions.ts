@@ -68,3 +68,111 @@ export const MutationException = z.object({
   message: z.string().max(2_000),
 });
 export type MutationException = z.infer<typeof MutationException>;
+
+/**
+ * GET /v1/exceptions: what HQ found wrong around the facts this till sent (or about its
+ * register), still open, newest first. Structured, not worded: the till words it for the
+ * cashier (cashierWords). `kind` is any string so a till older than HQ still shows a newer kind.
+ */
+export const TillException = z.object({
+  exceptionId: z.string().min(1).max(100),
+  kind: z.string().min(1).max(60),
+  /** The receipt it is about, when it is about one. */
+  receiptNumber: z.string().max(80).nullable(),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+export type TillException = z.infer<typeof TillException>;
+export const TillExceptionList = z.object({ exceptions: z.array(TillException).max(100) });
+export type TillExceptionList = z.infer<typeof TillExceptionList>;
+
+/** The most a till is shown at once. */
+export const TILL_EXCEPTIONS_LIMIT = 100;
+
+/**
+ * An exception in the cashier's words: what happened and what to do (no codes, no IDs). The
+ * sale is always safe at HQ; most need nothing from the cashier but telling the manager.
+ */
+export function cashierWords(e: Pick<TillException, 'kind' | 'receiptNumber'>): {
+  what: string;
+  todo: string;
+} {
+  const receipt = e.receiptNumber ? `Receipt ${e.receiptNumber}` : 'A sale';
+  const manager = 'Tell your manager.';
+  const twoTills = 'Tell your manager now: two tills may be set up as the same register.';
+  switch (e.kind) {
+    case ExceptionKind.customerEmailShared:
+      return {
+        what: 'A customer added here has the same email as another customer of the store.',
+        todo: 'Nothing to do at the till: the office will check whether it is the same person.',
+      };
+    case ExceptionKind.unknownCustomer:
+      return {
+        what: `${receipt} is saved at HQ, but HQ could not find its customer.`,
+        todo: 'Nothing to redo. If the customer asks about their account, tell your manager.',
+      };
+    case ExceptionKind.unknownShift:
+      return {
+        what: `${receipt} reached HQ before its shift did.`,
+        todo: 'Keep the till connected so the shift follows. Nothing to redo.',
+      };
+    case ExceptionKind.unknownRegister:
+      return {
+        what: 'HQ did not know this register yet and has added it.',
+        todo: 'Nothing to do, unless this till should not be selling: then tell your manager.',
+      };
+    case ExceptionKind.unknownProduct:
+      return {
+        what: `${receipt} sold an item that is no longer in HQ's catalog.`,
+        todo: `The sale is kept as rung up. ${manager}`,
+      };
+    case ExceptionKind.unknownOriginalTransaction:
+    case ExceptionKind.unknownOriginalItem:
+      return {
+        what: `${receipt} is a return HQ cannot match to the original sale.`,
+        todo: 'Keep the original receipt for your manager.',
+      };
+    case ExceptionKind.receiptNumberTaken:
+      return {
+        what: `${receipt} has the same number as a receipt from another till.`,
+        todo: twoTills,
+      };
+    case ExceptionKind.zNumberTaken:
+      return {
+        what: 'A Z report of this register has the same number as another.',
+        todo: twoTills,
+      };
+    case ExceptionKind.shiftAlreadyOpen:
+      return { what: 'HQ has another shift open on this register.', todo: twoTills };
+    case ExceptionKind.saleInClosedShift:
+      return {
+        what: `${receipt} belongs to a shift that was already closed.`,
+        todo: `Its Z report does not include it. ${manager}`,
+      };
+    case ExceptionKind.shiftAlreadyClosed:
+      return { what: 'A shift of this register was closed twice.', todo: manager };
+    case ExceptionKind.cashInClosedShift:
+      return {
+        what: 'Cash was paid in or out after its shift was closed.',
+        todo: `${manager} The cash count may need checking.`,
+      };
+    case ExceptionKind.zTotalsDiffer:
+      return {
+        what: 'HQ has different totals for a shift than its Z report.',
+        todo: 'Keep the till connected so every sale reaches HQ. If it stays, tell your manager.',
+      };
+    case ExceptionKind.taxMismatch:
+      return {
+        what: `${receipt}: HQ works out the tax differently from this till.`,
+        todo: `The customer paid the right amount as rung up. ${manager}`,
+      };
+    case ExceptionKind.alreadyVoided:
+      return { what: `${receipt} was voided twice.`, todo: 'Nothing to do: it stays voided once.' };
+    case ExceptionKind.quarantined:
+      return {
+        what: `${e.receiptNumber ? receipt : 'Something this till sent'} could not be saved at HQ yet. HQ keeps it safe.`,
+        todo: `Do not ring it up again. ${manager}`,
+      };
+    default:
+      return { what: 'HQ noticed something about what this till sent.', todo: manager };
+  }
+}

@@ -7,6 +7,7 @@
 import { InvalidStateError, ValidationError } from '../db/errors';
 import { SyncError, type SyncClient } from '../sync/client';
 import type { SyncView } from '../contract/till-api';
+import type { TillException } from '../contract/exceptions';
 import { getErrorMessage } from '../contract/errors';
 import { silentLogger, type Logger } from '../db/logger';
 
@@ -26,6 +27,8 @@ export interface SyncPort {
    * before the answer that caused it. Never rejects: the change itself is already recorded.
    */
   recorded(): Promise<void>;
+  /** What HQ found wrong around this till's facts, still open (none when not enrolled). */
+  exceptions(): Promise<TillException[]>;
   /** The status as it changes; the listener gets the current one at once. */
   subscribe(listener: (view: SyncView) => void): () => void;
   /** Exchange an enrollment code for a device credential and download the store's catalog. */
@@ -67,6 +70,13 @@ export function clientSyncPort(client: SyncClient, logger: Logger = silentLogger
         (error: unknown) =>
           logger.warn({ error: getErrorMessage(error) }, 'sync status refresh failed'),
       );
+    },
+    exceptions: async () => {
+      try {
+        return await client.exceptions();
+      } catch (error) {
+        throw cashierError(error);
+      }
     },
     subscribe: (listener) => client.subscribe(listener),
     enroll: async (input) => {

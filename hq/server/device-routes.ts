@@ -15,6 +15,7 @@ import {
   SnapshotRequest,
 } from '../../contract/sync-protocol';
 import { describeDevice } from '../services/devices';
+import { tillExceptions } from '../services/exceptions';
 import { rebaseDevice, redeemEnrollmentCode } from '../services/enroll';
 import type { ChangeNotifier } from '../services/notify';
 import { pullChanges } from '../services/pull';
@@ -73,6 +74,12 @@ export function registerDeviceRoutes(v1: FastifyInstance, options: DeviceRouteOp
     const data = await describeDevice(app, credentialOf(request), {
       pending: pendingHeader(request),
     });
+    return reply.send({ ok: true, data });
+  });
+
+  // What HQ found wrong around this till's facts, for its sync panel (issue 11).
+  r.get('/exceptions', { onRequest: authenticated }, async (request, reply) => {
+    const data = await tillExceptions(app, credentialOf(request));
     return reply.send({ ok: true, data });
   });
 

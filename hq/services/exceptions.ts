@@ -12,17 +12,24 @@ import type {
   QuarantinedMutation,
   ReapplyResult,
 } from '../../contract/admin-protocol';
-import type { ExceptionKind } from '../../contract/exceptions';
+import {
+  TILL_EXCEPTIONS_LIMIT,
+  type ExceptionKind,
+  type TillExceptionList,
+} from '../../contract/exceptions';
 import { dismissQuarantined, reapplyQuarantined } from '../../db/central/quarantine';
 import {
   listExceptions as listStoreExceptions,
   listQuarantine as listStoreQuarantine,
+  listTillExceptions,
   resolveException as resolveStoreException,
   type ExceptionRecord,
 } from '../../db/central/queries/exceptions';
 import { withTenant } from '../../db/central/tenant';
 import { ErrorKind, PosError } from '../../db/errors';
 import { conflict, notFound } from './errors';
+import type { DeviceCredential } from './credentials';
+import { verifyDevice } from './devices';
 import { assertStore, listStoreIds } from './stores';
 
 /** A decision on one exception or quarantined mutation, in the store's tenant transaction. */
@@ -160,4 +167,23 @@ export async function dismiss(
   options: { storeId: string; deviceId: string; mutationId: number; by: string; reason: string },
 ): Promise<void> {
   await decide(app, options.storeId, (tx) => dismissQuarantined(tx, options));
+}
+
+/**
+ * GET /v1/exceptions: the open exceptions a till is shown (its own mutations and its register),
+ * in the device's tenant transaction (row-level security: never another store's).
+ */
+export async function tillExceptions(
+  app: pg.Pool,
+  credential: DeviceCredential,
+): Promise<TillExceptionList> {
+  return withTenant(app, credential.storeId, async (tx) => {
+    const device = await verifyDevice(tx, credential);
+    const exceptions = await listTillExceptions(tx, {
+      deviceId: device.deviceId,
+      registerId: device.registerId,
+      limit: TILL_EXCEPTIONS_LIMIT,
+    });
+    return { exceptions };
+  });
 }

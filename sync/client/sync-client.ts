@@ -13,6 +13,7 @@
  *     download progress) to subscribers, e.g. the cashier's status bar.
  * Browser-safe: fetch and timers only; the database is any PGlite-like TransactionalDb.
  */
+import { TillExceptionList, type TillException } from '../../contract/exceptions';
 import { InvalidStateError, ValidationError } from '../../db/errors';
 import type { Logger } from '../../db/logger';
 import { silentLogger } from '../../db/logger';
@@ -160,6 +161,22 @@ export class SyncClient {
   /** The status with counts re-read from the database. */
   async status(): Promise<SyncStatus> {
     return this.refresh();
+  }
+
+  /**
+   * What HQ found wrong around the facts this till sent, still open (the sync panel). Asked on
+   * demand and outside the sync lane: it changes nothing. Not enrolled: nothing to show.
+   */
+  async exceptions(): Promise<TillException[]> {
+    if (!this.ctx) await this.load();
+    if (!this.ctx) return [];
+    const result = await this.ctx.http.request(
+      'GET',
+      '/v1/exceptions',
+      undefined,
+      TillExceptionList,
+    );
+    return result.exceptions;
   }
 
   subscribe(listener: Listener): () => void {

@@ -2,6 +2,7 @@
  * Sync as the screens see it: the status on request, and "sync now". The status is also pushed
  * to the screens whenever it changes (../host.ts `forwardEvents`); screens do not poll.
  */
+import type { TillException } from '../../contract/exceptions';
 import type { SyncView } from '../../contract/till-api';
 import { define } from './define';
 
@@ -9,6 +10,12 @@ export const syncHandlers = {
   syncStatus: define({
     staff: 'none',
     run: ({ host }): Promise<SyncView> => host.sync.status(),
+  }),
+
+  /** What HQ noticed about this till's sales, in structured form (the panel words it). */
+  syncExceptions: define({
+    staff: 'none',
+    run: ({ host }): Promise<TillException[]> => host.sync.exceptions(),
   }),
 
   syncNow: define({

@@ -4,7 +4,7 @@
  * who, when and what; a resolved exception or a decided quarantine row is never reopened or
  * deleted, so the table is its own audit trail.
  */
-import type { ExceptionEntity, ExceptionKind } from '../../../contract/exceptions';
+import type { ExceptionEntity, ExceptionKind, TillException } from '../../../contract/exceptions';
 import { ConflictError, NotFoundError } from '../../errors';
 import type { TenantTx } from '../tenant';
 
@@ -100,6 +100,42 @@ export async function listExceptions(
     ],
   );
   return rows.map(toRecord);
+}
+
+/**
+ * The open exceptions a till is shown: about what it sent (its device, and the devices it
+ * continues after a rebase are not followed: a rebased till starts afresh) or about its register
+ * (reconciliation findings carry no device). The receipt comes from the finding, or from the
+ * quarantined mutation itself.
+ */
+export async function listTillExceptions(
+  tx: TenantTx,
+  options: { deviceId: string; registerId: string; limit: number },
+): Promise<TillException[]> {
+  const { rows } = await tx.query<{
+    exception_id: string;
+    kind: string;
+    receipt_number: string | null;
+    created_at: Date;
+  }>(
+    `SELECT e.exception_id::text, e.kind, e.created_at,
+            coalesce(e.detail->>'receiptNumber',
+              (SELECT q.mutation->'payload'->>'receiptNumber' FROM sync.quarantine q
+                WHERE q.store_id = e.store_id AND q.device_id = e.device_id
+                  AND q.mutation_id = e.mutation_id)) AS receipt_number
+       FROM sync.exceptions e
+      WHERE e.store_id = $1 AND e.status = 'open'
+        AND (e.device_id = $2 OR (e.device_id IS NULL AND e.detail->>'registerId' = $3))
+      ORDER BY e.created_at DESC, e.exception_id DESC
+      LIMIT $4`,
+    [tx.storeId, options.deviceId, options.registerId, options.limit],
+  );
+  return rows.map((r) => ({
+    exceptionId: r.exception_id,
+    kind: r.kind,
+    receiptNumber: r.receipt_number,
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
 }
 
 export async function resolveException(

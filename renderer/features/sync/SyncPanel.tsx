@@ -1,8 +1,12 @@
 /**
  * Sync details (F11, or a click on the status bar's sync badge): HQ, what waits to go up, the
- * last success and error, the mutations HQ rejected and why; F5 syncs now. The status is the one
- * the host pushes (shell/events.tsx).
+ * last success and error, the mutations HQ rejected and why, and what HQ noticed about this
+ * till's sales (its open exceptions, in the cashier's words with what to do); F5 syncs now. The
+ * status is the one the host pushes (shell/events.tsx); the exceptions are asked of HQ when the
+ * panel opens and after each sync.
  */
+import { useCallback, useEffect, useState } from 'react';
+import { cashierWords, type TillException } from '../../../contract/exceptions';
 import { useCall } from '../../shell/call';
 import { useApi, useNotice } from '../../shell/context';
 import { useSyncView } from '../../shell/events';
@@ -15,8 +19,15 @@ export function SyncPanel({ onClose }: { onClose: () => void }) {
   const api = useApi();
   const call = useCall();
   const { notify } = useNotice();
+  // undefined: asking HQ; null: HQ did not answer.
+  const [noticed, setNoticed] = useState<TillException[] | null | undefined>(undefined);
+  const askHq = useCallback(() => call(api.syncExceptions(), { quiet: true }), [api, call]);
+  useEffect(() => {
+    void askHq().then((r) => setNoticed(r.ok ? r.data : null));
+  }, [askHq]);
   const syncNow = async (): Promise<void> => {
     const r = await call(api.syncNow());
+    void askHq().then((x) => setNoticed(x.ok ? x.data : null));
     if (r.ok)
       notify(
         r.data.online ? 'success' : 'error',
@@ -69,6 +80,36 @@ export function SyncPanel({ onClose }: { onClose: () => void }) {
                     <td>{new Date(r.receivedAt).toLocaleString('en-US')}</td>
                   </tr>
                 ))}
+              </tbody>
+            </table>
+          )}
+          <h3>Noticed by HQ</h3>
+          {noticed === undefined ? (
+            <p>Asking HQ…</p>
+          ) : noticed === null ? (
+            <p>HQ did not answer. Nothing is lost; look again when the till is online.</p>
+          ) : noticed.length === 0 ? (
+            <p>Nothing to look at: HQ has every sale of this till in order.</p>
+          ) : (
+            <table className="table" data-testid="hq-noticed">
+              <thead>
+                <tr>
+                  <th>What happened</th>
+                  <th>What to do</th>
+                  <th>When</th>
+                </tr>
+              </thead>
+              <tbody>
+                {noticed.map((e) => {
+                  const words = cashierWords(e);
+                  return (
+                    <tr key={e.exceptionId}>
+                      <td>{words.what}</td>
+                      <td>{words.todo}</td>
+                      <td>{new Date(e.createdAt).toLocaleString('en-US')}</td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           )}
