@@ -15,6 +15,11 @@ export const CreateEnrollmentCode = z.object({
   /** Minutes until the code expires (default 60, at most 7 days). */
   ttlMinutes: z.number().int().min(1).max(10_080).optional(),
   label: z.string().trim().min(1).max(100).optional(),
+  /**
+   * The new till replaces the register's active one: redeeming the code revokes it (and its
+   * rebase lineage). Without it HQ refuses a code for a register that has an active till.
+   */
+  replace: z.boolean().optional(),
 });
 export type CreateEnrollmentCode = z.infer<typeof CreateEnrollmentCode>;
 

@@ -153,9 +153,19 @@ export const RegisterCounters = z.object({
 });
 export type RegisterCounters = z.infer<typeof RegisterCounters>;
 
+/** A device secret: 32 random bytes, base64url (the third part of a DeviceToken). */
+export const DeviceSecret = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not a device secret');
+
 export const EnrollRequest = z.object({
   code: EnrollmentCode,
   label: z.string().trim().min(1).max(100).optional(),
+  /**
+   * The device secret the till made up and stored before asking. HQ keeps only its hash, and
+   * answers the same code with the same secret again with the same credential: a till that
+   * lost the answer retries without burning the code. Without it HQ makes one up (older
+   * tills), and such a request cannot be repeated.
+   */
+  secret: DeviceSecret.optional(),
 });
 export type EnrollRequest = z.input<typeof EnrollRequest>;
 

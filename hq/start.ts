@@ -103,7 +103,7 @@ export interface Hq {
   createEnrollmentCode(
     storeId: string,
     registerId: string,
-    options?: { ttlMinutes?: number; label?: string },
+    options?: { ttlMinutes?: number; label?: string; replace?: boolean },
   ): Promise<EnrollmentCodeCreated>;
   close(): Promise<void>;
 }

@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { launch, type ElectronCheck, type LauncherDeps } from './launcher';
 
-function harness(check: ElectronCheck): { deps: LauncherDeps; said: string[]; calls: string[] } {
+function harness(
+  check: ElectronCheck,
+  enrolled: string[] = [],
+): { deps: LauncherDeps; said: string[]; calls: string[] } {
   const said: string[] = [];
   const calls: string[] = [];
   const deps: LauncherDeps = {
@@ -30,6 +33,8 @@ function harness(check: ElectronCheck): { deps: LauncherDeps; said: string[]; ca
       calls.push('hq');
       return Promise.resolve({
         url: 'http://127.0.0.1:8787',
+        registerEnrolled: (store, register) =>
+          Promise.resolve(enrolled.includes(`${store}/${register}`)),
         enrollmentCode: (store, register) => {
           calls.push(`code ${store}/${register}`);
           return Promise.resolve('one-time');
@@ -51,8 +56,8 @@ function harness(check: ElectronCheck): { deps: LauncherDeps; said: string[]; ca
       });
     },
     enrollUrl: (web, code) => `${web.url}/#enroll=${code}`,
-    spawnDesktop: ({ binary }) => {
-      calls.push(`spawn ${binary}`);
+    spawnDesktop: ({ binary, code }) => {
+      calls.push(`spawn ${binary}${code === undefined ? ' (no code)' : ''}`);
       const child = new EventEmitter() as ChildProcess;
       Object.assign(child, { exitCode: 0, signalCode: null });
       return child;
@@ -108,6 +113,25 @@ describe('npm start when the desktop app cannot start', () => {
     const { deps, calls } = harness({ ok: false, reason: 'unused' });
     const running = await launch({ ...deps, mode: 'web' });
     expect(calls[0]).toBe('build web');
+    await running.stop(0);
+  });
+});
+
+describe('a register that already has a till (issue 11: one till per register)', () => {
+  it('npm run web mints no new code for an enrolled R02 and says how to replace it', async () => {
+    const { deps, said, calls } = harness({ ok: false, reason: 'unused' }, ['seattle/R02']);
+    const running = await launch({ ...deps, mode: 'web' });
+    expect(calls.filter((c) => c.startsWith('code'))).toEqual([]);
+    expect(said.join('\n')).not.toMatch(/#enroll=/);
+    expect(said.join('\n')).toMatch(/already enrolled: open http:\/\/127\.0\.0\.1:4173/);
+    expect(said.join('\n')).toMatch(/npm run hq:admin -- code seattle R02 --replace/);
+    await running.stop(0);
+  });
+
+  it('npm start opens the enrolled desktop till without a code', async () => {
+    const { deps, calls } = harness({ ok: true, binary: '/opt/electron' }, ['seattle/R01']);
+    const running = await launch(deps);
+    expect(calls).toEqual(['check', 'build desktop', 'hq', 'spawn /opt/electron (no code)']);
     await running.stop(0);
   });
 });

@@ -16,6 +16,8 @@ export type LaunchMode = 'desktop' | 'web';
 
 export interface LauncherHq {
   url: string;
+  /** Whether the register already has an active till at HQ (then no code is made for it). */
+  registerEnrolled(storeId: string, registerId: string): Promise<boolean>;
   enrollmentCode(storeId: string, registerId: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -33,7 +35,8 @@ export interface LauncherDeps {
   startHq(): Promise<LauncherHq>;
   serveWeb(hqUrl: string): Promise<LauncherWeb>;
   enrollUrl(web: LauncherWeb, code: string): string;
-  spawnDesktop(options: { binary: string; hqUrl: string; code: string }): ChildProcess;
+  /** `code` only when the register has no till yet: the app then enrolls with it at first run. */
+  spawnDesktop(options: { binary: string; hqUrl: string; code: string | undefined }): ChildProcess;
   say(message: string): void;
   /** Where the desktop app keeps its data (only printed). */
   userData: string;
@@ -96,19 +99,32 @@ export async function launch(deps: LauncherDeps): Promise<Launch> {
   };
 
   try {
+    // One till per register (HQ refuses a second one): a register enrolled at an earlier start
+    // gets no new code, so a second browser or a reopened link cannot enroll it again.
     if (mode === 'web') {
-      const code = await hq.enrollmentCode('seattle', 'R02');
+      const enrolled = await hq.registerEnrolled('seattle', 'R02');
+      const code = enrolled ? undefined : await hq.enrollmentCode('seattle', 'R02');
       const web = await deps.serveWeb(hq.url);
       stops.push(() => web.close());
       deps.say(`the POS is served at ${web.url}`);
-      deps.say(
-        'open this address to set up a new browser till (seattle, register R02) and enroll it with HQ:',
-      );
-      deps.say(`  ${deps.enrollUrl(web, code)}`);
+      if (code === undefined) {
+        deps.say(
+          `the browser till (seattle, register R02) is already enrolled: open ${web.url} in the browser that holds it.`,
+        );
+        deps.say(
+          'to move register R02 to another browser, replace the old till: npm run hq:admin -- code seattle R02 --replace',
+        );
+      } else {
+        deps.say(
+          'open this address to set up a new browser till (seattle, register R02) and enroll it with HQ:',
+        );
+        deps.say(`  ${deps.enrollUrl(web, code)}`);
+      }
       deps.say('demo PINs: manager 9999, cashiers 1111 and 2222. Ctrl+C stops the POS and HQ.');
       return { mode, stop, exited };
     }
-    const code = await hq.enrollmentCode('seattle', 'R01');
+    const enrolled = await hq.registerEnrolled('seattle', 'R01');
+    const code = enrolled ? undefined : await hq.enrollmentCode('seattle', 'R01');
     deps.say(
       `launching the desktop app (user data in ${deps.userData}); demo PINs: manager 9999, cashiers 1111 and 2222`,
     );

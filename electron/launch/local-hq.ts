@@ -4,11 +4,14 @@
  * plus the one admin call a launcher needs: a one-time enrollment code for a register.
  */
 import type { Logger as PinoLogger } from 'pino';
+import type { DeviceSyncState } from '../../contract/admin-protocol';
 import { startHq, type Hq, type StartHqOptions } from '../../hq/start';
 
 export interface LocalHq {
   hq: Hq;
   url: string;
+  /** Whether the register has an active till at HQ (the HQ admin API's device listing). */
+  registerEnrolled(storeId: string, registerId: string): Promise<boolean>;
   /** A one-time enrollment code for `storeId`/`registerId` (the HQ admin API). */
   enrollmentCode(storeId: string, registerId: string): Promise<string>;
   close(): Promise<void>;
@@ -38,6 +41,22 @@ export async function startLocalHq(options: {
   return {
     hq,
     url: hq.url,
+    registerEnrolled: async (storeId, registerId) => {
+      const response = await fetch(
+        `${hq.url}/admin/v1/devices?storeId=${encodeURIComponent(storeId)}`,
+        { headers: { authorization: `Bearer ${hq.adminToken}` } },
+      );
+      const body = (await response.json()) as {
+        ok: boolean;
+        data?: { devices: DeviceSyncState[] };
+        error?: { message: string };
+      };
+      if (!body.ok || !body.data)
+        throw new Error(`HQ did not list its tills: ${body.error?.message ?? response.status}`);
+      return body.data.devices.some(
+        (d) => d.registerId === registerId && d.revokedAt === null && d.supersededBy === null,
+      );
+    },
     enrollmentCode: async (storeId, registerId) => {
       const response = await fetch(`${hq.url}/admin/v1/enrollment-codes`, {
         method: 'POST',

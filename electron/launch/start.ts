@@ -10,6 +10,7 @@
  *      enrolls itself with a fresh one-time code as seattle/R01 and downloads the store;
  *      web: serve the app on http://127.0.0.1:4173 (HQ proxied at /hq on the same origin) and
  *      print the address that enrolls a new browser till as seattle/R02.
+ *      A register that already has a till at HQ gets no new code (one till per register).
  * Ctrl+C, `kill` (SIGTERM) or closing the window stops everything. Later runs reuse HQ's data
  * and the tills.
  *
@@ -82,8 +83,10 @@ launch({
         ...process.env,
         EDGE_POS_USER_DATA: userData,
         EDGE_POS_HQ_URL: hqUrl,
-        EDGE_POS_ENROLLMENT_CODE: code,
-        EDGE_POS_AUTO_ENROLL: '1',
+        // An enrolled register gets no code: the app opens its own till as enrolled before.
+        ...(code === undefined
+          ? {}
+          : { EDGE_POS_ENROLLMENT_CODE: code, EDGE_POS_AUTO_ENROLL: '1' }),
       },
     }),
 })

@@ -146,18 +146,30 @@ program
   .description('create a one-time enrollment code for a till')
   .option('--ttl <minutes>', 'minutes until it expires', intArg, 60)
   .option('--label <label>', 'a name for the till')
-  .action(async (storeId: string, registerId: string, o: { ttl: number; label?: string }) => {
-    const created = await api<{ code: string; expiresAt: string }>('POST', '/enrollment-codes', {
-      storeId,
-      registerId,
-      ttlMinutes: o.ttl,
-      label: o.label || undefined,
-    });
-    print(
-      created,
-      () => `Enrollment code: ${created.code}\nValid until ${created.expiresAt} (one use)`,
-    );
-  });
+  .option('--replace', "the new till replaces the register's active one (revoked at enrollment)")
+  .action(
+    async (
+      storeId: string,
+      registerId: string,
+      o: { ttl: number; label?: string; replace?: boolean },
+    ) => {
+      const created = await api<{ code: string; expiresAt: string }>('POST', '/enrollment-codes', {
+        storeId,
+        registerId,
+        ttlMinutes: o.ttl,
+        label: o.label || undefined,
+        ...(o.replace ? { replace: true } : {}),
+      });
+      const replaces = o.replace
+        ? `\nEnrolling with it revokes the till that holds ${storeId} ${registerId} now`
+        : '';
+      print(
+        created,
+        () =>
+          `Enrollment code: ${created.code}\nValid until ${created.expiresAt} (one use)${replaces}`,
+      );
+    },
+  );
 
 const tokenCommand = program.command('token').description('the HQ admin token in <data-dir>');
 

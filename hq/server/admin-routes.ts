@@ -137,9 +137,10 @@ export function registerAdminRoutes(admin: FastifyInstance, options: AdminRouteO
       registerId: request.body.registerId,
       ttlMinutes: request.body.ttlMinutes,
       label: request.body.label,
+      replace: request.body.replace,
     });
     request.log.info(
-      { storeId: created.storeId, registerId: created.registerId },
+      { storeId: created.storeId, registerId: created.registerId, replace: request.body.replace },
       'enrollment code created',
     );
     return ok(created);

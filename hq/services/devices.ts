@@ -164,20 +164,65 @@ export async function insertDevice(
   );
 }
 
-/** A device of the store by ID, whoever's it is (rebase checks a retried request with it). */
+/**
+ * A device of the store by ID, whoever's it is (rebase and enrollment check a retried request
+ * with it).
+ */
 export async function findDevice(
   tx: Queryable,
   storeId: string,
   deviceId: string,
-): Promise<{ secretHash: string; lastMutationId: number } | undefined> {
-  const { rows } = await tx.query<{ secret_hash: string; last_mutation_id: number }>(
-    `SELECT secret_hash, last_mutation_id FROM sync.devices WHERE store_id = $1 AND device_id = $2`,
+): Promise<{ secretHash: string; lastMutationId: number; revoked: boolean } | undefined> {
+  const { rows } = await tx.query<{
+    secret_hash: string;
+    last_mutation_id: number;
+    revoked: boolean;
+  }>(
+    `SELECT secret_hash, last_mutation_id, revoked_at IS NOT NULL AS revoked
+       FROM sync.devices WHERE store_id = $1 AND device_id = $2`,
     [storeId, deviceId],
   );
   const row = rows[0];
   return row
-    ? { secretHash: row.secret_hash, lastMutationId: Number(row.last_mutation_id) }
+    ? {
+        secretHash: row.secret_hash,
+        lastMutationId: Number(row.last_mutation_id),
+        revoked: row.revoked,
+      }
     : undefined;
+}
+
+/** A till that holds a register: not revoked, not continued by a successor (rebase). */
+export interface ActiveDevice {
+  deviceId: string;
+  enrolledAt: Date;
+  lastSeenAt: Date | null;
+  /** How many changes the till last said it had not yet sent (null: it never said). */
+  reportedPending: number | null;
+}
+
+/** The register's active devices (one, unless an older HQ let a second one in). */
+export async function activeDevicesOfRegister(
+  tx: Queryable,
+  options: { storeId: string; registerId: string },
+): Promise<ActiveDevice[]> {
+  const { rows } = await tx.query<{
+    device_id: string;
+    enrolled_at: Date;
+    last_seen_at: Date | null;
+    reported_pending: number | null;
+  }>(
+    `SELECT device_id, enrolled_at, last_seen_at, reported_pending FROM sync.devices
+      WHERE store_id = $1 AND register_id = $2 AND revoked_at IS NULL AND superseded_by IS NULL
+      ORDER BY enrolled_at`,
+    [options.storeId, options.registerId],
+  );
+  return rows.map((r) => ({
+    deviceId: r.device_id,
+    enrolledAt: new Date(r.enrolled_at),
+    lastSeenAt: r.last_seen_at === null ? null : new Date(r.last_seen_at),
+    reportedPending: r.reported_pending === null ? null : Number(r.reported_pending),
+  }));
 }
 
 /**
@@ -336,43 +381,52 @@ export async function revokeDevice(
 ): Promise<{ revoked: string[] }> {
   await assertStore(app, options.storeId);
   return withTenant(app, options.storeId, async (tx) => {
-    const revoked: string[] = [];
-    for (let pass = 0; pass < 100; pass++) {
-      // The store's lineage links, walked here rather than by a recursive CTE: plain statements
-      // on one store, which a Citus cluster routes to the store's shard. Locked, so a rebase in
-      // flight finishes first; a successor it created is found by the next pass.
-      const { rows: links } = await tx.query<{ device_id: string; superseded_by: string | null }>(
-        `SELECT device_id, superseded_by FROM sync.devices WHERE store_id = $1 FOR UPDATE`,
-        [options.storeId],
-      );
-      if (pass === 0 && !links.some((l) => l.device_id === options.deviceId)) {
-        throw notFound(`Store ${options.storeId} has no device ${options.deviceId}`);
-      }
-      const lineage = new Set([options.deviceId]);
-      for (let grew = true; grew;) {
-        grew = false;
-        for (const { device_id: id, superseded_by: next } of links) {
-          // A link with one end in the lineage brings in the other.
-          if (next !== null && lineage.has(id) !== lineage.has(next)) {
-            lineage.add(id);
-            lineage.add(next);
-            grew = true;
-          }
+    const result = await revokeLineage(tx, options);
+    await options.audit?.(tx);
+    return result;
+  });
+}
+
+/** revokeDevice in the caller's transaction (enrollment replacing a register's till uses it). */
+export async function revokeLineage(
+  tx: Queryable,
+  options: { storeId: string; deviceId: string; reason: string },
+): Promise<{ revoked: string[] }> {
+  const revoked: string[] = [];
+  for (let pass = 0; pass < 100; pass++) {
+    // The store's lineage links, walked here rather than by a recursive CTE: plain statements
+    // on one store, which a Citus cluster routes to the store's shard. Locked, so a rebase in
+    // flight finishes first; a successor it created is found by the next pass.
+    const { rows: links } = await tx.query<{ device_id: string; superseded_by: string | null }>(
+      `SELECT device_id, superseded_by FROM sync.devices WHERE store_id = $1 FOR UPDATE`,
+      [options.storeId],
+    );
+    if (pass === 0 && !links.some((l) => l.device_id === options.deviceId)) {
+      throw notFound(`Store ${options.storeId} has no device ${options.deviceId}`);
+    }
+    const lineage = new Set([options.deviceId]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const { device_id: id, superseded_by: next } of links) {
+        // A link with one end in the lineage brings in the other.
+        if (next !== null && lineage.has(id) !== lineage.has(next)) {
+          lineage.add(id);
+          lineage.add(next);
+          grew = true;
         }
       }
-      // A device revoked before keeps its first revocation (time and reason).
-      const { rows } = await tx.query<{ device_id: string }>(
-        `UPDATE sync.devices SET revoked_at = now(), revoked_reason = $3
-          WHERE store_id = $1 AND device_id = ANY($2::uuid[]) AND revoked_at IS NULL
-          RETURNING device_id`,
-        [options.storeId, [...lineage], options.reason],
-      );
-      if (rows.length === 0) break;
-      revoked.push(...rows.map((r) => r.device_id));
     }
-    await options.audit?.(tx);
-    return { revoked };
-  });
+    // A device revoked before keeps its first revocation (time and reason).
+    const { rows } = await tx.query<{ device_id: string }>(
+      `UPDATE sync.devices SET revoked_at = now(), revoked_reason = $3
+        WHERE store_id = $1 AND device_id = ANY($2::uuid[]) AND revoked_at IS NULL
+        RETURNING device_id`,
+      [options.storeId, [...lineage], options.reason],
+    );
+    if (rows.length === 0) break;
+    revoked.push(...rows.map((r) => r.device_id));
+  }
+  return { revoked };
 }
 
 /** The till downloads its catalog afresh at its next pull (its pending sales stay queued). */

@@ -26,10 +26,18 @@ import {
   splitEnrollmentCode,
   type DeviceCredential,
 } from './credentials';
-import { continueAsNewDevice, findDevice, insertDevice, verifyDevice } from './devices';
+import {
+  activeDevicesOfRegister,
+  continueAsNewDevice,
+  findDevice,
+  insertDevice,
+  revokeLineage,
+  verifyDevice,
+  type ActiveDevice,
+} from './devices';
 import { ENTITY_SPECS } from './entities';
 import { ensureFeedState } from './feed';
-import { badRequest, conflict, forbidden, notFound } from './errors';
+import { badRequest, conflict, forbidden, notFound, type HqError } from './errors';
 
 export const DEFAULT_CODE_TTL_MINUTES = 60;
 
@@ -40,6 +48,8 @@ export async function createEnrollmentCode(
     registerId: string;
     ttlMinutes?: number | undefined;
     label?: string | undefined;
+    /** The new till replaces the register's active one (revoked when the code is redeemed). */
+    replace?: boolean | undefined;
   },
 ): Promise<EnrollmentCodeCreated> {
   const secret = newEnrollmentSecret();
@@ -56,11 +66,25 @@ export async function createEnrollmentCode(
     if (register.rows.length === 0) {
       throw notFound(`Store ${options.storeId} has no register ${options.registerId}`);
     }
+    // Said now, to the person asking for the code, rather than to a cashier at redemption
+    // (which checks again: the register may be enrolled meanwhile).
+    const active = await activeDevicesOfRegister(tx, options);
+    if (active.length > 0 && !options.replace) {
+      throw registerTaken({ ...options, active });
+    }
     const { rows } = await tx.query<{ expires_at: Date }>(
-      `INSERT INTO sync.enrollment_codes (store_id, code_hash, register_id, label, expires_at)
-       VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5))
+      `INSERT INTO sync.enrollment_codes
+              (store_id, code_hash, register_id, label, expires_at, replaces)
+       VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5), $6)
        RETURNING expires_at`,
-      [options.storeId, sha256Hex(secret), options.registerId, options.label ?? null, ttl],
+      [
+        options.storeId,
+        sha256Hex(secret),
+        options.registerId,
+        options.label ?? null,
+        ttl,
+        options.replace ?? false,
+      ],
     );
     await ensureFeedState(tx, options.storeId);
     return {
@@ -102,49 +126,144 @@ async function readStore(tx: Queryable, storeId: string): Promise<StoreEntity> {
   return store;
 }
 
-/** One-time: the code is marked used in the same transaction that creates the device. */
+const utc = (d: Date): string => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** The answer to enrolling a register that already has an active till (a plain sentence). */
+function registerTaken(options: {
+  storeId: string;
+  registerId: string;
+  active: ActiveDevice[];
+}): HqError {
+  const till = options.active[0]!;
+  const seen = till.lastSeenAt ? `, last seen ${utc(till.lastSeenAt)}` : '';
+  return conflict(
+    `Register ${options.registerId} of store ${options.storeId} already has an active till ` +
+      `(enrolled ${utc(till.enrolledAt)}${seen}). A register runs on one till: to move it to ` +
+      `this one, ask HQ for a replacement code (npm run hq:admin -- code ${options.storeId} ` +
+      `${options.registerId} --replace); the old till is then revoked.`,
+  );
+}
+
+interface CodeRow {
+  register_id: string;
+  live: boolean;
+  used: boolean;
+  device_id: string | null;
+  replaces: boolean;
+  issued_receipt_seq: number | null;
+  issued_z_number: number | null;
+}
+
+/**
+ * Exchange a one-time code for a device credential. The code is marked used in the same
+ * transaction that creates the device, and the register gets its device only if it has no
+ * active one, or if the code was made to replace it (the old till and its lineage are revoked
+ * here too).
+ *
+ * Idempotent: the till sends the device secret it made up and stored before asking; the same
+ * code with the same secret again (its answer was lost, or the till restarted while waiting)
+ * gets the same answer: device, credential and numbering. The credential returned is made of
+ * the secret the caller sent, so a retry tells it nothing it did not know, and anyone else
+ * holding the code (a different secret) is refused as before. HQ stores only the hash.
+ */
 export async function redeemEnrollmentCode(
   app: pg.Pool,
-  options: { code: string; label?: string | undefined },
+  options: { code: string; label?: string | undefined; secret?: string | undefined },
 ): Promise<EnrollResult> {
   const { storeId, secret } = splitEnrollmentCode(options.code);
+  const codeHash = sha256Hex(secret);
   const invalid = forbidden(
     'This enrollment code is not valid: it is unknown, already used or expired. Ask HQ for a new one.',
   );
   return withTenant(app, storeId, async (tx) => {
-    const { rows } = await tx.query<{ register_id: string; usable: boolean }>(
-      `SELECT register_id, (used_at IS NULL AND expires_at > now()) AS usable
+    const { rows } = await tx.query<CodeRow>(
+      `SELECT register_id, expires_at > now() AS live, used_at IS NOT NULL AS used, device_id,
+              replaces, issued_receipt_seq, issued_z_number
          FROM sync.enrollment_codes
         WHERE store_id = $1 AND code_hash = $2
         FOR UPDATE`,
-      [storeId, sha256Hex(secret)],
+      [storeId, codeHash],
     );
     const code = rows[0];
-    if (!code?.usable) throw invalid;
+    if (!code) throw invalid;
+    if (code.used)
+      return repeatedEnrollment(tx, { storeId, code, secret: options.secret, invalid });
+    if (!code.live) throw invalid;
+    const registerId = code.register_id;
+    // Two codes for one register redeemed at once: the second waits here and then sees the
+    // first's device (a lock on the register's name: there may be no row to lock yet).
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `edgepos.register:${storeId}/${registerId}`,
+    ]);
+    const active = await activeDevicesOfRegister(tx, { storeId, registerId });
+    if (active.length > 0 && !code.replaces) throw registerTaken({ storeId, registerId, active });
+    for (const old of active) {
+      await revokeLineage(tx, {
+        storeId,
+        deviceId: old.deviceId,
+        reason: `Replaced by a new till for register ${registerId}`,
+      });
+    }
     const deviceId = uuidv4();
-    const deviceSecret = newSecret();
+    const deviceSecret = options.secret ?? newSecret();
     await insertDevice(tx, {
       storeId,
       deviceId,
-      registerId: code.register_id,
+      registerId,
       secret: deviceSecret,
       label: options.label,
     });
+    // Receipts a replaced till issued but never sent are unknown to HQ; the count of changes it
+    // last reported pending bounds them, so the new till starts past those too.
+    const unsent = active.reduce((sum, d) => sum + (d.reportedPending ?? 0), 0);
+    const held = await registerCounters(tx, storeId, registerId);
+    const counters = { receiptSeq: held.receiptSeq + unsent, zNumber: held.zNumber + unsent };
     await tx.query(
-      `UPDATE sync.enrollment_codes SET used_at = now(), device_id = $3
+      `UPDATE sync.enrollment_codes
+          SET used_at = now(), device_id = $3, issued_receipt_seq = $4, issued_z_number = $5
         WHERE store_id = $1 AND code_hash = $2`,
-      [storeId, sha256Hex(secret), deviceId],
+      [storeId, codeHash, deviceId, counters.receiptSeq, counters.zNumber],
     );
     await ensureFeedState(tx, storeId);
     return {
       deviceId,
       storeId,
-      registerId: code.register_id,
+      registerId,
       token: deviceToken({ storeId, deviceId, secret: deviceSecret }),
       store: await readStore(tx, storeId),
-      counters: await registerCounters(tx, storeId, code.register_id),
+      counters,
     };
   });
+}
+
+/**
+ * A used code asked again. With the secret of the device it created (and that device not
+ * revoked since) the answer is the first one again; the numbering is at least what was
+ * answered then, and past anything the till has pushed since. Anything else: not valid.
+ */
+async function repeatedEnrollment(
+  tx: Queryable,
+  options: { storeId: string; code: CodeRow; secret: string | undefined; invalid: HqError },
+): Promise<EnrollResult> {
+  const { storeId, code, secret } = options;
+  if (secret === undefined || code.device_id === null) throw options.invalid;
+  const device = await findDevice(tx, storeId, code.device_id);
+  if (!device || !sameHash(device.secretHash, sha256Hex(secret))) throw options.invalid;
+  if (device.revoked) {
+    throw forbidden('This till was revoked at HQ. Ask HQ for a new enrollment code.');
+  }
+  const held = await registerCounters(tx, storeId, code.register_id);
+  return {
+    deviceId: code.device_id,
+    storeId,
+    registerId: code.register_id,
+    token: deviceToken({ storeId, deviceId: code.device_id, secret }),
+    store: await readStore(tx, storeId),
+    counters: {
+      receiptSeq: Math.max(held.receiptSeq, Number(code.issued_receipt_seq ?? 0)),
+      zNumber: Math.max(held.zNumber, Number(code.issued_z_number ?? 0)),
+    },
+  };
 }
 
 /**

@@ -23,6 +23,7 @@ import { Backoff } from './backoff';
 import { DEFAULT_TUNING, type SyncContext, type SyncHooks, type SyncTuning } from './context';
 import { SyncError, createSyncHttp } from './http';
 import { readCounts, readDevice, readSyncState, saveEnrollment, setLastError } from './local';
+import { clearPendingEnrollments, enrollmentSecret } from './enrollment';
 import { NeedsSnapshotError, pullOnce } from './pull';
 import { pushOnce } from './push';
 import { beginSnapshot, downloadSnapshot, readSnapshot } from './snapshot';
@@ -211,10 +212,19 @@ export class SyncClient {
       ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
       ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
     });
-    const result = await http.request('POST', '/v1/enroll', request.data, EnrollResult, {
-      auth: false,
+    // Stored before asking: a retry of this code sends the same secret (enrollment.ts).
+    const secret = await enrollmentSecret(this.db, request.data.code);
+    const result = await http.request(
+      'POST',
+      '/v1/enroll',
+      { ...request.data, secret },
+      EnrollResult,
+      { auth: false },
+    );
+    await this.db.transaction(async (tx) => {
+      await saveEnrollment(tx, { hqUrl, result });
+      await clearPendingEnrollments(tx);
     });
-    await this.db.transaction((tx) => saveEnrollment(tx, { hqUrl, result }));
     this.logger.info(
       { storeId: result.storeId, registerId: result.registerId },
       'enrolled with HQ',
