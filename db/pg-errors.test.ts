@@ -39,6 +39,21 @@ describe('PostgreSQL error codes', () => {
     expect(isDatabaseUnavailable(pgError(PgCode.uniqueViolation))).toBe(false);
     expect(isDatabaseUnavailable(pgError('ENOENT'))).toBe(false);
     expect(isDatabaseUnavailable(null)).toBe(false);
+    // The server died under a query (issue 11, item 6): node-postgres's errors carry no code.
+    expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(
+      isDatabaseUnavailable(
+        new Error('Client has encountered a connection error and is not queryable'),
+      ),
+    ).toBe(true);
+    expect(isDatabaseUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(isDatabaseUnavailable(pgError(PgCode.crashShutdown))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('push failed', { cause: pgError('ECONNRESET') }))).toBe(
+      true,
+    );
+    expect(isDatabaseUnavailable(new Error('Connection refused by policy, not the network'))).toBe(
+      false,
+    );
   });
 
   it('maps the codes it names to domain errors, anything else to DatabaseError', () => {

@@ -38,6 +38,7 @@ export const PgCode = {
   duplicateObject: '42710',
   /** The server is shutting down (or an administrator ended the connection). */
   adminShutdown: '57P01',
+  crashShutdown: '57P02',
   cannotConnectNow: '57P03',
   tooManyConnections: '53300',
 } as const;
@@ -87,6 +88,7 @@ export function isServerUnavailable(error: unknown): boolean {
   return (
     code.startsWith('08') ||
     code === PgCode.adminShutdown ||
+    code === PgCode.crashShutdown ||
     code === PgCode.cannotConnectNow ||
     code === PgCode.tooManyConnections
   );
@@ -101,13 +103,32 @@ const CONNECTION_ERRNO: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The database cannot serve now, whether the server said so (isServerUnavailable) or could
- * not be reached at all: "try again shortly", not "your request is bad".
+ * node-postgres's own errors for a connection that broke or never came (they carry no code):
+ * the server died under a query, a client whose connection broke is used again, the pool
+ * found no connection in time.
+ */
+const CONNECTION_LOST_MESSAGES: readonly RegExp[] = [
+  /^Connection terminated/,
+  /is not queryable$/,
+  /^timeout exceeded when trying to connect$/,
+  /^Connection terminated due to connection timeout$/,
+];
+
+/**
+ * The database cannot serve now, whether the server said so (isServerUnavailable), could not
+ * be reached at all, or the connection broke under a request: "try again shortly", not "your
+ * request is bad". Follows `cause`, so a domain error wrapping such a failure counts too.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (isServerUnavailable(error)) return true;
-  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
-  return typeof error.code === 'string' && CONNECTION_ERRNO.has(error.code);
+  for (let e = error, depth = 0; depth < 5; depth++) {
+    if (typeof e !== 'object' || e === null) return false;
+    if (isServerUnavailable(e)) return true;
+    if ('code' in e && typeof e.code === 'string' && CONNECTION_ERRNO.has(e.code)) return true;
+    const message = e instanceof Error ? e.message : '';
+    if (CONNECTION_LOST_MESSAGES.some((m) => m.test(message))) return true;
+    e = 'cause' in e ? e.cause : undefined;
+  }
+  return false;
 }
 
 /**

@@ -57,6 +57,18 @@ export function createRolePool(
     application_name: options.applicationName ?? `edgepos-${role}`,
     types: typeParsers(),
   });
+  // A connection that dies while a request holds it (server killed or restarted mid-push)
+  // makes its client emit 'error', and an 'error' event nobody listens to kills the process
+  // (issue 11, item 6: HQ crashed with "Unhandled 'error' event"). pg-pool listens only while
+  // a client is idle, so every client gets its own listener for its whole life. The request's
+  // query fails with the same error (a 503 at HQ), and the pool discards the broken client when
+  // it is released, so the next checkout opens a new connection.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      if (isServerShutdown(error)) logger.debug({ role }, 'database connection closed by shutdown');
+      else logger.warn({ role, error: error.message }, 'database connection lost in use');
+    });
+  });
   // An idle connection that dies (server restart, network) must not crash the process; the
   // pool drops it and the next checkout opens a new one.
   pool.on('error', (error) => {

@@ -34,6 +34,7 @@ import {
   isRoot,
   postgresOsUser,
   startPostmaster,
+  type Postmaster,
 } from './postgres-process';
 
 export { isRoot } from './postgres-process';
@@ -142,6 +143,63 @@ function explainStartFailure(log: readonly string[], port: number, pgdata: strin
     return `another server is using ${pgdata}; stop it or point DATABASE_URL at it`;
   }
   return tail ? `server output:\n${tail}` : 'the server exited without output';
+}
+
+/**
+ * The server this process started is started again, on the same port and data directory,
+ * whenever it exits without being asked to (killed, crashed, out of memory): `npm run hq`
+ * keeps serving across it (issue 11, item 6). PostgreSQL recovers from its write-ahead log
+ * at start; the service's pools reconnect by themselves and answer 503 meanwhile. A start that
+ * fails (the old server's processes still hold its memory) is tried again, backing off from
+ * 0.5 s to 30 s.
+ */
+function superviseRestarts(options: {
+  first: Postmaster;
+  start: () => Promise<Postmaster>;
+  logger: Logger;
+  where: { dataDir: string; port: number };
+}): { stop(): Promise<void> } {
+  const { logger, where } = options;
+  let current = options.first;
+  let stopping = false;
+  let restarting: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  const restart = async (): Promise<void> => {
+    for (let attempt = 0; !stopping; attempt++) {
+      await new Promise<void>((resolveWait) => {
+        wake = resolveWait;
+        setTimeout(resolveWait, Math.min(30_000, 500 * 2 ** attempt)).unref();
+      });
+      if (stopping) return;
+      try {
+        current = await options.start();
+        logger.info({ ...where, attempt }, 'HQ database restarted');
+        watch(current);
+        return;
+      } catch (error) {
+        logger.warn(
+          { ...where, attempt, error: getErrorMessage(error) },
+          'HQ database restart failed',
+        );
+      }
+    }
+  };
+  const watch = (postmaster: Postmaster): void => {
+    void postmaster.exited.then(() => {
+      if (stopping) return;
+      logger.warn(where, 'HQ database stopped unexpectedly; starting it again');
+      restarting = restart();
+    });
+  };
+  watch(current);
+  return {
+    stop: async () => {
+      stopping = true;
+      wake?.();
+      await restarting;
+      await current.stop();
+    },
+  };
 }
 
 export async function startEmbeddedServer(
@@ -259,14 +317,19 @@ export async function startEmbeddedServer(
       });
     }
     logger.info({ dataDir, port }, 'HQ database started');
-    const running = postmaster;
+    const supervisor = superviseRestarts({
+      first: postmaster,
+      start: () => startPostmaster({ binaries, pgdata, port, user, settings, onOutput: remember }),
+      logger,
+      where: { dataDir, port },
+    });
     return {
       host: '127.0.0.1',
       port,
       dataDir,
       superuser,
       reused: false,
-      stop: () => running.stop(),
+      stop: () => supervisor.stop(),
     };
   }
 }
