@@ -6,12 +6,14 @@
  *   edge.text_search_ms {p50,p95}   plain full-text search
  *   edge.open_ms                    reopen an existing store database (median of 5)
  *   edge.first_open_ms              create a new store database (template) (median of 3)
+ *   edge.pin_login_ms {p50,p95}     a named cashier's PIN login: one bcrypt check at PIN_HASH_COST
  *   edge.rss_mb                     resident memory of this process after the run
  */
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { createTillContext } from '../db/checkout/context';
 import { commitSale } from '../db/checkout/sale';
+import { login } from '../db/checkout/session';
 import { openShift } from '../db/checkout/shifts';
 import { openEdgeStore } from '../till/node/store';
 import { lookupByCode, searchText } from '../db/queries/catalog';
@@ -63,6 +65,10 @@ async function run(ctx: BenchContext): Promise<Figures> {
   const till = await createTillContext({ db: store.db, journal: store.journal });
   const cashier = demoStaff('seattle').find((s) => s.role === 'cashier');
   if (!cashier) throw new Error('no cashier');
+  const logins: number[] = [];
+  for (let i = 0; i < (ctx.quick ? 5 : 15); i++)
+    logins.push(await timed(() => login(till, { staffId: cashier.staffId, pin: cashier.pin })));
+  ctx.log(`PIN login p50 ${percentile(logins, 50).toFixed(1)} ms`);
   await openShift(till, { staffId: cashier.staffId, openingFloatCents: 10_000 });
   const catalog = generateCatalog({ seed: 42, products })
     .map(toProductEntity)
@@ -136,6 +142,7 @@ async function run(ctx: BenchContext): Promise<Figures> {
     'edge.text_search_ms': summary(searches, [50, 95]),
     'edge.open_ms': round(percentile(opens, 50), 1),
     'edge.first_open_ms': round(percentile(firstOpens, 50), 1),
+    'edge.pin_login_ms': summary(logins, [50, 95]),
     'edge.rss_mb': round(rssMb, 1),
   };
 }

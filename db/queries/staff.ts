@@ -1,6 +1,10 @@
 /**
  * Staff PINs. Hashes are bcrypt (pgcrypto), compared inside the database. Five wrong PINs lock
  * the staff member (or, for PIN-only login, the register) for a few minutes.
+ *
+ * Every till downloads its store's PIN hashes (offline login needs them), so anyone holding a
+ * device credential can attack them offline: the work factor and the PIN length are the only
+ * defence there (docs/security.md "Staff PINs" has the measured cost of that attack).
  */
 import { ForbiddenError, ValidationError } from '../errors';
 import type { Queryable } from '../queryable';
@@ -11,20 +15,62 @@ export const PIN_LOCK_MINUTES = 5;
 /** Lockout key for PIN-only login, where no staff member is named. */
 export const REGISTER_LOCK_KEY = '00000000-0000-0000-0000-000000000000';
 
+/**
+ * bcrypt work factor of every PIN hash we write: as high as login latency on PGlite allows
+ * (cost 11 is ~0.12-0.3 s per check on a loaded 2-core machine, each step doubles it; measured
+ * in docs/security.md and `edge.pin_login_ms` of `npm run bench`). Hashes written at a lower
+ * cost keep working and are rehashed at this cost on the next successful login.
+ */
+export const PIN_HASH_COST = 11;
+/** Managers approve refunds, voids, discounts and cash-outs: their PINs are longer. */
+export const MIN_MANAGER_PIN_DIGITS = 6;
+
 const PIN = /^[0-9]{4,8}$/;
 
-export function assertPinShape(pin: string): void {
+/** The rule for a PIN being set (not for one being typed: old, shorter PINs keep working). */
+export function assertPinFor(role: StaffRole, pin: string): void {
   if (!PIN.test(pin)) throw new ValidationError('A PIN is 4 to 8 digits');
+  if (role === 'manager' && pin.length < MIN_MANAGER_PIN_DIGITS)
+    throw new ValidationError(
+      `A manager's PIN needs at least ${MIN_MANAGER_PIN_DIGITS} digits (it approves refunds, voids and discounts)`,
+    );
 }
 
-export async function hashPin(db: Queryable, pin: string): Promise<string> {
-  assertPinShape(pin);
-  const { rows } = await db.query<{ hash: string }>(`SELECT crypt($1, gen_salt('bf', 8)) AS hash`, [
-    pin,
-  ]);
+/** The work factor recorded in a bcrypt hash (`$2a$11$...`), or 0 when it is not one. */
+export function pinHashCost(hash: string): number {
+  const match = /^\$2[abxy]?\$(\d{2})\$/.exec(hash);
+  return match ? Number(match[1]) : 0;
+}
+
+/** Hash a PIN being set for a staff member of this role (checked first, with a clear error). */
+export async function hashPin(
+  db: Queryable,
+  options: { pin: string; role: StaffRole },
+): Promise<string> {
+  assertPinFor(options.role, options.pin);
+  const { rows } = await db.query<{ hash: string }>(
+    `SELECT crypt($1, gen_salt('bf', $2::int)) AS hash`,
+    [options.pin, PIN_HASH_COST],
+  );
   const hash = rows[0]?.hash;
   if (!hash) throw new Error('pgcrypto returned no hash');
   return hash;
+}
+
+/**
+ * Rehash a PIN that was just verified against a hash of a lower cost. Only the till's copy:
+ * the version stays, so HQ's next edit of this person (which carries HQ's hash) still wins.
+ */
+async function upgradeHash(
+  db: Queryable,
+  options: { storeId: string; staffId: string; pin: string; hash: string },
+): Promise<void> {
+  if (pinHashCost(options.hash) >= PIN_HASH_COST) return;
+  await db.query(
+    `UPDATE retail.staff SET pin_hash = crypt($3, gen_salt('bf', $4::int))
+      WHERE store_id = $1 AND staff_id = $2 AND pin_hash = $5`,
+    [options.storeId, options.staffId, options.pin, PIN_HASH_COST, options.hash],
+  );
 }
 
 async function assertNotLocked(db: Queryable, key: string, now: Date): Promise<void> {
@@ -68,6 +114,9 @@ interface StaffRow {
   display_name: string;
   role: StaffRole;
 }
+interface MatchRow extends StaffRow {
+  pin_hash: string;
+}
 const toMember = (r: StaffRow): StaffMember => ({
   staffId: r.staff_id,
   displayName: r.display_name,
@@ -94,8 +143,8 @@ export async function verifyPin(
     await recordFailure(db, key, options.now);
     throw new ForbiddenError('Wrong PIN');
   }
-  const { rows } = await db.query<StaffRow>(
-    `SELECT staff_id, display_name, role FROM retail.staff
+  const { rows } = await db.query<MatchRow>(
+    `SELECT staff_id, display_name, role, pin_hash FROM retail.staff
       WHERE store_id = $1 AND is_active AND ($2::uuid IS NULL OR staff_id = $2)
         AND ($3::text IS NULL OR role = $3)
         AND pin_hash = crypt($4, pin_hash)
@@ -113,6 +162,12 @@ export async function verifyPin(
     );
   }
   await clearFailures(db, key);
+  await upgradeHash(db, {
+    storeId: options.storeId,
+    staffId: match.staff_id,
+    pin: options.pin,
+    hash: match.pin_hash,
+  });
   return toMember(match);
 }
 

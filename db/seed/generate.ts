@@ -47,7 +47,7 @@ export const DEFAULT_SEED: SeedOptions = {
 
 /** Demo staff every seeded store gets. PINs are documented in the README. */
 export const DEMO_STAFF = [
-  { key: 'manager', displayName: 'Morgan Lee', role: 'manager', pin: '9999' },
+  { key: 'manager', displayName: 'Morgan Lee', role: 'manager', pin: '246810' },
   { key: 'cashier1', displayName: 'Alex Kim', role: 'cashier', pin: '1111' },
   { key: 'cashier2', displayName: 'Sam Rivera', role: 'cashier', pin: '2222' },
 ] as const;

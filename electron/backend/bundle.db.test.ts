@@ -109,7 +109,7 @@ describe('the bundled backend (utility process entry)', () => {
     expect(first).toMatchObject({ ok: true, data: { platform: 'electron', phase: 'setup' } });
     const store = await api.setupDemo();
     expect(store).toMatchObject({ ok: true, data: { storeId: 'seattle', registerId: 'R01' } });
-    expect((await api.login({ pin: '9999' })).ok).toBe(true);
+    expect((await api.login({ pin: '246810' })).ok).toBe(true);
     expect((await api.openShift({ openingFloatCents: 5_000 })).ok).toBe(true);
     const search = await api.search({ query: 'running shoes', limit: 3 });
     if (!search.ok) throw new Error(search.error.message);

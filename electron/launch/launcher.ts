@@ -120,13 +120,13 @@ export async function launch(deps: LauncherDeps): Promise<Launch> {
         );
         deps.say(`  ${deps.enrollUrl(web, code)}`);
       }
-      deps.say('demo PINs: manager 9999, cashiers 1111 and 2222. Ctrl+C stops the POS and HQ.');
+      deps.say('demo PINs: manager 246810, cashiers 1111 and 2222. Ctrl+C stops the POS and HQ.');
       return { mode, stop, exited };
     }
     const enrolled = await hq.registerEnrolled('seattle', 'R01');
     const code = enrolled ? undefined : await hq.enrollmentCode('seattle', 'R01');
     deps.say(
-      `launching the desktop app (user data in ${deps.userData}); demo PINs: manager 9999, cashiers 1111 and 2222`,
+      `launching the desktop app (user data in ${deps.userData}); demo PINs: manager 246810, cashiers 1111 and 2222`,
     );
     const child = deps.spawnDesktop({ binary: binary ?? '', hqUrl: hq.url, code });
     stops.push(() => stopChild(child));

@@ -86,7 +86,7 @@ describe('cashier flows, keyboard only', () => {
     await page.keyboard.press('Enter');
     expect(await noticeMatching(page, /Wrong PIN/)).toBeTruthy();
     expect(await cartTotal()).toBe(before); // untouched
-    await typeHuman(page, '9999');
+    await typeHuman(page, '246810');
     await page.keyboard.press('Enter');
     await page.getByTestId('discount-dialog').waitFor({ state: 'detached' });
     const after = await cartTotal();
@@ -147,7 +147,7 @@ describe('cashier flows, keyboard only', () => {
     // The recalled cart carries a 50% line discount: the till asks for the manager again.
     const pin = page.getByTestId('pay-manager-pin');
     await pin.waitFor();
-    await typeHuman(page, '9999');
+    await typeHuman(page, '246810');
     await page.keyboard.press('F12');
     await page.getByTestId('receipt-view').waitFor();
     expect(centsOf((await page.getByTestId('receipt-total').textContent()) ?? '')).toBe(total);
@@ -167,7 +167,7 @@ describe('cashier flows, keyboard only', () => {
     await page.keyboard.press('Alt+2'); // one of the common reasons
     expect(await page.getByLabel('Reason').inputValue()).toBe('Rung up by mistake');
     await page.keyboard.press('Tab');
-    await typeHuman(page, '9999');
+    await typeHuman(page, '246810');
     await page.keyboard.press('Enter');
     await page.getByTestId('receipt-view').waitFor();
     expect(await page.getByTestId('receipt').textContent()).toContain('VOIDED: Rung up by mistake');

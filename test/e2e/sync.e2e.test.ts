@@ -261,7 +261,7 @@ describe('the browser till with a local HQ', () => {
     await page.getByTestId('counted-input').waitFor();
     await typeHuman(page, (expected / 100).toFixed(2));
     await page.keyboard.press('Tab');
-    await typeHuman(page, '9999'); // the cashier needs a manager's PIN to close
+    await typeHuman(page, '246810'); // the cashier needs a manager's PIN to close
     await page.keyboard.press('Enter');
     await page.getByTestId('z-report').waitFor();
     const figure = async (id: string): Promise<string> =>

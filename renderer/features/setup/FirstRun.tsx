@@ -76,7 +76,7 @@ export function FirstRun() {
     if (result.ok) {
       notify(
         'success',
-        `Demo store ${result.data.storeName} is ready. Demo PINs: manager 9999, cashiers 1111 and 2222.`,
+        `Demo store ${result.data.storeName} is ready. Demo PINs: manager 246810, cashiers 1111 and 2222.`,
       );
       await refresh();
     }
