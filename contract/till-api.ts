@@ -59,6 +59,11 @@ const ReturnLines = z
   .min(1, 'Choose at least one line to return')
   .max(500);
 
+/** A staff member chosen from the list (by ID: names are not unique). */
+const Person = (message: string) => z.uuid(message);
+/** The manager who approves: a manager's PIN is checked against (and counted for) them only. */
+const Approver = Person('Choose the approving manager');
+
 /** Empty text means "not given" (null). */
 const blankAsNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : v);
 
@@ -81,7 +86,16 @@ export const ApiInput = {
       .trim()
       .min(4, 'The enrollment code is at least 4 characters'),
   }),
-  login: z.object({ pin: Text('The PIN', 16), staffId: Uuid.optional() }),
+  /** The person first (a wrong PIN locks only them), then their PIN. */
+  login: z.object({ staffId: Person('Choose who you are'), pin: Text('The PIN', 16) }),
+  /** A manager's approval, checked now, counted against the manager named (or the only one). */
+  verifyManager: z.object({ managerId: Approver.optional(), pin: Text('The manager PIN', 16) }),
+  /** Lift a person's PIN lock: a manager logged in here, or a manager's approval given now. */
+  unlockStaff: z.object({
+    staffId: Person('Choose who to unlock'),
+    managerPin: Text('The manager PIN', 16).optional(),
+    managerId: Approver.optional(),
+  }),
   scan: z.object({ code: z.string().max(10_000) }),
   search: z.object({
     query: z.string().max(10_000),
@@ -95,8 +109,8 @@ export const ApiInput = {
     tenders: z.array(TenderInput).min(1, 'Choose how the customer pays').max(20),
     customerId: Uuid.nullable().default(null),
     managerPin: Text('The manager PIN', 16).optional(),
+    managerId: Approver.optional(),
   }),
-  verifyManager: z.object({ pin: Text('The manager PIN', 16) }),
   receipt: z.object({ receiptNumber: ReceiptNumber }),
   recentReceipts: z.object({ limit: z.number().int().min(1).max(100).default(20) }),
   commitReturn: z.object({
@@ -107,6 +121,7 @@ export const ApiInput = {
     tenders: z.array(TenderInput).max(20),
     customerId: Uuid.nullable().optional(),
     managerPin: Text('The manager PIN', 16).optional(),
+    managerId: Approver.optional(),
   }),
   quoteReturn: z.object({
     originalReceiptNumber: ReceiptNumber,
@@ -117,6 +132,7 @@ export const ApiInput = {
     receiptNumber: ReceiptNumber,
     reason: Text('The reason').trim().min(1, 'Give a reason for the void'),
     managerPin: Text('The manager PIN', 16).optional(),
+    managerId: Approver.optional(),
   }),
   holdCart: z.object({
     cart: Cart,
@@ -156,6 +172,7 @@ export const ApiInput = {
   closeShift: z.object({
     countedCashCents: NonNegativeCents,
     managerPin: Text('The manager PIN', 16).optional(),
+    managerId: Approver.optional(),
   }),
 } as const;
 
@@ -195,6 +212,10 @@ export interface StaffMember {
   staffId: string;
   displayName: string;
   role: StaffRole;
+}
+/** The login screen's list: everyone who may log in, and until when a person is locked. */
+export interface StaffListEntry extends StaffMember {
+  lockedUntil: string | null;
 }
 
 export interface ProductSummary {

@@ -59,6 +59,8 @@ export interface ReturnInput {
   cashierId: string;
   customerId?: string | null | undefined;
   managerPin?: string | undefined;
+  /** The manager whose PIN that is (optional in a store with one manager). */
+  managerId?: string | undefined;
   notes?: string | null | undefined;
 }
 
@@ -261,6 +263,7 @@ export async function commitReturn(till: TillContext, input: ReturnInput): Promi
     ? await managerApproval(till, {
         actor: cashier,
         managerPin: input.managerPin,
+        managerId: input.managerId,
         why: approvalWhy,
       })
     : null;

@@ -32,6 +32,8 @@ export interface SaleInput {
   cashierId: string;
   customerId?: string | null | undefined;
   managerPin?: string | undefined;
+  /** The manager whose PIN that is (optional in a store with one manager). */
+  managerId?: string | undefined;
   notes?: string | null | undefined;
   /** A tax-exempt sale: the customer's exemption certificate/reference (needs a customer). */
   taxExemptReference?: string | null | undefined;
@@ -153,6 +155,7 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
       ? await managerApproval(till, {
           actor: cashier,
           managerPin: input.managerPin,
+          managerId: input.managerId,
           why: whys.join('. '),
         })
       : null;

@@ -1,4 +1,4 @@
-/** PIN login at the till on a real database, with lockout. */
+/** PIN login at the till on a real database: the person, then the PIN, with a lockout per person. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorKind } from '../errors';
 import { login } from './session';
@@ -15,12 +15,18 @@ afterEach(async () => {
 });
 
 describe('login', () => {
-  it('locks PIN login after five wrong attempts', async () => {
-    expect((await login(t.till, { pin: t.cashier.pin })).staffId).toBe(t.cashier.staffId);
+  it("locks the person's PIN login after five wrong attempts", async () => {
+    expect((await login(t.till, { staffId: t.cashier.staffId, pin: t.cashier.pin })).staffId).toBe(
+      t.cashier.staffId,
+    );
     for (let i = 0; i < 5; i++)
-      await expect(login(t.till, { pin: '0000' })).rejects.toMatchObject({
+      await expect(
+        login(t.till, { staffId: t.cashier.staffId, pin: '0000' }),
+      ).rejects.toMatchObject({
         kind: ErrorKind.forbidden,
       });
-    await expect(login(t.till, { pin: t.cashier.pin })).rejects.toThrow(/Locked/);
+    await expect(login(t.till, { staffId: t.cashier.staffId, pin: t.cashier.pin })).rejects.toThrow(
+      /is locked for/,
+    );
   });
 });

@@ -1,7 +1,12 @@
 /** Small checks every checkout operation makes inside its transaction. */
-import { ApprovalRequiredError, ForbiddenError, InvalidStateError } from '../errors';
+import {
+  ApprovalRequiredError,
+  ForbiddenError,
+  InvalidStateError,
+  ValidationError,
+} from '../errors';
 import type { Queryable } from '../queryable';
-import { getStaff, verifyPin } from '../queries/staff';
+import { getStaff, soleManager, verifyPin } from '../queries/staff';
 import type { TillContext } from './context';
 import type { StaffMember } from '../../contract/till-api';
 
@@ -37,17 +42,29 @@ export async function requireOpenShift(tx: Queryable, till: TillContext): Promis
 }
 
 /**
- * A manager's approval: the staff member acting may be a manager already; otherwise a manager
- * PIN must be given. Verified outside the sale's transaction so failed attempts still count.
+ * A manager's approval: the staff member acting may be a manager already; otherwise the PIN of
+ * the manager named (`managerId`; in a store with one manager, that one) must be given, and a
+ * wrong one counts against that manager only. Verified outside the sale's transaction so failed
+ * attempts still count.
  */
 export async function managerApproval(
   till: TillContext,
-  options: { actor: StaffMember; managerPin?: string | undefined; why: string },
+  options: {
+    /** Who is acting; null before anyone is logged in (unlocking at the login screen). */
+    actor: StaffMember | null;
+    managerId?: string | undefined;
+    managerPin?: string | undefined;
+    why: string;
+  },
 ): Promise<string> {
-  if (options.actor.role === 'manager') return options.actor.staffId;
+  if (options.actor?.role === 'manager') return options.actor.staffId;
   if (!options.managerPin) throw new ApprovalRequiredError(options.why);
+  const storeId = till.identity.storeId;
+  const managerId = options.managerId ?? (await soleManager(till.db, storeId));
+  if (!managerId) throw new ValidationError('Choose the approving manager');
   const manager = await verifyPin(till.db, {
-    storeId: till.identity.storeId,
+    storeId,
+    staffId: managerId,
     pin: options.managerPin,
     role: 'manager',
     now: till.clock.now(),

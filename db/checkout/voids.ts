@@ -19,6 +19,8 @@ export interface VoidInput {
   reason: string;
   staffId: string;
   managerPin?: string | undefined;
+  /** The manager whose PIN that is (optional in a store with one manager). */
+  managerId?: string | undefined;
 }
 
 export async function voidTransaction(till: TillContext, input: VoidInput): Promise<Receipt> {
@@ -33,6 +35,7 @@ export async function voidTransaction(till: TillContext, input: VoidInput): Prom
   const approver = await managerApproval(till, {
     actor,
     managerPin: input.managerPin,
+    managerId: input.managerId,
     why: 'Voiding needs a manager PIN',
   });
 

@@ -1,6 +1,8 @@
 /**
- * Staff PINs. Hashes are bcrypt (pgcrypto), compared inside the database. Five wrong PINs lock
- * the staff member (or, for PIN-only login, the register) for a few minutes.
+ * Staff PINs. Hashes are bcrypt (pgcrypto), compared inside the database. A PIN is always
+ * checked for a named person (login picks the person first, an approval names the manager), so
+ * five wrong PINs lock THAT person on this till for a few minutes and nobody else; an empty entry
+ * is no attempt; a manager can unlock a locked person (`unlockStaff`).
  *
  * Every till downloads its store's PIN hashes (offline login needs them), so anyone holding a
  * device credential can attack them offline: the work factor and the PIN length are the only
@@ -8,12 +10,10 @@
  */
 import { ForbiddenError, ValidationError } from '../errors';
 import type { Queryable } from '../queryable';
-import type { StaffMember, StaffRole } from '../../contract/till-api';
+import type { StaffListEntry, StaffMember, StaffRole } from '../../contract/till-api';
 
 export const MAX_PIN_FAILURES = 5;
 export const PIN_LOCK_MINUTES = 5;
-/** Lockout key for PIN-only login, where no staff member is named. */
-export const REGISTER_LOCK_KEY = '00000000-0000-0000-0000-000000000000';
 
 /**
  * bcrypt work factor of every PIN hash we write: as high as login latency on PGlite allows
@@ -73,40 +73,41 @@ async function upgradeHash(
   );
 }
 
-async function assertNotLocked(db: Queryable, key: string, now: Date): Promise<void> {
+/** When this person's lock ends, or null when they are not locked. */
+async function lockedUntil(db: Queryable, staffId: string, now: Date): Promise<Date | null> {
   const { rows } = await db.query<{ locked_until: Date | null }>(
     `SELECT locked_until FROM pos.pin_attempts WHERE staff_id = $1`,
-    [key],
+    [staffId],
   );
   const until = rows[0]?.locked_until;
-  if (until && new Date(until) > now) {
-    const minutes = Math.ceil((new Date(until).getTime() - now.getTime()) / 60_000);
-    throw new ForbiddenError(
-      `Too many wrong PINs. Locked for ${minutes} more minute(s); ask a manager.`,
-    );
-  }
+  return until && new Date(until) > now ? new Date(until) : null;
 }
 
-async function recordFailure(db: Queryable, key: string, now: Date): Promise<number> {
+function lockedMessage(name: string, until: Date, now: Date): string {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
+  return `${name} is locked for ${minutes} more minute(s) after ${MAX_PIN_FAILURES} wrong PINs. A manager can unlock.`;
+}
+
+async function recordFailure(db: Queryable, staffId: string, now: Date): Promise<number> {
   const { rows } = await db.query<{ failures: number }>(
     `INSERT INTO pos.pin_attempts (staff_id, failures) VALUES ($1, 1)
      ON CONFLICT (staff_id) DO UPDATE SET failures = pos.pin_attempts.failures + 1
      RETURNING failures`,
-    [key],
+    [staffId],
   );
   const failures = Number(rows[0]?.failures ?? 1);
   if (failures >= MAX_PIN_FAILURES) {
     await db.query(
       `UPDATE pos.pin_attempts SET failures = 0, locked_until = $2::timestamptz + make_interval(mins => $3)
         WHERE staff_id = $1`,
-      [key, now.toISOString(), PIN_LOCK_MINUTES],
+      [staffId, now.toISOString(), PIN_LOCK_MINUTES],
     );
   }
   return failures;
 }
 
-async function clearFailures(db: Queryable, key: string): Promise<void> {
-  await db.query(`DELETE FROM pos.pin_attempts WHERE staff_id = $1`, [key]);
+async function clearFailures(db: Queryable, staffId: string): Promise<void> {
+  await db.query(`DELETE FROM pos.pin_attempts WHERE staff_id = $1`, [staffId]);
 }
 
 interface StaffRow {
@@ -114,8 +115,9 @@ interface StaffRow {
   display_name: string;
   role: StaffRole;
 }
-interface MatchRow extends StaffRow {
+interface HashRow extends StaffRow {
   pin_hash: string;
+  matches: boolean;
 }
 const toMember = (r: StaffRow): StaffMember => ({
   staffId: r.staff_id,
@@ -124,51 +126,61 @@ const toMember = (r: StaffRow): StaffMember => ({
 });
 
 /**
- * Verify a PIN, for a named staff member or (staffId omitted) for whoever owns it.
- * Wrong PINs count towards the lockout; a right one clears it.
+ * Verify the PIN of a named staff member (optionally required to have a role). Wrong PINs count
+ * towards that person's lockout and a right one clears it. Not attempts, and not counted: an
+ * empty PIN, an unknown person, someone without the role asked for.
  */
 export async function verifyPin(
   db: Queryable,
   options: {
     storeId: string;
+    staffId: string;
     pin: string;
-    staffId?: string | undefined;
-    role?: StaffRole;
+    role?: StaffRole | undefined;
     now: Date;
   },
 ): Promise<StaffMember> {
-  const key = options.staffId ?? REGISTER_LOCK_KEY;
-  await assertNotLocked(db, key, options.now);
-  if (!PIN.test(options.pin)) {
-    await recordFailure(db, key, options.now);
-    throw new ForbiddenError('Wrong PIN');
-  }
-  const { rows } = await db.query<MatchRow>(
-    `SELECT staff_id, display_name, role, pin_hash FROM retail.staff
-      WHERE store_id = $1 AND is_active AND ($2::uuid IS NULL OR staff_id = $2)
-        AND ($3::text IS NULL OR role = $3)
-        AND pin_hash = crypt($4, pin_hash)
-      LIMIT 1`,
-    [options.storeId, options.staffId ?? null, options.role ?? null, options.pin],
+  if (options.pin.trim() === '') throw new ValidationError('Type your PIN');
+  const { rows } = await db.query<HashRow>(
+    `SELECT staff_id, display_name, role, pin_hash, pin_hash = crypt($3, pin_hash) AS matches
+       FROM retail.staff WHERE store_id = $1 AND staff_id = $2 AND is_active`,
+    // A malformed PIN is still compared (it simply fails): its shape tells nothing either way.
+    [options.storeId, options.staffId, options.pin],
   );
-  const match = rows[0];
-  if (!match) {
-    const failures = await recordFailure(db, key, options.now);
+  const person = rows[0];
+  if (!person) throw new ForbiddenError('Choose who you are from the list');
+  if (options.role && person.role !== options.role)
+    throw new ForbiddenError(`${person.display_name} is not a ${options.role}`);
+  const until = await lockedUntil(db, person.staff_id, options.now);
+  if (until) throw new ForbiddenError(lockedMessage(person.display_name, until, options.now));
+  if (!person.matches || !PIN.test(options.pin)) {
+    const failures = await recordFailure(db, person.staff_id, options.now);
     const left = MAX_PIN_FAILURES - failures;
     throw new ForbiddenError(
       left > 0
-        ? `Wrong PIN (${left} attempt(s) left)`
-        : `Too many wrong PINs. Locked for ${PIN_LOCK_MINUTES} minutes; ask a manager.`,
+        ? `Wrong PIN for ${person.display_name} (${left} attempt(s) left)`
+        : `Too many wrong PINs: ${person.display_name} is locked for ${PIN_LOCK_MINUTES} minutes. A manager can unlock.`,
     );
   }
-  await clearFailures(db, key);
+  await clearFailures(db, person.staff_id);
   await upgradeHash(db, {
     storeId: options.storeId,
-    staffId: match.staff_id,
+    staffId: person.staff_id,
     pin: options.pin,
-    hash: match.pin_hash,
+    hash: person.pin_hash,
   });
-  return toMember(match);
+  return toMember(person);
+}
+
+/** Lift a person's lock (a manager's decision, checked by the caller). */
+export async function unlockStaff(
+  db: Queryable,
+  options: { storeId: string; staffId: string },
+): Promise<StaffMember> {
+  const person = await getStaff(db, options.storeId, options.staffId);
+  if (!person) throw new ForbiddenError('Choose who to unlock from the list');
+  await clearFailures(db, person.staffId);
+  return person;
 }
 
 export async function getStaff(
@@ -183,10 +195,29 @@ export async function getStaff(
   return rows[0] ? toMember(rows[0]) : undefined;
 }
 
-export async function listStaff(db: Queryable, storeId: string): Promise<StaffMember[]> {
-  const { rows } = await db.query<StaffRow>(
-    `SELECT staff_id, display_name, role FROM retail.staff WHERE store_id = $1 AND is_active ORDER BY display_name`,
+/** Who can log in at this till, and who of them is locked now (the login screen's list). */
+export async function listStaff(
+  db: Queryable,
+  options: { storeId: string; now: Date },
+): Promise<StaffListEntry[]> {
+  const { rows } = await db.query<StaffRow & { locked_until: Date | null }>(
+    `SELECT s.staff_id, s.display_name, s.role,
+            CASE WHEN a.locked_until > $2::timestamptz THEN a.locked_until END AS locked_until
+       FROM retail.staff s LEFT JOIN pos.pin_attempts a ON a.staff_id = s.staff_id
+      WHERE s.store_id = $1 AND s.is_active ORDER BY s.display_name`,
+    [options.storeId, options.now.toISOString()],
+  );
+  return rows.map((r) => ({
+    ...toMember(r),
+    lockedUntil: r.locked_until ? new Date(r.locked_until).toISOString() : null,
+  }));
+}
+
+/** The store's only active manager, or undefined when it has none or several (then name one). */
+export async function soleManager(db: Queryable, storeId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ staff_id: string }>(
+    `SELECT staff_id FROM retail.staff WHERE store_id = $1 AND is_active AND role = 'manager' LIMIT 2`,
     [storeId],
   );
-  return rows.map(toMember);
+  return rows.length === 1 ? rows[0]?.staff_id : undefined;
 }

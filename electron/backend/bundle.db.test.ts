@@ -109,7 +109,10 @@ describe('the bundled backend (utility process entry)', () => {
     expect(first).toMatchObject({ ok: true, data: { platform: 'electron', phase: 'setup' } });
     const store = await api.setupDemo();
     expect(store).toMatchObject({ ok: true, data: { storeId: 'seattle', registerId: 'R01' } });
-    expect((await api.login({ pin: '246810' })).ok).toBe(true);
+    const staff = await api.staffList();
+    const manager = staff.ok ? staff.data.find((s) => s.role === 'manager') : undefined;
+    expect(manager?.displayName).toBe('Morgan Lee');
+    expect((await api.login({ staffId: manager!.staffId, pin: '246810' })).ok).toBe(true);
     expect((await api.openShift({ openingFloatCents: 5_000 })).ok).toBe(true);
     const search = await api.search({ query: 'running shoes', limit: 3 });
     if (!search.ok) throw new Error(search.error.message);

@@ -75,7 +75,7 @@ describe('till API over a MessagePort', () => {
   it('pushes the sync status at once, and the new pending count before the sale answer', async () => {
     await expect.poll(() => received.length).toBeGreaterThan(0);
     expect(received[0]).toMatchObject({ event: { enrolled: false, pendingSales: 0 } });
-    expect((await api.login({ pin: t.cashier.pin })).ok).toBe(true);
+    expect((await api.login({ staffId: t.cashier.staffId, pin: t.cashier.pin })).ok).toBe(true);
     expect((await api.openShift({ openingFloatCents: 0 })).ok).toBe(true);
     received = [];
     const sale = await api.commitSale({

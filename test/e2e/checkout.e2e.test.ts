@@ -14,6 +14,7 @@ import { DEFAULT_SEED, generateCatalog } from '../../db/seed/generate';
 import {
   cartLines,
   centsOf,
+  choosePerson,
   login,
   noticeMatching,
   openShiftIfAsked,
@@ -151,22 +152,55 @@ describe('checkout in the browser, keyboard only', () => {
     expect(await page.getByTestId('pending-sales').textContent()).toBe('1 pending sale');
   });
 
-  it('locks the register after five wrong PINs and says so', async () => {
+  it('locks only the person whose PIN was wrong; a manager logs in and unlocks them (keyboard only)', async () => {
     const page = browser.page;
     await page.keyboard.press('Control+L');
     await page.keyboard.press('Enter');
+    // An empty entry is no attempt.
+    await choosePerson(page, 'Alex Kim');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Enter');
+    expect(await page.locator('#login-error').textContent()).toBe('Type your PIN');
     for (let i = 1; i <= 4; i++) {
-      await login(page, '0000');
+      await typeHuman(page, '0000');
+      await page.keyboard.press('Enter');
       expect(
-        await noticeMatching(page, new RegExp(`Wrong PIN \\(${5 - i} attempt\\(s\\) left\\)`)),
+        await noticeMatching(
+          page,
+          new RegExp(`Wrong PIN for Alex Kim \\(${5 - i} attempt\\(s\\) left\\)`),
+        ),
       ).toBeTruthy();
     }
-    await login(page, '0000');
-    expect(await noticeMatching(page, /Too many wrong PINs. Locked for 5 minutes/)).toBeTruthy();
-    await login(page, '1111');
+    await typeHuman(page, '0000');
+    await page.keyboard.press('Enter');
     expect(
-      await noticeMatching(page, /Too many wrong PINs. Locked for 5 more minute/),
+      await noticeMatching(page, /Too many wrong PINs: Alex Kim is locked for 5 minutes/),
     ).toBeTruthy();
-    expect(await page.getByTestId('staff-name').textContent()).toBe('Not logged in');
+    await page.keyboard.press('Escape');
+    const alex = page.locator('[data-testid="login-person"][data-staff-name="Alex Kim"]');
+    expect(await alex.textContent()).toMatch(/locked/);
+
+    // The other cashier is not locked, and neither is the manager.
+    await login(page, '2222');
+    await page.getByTestId('staff-name').filter({ hasText: 'Sam Rivera' }).waitFor();
+    await page.keyboard.press('Control+L');
+    await page.keyboard.press('Enter');
+    await login(page, '246810');
+    await page.getByTestId('staff-name').filter({ hasText: 'Morgan Lee' }).waitFor();
+    await page.keyboard.press('Control+L');
+    await page.keyboard.press('Enter');
+
+    // Alex is still locked; the manager's PIN unlocks them right there, then Alex logs in.
+    await choosePerson(page, 'Alex Kim');
+    expect(await page.getByTestId('login-chosen').textContent()).toMatch(
+      /Alex Kim is locked after too many wrong PINs/,
+    );
+    expect(await page.getByTestId('approver').textContent()).toBe('Approving manager: Morgan Lee');
+    await typeHuman(page, '246810');
+    await page.keyboard.press('Enter');
+    expect(await noticeMatching(page, /Alex Kim is unlocked/)).toBeTruthy();
+    await page.getByLabel('PIN', { exact: true }).waitFor();
+    await typeHuman(page, '1111');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('staff-name').filter({ hasText: 'Alex Kim' }).waitFor();
   });
 });

@@ -32,11 +32,13 @@ afterAll(async () => {
 
 describe('till API boundary', () => {
   it('rejects malformed input at the boundary without touching the database', async () => {
-    expect(await api.login({ pin: 1234 as unknown as string })).toMatchObject({
+    expect(
+      await api.login({ staffId: t.cashier.staffId, pin: 1234 as unknown as string }),
+    ).toMatchObject({
       ok: false,
       error: { kind: 'validation' },
     });
-    expect((await api.login({ pin: t.cashier.pin })).ok).toBe(true);
+    expect((await api.login({ staffId: t.cashier.staffId, pin: t.cashier.pin })).ok).toBe(true);
     expect(await api.scan({ code: 'x'.repeat(5_000) })).toMatchObject({
       ok: false,
       error: { kind: 'not_found' },
@@ -58,7 +60,7 @@ describe('till API boundary', () => {
   });
 
   it('checks every shape rule once, here: the database code behind it trusts its input', async () => {
-    expect((await api.login({ pin: t.cashier.pin })).ok).toBe(true);
+    expect((await api.login({ staffId: t.cashier.staffId, pin: t.cashier.pin })).ok).toBe(true);
     const sale = (line: ReturnType<typeof cartLine>) =>
       api.commitSale({
         transactionId: t.till.ids(),

@@ -24,7 +24,7 @@ const product = (i: number) => {
 
 describe('till API checkout flow', () => {
   it('sells, reprints, returns and closes the shift with a Z report that matches', async () => {
-    expect((await api.login({ pin: t.cashier.pin })).ok).toBe(true);
+    expect((await api.login({ staffId: t.cashier.staffId, pin: t.cashier.pin })).ok).toBe(true);
     expect((await api.openShift({ openingFloatCents: 10_000 })).ok).toBe(true);
     const scanned = await api.scan({ code: product(0).barcode });
     if (!scanned.ok) throw new Error(scanned.error.message);

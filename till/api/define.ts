@@ -5,8 +5,8 @@
  *     the db/checkout functions it calls do not validate again (one validation per trust
  *     boundary, docs/app.md);
  *   - who may call it: anyone ('none'), a logged-in staff member ('any'), or a manager
- *     ('manager': a cashier then gives a manager PIN in the input's `managerPin`, checked and
- *     counted towards the PIN lockout);
+ *     ('manager': a cashier then names a manager in `managerId` and gives their PIN in
+ *     `managerPin`, checked and counted towards that manager's PIN lockout);
  *   - whether it records a change that must reach HQ (`records`): the sync loop is nudged and
  *     the new pending count is pushed to the screens before the answer goes back;
  * and `run`, the work itself. The wrapper turns every outcome into a `Result` (contract/
@@ -74,6 +74,15 @@ function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S>
   return parsed.data;
 }
 
+/** The approval fields a 'manager' handler's input may carry (contract/till-api.ts). */
+function approvalOf(input: unknown): { managerId?: string; managerPin?: string } {
+  const given = (input ?? {}) as { managerId?: unknown; managerPin?: unknown };
+  return {
+    ...(typeof given.managerId === 'string' ? { managerId: given.managerId } : {}),
+    ...(typeof given.managerPin === 'string' ? { managerPin: given.managerPin } : {}),
+  };
+}
+
 export function define<
   S extends z.ZodType | undefined = undefined,
   R extends StaffRequirement = 'none',
@@ -90,7 +99,7 @@ export function define<
         if (spec.staff === 'manager' && staff) {
           approvedBy = await managerApproval(await connection.till(), {
             actor: staff,
-            managerPin: (input as { managerPin?: string | undefined } | undefined)?.managerPin,
+            ...approvalOf(input),
             why: spec.approval ?? 'A manager PIN is required',
           });
         }

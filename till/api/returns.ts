@@ -32,6 +32,7 @@ export const returnsHandlers = {
         cashierId: staff.staffId,
         customerId: input.customerId,
         managerPin: input.managerPin,
+        managerId: input.managerId,
       }),
   }),
 };

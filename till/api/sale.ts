@@ -18,6 +18,7 @@ export const saleHandlers = {
         cashierId: staff.staffId,
         customerId: input.customerId,
         managerPin: input.managerPin,
+        managerId: input.managerId,
       }),
   }),
 
@@ -32,6 +33,7 @@ export const saleHandlers = {
         reason: input.reason,
         staffId: staff.staffId,
         managerPin: input.managerPin,
+        managerId: input.managerId,
       }),
   }),
 };

@@ -1,7 +1,12 @@
-/** Staff at the till: PIN login (with lockout) and logout per connection, manager checks. */
+/**
+ * Staff at the till: the person, then the PIN (a lockout per person), logout per connection,
+ * manager checks and unlocking a locked person.
+ */
 import { ApiInput, type StaffMember } from '../../contract/till-api';
-import { login, staffList } from '../../db/checkout/session';
-import { verifyPin } from '../../db/queries/staff';
+import { login, staffList, unlock } from '../../db/checkout/session';
+import { managerApproval } from '../../db/checkout/shared';
+import { ValidationError } from '../../db/errors';
+import { soleManager, verifyPin } from '../../db/queries/staff';
 import { define } from './define';
 
 export const sessionHandlers = {
@@ -9,7 +14,7 @@ export const sessionHandlers = {
     input: ApiInput.login,
     staff: 'none',
     run: async ({ till, setStaff }, input): Promise<StaffMember> => {
-      const member = await login(await till(), { pin: input.pin, staffId: input.staffId });
+      const member = await login(await till(), { staffId: input.staffId, pin: input.pin });
       setStaff(member);
       return member;
     },
@@ -28,18 +33,44 @@ export const sessionHandlers = {
     run: async ({ till }) => staffList(await till()),
   }),
 
-  /** A manager's PIN, checked now (e.g. before applying a large discount). Counts towards lockout. */
+  /**
+   * The named manager's PIN, checked now (e.g. before applying a large discount). A wrong PIN
+   * counts towards that manager's lockout.
+   */
   verifyManager: define({
     input: ApiInput.verifyManager,
     staff: 'any',
     run: async ({ till }, input) => {
       const t = await till();
+      const managerId = input.managerId ?? (await soleManager(t.db, t.identity.storeId));
+      if (!managerId) throw new ValidationError('Choose the approving manager');
       return verifyPin(t.db, {
         storeId: t.identity.storeId,
+        staffId: managerId,
         pin: input.pin,
         role: 'manager',
         now: t.clock.now(),
       });
+    },
+  }),
+
+  /**
+   * Lift a person's lock. Works before anyone is logged in (the login screen offers it on a
+   * locked person): a manager logged in on this connection decides, or a manager's PIN given
+   * now, counted against that manager.
+   */
+  unlockStaff: define({
+    input: ApiInput.unlockStaff,
+    staff: 'none',
+    run: async ({ till, staff }, input) => {
+      const t = await till();
+      await managerApproval(t, {
+        actor: staff,
+        managerId: input.managerId,
+        managerPin: input.managerPin,
+        why: 'Unlocking needs a manager PIN',
+      });
+      return unlock(t, { staffId: input.staffId });
     },
   }),
 };

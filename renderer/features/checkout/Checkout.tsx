@@ -319,9 +319,9 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
           thresholdPpm={store.managerDiscountThresholdPpm}
           needsApproval={staff.role !== 'manager' && cart.managerPin === null}
           currency={store.currency}
-          onApply={(discount, pin) => {
+          onApply={(discount, approval) => {
             dispatch({ type: 'lineDiscount', index: cart.selected, discount });
-            if (pin) dispatch({ type: 'managerPin', pin });
+            if (approval) dispatch({ type: 'managerPin', ...approval });
             close();
           }}
           onClose={close}
@@ -334,9 +334,9 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
           thresholdPpm={store.managerDiscountThresholdPpm}
           needsApproval={staff.role !== 'manager' && cart.managerPin === null}
           currency={store.currency}
-          onApply={(discount, pin) => {
+          onApply={(discount, approval) => {
             dispatch({ type: 'orderDiscount', discount });
-            if (pin) dispatch({ type: 'managerPin', pin });
+            if (approval) dispatch({ type: 'managerPin', ...approval });
             close();
           }}
           onClose={close}

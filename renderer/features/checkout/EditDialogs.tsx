@@ -5,6 +5,7 @@ import { formatMoney, parseAmount, parsePercent, parseQuantity } from '../../she
 import { useCall } from '../../shell/call';
 import { useApi, useNotice } from '../../shell/context';
 import { Modal, TextField } from '../../shell/ui';
+import { useApprover } from '../../shell/approver';
 import { getErrorMessage } from '../../../contract/errors';
 
 export function QuantityDialog(props: {
@@ -81,7 +82,11 @@ export function DiscountDialog(props: {
   thresholdPpm: number;
   needsApproval: boolean;
   currency: string;
-  onApply: (discount: Discount | null, managerPin: string | null) => void;
+  /** `approval`: the manager's PIN (and who, when named) for a discount above the limit. */
+  onApply: (
+    discount: Discount | null,
+    approval: { pin: string; managerId: string | null } | null,
+  ) => void;
   onClose: () => void;
 }) {
   const api = useApi();
@@ -89,6 +94,7 @@ export function DiscountDialog(props: {
   const { notify } = useNotice();
   const [text, setText] = useState('');
   const [pin, setPin] = useState('');
+  const approver = useApprover();
   const parsed = parseDiscount(text);
   let preview: { maxDiscountPpm: number; discountCents: number } | { error: string } | null = null;
   if (parsed.ok) {
@@ -112,10 +118,10 @@ export function DiscountDialog(props: {
       return;
     }
     if (askPin) {
-      const approval = await call(api.verifyManager({ pin }));
+      const approval = await call(api.verifyManager({ pin, ...approver.input }));
       setPin('');
       if (!approval.ok) return; // the message is on screen; the cart is unchanged
-      props.onApply(parsed.discount, pin);
+      props.onApply(parsed.discount, { pin, managerId: approver.managerId });
       return;
     }
     props.onApply(parsed.discount, null);
@@ -151,6 +157,7 @@ export function DiscountDialog(props: {
             {(props.thresholdPpm / 10_000).toFixed(2)}%)
           </p>
         ) : null}
+        {askPin ? approver.field : null}
         {askPin ? (
           <TextField
             label="Manager PIN (above the cashier limit)"

@@ -11,6 +11,7 @@ import { formatMoney, parseAmount } from '../../shell/amounts';
 import { useCall } from '../../shell/call';
 import { useApi, useNotice } from '../../shell/context';
 import { Modal, TextField } from '../../shell/ui';
+import { useApprover } from '../../shell/approver';
 import { toCart, type CartState } from './cart';
 import type { SaleResult } from '../../../contract/till-api';
 
@@ -34,6 +35,7 @@ export function PayPanel(props: {
   // discount): the PIN goes with the same transaction ID, so a retry never sells twice.
   const [needsManager, setNeedsManager] = useState(false);
   const [managerPin, setManagerPin] = useState('');
+  const approver = useApprover();
 
   const amounts = useMemo(() => {
     const c = cash.trim() === '' ? { ok: true as const, cents: 0 } : parseAmount(cash);
@@ -77,6 +79,7 @@ export function PayPanel(props: {
         customerId: cart.customer?.customerId ?? null,
         // A PIN typed here wins over one given earlier for the cart (an empty field is none).
         managerPin: managerPin || cart.managerPin || undefined,
+        ...(managerPin ? approver.input : cart.managerId ? { managerId: cart.managerId } : {}),
       }),
     );
     setBusy(false);
@@ -153,6 +156,7 @@ export function PayPanel(props: {
             <strong>{formatMoney(Math.abs(change), currency)}</strong>
           </div>
         </div>
+        {needsManager ? approver.field : null}
         {needsManager ? (
           <TextField
             label="Manager PIN"

@@ -28,6 +28,8 @@ export interface CartState {
   customer: Customer | null;
   /** A manager's PIN collected for a discount above the cashier limit; sent with the sale. */
   managerPin: string | null;
+  /** The manager whose PIN that is (null: the store's only manager). */
+  managerId: string | null;
   /** Label of the held cart this one was recalled from. */
   recalledFrom: string | null;
   /** Counts lines ever added, for keys. */
@@ -40,6 +42,7 @@ export const emptyCart: CartState = {
   orderDiscount: null,
   customer: null,
   managerPin: null,
+  managerId: null,
   recalledFrom: null,
   serial: 0,
 };
@@ -60,7 +63,7 @@ export type CartAction =
   | { type: 'lineDiscount'; index: number; discount: Discount | null }
   | { type: 'orderDiscount'; discount: Discount | null }
   | { type: 'customer'; customer: Customer | null }
-  | { type: 'managerPin'; pin: string | null }
+  | { type: 'managerPin'; pin: string | null; managerId: string | null }
   | { type: 'load'; cart: Cart; label: string; customer?: Customer | null }
   | { type: 'clear' };
 
@@ -133,7 +136,7 @@ export function cartReducer(state: CartState, action: CartAction): CartState {
     case 'customer':
       return { ...state, customer: action.customer };
     case 'managerPin':
-      return { ...state, managerPin: action.pin };
+      return { ...state, managerPin: action.pin, managerId: action.managerId };
     case 'load': {
       let serial = state.serial;
       const items = action.cart.lines.map((line) => {

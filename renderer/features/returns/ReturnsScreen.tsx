@@ -11,6 +11,7 @@ import { useCall } from '../../shell/call';
 import { useApi, useNotice, useStaff, useStore } from '../../shell/context';
 import { useKeyLayer } from '../../shell/keys';
 import { TextField } from '../../shell/ui';
+import { useApprover } from '../../shell/approver';
 import { toCart, type CartState } from '../checkout/cart';
 import type { Receipt, ReturnQuote, ReturnableLine, SaleResult } from '../../../contract/till-api';
 
@@ -43,6 +44,7 @@ export function ReturnsScreen(props: {
   const [refundBy, setRefundBy] = useState<'original' | 'cash'>('original');
   const [tendered, setTendered] = useState('');
   const [pin, setPin] = useState('');
+  const approver = useApprover();
   const [busy, setBusy] = useState(false);
   const transactionId = useRef(uuidv7());
 
@@ -160,6 +162,7 @@ export function ReturnsScreen(props: {
         newLines,
         tenders,
         managerPin: pin || undefined,
+        ...(pin ? approver.input : {}),
       }),
     );
     setBusy(false);
@@ -351,6 +354,7 @@ export function ReturnsScreen(props: {
                 />
               </>
             )}
+            {staff.role !== 'manager' && newLines.some((l) => l.discount) ? approver.field : null}
             {staff.role !== 'manager' && newLines.some((l) => l.discount) ? (
               <TextField
                 label="Manager PIN (discounted exchange items)"

@@ -9,6 +9,7 @@ import { printReceipt } from '../../shell/backend';
 import { useCall } from '../../shell/call';
 import { useApi, useNotice, useStaff, useStore } from '../../shell/context';
 import { Modal, TextField } from '../../shell/ui';
+import { useApprover } from '../../shell/approver';
 import type { ShiftFigures, ShiftSummary } from '../../../contract/till-api';
 
 type View = 'summary' | 'cash' | 'close';
@@ -121,6 +122,7 @@ export function ShiftPanel(props: {
   const [kind, setKind] = useState<'in' | 'out'>('in');
   const [reason, setReason] = useState('');
   const [pin, setPin] = useState('');
+  const approver = useApprover();
   const [zReport, setZReport] = useState<ZReport | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -294,7 +296,11 @@ export function ShiftPanel(props: {
             if (cents === null || busy) return;
             setBusy(true);
             void call(
-              api.closeShift({ countedCashCents: cents, managerPin: pin || undefined }),
+              api.closeShift({
+                countedCashCents: cents,
+                managerPin: pin || undefined,
+                ...(pin ? approver.input : {}),
+              }),
             ).then((r) => {
               setBusy(false);
               setPin('');
@@ -321,6 +327,7 @@ export function ShiftPanel(props: {
             onChange={(e) => setAmount(e.target.value)}
             data-testid="counted-input"
           />
+          {staff.role !== 'manager' ? approver.field : null}
           {staff.role !== 'manager' ? (
             <TextField
               label="Manager PIN"

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useCall } from '../../shell/call';
 import { useApi, useNotice, useStaff } from '../../shell/context';
 import { Modal, TextField } from '../../shell/ui';
+import { useApprover } from '../../shell/approver';
 import type { Receipt } from '../../../contract/till-api';
 
 /** Common reasons, one key each (a reason can also be typed). */
@@ -25,6 +26,7 @@ export function VoidPanel(props: {
   const [receiptNumber, setReceiptNumber] = useState(props.defaultReceipt);
   const [reason, setReason] = useState('');
   const [pin, setPin] = useState('');
+  const approver = useApprover();
   const [busy, setBusy] = useState(false);
 
   const submit = async (): Promise<void> => {
@@ -38,6 +40,7 @@ export function VoidPanel(props: {
         receiptNumber: receiptNumber.trim(),
         reason: reason.trim(),
         managerPin: pin || undefined,
+        ...(pin ? approver.input : {}),
       }),
     );
     setBusy(false);
@@ -86,6 +89,7 @@ export function VoidPanel(props: {
           onChange={(e) => setReason(e.target.value)}
           hint={`Alt+1…${REASONS.length}: ${REASONS.map((r, i) => `${i + 1} ${r}`).join(' · ')}`}
         />
+        {staff.role !== 'manager' ? approver.field : null}
         {staff.role !== 'manager' ? (
           <TextField
             label="Manager PIN"

@@ -93,8 +93,39 @@ export function centsOf(text: string): number {
   return match[1] === '-' ? -cents : cents;
 }
 
-export async function login(page: Page, pin: string): Promise<void> {
-  await page.getByLabel('PIN').waitFor({ timeout: 120_000 });
+/** The demo staff by PIN (db/seed/generate.ts), so a test can say who types which PIN. */
+export const DEMO_PEOPLE: Record<string, string> = {
+  '246810': 'Morgan Lee',
+  '1111': 'Alex Kim',
+  '2222': 'Sam Rivera',
+};
+
+/**
+ * Choose a person on the login screen by keyboard only: the first letter of their name moves
+ * to the next name with that letter (repeat until it is theirs), Enter chooses.
+ */
+export async function choosePerson(page: Page, name: string): Promise<void> {
+  const first = page.getByTestId('login-person').first();
+  await first.waitFor({ timeout: 120_000 });
+  await page.waitForFunction(
+    () => document.activeElement?.getAttribute('data-testid') === 'login-person',
+  );
+  for (let i = 0; i < 10; i++) {
+    const focused = await page.evaluate(() =>
+      document.activeElement?.getAttribute('data-staff-name'),
+    );
+    if (focused === name) break;
+    await page.keyboard.press(name.charAt(0));
+  }
+  await page.keyboard.press('Enter');
+  await page.getByLabel(/PIN/).waitFor();
+}
+
+/** Log in by keyboard: the person (named, or the demo owner of that PIN), then the PIN. */
+export async function login(page: Page, pin: string, name?: string): Promise<void> {
+  const who = name ?? DEMO_PEOPLE[pin];
+  if (!who) throw new Error(`whose PIN is ${pin}? name the person`);
+  await choosePerson(page, who);
   await typeHuman(page, pin);
   await page.keyboard.press('Enter');
 }
