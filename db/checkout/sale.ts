@@ -11,12 +11,13 @@
  * code. What is checked here are the rules: an empty cart, the cashier, the manager's approval,
  * the tenders against the total.
  */
-import { ForbiddenError, ValidationError } from '../errors';
-import type { SaleRecorded, StockMovement } from '../../contract/mutations';
-import { readCheckoutContext, type StoreConfig } from '../queries/identity';
+import { ForbiddenError, InvalidStateError, ValidationError, toPosError } from '../errors';
+import type { Mutation, SaleRecorded, StockMovement } from '../../contract/mutations';
+import type { StoreConfig } from '../queries/identity';
 import { getReceipt, receiptFromSale } from '../queries/receipts';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
+import { readSaleContext, writeSale } from './sale-statements';
 import { priceCart, type Cart, type PricedLine, type TaxRates } from '../../core/pricing';
 import { receiptNumber, managerApproval, shiftAndReceiptSeq, stockWarningsAfter } from './shared';
 import { settleTenders, type TenderInput } from '../../core/tenders';
@@ -108,6 +109,14 @@ export async function priorResult(
   return { receipt, changeCents: change, mutationId: null, stockWarnings: [], duplicate: true };
 }
 
+/**
+ * Ring up a sale. The hot path is two PGlite calls (db/checkout/sale-statements.ts): one read
+ * of everything the sale depends on, then ONE guarded statement that writes the whole sale
+ * with its outbox row and counters; then the journal append with its fsync. If another
+ * checkout operation committed between the read and the write, the guarded write changes
+ * nothing and the sale is recorded by the transactional path instead (recordMutation, which
+ * numbers it inside its own transaction): same rows, same guarantees.
+ */
 export async function commitSale(till: TillContext, input: SaleInput): Promise<SaleResult> {
   const transactionId = input.transactionId ?? till.ids();
   // The reference is the one rule on this input not in the till API's schema yet: trimmed,
@@ -119,16 +128,15 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
   if (taxExemptReference !== null && input.customerId == null) {
     throw new ValidationError('A tax-exempt sale needs the customer: attach the customer first');
   }
-  const {
-    config,
-    staff: cashier,
-    transactionExists,
-  } = await readCheckoutContext(till.db, {
-    storeId: till.identity.storeId,
+  const { storeId, registerId, deviceId } = till.identity;
+  const context = await readSaleContext(till.db, {
+    storeId,
+    registerId,
     staffId: input.cashierId,
     transactionId,
   });
-  if (transactionExists) {
+  const { config, staff: cashier } = context;
+  if (context.transactionExists) {
     const prior = await priorResult(till, transactionId);
     if (prior) return prior;
   }
@@ -159,9 +167,78 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
           why: whys.join('. '),
         })
       : null;
+  if (context.shiftId === null) throw new InvalidStateError(NO_OPEN_SHIFT);
 
+  const lines = saleLines(priced.lines, { newId: till.ids, overrides });
+  const stockMovements = saleMovements(lines, transactionId, till.ids);
+  const build = (shiftId: string, seq: number) => ({
+    type: 'sale.recorded' as const,
+    payload: {
+      transactionId,
+      registerId,
+      receiptSeq: seq,
+      receiptNumber: receiptNumber(storeId, registerId, seq),
+      transactionType: 'sale' as const,
+      customerId: input.customerId ?? null,
+      cashierId: input.cashierId,
+      approvedBy,
+      shiftId,
+      occurredAt: till.clock.now().toISOString(),
+      subtotalCents: priced.subtotalCents,
+      discountCents: priced.discountCents,
+      taxCents: priced.taxCents,
+      totalCents: priced.totalCents,
+      taxIncluded: priced.taxIncluded,
+      taxRounding: priced.taxRounding,
+      taxExemptReference,
+      originalTransactionId: null,
+      notes: input.notes ?? null,
+      lines,
+      payments: settlement.payments,
+      stockMovements,
+    },
+  });
+  const result = (mutation: SaleMutation, warnings: StockWarning[]): SaleResult => ({
+    receipt: receiptFromSale(mutation.payload),
+    changeCents: settlement.changeCents,
+    mutationId: mutation.mutationId,
+    stockWarnings: warnings,
+    duplicate: false,
+  });
+
+  // The one-call write, numbered from what the context read saw.
+  let mutation: SaleMutation;
+  let written: Awaited<ReturnType<typeof writeSale>>;
+  try {
+    // Built by this code from validated input and typed as a mutation: not validated again
+    // (as in recordMutation; it is validated where it crosses a boundary).
+    mutation = {
+      ...build(context.shiftId, context.receiptCounter + 1),
+      mutationId: context.mutationCounter + 1,
+    };
+    written = await writeSale(till.db, {
+      storeId,
+      deviceId,
+      mutationId: mutation.mutationId,
+      payload: mutation.payload,
+      productIds: mutation.payload.lines.map((l) => l.productId),
+    });
+  } catch (error) {
+    throw toPosError(error, 'commit sale');
+  }
+  if (written.written) {
+    await till.journal.append(mutation);
+    return result(mutation, stockWarningsAfter(written.onHandBefore, priced.lines));
+  }
+  if (written.transactionExists) {
+    const prior = await priorResult(till, transactionId);
+    if (prior) return prior;
+  }
+
+  // Something committed in between: number the sale inside a transaction instead.
+  till.logger.debug({ transactionId }, 'sale numbered again after a concurrent commit');
   let warnings: StockWarning[] = [];
-  const mutation = await recordMutation(
+  const recorded = await recordMutation(
     till,
     async (tx) => {
       const { shiftId, seq, onHandBefore } = await shiftAndReceiptSeq(
@@ -170,43 +247,13 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
         priced.lines.map((l) => l.productId),
       );
       warnings = stockWarningsAfter(onHandBefore, priced.lines);
-      const lines = saleLines(priced.lines, { newId: till.ids, overrides });
-      return {
-        type: 'sale.recorded' as const,
-        payload: {
-          transactionId,
-          registerId: till.identity.registerId,
-          receiptSeq: seq,
-          receiptNumber: receiptNumber(till.identity.storeId, till.identity.registerId, seq),
-          transactionType: 'sale' as const,
-          customerId: input.customerId ?? null,
-          cashierId: input.cashierId,
-          approvedBy,
-          shiftId,
-          occurredAt: till.clock.now().toISOString(),
-          subtotalCents: priced.subtotalCents,
-          discountCents: priced.discountCents,
-          taxCents: priced.taxCents,
-          totalCents: priced.totalCents,
-          taxIncluded: priced.taxIncluded,
-          taxRounding: priced.taxRounding,
-          taxExemptReference,
-          originalTransactionId: null,
-          notes: input.notes ?? null,
-          lines,
-          payments: settlement.payments,
-          stockMovements: saleMovements(lines, transactionId, till.ids),
-        },
-      };
+      return build(shiftId, seq);
     },
     'commit sale',
   );
-
-  return {
-    receipt: receiptFromSale(mutation.payload),
-    changeCents: settlement.changeCents,
-    mutationId: mutation.mutationId,
-    stockWarnings: warnings,
-    duplicate: false,
-  };
+  return result(recorded, warnings);
 }
+
+type SaleMutation = Extract<Mutation, { type: 'sale.recorded' }>;
+
+const NO_OPEN_SHIFT = 'No shift is open on this register: open a shift first';

@@ -10,9 +10,13 @@ import type { Mutation, NewMutation } from '../../contract/mutations';
 import { appendToOutbox } from '../queries/outbox';
 import type { Queryable } from '../queryable';
 import type { Journal } from './journal-types';
+import type { ProtocolDb } from './prepared';
 
-/** What the record path needs from a PGlite instance (or anything shaped like it). */
-export interface LocalDb extends Queryable {
+/**
+ * What the record path needs from a PGlite instance: queries, transactions, and the protocol
+ * access prepared statements use (db/edge/prepared.ts).
+ */
+export interface LocalDb extends Queryable, ProtocolDb {
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
 }
 

@@ -51,32 +51,35 @@ async function insertMovements(
 }
 
 /**
- * One statement for the whole sale (data-modifying CTEs): transaction, lines, payments and stock
- * movements. Foreign keys are checked at the end of the statement, so the lines see their
- * transaction. One round trip instead of four keeps the commit path short.
+ * The data-modifying CTEs that write a sale's rows from its payload: `t` the transaction, `i`
+ * its lines, `p` its payments, `m` its stock movements. They read the payload from a CTE
+ * `s(j)` the caller defines before them; `store`, `device` and `mutationId` are SQL expressions
+ * (parameters). With `gate` (the name of a CTE), nothing is written unless it yields a row.
+ * Shared by the journal replay (applySale below) and the sale's one-call commit
+ * (db/checkout/sale-statements.ts), so both write exactly the same rows.
  */
-async function applySale(
-  tx: Queryable,
-  who: TillIdentity,
-  sale: SaleRecorded,
-  mutationId: number,
-): Promise<void> {
-  await tx.query(
-    `WITH s AS (SELECT $2::jsonb AS j),
-     t AS (
+export function saleRowsCtes(options: {
+  store: string;
+  device: string;
+  mutationId: string;
+  gate?: string;
+}): string {
+  const { store, device, mutationId } = options;
+  const from = options.gate ? `s, ${options.gate}` : 's';
+  return `t AS (
        INSERT INTO retail.sales_transactions
          (store_id, transaction_id, register_id, receipt_seq, receipt_number, transaction_type,
           customer_id, cashier_id, approved_by, shift_id, device_id, occurred_at,
           subtotal, discount_amount, tax_amount, total_amount, original_transaction_id, notes,
           tax_included, tax_rounding, tax_exempt_reference)
-       SELECT $1, (j->>'transactionId')::uuid, j->>'registerId', (j->>'receiptSeq')::int,
+       SELECT ${store}, (j->>'transactionId')::uuid, j->>'registerId', (j->>'receiptSeq')::int,
               j->>'receiptNumber', j->>'transactionType', (j->>'customerId')::uuid,
-              (j->>'cashierId')::uuid, (j->>'approvedBy')::uuid, (j->>'shiftId')::uuid, $3,
+              (j->>'cashierId')::uuid, (j->>'approvedBy')::uuid, (j->>'shiftId')::uuid, ${device},
               (j->>'occurredAt')::timestamptz, ${n("(j->>'subtotalCents')::bigint")},
               ${n("(j->>'discountCents')::bigint")}, ${n("(j->>'taxCents')::bigint")},
               ${n("(j->>'totalCents')::bigint")}, (j->>'originalTransactionId')::uuid, j->>'notes',
               (j->>'taxIncluded')::boolean, j->>'taxRounding', j->>'taxExemptReference'
-         FROM s
+         FROM ${from}
        RETURNING transaction_id, occurred_at
      ),
      i AS (
@@ -85,7 +88,7 @@ async function applySale(
           quantity, unit_price, discount_amount, tax_rate_ppm, tax_amount, total_price,
           original_item_id, return_reason, restock, occurred_at, taxes, override_catalog_price,
           override_reason)
-       SELECT $1, l."itemId", t.transaction_id, l."lineNumber", l."productId", l.sku, l."productName",
+       SELECT ${store}, l."itemId", t.transaction_id, l."lineNumber", l."productId", l.sku, l."productName",
               l."categoryId", l.quantity, ${n('l."unitPriceCents"')}, ${n('l."discountCents"')},
               l."taxRatePpm", ${n('l."taxCents"')}, ${n('l."totalCents"')}, l."originalItemId",
               l."returnReason", l.restock, t.occurred_at, l.taxes,
@@ -100,7 +103,7 @@ async function applySale(
        INSERT INTO retail.payments
          (store_id, payment_id, transaction_id, tender_type, amount, tendered, change_given,
           card_status, card_last4, auth_code, occurred_at)
-       SELECT $1, p."paymentId", t.transaction_id, p."tenderType", ${n('p."amountCents"')},
+       SELECT ${store}, p."paymentId", t.transaction_id, p."tenderType", ${n('p."amountCents"')},
               ${n('p."tenderedCents"')}, ${n('p."changeCents"')}, p."cardStatus", p."cardLast4",
               p."authCode", t.occurred_at
          FROM t, s, jsonb_to_recordset(s.j->'payments') AS p(
@@ -111,12 +114,28 @@ async function applySale(
        INSERT INTO retail.stock_movements
          (store_id, movement_id, product_id, quantity_delta, reason, transaction_id, note,
           occurred_at, device_id, mutation_id)
-       SELECT $1, m."movementId", m."productId", m."quantityDelta", m.reason, m."transactionId",
-              m.note, t.occurred_at, $3, $4
+       SELECT ${store}, m."movementId", m."productId", m."quantityDelta", m.reason, m."transactionId",
+              m.note, t.occurred_at, ${device}, ${mutationId}
          FROM t, s, jsonb_to_recordset(s.j->'stockMovements') AS m(
            "movementId" uuid, "productId" uuid, "quantityDelta" integer, reason text,
            "transactionId" uuid, note text)
-     )
+     )`;
+}
+
+/**
+ * One statement for the whole sale (data-modifying CTEs): transaction, lines, payments and stock
+ * movements. Foreign keys are checked at the end of the statement, so the lines see their
+ * transaction. One round trip instead of four keeps the commit path short.
+ */
+async function applySale(
+  tx: Queryable,
+  who: TillIdentity,
+  sale: SaleRecorded,
+  mutationId: number,
+): Promise<void> {
+  await tx.query(
+    `WITH s AS (SELECT $2::jsonb AS j),
+     ${saleRowsCtes({ store: '$1', device: '$3', mutationId: '$4' })}
      SELECT 1`,
     [who.storeId, JSON.stringify(sale), who.deviceId, mutationId],
   );

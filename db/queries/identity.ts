@@ -32,14 +32,15 @@ export interface StoreConfig {
   openPriceLimitCents: Cents;
 }
 
-const STORE_CONFIG_SQL = `
+/** The store settings' columns, in this order, over `retail.stores s` (the caller adds FROM). */
+export const STORE_CONFIG_SQL = `
   SELECT s.store_name, s.currency, s.tax_rate_ppm, s.manager_discount_threshold_ppm, s.offline_card_limit,
          s.tax_included, s.tax_rounding, s.tax_components, s.price_override_limit_ppm,
          s.open_price_limit,
          coalesce((SELECT json_agg(json_build_array(r.category_id, r.tax_rate_ppm))
                      FROM retail.category_tax_rates r WHERE r.store_id = s.store_id), '[]') AS category_rates`;
 
-interface StoreConfigRow {
+export interface StoreConfigRow {
   store_name: string;
   currency: string;
   tax_rate_ppm: number;
@@ -53,7 +54,7 @@ interface StoreConfigRow {
   category_rates: Array<[number, number]>;
 }
 
-function toStoreConfig(storeId: string, store: StoreConfigRow | undefined): StoreConfig {
+export function toStoreConfig(storeId: string, store: StoreConfigRow | undefined): StoreConfig {
   if (!store) throw new NotFoundError(`Store ${storeId} is not set up on this till`);
   return {
     storeId,
