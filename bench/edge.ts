@@ -29,7 +29,7 @@ import { openShift } from '../db/checkout/shifts';
 import { settleTenders } from '../core/tenders';
 import { FileJournal } from '../db/edge/journal';
 import type { Journal } from '../db/edge/journal-types';
-import { preparedStatement, runPrepared } from '../db/edge/prepared';
+import { preparedStatement, runPrepared } from '../db/prepared';
 import { openEdgeStore } from '../till/node/store';
 import { saleRowsCtes } from '../db/mutations/apply-edge';
 import type { Mutation } from '../contract/mutations';

@@ -19,6 +19,12 @@ import { lastAcked, readCounters } from '../db/queries/outbox';
 import { readIdentity } from '../db/queries/identity';
 import { analyzeNeverAnalyzed, autovacuum, walBytesSinceCheckpoint } from '../db/edge/maintenance';
 import { recoverFromJournal } from '../db/edge/replay';
+import {
+  buildDeferredCells,
+  buildDeferredIndexes,
+  pendingCellBuilds,
+  pendingIndexBuilds,
+} from '../db/queries/deferred-indexes';
 import { getErrorMessage } from '../contract/errors';
 import type { HostJournal, Platform } from './platform';
 
@@ -35,11 +41,24 @@ export interface Till<J extends HostJournal = HostJournal> {
   /** Run CHECKPOINT if enough WAL accumulated (or always with force); false where none is taken. */
   checkpoint(force?: boolean): Promise<boolean>;
   /**
-   * Vacuum/analyze what needs it (PGlite has no autovacuum) and checkpoint where the platform
-   * does. Call after bulk loads (seeding, catalog pulls); a Node till also runs it by itself
-   * when it has been idle for a while.
+   * Build deferred indexes (db/queries/deferred-indexes.ts), vacuum/analyze what needs it
+   * (PGlite has no autovacuum) and checkpoint where the platform does. Holds the database while
+   * it runs; a Node till also runs it by itself when it has been idle for a while.
    */
-  maintain(): Promise<{ vacuumed: string[]; checkpointed: boolean }>;
+  maintain(): Promise<{
+    vacuumed: string[];
+    indexed: string[];
+    /** `store/model` of the vector cells built (deferred by a download). */
+    cells: string[];
+    checkpointed: boolean;
+  }>;
+  /**
+   * Ask for maintain() after bulk loads (a catalog download, a big pull). Where the platform
+   * keeps a maintenance timer (Node), it runs at the next idle moment (no sale journaled for a
+   * while), so the cashier's next sale never waits for a vacuum or an index build, and this
+   * resolves at once; elsewhere (the browser worker) it runs now and this resolves after it.
+   */
+  requestMaintenance(): Promise<void>;
   /** Drop journal entries HQ has acknowledged. */
   compactJournal(): Promise<{ kept: number; dropped: number }>;
   close(): Promise<void>;
@@ -88,11 +107,35 @@ export async function openTill<J extends HostJournal>(platform: Platform<J>): Pr
       }
     };
 
-    const maintain = async (): Promise<{ vacuumed: string[]; checkpointed: boolean }> => {
-      if (closing) return { vacuumed: [], checkpointed: false };
-      const vacuumed = await autovacuum(liveDb);
-      return { vacuumed, checkpointed: await checkpoint(vacuumed.length > 0) };
+    type Maintained = {
+      vacuumed: string[];
+      indexed: string[];
+      cells: string[];
+      checkpointed: boolean;
     };
+    let maintaining: Promise<Maintained> = Promise.resolve({
+      vacuumed: [],
+      indexed: [],
+      cells: [],
+      checkpointed: false,
+    });
+    const maintain = (): Promise<Maintained> => {
+      // One maintenance at a time (the idle timer and an explicit call may meet).
+      maintaining = maintaining
+        .catch(() => undefined)
+        .then(async () => {
+          if (closing) return { vacuumed: [], indexed: [], cells: [], checkpointed: false };
+          // Cells first: they answer vector search better than the HNSW graph (docs/search.md).
+          const cells = await buildDeferredCells(liveDb, { logger });
+          const indexed = await buildDeferredIndexes(liveDb, { logger });
+          const vacuumed = await autovacuum(liveDb);
+          const wrote = vacuumed.length + indexed.length + cells.length > 0;
+          return { vacuumed, indexed, cells, checkpointed: await checkpoint(wrote) };
+        });
+      return maintaining;
+    };
+    const failed = (error: unknown): void =>
+      logger.warn({ error: getErrorMessage(error) }, 'background maintenance failed');
 
     // Maintenance blocks the database thread, so it waits for a lull between sales, unless the
     // WAL has grown past four times its bound (then a checkpoint cannot wait any longer).
@@ -111,6 +154,35 @@ export async function openTill<J extends HostJournal>(platform: Platform<J>): Pr
       : undefined;
     // Node: the timer alone must not keep a CLI alive (browsers have no unref and no timer).
     (timer as { unref?: () => void } | undefined)?.unref?.();
+
+    // Requested maintenance (after a bulk load, or index builds left from before a restart)
+    // is looked for every second instead of every interval.
+    let requested: ReturnType<typeof setInterval> | undefined;
+    const requestMaintenance = async (): Promise<void> => {
+      if (closing) return;
+      if (!policy) {
+        await maintain();
+        return;
+      }
+      if (requested) return;
+      // Not before idleMs from now either: a new till's cashier logs in and opens a shift
+      // right after the download, before any sale was journaled.
+      const notBefore = Date.now() + policy.idleMs;
+      requested = setInterval(
+        () => {
+          const idle = Date.now() - liveJournal.lastAppendAt >= policy.idleMs;
+          if (Date.now() < notBefore || !idle || closing) return;
+          clearInterval(requested);
+          requested = undefined;
+          maintain().catch(failed);
+        },
+        Math.min(1_000, policy.idleMs),
+      );
+      (requested as { unref?: () => void }).unref?.();
+    };
+    const pending =
+      (await pendingIndexBuilds(liveDb)).length + (await pendingCellBuilds(liveDb)).length;
+    if (pending > 0) requestMaintenance().catch(failed);
 
     logger.info(
       {
@@ -131,11 +203,14 @@ export async function openTill<J extends HostJournal>(platform: Platform<J>): Pr
       identity: () => readIdentity(liveDb),
       checkpoint,
       maintain,
+      requestMaintenance,
       compactJournal: async () =>
         liveJournal.compact(await lastAcked(liveDb), await readCounters(liveDb)),
       close: () => {
         closing ??= (async () => {
           clearInterval(timer);
+          clearInterval(requested);
+          await maintaining.catch(() => undefined);
           try {
             if (policy) await liveDb.exec('CHECKPOINT');
             await liveDb.close();

@@ -10,7 +10,8 @@ import { SyncClient, type SyncClientOptions } from '../sync/client/sync-client';
 export interface SyncedTill {
   db: TransactionalDb;
   compactJournal(): Promise<unknown>;
-  maintain(): Promise<unknown>;
+  /** Maintenance after bulk writes: at the next idle moment where the platform can wait for one. */
+  requestMaintenance(): Promise<void>;
 }
 
 export type TillSyncOptions = Omit<SyncClientOptions, 'db' | 'hooks'>;
@@ -23,9 +24,9 @@ export function tillSyncClient(store: SyncedTill, options: TillSyncOptions = {})
       afterAck: async () => {
         await store.compactJournal();
       },
-      afterBulkApply: async () => {
-        await store.maintain();
-      },
+      // Where the platform can, at the next idle moment, not now: the cashier's next sale must
+      // not wait for a vacuum or for the vector index build after a catalog download.
+      afterBulkApply: () => store.requestMaintenance(),
     },
   });
 }

@@ -1,5 +1,5 @@
 /**
- * The sale's hot path as two prepared statements, one PGlite call each (db/edge/prepared.ts):
+ * The sale's hot path as two prepared statements, one PGlite call each (db/prepared.ts):
  *
  *   readSaleContext  everything the sale is built from, in one read: store settings, the
  *                    cashier, whether the transaction ID is already recorded, the open shift,
@@ -16,7 +16,7 @@
  * then takes the transactional path. So receipt numbers stay gapless and unique, and the rows,
  * the outbox entry and both counters commit together or not at all.
  */
-import { runPrepared, preparedStatement, type ProtocolDb } from '../edge/prepared';
+import { runPrepared, preparedStatement, type ProtocolDb } from '../prepared';
 import { saleRowsCtes } from '../mutations/apply-edge';
 import type { SaleRecorded } from '../../contract/mutations';
 import {

@@ -10,11 +10,11 @@ import type { Mutation, NewMutation } from '../../contract/mutations';
 import { appendToOutbox } from '../queries/outbox';
 import type { Queryable } from '../queryable';
 import type { Journal } from './journal-types';
-import type { ProtocolDb } from './prepared';
+import type { ProtocolDb } from '../prepared';
 
 /**
  * What the record path needs from a PGlite instance: queries, transactions, and the protocol
- * access prepared statements use (db/edge/prepared.ts).
+ * access prepared statements use (db/prepared.ts).
  */
 export interface LocalDb extends Queryable, ProtocolDb {
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;

@@ -18,6 +18,7 @@ import type {
   StockLevelEntity,
   StoreEntity,
 } from '../../contract/catalog';
+import { float4ArrayBinary, preparedStatement, runPrepared, type ProtocolDb } from '../prepared';
 import type { Queryable } from '../queryable';
 import { sqlCents as n } from '../sql';
 
@@ -241,6 +242,60 @@ export async function upsertEmbeddings(
          version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
        WHERE e.version < EXCLUDED.version`,
       [storeId, JSON.stringify(batch)],
+    );
+  }
+}
+
+const UPSERT_EMBEDDINGS_BINARY = preparedStatement(
+  'edgepos_upsert_embeddings_binary',
+  `INSERT INTO retail.product_embeddings AS e
+     (store_id, product_id, embedding_model, embedding_text, embedding, version, updated_at)
+   SELECT $1::text, r."productId", r."embeddingModel", r."embeddingText",
+          (v.vecs[r.start + 1 : r.start + r.dim])::vector, r.version, now()
+     FROM jsonb_to_recordset($2::jsonb) AS r("productId" uuid, "embeddingModel" text,
+            "embeddingText" text, version bigint, start integer, dim integer),
+          (SELECT $3::real[] AS vecs) v
+   ON CONFLICT (store_id, product_id, embedding_model) DO UPDATE SET
+     embedding_text = EXCLUDED.embedding_text, embedding = EXCLUDED.embedding,
+     version = EXCLUDED.version, updated_at = now()
+   WHERE e.version < EXCLUDED.version`,
+);
+
+/**
+ * upsertEmbeddings for bulk loads (a catalog download), same rows and version guard: the
+ * vectors go in as ONE binary float4 array per batch and are cut into rows by offset in SQL,
+ * so the database never parses their decimal text, and the JSON it parses is small. One
+ * prepared call per batch, inside the caller's transaction (`db` is the PGlite instance whose
+ * `transaction()` callback is running).
+ */
+export async function upsertEmbeddingsBinary(
+  db: ProtocolDb,
+  storeId: string,
+  rows: readonly EmbeddingEntity[],
+): Promise<void> {
+  const batchSize = 2_000;
+  for (let i = 0; i < rows.length; i += batchSize) {
+    const batch = rows.slice(i, i + batchSize);
+    const floats = new Float32Array(batch.reduce((n, r) => n + r.embedding.length, 0));
+    let start = 0;
+    const meta = batch.map((r) => {
+      floats.set(r.embedding, start);
+      const m = {
+        productId: r.productId,
+        embeddingModel: r.embeddingModel,
+        embeddingText: r.embeddingText,
+        version: r.version,
+        start,
+        dim: r.embedding.length,
+      };
+      start += r.embedding.length;
+      return m;
+    });
+    await runPrepared(
+      db,
+      UPSERT_EMBEDDINGS_BINARY,
+      [storeId, JSON.stringify(meta), float4ArrayBinary(floats)],
+      { inTransaction: true },
     );
   }
 }

@@ -12,12 +12,14 @@ import {
   upsertCategoryTaxRates,
   upsertCustomers,
   upsertEmbeddings,
+  upsertEmbeddingsBinary,
   upsertProducts,
   upsertRegisters,
   upsertStaff,
   upsertStockLevels,
   upsertStores,
 } from '../../db/queries/catalog-write';
+import type { ProtocolDb } from '../../db/prepared';
 import type { Queryable } from '../../db/queryable';
 import { emptyChanges, type Changes, type Deletes } from '../../contract/sync-protocol';
 import { getErrorMessage } from '../../contract/errors';
@@ -78,7 +80,20 @@ export async function applyDeletes(tx: Queryable, storeId: string, d: Deletes): 
   }
 }
 
-export async function applyChanges(tx: Queryable, storeId: string, c: Changes): Promise<void> {
+export interface ApplyOptions {
+  /**
+   * The PGlite instance whose transaction `tx` is, for bulk loads: embeddings then go in as
+   * binary vectors through a prepared statement (upsertEmbeddingsBinary), same rows.
+   */
+  bulk?: ProtocolDb | undefined;
+}
+
+export async function applyChanges(
+  tx: Queryable,
+  storeId: string,
+  c: Changes,
+  options: ApplyOptions = {},
+): Promise<void> {
   // The till holds its own store row only.
   await upsertStores(
     tx,
@@ -91,7 +106,11 @@ export async function applyChanges(tx: Queryable, storeId: string, c: Changes): 
   await upsertProducts(tx, storeId, c.products);
   await upsertCustomers(tx, storeId, c.customers);
   await upsertStockLevels(tx, storeId, c.stockLevels);
-  await upsertEmbeddings(tx, storeId, c.embeddings);
+  if (options.bulk && c.embeddings.length > 0) {
+    await upsertEmbeddingsBinary(options.bulk, storeId, c.embeddings);
+  } else {
+    await upsertEmbeddings(tx, storeId, c.embeddings);
+  }
 }
 
 export function deleteCount(d: Deletes): number {
@@ -127,10 +146,11 @@ export async function applyChangesTolerant(
   tx: Queryable,
   storeId: string,
   changes: Changes,
+  options: ApplyOptions = {},
 ): Promise<RefusedRow[]> {
   await tx.query('SAVEPOINT sync_page');
   try {
-    await applyChanges(tx, storeId, changes);
+    await applyChanges(tx, storeId, changes, options);
     await tx.query('RELEASE SAVEPOINT sync_page');
     return [];
   } catch (error) {

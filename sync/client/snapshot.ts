@@ -35,15 +35,28 @@ import {
   upsertStockLevels,
   upsertStores,
 } from '../../db/queries/catalog-write';
+import { deferIndexBuilds, deferVectorCells } from '../../db/queries/deferred-indexes';
+import { isProtocolDb } from '../../db/prepared';
 import { SnapshotPage, type Changes } from '../../contract/sync-protocol';
 import { builtinEmbedder } from '../../db/search/embedding/builtin';
-import { buildVectorCells } from '../../db/search/vector-cells';
 import { applyChangesTolerant } from './apply';
 import type { SyncContext } from './context';
-import { maybeMaintain } from './context';
 import { SyncError } from './http';
 
 export type SnapshotMode = 'direct' | 'staged';
+
+/** The tables a direct download fills (analysed in its last transaction). */
+const DIRECT_TABLES = [
+  'retail.stores',
+  'retail.product_categories',
+  'retail.category_tax_rates',
+  'retail.registers',
+  'retail.staff',
+  'retail.products',
+  'retail.customers',
+  'retail.stock_levels',
+  'retail.product_embeddings',
+] as const;
 
 interface SnapshotRow {
   mode: SnapshotMode;
@@ -294,7 +307,7 @@ async function applyPage(
   ctx: SyncContext,
   current: SnapshotRow,
   page: SnapshotPage,
-  fetchMs: number,
+  timing: { fetchMs: number; waitMs: number },
 ): Promise<number> {
   const storeId = ctx.device.storeId;
   let swapped = 0;
@@ -303,7 +316,9 @@ async function applyPage(
   let writeMs = 0;
   await ctx.db.transaction(async (tx) => {
     if (current.mode === 'direct') {
-      const refused = await applyChangesTolerant(tx, storeId, page.changes);
+      const refused = await applyChangesTolerant(tx, storeId, page.changes, {
+        bulk: isProtocolDb(ctx.db) ? ctx.db : undefined,
+      });
       if (refused.length > 0) {
         ctx.logger.warn(
           { refused: refused.map((r) => ({ field: r.field, message: r.message })) },
@@ -332,20 +347,19 @@ async function applyPage(
     const { rows } = await tx.query<{ deferred_indexes: string[] }>(
       `DELETE FROM pos.sync_snapshot RETURNING deferred_indexes`,
     );
-    const deferred = rows[0]?.deferred_indexes ?? [];
-    if (deferred.length > 0) {
-      // Built once over the whole load, with enough memory to build in RAM.
-      await tx.query(`SET LOCAL maintenance_work_mem = '256MB'`);
-      for (const ddl of deferred) await tx.query(ddl);
-    }
     if (current.mode === 'direct') {
-      // The till searches its vectors through deterministic cells (db/search/vector-cells.ts);
-      // on a first download every vector came from HQ, so nothing local ever built them, and
-      // without cells the HNSW index answers (index recall ~0.77 against 0.97). Built once over
-      // the whole load, like the indexes above, while the till is not selling yet. A staged
-      // resync keeps the cells: their trigger places every changed vector.
-      const cells = await buildVectorCells(tx, { storeId, model: builtinEmbedder });
-      ctx.logger.debug(cells, 'vector cells built');
+      // The vector indexes are built once over the whole load, but not here: the till can
+      // sell without them (vector search compares every vector until then), so the host's
+      // idle maintenance builds them after the till is ready (db/queries/deferred-indexes.ts).
+      await deferIndexBuilds(tx, rows[0]?.deferred_indexes ?? []);
+      // Likewise the deterministic vector cells (db/search/vector-cells.ts): every vector came
+      // from HQ, so nothing local built them. Put off to the same idle maintenance, which
+      // builds them over the whole load; until then vector search compares every vector. A
+      // staged resync keeps the cells: their trigger places every changed vector.
+      await deferVectorCells(tx, { storeId, model: builtinEmbedder });
+      // Planner statistics for the freshly loaded catalog before the first search; the
+      // vacuum itself waits for the idle maintenance too.
+      await tx.query(`ANALYZE ${DIRECT_TABLES.join(', ')}`);
     }
     await tx.query(
       `UPDATE pos.sync_state SET pull_cursor = $1, last_pull_at = now(), last_error = NULL,
@@ -358,7 +372,7 @@ async function applyPage(
     {
       stage: page.progress.stage,
       rows: page.rows,
-      fetchMs,
+      ...timing,
       applyMs: Date.now() - applyStarted,
       writeMs,
       ...(page.done ? { finishMs } : {}),
@@ -385,6 +399,7 @@ export async function downloadSnapshot(
   let next: Promise<SnapshotPage> = fetchPage(ctx, current.token);
   for (;;) {
     let page: SnapshotPage;
+    const waitStarted = Date.now();
     try {
       page = await next;
     } catch (error) {
@@ -401,7 +416,9 @@ export async function downloadSnapshot(
       }
       throw error;
     }
-    const fetchMs = Date.now() - fetchStarted;
+    // fetchMs: request to answer (overlaps the previous page's apply); waitMs: how long the
+    // download stood still waiting for this page.
+    const timing = { fetchMs: Date.now() - fetchStarted, waitMs: Date.now() - waitStarted };
     const stopping = options.stop?.() ?? false;
     if (!page.done && !stopping) {
       fetchStarted = Date.now();
@@ -409,12 +426,14 @@ export async function downloadSnapshot(
       // Awaited on the next turn; never left unhandled if this page fails to apply.
       next.catch(() => undefined);
     }
-    const swapped = await applyPage(ctx, current, page, fetchMs);
+    const swapped = await applyPage(ctx, current, page, timing);
     rows += page.rows;
     ctx.progress = page.done ? null : page.progress;
     await options.onPage?.();
     if (page.done) {
-      await maybeMaintain(ctx, rows + swapped, true);
+      // Maintenance (vacuum, deferred index builds) is the caller's next step, once the till
+      // is marked ready: see SyncClient.cycle.
+      ctx.rowsSinceMaintain += rows + swapped;
       ctx.logger.info(
         { mode: current.mode, rows: page.progress.done },
         'catalog download complete',

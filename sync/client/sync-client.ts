@@ -20,7 +20,13 @@ import { silentLogger } from '../../db/logger';
 import type { TransactionalDb } from '../../db/queryable';
 import { EnrollRequest, EnrollResult } from '../../contract/sync-protocol';
 import { Backoff } from './backoff';
-import { DEFAULT_TUNING, type SyncContext, type SyncHooks, type SyncTuning } from './context';
+import {
+  DEFAULT_TUNING,
+  maybeMaintain,
+  type SyncContext,
+  type SyncHooks,
+  type SyncTuning,
+} from './context';
 import { SyncError, createSyncHttp } from './http';
 import { readCounts, readDevice, readSyncState, saveEnrollment, setLastError } from './local';
 import { clearPendingEnrollments, enrollmentSecret } from './enrollment';
@@ -376,7 +382,12 @@ export class SyncClient {
           },
           stop: () => this.closed,
         });
-        if (round.done && !(await readSnapshot(ctx.db))) this.markReady();
+        if (round.done && !(await readSnapshot(ctx.db))) {
+          this.markReady();
+          // After a whole catalog: vacuum and the deferred index builds. Only now, so that
+          // the till is ready first (the Node host runs them at its next idle moment).
+          await maybeMaintain(ctx, 0, true);
+        }
         continue;
       }
       try {

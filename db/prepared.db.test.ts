@@ -5,7 +5,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { toPosError, ErrorKind } from '../errors';
+import { toPosError, ErrorKind } from './errors';
 import { preparedStatement, runPrepared } from './prepared';
 
 let db: PGlite;

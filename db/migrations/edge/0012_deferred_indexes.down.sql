@@ -1,0 +1,2 @@
+DROP TABLE pos.deferred_vector_cells;
+DROP TABLE pos.deferred_indexes;
