@@ -2,7 +2,8 @@
  * Sync figures, all from one run against one HQ (embedded PostgreSQL, durable commits) on
  * this machine:
  *   sync.push_rows_per_s             sale items per second HQ accepted from concurrent tills
- *                                    (one per store, each pushing batches of 1,000 sales)
+ *                                    (one per store, each pushing batches of 1,000 sales),
+ *                                    driven from their own process (bench/push-tills.ts)
  *   sync.provision_s                 a new till enrolls with a 50,000-product store (with
  *                                    embeddings) and downloads it until it has sold a sale.
  *                                    The till runs in its own process (bench/provision-till.ts),
@@ -28,7 +29,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import type pg from 'pg';
 import type { ProductEntity } from '../contract/catalog';
@@ -71,15 +72,10 @@ import {
 import type { EnrollmentCodeCreated } from '../contract/admin-protocol';
 import type { SyncClient } from '../sync/client/sync-client';
 import { tillSyncClient } from '../till/sync';
-import {
-  EnrollResult,
-  PushResult,
-  PullPage,
-  SnapshotPage,
-  PROTOCOL_VERSION,
-} from '../contract/sync-protocol';
 import { startHq, type Hq } from '../hq/start';
 import type { ProvisionRequest, ProvisionTimings } from './provision-till';
+import type { PushLoad, PushLoadResult } from './push-tills';
+import { WireTill } from './wire-till';
 import type { BenchContext, Figures, Suite } from './suite';
 import { round, summary } from './stats';
 
@@ -234,85 +230,17 @@ export function salesFor(options: {
   return out;
 }
 
-/** A till without PGlite: just the protocol over HTTP (for load). */
-export class WireTill {
-  private token = '';
-  constructor(private readonly url: string) {}
-
-  /** Requests retried after a 503/429 (HQ's backpressure). */
-  retries = 0;
-
-  /** Like the real client: a 503/429 is retried after the server's Retry-After. */
-  private async call<T>(path: string, body: unknown, schema: { parse(v: unknown): T }): Promise<T> {
-    const text = JSON.stringify(body);
-    for (let attempt = 1; ; attempt++) {
-      const response = await fetch(`${this.url}${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-edgepos-protocol': String(PROTOCOL_VERSION),
-          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-        },
-        body: text,
-      });
-      const json = (await response.json()) as {
-        ok: boolean;
-        data?: unknown;
-        error?: { message: string };
-      };
-      if ((response.status === 503 || response.status === 429) && attempt < 30) {
-        this.retries += 1;
-        const seconds = Number(response.headers.get('retry-after') ?? '1');
-        const ms = Math.max(0.05, seconds) * 1000 * (0.5 + Math.random() / 2);
-        await new Promise((resolve) => setTimeout(resolve, ms));
-        continue;
-      }
-      if (!response.ok || !json.ok) {
-        throw new Error(`${path}: HTTP ${response.status} ${json.error?.message ?? ''}`);
-      }
-      return schema.parse(json.data);
-    }
-  }
-
-  async enroll(code: string): Promise<void> {
-    this.token = (await this.call('/v1/enroll', { code }, EnrollResult)).token;
-  }
-
-  async download(): Promise<{ rows: number; cursor: string }> {
-    let token: string | null = null;
-    let rows = 0;
-    for (;;) {
-      const page: SnapshotPage = await this.call(
-        '/v1/snapshot',
-        { token, limit: 2_000 },
-        SnapshotPage,
-      );
-      rows += page.rows;
-      token = page.token;
-      if (page.done && page.cursor) return { rows, cursor: page.cursor };
-    }
-  }
-
-  async push(mutations: Mutation[]): Promise<PushResult> {
-    const result = await this.call('/v1/push', { mutations }, PushResult);
-    const rejected = result.results.filter((r) => r.status === 'rejected');
-    if (rejected.length > 0)
-      throw new Error(`push: ${rejected.length} rejected (${JSON.stringify(rejected[0])})`);
-    return result;
-  }
-
-  async pull(cursor: string, waitMs = 0): Promise<PullPage> {
-    return this.call('/v1/pull', { cursor, waitMs }, PullPage);
-  }
-}
-
-/** Provision a till in a child process (bench/provision-till.ts) and return its timings. */
-async function provisionInChild(
-  request: ProvisionRequest & { log: (message: string) => void },
-): Promise<ProvisionTimings> {
-  const { log, ...body } = request;
-  const script = fileURLToPath(new URL('./provision-till.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(body)], {
+/**
+ * Runs a bench child script (a till or a load generator, in its own process as on its own
+ * machine) and returns the JSON line it prints last on stdout; its stderr goes to the log.
+ */
+async function runChild(
+  script: string,
+  arg: string,
+  options: { label: string; log: (message: string) => void },
+): Promise<unknown> {
+  const path = fileURLToPath(new URL(script, import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', path, arg], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -320,14 +248,26 @@ async function provisionInChild(
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
-    for (const line of d.toString().split('\n')) if (line.trim()) log(`provisioning till: ${line}`);
+    for (const line of d.toString().split('\n'))
+      if (line.trim()) options.log(`${options.label}: ${line}`);
   });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const last = stdout.trim().split('\n').at(-1);
   if (code !== 0 || !last) {
-    throw new Error(`the provisioning till failed (exit ${code}): ${stderr.slice(-2_000)}`);
+    throw new Error(`${options.label} failed (exit ${code}): ${stderr.slice(-2_000)}`);
   }
-  return JSON.parse(last) as ProvisionTimings;
+  return JSON.parse(last) as unknown;
+}
+
+/** Provision a till in a child process (bench/provision-till.ts) and return its timings. */
+async function provisionInChild(
+  request: ProvisionRequest & { log: (message: string) => void },
+): Promise<ProvisionTimings> {
+  const { log, ...body } = request;
+  return (await runChild('./provision-till.ts', JSON.stringify(body), {
+    label: 'provisioning till',
+    log,
+  })) as ProvisionTimings;
 }
 
 async function waitFor(
@@ -486,7 +426,7 @@ async function run(ctx: BenchContext): Promise<Figures> {
     ctx.log(`push throughput: ${pushTills} tills x ${pushSalesPerTill} sales`);
     // One till per store: tills of one store contend for the same stock and rollup rows.
     const pushStores = ['seattle', 'redmond', 'bellevue', 'online'];
-    const senders: Array<{ till: WireTill; sales: SaleRecorded[] }> = [];
+    const senders: Array<{ token: string; sales: SaleRecorded[] }> = [];
     for (let i = 0; i < pushTills; i++) {
       const storeId = pushStores[i % pushStores.length]!;
       const registerId = `P${String(i).padStart(2, '0')}`;
@@ -494,7 +434,7 @@ async function run(ctx: BenchContext): Promise<Figures> {
       const t = new WireTill(hq.url);
       await t.enroll(await code(storeId, registerId));
       senders.push({
-        till: t,
+        token: t.token,
         sales: salesFor({ catalogs, storeId, registerId, count: pushSalesPerTill, seed: 100 + i }),
       });
     }
@@ -502,11 +442,14 @@ async function run(ctx: BenchContext): Promise<Figures> {
       (n, s) => n + s.sales.reduce((m, sale) => m + sale.lines.length, 0),
       0,
     );
-    const pushStarted = performance.now();
-    await Promise.all(
-      senders.map(async ({ till: t, sales }) => {
+    // The tills push from their own process (bench/push-tills.ts): their encoding and HTTP
+    // work is not charged to HQ's event loop, as it is not in a store.
+    const load: PushLoad = {
+      url: hq.url,
+      tills: senders.map(({ token, sales }) => {
+        const batches: Mutation[][] = [];
         for (let i = 0; i < sales.length; i += 1_000) {
-          await t.push(
+          batches.push(
             sales.slice(i, i + 1_000).map((payload, j) => ({
               mutationId: i + j + 1,
               type: 'sale.recorded' as const,
@@ -514,11 +457,21 @@ async function run(ctx: BenchContext): Promise<Figures> {
             })),
           );
         }
+        return { token, batches };
       }),
-    );
-    const pushSeconds = (performance.now() - pushStarted) / 1000;
+    };
+    const loadPath = join(ctx.workDir, 'push-load.json');
+    await writeFile(loadPath, JSON.stringify(load));
+    const pushed = (await runChild('./push-tills.ts', loadPath, {
+      label: 'push load',
+      log: ctx.log,
+    })) as PushLoadResult;
+    await rm(loadPath, { force: true });
+    const pushSeconds = pushed.seconds;
     figures['sync.push_rows_per_s'] = Math.round(items / pushSeconds);
-    ctx.log(`pushed ${items} sale items in ${pushSeconds.toFixed(2)} s`);
+    ctx.log(
+      `pushed ${items} sale items in ${pushSeconds.toFixed(2)} s (${pushed.retries} requests retried after 503 busy)`,
+    );
 
     // --- many tills at once ---------------------------------------------------------------
     ctx.log(`${loadTills} tills at once: enroll, download, push, pull`);

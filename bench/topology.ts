@@ -39,7 +39,8 @@ import { startHq, type Hq } from '../hq/start';
 import { citusInstallation, startCitusCluster, startPlainServer } from '../test/citus/cluster';
 import { round, summary } from './stats';
 import type { BenchContext, Figures, Suite } from './suite';
-import { WireTill, addRegisters, salesFor, type Catalogs } from './sync';
+import { addRegisters, salesFor, type Catalogs } from './sync';
+import { WireTill } from './wire-till';
 
 const PRODUCTS = 300;
 const SEED = 42;
