@@ -3,6 +3,7 @@
  * database, the HTTP transport to its HQ, the device as last read, tunables and hooks.
  * Browser-safe (no node: imports): the web POS runs this in a Web Worker with PGlite.
  */
+import { MAX_PUSH_MUTATIONS } from '../../contract/sync-protocol';
 import type { Logger } from '../../db/logger';
 import type { TransactionalDb } from '../../db/queryable';
 import type { SyncHttp } from './http';
@@ -22,7 +23,12 @@ export interface SyncHooks {
 }
 
 export interface SyncTuning {
-  /** Mutations per push (default 500; halved when HQ says the body is too large). */
+  /**
+   * Mutations per push (default: the protocol's maximum, 1,000; halved when HQ says the body is
+   * too large). A till online pushes each sale as it comes; only a catch-up after time offline
+   * fills a batch, and there HQ's cost per push (request, transaction, commit fsync, device
+   * lock, mutation-log lookup) is paid once per batch: fewer, larger batches drain faster.
+   */
   pushBatch: number;
   /** Rough upper bound of one push body in bytes (default 8 MiB). */
   pushMaxBytes: number;
@@ -37,7 +43,7 @@ export interface SyncTuning {
 }
 
 export const DEFAULT_TUNING: SyncTuning = {
-  pushBatch: 500,
+  pushBatch: MAX_PUSH_MUTATIONS,
   pushMaxBytes: 8 * 1024 * 1024,
   pullLimit: 2_000,
   snapshotLimit: 2_000,
