@@ -14,6 +14,10 @@
  *                                   transaction per batch holding each table's share of the rows
  *   central.ingest_copy_ratio       ingest_rows_per_s / copy_rows_per_s of this run (target >= 0.5)
  *   central.ingest_written_rows     rows per table that ingest wrote, per 1,000 sale items
+ *   central.ingest_cpu_us_per_item  CPU time per sale item {postgres: the server during ingest;
+ *                                   node: this process during ingest (validation, hashing,
+ *                                   node-postgres); copy_postgres: the server during the
+ *                                   ceiling's COPY} (Linux only): not inflated by a busy machine
  *   central.daily_sales_query_ms    median time of one store's 30-day daily sales report (a total
  *                                   per day, from the rollup, as edgepos_app with RLS) with
  *                                   1,000,000 sale items in the database
@@ -46,6 +50,7 @@ import {
 import { seedCentral } from '../db/seed/write-central';
 import type { BenchContext, Figures, Suite } from './suite';
 import { percentile, round } from './stats';
+import { postmasterOf, serverCpuSeconds } from './proc-cpu';
 
 const BATCH_SALES = 1_000;
 const STORES = ['seattle', 'redmond', 'bellevue', 'online'] as const;
@@ -260,6 +265,13 @@ async function run(ctx: BenchContext): Promise<Figures> {
     ctx.log(`ingesting ${batches.length} batches through ingest.ts as edgepos_app`);
     let mutationId = 0;
     let items = 0;
+    const { rows: backend } = await central.pools.owner.query<{ pid: number }>(
+      'SELECT pg_backend_pid() AS pid',
+    );
+    const postmaster = postmasterOf(backend[0]!.pid);
+    const pgCpu = (): number | null => (postmaster === null ? null : serverCpuSeconds(postmaster));
+    const ingestPgBefore = pgCpu();
+    const ingestNodeBefore = process.cpuUsage();
     const ingestStart = performance.now();
     for (const batch of batches) {
       const mutations: Mutation[] = batch.sales.map(({ storeId: _s, ...payload }) => ({
@@ -275,6 +287,8 @@ async function run(ctx: BenchContext): Promise<Figures> {
       items += batch.sales.reduce((sum, s) => sum + s.lines.length, 0);
     }
     const ingestSeconds = (performance.now() - ingestStart) / 1000;
+    const ingestNode = process.cpuUsage(ingestNodeBefore);
+    const ingestPgAfter = pgCpu();
     const ingestRate = items / ingestSeconds;
     ctx.log(`ingest: ${items} items in ${ingestSeconds.toFixed(2)} s`);
 
@@ -288,8 +302,12 @@ async function run(ctx: BenchContext): Promise<Figures> {
     }
     const owner = await central.pools.owner.connect();
     let copySeconds: number;
+    let copyPg: number | null = null;
     try {
+      const before = pgCpu();
       copySeconds = await copyCeiling(owner, written, batches.length);
+      const after = pgCpu();
+      if (before !== null && after !== null) copyPg = after - before;
     } finally {
       owner.release();
     }
@@ -337,6 +355,15 @@ async function run(ctx: BenchContext): Promise<Figures> {
       'central.ingest_rows_per_s': Math.round(ingestRate),
       'central.copy_rows_per_s': Math.round(copyRate),
       'central.ingest_copy_ratio': round(ingestRate / copyRate, 2),
+      ...(ingestPgBefore !== null && ingestPgAfter !== null && copyPg !== null
+        ? {
+            'central.ingest_cpu_us_per_item': {
+              postgres: round(((ingestPgAfter - ingestPgBefore) * 1e6) / items, 1),
+              node: round((ingestNode.user + ingestNode.system) / items, 1),
+              copy_postgres: round((copyPg * 1e6) / items, 1),
+            },
+          }
+        : {}),
       'central.ingest_written_rows': Object.fromEntries(
         written.map((w) => [w.table, round((w.lines.length * 1_000) / items, 1)]),
       ),

@@ -4,6 +4,10 @@
  *   sync.push_rows_per_s             sale items per second HQ accepted from concurrent tills
  *                                    (one per store, each pushing batches of 1,000 sales),
  *                                    driven from their own process (bench/push-tills.ts)
+ *   sync.push_cpu_us_per_item        CPU time per sale item during that push phase
+ *                                    {postgres: HQ's PostgreSQL server, all processes;
+ *                                    hq_node: HQ's Node process}: cost per item that a busy
+ *                                    machine does not inflate (Linux only)
  *   sync.provision_s                 a new till enrolls with a 50,000-product store (with
  *                                    embeddings) and downloads it until it has sold a sale.
  *                                    The till runs in its own process (bench/provision-till.ts),
@@ -76,6 +80,7 @@ import { startHq, type Hq } from '../hq/start';
 import type { ProvisionRequest, ProvisionTimings } from './provision-till';
 import type { PushLoad, PushLoadResult } from './push-tills';
 import { WireTill } from './wire-till';
+import { postmasterOf, serverCpuSeconds } from './proc-cpu';
 import type { BenchContext, Figures, Suite } from './suite';
 import { round, summary } from './stats';
 
@@ -462,6 +467,12 @@ async function run(ctx: BenchContext): Promise<Figures> {
     };
     const loadPath = join(ctx.workDir, 'push-load.json');
     await writeFile(loadPath, JSON.stringify(load));
+    const { rows: backend } = await hq.central.pools.app.query<{ pid: number }>(
+      'SELECT pg_backend_pid() AS pid',
+    );
+    const postmaster = postmasterOf(backend[0]!.pid);
+    const pgCpuBefore = postmaster === null ? null : serverCpuSeconds(postmaster);
+    const nodeCpuBefore = process.cpuUsage();
     const pushed = (await runChild('./push-tills.ts', loadPath, {
       label: 'push load',
       log: ctx.log,
@@ -469,6 +480,14 @@ async function run(ctx: BenchContext): Promise<Figures> {
     await rm(loadPath, { force: true });
     const pushSeconds = pushed.seconds;
     figures['sync.push_rows_per_s'] = Math.round(items / pushSeconds);
+    const nodeCpu = process.cpuUsage(nodeCpuBefore);
+    const pgCpuAfter = postmaster === null ? null : serverCpuSeconds(postmaster);
+    if (pgCpuBefore !== null && pgCpuAfter !== null) {
+      figures['sync.push_cpu_us_per_item'] = {
+        postgres: round(((pgCpuAfter - pgCpuBefore) * 1e6) / items, 1),
+        hq_node: round((nodeCpu.user + nodeCpu.system) / items, 1),
+      };
+    }
     ctx.log(
       `pushed ${items} sale items in ${pushSeconds.toFixed(2)} s (${pushed.retries} requests retried after 503 busy)`,
     );
