@@ -116,11 +116,29 @@ async function ingestOne(tx: TenantTx, deviceId: string, m: Mutation): Promise<M
   }
 }
 
+/**
+ * Every row ingest inserts is checked by foreign keys (a line against the registry of its
+ * transaction, a transaction against its register, shift and customer...). PostgreSQL runs
+ * each check as a statement it prepares itself and caches per connection; after five runs the
+ * plan may turn generic, planned with the statistics of that moment. A month's tables analysed
+ * while young and empty (autovacuum does it) made that generic plan a sequential scan of the
+ * registry, and the pooled connection kept it while the table grew: every sale line scanned
+ * every registered sale (test/central/plan-stability.pg.test.ts; 300 sequential scans for a
+ * 60-sale batch before this). Checks and lookups by key never need a sequential scan, so
+ * the ingest transaction plans without them (SET LOCAL: the transaction's end restores the
+ * setting). A table without a usable index is still scanned: the setting only penalises the
+ * scan, so a plan that must scan does.
+ */
+async function pinPlansToIndexes(tx: TenantTx): Promise<void> {
+  await tx.query(`SET LOCAL enable_seqscan = off`);
+}
+
 export async function ingestMutations(
   tx: TenantTx,
   batch: IngestBatch,
 ): Promise<MutationOutcome[]> {
   const { mutations, deviceId } = batch;
+  await pinPlansToIndexes(tx);
   const outcomes: MutationOutcome[] = [];
   let i = 0;
   while (i < mutations.length) {
