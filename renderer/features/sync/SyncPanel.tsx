@@ -84,7 +84,9 @@ export function SyncPanel({ onClose }: { onClose: () => void }) {
             </table>
           )}
           <h3>Noticed by HQ</h3>
-          {noticed === undefined ? (
+          {!view.enrolled ? (
+            <p>This till is not connected to HQ.</p>
+          ) : noticed === undefined ? (
             <p>Asking HQ…</p>
           ) : noticed === null ? (
             <p>HQ did not answer. Nothing is lost; look again when the till is online.</p>
