@@ -11,6 +11,7 @@ import { SignInScreen } from './screens/SignIn';
 import { ReportsScreen } from './screens/Reports';
 import { CatalogScreen } from './screens/Catalog';
 import { StoresScreen } from './screens/Stores';
+import { StaffScreen } from './screens/Staff';
 import { AdminScreen } from './screens/Admin';
 import { ROLE_NAMES, type Store } from './model';
 
@@ -20,6 +21,7 @@ const SCREENS = [
   { id: 'reports', title: 'Reports', roles: ['admin', 'manager', 'analyst'] },
   { id: 'catalog', title: 'Catalog', roles: ['admin', 'manager', 'analyst'] },
   { id: 'stores', title: 'Stores & devices', roles: ['admin', 'manager', 'analyst'] },
+  { id: 'staff', title: 'Staff', roles: ['admin', 'manager', 'analyst'] },
   { id: 'admin', title: 'Users & audit', roles: ['admin'] },
 ] as const;
 type ScreenId = (typeof SCREENS)[number]['id'];
@@ -98,6 +100,7 @@ export function App() {
         {current.id === 'reports' && <ReportsScreen stores={stores} />}
         {current.id === 'catalog' && <CatalogScreen stores={stores} user={user} />}
         {current.id === 'stores' && <StoresScreen stores={stores} user={user} />}
+        {current.id === 'staff' && <StaffScreen stores={stores} user={user} />}
         {current.id === 'admin' && <AdminScreen stores={stores} />}
       </main>
     </div>

@@ -32,6 +32,7 @@ import { lowStock, salesByDay, topProducts } from '../services/console/reports';
 import { createSession, csrfTokenOf, endSession } from '../services/console/sessions';
 import { inTransaction } from '../services/console/transaction';
 import { authenticate, createUser, listUsers, setUserDisabled } from '../services/console/users';
+import { registerConsoleStaffRoutes } from './console-staff-routes';
 import {
   clearSessionCookie,
   consoleAuth,
@@ -226,6 +227,10 @@ export function registerConsoleRoutes(api: FastifyInstance, options: ConsoleRout
       return ok({ revoked: true });
     },
   );
+
+  // ---- staff (console-staff-routes.ts) --------------------------------------------------
+
+  registerConsoleStaffRoutes(api, app);
 
   // ---- reports -------------------------------------------------------------------------
 

@@ -168,6 +168,29 @@ describe('the HQ console', () => {
     expect(await row.getByTestId('register-till').textContent()).toMatch(/seen/);
   });
 
+  it('adds a staff member (a bad PIN answered next to the field), gives a new PIN, disables', async () => {
+    await consolePage.getByTestId('nav-staff').click();
+    await consolePage.getByTestId('staff-store').selectOption(STORE);
+    await consolePage.getByTestId('staff-name').fill('Dana Console');
+    await consolePage.getByTestId('staff-pin').fill('12a');
+    await consolePage.getByTestId('staff-create').click();
+    await consolePage.getByTestId('staff-form').getByText('A PIN is 4 to 8 digits').waitFor();
+    await consolePage.getByTestId('staff-pin').fill('640218');
+    await consolePage.getByTestId('staff-create').click();
+    await consolePage.getByTestId('staff-notice').getByText('Dana Console can sign in').waitFor();
+    const row = consolePage.locator('[data-testid="staff-row"][data-name="Dana Console"]');
+    expect(await row.getByTestId('staff-status').textContent()).toBe('Can sign in');
+
+    await row.getByTestId('staff-repin').click();
+    await consolePage.getByTestId('repin-input').fill('5502');
+    await consolePage.getByTestId('repin-save').click();
+    await consolePage.getByTestId('staff-notice').getByText('with the new PIN').waitFor();
+
+    await row.getByTestId('staff-toggle').click();
+    await consolePage.getByTestId('staff-notice').getByText('can no longer sign in').waitFor();
+    expect(await row.getByTestId('staff-status').textContent()).toBe('Disabled');
+  });
+
   it('loads every report with its charts', async () => {
     await consolePage.getByTestId('nav-reports').click();
     await consolePage.getByTestId('report-from').fill('2026-08-01');

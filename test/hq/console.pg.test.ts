@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/central/tenant';
+import { verifyPin } from '../../db/queries/staff';
 import {
   CONSOLE_ADMIN,
   eventually,
@@ -286,6 +287,80 @@ describe('catalog edits', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe('staff', () => {
+  /** Who the till lets in with this PIN (after pulling HQ's changes), or the till's refusal. */
+  const tillSignIn = async (pin: string): Promise<string> => {
+    await till.client.syncNow();
+    return verifyPin(till.store.db, { storeId: 'redmond', pin, now: new Date() }).then(
+      (m) => m.displayName,
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    );
+  };
+
+  it('adds, re-PINs and disables staff; the till follows each change; no PIN in the audit', async () => {
+    const added = await admin.data<{ staffId: string; isActive: boolean }>('POST', '/staff', {
+      storeId: 'redmond',
+      displayName: 'Console Cashier',
+      role: 'cashier',
+      pin: '482913',
+    });
+    expect(added.isActive).toBe(true);
+    await eventually(async () => expect(await tillSignIn('482913')).toBe('Console Cashier'));
+    const listed = await admin.data<{ staff: Array<{ staffId: string; displayName: string }> }>(
+      'GET',
+      '/stores/redmond/staff',
+    );
+    expect(listed.staff.map((m) => m.staffId)).toContain(added.staffId);
+
+    // A PIN someone else at the store signs in with is refused (PIN-only sign-in at the till).
+    const taken = await admin.call('POST', '/staff', {
+      body: { storeId: 'redmond', displayName: 'Twin', role: 'cashier', pin: '482913' },
+    });
+    expect(taken.status).toBe(409);
+    expect(taken.body.ok === false && taken.body.error.message).toBe(
+      'Someone at this store already signs in with that PIN: choose another',
+    );
+
+    await admin.data('POST', `/stores/redmond/staff/${added.staffId}/pin`, { pin: '739152' });
+    await eventually(async () => expect(await tillSignIn('739152')).toBe('Console Cashier'));
+    expect(await tillSignIn('482913')).toMatch(/^Wrong PIN/);
+
+    const disabled = await admin.data<{ isActive: boolean }>(
+      'POST',
+      `/stores/redmond/staff/${added.staffId}/active`,
+      { active: false },
+    );
+    expect(disabled.isActive).toBe(false);
+    await eventually(async () => expect(await tillSignIn('739152')).toMatch(/^Wrong PIN/));
+
+    const audit = await admin.data<{
+      entries: Array<{ action: string; target: string; before: unknown; after: unknown }>;
+    }>('GET', '/audit');
+    const mine = audit.entries.filter((e) => e.target === added.staffId);
+    expect(mine.map((e) => e.action)).toEqual(['staff.disable', 'staff.re-pin', 'staff.create']);
+    expect(JSON.stringify(mine)).not.toMatch(/739152|482913|\$2[abxy]\$/);
+  });
+
+  it('refuses a bad PIN in plain words and another store to its manager', async () => {
+    const bad = await admin.call('POST', '/staff', {
+      body: { storeId: 'redmond', displayName: 'Short Pin', role: 'manager', pin: '12a' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.ok === false && bad.body.error.message).toMatch(/A PIN is 4 to 8 digits/);
+    const manager = await newUser('manager', ['seattle']);
+    const elsewhere = await manager.call('POST', '/staff', {
+      body: { storeId: 'redmond', displayName: 'Not Mine', role: 'cashier', pin: '56781234' },
+    });
+    expect(elsewhere.status).toBe(403);
+    const unknown = await admin.call(
+      'POST',
+      '/stores/redmond/staff/0196f000-0000-7000-8000-0000000000ff/active',
+      { body: { active: false } },
+    );
+    expect(unknown.status).toBe(404);
   });
 });
 
