@@ -120,7 +120,11 @@ export async function buildHqApp(options: HqAppOptions): Promise<HqApp> {
   );
   await fastify.register(
     (api, _opts, done) => {
-      registerConsoleRoutes(api, { app: options.app, reporting: options.reporting });
+      registerConsoleRoutes(api, {
+        app: options.app,
+        owner: options.owner,
+        reporting: options.reporting,
+      });
       done();
     },
     { prefix: '/console/api' },

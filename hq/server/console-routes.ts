@@ -32,6 +32,7 @@ import { lowStock, salesByDay, topProducts } from '../services/console/reports';
 import { createSession, csrfTokenOf, endSession } from '../services/console/sessions';
 import { inTransaction } from '../services/console/transaction';
 import { authenticate, createUser, listUsers, setUserDisabled } from '../services/console/users';
+import { registerConsoleCatalogRoutes } from './console-catalog-routes';
 import { registerConsoleStaffRoutes } from './console-staff-routes';
 import {
   clearSessionCookie,
@@ -43,6 +44,8 @@ import {
 
 export interface ConsoleRouteOptions {
   app: pg.Pool;
+  /** The owner role: writes the shared categories (the app role may only read them). */
+  owner: pg.Pool;
   reporting: pg.Pool;
 }
 
@@ -53,7 +56,7 @@ const actorOf = (u: { userId: string; email: string }): Actor => ({
 });
 
 export function registerConsoleRoutes(api: FastifyInstance, options: ConsoleRouteOptions): void {
-  const { app, reporting } = options;
+  const { app, owner, reporting } = options;
   api.addHook('onRequest', sameOrigin);
   api.addHook('onRequest', consoleAuth(app, new Set(['/console/api/sign-in'])));
   api.addHook('onSend', (_request, reply, payload, done) => {
@@ -151,6 +154,10 @@ export function registerConsoleRoutes(api: FastifyInstance, options: ConsoleRout
       );
     },
   );
+
+  // ---- products created and deleted, categories (console-catalog-routes.ts) --------------
+
+  registerConsoleCatalogRoutes(api, { app, owner });
 
   // ---- registers and devices -----------------------------------------------------------
 

@@ -11,6 +11,7 @@ import { deleteCustomer } from '../../db/central/customers';
 import { embeddingKey } from '../../db/central/feed-log';
 import { appendToEveryStoreFeed, withTenant, type TenantTx } from '../../db/central/tenant';
 import { pgQueryable } from '../../db/central/pool';
+import type { Queryable } from '../../db/queryable';
 import { numericFromCents } from '../../core/money';
 import type {
   CategoryUpsert,
@@ -32,52 +33,118 @@ export async function listCategories(app: pg.Pool): Promise<CategoryEntity[]> {
   return rows.map((r) => r.j);
 }
 
+/** Runs in a category change's transaction, before the feed append (the console's audit). */
+export type CategoryAudit = (tx: Queryable, after: CategoryEntity) => Promise<void>;
+
 /**
- * Shared reference data: written by the owner role (the app role may only read it), and the
- * change appended to every store's feed in the same transaction.
+ * A change to the shared categories in one owner transaction: `write` changes the row and
+ * returns its ID; the row is read back, `audit` runs, and the change is appended to every
+ * store's feed as the transaction's last statements.
  */
-export async function upsertCategory(owner: pg.Pool, c: CategoryUpsert): Promise<CategoryEntity> {
+async function changeCategory(
+  owner: pg.Pool,
+  write: (tx: Queryable) => Promise<number>,
+  audit: CategoryAudit | undefined,
+): Promise<CategoryEntity> {
   const client = await owner.connect();
   try {
     await client.query('BEGIN');
-    await client.query(
-      `INSERT INTO retail.product_categories AS t
-         (category_id, category_name, parent_category_id, description, is_active)
-       VALUES ($1, $2, $3, $4, coalesce($5, true))
-       ON CONFLICT (category_id) DO UPDATE SET
-         category_name = EXCLUDED.category_name,
-         parent_category_id = CASE WHEN $6 THEN EXCLUDED.parent_category_id ELSE t.parent_category_id END,
-         description = CASE WHEN $7 THEN EXCLUDED.description ELSE t.description END,
-         is_active = coalesce($5, t.is_active),
-         updated_at = EXCLUDED.updated_at
-       RETURNING t.category_id`,
-      [
-        c.categoryId,
-        c.categoryName,
-        c.parentCategoryId ?? null,
-        c.description ?? null,
-        c.isActive ?? null,
-        c.parentCategoryId !== undefined,
-        c.description !== undefined,
-      ],
-    );
+    const tx = pgQueryable(client);
+    const categoryId = await write(tx);
     // As its own statement: a distributed database refuses functions like json_build_object
     // in the RETURNING clause of a write.
-    const { rows } = await client.query<{ j: CategoryEntity }>(
+    const { rows } = await tx.query<{ j: CategoryEntity }>(
       `SELECT ${spec('category').json} AS j FROM retail.product_categories t WHERE t.category_id = $1`,
-      [c.categoryId],
+      [categoryId],
     );
-    await appendToEveryStoreFeed(pgQueryable(client), [
-      { entity: 'category', key: String(c.categoryId), op: 'upsert', version: null },
+    const after = rows[0]!.j;
+    await audit?.(tx, after);
+    await appendToEveryStoreFeed(tx, [
+      { entity: 'category', key: String(categoryId), op: 'upsert', version: null },
     ]);
     await client.query('COMMIT');
-    return rows[0]!.j;
+    return after;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
     client.release();
   }
+}
+
+/**
+ * Shared reference data: written by the owner role (the app role may only read it), and the
+ * change appended to every store's feed in the same transaction.
+ */
+export async function upsertCategory(
+  owner: pg.Pool,
+  c: CategoryUpsert,
+  options: { audit?: CategoryAudit | undefined } = {},
+): Promise<CategoryEntity> {
+  return changeCategory(
+    owner,
+    async (tx) => {
+      await tx.query(
+        `INSERT INTO retail.product_categories AS t
+           (category_id, category_name, parent_category_id, description, is_active)
+         VALUES ($1, $2, $3, $4, coalesce($5, true))
+         ON CONFLICT (category_id) DO UPDATE SET
+           category_name = EXCLUDED.category_name,
+           parent_category_id = CASE WHEN $6 THEN EXCLUDED.parent_category_id ELSE t.parent_category_id END,
+           description = CASE WHEN $7 THEN EXCLUDED.description ELSE t.description END,
+           is_active = coalesce($5, t.is_active),
+           updated_at = EXCLUDED.updated_at
+         RETURNING t.category_id`,
+        [
+          c.categoryId,
+          c.categoryName,
+          c.parentCategoryId ?? null,
+          c.description ?? null,
+          c.isActive ?? null,
+          c.parentCategoryId !== undefined,
+          c.description !== undefined,
+        ],
+      );
+      return c.categoryId;
+    },
+    options.audit,
+  );
+}
+
+/**
+ * A new category with the next free number. The table is locked against other writers for the
+ * rest of the transaction, so two new categories never take the same number (and an upsert
+ * cannot overwrite one).
+ */
+export async function createCategory(
+  owner: pg.Pool,
+  c: Omit<CategoryUpsert, 'categoryId'>,
+  options: { audit?: CategoryAudit | undefined } = {},
+): Promise<CategoryEntity> {
+  return changeCategory(
+    owner,
+    async (tx) => {
+      await tx.query(`LOCK TABLE retail.product_categories IN SHARE ROW EXCLUSIVE MODE`);
+      const { rows } = await tx.query<{ id: number }>(
+        `SELECT coalesce(max(category_id), 0)::int + 1 AS id FROM retail.product_categories`,
+      );
+      const categoryId = Number(rows[0]!.id);
+      await tx.query(
+        `INSERT INTO retail.product_categories
+           (category_id, category_name, parent_category_id, description, is_active)
+         VALUES ($1, $2, $3, $4, coalesce($5, true))`,
+        [
+          categoryId,
+          c.categoryName,
+          c.parentCategoryId ?? null,
+          c.description ?? null,
+          c.isActive ?? null,
+        ],
+      );
+      return categoryId;
+    },
+    options.audit,
+  );
 }
 
 export async function listProducts(
@@ -171,7 +238,12 @@ export async function patchProduct(
 
 export async function createProduct(
   app: pg.Pool,
-  options: { storeId: string; product: ProductCreate },
+  options: {
+    storeId: string;
+    product: ProductCreate;
+    /** Runs in the creating transaction (the console's audit entry). */
+    audit?: ((tx: TenantTx, created: ProductEntity) => Promise<void>) | undefined;
+  },
 ): Promise<ProductEntity> {
   await assertStore(app, options.storeId);
   const p = options.product;
@@ -211,16 +283,30 @@ export async function createProduct(
       throw conflict(`Store ${options.storeId} already has this product ID, SKU or barcode`);
     }
     tx.changes.record('product', [p.productId]);
-    return productJson(tx, p.productId);
+    const created = await productJson(tx, p.productId);
+    await options.audit?.(tx, created);
+    return created;
   });
 }
 
 export async function deleteProduct(
   app: pg.Pool,
-  options: { storeId: string; productId: string },
+  options: {
+    storeId: string;
+    productId: string;
+    /** Runs in the deleting transaction, given the product as it was (the console's audit). */
+    audit?: ((tx: TenantTx, deleted: ProductEntity) => Promise<void>) | undefined;
+  },
 ): Promise<void> {
   await assertStore(app, options.storeId);
   await withTenant(app, options.storeId, async (tx) => {
+    const { rows: existing } = await tx.query<{ j: ProductEntity }>(
+      `SELECT ${spec('product').json} AS j FROM retail.products t
+        WHERE t.store_id = $1 AND t.product_id = $2 FOR UPDATE`,
+      [options.storeId, options.productId],
+    );
+    const before = existing[0]?.j;
+    if (!before) throw notFound(`Store ${options.storeId} has no product ${options.productId}`);
     // Its embeddings first (the foreign key would cascade), so their deletes reach the feed.
     const embeddings = await tx.query<{ embedding_model: string }>(
       `DELETE FROM retail.product_embeddings WHERE store_id = $1 AND product_id = $2
@@ -240,6 +326,7 @@ export async function deleteProduct(
       'delete',
     );
     tx.changes.record('product', [options.productId], 'delete');
+    await options.audit?.(tx, before);
   });
 }
 

@@ -191,6 +191,34 @@ describe('the HQ console', () => {
     expect(await row.getByTestId('staff-status').textContent()).toBe('Disabled');
   });
 
+  it('adds a product (a bad price answered next to the field) and a category, deletes the product', async () => {
+    await consolePage.getByTestId('nav-catalog').click();
+    await consolePage.getByTestId('catalog-store').selectOption(STORE);
+    await consolePage.getByTestId('new-product-name').fill('E2E Lemonade');
+    await consolePage.getByTestId('new-product-sku').fill('E2E-LEMON-1');
+    await consolePage.getByTestId('new-product-price').fill('cheap');
+    await consolePage.getByTestId('new-product-save').click();
+    await consolePage.getByTestId('product-form').getByText('Enter a price like 12.99').waitFor();
+    await consolePage.getByTestId('new-product-price').fill('3.25');
+    await consolePage.getByTestId('new-product-save').click();
+    const row = consolePage.locator('[data-testid="product-row"][data-sku="E2E-LEMON-1"]');
+    await row.waitFor();
+    expect(centsOf((await row.getByTestId('product-price').textContent()) ?? '')).toBe(325);
+
+    consolePage.once('dialog', (dialog) => void dialog.accept());
+    await row.getByTestId('delete-product').click();
+    await consolePage.getByTestId('catalog-notice').getByText('is deleted').waitFor();
+    expect(await row.count()).toBe(0);
+
+    await consolePage.getByTestId('categories-panel').locator('summary').click();
+    await consolePage.getByTestId('new-category-name').fill('E2E Picnic');
+    await consolePage.getByTestId('new-category-save').click();
+    const category = consolePage.locator('[data-testid="category-row"][data-name="E2E Picnic"]');
+    await category.waitFor();
+    await category.getByTestId('category-toggle').click();
+    await category.getByTestId('category-status').getByText('Retired').waitFor();
+  });
+
   it('loads every report with its charts', async () => {
     await consolePage.getByTestId('nav-reports').click();
     await consolePage.getByTestId('report-from').fill('2026-08-01');

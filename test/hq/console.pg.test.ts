@@ -364,6 +364,101 @@ describe('staff', () => {
   });
 });
 
+describe('products and categories', () => {
+  const tillHas = async (sql: string, params: unknown[]): Promise<number> => {
+    await till.client.syncNow();
+    const { rows } = await till.store.db.query<{ n: number }>(sql, params);
+    return Number(rows[0]?.n ?? 0);
+  };
+
+  it('creates a product that the till receives, refuses a taken SKU, deletes it everywhere', async () => {
+    const input = {
+      storeId: 'redmond',
+      sku: 'CON-NEW-1',
+      barcode: '9990801',
+      productName: 'Console Tea',
+      categoryId: 1,
+      priceCents: 450,
+      reorderPoint: 3,
+    };
+    const created = await admin.data<{ productId: string; priceCents: number }>(
+      'POST',
+      '/products',
+      input,
+    );
+    expect(created.priceCents).toBe(450);
+    const onTill = `SELECT count(*)::int AS n FROM retail.products WHERE sku = $1`;
+    await eventually(async () => expect(await tillHas(onTill, ['CON-NEW-1'])).toBe(1));
+
+    const again = await admin.call('POST', '/products', { body: input });
+    expect(again.status).toBe(409);
+    const bad = await admin.call('POST', '/products', { body: { ...input, sku: 'no spaces' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.ok === false && bad.body.error.message).toMatch(/Use up to 50 letters/);
+
+    const deleted = await admin.call(
+      'POST',
+      `/stores/redmond/products/${created.productId}/delete`,
+    );
+    expect(deleted.status).toBe(200);
+    await eventually(async () => expect(await tillHas(onTill, ['CON-NEW-1'])).toBe(0));
+    const gone = await admin.call('POST', `/stores/redmond/products/${created.productId}/delete`);
+    expect(gone.status).toBe(404);
+
+    const audit = await admin.data<{
+      entries: Array<{ action: string; target: string; before: unknown; after: unknown }>;
+    }>('GET', '/audit');
+    const mine = audit.entries.filter((e) => e.target === 'CON-NEW-1');
+    expect(mine.map((e) => e.action)).toEqual(['product.delete', 'product.create']);
+    expect(mine[0]!.before).toMatchObject({ productId: created.productId, priceCents: 450 });
+  });
+
+  it('creates, renames and retires a category for every store; administrators only', async () => {
+    const created = await admin.data<{ categoryId: number; isActive: boolean }>(
+      'POST',
+      '/categories',
+      { categoryName: 'Console Gifts', parentCategoryId: null },
+    );
+    expect(created.isActive).toBe(true);
+    const onTill = `SELECT count(*)::int AS n FROM retail.product_categories
+                     WHERE category_id = $1 AND category_name = $2 AND is_active = $3`;
+    await eventually(async () =>
+      expect(await tillHas(onTill, [created.categoryId, 'Console Gifts', true])).toBe(1),
+    );
+    const updated = await admin.data<{ categoryName: string; isActive: boolean }>(
+      'POST',
+      `/categories/${created.categoryId}`,
+      { categoryName: 'Console Presents', parentCategoryId: null, isActive: false },
+    );
+    expect(updated).toMatchObject({ categoryName: 'Console Presents', isActive: false });
+    await eventually(async () =>
+      expect(await tillHas(onTill, [created.categoryId, 'Console Presents', false])).toBe(1),
+    );
+    const listed = await admin.data<{ categories: Array<{ categoryId: number }> }>(
+      'GET',
+      '/categories',
+    );
+    expect(listed.categories.map((c) => c.categoryId)).toContain(created.categoryId);
+
+    const loop = await admin.call('POST', `/categories/${created.categoryId}`, {
+      body: { categoryName: 'Loop', parentCategoryId: created.categoryId, isActive: true },
+    });
+    expect(loop.status).toBe(400);
+    expect(loop.body.ok === false && loop.body.error.message).toBe(
+      'A category cannot be inside itself',
+    );
+    const manager = await newUser('manager', ['redmond']);
+    const refused = await manager.call('POST', '/categories', {
+      body: { categoryName: 'Mine', parentCategoryId: null },
+    });
+    expect(refused.status).toBe(403);
+    const missing = await admin.call('POST', '/categories/99999', {
+      body: { categoryName: 'Nowhere', parentCategoryId: null, isActive: true },
+    });
+    expect(missing.status).toBe(404);
+  });
+});
+
 describe('roles', () => {
   it('a store manager sees and changes only their stores', async () => {
     const manager = await newUser('manager', ['redmond']);

@@ -1,6 +1,7 @@
 /**
  * Catalog: a store's products (search by name, SKU or barcode), a new price for one product in
- * one or several stores at once (all or nothing), and deactivation. Analysts only look.
+ * one or several stores at once (all or nothing), deactivation, new products and deletion
+ * (CatalogForms.tsx, with the chain's categories for administrators). Analysts only look.
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { z } from 'zod';
@@ -11,6 +12,7 @@ import {
   type ConsoleUser,
 } from '../../../contract/console-protocol';
 import { PriceImportForm } from './PriceImport';
+import { CategoriesPanel, NewProductForm, useCategories } from './CatalogForms';
 import { api, ApiError } from '../api';
 import { centsFromInput, fieldErrors, money, type FieldErrors } from '../forms';
 import type { Store } from '../model';
@@ -26,6 +28,7 @@ export function CatalogScreen({ stores, user }: { stores: Store[]; user: Console
   const [error, setError] = useState('');
   const canEdit = user.role !== 'analyst';
   const store = stores.find((s) => s.storeId === storeId) ?? stores[0];
+  const { categories, reload: reloadCategories } = useCategories();
 
   // Only the answer to the latest request is shown (typing or switching stores quickly must
   // not leave an earlier answer on screen).
@@ -60,6 +63,14 @@ export function CatalogScreen({ stores, user }: { stores: Store[]; user: Console
           `${p.productName} is ${active ? 'on sale again' : 'no longer sold'} at ${store?.storeName ?? ''}`,
         ),
       )
+      .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+  };
+
+  const remove = (p: ConsoleProduct) => {
+    if (!window.confirm(`Delete ${p.productName} from ${store?.storeName ?? ''}?`)) return;
+    api(z.unknown(), `/stores/${p.storeId}/products/${p.productId}/delete`, { method: 'POST' })
+      .then(() => load())
+      .then(() => setNotice(`${p.productName} is deleted from ${store?.storeName ?? ''}`))
       .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
   };
 
@@ -110,6 +121,19 @@ export function CatalogScreen({ stores, user }: { stores: Store[]; user: Console
         />
       )}
       {canEdit && <PriceImportForm currency={store.currency} onApplied={() => void load()} />}
+      {canEdit && (
+        <NewProductForm
+          storeId={store.storeId}
+          categories={categories}
+          onCreated={(p) => {
+            setSearch(p.sku);
+            setNotice(`${p.productName} is on sale at ${store.storeName}`);
+          }}
+        />
+      )}
+      {user.role === 'admin' && (
+        <CategoriesPanel categories={categories} onChanged={() => void reloadCategories()} />
+      )}
       <table data-testid="product-table">
         <thead>
           <tr>
@@ -138,6 +162,9 @@ export function CatalogScreen({ stores, user }: { stores: Store[]; user: Console
                   </button>
                   <button type="button" onClick={() => setActive(p, !p.isActive)}>
                     {p.isActive ? 'Stop selling' : 'Sell again'}
+                  </button>
+                  <button type="button" onClick={() => remove(p)} data-testid="delete-product">
+                    Delete
                   </button>
                 </td>
               )}
