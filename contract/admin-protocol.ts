@@ -331,3 +331,19 @@ export const Reconciliation = z.object({
   stores: z.array(StoreDayReconciliation),
 });
 export type Reconciliation = z.infer<typeof Reconciliation>;
+/**
+ * A staff member's new PIN, set at HQ (hashed there at the till's bcrypt cost; a manager's needs
+ * at least 6 digits, checked by the service, which knows the role). Sent once, never stored.
+ */
+export const SetStaffPin = z.object({
+  pin: z.string().regex(/^[0-9]{4,8}$/, 'A PIN is 4 to 8 digits'),
+});
+export type SetStaffPin = z.infer<typeof SetStaffPin>;
+
+export const StaffPinSet = z.object({
+  staffId: Uuid,
+  displayName: z.string(),
+  role: z.enum(['cashier', 'manager']),
+  version: z.number().int().positive(),
+});
+export type StaffPinSet = z.infer<typeof StaffPinSet>;

@@ -15,6 +15,9 @@
  *   delete-product seattle <productId>
  *   category 8 "Garden" [--description "..."] [--inactive]
  *   feed-reset seattle                   every till of the store resyncs
+ *   staff-pin seattle <staffId>          set a PIN, read from stdin (never an argument: shell
+ *                                        history and process lists would keep it); a
+ *                                        manager's needs at least 6 digits
  *   token show                           print the admin token (to this terminal only)
  *   token rotate                         replace the admin token (HQ takes it at once)
  *   exceptions [--store seattle] [--status open] [--kind receipt_number_taken] [--entity sale]
@@ -104,6 +107,13 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
   if (!json.ok)
     throw new Error(`${json.error.message} (${json.error.kind}, HTTP ${response.status})`);
   return json.data;
+}
+
+/** All of stdin (a PIN piped or typed then Ctrl+D), so it never appears in argv. */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function print(value: unknown, human: () => string): void {
@@ -320,6 +330,19 @@ program
     print(r, () =>
       r.unknown.length > 0 ? `No product ${r.unknown.join(', ')}.` : `Updated ${r.updated} row(s).`,
     );
+  });
+
+program
+  .command('staff-pin <storeId> <staffId>')
+  .description("set a staff member's PIN, read from stdin (a manager's: at least 6 digits)")
+  .action(async (storeId: string, staffId: string) => {
+    const pin = (await readStdin()).trim();
+    const r = await api<{ displayName: string; role: string }>(
+      'PUT',
+      `/stores/${storeId}/staff/${staffId}/pin`,
+      { pin },
+    );
+    print(r, () => `New PIN set for ${r.displayName} (${r.role}); the store's tills receive it.`);
   });
 
 program

@@ -22,6 +22,7 @@ import {
   ReconcileRequest,
   ResolveException,
   RevokeDevice,
+  SetStaffPin,
 } from '../../contract/admin-protocol';
 import {
   changePrices,
@@ -30,6 +31,7 @@ import {
   listCategories,
   listProducts,
   patchProduct,
+  setStaffPin,
   removeCustomer,
   upsertCategory,
 } from '../services/admin';
@@ -58,6 +60,7 @@ export interface AdminRouteOptions {
 
 const StoreParams = z.object({ storeId: StoreId });
 const ProductParams = z.object({ storeId: StoreId, productId: Uuid });
+const StaffParams = z.object({ storeId: StoreId, staffId: Uuid });
 const DeviceParams = z.object({ storeId: StoreId, deviceId: Uuid });
 const CustomerParams = z.object({ storeId: StoreId, customerId: Uuid });
 const ExceptionParams = z.object({ storeId: StoreId, exceptionId: Uuid });
@@ -98,6 +101,18 @@ export function registerAdminRoutes(admin: FastifyInstance, options: AdminRouteO
     { schema: { params: StoreParams, body: ProductCreate } },
     async (request) =>
       ok(await createProduct(app, { storeId: request.params.storeId, product: request.body })),
+  );
+  r.put(
+    '/stores/:storeId/staff/:staffId/pin',
+    { schema: { params: StaffParams, body: SetStaffPin } },
+    async (request) =>
+      ok(
+        await setStaffPin(app, {
+          storeId: request.params.storeId,
+          staffId: request.params.staffId,
+          pin: request.body.pin,
+        }),
+      ),
   );
   r.patch(
     '/stores/:storeId/products/:productId',

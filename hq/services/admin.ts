@@ -14,6 +14,7 @@ import { pgQueryable } from '../../db/central/pool';
 import type { Queryable } from '../../db/queryable';
 import { numericFromCents } from '../../core/money';
 import type {
+  StaffPinSet,
   CategoryUpsert,
   PriceChange,
   PriceChangeResult,
@@ -21,7 +22,10 @@ import type {
   ProductPatch,
 } from '../../contract/admin-protocol';
 import { ENTITY_SPECS } from './entities';
-import { conflict, notFound } from './errors';
+import { badRequest, conflict, notFound } from './errors';
+import { ValidationError } from '../../db/errors';
+import { hashPin } from '../../db/queries/staff';
+import type { StaffRole } from '../../contract/till-api';
 import { assertStore, listStoreIds } from './stores';
 
 const spec = (entity: string) => ENTITY_SPECS.find((s) => s.entity === entity)!;
@@ -399,4 +403,43 @@ export async function changePrices(app: pg.Pool, change: PriceChange): Promise<P
     ...bySku.map((c) => c.sku).filter((sku) => !matched.has(sku)),
   ];
   return { updated, unknown };
+}
+
+/**
+ * Set a staff member's PIN: hashed inside the tenant transaction by pgcrypto at the till's cost
+ * (`hashPin`, which also refuses a manager's PIN under 6 digits), version bumped by the table's
+ * trigger, and the change fed to the store's tills like any catalog edit.
+ */
+export async function setStaffPin(
+  app: pg.Pool,
+  options: { storeId: string; staffId: string; pin: string },
+): Promise<StaffPinSet> {
+  await assertStore(app, options.storeId);
+  return withTenant(app, options.storeId, async (tx) => {
+    const { rows } = await tx.query<{ role: StaffRole; display_name: string }>(
+      `SELECT role, display_name FROM retail.staff WHERE store_id = $1 AND staff_id = $2 FOR UPDATE`,
+      [options.storeId, options.staffId],
+    );
+    const person = rows[0];
+    if (!person) throw notFound(`Store ${options.storeId} has no staff member ${options.staffId}`);
+    let hash: string;
+    try {
+      hash = await hashPin(tx, { pin: options.pin, role: person.role });
+    } catch (error) {
+      if (error instanceof ValidationError) throw badRequest(error.message);
+      throw error;
+    }
+    const updated = await tx.query<{ version: string }>(
+      `UPDATE retail.staff SET pin_hash = $3 WHERE store_id = $1 AND staff_id = $2
+       RETURNING version::text`,
+      [options.storeId, options.staffId, hash],
+    );
+    tx.changes.record('staff', [options.staffId]);
+    return {
+      staffId: options.staffId,
+      displayName: person.display_name,
+      role: person.role,
+      version: Number(updated.rows[0]?.version ?? 0),
+    };
+  });
 }
