@@ -292,9 +292,9 @@ describe('catalog edits', () => {
 
 describe('staff', () => {
   /** Who the till lets in with this PIN (after pulling HQ's changes), or the till's refusal. */
-  const tillSignIn = async (pin: string): Promise<string> => {
+  const tillSignIn = async (staffId: string, pin: string): Promise<string> => {
     await till.client.syncNow();
-    return verifyPin(till.store.db, { storeId: 'redmond', pin, now: new Date() }).then(
+    return verifyPin(till.store.db, { storeId: 'redmond', staffId, pin, now: new Date() }).then(
       (m) => m.displayName,
       (e: unknown) => (e instanceof Error ? e.message : String(e)),
     );
@@ -308,7 +308,9 @@ describe('staff', () => {
       pin: '482913',
     });
     expect(added.isActive).toBe(true);
-    await eventually(async () => expect(await tillSignIn('482913')).toBe('Console Cashier'));
+    await eventually(async () =>
+      expect(await tillSignIn(added.staffId, '482913')).toBe('Console Cashier'),
+    );
     const listed = await admin.data<{ staff: Array<{ staffId: string; displayName: string }> }>(
       'GET',
       '/stores/redmond/staff',
@@ -325,8 +327,10 @@ describe('staff', () => {
     );
 
     await admin.data('POST', `/stores/redmond/staff/${added.staffId}/pin`, { pin: '739152' });
-    await eventually(async () => expect(await tillSignIn('739152')).toBe('Console Cashier'));
-    expect(await tillSignIn('482913')).toMatch(/^Wrong PIN/);
+    await eventually(async () =>
+      expect(await tillSignIn(added.staffId, '739152')).toBe('Console Cashier'),
+    );
+    expect(await tillSignIn(added.staffId, '482913')).toMatch(/^Wrong PIN/);
 
     const disabled = await admin.data<{ isActive: boolean }>(
       'POST',
@@ -334,7 +338,9 @@ describe('staff', () => {
       { active: false },
     );
     expect(disabled.isActive).toBe(false);
-    await eventually(async () => expect(await tillSignIn('739152')).toMatch(/^Wrong PIN/));
+    await eventually(async () =>
+      expect(await tillSignIn(added.staffId, '739152')).toMatch(/^Choose who you are/),
+    );
 
     const audit = await admin.data<{
       entries: Array<{ action: string; target: string; before: unknown; after: unknown }>;

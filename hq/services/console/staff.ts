@@ -78,7 +78,7 @@ export async function createStaff(
     // the check (transaction-scoped, released at commit).
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('console-staff:' || $1))`, [s.storeId]);
     await assertPinFree(tx, s.pin, null);
-    const pinHash = await hashPin(tx, s.pin);
+    const pinHash = await hashPin(tx, { pin: s.pin, role: s.role });
     const { rows } = await tx.query<StaffRow>(
       `INSERT INTO retail.staff (store_id, staff_id, display_name, role, pin_hash)
        VALUES ($1, $2, $3, $4, $5) RETURNING ${STAFF_COLUMNS}`,
@@ -158,7 +158,7 @@ export async function rePinStaff(
       options.storeId,
     ]);
     await assertPinFree(tx, options.pin, options.staffId);
-    const pinHash = await hashPin(tx, options.pin);
+    const pinHash = await hashPin(tx, { pin: options.pin, role: before.role });
     await tx.query(
       `UPDATE retail.staff SET pin_hash = $3
         WHERE store_id = $1 AND staff_id = $2`,
