@@ -257,7 +257,7 @@ const UPSERT_EMBEDDINGS_BINARY = preparedStatement(
           (SELECT $3::real[] AS vecs) v
    ON CONFLICT (store_id, product_id, embedding_model) DO UPDATE SET
      embedding_text = EXCLUDED.embedding_text, embedding = EXCLUDED.embedding,
-     version = EXCLUDED.version, updated_at = now()
+     version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
    WHERE e.version < EXCLUDED.version`,
 );
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/central/tenant';
+import { eventually } from '../sync/harness';
 import { startLocalHq, type LocalHq } from '../../electron/launch/local-hq';
 import { centsOf, login, openShiftIfAsked, scan, typeHuman } from './helpers/pos';
 import {
@@ -277,15 +278,21 @@ describe('the browser till with a local HQ', () => {
     );
     await page.keyboard.press('Escape');
 
-    await waitForSync({ state: 'online', pending: 0 });
-    const z = await withTenant(currentHq().hq.central.pools.app, STORE, async (tx) => {
-      const { rows } = await tx.query<{ net: string; sales: number; returns: number }>(
-        `SELECT net_total::text AS net, sales_count AS sales, returns_count AS returns
-           FROM retail.z_reports WHERE store_id = $1 AND register_id = 'R02' AND z_number = $2`,
-        [STORE, zNumber],
-      );
-      return rows[0];
+    // The status bar can still show the moment before the close was queued: wait for the
+    // Z report at HQ itself, then for the queue to be empty.
+    const z = await eventually(async () => {
+      const row = await withTenant(currentHq().hq.central.pools.app, STORE, async (tx) => {
+        const { rows } = await tx.query<{ net: string; sales: number; returns: number }>(
+          `SELECT net_total::text AS net, sales_count AS sales, returns_count AS returns
+             FROM retail.z_reports WHERE store_id = $1 AND register_id = 'R02' AND z_number = $2`,
+          [STORE, zNumber],
+        );
+        return rows[0];
+      });
+      if (!row) throw new Error(`Z report #${zNumber} is not at HQ yet`);
+      return row;
     });
+    await waitForSync({ state: 'online', pending: 0 });
     expect(z).toMatchObject({ sales: 1, returns: 1 });
     expect(centsOf(`$${z?.net ?? ''}`)).toBe(sold.totalCents - refundCents);
     expect((await syncState()).pending).toBe(0);
