@@ -4,6 +4,7 @@ import { pgliteMigrationDriver } from './pglite-driver';
 import {
   migrateDown,
   migrateUp,
+  checksum,
   migrationStatus,
   parseMigrationFiles,
   type Migration,
@@ -58,6 +59,31 @@ describe('migration runner on PGlite', () => {
       '0001_items.down.sql': files['0001_items.down.sql'],
     });
     await expect(migrateUp(driver, older)).rejects.toThrow(/newer than the application/);
+  });
+
+  it('accepts an edit only when the file declares the text it amends, and records it', async () => {
+    const driver = pgliteMigrationDriver(db);
+    await migrateUp(driver, parseMigrationFiles(files));
+    const recorded = await checksum(files['0002_names.up.sql']);
+    const split = "ALTER TABLE items ADD COLUMN name text NOT NULL DEFAULT '';\n";
+    const undeclared = parseMigrationFiles({ ...files, '0002_names.up.sql': split });
+    await expect(migrateUp(driver, undeclared)).rejects.toThrow(/changed after it was applied/);
+    const otherText = `-- amends checksum ${await checksum('something else')}\n${split}`;
+    await expect(
+      migrateUp(driver, parseMigrationFiles({ ...files, '0002_names.up.sql': otherText })),
+    ).rejects.toThrow(/changed after it was applied/);
+
+    const amendedText = `-- amends checksum ${recorded}\n${split}`;
+    const amended = parseMigrationFiles({ ...files, '0002_names.up.sql': amendedText });
+    expect(await migrateUp(driver, amended)).toEqual({ applied: [], version: 2 });
+    const { rows } = await db.query<{ checksum: string }>(
+      'SELECT checksum FROM public.schema_migrations WHERE version = 2',
+    );
+    expect(rows[0]!.checksum).toBe(await checksum(amendedText));
+    // Recorded: from now on the amended text is the one this database knows.
+    await expect(migrateUp(driver, parseMigrationFiles(files))).rejects.toThrow(
+      /changed after it was applied/,
+    );
   });
 
   it('rolls a failing migration back completely, ledger included', async () => {

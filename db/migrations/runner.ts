@@ -8,6 +8,11 @@
  * - The ledger stores a SHA-256 of the up script (line endings normalised). Startup refuses to
  *   run when an applied migration's file changed, was removed, or the database is newer than
  *   the code: the operator must decide, the runner never guesses.
+ * - The one exception is an amendment the file itself declares: a line
+ *   `-- amends checksum <sha256>` names an earlier text of the same migration whose result on
+ *   a database where it ran is identical (e.g. constraints split out and named as PostgreSQL
+ *   named them, so a Citus cluster accepts the script). Such a database is accepted and its
+ *   ledger row takes the new checksum; any other change is still refused.
  * - All work happens under an exclusive lock supplied by the driver (an advisory lock on
  *   PostgreSQL; the data-directory lock already makes PGlite single-writer).
  */
@@ -78,6 +83,13 @@ export function parseMigrationFiles(files: Record<string, string>): Migration[] 
   });
 }
 
+const AMENDS = /^--\s*amends checksum ([0-9a-f]{64})\s*$/gm;
+
+/** Checksums of earlier texts this script declares it replaces without changing the result. */
+export function amendedChecksums(sql: string): string[] {
+  return [...sql.replace(/\r\n/g, '\n').matchAll(AMENDS)].map((m) => m[1]!);
+}
+
 export async function checksum(sql: string): Promise<string> {
   const normalised = sql.replace(/\r\n/g, '\n');
   const digest = await globalThis.crypto.subtle.digest(
@@ -113,8 +125,15 @@ async function readLedger(conn: Queryable): Promise<AppliedMigration[]> {
   }));
 }
 
-/** Throws if the ledger and the files disagree about anything already applied. */
-async function verify(applied: AppliedMigration[], migrations: Migration[]): Promise<void> {
+/**
+ * Throws if the ledger and the files disagree about anything already applied. Returns the
+ * applied rows whose file declares an amendment of the recorded text, with the new checksum.
+ */
+async function verify(
+  applied: AppliedMigration[],
+  migrations: Migration[],
+): Promise<Array<{ version: number; checksum: string }>> {
+  const amended: Array<{ version: number; checksum: string }> = [];
   for (const row of applied) {
     const file = migrations.find((m) => m.version === row.version);
     if (!file) {
@@ -124,6 +143,12 @@ async function verify(applied: AppliedMigration[], migrations: Migration[]): Pro
       );
     }
     const sum = await checksum(file.up);
+    if (file.name === row.name && sum !== row.checksum) {
+      if (amendedChecksums(file.up).includes(row.checksum)) {
+        amended.push({ version: row.version, checksum: sum });
+        continue;
+      }
+    }
     if (file.name !== row.name || sum !== row.checksum) {
       throw new MigrationError(
         `Migration ${row.version} (${row.name}) was changed after it was applied ` +
@@ -132,6 +157,7 @@ async function verify(applied: AppliedMigration[], migrations: Migration[]): Pro
       );
     }
   }
+  return amended;
 }
 
 export interface MigrateOptions {
@@ -155,7 +181,13 @@ export async function migrateUp(
   return driver.withLock(async (conn) => {
     await ensureLedger(conn);
     const applied = await readLedger(conn);
-    await verify(applied, migrations);
+    for (const row of await verify(applied, migrations)) {
+      await conn.query(`UPDATE ${LEDGER} SET checksum = $2 WHERE version = $1`, [
+        row.version,
+        row.checksum,
+      ]);
+      log.info({ version: row.version }, 'migration amendment recorded');
+    }
     const done = new Set(applied.map((a) => a.version));
     const ran: number[] = [];
     for (const migration of migrations) {

@@ -121,3 +121,36 @@ export function hqDoUpdateUses(files: readonly string[] = hqSourceFiles()): DoUp
   }
   return out;
 }
+
+/**
+ * `ADD COLUMN` clauses that carry a constraint (CHECK, REFERENCES, UNIQUE, PRIMARY KEY):
+ * Citus refuses them on distributed and reference tables ("all constraints in Citus must have
+ * explicit names"), so once the schema is distributed a column and its constraint are added in
+ * separate statements. Comments are ignored; clauses are split at top-level commas.
+ */
+export function inlineConstraintColumns(sql: string): string[] {
+  const text = sql.replace(/--[^\n]*/g, ' ');
+  const out: string[] = [];
+  for (const statement of text.split(';')) {
+    if (!/^\s*ALTER\s+TABLE\b/i.test(statement)) continue;
+    const clauses: string[] = [];
+    let depth = 0;
+    let current = '';
+    for (const ch of statement) {
+      if (ch === '(') depth += 1;
+      if (ch === ')') depth -= 1;
+      if (ch === ',' && depth === 0) {
+        clauses.push(current);
+        current = '';
+      } else current += ch;
+    }
+    clauses.push(current);
+    for (const clause of clauses) {
+      const column = /\bADD\s+COLUMN\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)/i.exec(clause);
+      if (column && /\b(CHECK|REFERENCES|UNIQUE|PRIMARY\s+KEY)\b/i.test(clause)) {
+        out.push(column[1]!);
+      }
+    }
+  }
+  return out;
+}

@@ -12,10 +12,11 @@
  * policies, SET NULL / SET DEFAULT foreign-key actions on keys with the distribution column,
  * triggers with side effects (transition tables, AFTER or statement-level triggers on
  * distributed and reference tables: the derived data and the change feed are written by the
- * code), and non-immutable functions in ON CONFLICT ... DO UPDATE of the SQL HQ runs. Each
+ * code), non-immutable functions in ON CONFLICT ... DO UPDATE of the SQL HQ runs, and
+ * migrations after the distribution that add a column with an inline constraint. Each
  * check has a control that plants the violation and must be caught.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 import {
@@ -23,6 +24,7 @@ import {
   functionCalls,
   hqDoUpdateUses,
   hqSourceFiles,
+  inlineConstraintColumns,
   templateLiterals,
 } from './citus-rules';
 
@@ -357,5 +359,34 @@ describe('what a Citus cluster refuses', () => {
       doUpdateClauses,
     );
     expect(feed.join(' ')).toMatch(/last_seq = f\.last_seq \+ EXCLUDED\.last_seq/);
+  });
+
+  it('no migration after the distribution adds a column with an inline constraint', () => {
+    const dir = 'db/migrations/central';
+    const ups = readdirSync(dir)
+      .filter((f) => f.endsWith('.up.sql'))
+      .sort();
+    const distribute = ups.findIndex((f) =>
+      readFileSync(`${dir}/${f}`, 'utf8').includes('create_distributed_table'),
+    );
+    expect(distribute).toBeGreaterThan(0);
+    const problems = ups
+      .slice(distribute + 1)
+      .flatMap((f) =>
+        inlineConstraintColumns(readFileSync(`${dir}/${f}`, 'utf8')).map((c) => `${f}: ${c}`),
+      );
+    expect(problems).toEqual([]);
+  });
+
+  it('(control) a column added with an inline CHECK, REFERENCES or UNIQUE is caught', () => {
+    expect(
+      inlineConstraintColumns(`-- ADD COLUMN in a comment, CHECK (x)
+        ALTER TABLE retail.stores
+          ADD COLUMN a text NOT NULL DEFAULT 'x' CHECK (a IN ('x', 'y')),
+          ADD COLUMN b numeric(12,2),
+          ADD COLUMN c uuid REFERENCES retail.stores (store_id),
+          ADD CONSTRAINT d CHECK (b >= 0);
+        ALTER TABLE retail.products ADD COLUMN IF NOT EXISTS e int UNIQUE;`),
+    ).toEqual(['a', 'c', 'e']);
   });
 });

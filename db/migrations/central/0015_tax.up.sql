@@ -2,15 +2,25 @@
 -- (inclusive or exclusive prices, components per store, rounding per line or order, exempt
 -- sales with a reference, each line's tax by component). core/tax.ts holds the rules; HQ
 -- recomputes every sold line's tax from its recorded rates when a sale arrives.
+-- A Citus cluster refuses ADD COLUMN with an inline constraint (0014 distributed these tables),
+-- so columns and constraints are added apart, the constraints named as PostgreSQL named the
+-- inline ones of the first text: the result on one server is the same.
+-- amends checksum 286a3efba83b1bdce08272f541bb45d3585fdd9823d9b850ef77fb104de349bf
 ALTER TABLE retail.stores
     ADD COLUMN tax_included   boolean NOT NULL DEFAULT false,
-    ADD COLUMN tax_rounding   text NOT NULL DEFAULT 'line' CHECK (tax_rounding IN ('line', 'order')),
-    ADD COLUMN tax_components jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(tax_components) = 'array');
+    ADD COLUMN tax_rounding   text NOT NULL DEFAULT 'line',
+    ADD COLUMN tax_components jsonb NOT NULL DEFAULT '[]';
+ALTER TABLE retail.stores
+    ADD CONSTRAINT stores_tax_rounding_check CHECK (tax_rounding IN ('line', 'order'));
+ALTER TABLE retail.stores
+    ADD CONSTRAINT stores_tax_components_check CHECK (jsonb_typeof(tax_components) = 'array');
 
 ALTER TABLE retail.sales_transactions
     ADD COLUMN tax_included         boolean NOT NULL DEFAULT false,
-    ADD COLUMN tax_rounding         text NOT NULL DEFAULT 'line' CHECK (tax_rounding IN ('line', 'order')),
+    ADD COLUMN tax_rounding         text NOT NULL DEFAULT 'line',
     ADD COLUMN tax_exempt_reference text;
+ALTER TABLE retail.sales_transactions
+    ADD CONSTRAINT sales_transactions_tax_rounding_check CHECK (tax_rounding IN ('line', 'order'));
 
 DO $$
 DECLARE c text;
@@ -26,7 +36,9 @@ ALTER TABLE retail.sales_transactions ADD CONSTRAINT sales_exempt_untaxed
     CHECK (tax_exempt_reference IS NULL OR tax_amount = 0);
 
 ALTER TABLE retail.sales_transaction_items
-    ADD COLUMN taxes jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(taxes) = 'array');
+    ADD COLUMN taxes jsonb NOT NULL DEFAULT '[]';
+ALTER TABLE retail.sales_transaction_items
+    ADD CONSTRAINT sales_transaction_items_taxes_check CHECK (jsonb_typeof(taxes) = 'array');
 
 -- The guard of 0002/0006 with the new tax columns among those a void may not change.
 CREATE OR REPLACE FUNCTION retail.sales_transaction_guard() RETURNS trigger
