@@ -51,13 +51,16 @@ describe('a till asking HQ for its exceptions', () => {
     const b = await till('R07');
     expect(await a.client.exceptions()).toEqual([]);
 
-    // HQ deletes the product the till will sell first; the till has not pulled since.
+    // HQ deletes the product the till will sell first; the till has not pulled since (its
+    // background loop is stopped: left running, it fetches the delete before the sale).
+    await a.client.stop();
     const { rows } = await a.store.db.query<{ product_id: string }>(
       `SELECT product_id FROM retail.products WHERE is_active ORDER BY sku LIMIT 1`,
     );
     const deleted = await hq.admin('DELETE', `/stores/${S}/products/${rows[0]!.product_id}`);
     expect(deleted.status).toBe(200);
     const sale = await ringSale(a, { lines: 1 });
+    expect(sale.receipt.lines[0]!.productId).toBe(rows[0]!.product_id);
     await a.client.syncNow();
     const status = await a.client.status();
     expect(status.pendingCount).toBe(0);
