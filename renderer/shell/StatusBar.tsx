@@ -28,7 +28,7 @@ export function SyncStatusBadge({ onOpen }: { onOpen: () => void }) {
       <span data-testid="pending-sales">
         {view.pendingSales} pending sale{view.pendingSales === 1 ? '' : 's'}
       </span>
-      <span>last sync {ago(view.lastSuccessAt, now)}</span>
+      <span className="sync-last">last sync {ago(view.lastSuccessAt, now)}</span>
       {view.rejected.length > 0 ? (
         <strong className="rejected">⚠ {view.rejected.length} rejected (F11)</strong>
       ) : null}

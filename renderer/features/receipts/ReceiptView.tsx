@@ -124,17 +124,26 @@ export function ReceiptView(props: {
           : []),
       ]}
     >
+      {/* The figures money changes hands by stay above the receipt, which scrolls on its own. */}
       {changeCents !== null ? (
         <p className="change-due" data-testid="change-due">
           Change due <strong>{formatMoney(Math.max(0, changeCents), currency)}</strong>
         </p>
       ) : null}
-      <ReceiptPaper
-        receipt={receipt}
-        currency={currency}
-        storeName={info.store?.storeName ?? ''}
-        changeCents={changeCents}
-      />
+      <p className="receipt-view-total">
+        Total{' '}
+        <strong data-testid="receipt-view-total">
+          {formatMoney(receipt.totalCents, currency)}
+        </strong>
+      </p>
+      <div className="modal-scroll">
+        <ReceiptPaper
+          receipt={receipt}
+          currency={currency}
+          storeName={info.store?.storeName ?? ''}
+          changeCents={changeCents}
+        />
+      </div>
       <div className="button-row">
         <button type="button" className="primary" onClick={onClose} data-autofocus>
           New sale (Enter)
