@@ -33,6 +33,7 @@ import { createSession, csrfTokenOf, endSession } from '../services/console/sess
 import { inTransaction } from '../services/console/transaction';
 import { authenticate, createUser, listUsers, setUserDisabled } from '../services/console/users';
 import { registerConsoleCatalogRoutes } from './console-catalog-routes';
+import { registerConsoleExceptionRoutes } from './console-exceptions-routes';
 import { registerConsoleStaffRoutes } from './console-staff-routes';
 import {
   clearSessionCookie,
@@ -238,6 +239,10 @@ export function registerConsoleRoutes(api: FastifyInstance, options: ConsoleRout
   // ---- staff (console-staff-routes.ts) --------------------------------------------------
 
   registerConsoleStaffRoutes(api, app);
+
+  // ---- exceptions and reconciliation (console-exceptions-routes.ts) ----------------------
+
+  registerConsoleExceptionRoutes(api, app);
 
   // ---- reports -------------------------------------------------------------------------
 

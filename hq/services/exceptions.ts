@@ -32,8 +32,11 @@ import type { DeviceCredential } from './credentials';
 import { verifyDevice } from './devices';
 import { assertStore, listStoreIds } from './stores';
 
-/** A decision on one exception or quarantined mutation, in the store's tenant transaction. */
-async function decide<T>(
+/**
+ * A decision on one exception or quarantined mutation, in the store's tenant transaction (the
+ * console adds its audit entry in the same transaction).
+ */
+export async function decide<T>(
   app: pg.Pool,
   storeId: string,
   fn: (tx: Parameters<Parameters<typeof withTenant>[2]>[0]) => Promise<T>,
@@ -89,7 +92,7 @@ export const TODO: Record<ExceptionKind, string> = {
     'Open the quarantined mutation, fix its cause, then re-apply it; dismiss it only with a reason.',
 };
 
-function toView(r: ExceptionRecord): ExceptionView {
+export function toView(r: ExceptionRecord): ExceptionView {
   return { ...r, todo: TODO[r.kind] };
 }
 

@@ -2,7 +2,7 @@
  * The HQ console in Chromium against a real local HQ, next to a browser till of the same
  * store: an administrator signs in, changes a price and the till sells at the new price,
  * creates a register and a second browser till enrolls for it with the code the console shows,
- * and every report loads (its screenshot is the README's dashboard picture). A wrong password
+ * an exception is resolved and a day reconciled, and every report loads (its screenshot is the README's dashboard picture). A wrong password
  * is answered in plain words next to the form.
  */
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { raiseExceptions } from '../../db/central/exceptions';
 import { withTenant } from '../../db/central/tenant';
 import { startLocalHq, type LocalHq } from '../../electron/launch/local-hq';
 import { buildConsole } from './helpers/console-app';
@@ -217,6 +218,59 @@ describe('the HQ console', () => {
     await category.waitFor();
     await category.getByTestId('category-toggle').click();
     await category.getByTestId('category-status').getByText('Retired').waitFor();
+  });
+
+  it('resolves an exception (empty words answered next to the field) and reconciles a day', async () => {
+    // A finding as ingest records it when a Z report counts a sale HQ never received.
+    const zReportId = '0193a1b2-0000-7000-8000-00000000e2e1';
+    await withTenant(hq.hq.central.pools.app, STORE, (tx) =>
+      raiseExceptions(tx, [
+        {
+          kind: 'z_totals_differ',
+          entity: 'z_report',
+          entityId: zReportId,
+          reason: 'Z report 7 of register R02 differs from HQ: sales 3 at the till, 2 at HQ',
+          detail: { registerId: 'R02', zNumber: 7 },
+          deviceId: null,
+          mutationId: null,
+        },
+      ]),
+    );
+    await consolePage.getByTestId('nav-exceptions').click();
+    await consolePage.getByTestId('exceptions-store').selectOption(STORE);
+    const row = consolePage.locator('[data-testid="exception-row"][data-kind="z_totals_differ"]', {
+      hasText: 'Z report 7 of register R02',
+    });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Compare the Z report');
+    await row.getByTestId('exception-resolve').click();
+    await consolePage.getByTestId('resolve-save').click();
+    await consolePage.getByTestId('resolve-form').getByText('Say what was done about it').waitFor();
+    await consolePage.getByTestId('resolve-input').fill('Counted with the manager: a paper sale.');
+    await consolePage.getByTestId('resolve-save').click();
+    await consolePage.getByTestId('exceptions-notice').getByText('Resolved').waitFor();
+    await row.waitFor({ state: 'detached' }); // the queue shows open exceptions
+    await consolePage.getByTestId('exceptions-status').selectOption('resolved');
+    expect(await row.getByTestId('exception-status').textContent()).toContain(
+      `Resolved by ${ADMIN.email}`,
+    );
+    const stored = await withTenant(hq.hq.central.pools.app, STORE, async (tx) => {
+      const { rows } = await tx.query<{ status: string; resolved_by: string }>(
+        `SELECT status, resolved_by FROM sync.exceptions WHERE store_id = $1 AND entity_id = $2`,
+        [STORE, zReportId],
+      );
+      return rows[0];
+    });
+    expect(stored).toEqual({ status: 'resolved', resolved_by: ADMIN.email });
+
+    await consolePage.getByTestId('reconcile-store').selectOption(STORE);
+    await consolePage.getByTestId('reconcile-run').click();
+    const day = consolePage.locator(`[data-testid="reconcile-day"][data-store="${STORE}"]`);
+    await day.waitFor();
+    expect(await day.getByTestId('reconcile-status').textContent()).toMatch(/balance/);
+    await consolePage.setViewportSize({ width: 1366, height: 900 });
+    await mkdir('test-results', { recursive: true });
+    await consolePage.screenshot({ path: join('test-results', 'hq-console-exceptions.png') });
   });
 
   it('loads every report with its charts', async () => {
