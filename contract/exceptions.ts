@@ -37,6 +37,10 @@ export const ExceptionKind = {
   zTotalsDiffer: 'z_totals_differ',
   /** The sale's tax does not recompute with the store's tax rules (core/tax.ts). */
   taxMismatch: 'tax_mismatch',
+  /** A price set by hand beyond the store's limits (issue 18) without a manager's approval. */
+  overrideNotApproved: 'override_not_approved',
+  /** Prices set by hand approved by someone who is not a manager of the store. */
+  overrideApproverNotManager: 'override_approver_not_manager',
   /** A store's day does not balance: its Z reports against the facts HQ holds for the day. */
   storeDayDiffers: 'store_day_differs',
   /** A second void of a voided sale, by someone else or at another time. */
@@ -164,6 +168,16 @@ export function cashierWords(e: Pick<TillException, 'kind' | 'receiptNumber'>): 
       return {
         what: `${receipt}: HQ works out the tax differently from this till.`,
         todo: `The customer paid the right amount as rung up. ${manager}`,
+      };
+    case ExceptionKind.overrideNotApproved:
+      return {
+        what: `${receipt} has a price changed by hand more than a cashier may, without a manager's approval.`,
+        todo: `The sale stands as rung up. Next time, ask a manager to approve such a price. ${manager}`,
+      };
+    case ExceptionKind.overrideApproverNotManager:
+      return {
+        what: `${receipt} has a price changed by hand, approved by someone who is not a manager here.`,
+        todo: `The sale stands as rung up. ${manager}`,
       };
     case ExceptionKind.alreadyVoided:
       return { what: `${receipt} was voided twice.`, todo: 'Nothing to do: it stays voided once.' };

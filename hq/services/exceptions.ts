@@ -85,6 +85,10 @@ export const TODO: Record<ExceptionKind, string> = {
     "Compare the Z report with HQ's sales for the shift; look for sales of the shift in the quarantine.",
   tax_mismatch:
     "Compare the till's tax settings with the store's (rates, inclusive prices, rounding); correct the till, then resolve with what was wrong.",
+  override_not_approved:
+    'Check the prices set by hand with the cashier and the store manager (see the reasons); if they were right, resolve saying who agreed; otherwise follow up the difference with the store.',
+  override_approver_not_manager:
+    'Check who approved the prices set by hand: a manager of the store must; fix the staff roles if the approver is a manager, otherwise follow up with the store.',
   store_day_differs:
     "Look at the day's shifts in the reconciliation (npm run hq:admin -- reconcile --date ...): sales in the quarantine, recorded without their shift, or a Z report that differs.",
   already_voided: 'Check the second void with the cashier; the sale stays voided once.',
