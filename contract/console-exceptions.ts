@@ -56,5 +56,7 @@ export const EXCEPTION_KIND_TITLES: Record<z.infer<typeof ExceptionKindSchema>, 
   tax_mismatch: 'Tax does not add up',
   store_day_differs: "Store's day does not balance",
   already_voided: 'Sale voided twice',
+  override_not_approved: 'Price set by hand without approval',
+  override_approver_not_manager: 'Price approved by a non-manager',
   quarantined: 'Held in quarantine',
 };
