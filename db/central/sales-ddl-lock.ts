@@ -13,9 +13,17 @@
  *   - partition DDL takes it EXCLUSIVE in a short transaction of its own before any table lock:
  *     it waits until the pushes in flight have committed, new pushes queue behind it for the
  *     few milliseconds the DDL takes, and it never holds a table lock a push is waiting for.
+ *
+ * On a Citus cluster a month's partitions take foreign keys to the stores reference table and
+ * to distributed tables (shifts, registers) in one transaction. Citus runs DDL on a distributed
+ * table over one connection per shard (in parallel) but refuses that after DDL on a reference
+ * table in the same transaction ("cannot execute parallel DDL on table shifts after DDL command
+ * on reference table stores"), so there the transaction runs its shard commands sequentially,
+ * one connection per node. Without Citus nothing is set.
  */
 import type pg from 'pg';
 import type { Queryable } from '../queryable';
+import { isCitusDatabase } from './citus';
 
 /** 'EPOS' + 'PART': any fixed 64-bit key, the same in every process of the deployment. */
 const SALES_DDL_LOCK_KEY = '4543504f53504152';
@@ -34,6 +42,9 @@ export async function withSalesDdlLock<T>(
   try {
     await client.query('BEGIN');
     await client.query(`SELECT pg_advisory_xact_lock(x'${SALES_DDL_LOCK_KEY}'::bigint)`);
+    if (await isCitusDatabase(client)) {
+      await client.query(`SET LOCAL citus.multi_shard_modify_mode = 'sequential'`);
+    }
     const result = await work(client);
     await client.query('COMMIT');
     return result;

@@ -13,6 +13,7 @@ import {
 import { centralTestServer, createTestDatabase, type TestDatabase } from '../setup/central-db';
 import { asStore, buildSale, envelope, ingest, seedWorld, type World } from './builders';
 import { PgCode } from '../../db/pg-errors';
+import { withSalesDdlLock } from '../../db/central/sales-ddl-lock';
 
 let db: TestDatabase;
 let world: World;
@@ -110,6 +111,24 @@ describe('partitions', () => {
     expect([...new Set(rows.map((r) => logical(r.tableoid)))]).toEqual([
       `retail.sales_transaction_items_p${ym(monthStart(-7))}`,
     ]);
+  });
+
+  it('are created over one connection per node on a Citus cluster, as on one server otherwise', async () => {
+    // A month's partitions take foreign keys to the stores reference table and to distributed
+    // tables (shifts) in one transaction. In Citus's default parallel mode, once a statement of
+    // the transaction has run over several connections per node, DDL on a distributed table
+    // after DDL on a reference table it references is refused ("cannot execute parallel DDL on
+    // table shifts after DDL command on reference table stores"; Citus 13.2,
+    // relation_access_tracking.c): `npm run test:citus` failed that way on the late sale above.
+    // Sequential mode records no parallel access, so the refusal cannot happen. On plain
+    // PostgreSQL the setting is not touched (no citus.* setting exists).
+    const mode = await withSalesDdlLock(db.pools.owner, async (client) => {
+      const { rows } = await client.query<{ mode: string | null }>(
+        `SELECT current_setting('citus.multi_shard_modify_mode', true) AS mode`,
+      );
+      return rows[0]?.mode ?? null;
+    });
+    expect(mode).toBe(citus ? 'sequential' : null);
   });
 
   it('refuse sales dated far in the future without creating anything', async () => {
