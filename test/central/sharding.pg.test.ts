@@ -17,6 +17,7 @@
  * check has a control that plants the violation and must be caught.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 import {
@@ -388,5 +389,52 @@ describe('what a Citus cluster refuses', () => {
           ADD CONSTRAINT d CHECK (b >= 0);
         ALTER TABLE retail.products ADD COLUMN IF NOT EXISTS e int UNIQUE;`),
     ).toEqual(['a', 'c', 'e']);
+  });
+});
+
+describe('functions that run per store', () => {
+  /**
+   * Functions of the cluster's schemas with an argument that names a store. On a cluster such a
+   * function would belong distributed by that argument (create_distributed_function(..., '$1',
+   * colocate_with => 'retail.products')), so a call runs on the store's node in one round trip:
+   * docs/scaling.md says why none exists (the per-store work is the service's statements, each
+   * routed to the store's node by its store_id filter). A new one must come with that
+   * migration and a cluster test.
+   */
+  async function storeArgumentFunctions(
+    on: pg.Pool | pg.PoolClient = db.pools.admin,
+  ): Promise<string[]> {
+    const { rows } = await on.query<{ name: string }>(
+      `SELECT p.oid::regprocedure::text AS name
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = ANY ($1)
+          AND EXISTS (SELECT 1 FROM unnest(coalesce(p.proargnames, '{}')) AS a WHERE a ILIKE '%store%')
+        ORDER BY 1`,
+      [CLUSTER_SCHEMAS],
+    );
+    return rows.map((r) => r.name);
+  }
+
+  it('no function of the cluster schemas takes a store: none to distribute by its argument', async () => {
+    expect(await storeArgumentFunctions()).toEqual([]);
+    const { rows } = await db.pools.admin.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_proc WHERE pronamespace = 'retail'::regnamespace`,
+    );
+    expect(rows[0]!.n).toBeGreaterThan(5);
+  });
+
+  it('(control) a function with a store argument is caught', async () => {
+    const client = await db.pools.owner.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `CREATE FUNCTION retail.careless_total(p_store_id text) RETURNS bigint LANGUAGE sql STABLE
+           AS $$ SELECT count(*) FROM retail.products WHERE store_id = p_store_id $$`,
+      );
+      expect(await storeArgumentFunctions(client)).toEqual(['retail.careless_total(text)']);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   });
 });
