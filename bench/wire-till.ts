@@ -11,6 +11,16 @@ import {
   PROTOCOL_VERSION,
 } from '../contract/sync-protocol';
 
+/** HQ answered a request with an error (`kind` from its `{ ok: false, error }` body). */
+export class WireError extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export class WireTill {
   constructor(
     private readonly url: string,
@@ -37,7 +47,7 @@ export class WireTill {
       const json = (await response.json()) as {
         ok: boolean;
         data?: unknown;
-        error?: { message: string };
+        error?: { kind?: string; message: string };
       };
       if ((response.status === 503 || response.status === 429) && attempt < 30) {
         this.retries += 1;
@@ -47,7 +57,10 @@ export class WireTill {
         continue;
       }
       if (!response.ok || !json.ok) {
-        throw new Error(`${path}: HTTP ${response.status} ${json.error?.message ?? ''}`);
+        throw new WireError(
+          json.error?.kind ?? 'unknown',
+          `${path}: HTTP ${response.status} ${json.error?.kind ?? ''} ${json.error?.message ?? ''}`,
+        );
       }
       return schema.parse(json.data);
     }
