@@ -204,7 +204,15 @@ export async function bootstrapCentral(
       `SELECT 1 FROM pg_available_extensions WHERE name = 'pg_stat_statements'`,
     );
     if (available.rows.length > 0) {
-      await inDb.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      // Only when missing: on a Citus worker (this runs for each node) every CREATE EXTENSION,
+      // IF NOT EXISTS included, is refused once citus is installed ("operation is not allowed
+      // on this node"), so HQ could not start a second time on its cluster.
+      const installed = await inDb.query(
+        `SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'`,
+      );
+      if (installed.rows.length === 0) {
+        await inDb.query('CREATE EXTENSION pg_stat_statements');
+      }
       pgStatStatements = true;
     } else {
       logger.warn({}, 'pg_stat_statements is not available on this server: no slow-query view');

@@ -11,7 +11,9 @@ import {
   ensureRestrictiveShardGuards,
   restrictShardGuards,
 } from '../../db/central/citus';
+import { roleUrl } from '../../db/central/connection';
 import { withTenant } from '../../db/central/tenant';
+import { startCentral } from '../../hq/ops/central';
 import { startFaultProxy, type FaultProxy } from '../sync/fault-proxy';
 import {
   catalogChecksums,
@@ -85,6 +87,20 @@ describe('distribution', () => {
     expect(problems).toEqual([]);
   });
 
+  it('HQ starts again on its cluster database: the bootstrap is idempotent on every node', async () => {
+    // Failed before: the bootstrap's CREATE EXTENSION IF NOT EXISTS pg_stat_statements on a
+    // worker that already has citus ("operation is not allowed on this node").
+    const again = await startCentral({
+      databaseUrl: roleUrl(hq.db.target, 'admin', { redact: false }),
+      partitionMaintenanceMs: 0,
+    });
+    try {
+      expect((await checkShardGuards(again.pools.owner)).problems).toEqual([]);
+    } finally {
+      await again.stop();
+    }
+  });
+
   it('numbers transactions on every node separately: why the feed does not use transaction IDs', async () => {
     const { rows } = await hq.db.pools.admin.query<{ result: string }>(
       `SELECT result FROM run_command_on_workers('SELECT pg_current_xact_id()::text')`,
@@ -96,6 +112,57 @@ describe('distribution', () => {
     // Three independent counters: an entry's transaction ID from one node says nothing about
     // another node's snapshot.
     expect(counters.size).toBe(3);
+  });
+});
+
+describe('monitoring and functions', () => {
+  it('the reporting role sees where every shard is and statements per store (monitoring views)', async () => {
+    await withTenant(hq.db.pools.app, 'bellevue', (tx) =>
+      tx.query(`SELECT count(*) FROM retail.products WHERE store_id = $1`, ['bellevue']),
+    );
+    const { rows: shards } = await hq.db.pools.reporting.query<{
+      nodename: string;
+      nodeport: number;
+      shard_size: string;
+    }>(
+      `SELECT nodename, nodeport, shard_size FROM monitoring.citus_shards
+        WHERE shardid = get_shard_id_for_distribution_column('retail.products', 'bellevue')`,
+    );
+    const { rows: workers } = await hq.db.pools.admin.query<{ node: string }>(
+      `SELECT node_name || ':' || node_port AS node FROM citus_get_active_worker_nodes()`,
+    );
+    expect(shards).toHaveLength(1);
+    expect(workers.map((w) => w.node)).toContain(`${shards[0]!.nodename}:${shards[0]!.nodeport}`);
+    expect(Number(shards[0]!.shard_size)).toBeGreaterThan(0);
+    // citus_stat_statements: the routed query, attributed to its store and the adaptive executor.
+    const { rows: statements } = await hq.db.pools.reporting.query<{
+      store_id: string;
+      executor: string;
+      calls: number;
+    }>(
+      `SELECT store_id, executor, calls FROM monitoring.citus_statements
+        WHERE query LIKE 'SELECT count(*) FROM retail.products WHERE store_id = $1%'`,
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({ store_id: 'bellevue', executor: 'adaptive' }),
+    );
+  });
+
+  it('distributes no function by a store argument: no HQ function takes one (docs/scaling.md)', async () => {
+    // Citus's function call delegation (create_distributed_function with a distribution
+    // argument) only helps a function called with the store's key whose body touches that
+    // store's shards. The functions Citus propagated to the workers are the row triggers'
+    // (they already run on the shard); none has a distribution argument.
+    const { rows } = await hq.db.pools.admin.query<{ fn: string; arg: number | null }>(
+      `SELECT objid::regprocedure::text AS fn, distribution_argument_index AS arg
+         FROM pg_catalog.pg_dist_object
+         JOIN pg_proc p ON p.oid = objid
+        WHERE classid = 'pg_proc'::regclass
+          AND p.pronamespace IN ('retail'::regnamespace, 'sync'::regnamespace)
+        ORDER BY 1`,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.arg !== null)).toEqual([]);
   });
 });
 
@@ -135,6 +202,17 @@ describe("moving a store's shards to another worker", () => {
     await expect(
       ensureRestrictiveShardGuards(hq.db.pools.owner, { repair: false }),
     ).rejects.toThrow(/RESTRICTIVE tenant guard[\s\S]*citus guards --repair/);
+    // And HQ itself: a start against this database refuses, naming a moved placement.
+    await expect(
+      startCentral({
+        databaseUrl: roleUrl(hq.db.target, 'admin', { redact: false }),
+        partitionMaintenanceMs: 0,
+      }),
+    ).rejects.toThrow(
+      new RegExp(
+        `RESTRICTIVE tenant guard \\(.* on ${to.node_name}:${to.node_port}: permissive[\\s\\S]*citus guards --repair`,
+      ),
+    );
     expect(await restrictShardGuards(hq.db.pools.owner)).toBeGreaterThan(0);
     expect((await checkShardGuards(hq.db.pools.owner)).problems).toEqual([]);
   });
