@@ -20,6 +20,7 @@ import { openTill, type Till } from './open';
 import type { HostJournal, Platform } from './platform';
 import { tillSyncClient } from './sync';
 import { clientSyncPort, type SyncPort } from './sync-port';
+import type { SecretSealer } from '../sync/client/secrets';
 
 /** Pre-filled first-run values (a launcher that started a local HQ passes them). */
 export interface SetupDefaults {
@@ -55,6 +56,8 @@ export interface TillHost {
 export interface HostOptions {
   platform: TillPlatform;
   setupDefaults?: SetupDefaults | undefined;
+  /** Seals the till's secrets before they are stored (the desktop: sync/client/secrets.ts). */
+  sealer?: SecretSealer | null | undefined;
 }
 
 /** A host over a till that is already open, with its sync port (tests build one this way). */
@@ -97,7 +100,10 @@ export async function startTillHost<J extends HostJournal>(
 ): Promise<TillHost> {
   const till = await openTill(platform);
   const logger = platform.logger;
-  const client = tillSyncClient(till, { logger: logger.child({ component: 'sync' }) });
+  const client = tillSyncClient(till, {
+    logger: logger.child({ component: 'sync' }),
+    sealer: options.sealer,
+  });
   try {
     await client.start();
   } catch (error) {

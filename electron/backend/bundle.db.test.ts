@@ -3,7 +3,8 @@
  * Node worker thread standing in for the utility process: `process.parentPort` is emulated over
  * the worker's port, which can transfer MessagePorts like Electron's parentPort does. Proves the
  * bundle finds its migrations and PGlite outside the bundle, opens a store in a fresh directory,
- * serves the API over the port main would hand it, and shuts down cleanly on request.
+ * serves the API over the port main would hand it, asks main's secret vault (the real one, with
+ * a fake safeStorage) whether it may seal, and shuts down cleanly on request.
  */
 import * as Comlink from 'comlink';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { electronTarget } from '../../vite.electron.config';
 import type { TillApi } from '../../till/api/handlers';
 import { mainPortEndpoint, type MainPortLike } from './serve';
+import { createSecretVault } from '../main/secret-vault';
+import { fakeSafeStorage, recordingLogger } from '../../test/fixtures/safe-storage';
 
 /** Inside the worker: process.parentPort as Electron's utility process has it. */
 const PARENT_PORT_SHIM = `
@@ -42,6 +45,8 @@ parentPort.on('message', (message) => {
   if (listening) emulated.emit('message', event);
   else queued.push(event);
 });
+// The backend's requests to main (the secret vault) go out on the worker's port.
+emulated.postMessage = (message) => parentPort.postMessage(message);
 process.parentPort = emulated;
 `;
 
@@ -70,6 +75,8 @@ let bundleDir: string;
 let worker: Worker;
 let exited: Promise<number>;
 let api: Comlink.Remote<TillApi>;
+/** What the backend asked main (as main's vault saw it). */
+const vaultRequests: unknown[] = [];
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'edge-pos-backend-bundle-'));
@@ -92,6 +99,16 @@ beforeAll(async () => {
     },
   });
   exited = new Promise((resolve) => worker.once('exit', resolve));
+  // Main's side: the backend's messages are answered by the vault, as backend-process.ts does.
+  const vault = createSecretVault({
+    safeStorage: fakeSafeStorage(),
+    platform: 'linux',
+    logger: recordingLogger(),
+  });
+  worker.on('message', (message: unknown) => {
+    vaultRequests.push(message);
+    void vault.handle(message).then((reply) => reply && worker.postMessage({ data: reply }));
+  });
   const channel = new MessageChannel();
   worker.postMessage({ data: { type: 'connect' }, port: channel.port1 }, [channel.port1]);
   api = Comlink.wrap<TillApi>(mainPortEndpoint(asMainPort(channel.port2)));
@@ -143,6 +160,8 @@ describe('the bundled backend (utility process entry)', () => {
     const status = await api.syncStatus();
     expect(status).toMatchObject({ ok: true, data: { enrolled: false, online: false } });
     expect(status.ok && status.data.pendingSales).toBe(1);
+    // The store opened after asking main whether secrets can be sealed (they can, here).
+    expect(vaultRequests).toEqual([{ type: 'vault', id: 1, op: 'status' }]);
   });
 
   it('closes the store cleanly and exits when main asks it to shut down', async () => {

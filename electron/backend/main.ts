@@ -7,12 +7,18 @@
  * Messages from main on process.parentPort:
  *   { type: 'connect' } + ports[0]   serve a window on that port
  *   { type: 'shutdown' }             close the database cleanly and exit
+ *   { type: 'vault-reply', ... }     main's answer to a secret-vault request (vault-client.ts)
+ *
+ * The till's secrets are sealed by the OS keychain through main (contract/secret-vault.ts)
+ * when main can seal on this machine; otherwise they stay in the owner-only database.
  */
 import { makeTillApi } from '../../till/api/handlers';
 import { forwardEvents, type TillHost } from '../../till/host';
 import { openNodeHost } from '../../till/node/host';
 import { fileLogger } from '../main/logger';
 import { serveOnPort, type MainPortLike } from './serve';
+import { createVaultClient, vaultSealer } from './vault-client';
+import type { SecretSealer } from '../../contract/secret-vault';
 import { getErrorMessage } from '../../contract/errors';
 
 const env = process.env;
@@ -25,17 +31,36 @@ const logger = fileLogger({
   alsoStdout: true,
 });
 
-const hostPromise: Promise<TillHost> = openNodeHost({
-  dir: storeDir,
-  logger,
-  templateDir: env.EDGE_POS_TEMPLATE_DIR ?? null,
-  setupDefaults: {
-    // An empty variable means "not set", like a missing one.
-    hqUrl: env.EDGE_POS_HQ_URL || undefined,
-    enrollmentCode: env.EDGE_POS_ENROLLMENT_CODE || undefined,
-    autoEnroll: env.EDGE_POS_AUTO_ENROLL === '1',
-  },
+const parent = process.parentPort;
+const vault = createVaultClient({
+  post: (message) => parent.postMessage(message),
+  logger: logger.child({ component: 'vault' }),
 });
+
+const hostPromise: Promise<TillHost> = (async () => {
+  let sealer: SecretSealer | null = null;
+  try {
+    sealer = await vaultSealer(vault);
+  } catch (error) {
+    // Main could not tell: keep the current storage rather than not opening the till.
+    logger.error(
+      { error: getErrorMessage(error) },
+      'the secret vault did not answer; till secrets stay in the owner-only database',
+    );
+  }
+  return openNodeHost({
+    dir: storeDir,
+    logger,
+    sealer,
+    templateDir: env.EDGE_POS_TEMPLATE_DIR ?? null,
+    setupDefaults: {
+      // An empty variable means "not set", like a missing one.
+      hqUrl: env.EDGE_POS_HQ_URL || undefined,
+      enrollmentCode: env.EDGE_POS_ENROLLMENT_CODE || undefined,
+      autoEnroll: env.EDGE_POS_AUTO_ENROLL === '1',
+    },
+  });
+})();
 hostPromise.catch((error: unknown) =>
   logger.error({ error: getErrorMessage(error) }, 'store could not be opened'),
 );
@@ -45,8 +70,8 @@ interface ParentMessage {
   ports: MainPortLike[];
 }
 
-const parent = process.parentPort;
 parent.on('message', (event: ParentMessage) => {
+  if (vault.receive(event.data)) return;
   const message = event.data as { type?: unknown } | null;
   if (message?.type === 'connect') {
     const port = event.ports[0];

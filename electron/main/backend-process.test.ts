@@ -41,7 +41,7 @@ class Contents extends EventEmitter {
   }
 }
 
-function setup() {
+function setup(answer?: (message: unknown) => Promise<unknown>) {
   const children: Child[] = [];
   let serial = 0;
   const host = createBackendHost({
@@ -61,6 +61,7 @@ function setup() {
     env: {},
     logger: silentLogger,
     restartDelayMs: 1,
+    ...(answer ? { answer } : {}),
   });
   return { host, children };
 }
@@ -112,5 +113,23 @@ describe('backend host', () => {
     child.postMessage = (message: unknown) => void child.messages.push({ message, ports: [] });
     await hung.host.stop(10);
     expect(child.killed).toBe(true);
+  });
+
+  it("answers the backend's requests (the secret vault) to the process that asked", async () => {
+    const asked: unknown[] = [];
+    const { children } = setup((message) => {
+      asked.push(message);
+      return Promise.resolve(
+        (message as { id?: number }).id === 2 ? null : { type: 'vault-reply', id: 1 },
+      );
+    });
+    const child = children[0];
+    if (!child) throw new Error('no child');
+    child.emit('message', { type: 'vault', id: 1, op: 'status' });
+    child.emit('message', { type: 'vault', id: 2, op: 'bogus' });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(asked).toHaveLength(2);
+    // Nothing to answer (null) sends nothing.
+    expect(child.messages.map((m) => m.message)).toEqual([{ type: 'vault-reply', id: 1 }]);
   });
 });

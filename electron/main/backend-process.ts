@@ -14,7 +14,7 @@ export interface ForkOptions {
 }
 
 export type PortPair = Pick<MessageChannelMain, 'port1' | 'port2'>;
-export type ChildProcessLike = Pick<UtilityProcess, 'postMessage' | 'once' | 'kill' | 'pid'>;
+export type ChildProcessLike = Pick<UtilityProcess, 'postMessage' | 'on' | 'once' | 'kill' | 'pid'>;
 export type WindowContents = Pick<WebContents, 'id' | 'postMessage' | 'once' | 'isDestroyed'>;
 
 export interface BackendDeps {
@@ -26,6 +26,11 @@ export interface BackendDeps {
   /** Delay before restarting a crashed backend (grows with consecutive crashes). */
   restartDelayMs?: number;
   maxRestarts?: number;
+  /**
+   * Answer a message the backend sent (the secret vault, secret-vault.ts): the answer, if any,
+   * goes back to the process that asked. Unvalidated input: the handler validates it.
+   */
+  answer?: (message: unknown) => Promise<unknown>;
 }
 
 export interface BackendHost {
@@ -56,6 +61,22 @@ export function createBackendHost(deps: BackendDeps): BackendHost {
       stdio: 'inherit',
     });
     child = proc;
+    const answer = deps.answer;
+    if (answer) {
+      proc.on('message', (message: unknown) => {
+        answer(message).then(
+          (reply) => {
+            // A backend that died meanwhile gets nothing; its successor asks again.
+            if (reply !== null && reply !== undefined && child === proc) proc.postMessage(reply);
+          },
+          (error: unknown) =>
+            logger.error(
+              { error: error instanceof Error ? error.name : typeof error },
+              'backend request failed',
+            ),
+        );
+      });
+    }
     exited = new Promise((resolve) => {
       proc.once('exit', (code: number) => {
         if (child === proc) child = undefined;

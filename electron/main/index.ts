@@ -16,6 +16,7 @@ import {
   Menu,
   MessageChannelMain,
   protocol,
+  safeStorage,
   session,
   utilityProcess,
 } from 'electron';
@@ -28,6 +29,7 @@ import { createIpcRouter } from './ipc-router';
 import { fileLogger } from './logger';
 import { printContents, savePdf } from './print';
 import { makeRoutes } from './routes';
+import { createSecretVault } from './secret-vault';
 import { CONTENT_SECURITY_POLICY, hardenContents, hardenSession } from './security';
 import { createMainWindow } from './window';
 
@@ -105,12 +107,19 @@ async function run(): Promise<void> {
     const value = process.env[key];
     if (value) env[key] = value;
   }
+  // The till's secrets are sealed here, by the OS keychain, for the backend (secret-vault.ts).
+  const vault = createSecretVault({
+    safeStorage,
+    platform: process.platform,
+    logger: logger.child({ component: 'vault' }),
+  });
   const backend = createBackendHost({
     fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
     createChannel: () => new MessageChannelMain(),
     modulePath: join(here, 'backend.js'),
     env,
     logger: logger.child({ component: 'backend-host' }),
+    answer: (message) => vault.handle(message),
   });
 
   const router = createIpcRouter({

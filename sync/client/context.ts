@@ -8,6 +8,7 @@ import type { Logger } from '../../db/logger';
 import type { TransactionalDb } from '../../db/queryable';
 import type { SyncHttp } from './http';
 import type { LocalDevice } from './local';
+import type { SecretSealer } from './secrets';
 
 export interface SyncHooks {
   /**
@@ -59,6 +60,8 @@ export interface SyncContext {
   tuning: SyncTuning;
   hooks: SyncHooks;
   logger: Logger;
+  /** How the till's secrets are stored (secrets.ts); null: as is. */
+  sealer: SecretSealer | null;
   /** Mutable progress of the running operation (snapshot download), for the status. */
   progress: { stage: string; done: number; total: number } | null;
   /** Rows applied since afterBulkApply last ran. */

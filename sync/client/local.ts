@@ -10,6 +10,7 @@ import { Mutation } from '../../contract/mutations';
 import type { Queryable } from '../../db/queryable';
 import type { EnrollResult, MutationResult } from '../../contract/sync-protocol';
 import type { RejectedMutation } from '../../contract/till-api';
+import { revealSecret, type SecretSealer, type StoredSecret } from './secrets';
 
 export interface LocalDevice {
   hqUrl: string;
@@ -20,15 +21,30 @@ export interface LocalDevice {
   rebase: { deviceId: string; secret: string; fromMutationId: number } | null;
 }
 
-export async function readDevice(db: Queryable): Promise<LocalDevice | undefined> {
+/** Is this till enrolled? (Opens no secret.) */
+export async function isEnrolled(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query(`SELECT 1 FROM pos.sync_device`);
+  return rows.length > 0;
+}
+
+/**
+ * The enrolled device with its secrets opened (`sealer`: how they were stored, secrets.ts).
+ * Throws SealedSecretError when a sealed secret cannot be opened on this host.
+ */
+export async function readDevice(
+  db: Queryable,
+  sealer?: SecretSealer | null,
+): Promise<LocalDevice | undefined> {
   const { rows } = await db.query<{
     hq_url: string;
     store_id: string;
     register_id: string;
     device_id: string;
-    token: string;
+    token: string | null;
+    token_sealed: Uint8Array | null;
     rebase_device_id: string | null;
     rebase_secret: string | null;
+    rebase_secret_sealed: Uint8Array | null;
     rebase_from: number | null;
   }>(`SELECT * FROM pos.sync_device`);
   const r = rows[0];
@@ -38,12 +54,20 @@ export async function readDevice(db: Queryable): Promise<LocalDevice | undefined
     storeId: r.store_id,
     registerId: r.register_id,
     deviceId: r.device_id,
-    token: r.token,
+    token: await revealSecret(
+      sealer,
+      { plain: r.token, sealed: r.token_sealed },
+      'the device credential',
+    ),
     rebase:
-      r.rebase_device_id && r.rebase_secret && r.rebase_from !== null
+      r.rebase_device_id && r.rebase_from !== null
         ? {
             deviceId: r.rebase_device_id,
-            secret: r.rebase_secret,
+            secret: await revealSecret(
+              sealer,
+              { plain: r.rebase_secret, sealed: r.rebase_secret_sealed },
+              "the new device's secret",
+            ),
             fromMutationId: Number(r.rebase_from),
           }
         : null,
@@ -53,7 +77,7 @@ export async function readDevice(db: Queryable): Promise<LocalDevice | undefined
 /** Enrollment, in ONE local transaction: store row, identity, credential, HQ address. */
 export async function saveEnrollment(
   tx: Queryable,
-  options: { hqUrl: string; result: EnrollResult },
+  options: { hqUrl: string; result: EnrollResult; token: StoredSecret },
 ): Promise<void> {
   const { result } = options;
   await upsertStores(tx, [result.store]);
@@ -63,9 +87,16 @@ export async function saveEnrollment(
     deviceId: result.deviceId,
   });
   await tx.query(
-    `INSERT INTO pos.sync_device (hq_url, store_id, register_id, device_id, token)
-     VALUES ($1, $2, $3, $4, $5)`,
-    [options.hqUrl, result.storeId, result.registerId, result.deviceId, result.token],
+    `INSERT INTO pos.sync_device (hq_url, store_id, register_id, device_id, token, token_sealed)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [
+      options.hqUrl,
+      result.storeId,
+      result.registerId,
+      result.deviceId,
+      options.token.plain,
+      options.token.sealed,
+    ],
   );
   await tx.query(`UPDATE pos.sync_state SET hq_url = $1, updated_at = now()`, [options.hqUrl]);
   // Continue the register's numbering after what HQ already has (never reuse a receipt number).
@@ -78,11 +109,12 @@ export async function saveEnrollment(
 
 export async function saveRebaseIntent(
   tx: Queryable,
-  intent: { deviceId: string; secret: string; fromMutationId: number },
+  intent: { deviceId: string; secret: StoredSecret; fromMutationId: number },
 ): Promise<void> {
   await tx.query(
-    `UPDATE pos.sync_device SET rebase_device_id = $1, rebase_secret = $2, rebase_from = $3`,
-    [intent.deviceId, intent.secret, intent.fromMutationId],
+    `UPDATE pos.sync_device SET rebase_device_id = $1, rebase_secret = $2,
+            rebase_secret_sealed = $3, rebase_from = $4`,
+    [intent.deviceId, intent.secret.plain, intent.secret.sealed, intent.fromMutationId],
   );
 }
 
@@ -91,7 +123,7 @@ export async function completeRebase(
   tx: Queryable,
   options: {
     deviceId: string;
-    token: string;
+    token: StoredSecret;
     storeId: string;
     registerId: string;
     counters: { receiptSeq: number; zNumber: number };
@@ -103,9 +135,10 @@ export async function completeRebase(
     z_report: options.counters.zNumber,
   });
   await tx.query(
-    `UPDATE pos.sync_device SET device_id = $1, token = $2,
-            rebase_device_id = NULL, rebase_secret = NULL, rebase_from = NULL`,
-    [options.deviceId, options.token],
+    `UPDATE pos.sync_device SET device_id = $1, token = $2, token_sealed = $3,
+            rebase_device_id = NULL, rebase_secret = NULL, rebase_secret_sealed = NULL,
+            rebase_from = NULL`,
+    [options.deviceId, options.token.plain, options.token.sealed],
   );
   await setIdentity(tx, {
     storeId: options.storeId,

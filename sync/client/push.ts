@@ -33,6 +33,7 @@ import {
   recordPushResult,
   saveRebaseIntent,
 } from './local';
+import { keepSecret } from './secrets';
 
 export interface PushRound {
   sent: number;
@@ -51,12 +52,15 @@ function randomSecret(): string {
 
 /** Finish (or start) moving to a new device. Safe to repeat: HQ answers the same again. */
 export async function rebase(ctx: SyncContext, fromMutationId: number): Promise<void> {
-  const current = await readDevice(ctx.db);
+  const current = await readDevice(ctx.db, ctx.sealer);
   if (!current) throw new Error('Not enrolled');
   let intent = current.rebase;
   if (!intent) {
     intent = { deviceId: uuidv4(), secret: randomSecret(), fromMutationId };
-    await saveRebaseIntent(ctx.db, intent);
+    await saveRebaseIntent(ctx.db, {
+      ...intent,
+      secret: await keepSecret(ctx.sealer, intent.secret),
+    });
   }
   ctx.logger.warn(
     { oldDeviceId: current.deviceId, newDeviceId: intent.deviceId, from: intent.fromMutationId },
@@ -72,16 +76,18 @@ export async function rebase(ctx: SyncContext, fromMutationId: number): Promise<
     },
     RebaseResult,
   );
+  // Sealed before the transaction: no database transaction waits on the keychain.
+  const token = await keepSecret(ctx.sealer, result.token);
   await ctx.db.transaction((tx) =>
     completeRebase(tx, {
       deviceId: result.deviceId,
-      token: result.token,
+      token,
       storeId: current.storeId,
       registerId: current.registerId,
       counters: result.counters,
     }),
   );
-  const updated = await readDevice(ctx.db);
+  const updated = await readDevice(ctx.db, ctx.sealer);
   if (updated) ctx.device = updated;
 }
 

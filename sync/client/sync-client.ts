@@ -28,7 +28,15 @@ import {
   type SyncTuning,
 } from './context';
 import { SyncError, createSyncHttp } from './http';
-import { readCounts, readDevice, readSyncState, saveEnrollment, setLastError } from './local';
+import {
+  isEnrolled,
+  readCounts,
+  readDevice,
+  readSyncState,
+  saveEnrollment,
+  setLastError,
+} from './local';
+import { keepSecret, SealedSecretError, sealStoredSecrets, type SecretSealer } from './secrets';
 import { clearPendingEnrollments, enrollmentSecret } from './enrollment';
 import { NeedsSnapshotError, pullOnce } from './pull';
 import { pushOnce } from './push';
@@ -52,6 +60,12 @@ export interface SyncClientOptions {
   timeoutMs?: number;
   /** How often the status is re-read from the database while idle (default 2 s). */
   statusPollMs?: number;
+  /**
+   * Seals the till's secrets before they are stored (the desktop: the OS keychain through the
+   * main process, secrets.ts). Absent: secrets are stored as is (the web till, CLIs, a desktop
+   * without a keychain). With one, secrets found stored as is are sealed at start.
+   */
+  sealer?: SecretSealer | null | undefined;
 }
 
 type Listener = (status: SyncStatus) => void;
@@ -83,6 +97,10 @@ export class SyncClient {
   private statusTimer: ReturnType<typeof setInterval> | undefined;
   private lastAckHooked = -1;
   private readyWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private readonly sealer: SecretSealer | null;
+  private sealChecked = false;
+  /** The device's secret could not be opened (SealedSecretError): retried once a minute. */
+  private secretUnavailable = false;
   /** Rounds in flight through the lane (the "never two at once" invariant is checked by tests). */
   activeRounds = 0;
   maxActiveRounds = 0;
@@ -91,6 +109,7 @@ export class SyncClient {
     this.options = options;
     this.db = options.db;
     this.logger = options.logger ?? silentLogger;
+    this.sealer = options.sealer ?? null;
     this.backoff = new Backoff({
       ...options.backoff,
       ...(options.random ? { random: options.random } : {}),
@@ -119,6 +138,18 @@ export class SyncClient {
 
   /** Load the device (if enrolled) and start the background loop. */
   async start(): Promise<void> {
+    if (this.sealer && !this.sealChecked) {
+      this.sealChecked = true;
+      try {
+        await sealStoredSecrets(this.db, this.sealer, this.logger);
+      } catch (error) {
+        // The plain copy stays usable: the till keeps syncing; sealing is tried at next start.
+        this.logger.warn(
+          { error: getErrorMessage(error) },
+          'could not seal the till secrets; they stay in the owner-only database',
+        );
+      }
+    }
     await this.load();
     if (this.running) return;
     this.running = true;
@@ -212,14 +243,14 @@ export class SyncClient {
         'That is not an enrollment code: it looks like store.XXXX-XXXX-XXXX-XXXX (ask HQ for one)',
       );
     }
-    if (await readDevice(this.db)) throw new InvalidStateError('This till is already enrolled');
+    if (await isEnrolled(this.db)) throw new InvalidStateError('This till is already enrolled');
     const http = createSyncHttp({
       baseUrl: hqUrl,
       ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
       ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
     });
     // Stored before asking: a retry of this code sends the same secret (enrollment.ts).
-    const secret = await enrollmentSecret(this.db, request.data.code);
+    const secret = await enrollmentSecret(this.db, request.data.code, this.sealer);
     const result = await http.request(
       'POST',
       '/v1/enroll',
@@ -227,8 +258,10 @@ export class SyncClient {
       EnrollResult,
       { auth: false },
     );
+    // Sealed before the transaction: no database transaction waits on the keychain.
+    const token = await keepSecret(this.sealer, result.token);
     await this.db.transaction(async (tx) => {
-      await saveEnrollment(tx, { hqUrl, result });
+      await saveEnrollment(tx, { hqUrl, result, token });
       await clearPendingEnrollments(tx);
     });
     this.logger.info(
@@ -296,7 +329,20 @@ export class SyncClient {
   }
 
   private async load(): Promise<void> {
-    const device = await readDevice(this.db);
+    let device;
+    try {
+      device = await readDevice(this.db, this.sealer);
+      this.secretUnavailable = false;
+    } catch (error) {
+      if (!(error instanceof SealedSecretError)) throw error;
+      // The till still sells; it cannot sync until the credential opens (or is re-enrolled).
+      // The message names the credential, never its value.
+      if (!this.secretUnavailable) this.logger.error({ error: error.message }, 'sync cannot start');
+      this.secretUnavailable = true;
+      this.update({ lastError: error.message });
+      await this.refresh();
+      return;
+    }
     if (!device) {
       await this.refresh();
       return;
@@ -318,6 +364,7 @@ export class SyncClient {
         tuning: { ...DEFAULT_TUNING, ...this.options.tuning },
         hooks: this.options.hooks ?? {},
         logger: this.logger,
+        sealer: this.sealer,
         progress: null,
         rowsSinceMaintain: 0,
         resendFrom: undefined,
@@ -430,6 +477,7 @@ export class SyncClient {
     while (this.running) {
       if (!this.ctx) {
         await this.sleep(60_000);
+        if (this.secretUnavailable && this.running) await this.load().catch(() => undefined);
         continue;
       }
       try {

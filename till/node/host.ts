@@ -6,12 +6,15 @@
 import type { Logger } from '../../db/logger';
 import { startTillHost, type SetupDefaults, type TillHost } from '../host';
 import { nodePlatform } from './store';
+import type { SecretSealer } from '../../sync/client/secrets';
 
 export interface NodeHostOptions {
   dir: string;
   logger: Logger;
   templateDir?: string | null | undefined;
   setupDefaults?: SetupDefaults | undefined;
+  /** Seals the till's secrets (the desktop's OS keychain); null: stored as is. */
+  sealer?: SecretSealer | null | undefined;
 }
 
 export function openNodeHost(options: NodeHostOptions): Promise<TillHost> {
@@ -22,6 +25,6 @@ export function openNodeHost(options: NodeHostOptions): Promise<TillHost> {
       purpose: 'Edge POS desktop backend',
       templateDir: options.templateDir,
     }),
-    { platform: 'electron', setupDefaults: options.setupDefaults },
+    { platform: 'electron', setupDefaults: options.setupDefaults, sealer: options.sealer },
   );
 }
