@@ -4,18 +4,21 @@
  * client) enrolls, restarts and pushes against the real HQ; its database and files never hold
  * the credential; a till enrolled before sealing (or without a keyring) has its plain
  * credential sealed and erased at the next start; a sealed till opened where the secret cannot
- * be opened keeps selling and says why it cannot sync, and never logs the secret.
+ * be opened keeps selling and says why it cannot sync, and never logs the secret; a sealed till
+ * whose counter went backwards continues as a new device with a sealed secret.
  */
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vaultSealer } from '../../electron/backend/vault-client';
 import type { SecretSealer } from '../../contract/secret-vault';
 import { connectedVault, recordingLogger } from '../fixtures/safe-storage';
+import { makeTempDir } from '../fixtures/till';
 import {
   addRegister,
   eventually,
   hqSales,
+  hqSalesOf,
   openSyncTill,
   ringSale,
   startTestHq,
@@ -29,6 +32,7 @@ beforeAll(async () => {
   hq = await startTestHq();
   await addRegister(hq, 'seattle', 'R02');
   await addRegister(hq, 'seattle', 'R03');
+  await addRegister(hq, 'seattle', 'R04');
 });
 
 afterAll(async () => {
@@ -237,6 +241,64 @@ describe('a till whose secrets are sealed by the OS keychain', () => {
       expect(logger.records.filter((r) => r.message === 'sync cannot start')).toHaveLength(2);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('continues as a new device with sealed secrets when its counter went backwards', async () => {
+    const logger = recordingLogger();
+    const sealer = (await sealerOf()) as SecretSealer;
+    const open = (dir: string, code?: string) =>
+      openSyncTill({
+        url: hq.url,
+        storeId: 'seattle',
+        dir,
+        ...(code ? { code } : {}),
+        client: { sealer, logger },
+      });
+    const dir = await makeTempDir('edge-pos-sealed-restore-');
+    const backup = await makeTempDir('edge-pos-sealed-backup-');
+    try {
+      let t = await open(dir, await hq.code('seattle', 'R04'));
+      await ringSale(t);
+      await t.client.syncNow();
+      const oldDevice = t.client.snapshot().deviceId;
+      await t.close({ keepDir: true });
+      await rm(backup, { recursive: true, force: true });
+      await cp(dir, backup, { recursive: true });
+      t = await open(dir);
+      await ringSale(t, { offset: 2 });
+      await t.client.syncNow();
+      await t.close({ keepDir: true });
+
+      // Restored without the journal written since: mutation 2 is used again, other content.
+      await rm(dir, { recursive: true, force: true });
+      await cp(backup, dir, { recursive: true });
+      await rm(join(dir, 'sale-journal.ndjson'), { force: true });
+      t = await open(dir);
+      const sale = await ringSale(t, { lines: 3, offset: 4 });
+      await t.client.syncNow().catch(() => undefined);
+      await eventually(async () => {
+        const status = await t.client.status();
+        expect(status.pendingCount).toBe(0);
+        expect(status.deviceId).not.toBe(oldDevice);
+      });
+      const { rows } = await t.store.db.query<{
+        token: string | null;
+        token_sealed: Uint8Array | null;
+        rebase_device_id: string | null;
+      }>(`SELECT token, token_sealed, rebase_device_id FROM pos.sync_device`);
+      expect(rows[0]).toMatchObject({ token: null, rebase_device_id: null });
+      const token = (await sealer.open(rows[0]!.token_sealed!)).secret;
+      expect(token).toContain(t.client.snapshot().deviceId!);
+      expect((await hqSalesOf(hq, 'seattle')).get(sale.receipt.transactionId)).toBe(
+        sale.receipt.totalCents,
+      );
+      await t.close({ keepDir: true });
+      expect(await filesContaining(dir, secretPart(token))).toEqual([]);
+      expect(logger.text()).not.toContain(secretPart(token));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await rm(backup, { recursive: true, force: true });
     }
   });
 });
