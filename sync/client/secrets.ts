@@ -48,15 +48,16 @@ export async function revealSecret(
   if (!sealer) {
     throw new SealedSecretError(
       `${What} is sealed by the desktop's OS keychain and cannot be opened here: ` +
-        'sync this till from the desktop app, or re-enroll it',
+        'sync this till from the desktop app on the computer that enrolled it',
     );
   }
   try {
     return (await sealer.open(stored.sealed)).secret;
   } catch (error) {
     throw new SealedSecretError(
-      `The OS keychain could not open ${what} (another machine or user, or a reset ` +
-        'keychain?): re-enroll this till',
+      `The OS keychain could not open ${what} (was this store folder copied from another ` +
+        'computer or user?): run the till where it was enrolled, or ask HQ for a replacement ' +
+        'code for this register',
       { cause: error },
     );
   }
