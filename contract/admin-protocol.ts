@@ -54,6 +54,10 @@ export const DeviceSyncState = z.object({
   rebasedFrom: Uuid.nullable(),
   /** When HQ last answered this device's push with a counter conflict (allows one rebase). */
   counterConflictAt: z.string().nullable(),
+  /** The till app's version it last reported (null: not since HQ records it). */
+  appVersion: z.string().nullable(),
+  /** The sync protocol version of its last request. */
+  protocolVersion: z.number().int().nullable(),
 });
 export type DeviceSyncState = z.infer<typeof DeviceSyncState>;
 

@@ -51,7 +51,20 @@ export const Headers = {
   protocol: 'x-edgepos-protocol',
   /** The till's count of unacknowledged local changes (shown in HQ administration). */
   pending: 'x-edgepos-pending',
+  /** The till app's version (APP_VERSION), shown to HQ staff with each till's sync health. */
+  app: 'x-edgepos-app',
 } as const;
+
+/**
+ * The version of this code base's till app, sent with every request (x-edgepos-app). Kept equal
+ * to package.json's version (test/sync/app-version.test.ts checks it).
+ */
+export const APP_VERSION = '0.1.0';
+
+/** The x-edgepos-app header: a version like 0.1.0 or 1.2.3-beta.1. Malformed is a 400. */
+export const AppVersionHeader = z
+  .string()
+  .regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,39}$/, 'x-edgepos-app must be a version like 1.2.3');
 
 /**
  * The x-edgepos-pending header: a till's count of unacknowledged changes, digits only, at most

@@ -14,6 +14,7 @@ import { StoresScreen } from './screens/Stores';
 import { StaffScreen } from './screens/Staff';
 import { AdminScreen } from './screens/Admin';
 import { ExceptionsScreen } from './screens/Exceptions';
+import { DevicesScreen } from './screens/Devices';
 import { ROLE_NAMES, type Store } from './model';
 
 const StoreList = z.object({ stores: z.array(StoreEntity) });
@@ -22,6 +23,7 @@ const SCREENS = [
   { id: 'reports', title: 'Reports', roles: ['admin', 'manager', 'analyst'] },
   { id: 'catalog', title: 'Catalog', roles: ['admin', 'manager', 'analyst'] },
   { id: 'stores', title: 'Stores & devices', roles: ['admin', 'manager', 'analyst'] },
+  { id: 'devices', title: 'Tills & sync', roles: ['admin', 'manager', 'analyst'] },
   { id: 'staff', title: 'Staff', roles: ['admin', 'manager', 'analyst'] },
   { id: 'exceptions', title: 'Exceptions', roles: ['admin', 'manager', 'analyst'] },
   { id: 'admin', title: 'Users & audit', roles: ['admin'] },
@@ -103,6 +105,7 @@ export function App() {
         {current.id === 'catalog' && <CatalogScreen stores={stores} user={user} />}
         {current.id === 'stores' && <StoresScreen stores={stores} user={user} />}
         {current.id === 'staff' && <StaffScreen stores={stores} user={user} />}
+        {current.id === 'devices' && <DevicesScreen stores={stores} />}
         {current.id === 'exceptions' && <ExceptionsScreen stores={stores} user={user} />}
         {current.id === 'admin' && <AdminScreen stores={stores} />}
       </main>

@@ -39,3 +39,13 @@ export function downloadCsv(name: string, rows: Array<Array<string | number>>): 
   a.click();
   URL.revokeObjectURL(url);
 }
+
+/** "just now", "12 min ago", "3 h ago", "4 days ago" or "never", measured from `now` (ms). */
+export function ago(iso: string | null, now: number): string {
+  if (!iso) return 'never';
+  const minutes = Math.round((now - Date.parse(iso)) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 120) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
+}

@@ -19,6 +19,7 @@ import {
   SignIn,
 } from '../../contract/console-protocol';
 import { RevokeDevice } from '../../contract/admin-protocol';
+import { ConsoleDeviceQuery } from '../../contract/console-devices';
 import { StoreId, Uuid } from '../../contract/mutations';
 import { listDevices, revokeDevice } from '../services/devices';
 import { createEnrollmentCode } from '../services/enroll';
@@ -203,17 +204,18 @@ export function registerConsoleRoutes(api: FastifyInstance, options: ConsoleRout
     },
   );
 
-  r.get(
-    '/devices',
-    { schema: { querystring: z.object({ storeId: StoreId.optional() }) } },
-    async (request) => {
-      const user = userOf(request);
-      if (request.query.storeId) assertRead(user, request.query.storeId);
-      const devices = await listDevices(app, { storeId: request.query.storeId });
-      const visible = new Set(visibleStores(user, [...new Set(devices.map((d) => d.storeId))]));
-      return ok({ devices: devices.filter((d) => visible.has(d.storeId)) });
-    },
-  );
+  // Every till's sync health, of one store or every store the user sees; with HQ's clock, so
+  // the page measures silence against HQ's time.
+  r.get('/devices', { schema: { querystring: ConsoleDeviceQuery } }, async (request) => {
+    const user = userOf(request);
+    if (request.query.storeId) assertRead(user, request.query.storeId);
+    const devices = await listDevices(app, { storeId: request.query.storeId });
+    const visible = new Set(visibleStores(user, [...new Set(devices.map((d) => d.storeId))]));
+    return ok({
+      devices: devices.filter((d) => visible.has(d.storeId)),
+      now: new Date().toISOString(),
+    });
+  });
 
   r.post(
     '/stores/:storeId/devices/:deviceId/revoke',

@@ -22,7 +22,14 @@ import { pullChanges } from '../services/pull';
 import { pushMutations } from '../services/push';
 import { snapshotPage } from '../services/snapshot';
 import type { FailureLimit } from './failure-limit';
-import { credentialOf, deviceAuth, pendingHeader, protocolCheck, sendJson } from './hooks';
+import {
+  credentialOf,
+  deviceAuth,
+  pendingHeader,
+  protocolCheck,
+  sendJson,
+  tillVersion,
+} from './hooks';
 import type { Limiter } from './limiter';
 
 /**
@@ -73,6 +80,7 @@ export function registerDeviceRoutes(v1: FastifyInstance, options: DeviceRouteOp
   r.get('/device', { onRequest: authenticated }, async (request, reply) => {
     const data = await describeDevice(app, credentialOf(request), {
       pending: pendingHeader(request),
+      version: tillVersion(request),
     });
     return reply.send({ ok: true, data });
   });
@@ -92,6 +100,7 @@ export function registerDeviceRoutes(v1: FastifyInstance, options: DeviceRouteOp
           credential: credentialOf(request),
           mutations: request.body.mutations,
           pending: pendingHeader(request),
+          version: tillVersion(request),
           logger: request.log,
         }),
       );
@@ -122,6 +131,7 @@ export function registerDeviceRoutes(v1: FastifyInstance, options: DeviceRouteOp
         credential: credentialOf(request),
         request: request.body,
         pending: pendingHeader(request),
+        version: tillVersion(request),
         logger: request.log,
         signal: hangUp.signal,
       });
@@ -137,6 +147,7 @@ export function registerDeviceRoutes(v1: FastifyInstance, options: DeviceRouteOp
         credential: credentialOf(request),
         request: request.body,
         pending: pendingHeader(request),
+        version: tillVersion(request),
       });
       return sendJson(reply, page);
     },

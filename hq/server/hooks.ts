@@ -18,6 +18,7 @@ import type {
 } from 'fastify';
 import type pg from 'pg';
 import {
+  AppVersionHeader,
   Headers,
   MIN_PROTOCOL_VERSION,
   PendingHeader,
@@ -29,7 +30,7 @@ import {
   sha256Hex,
   type DeviceCredential,
 } from '../services/credentials';
-import { authenticateDevice } from '../services/devices';
+import { authenticateDevice, type TillVersion } from '../services/devices';
 import { HqError, badRequest, unauthorized } from '../services/errors';
 import type { FailureLimit } from './failure-limit';
 
@@ -118,6 +119,23 @@ export function pendingHeader(request: FastifyRequest): number | undefined {
     throw badRequest(parsed.error.issues[0]?.message ?? 'x-edgepos-pending is malformed');
   }
   return parsed.data;
+}
+
+/**
+ * Which software the till runs: its app version (header x-edgepos-app; null from tills older
+ * than the header) and the sync protocol it speaks (already checked by protocolCheck).
+ * A malformed app version is a 400 like a malformed pending count.
+ */
+export function tillVersion(request: FastifyRequest): TillVersion | undefined {
+  const protocol = Number(request.headers[Headers.protocol]);
+  if (!Number.isInteger(protocol)) return undefined;
+  const raw = request.headers[Headers.app];
+  if (raw === undefined) return { app: null, protocol };
+  const parsed = AppVersionHeader.safeParse(raw);
+  if (!parsed.success) {
+    throw badRequest(parsed.error.issues[0]?.message ?? 'x-edgepos-app is malformed');
+  }
+  return { app: parsed.data, protocol };
 }
 
 export function adminAuth(

@@ -38,6 +38,13 @@ interface VerifyRow {
   counter_conflict_id: number | null;
 }
 
+/** Which software a till runs (headers x-edgepos-app and x-edgepos-protocol). */
+export interface TillVersion {
+  /** Null from tills older than the x-edgepos-app header. */
+  app: string | null;
+  protocol: number;
+}
+
 /** The device row must exist, hold the secret's hash and not be revoked. */
 function checkCredential<R extends { secret_hash: string; revoked_at: Date | null }>(
   row: R | undefined,
@@ -60,7 +67,11 @@ function checkCredential<R extends { secret_hash: string; revoked_at: Date | nul
 export async function verifyDevice(
   tx: Queryable,
   credential: DeviceCredential,
-  options: { pending?: number | undefined; touch?: 'push' | 'pull' | 'seen' } = {},
+  options: {
+    pending?: number | undefined;
+    version?: TillVersion | undefined;
+    touch?: 'push' | 'pull' | 'seen';
+  } = {},
 ): Promise<VerifiedDevice> {
   const touch = options.touch ?? 'seen';
   // The touched column is chosen here, not with CASE ... now() in SQL: a distributed database
@@ -69,11 +80,19 @@ export async function verifyDevice(
     touch === 'push' ? ', last_push_at = now()' : touch === 'pull' ? ', last_pull_at = now()' : '';
   const { rows } = await tx.query<VerifyRow>(
     `UPDATE sync.devices
-        SET last_seen_at = now(), reported_pending = coalesce($3, reported_pending)${stamp}
+        SET last_seen_at = now(), reported_pending = coalesce($3, reported_pending),
+            app_version = coalesce($4, app_version),
+            protocol_version = coalesce($5, protocol_version)${stamp}
       WHERE store_id = $1 AND device_id = $2
       RETURNING register_id, secret_hash, revoked_at, superseded_by, last_mutation_id,
                 resync_requested_at, counter_conflict_id`,
-    [credential.storeId, credential.deviceId, options.pending ?? null],
+    [
+      credential.storeId,
+      credential.deviceId,
+      options.pending ?? null,
+      options.version?.app ?? null,
+      options.version?.protocol ?? null,
+    ],
   );
   const row = checkCredential(rows[0], credential);
   return {
@@ -127,7 +146,7 @@ export async function authenticateDevice(
 export async function describeDevice(
   app: pg.Pool,
   credential: DeviceCredential,
-  options: { pending?: number | undefined } = {},
+  options: { pending?: number | undefined; version?: TillVersion | undefined } = {},
 ): Promise<DeviceInfo> {
   const device = await withTenant(app, credential.storeId, (tx) =>
     verifyDevice(tx, credential, options),
@@ -304,6 +323,8 @@ interface DeviceRow {
   last_mutation_id: number;
   rejected: number;
   reported_pending: number | null;
+  app_version: string | null;
+  protocol_version: number | null;
   lag: number | null;
   resync_requested_at: Date | null;
   rebased_from: string | null;
@@ -355,6 +376,8 @@ export async function listDevices(
         resyncRequestedAt: iso(r.resync_requested_at),
         rebasedFrom: r.rebased_from,
         counterConflictAt: iso(r.counter_conflict_at),
+        appVersion: r.app_version,
+        protocolVersion: r.protocol_version === null ? null : Number(r.protocol_version),
       });
     }
   }

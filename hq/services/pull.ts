@@ -20,7 +20,7 @@ import { withTenant } from '../../db/central/tenant';
 import type { Logger } from '../../db/logger';
 import type { PullRequest } from '../../contract/sync-protocol';
 import type { DeviceCredential } from './credentials';
-import { recordPullPosition, verifyDevice } from './devices';
+import { recordPullPosition, verifyDevice, type TillVersion } from './devices';
 import { conflict, resyncRequired } from './errors';
 import {
   DEFAULT_PAGE_ENTRIES,
@@ -38,6 +38,8 @@ export interface PullOptions {
   request: PullRequest;
   /** Changes the till reports still queued (header x-edgepos-pending), shown to administrators. */
   pending: number | undefined;
+  /** Which software the till runs (headers x-edgepos-app, x-edgepos-protocol). */
+  version?: TillVersion | undefined;
   logger: Logger;
   /** Aborted when the till hangs up: the long poll stops waiting (nobody would hear it). */
   signal: AbortSignal;
@@ -50,6 +52,7 @@ export async function pullChanges(app: pg.Pool, options: PullOptions): Promise<s
   const device = await withTenant(app, credential.storeId, async (tx) => {
     const verified = await verifyDevice(tx, credential, {
       pending: options.pending,
+      version: options.version,
       touch: 'pull',
     });
     if (cursor.kind === 'position') await recordPullPosition(tx, verified, cursor.position);

@@ -34,7 +34,12 @@ import type { Logger } from '../../db/logger';
 import type { Mutation } from '../../contract/mutations';
 import type { MutationResult, PushResult } from '../../contract/sync-protocol';
 import type { DeviceCredential } from './credentials';
-import { advanceMutationCounter, recordCounterConflict, verifyDevice } from './devices';
+import {
+  advanceMutationCounter,
+  recordCounterConflict,
+  verifyDevice,
+  type TillVersion,
+} from './devices';
 import { HqError, badRequest, conflict } from './errors';
 import { isRetryableConflict, sqlState } from '../../db/pg-errors';
 
@@ -85,6 +90,7 @@ export async function pushMutations(
     credential: DeviceCredential;
     mutations: readonly Mutation[];
     pending?: number | undefined;
+    version?: TillVersion | undefined;
     logger: Logger;
   },
 ): Promise<PushResult> {
@@ -99,7 +105,10 @@ export async function pushMutations(
     try {
       await prepareSalesPartitions(app, mutations);
       return await withTenant(app, credential.storeId, (tx) =>
-        applyPush(tx, credential, mutations, hashes, options.pending),
+        applyPush(tx, credential, mutations, hashes, {
+          pending: options.pending,
+          version: options.version,
+        }),
       );
     } catch (error) {
       if (error instanceof HqError && error.kind === 'mutation_id_conflict') {
@@ -124,10 +133,10 @@ async function applyPush(
   credential: DeviceCredential,
   mutations: readonly Mutation[],
   hashes: readonly string[],
-  pending: number | undefined,
+  report: { pending: number | undefined; version: TillVersion | undefined },
 ): Promise<PushResult> {
   await lockForSalesIngest(tx);
-  const device = await verifyDevice(tx, credential, { pending, touch: 'push' });
+  const device = await verifyDevice(tx, credential, { ...report, touch: 'push' });
   if (device.supersededBy !== null) {
     throw conflict(
       `This till continues as device ${device.supersededBy}; finish switching to its credential`,

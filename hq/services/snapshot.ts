@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { withTenant, type TenantTx } from '../../db/central/tenant';
 import type { SnapshotRequest } from '../../contract/sync-protocol';
 import type { DeviceCredential } from './credentials';
-import { clearResyncRequest, verifyDevice } from './devices';
+import { clearResyncRequest, verifyDevice, type TillVersion } from './devices';
 import { ENTITY_SPECS, changesJson, countSql, rowsAfterSql } from './entities';
 import { conflict, resyncRequired } from './errors';
 import { ensureFeedState, formatCursor, readFeedState, type FeedState } from './feed';
@@ -144,13 +144,19 @@ export async function readSnapshotPage(
 /** One snapshot page for a device: the `data` of a SnapshotPage, as JSON text. */
 export async function snapshotPage(
   app: pg.Pool,
-  options: { credential: DeviceCredential; request: SnapshotRequest; pending: number | undefined },
+  options: {
+    credential: DeviceCredential;
+    request: SnapshotRequest;
+    pending: number | undefined;
+    version?: TillVersion | undefined;
+  },
 ): Promise<string> {
   const { credential, request } = options;
   const { token } = request;
   const device = await withTenant(app, credential.storeId, async (tx) => {
     const verified = await verifyDevice(tx, credential, {
       pending: options.pending,
+      version: options.version,
       touch: 'pull',
     });
     if (token === null) {

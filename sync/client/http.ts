@@ -18,6 +18,7 @@ import {
   Headers,
   MAX_PENDING_HEADER,
   PROTOCOL_VERSION,
+  APP_VERSION,
   type SyncErrorKind,
 } from '../../contract/sync-protocol';
 import { getErrorMessage } from '../../contract/errors';
@@ -109,7 +110,10 @@ export function createSyncHttp(options: HttpOptions) {
     );
     const onAbort = (): void => controller.abort(opts.signal?.reason);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const headers: Record<string, string> = { [Headers.protocol]: String(PROTOCOL_VERSION) };
+    const headers: Record<string, string> = {
+      [Headers.protocol]: String(PROTOCOL_VERSION),
+      [Headers.app]: APP_VERSION,
+    };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const token = opts.auth === false ? undefined : options.token?.();
     if (token) headers.authorization = `Bearer ${token}`;

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { APP_VERSION } from '../../contract/sync-protocol';
 import { raiseExceptions } from '../../db/central/exceptions';
 import { withTenant } from '../../db/central/tenant';
 import { startLocalHq, type LocalHq } from '../../electron/launch/local-hq';
@@ -163,10 +164,19 @@ describe('the HQ console', () => {
     }
     await consolePage.reload();
     await consolePage.getByTestId('stores-store').selectOption(STORE);
-    await consolePage
-      .locator('[data-testid="device-row"][data-register="R7"]')
-      .waitFor({ timeout: 30_000 });
-    expect(await row.getByTestId('register-till').textContent()).toMatch(/seen/);
+    await row.getByTestId('register-till').getByText(/seen/).waitFor({ timeout: 30_000 });
+
+    // Tills & sync: the chain's tills with the version each runs, and the silence alert.
+    await consolePage.getByTestId('nav-devices').click();
+    const till = consolePage.locator(
+      `[data-testid="device-row"][data-store="${STORE}"][data-register="R7"]`,
+    );
+    await till.waitFor();
+    expect(await till.getByTestId('device-version').textContent()).toContain(APP_VERSION);
+    expect(await till.getByTestId('device-status').textContent()).toBe('Active');
+    await consolePage.getByTestId('silent-threshold').fill('0');
+    await consolePage.getByText('Use at least 1 minute').waitFor();
+    expect(await consolePage.getByTestId('silent-alert').count()).toBe(0);
   });
 
   it('adds a staff member (a bad PIN answered next to the field), gives a new PIN, disables', async () => {

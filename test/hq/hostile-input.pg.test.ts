@@ -117,6 +117,15 @@ describe('the reported inputs', () => {
     expect(answer.body.error?.message).toMatch(/x-edgepos-pending/);
   });
 
+  it('a malformed x-edgepos-app version is refused with 400, not stored', async () => {
+    const answer = await send('GET', '/v1/device', undefined, {
+      'x-edgepos-app': "1.0'; DROP TABLE sync.devices; --",
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error?.kind).toBe('validation');
+    expect(answer.body.error?.message).toMatch(/x-edgepos-app/);
+  });
+
   it('a snapshot token whose key is not a key of its stage starts the download again (409)', async () => {
     const first = await send('POST', '/v1/snapshot', { token: null, limit: 1 });
     expect(first.status).toBe(200);

@@ -1,18 +1,16 @@
 /**
  * Stores & devices: a store's registers with the till serving each, new registers and their
- * enrollment codes, and every till's sync health (last seen, unsent changes, rejected changes,
- * how far behind the catalog feed it is), with an alert for tills silent longer than
- * SILENT_MINUTES. Tills can be revoked here (a replacement is enrolled with a new code).
+ * enrollment codes; a till can be revoked here (a replacement is enrolled with a new code).
+ * Every till's sync health, chain-wide, is on Tills & sync (Devices.tsx).
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { z } from 'zod';
-import { DeviceSyncState, EnrollmentCodeCreated } from '../../../contract/admin-protocol';
+import { EnrollmentCodeCreated, type DeviceSyncState } from '../../../contract/admin-protocol';
+import { ConsoleDeviceList } from '../../../contract/console-devices';
 import { CreateRegister, type ConsoleUser } from '../../../contract/console-protocol';
 import { api, ApiError } from '../api';
-import { fieldErrors, type FieldErrors } from '../forms';
+import { ago, fieldErrors, type FieldErrors } from '../forms';
 import type { Store } from '../model';
-
-export const SILENT_MINUTES = 15;
 
 const Register = z.object({
   storeId: z.string(),
@@ -21,26 +19,16 @@ const Register = z.object({
   isActive: z.boolean(),
 });
 const RegisterList = z.object({ registers: z.array(Register) });
-const DeviceList = z.object({ devices: z.array(DeviceSyncState) });
-
-function ago(iso: string | null, now: number): string {
-  if (!iso) return 'never';
-  const minutes = Math.round((now - Date.parse(iso)) / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 120) return `${minutes} min ago`;
-  const hours = Math.round(minutes / 60);
-  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
-}
 
 export function StoresScreen({ stores, user }: { stores: Store[]; user: ConsoleUser }) {
   const [storeId, setStoreId] = useState('');
   const [registers, setRegisters] = useState<Array<z.infer<typeof Register>>>([]);
   const [devices, setDevices] = useState<DeviceSyncState[]>([]);
+  const [now, setNow] = useState(() => Date.now());
   const [code, setCode] = useState<EnrollmentCodeCreated | undefined>();
   const [error, setError] = useState('');
   const store = stores.find((s) => s.storeId === storeId) ?? stores[0];
   const canEdit = user.role !== 'analyst';
-  const now = Date.now();
 
   // Only the answer to the latest request is shown (switching stores quickly must not leave
   // an earlier store's answer on screen).
@@ -50,12 +38,13 @@ export function StoresScreen({ stores, user }: { stores: Store[]; user: ConsoleU
     const request = ++latest.current;
     Promise.all([
       api(RegisterList, `/stores/${store.storeId}/registers`),
-      api(DeviceList, '/devices', { query: { storeId: store.storeId } }),
+      api(ConsoleDeviceList, '/devices', { query: { storeId: store.storeId } }),
     ])
       .then(([r, d]) => {
         if (request !== latest.current) return;
         setRegisters(r.registers);
         setDevices(d.devices);
+        setNow(Date.parse(d.now));
         setError('');
       })
       .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
@@ -86,9 +75,6 @@ export function StoresScreen({ stores, user }: { stores: Store[]; user: ConsoleU
 
   if (!store) return <p>No stores to show.</p>;
   const live = devices.filter((d) => !d.revokedAt && !d.supersededBy);
-  const silent = live.filter(
-    (d) => !d.lastSeenAt || now - Date.parse(d.lastSeenAt) > SILENT_MINUTES * 60_000,
-  );
   return (
     <section>
       <h2>Stores & devices</h2>
@@ -107,12 +93,6 @@ export function StoresScreen({ stores, user }: { stores: Store[]; user: ConsoleU
         </select>
       </label>
       {error && <p className="error">{error}</p>}
-      {silent.length > 0 && (
-        <p className="alert" data-testid="silent-alert">
-          {silent.length} till{silent.length === 1 ? ' has' : 's have'} not been heard from for more
-          than {SILENT_MINUTES} minutes: {silent.map((d) => d.registerId).join(', ')}
-        </p>
-      )}
       <h3>Registers</h3>
       <table data-testid="register-table">
         <thead>
@@ -143,7 +123,12 @@ export function StoresScreen({ stores, user }: { stores: Store[]; user: ConsoleU
                       data-testid="enroll-register"
                     >
                       {till ? 'Enroll a replacement' : 'Enroll a till'}
-                    </button>
+                    </button>{' '}
+                    {till && (
+                      <button type="button" onClick={() => revoke(till)} data-testid="revoke-till">
+                        Revoke the till
+                      </button>
+                    )}
                   </td>
                 )}
               </tr>
@@ -159,49 +144,9 @@ export function StoresScreen({ stores, user }: { stores: Store[]; user: ConsoleU
         </p>
       )}
       {canEdit && <NewRegisterForm storeId={store.storeId} onCreated={load} />}
-      <h3>Tills and sync health</h3>
-      <table data-testid="device-table">
-        <thead>
-          <tr>
-            <th>Register</th>
-            <th>Till</th>
-            <th>Last seen</th>
-            <th className="num">Unsent</th>
-            <th className="num">Rejected</th>
-            <th className="num">Catalog changes behind</th>
-            <th>Status</th>
-            {canEdit && <th />}
-          </tr>
-        </thead>
-        <tbody>
-          {devices.map((d) => (
-            <tr key={d.deviceId} data-testid="device-row" data-register={d.registerId}>
-              <td>{d.registerId}</td>
-              <td>{d.label ?? ''}</td>
-              <td>{ago(d.lastSeenAt, now)}</td>
-              <td className="num">{d.reportedPending ?? '?'}</td>
-              <td className="num">{d.rejectedCount}</td>
-              <td className="num">{d.cursorLag ?? '?'}</td>
-              <td>
-                {d.revokedAt
-                  ? `Revoked (${d.revokedReason ?? ''})`
-                  : d.supersededBy
-                    ? 'Replaced'
-                    : 'Active'}
-              </td>
-              {canEdit && (
-                <td>
-                  {!d.revokedAt && (
-                    <button type="button" onClick={() => revoke(d)}>
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <p className="hint">
+        Every till&apos;s sync health: <a href="#/devices">Tills &amp; sync</a>.
+      </p>
     </section>
   );
 }
