@@ -10,6 +10,7 @@ import {
 import { api, ApiError } from '../api';
 import { fieldErrors, type FieldErrors } from '../forms';
 import { ROLE_NAMES, type Store } from '../model';
+import { FieldError, TextField } from '../components/TextField';
 
 const UserList = z.object({ users: z.array(ConsoleUser) });
 const AuditList = z.object({ entries: z.array(AuditEntry) });
@@ -114,23 +115,30 @@ function NewUserForm({ stores, onCreated }: { stores: Store[]; onCreated: () => 
       })
       .catch((e: unknown) => setErrors({ form: e instanceof ApiError ? e.message : String(e) }));
   };
-  const field = (key: 'email' | 'displayName' | 'password', label: string, type = 'text') => (
-    <label>
-      {label}
-      <input
-        type={type}
-        value={form[key]}
-        onChange={(e) => setForm({ ...form, [key]: e.target.value })}
-      />
-      {errors[key] && <span className="field-error">{errors[key]}</span>}
-    </label>
-  );
   return (
     <form className="card" onSubmit={submit} noValidate data-testid="user-form">
       <h3>New user</h3>
-      {field('email', 'Email', 'email')}
-      {field('displayName', 'Name')}
-      {field('password', 'Password', 'password')}
+      <TextField
+        label="Email"
+        type="email"
+        value={form.email}
+        onChange={(email) => setForm({ ...form, email })}
+        error={errors.email}
+      />
+      <TextField
+        label="Name"
+        value={form.displayName}
+        onChange={(displayName) => setForm({ ...form, displayName })}
+        error={errors.displayName}
+      />
+      <TextField
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        value={form.password}
+        onChange={(password) => setForm({ ...form, password })}
+        error={errors.password}
+      />
       <label>
         Role
         <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>
@@ -155,7 +163,7 @@ function NewUserForm({ stores, onCreated }: { stores: Store[]; onCreated: () => 
               </option>
             ))}
           </select>
-          {errors.storeIds && <span className="field-error">{errors.storeIds}</span>}
+          <FieldError error={errors.storeIds} />
         </label>
       )}
       {errors.form && <p className="error">{errors.form}</p>}

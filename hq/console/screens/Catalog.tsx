@@ -16,6 +16,7 @@ import { CategoriesPanel, NewProductForm, useCategories } from './CatalogForms';
 import { api, ApiError } from '../api';
 import { centsFromInput, fieldErrors, money, type FieldErrors } from '../forms';
 import type { Store } from '../model';
+import { FieldError, TextField } from '../components/TextField';
 
 const ProductList = z.object({ products: z.array(ConsoleProduct) });
 
@@ -214,16 +215,14 @@ function PriceForm(props: {
   return (
     <form className="card" onSubmit={submit} noValidate data-testid="price-form">
       <h3>New price for {product.productName}</h3>
-      <label>
-        Price
-        <input
-          value={price}
-          onChange={(e) => setPrice(e.target.value)}
-          inputMode="decimal"
-          data-testid="price-input"
-        />
-        {errors.priceCents && <span className="field-error">{errors.priceCents}</span>}
-      </label>
+      <TextField
+        label="Price"
+        value={price}
+        onChange={setPrice}
+        inputMode="decimal"
+        error={errors.priceCents}
+        testId="price-input"
+      />
       <fieldset>
         <legend>Stores</legend>
         <button type="button" onClick={() => setStoreIds(props.stores.map((s) => s.storeId))}>
@@ -239,7 +238,7 @@ function PriceForm(props: {
             {s.storeName}
           </label>
         ))}
-        {errors.storeIds && <span className="field-error">{errors.storeIds}</span>}
+        <FieldError error={errors.storeIds} />
       </fieldset>
       {errors.form && (
         <p className="error" role="alert" data-testid="price-error">

@@ -14,6 +14,7 @@ import {
 import { ConsoleProduct } from '../../../contract/console-protocol';
 import { api, ApiError } from '../api';
 import { centsFromInput, fieldErrors, type FieldErrors } from '../forms';
+import { TextField } from '../components/TextField';
 
 const messageOf = (e: unknown): string => (e instanceof ApiError ? e.message : String(e));
 
@@ -70,34 +71,30 @@ export function NewProductForm(props: {
       })
       .catch((e: unknown) => setErrors({ form: messageOf(e) }));
   };
-  const field = (key: string) =>
-    errors[key] ? <span className="field-error">{errors[key]}</span> : null;
   return (
     <form className="inline-form" onSubmit={submit} noValidate data-testid="product-form">
-      <label>
-        New product
-        <input
-          value={productName}
-          placeholder="Name"
-          onChange={(e) => setProductName(e.target.value)}
-          data-testid="new-product-name"
-        />
-        {field('productName')}
-      </label>
-      <label>
-        SKU
-        <input value={sku} onChange={(e) => setSku(e.target.value)} data-testid="new-product-sku" />
-        {field('sku')}
-      </label>
-      <label>
-        Barcode
-        <input
-          value={barcode}
-          onChange={(e) => setBarcode(e.target.value)}
-          data-testid="new-product-barcode"
-        />
-        {field('barcode')}
-      </label>
+      <TextField
+        label="New product"
+        value={productName}
+        placeholder="Name"
+        onChange={setProductName}
+        error={errors.productName}
+        testId="new-product-name"
+      />
+      <TextField
+        label="SKU"
+        value={sku}
+        onChange={setSku}
+        error={errors.sku}
+        testId="new-product-sku"
+      />
+      <TextField
+        label="Barcode"
+        value={barcode}
+        onChange={setBarcode}
+        error={errors.barcode}
+        testId="new-product-barcode"
+      />
       <label>
         Category
         <select
@@ -115,26 +112,22 @@ export function NewProductForm(props: {
             ))}
         </select>
       </label>
-      <label>
-        Price
-        <input
-          value={price}
-          inputMode="decimal"
-          onChange={(e) => setPrice(e.target.value)}
-          data-testid="new-product-price"
-        />
-        {field('priceCents')}
-      </label>
-      <label>
-        Reorder at
-        <input
-          value={reorderPoint}
-          inputMode="numeric"
-          onChange={(e) => setReorderPoint(e.target.value)}
-          data-testid="new-product-reorder"
-        />
-        {field('reorderPoint')}
-      </label>
+      <TextField
+        label="Price"
+        value={price}
+        inputMode="decimal"
+        onChange={setPrice}
+        error={errors.priceCents}
+        testId="new-product-price"
+      />
+      <TextField
+        label="Reorder at"
+        value={reorderPoint}
+        inputMode="numeric"
+        onChange={setReorderPoint}
+        error={errors.reorderPoint}
+        testId="new-product-reorder"
+      />
       <button type="submit" data-testid="new-product-save">
         Add product
       </button>
@@ -200,15 +193,13 @@ export function CategoriesPanel(props: { categories: CategoryEntity[]; onChanged
         </tbody>
       </table>
       <form className="inline-form" onSubmit={create} noValidate data-testid="category-form">
-        <label>
-          New category
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            data-testid="new-category-name"
-          />
-          {errors.categoryName && <span className="field-error">{errors.categoryName}</span>}
-        </label>
+        <TextField
+          label="New category"
+          value={name}
+          onChange={setName}
+          error={errors.categoryName}
+          testId="new-category-name"
+        />
         <button type="submit" data-testid="new-category-save">
           Add category
         </button>

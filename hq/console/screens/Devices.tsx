@@ -16,6 +16,7 @@ import {
 import { api, ApiError } from '../api';
 import { ago } from '../forms';
 import type { Store } from '../model';
+import { TextField } from '../components/TextField';
 
 const REFRESH_MS = 30_000;
 
@@ -73,18 +74,14 @@ export function DevicesScreen({ stores }: { stores: Store[] }) {
             ))}
           </select>
         </label>
-        <label>
-          Alert after (minutes silent)
-          <input
-            value={thresholdText}
-            inputMode="numeric"
-            onChange={(e) => setThresholdText(e.target.value)}
-            data-testid="silent-threshold"
-          />
-          {!threshold.success && (
-            <span className="field-error">{threshold.error.issues[0]?.message}</span>
-          )}
-        </label>
+        <TextField
+          label="Alert after (minutes silent)"
+          value={thresholdText}
+          inputMode="numeric"
+          onChange={setThresholdText}
+          error={threshold.success ? undefined : threshold.error.issues[0]?.message}
+          testId="silent-threshold"
+        />
         <label className="check">
           <input
             type="checkbox"

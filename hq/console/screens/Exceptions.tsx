@@ -21,6 +21,7 @@ import { api, ApiError } from '../api';
 import { fieldErrors, type FieldErrors } from '../forms';
 import type { Store } from '../model';
 import { ReconciliationPanel } from './Reconciliation';
+import { TextField } from '../components/TextField';
 
 const messageOf = (e: unknown): string => (e instanceof ApiError ? e.message : String(e));
 const when = (iso: string): string => new Date(iso).toLocaleString();
@@ -212,16 +213,15 @@ function ResolveForm(props: {
         {exception.reason}
       </p>
       <p className="hint">{exception.todo}</p>
-      <label className="wide">
-        What was done
-        <textarea
-          value={resolution}
-          rows={3}
-          onChange={(e) => setResolution(e.target.value)}
-          data-testid="resolve-input"
-        />
-        {errors.resolution && <span className="field-error">{errors.resolution}</span>}
-      </label>
+      <TextField
+        className="wide"
+        label="What was done"
+        rows={3}
+        value={resolution}
+        onChange={setResolution}
+        error={errors.resolution}
+        testId="resolve-input"
+      />
       <button type="submit" data-testid="resolve-save">
         Resolve
       </button>{' '}

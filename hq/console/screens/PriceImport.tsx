@@ -7,6 +7,7 @@ import { useState, type ChangeEvent } from 'react';
 import { PriceImport, PriceImportResult } from '../../../contract/console-protocol';
 import { api, ApiError } from '../api';
 import { fieldErrors, money, type FieldErrors } from '../forms';
+import { FieldError } from '../components/TextField';
 
 export function PriceImportForm({
   currency,
@@ -56,7 +57,7 @@ export function PriceImportForm({
       <label>
         File
         <input type="file" accept=".csv,text/csv" onChange={choose} data-testid="import-file" />
-        {errors.csv && <span className="field-error">{errors.csv}</span>}
+        <FieldError error={errors.csv} />
       </label>
       <button type="button" onClick={() => send(false)} data-testid="import-preview">
         Preview

@@ -14,6 +14,7 @@ import { ConsoleReconcile } from '../../../contract/console-exceptions';
 import { api, ApiError } from '../api';
 import { fieldErrors, money, type FieldErrors } from '../forms';
 import type { Store } from '../model';
+import { TextField } from '../components/TextField';
 
 const today = (): string => new Date().toISOString().slice(0, 10);
 
@@ -52,16 +53,14 @@ export function ReconciliationPanel(props: {
         <p className="hint">Administrators and store managers reconcile a day.</p>
       ) : (
         <form className="inline-form" onSubmit={submit} noValidate data-testid="reconcile-form">
-          <label>
-            Day
-            <input
-              type="date"
-              value={date}
-              onChange={(e) => setDate(e.target.value)}
-              data-testid="reconcile-date"
-            />
-            {errors.date && <span className="field-error">{errors.date}</span>}
-          </label>
+          <TextField
+            label="Day"
+            type="date"
+            value={date}
+            onChange={setDate}
+            error={errors.date}
+            testId="reconcile-date"
+          />
           <label>
             Store
             <select

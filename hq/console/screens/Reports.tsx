@@ -10,6 +10,7 @@ import { api, ApiError } from '../api';
 import { ChartView } from '../ChartView';
 import { downloadCsv, fieldErrors, money, type FieldErrors } from '../forms';
 import type { Store } from '../model';
+import { TextField } from '../components/TextField';
 
 const isoDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
@@ -92,26 +93,22 @@ export function ReportsScreen({ stores }: { stores: Store[] }) {
     <section>
       <h2>Reports</h2>
       <div className="filters">
-        <label>
-          From
-          <input
-            type="date"
-            value={from}
-            onChange={(e) => setFrom(e.target.value)}
-            data-testid="report-from"
-          />
-          {errors.from && <span className="field-error">{errors.from}</span>}
-        </label>
-        <label>
-          To
-          <input
-            type="date"
-            value={to}
-            onChange={(e) => setTo(e.target.value)}
-            data-testid="report-to"
-          />
-          {errors.to && <span className="field-error">{errors.to}</span>}
-        </label>
+        <TextField
+          label="From"
+          type="date"
+          value={from}
+          onChange={setFrom}
+          error={errors.from}
+          testId="report-from"
+        />
+        <TextField
+          label="To"
+          type="date"
+          value={to}
+          onChange={setTo}
+          error={errors.to}
+          testId="report-to"
+        />
         <label>
           Stores
           <select

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { ConsoleSession, SignIn } from '../../../contract/console-protocol';
 import { api, ApiError } from '../api';
 import { fieldErrors, type FieldErrors } from '../forms';
+import { TextField } from '../components/TextField';
 
 export function SignInScreen({ onSignedIn }: { onSignedIn: (s: ConsoleSession) => void }) {
   const [email, setEmail] = useState('');
@@ -24,28 +25,24 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: (s: ConsoleSession) =
   return (
     <form className="sign-in card" onSubmit={submit} noValidate data-testid="sign-in">
       <h1>Edge POS HQ</h1>
-      <label>
-        Email
-        <input
-          type="email"
-          autoComplete="username"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          data-testid="sign-in-email"
-        />
-        {errors.email && <span className="field-error">{errors.email}</span>}
-      </label>
-      <label>
-        Password
-        <input
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          data-testid="sign-in-password"
-        />
-        {errors.password && <span className="field-error">{errors.password}</span>}
-      </label>
+      <TextField
+        label="Email"
+        type="email"
+        autoComplete="username"
+        value={email}
+        onChange={setEmail}
+        error={errors.email}
+        testId="sign-in-email"
+      />
+      <TextField
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={setPassword}
+        error={errors.password}
+        testId="sign-in-password"
+      />
       {errors.form && (
         <p className="error" role="alert" data-testid="sign-in-error">
           {errors.form}

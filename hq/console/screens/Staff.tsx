@@ -17,6 +17,7 @@ import {
 import { api, ApiError } from '../api';
 import { fieldErrors, type FieldErrors } from '../forms';
 import type { Store } from '../model';
+import { TextField } from '../components/TextField';
 
 const ROLE_TITLES: Record<StaffRole, string> = { cashier: 'Cashier', manager: 'Manager' };
 
@@ -175,16 +176,14 @@ function NewStaffForm({
   };
   return (
     <form className="inline-form" onSubmit={submit} noValidate data-testid="staff-form">
-      <label>
-        New staff member
-        <input
-          value={displayName}
-          placeholder="Name"
-          onChange={(e) => setDisplayName(e.target.value)}
-          data-testid="staff-name"
-        />
-        {errors.displayName && <span className="field-error">{errors.displayName}</span>}
-      </label>
+      <TextField
+        label="New staff member"
+        value={displayName}
+        placeholder="Name"
+        onChange={setDisplayName}
+        error={errors.displayName}
+        testId="staff-name"
+      />
       <label>
         Role
         <select
@@ -196,18 +195,16 @@ function NewStaffForm({
           <option value="manager">Manager</option>
         </select>
       </label>
-      <label>
-        PIN
-        <input
-          type="password"
-          inputMode="numeric"
-          autoComplete="new-password"
-          value={pin}
-          onChange={(e) => setPin(e.target.value)}
-          data-testid="staff-pin"
-        />
-        {errors.pin && <span className="field-error">{errors.pin}</span>}
-      </label>
+      <TextField
+        label="PIN"
+        type="password"
+        inputMode="numeric"
+        autoComplete="new-password"
+        value={pin}
+        onChange={setPin}
+        error={errors.pin}
+        testId="staff-pin"
+      />
       <button type="submit" data-testid="staff-create">
         Add
       </button>
@@ -241,18 +238,16 @@ function RePinForm({
   };
   return (
     <form className="card" onSubmit={submit} noValidate data-testid="repin-form">
-      <label>
-        New PIN for {member.displayName}
-        <input
-          type="password"
-          inputMode="numeric"
-          autoComplete="new-password"
-          value={pin}
-          onChange={(e) => setPin(e.target.value)}
-          data-testid="repin-input"
-        />
-        {errors.pin && <span className="field-error">{errors.pin}</span>}
-      </label>
+      <TextField
+        label={`New PIN for ${member.displayName}`}
+        type="password"
+        inputMode="numeric"
+        autoComplete="new-password"
+        value={pin}
+        onChange={setPin}
+        error={errors.pin}
+        testId="repin-input"
+      />
       <button type="submit" data-testid="repin-save">
         Save
       </button>{' '}

@@ -11,6 +11,7 @@ import { CreateRegister, type ConsoleUser } from '../../../contract/console-prot
 import { api, ApiError } from '../api';
 import { ago, fieldErrors, type FieldErrors } from '../forms';
 import type { Store } from '../model';
+import { TextField } from '../components/TextField';
 
 const Register = z.object({
   storeId: z.string(),
@@ -170,25 +171,21 @@ function NewRegisterForm({ storeId, onCreated }: { storeId: string; onCreated: (
   };
   return (
     <form className="inline-form" onSubmit={submit} noValidate data-testid="register-form">
-      <label>
-        New register
-        <input
-          value={registerId}
-          placeholder="R03"
-          onChange={(e) => setRegisterId(e.target.value)}
-          data-testid="register-id"
-        />
-        {errors.registerId && <span className="field-error">{errors.registerId}</span>}
-      </label>
-      <label>
-        Name
-        <input
-          value={registerName}
-          onChange={(e) => setRegisterName(e.target.value)}
-          data-testid="register-name"
-        />
-        {errors.registerName && <span className="field-error">{errors.registerName}</span>}
-      </label>
+      <TextField
+        label="New register"
+        value={registerId}
+        placeholder="R03"
+        onChange={setRegisterId}
+        error={errors.registerId}
+        testId="register-id"
+      />
+      <TextField
+        label="Name"
+        value={registerName}
+        onChange={setRegisterName}
+        error={errors.registerName}
+        testId="register-name"
+      />
       <button type="submit" data-testid="register-create">
         Add register
       </button>
