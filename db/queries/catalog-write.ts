@@ -20,48 +20,34 @@ import type {
 } from '../../contract/catalog';
 import { float4ArrayBinary, preparedStatement, runPrepared, type ProtocolDb } from '../prepared';
 import type { Queryable } from '../queryable';
-import { sqlCents as n } from '../sql';
+import { SYNCED_ENTITIES, tillUpsertSql, type SyncedEntityName } from '../synced/registry';
 
 export const BATCH = 1_000;
 
-async function inBatches<T>(
-  rows: readonly T[],
-  write: (batch: readonly T[]) => Promise<void>,
+const UPSERTS = new Map(SYNCED_ENTITIES.map((e) => [e.entity, tillUpsertSql(e)]));
+
+/** Version-guarded upsert of rows of one synced entity (SQL from db/synced/registry.ts). */
+async function upsertEntity(
+  db: Queryable,
+  entity: SyncedEntityName,
+  storeId: string | null,
+  rows: readonly unknown[],
+  batchSize = BATCH,
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += BATCH) await write(rows.slice(i, i + BATCH));
+  const upsert = UPSERTS.get(entity)!;
+  for (let i = 0; i < rows.length; i += batchSize) {
+    const json = JSON.stringify(rows.slice(i, i + batchSize));
+    if (upsert.storeParam) {
+      if (storeId === null) throw new Error(`${entity} rows need their store`);
+      await db.query(upsert.sql, [storeId, json]);
+    } else {
+      await db.query(upsert.sql, [json]);
+    }
+  }
 }
 
 export async function upsertStores(db: Queryable, rows: readonly StoreEntity[]): Promise<void> {
-  await inBatches(rows, async (batch) => {
-    await db.query(
-      `INSERT INTO retail.stores AS s (store_id, store_name, store_location, store_type, region, currency,
-         timezone, tax_rate_ppm, tax_included, tax_rounding, tax_components,
-         manager_discount_threshold_ppm, offline_card_limit, price_override_limit_ppm,
-         open_price_limit, is_active, version, updated_at)
-       SELECT r."storeId", r."storeName", r."storeLocation", r."storeType", r.region, r.currency, r.timezone,
-              r."taxRatePpm", r."taxIncluded", r."taxRounding", r."taxComponents",
-              r."managerDiscountThresholdPpm", ${n('r."offlineCardLimitCents"')},
-              r."priceOverrideLimitPpm", ${n('r."openPriceLimitCents"')}, r."isActive", r.version, now()
-         FROM jsonb_to_recordset($1::jsonb) AS r("storeId" text, "storeName" text, "storeLocation" text,
-              "storeType" text, region text, currency text, timezone text, "taxRatePpm" integer,
-              "taxIncluded" boolean, "taxRounding" text, "taxComponents" jsonb,
-              "managerDiscountThresholdPpm" integer, "offlineCardLimitCents" bigint,
-              "priceOverrideLimitPpm" integer, "openPriceLimitCents" bigint, "isActive" boolean, version bigint)
-       ON CONFLICT (store_id) DO UPDATE SET
-         store_name = EXCLUDED.store_name, store_location = EXCLUDED.store_location,
-         store_type = EXCLUDED.store_type, region = EXCLUDED.region, currency = EXCLUDED.currency,
-         timezone = EXCLUDED.timezone, tax_rate_ppm = EXCLUDED.tax_rate_ppm,
-         tax_included = EXCLUDED.tax_included, tax_rounding = EXCLUDED.tax_rounding,
-         tax_components = EXCLUDED.tax_components,
-         manager_discount_threshold_ppm = EXCLUDED.manager_discount_threshold_ppm,
-         offline_card_limit = EXCLUDED.offline_card_limit,
-         price_override_limit_ppm = EXCLUDED.price_override_limit_ppm,
-         open_price_limit = EXCLUDED.open_price_limit, is_active = EXCLUDED.is_active,
-         version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-       WHERE s.version < EXCLUDED.version`,
-      [JSON.stringify(batch)],
-    );
-  });
+  await upsertEntity(db, 'store', null, rows);
 }
 
 export async function upsertCategories(
@@ -72,20 +58,7 @@ export async function upsertCategories(
   const ordered = [...rows].sort(
     (a, b) => Number(a.parentCategoryId !== null) - Number(b.parentCategoryId !== null),
   );
-  await inBatches(ordered, async (batch) => {
-    await db.query(
-      `INSERT INTO retail.product_categories AS c (category_id, category_name, parent_category_id, description, is_active, version, updated_at)
-       SELECT r."categoryId", r."categoryName", r."parentCategoryId", r.description, r."isActive", r.version, now()
-         FROM jsonb_to_recordset($1::jsonb) AS r("categoryId" integer, "categoryName" text,
-              "parentCategoryId" integer, description text, "isActive" boolean, version bigint)
-       ON CONFLICT (category_id) DO UPDATE SET
-         category_name = EXCLUDED.category_name, parent_category_id = EXCLUDED.parent_category_id,
-         description = EXCLUDED.description, is_active = EXCLUDED.is_active,
-         version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-       WHERE c.version < EXCLUDED.version`,
-      [JSON.stringify(batch)],
-    );
-  });
+  await upsertEntity(db, 'category', null, ordered);
 }
 
 export async function upsertCategoryTaxRates(
@@ -93,17 +66,7 @@ export async function upsertCategoryTaxRates(
   storeId: string,
   rows: readonly CategoryTaxRateEntity[],
 ): Promise<void> {
-  await inBatches(rows, async (batch) => {
-    await db.query(
-      `INSERT INTO retail.category_tax_rates AS t (store_id, category_id, tax_rate_ppm, version, updated_at)
-       SELECT $1, r."categoryId", r."taxRatePpm", r.version, now()
-         FROM jsonb_to_recordset($2::jsonb) AS r("categoryId" integer, "taxRatePpm" integer, version bigint)
-       ON CONFLICT (store_id, category_id) DO UPDATE SET
-         tax_rate_ppm = EXCLUDED.tax_rate_ppm, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-       WHERE t.version < EXCLUDED.version`,
-      [storeId, JSON.stringify(batch)],
-    );
-  });
+  await upsertEntity(db, 'category_tax_rate', storeId, rows);
 }
 
 export async function upsertRegisters(
@@ -111,18 +74,7 @@ export async function upsertRegisters(
   storeId: string,
   rows: readonly RegisterEntity[],
 ): Promise<void> {
-  await inBatches(rows, async (batch) => {
-    await db.query(
-      `INSERT INTO retail.registers AS g (store_id, register_id, register_name, is_active, version, updated_at)
-       SELECT $1, r."registerId", r."registerName", r."isActive", r.version, now()
-         FROM jsonb_to_recordset($2::jsonb) AS r("registerId" text, "registerName" text, "isActive" boolean, version bigint)
-       ON CONFLICT (store_id, register_id) DO UPDATE SET
-         register_name = EXCLUDED.register_name, is_active = EXCLUDED.is_active,
-         version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-       WHERE g.version < EXCLUDED.version`,
-      [storeId, JSON.stringify(batch)],
-    );
-  });
+  await upsertEntity(db, 'register', storeId, rows);
 }
 
 export async function upsertStaff(
@@ -130,19 +82,7 @@ export async function upsertStaff(
   storeId: string,
   rows: readonly StaffEntity[],
 ): Promise<void> {
-  await inBatches(rows, async (batch) => {
-    await db.query(
-      `INSERT INTO retail.staff AS s (store_id, staff_id, display_name, role, pin_hash, is_active, version, updated_at)
-       SELECT $1, r."staffId", r."displayName", r.role, r."pinHash", r."isActive", r.version, now()
-         FROM jsonb_to_recordset($2::jsonb) AS r("staffId" uuid, "displayName" text, role text,
-              "pinHash" text, "isActive" boolean, version bigint)
-       ON CONFLICT (store_id, staff_id) DO UPDATE SET
-         display_name = EXCLUDED.display_name, role = EXCLUDED.role, pin_hash = EXCLUDED.pin_hash,
-         is_active = EXCLUDED.is_active, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-       WHERE s.version < EXCLUDED.version`,
-      [storeId, JSON.stringify(batch)],
-    );
-  });
+  await upsertEntity(db, 'staff', storeId, rows);
 }
 
 export async function upsertProducts(
@@ -150,33 +90,7 @@ export async function upsertProducts(
   storeId: string,
   rows: readonly ProductEntity[],
 ): Promise<void> {
-  await inBatches(rows, async (batch) => {
-    await db.query(
-      `INSERT INTO retail.products AS p (store_id, product_id, sku, barcode, product_name, product_description,
-         category_id, brand, model, color, size, weight_kg, price, cost, minimum_stock, reorder_point,
-         supplier_name, is_active, is_featured, tags, metadata, version, updated_at)
-       SELECT $1, r."productId", r.sku, r.barcode, r."productName", r."productDescription", r."categoryId",
-              r.brand, r.model, r.color, r.size, r."weightKg"::numeric(8,3), ${n('r."priceCents"')},
-              ${n('r."costCents"')}, r."minimumStock", r."reorderPoint", r."supplierName", r."isActive",
-              r."isFeatured", coalesce(r.tags, '{}'), coalesce(r.metadata, '{}'), r.version, now()
-         FROM jsonb_to_recordset($2::jsonb) AS r("productId" uuid, sku text, barcode text,
-              "productName" text, "productDescription" text, "categoryId" integer, brand text, model text,
-              color text, size text, "weightKg" text, "priceCents" bigint, "costCents" bigint,
-              "minimumStock" integer, "reorderPoint" integer, "supplierName" text, "isActive" boolean,
-              "isFeatured" boolean, tags text[], metadata jsonb, version bigint)
-       ON CONFLICT (store_id, product_id) DO UPDATE SET
-         sku = EXCLUDED.sku, barcode = EXCLUDED.barcode, product_name = EXCLUDED.product_name,
-         product_description = EXCLUDED.product_description, category_id = EXCLUDED.category_id,
-         brand = EXCLUDED.brand, model = EXCLUDED.model, color = EXCLUDED.color, size = EXCLUDED.size,
-         weight_kg = EXCLUDED.weight_kg, price = EXCLUDED.price, cost = EXCLUDED.cost,
-         minimum_stock = EXCLUDED.minimum_stock, reorder_point = EXCLUDED.reorder_point,
-         supplier_name = EXCLUDED.supplier_name, is_active = EXCLUDED.is_active,
-         is_featured = EXCLUDED.is_featured, tags = EXCLUDED.tags, metadata = EXCLUDED.metadata,
-         version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-       WHERE p.version < EXCLUDED.version`,
-      [storeId, JSON.stringify(batch)],
-    );
-  });
+  await upsertEntity(db, 'product', storeId, rows);
 }
 
 export async function upsertCustomers(
@@ -184,24 +98,7 @@ export async function upsertCustomers(
   storeId: string,
   rows: readonly CustomerEntity[],
 ): Promise<void> {
-  await inBatches(rows, async (batch) => {
-    await db.query(
-      `INSERT INTO retail.customers AS c (store_id, customer_id, first_name, last_name, email, phone,
-         date_of_birth, gender, customer_since, loyalty_tier, total_lifetime_value, version, updated_at)
-       SELECT $1, r."customerId", r."firstName", r."lastName", r.email, r.phone, r."dateOfBirth", r.gender,
-              r."customerSince", r."loyaltyTier", ${n('r."totalLifetimeValueCents"')}, r.version, now()
-         FROM jsonb_to_recordset($2::jsonb) AS r("customerId" uuid, "firstName" text, "lastName" text,
-              email text, phone text, "dateOfBirth" date, gender text, "customerSince" date,
-              "loyaltyTier" text, "totalLifetimeValueCents" bigint, version bigint)
-       ON CONFLICT (store_id, customer_id) DO UPDATE SET
-         first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, email = EXCLUDED.email,
-         phone = EXCLUDED.phone, date_of_birth = EXCLUDED.date_of_birth, gender = EXCLUDED.gender,
-         customer_since = EXCLUDED.customer_since, loyalty_tier = EXCLUDED.loyalty_tier,
-         total_lifetime_value = EXCLUDED.total_lifetime_value, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-       WHERE c.version < EXCLUDED.version`,
-      [storeId, JSON.stringify(batch)],
-    );
-  });
+  await upsertEntity(db, 'customer', storeId, rows);
 }
 
 export async function upsertStockLevels(
@@ -209,17 +106,7 @@ export async function upsertStockLevels(
   storeId: string,
   rows: readonly StockLevelEntity[],
 ): Promise<void> {
-  await inBatches(rows, async (batch) => {
-    await db.query(
-      `INSERT INTO retail.stock_levels AS l (store_id, product_id, on_hand, version, updated_at)
-       SELECT $1, r."productId", r."onHand", r.version, now()
-         FROM jsonb_to_recordset($2::jsonb) AS r("productId" uuid, "onHand" integer, version bigint)
-       ON CONFLICT (store_id, product_id) DO UPDATE SET
-         on_hand = EXCLUDED.on_hand, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-       WHERE l.version < EXCLUDED.version`,
-      [storeId, JSON.stringify(batch)],
-    );
-  });
+  await upsertEntity(db, 'stock_level', storeId, rows);
 }
 
 export async function upsertEmbeddings(
@@ -227,23 +114,9 @@ export async function upsertEmbeddings(
   storeId: string,
   rows: readonly EmbeddingEntity[],
 ): Promise<void> {
-  // Smaller batches: a 384-dimension vector is ~4 KB of JSON.
-  for (let i = 0; i < rows.length; i += 250) {
-    const batch = rows
-      .slice(i, i + 250)
-      .map((r) => ({ ...r, embedding: `[${r.embedding.join(',')}]` }));
-    await db.query(
-      `INSERT INTO retail.product_embeddings AS e (store_id, product_id, embedding_model, embedding_text, embedding, version, updated_at)
-       SELECT $1, r."productId", r."embeddingModel", r."embeddingText", r.embedding::vector, r.version, now()
-         FROM jsonb_to_recordset($2::jsonb) AS r("productId" uuid, "embeddingModel" text,
-              "embeddingText" text, embedding text, version bigint)
-       ON CONFLICT (store_id, product_id, embedding_model) DO UPDATE SET
-         embedding_text = EXCLUDED.embedding_text, embedding = EXCLUDED.embedding,
-         version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-       WHERE e.version < EXCLUDED.version`,
-      [storeId, JSON.stringify(batch)],
-    );
-  }
+  // pgvector's text form; smaller batches: a 384-dimension vector is ~4 KB of JSON.
+  const asText = rows.map((r) => ({ ...r, embedding: `[${r.embedding.join(',')}]` }));
+  await upsertEntity(db, 'embedding', storeId, asText, 250);
 }
 
 const UPSERT_EMBEDDINGS_BINARY = preparedStatement(

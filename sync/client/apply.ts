@@ -24,6 +24,7 @@ import type { Queryable } from '../../db/queryable';
 import { emptyChanges, type Changes, type Deletes } from '../../contract/sync-protocol';
 import { getErrorMessage } from '../../contract/errors';
 import { isDataError } from '../../db/pg-errors';
+import { SYNCED_ENTITIES } from '../../db/synced/registry';
 
 export async function applyDeletes(tx: Queryable, storeId: string, d: Deletes): Promise<void> {
   if (d.embeddings.length > 0) {
@@ -80,6 +81,8 @@ export async function applyDeletes(tx: Queryable, storeId: string, d: Deletes): 
   }
 }
 
+const ORDER: ReadonlyArray<keyof Changes> = SYNCED_ENTITIES.map((e) => e.field);
+
 export interface ApplyOptions {
   /**
    * The PGlite instance whose transaction `tx` is, for bulk loads: embeddings then go in as
@@ -88,29 +91,54 @@ export interface ApplyOptions {
   bulk?: ProtocolDb | undefined;
 }
 
+type Writers = {
+  [F in keyof Changes]: (
+    tx: Queryable,
+    storeId: string,
+    rows: Changes[F],
+    options: ApplyOptions,
+  ) => Promise<void>;
+};
+
+const WRITERS: Writers = {
+  // The till holds its own store row only.
+  stores: (tx, storeId, rows) =>
+    upsertStores(
+      tx,
+      rows.filter((s) => s.storeId === storeId),
+    ),
+  categories: (tx, _storeId, rows) => upsertCategories(tx, rows),
+  categoryTaxRates: upsertCategoryTaxRates,
+  registers: upsertRegisters,
+  staff: upsertStaff,
+  products: upsertProducts,
+  customers: upsertCustomers,
+  stockLevels: upsertStockLevels,
+  embeddings: (tx, storeId, rows, options) =>
+    options.bulk && rows.length > 0
+      ? upsertEmbeddingsBinary(options.bulk, storeId, rows)
+      : upsertEmbeddings(tx, storeId, rows),
+};
+
+/** Write rows of one Changes field (version-guarded; no ordering across fields). */
+export function writeRows<F extends keyof Changes>(
+  tx: Queryable,
+  storeId: string,
+  field: F,
+  rows: Changes[F],
+  options: ApplyOptions = {},
+): Promise<void> {
+  return WRITERS[field](tx, storeId, rows, options);
+}
+
+/** Upserts every field, parents before children (the registry's order). */
 export async function applyChanges(
   tx: Queryable,
   storeId: string,
   c: Changes,
   options: ApplyOptions = {},
 ): Promise<void> {
-  // The till holds its own store row only.
-  await upsertStores(
-    tx,
-    c.stores.filter((s) => s.storeId === storeId),
-  );
-  await upsertCategories(tx, c.categories);
-  await upsertCategoryTaxRates(tx, storeId, c.categoryTaxRates);
-  await upsertRegisters(tx, storeId, c.registers);
-  await upsertStaff(tx, storeId, c.staff);
-  await upsertProducts(tx, storeId, c.products);
-  await upsertCustomers(tx, storeId, c.customers);
-  await upsertStockLevels(tx, storeId, c.stockLevels);
-  if (options.bulk && c.embeddings.length > 0) {
-    await upsertEmbeddingsBinary(options.bulk, storeId, c.embeddings);
-  } else {
-    await upsertEmbeddings(tx, storeId, c.embeddings);
-  }
+  for (const field of ORDER) await writeRows(tx, storeId, field, c[field], options);
 }
 
 export function deleteCount(d: Deletes): number {
@@ -122,18 +150,6 @@ export interface RefusedRow {
   row: unknown;
   message: string;
 }
-
-const ORDER: ReadonlyArray<keyof Changes> = [
-  'stores',
-  'categories',
-  'categoryTaxRates',
-  'registers',
-  'staff',
-  'products',
-  'customers',
-  'stockLevels',
-  'embeddings',
-];
 
 /**
  * applyChanges, except that a row this till's database refuses (say an embedding of the

@@ -13,33 +13,17 @@
  * from the snapshot's horizon and corrects whatever changed during the download.
  */
 import type { Queryable } from '../../db/queryable';
-import type {
-  CategoryEntity,
-  CategoryTaxRateEntity,
-  CustomerEntity,
-  EmbeddingEntity,
-  ProductEntity,
-  RegisterEntity,
-  StaffEntity,
-  StockLevelEntity,
-  StoreEntity,
-} from '../../contract/catalog';
 import {
-  upsertCategories,
-  upsertCategoryTaxRates,
-  upsertCustomers,
-  upsertEmbeddings,
-  upsertProducts,
-  upsertRegisters,
-  upsertStaff,
-  upsertStockLevels,
-  upsertStores,
-} from '../../db/queries/catalog-write';
+  SYNCED_ENTITIES,
+  keyFromJsonSql,
+  keyTextSql,
+  type SyncedEntityName,
+} from '../../db/synced/registry';
 import { deferIndexBuilds, deferVectorCells } from '../../db/queries/deferred-indexes';
 import { isProtocolDb } from '../../db/prepared';
 import { SnapshotPage, type Changes } from '../../contract/sync-protocol';
 import { builtinEmbedder } from '../../db/search/embedding/builtin';
-import { applyChangesTolerant } from './apply';
+import { applyChangesTolerant, writeRows } from './apply';
 import type { SyncContext } from './context';
 import { SyncError } from './http';
 
@@ -71,19 +55,6 @@ export async function readSnapshot(db: Queryable): Promise<SnapshotRow | undefin
   const { rows } = await db.query<SnapshotRow>(`SELECT * FROM pos.sync_snapshot`);
   return rows[0];
 }
-
-/** How each Changes field is keyed, exactly like HQ's change log keys. */
-const STAGE_KEYS: Record<keyof Changes, { entity: string; key: string }> = {
-  stores: { entity: 'store', key: `e->>'storeId'` },
-  categories: { entity: 'category', key: `e->>'categoryId'` },
-  categoryTaxRates: { entity: 'category_tax_rate', key: `e->>'categoryId'` },
-  registers: { entity: 'register', key: `e->>'registerId'` },
-  staff: { entity: 'staff', key: `e->>'staffId'` },
-  products: { entity: 'product', key: `e->>'productId'` },
-  customers: { entity: 'customer', key: `e->>'customerId'` },
-  stockLevels: { entity: 'stock_level', key: `e->>'productId'` },
-  embeddings: { entity: 'embedding', key: `(e->>'productId') || '/' || (e->>'embeddingModel')` },
-};
 
 async function countProducts(db: Queryable, storeId: string): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
@@ -132,14 +103,13 @@ function quoteIdent(name: string): string {
 }
 
 async function stageRows(tx: Queryable, changes: Changes): Promise<void> {
-  for (const [field, spec] of Object.entries(STAGE_KEYS) as Array<
-    [keyof Changes, (typeof STAGE_KEYS)[keyof Changes]]
-  >) {
-    const rows = changes[field];
+  for (const spec of SYNCED_ENTITIES) {
+    const rows = changes[spec.field];
     if (rows.length === 0) continue;
+    // Keyed exactly like HQ's change log keys.
     await tx.query(
       `INSERT INTO pos.sync_stage (entity, key, row)
-       SELECT $1, ${spec.key}, e FROM jsonb_array_elements($2::jsonb) AS e
+       SELECT $1, ${keyFromJsonSql(spec)}, e FROM jsonb_array_elements($2::jsonb) AS e
        ON CONFLICT (entity, key) DO UPDATE SET row = EXCLUDED.row`,
       [spec.entity, JSON.stringify(rows)],
     );
@@ -147,10 +117,14 @@ async function stageRows(tx: Queryable, changes: Changes): Promise<void> {
 }
 
 /** Staged rows of one entity, in key order, in chunks. */
-async function* stagedRows<T>(tx: Queryable, entity: string, chunk = 5_000): AsyncGenerator<T[]> {
+async function* stagedRows(
+  tx: Queryable,
+  entity: string,
+  chunk = 5_000,
+): AsyncGenerator<unknown[]> {
   let after = '';
   for (;;) {
-    const { rows } = await tx.query<{ key: string; row: T }>(
+    const { rows } = await tx.query<{ key: string; row: unknown }>(
       `SELECT key, row FROM pos.sync_stage WHERE entity = $1 AND key > $2 ORDER BY key LIMIT $3`,
       [entity, after, chunk],
     );
@@ -161,39 +135,24 @@ async function* stagedRows<T>(tx: Queryable, entity: string, chunk = 5_000): Asy
   }
 }
 
-/** Local table, its change-log key over alias t, and a filter of rows that must survive. */
-const SWAP_TABLES = [
-  {
-    entity: 'embedding',
-    table: 'retail.product_embeddings',
-    key: `t.product_id::text || '/' || t.embedding_model`,
-  },
-  { entity: 'stock_level', table: 'retail.stock_levels', key: 't.product_id::text' },
-  {
-    entity: 'customer',
-    table: 'retail.customers',
-    key: 't.customer_id::text',
-    // A customer created here and not yet acknowledged by HQ is not in HQ's snapshot.
-    keep: `EXISTS (SELECT 1 FROM pos.outbox o
-                    WHERE o.mutation_type = 'customer.created' AND o.entity_id = t.customer_id
-                      AND o.mutation_id > (SELECT last_acked_mutation_id FROM pos.sync_state))`,
-  },
-  { entity: 'product', table: 'retail.products', key: 't.product_id::text' },
-  { entity: 'staff', table: 'retail.staff', key: 't.staff_id::text' },
-  {
-    entity: 'register',
-    table: 'retail.registers',
-    key: 't.register_id',
-    keep: `EXISTS (SELECT 1 FROM retail.shifts s WHERE s.store_id = t.store_id AND s.register_id = t.register_id)`,
-  },
-  { entity: 'category_tax_rate', table: 'retail.category_tax_rates', key: 't.category_id::text' },
-] as const;
+/** Rows of the till that must survive a swap although HQ's snapshot lacks them. */
+const KEEP: Partial<Record<SyncedEntityName, string>> = {
+  // A customer created here and not yet acknowledged by HQ is not in HQ's snapshot.
+  customer: `EXISTS (SELECT 1 FROM pos.outbox o
+                      WHERE o.mutation_type = 'customer.created' AND o.entity_id = t.customer_id
+                        AND o.mutation_id > (SELECT last_acked_mutation_id FROM pos.sync_state))`,
+  register: `EXISTS (SELECT 1 FROM retail.shifts s WHERE s.store_id = t.store_id AND s.register_id = t.register_id)`,
+};
+
+/** The store's own tables, children first (the store row and shared categories apart). */
+const SWAP_TABLES = SYNCED_ENTITIES.filter((e) => e.storeScoped && e.entity !== 'store').reverse();
 
 /** Replace the catalog with the staged snapshot (inside the caller's transaction). */
 async function swapStaged(tx: Queryable, storeId: string): Promise<number> {
   for (const spec of SWAP_TABLES) {
-    const notStaged = `NOT EXISTS (SELECT 1 FROM pos.sync_stage s WHERE s.entity = '${spec.entity}' AND s.key = ${spec.key})`;
-    const keep = 'keep' in spec ? ` AND NOT ${spec.keep}` : '';
+    const key = keyTextSql(spec);
+    const notStaged = `NOT EXISTS (SELECT 1 FROM pos.sync_stage s WHERE s.entity = '${spec.entity}' AND s.key = ${key})`;
+    const keep = KEEP[spec.entity] ? ` AND NOT ${KEEP[spec.entity]}` : '';
     await tx.query(`DELETE FROM ${spec.table} t WHERE t.store_id = $1 AND ${notStaged}${keep}`, [
       storeId,
     ]);
@@ -207,7 +166,7 @@ async function swapStaged(tx: Queryable, storeId: string): Promise<number> {
     // restored from a backup may be behind): version 0 lets the guarded upsert through.
     await tx.query(
       `UPDATE ${spec.table} t SET version = 0 FROM pos.sync_stage s
-        WHERE t.store_id = $1 AND s.entity = '${spec.entity}' AND s.key = ${spec.key}
+        WHERE t.store_id = $1 AND s.entity = '${spec.entity}' AND s.key = ${key}
           AND t.version <> (s.row->>'version')::bigint`,
       [storeId],
     );
@@ -240,44 +199,13 @@ async function swapStaged(tx: Queryable, storeId: string): Promise<number> {
   );
 
   let rows = 0;
-  for await (const b of stagedRows<StoreEntity>(tx, 'store')) {
-    await upsertStores(
-      tx,
-      b.filter((s) => s.storeId === storeId),
-    );
-    rows += b.length;
-  }
-  for await (const b of stagedRows<CategoryEntity>(tx, 'category')) {
-    await upsertCategories(tx, b);
-    rows += b.length;
-  }
-  for await (const b of stagedRows<CategoryTaxRateEntity>(tx, 'category_tax_rate')) {
-    await upsertCategoryTaxRates(tx, storeId, b);
-    rows += b.length;
-  }
-  for await (const b of stagedRows<RegisterEntity>(tx, 'register')) {
-    await upsertRegisters(tx, storeId, b);
-    rows += b.length;
-  }
-  for await (const b of stagedRows<StaffEntity>(tx, 'staff')) {
-    await upsertStaff(tx, storeId, b);
-    rows += b.length;
-  }
-  for await (const b of stagedRows<ProductEntity>(tx, 'product')) {
-    await upsertProducts(tx, storeId, b);
-    rows += b.length;
-  }
-  for await (const b of stagedRows<CustomerEntity>(tx, 'customer')) {
-    await upsertCustomers(tx, storeId, b);
-    rows += b.length;
-  }
-  for await (const b of stagedRows<StockLevelEntity>(tx, 'stock_level')) {
-    await upsertStockLevels(tx, storeId, b);
-    rows += b.length;
-  }
-  for await (const b of stagedRows<EmbeddingEntity>(tx, 'embedding', 1_000)) {
-    await upsertEmbeddings(tx, storeId, b);
-    rows += b.length;
+  for (const spec of SYNCED_ENTITIES) {
+    const chunk = spec.entity === 'embedding' ? 1_000 : undefined;
+    for await (const b of stagedRows(tx, spec.entity, chunk)) {
+      // Staged rows are HQ's, validated when their page arrived.
+      await writeRows(tx, storeId, spec.field, b as Changes[typeof spec.field]);
+      rows += b.length;
+    }
   }
   await tx.query(`DELETE FROM pos.sync_stage`);
   return rows;

@@ -11,6 +11,7 @@ import { EDGE_MIGRATIONS_DIR, loadMigrations } from '../../db/migrations/node-so
 import { pgliteMigrationDriver } from '../../db/migrations/pglite-driver';
 import { migrateUp } from '../../db/migrations/runner';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
+import { SYNCED_ENTITIES, allColumns } from '../../db/synced/registry';
 
 interface Column {
   table: string;
@@ -100,5 +101,77 @@ describe('shared tables', () => {
       }
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+/** Columns of synced tables the feed does not carry, each with its reason. */
+const NOT_SYNCED: Readonly<Record<string, string>> = {
+  'stores.created_at': 'each database records when it first held the row',
+  'products.created_at': 'each database records when it first held the row',
+  'customers.created_at': 'each database records when it first held the row',
+  'product_embeddings.created_at': 'each database records when it first held the row',
+  'products.rating_average': 'reviews data of the source catalog; no till screen shows it',
+  'products.rating_count': 'reviews data of the source catalog; no till screen shows it',
+  'customers.linked_customer_id':
+    "HQ's link between customers who share an email (issue 11); the till keeps both as they are",
+};
+
+/** The type family a column's SQL type reads as from JSON (jsonb_to_recordset). */
+function family(sqlType: string): string {
+  if (/^(text|character varying|character)\b/.test(sqlType)) {
+    return sqlType.endsWith('[]') ? 'text[]' : 'text';
+  }
+  if (/^(integer|smallint)$/.test(sqlType)) return 'integer';
+  return sqlType;
+}
+
+describe('the registry of synced entities (db/synced/registry.ts)', () => {
+  it('names every column of each synced table at the till and at HQ, with types that read back', async () => {
+    const edgeCols = (await edge.query<Column>(COLUMNS_SQL)).rows;
+    const centralCols = (await central.pools.admin.query<Column>(COLUMNS_SQL)).rows;
+    const problems: string[] = [];
+    for (const entity of SYNCED_ENTITIES) {
+      const table = entity.table.replace(/^retail\./, '');
+      const described = new Map(allColumns(entity).map((c) => [c.column, c]));
+      const implied = [...(entity.storeScoped ? ['store_id'] : []), 'version', 'updated_at'];
+      for (const [side, cols] of [
+        ['till', edgeCols],
+        ['HQ', centralCols],
+      ] as const) {
+        const actual = cols.filter((c) => c.table === table);
+        if (actual.length === 0) problems.push(`${entity.table} missing at ${side}`);
+        for (const c of actual) {
+          // A generated column is computed by each database from the synced ones.
+          if (c.generated || implied.includes(c.column) || NOT_SYNCED[`${table}.${c.column}`]) {
+            continue;
+          }
+          const d = described.get(c.column);
+          if (!d) problems.push(`${table}.${c.column} (${side}) is not in the registry`);
+          else if (side === 'till' && !d.in && family(c.type) !== family(d.recordType)) {
+            problems.push(`${table}.${c.column}: ${c.type} at the till, read as ${d.recordType}`);
+          }
+        }
+        for (const column of [...described.keys(), ...implied]) {
+          if (!actual.some((c) => c.column === column)) {
+            problems.push(`${table}.${column} is in the registry but not at ${side}`);
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('lists exactly the tables whose rows HQ versions (the version triggers of the migrations)', async () => {
+    const { rows } = await central.pools.admin.query<{ table: string }>(
+      `SELECT DISTINCT c.relname AS table
+         FROM pg_trigger g
+         JOIN pg_class c ON c.oid = g.tgrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'retail' AND NOT g.tgisinternal AND g.tgname LIKE '%\\_version'
+        ORDER BY 1`,
+    );
+    expect(rows.map((r) => `retail.${r.table}`)).toEqual(
+      SYNCED_ENTITIES.map((e) => e.table).sort(),
+    );
   });
 });
