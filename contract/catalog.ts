@@ -37,6 +37,9 @@ export const StoreEntity = z.object({
   /** Price overrides: largest reduction a cashier gives alone; largest open price. */
   priceOverrideLimitPpm: Ppm.default(100_000),
   openPriceLimitCents: Cents.nonnegative().default(10_000),
+  /** Cash control: largest cash-out a cashier records alone; count the drawer blind at close. */
+  cashOutLimitCents: Cents.nonnegative().default(20_000),
+  blindClose: z.boolean().default(false),
   isActive: z.boolean(),
   version: Version,
 });

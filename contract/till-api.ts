@@ -168,6 +168,9 @@ export const ApiInput = {
     kind: z.enum(['in', 'out']),
     amountCents: PositiveCents,
     reason: Text('The reason').trim().min(1, 'Give a reason'),
+    /** A cash-out above the store's limit or beyond the expected drawer: a manager approves. */
+    managerPin: Text('The manager PIN', 16).optional(),
+    managerId: Approver.optional(),
   }),
   closeShift: z.object({
     countedCashCents: NonNegativeCents,
@@ -192,6 +195,9 @@ export interface StoreInfo {
   categoryTaxRates: Array<[number, number]>;
   managerDiscountThresholdPpm: number;
   offlineCardLimitCents: number;
+  /** Cash control: largest cash-out a cashier records alone; count the drawer blind at close. */
+  cashOutLimitCents: number;
+  blindClose: boolean;
 }
 
 export interface AppInfo {
@@ -285,6 +291,11 @@ export interface Receipt {
   /** Tax by component and rate (core/tax.ts taxBreakdown). */
   taxBreakdown: TaxBreakdownRow[];
   voidReason: string | null;
+  /**
+   * HQ has acknowledged this transaction: a card taken offline (store and forward) has been
+   * sent on. False on a receipt printed before the first sync.
+   */
+  sentToHq: boolean;
   lines: ReceiptLine[];
   payments: ReceiptPayment[];
 }

@@ -72,15 +72,17 @@ export async function readSaleContext(
     tax_components: JSON.parse(r[7] ?? '[]') as unknown,
     price_override_limit_ppm: Number(r[8]),
     open_price_limit: r[9] ?? '0',
-    category_rates: JSON.parse(r[10] ?? '[]') as Array<[number, number]>,
+    cash_out_limit: r[10] ?? '0',
+    blind_close: r[11] === 't',
+    category_rates: JSON.parse(r[12] ?? '[]') as Array<[number, number]>,
   };
   return {
     config: toStoreConfig(options.storeId, store),
-    staff: r?.[11] ? (JSON.parse(r[11]) as CheckoutContext['staff']) : undefined,
-    transactionExists: r?.[12] === 't',
-    shiftId: r?.[13] ?? null,
-    receiptCounter: Number(r?.[14] ?? 0),
-    mutationCounter: Number(r?.[15] ?? 0),
+    staff: r?.[13] ? (JSON.parse(r[13]) as CheckoutContext['staff']) : undefined,
+    transactionExists: r?.[14] === 't',
+    shiftId: r?.[15] ?? null,
+    receiptCounter: Number(r?.[16] ?? 0),
+    mutationCounter: Number(r?.[17] ?? 0),
   };
 }
 

@@ -14,14 +14,15 @@
  * Inputs are trusted: validated by the till API (contract/till-api.ts: amounts in range, a
  * reason given), or built in code by the demo, benchmarks and tests.
  */
-import { InvalidStateError } from '../errors';
+import { ApprovalRequiredError, InvalidStateError } from '../errors';
 import { centsFromNumeric, type Cents } from '../../core/money';
 import type { ZReport } from '../../contract/mutations';
 import type { Queryable } from '../queryable';
 import { nextCounter } from '../queries/outbox';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
-import { openShiftId, requireOpenShift, requireStaff } from './shared';
+import { getStaff } from '../queries/staff';
+import { managerApproval, openShiftId, requireOpenShift, requireStaff } from './shared';
 import type { ShiftFigures, ShiftSummary } from '../../contract/till-api';
 
 export async function shiftFigures(
@@ -171,15 +172,75 @@ export async function openShift(
   return { shiftId: m.payload.shiftId, openedAt: m.payload.openedAt, openedBy: m.payload.openedBy };
 }
 
+/**
+ * Why a cash-out needs a manager, or null: more than the store lets a cashier take out alone
+ * (`cash_out_limit`), or more than the drawer is expected to hold.
+ */
+async function cashOutRule(
+  db: Queryable,
+  till: TillContext,
+  amountCents: Cents,
+): Promise<string | null> {
+  const { rows } = await db.query<{
+    cash_out_limit: string;
+    currency: string;
+    shift_id: string | null;
+  }>(
+    `SELECT s.cash_out_limit, s.currency,
+            (SELECT h.shift_id FROM retail.shifts h
+              WHERE h.store_id = s.store_id AND h.register_id = $2 AND h.status = 'open') AS shift_id
+       FROM retail.stores s WHERE s.store_id = $1`,
+    [till.identity.storeId, till.identity.registerId],
+  );
+  const row = rows[0];
+  if (!row?.shift_id) return null; // no open shift: the movement is refused for that
+  // The store's currency, as the till's other approval messages (db/checkout/overrides.ts).
+  const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: row.currency });
+  const formatMoney = (cents: Cents): string => money.format(cents / 100);
+  const expected = (await shiftFigures(db, till.identity.storeId, row.shift_id)).expectedCashCents;
+  if (amountCents > expected)
+    return `Taking out ${formatMoney(amountCents)} is more than the drawer should hold (${formatMoney(expected)}): a manager approves`;
+  const limit = centsFromNumeric(row.cash_out_limit);
+  if (amountCents > limit) return `A cash-out above ${formatMoney(limit)} needs a manager`;
+  return null;
+}
+
 export async function moveCash(
   till: TillContext,
-  input: { staffId: string; kind: 'in' | 'out'; amountCents: Cents; reason: string },
+  input: {
+    staffId: string;
+    kind: 'in' | 'out';
+    amountCents: Cents;
+    reason: string;
+    managerId?: string | undefined;
+    managerPin?: string | undefined;
+  },
 ): Promise<{ movementId: string }> {
+  // Checked before the transaction so a wrong manager PIN still counts (managerApproval); the
+  // rule is checked again inside it, against the drawer as it is when the movement is written.
+  let approved = false;
+  if (input.kind === 'out') {
+    const why = await cashOutRule(till.db, till, input.amountCents);
+    if (why) {
+      const actor = await getStaff(till.db, till.identity.storeId, input.staffId);
+      await managerApproval(till, {
+        actor: actor ?? null,
+        managerId: input.managerId,
+        managerPin: input.managerPin,
+        why,
+      });
+      approved = true;
+    }
+  }
   const m = await recordMutation(
     till,
     async (tx) => {
       await requireStaff(tx, till, input.staffId);
       const shiftId = await requireOpenShift(tx, till);
+      if (input.kind === 'out' && !approved) {
+        const why = await cashOutRule(tx, till, input.amountCents);
+        if (why) throw new ApprovalRequiredError(why);
+      }
       return {
         type: 'shift.cash_moved' as const,
         payload: {

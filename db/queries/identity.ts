@@ -30,13 +30,16 @@ export interface StoreConfig {
   /** Price overrides: largest reduction a cashier gives alone (ppm), largest open price. */
   priceOverrideLimitPpm: number;
   openPriceLimitCents: Cents;
+  /** Cash control: largest cash-out a cashier records alone; count the drawer blind at close. */
+  cashOutLimitCents: Cents;
+  blindClose: boolean;
 }
 
 /** The store settings' columns, in this order, over `retail.stores s` (the caller adds FROM). */
 export const STORE_CONFIG_SQL = `
   SELECT s.store_name, s.currency, s.tax_rate_ppm, s.manager_discount_threshold_ppm, s.offline_card_limit,
          s.tax_included, s.tax_rounding, s.tax_components, s.price_override_limit_ppm,
-         s.open_price_limit,
+         s.open_price_limit, s.cash_out_limit, s.blind_close,
          coalesce((SELECT json_agg(json_build_array(r.category_id, r.tax_rate_ppm))
                      FROM retail.category_tax_rates r WHERE r.store_id = s.store_id), '[]') AS category_rates`;
 
@@ -51,6 +54,8 @@ export interface StoreConfigRow {
   tax_components: unknown;
   price_override_limit_ppm: number;
   open_price_limit: string;
+  cash_out_limit: string;
+  blind_close: boolean;
   category_rates: Array<[number, number]>;
 }
 
@@ -70,6 +75,8 @@ export function toStoreConfig(storeId: string, store: StoreConfigRow | undefined
     offlineCardLimitCents: centsFromNumeric(store.offline_card_limit),
     priceOverrideLimitPpm: store.price_override_limit_ppm,
     openPriceLimitCents: centsFromNumeric(store.open_price_limit),
+    cashOutLimitCents: centsFromNumeric(store.cash_out_limit),
+    blindClose: store.blind_close,
   };
 }
 

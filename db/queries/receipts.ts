@@ -34,11 +34,16 @@ export async function getReceipt(
     tax_rounding: TaxRounding;
     tax_exempt_reference: string | null;
     void_reason: string | null;
+    sent_to_hq: boolean;
   }>(
     `SELECT transaction_id, receipt_number, register_id, transaction_type, status, occurred_at,
             cashier_id, customer_id, shift_id, original_transaction_id, subtotal, discount_amount,
-            tax_amount, total_amount, tax_included, tax_rounding, tax_exempt_reference, void_reason
-       FROM retail.sales_transactions WHERE store_id = $1 AND ${where}`,
+            tax_amount, total_amount, tax_included, tax_rounding, tax_exempt_reference, void_reason,
+            EXISTS (SELECT 1 FROM pos.outbox o
+                     WHERE o.entity_id = t.transaction_id AND o.mutation_type = 'sale.recorded'
+                       AND o.mutation_id <= coalesce((SELECT last_acked_mutation_id FROM pos.sync_state), 0)
+                   ) AS sent_to_hq
+       FROM retail.sales_transactions t WHERE store_id = $1 AND ${where}`,
     [storeId, key],
   );
   const t = rows[0];
@@ -126,6 +131,7 @@ export async function getReceipt(
     taxCents: centsFromNumeric(t.tax_amount),
     totalCents: centsFromNumeric(t.total_amount),
     voidReason: t.void_reason,
+    sentToHq: t.sent_to_hq,
     taxIncluded: t.tax_included,
     taxRounding: t.tax_rounding,
     taxExemptReference: t.tax_exempt_reference,
@@ -218,6 +224,7 @@ export function receiptFromSale(sale: SaleRecorded): Receipt {
     taxExemptReference: sale.taxExemptReference,
     taxBreakdown: taxBreakdown(sale.lines, sale.taxIncluded),
     voidReason: null,
+    sentToHq: false,
     lines: sale.lines.map((l) => ({
       itemId: l.itemId,
       lineNumber: l.lineNumber,

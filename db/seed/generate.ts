@@ -105,6 +105,8 @@ export function chainStores(): StoreEntity[] {
     taxComponents: [],
     priceOverrideLimitPpm: 100_000,
     openPriceLimitCents: 10_000,
+    cashOutLimitCents: 20_000,
+    blindClose: false,
     managerDiscountThresholdPpm: 200_000,
     offlineCardLimitCents: 50_000,
     isActive: true,

@@ -111,6 +111,8 @@ export const SYNCED_ENTITIES: readonly SyncedEntity[] = [
       money('offline_card_limit', 'offlineCardLimitCents'),
       col('price_override_limit_ppm', 'priceOverrideLimitPpm', 'integer'),
       money('open_price_limit', 'openPriceLimitCents'),
+      money('cash_out_limit', 'cashOutLimitCents'),
+      col('blind_close', 'blindClose', 'boolean'),
       isActive,
     ],
   },

@@ -14,6 +14,7 @@ import { ConfirmDialog } from '../features/checkout/EditDialogs';
 import { HelpPanel } from '../features/help/HelpPanel';
 import { ReceiptsPanel } from '../features/receipts/ReceiptsPanel';
 import { ReceiptView } from '../features/receipts/ReceiptView';
+import type { ReceiptMoment } from '../features/receipts/money-words';
 import { ReturnsScreen } from '../features/returns/ReturnsScreen';
 import { ShiftPanel } from '../features/shift/ShiftPanel';
 import { SyncPanel } from '../features/sync/SyncPanel';
@@ -25,7 +26,7 @@ import type { ShellKeys, ShellPanel, WorkspaceHandle } from './workspace-handle'
 
 interface ShownReceipt {
   receipt: Receipt;
-  changeCents: number | null;
+  moment: ReceiptMoment;
   title: string;
 }
 
@@ -75,14 +76,14 @@ export function Workspace() {
   const completed = useCallback((result: SaleResult, title: string) => {
     setLastReceipt(result.receipt.receiptNumber);
     setPanel(null);
-    setReceipt({ receipt: result.receipt, changeCents: result.changeCents, title });
+    setReceipt({ receipt: result.receipt, moment: 'completed', title });
   }, []);
 
   const openReceipt = async (receiptNumber: string): Promise<void> => {
     const r = await call(api.receipt({ receiptNumber }));
     if (r.ok) {
       setPanel(null);
-      setReceipt({ receipt: r.data, changeCents: null, title: `Receipt ${r.data.receiptNumber}` });
+      setReceipt({ receipt: r.data, moment: 'reprint', title: `Receipt ${r.data.receiptNumber}` });
     }
   };
 
@@ -150,7 +151,7 @@ export function Workspace() {
             setPanel(null);
             setReceipt({
               receipt: voided,
-              changeCents: null,
+              moment: 'voided',
               title: `Voided: ${voided.receiptNumber}`,
             });
           }}
@@ -177,7 +178,7 @@ export function Workspace() {
       {receipt ? (
         <ReceiptView
           receipt={receipt.receipt}
-          changeCents={receipt.changeCents}
+          moment={receipt.moment}
           title={receipt.title}
           onClose={() => {
             setReceipt(null);

@@ -139,7 +139,7 @@ describe('checkout in the browser, keyboard only', () => {
 
     const receipt = page.getByTestId('receipt-view');
     await receipt.waitFor();
-    expect(centsOf((await page.getByTestId('change-due').textContent()) ?? '')).toBe(
+    expect(centsOf((await page.getByTestId('money-headline').textContent()) ?? '')).toBe(
       tendered - total,
     );
     expect(centsOf((await page.getByTestId('receipt-total').textContent()) ?? '')).toBe(total);

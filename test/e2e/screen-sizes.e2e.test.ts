@@ -218,7 +218,7 @@ describe('the till at any screen size, keyboard only', () => {
     for (const size of SIZES) {
       await page.setViewportSize({ width: size.width, height: size.height });
       await expectInside(
-        page.getByTestId('change-due'),
+        page.getByTestId('money-headline'),
         `the change due at ${size.width}x${size.height}`,
       );
       await expectInside(

@@ -24,6 +24,8 @@ async function storeInfo(till: TillContext): Promise<StoreInfo> {
     taxRatePpm: config.taxRatePpm,
     categoryTaxRates: [...config.categoryTaxRates.entries()],
     managerDiscountThresholdPpm: config.managerDiscountThresholdPpm,
+    cashOutLimitCents: config.cashOutLimitCents,
+    blindClose: config.blindClose,
     offlineCardLimitCents: config.offlineCardLimitCents,
   };
 }

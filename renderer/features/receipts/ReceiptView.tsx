@@ -4,19 +4,26 @@ import { printReceipt, saveReceiptPdf } from '../../shell/backend';
 import { useNotice, useSession } from '../../shell/context';
 import { Modal } from '../../shell/ui';
 import type { Receipt } from '../../../contract/till-api';
+import {
+  changeGiven,
+  moneyHeadline,
+  paymentAmount,
+  paymentLabel,
+  type ReceiptMoment,
+} from './money-words';
 
 export function ReceiptPaper({
   receipt,
   currency,
   storeName,
-  changeCents,
 }: {
   receipt: Receipt;
   currency: string;
   storeName: string;
-  changeCents: number | null;
 }) {
   const when = new Date(receipt.occurredAt);
+  // From the recorded payments, so a reprint keeps the Change line and the tenders add up.
+  const change = changeGiven(receipt);
   return (
     <div className="receipt-paper print-area" data-testid="receipt">
       <p className="receipt-store">{storeName}</p>
@@ -65,25 +72,18 @@ export function ReceiptPaper({
         </dd>
         {receipt.payments.map((p) => (
           <div key={p.paymentId} className="contents">
-            <dt>
-              {p.tenderType === 'cash'
-                ? 'Cash'
-                : `Card${p.cardLast4 ? ` ••${p.cardLast4}` : ''}${p.cardStatus === 'store_and_forward' ? ' (offline, to be sent)' : ''}`}
+            <dt data-testid={`receipt-${p.tenderType}-label`}>
+              {paymentLabel(p, receipt.sentToHq)}
             </dt>
-            <dd>
-              {formatMoney(
-                p.tenderType === 'cash' && p.tenderedCents !== null
-                  ? p.tenderedCents
-                  : p.amountCents,
-                currency,
-              )}
+            <dd data-testid={`receipt-${p.tenderType}`}>
+              {formatMoney(paymentAmount(p), currency)}
             </dd>
           </div>
         ))}
-        {changeCents !== null && changeCents > 0 ? (
+        {change > 0 ? (
           <>
             <dt>Change</dt>
-            <dd data-testid="receipt-change">{formatMoney(changeCents, currency)}</dd>
+            <dd data-testid="receipt-change">{formatMoney(change, currency)}</dd>
           </>
         ) : null}
       </dl>
@@ -94,14 +94,16 @@ export function ReceiptPaper({
 
 export function ReceiptView(props: {
   receipt: Receipt;
-  changeCents: number | null;
+  /** Just paid or refunded, just voided, or looked up again (no money moves). */
+  moment: ReceiptMoment;
   title: string;
   onClose: () => void;
 }) {
-  const { receipt, changeCents, title, onClose } = props;
+  const { receipt, moment, title, onClose } = props;
   const { info, platform } = useSession();
   const { notify } = useNotice();
   const currency = info.store?.currency ?? '';
+  const headline = moneyHeadline(receipt, moment, (c) => formatMoney(c, currency));
   const print = async (): Promise<void> => {
     const result = await printReceipt();
     if (!result.ok) notify('error', result.message);
@@ -125,9 +127,9 @@ export function ReceiptView(props: {
       ]}
     >
       {/* The figures money changes hands by stay above the receipt, which scrolls on its own. */}
-      {changeCents !== null ? (
-        <p className="change-due" data-testid="change-due">
-          Change due <strong>{formatMoney(Math.max(0, changeCents), currency)}</strong>
+      {headline ? (
+        <p className="change-due" data-testid="money-headline">
+          {headline}
         </p>
       ) : null}
       <p className="receipt-view-total">
@@ -141,7 +143,6 @@ export function ReceiptView(props: {
           receipt={receipt}
           currency={currency}
           storeName={info.store?.storeName ?? ''}
-          changeCents={changeCents}
         />
       </div>
       <div className="button-row">

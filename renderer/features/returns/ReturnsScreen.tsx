@@ -13,6 +13,7 @@ import { useKeyLayer } from '../../shell/keys';
 import { TextField } from '../../shell/ui';
 import { useApprover } from '../../shell/approver';
 import { toCart, type CartState } from '../checkout/cart';
+import { refundHeadline } from '../receipts/money-words';
 import type { Receipt, ReturnQuote, ReturnableLine, SaleResult } from '../../../contract/till-api';
 
 const REASONS = [
@@ -308,6 +309,14 @@ export function ReturnsScreen(props: {
                     {formatMoney(-quote.totalCents, store.currency)}
                   </strong>
                 </p>
+                <p className="money-headline" data-testid="refund-headline">
+                  {refundHeadline(
+                    refundBy === 'original'
+                      ? quote.defaultTenders
+                      : [{ type: 'cash', tenderedCents: -quote.totalCents }],
+                    (c) => formatMoney(c, store.currency),
+                  )}
+                </p>
                 <fieldset className="radio-row">
                   <legend>Refund to</legend>
                   <label>
@@ -321,8 +330,8 @@ export function ReturnsScreen(props: {
                     {quote.defaultTenders
                       .map((t) =>
                         t.type === 'cash'
-                          ? `cash ${formatMoney(t.tenderedCents)}`
-                          : `card ${formatMoney(t.amountCents)}`,
+                          ? `cash ${formatMoney(t.tenderedCents, store.currency)}`
+                          : `card ${formatMoney(t.amountCents, store.currency)}`,
                       )
                       .join(' + ') || 'nothing'}
                     )
@@ -343,6 +352,9 @@ export function ReturnsScreen(props: {
                 <p className="grand-total">
                   <span>Customer pays</span>{' '}
                   <strong>{formatMoney(quote.totalCents, store.currency)}</strong>
+                </p>
+                <p className="money-headline">
+                  Take {formatMoney(quote.totalCents, store.currency)} from the customer
                 </p>
                 <TextField
                   label="Cash received"

@@ -10,6 +10,8 @@ import { useCall } from '../../shell/call';
 import { useApi, useNotice, useStaff, useStore } from '../../shell/context';
 import { Modal, TextField } from '../../shell/ui';
 import { useApprover } from '../../shell/approver';
+import { overShort } from '../receipts/money-words';
+import { ErrorKind } from '../../../contract/errors';
 import type { ShiftFigures, ShiftSummary } from '../../../contract/till-api';
 
 type View = 'summary' | 'cash' | 'close';
@@ -17,9 +19,12 @@ type View = 'summary' | 'cash' | 'close';
 export function ReportTable({
   figures,
   currency,
+  blind = false,
 }: {
   figures: ShiftFigures | ZReport;
   currency: string;
+  /** Blind close (store setting): the drawer's cash figures stay hidden until it is counted. */
+  blind?: boolean;
 }) {
   const m = (c: number) => formatMoney(c, currency);
   const rows: Array<[string, string, string]> = [
@@ -38,23 +43,26 @@ export function ReportTable({
     ['Cash out', m(figures.cashOutCents), 'cash-out'],
     ['Expected in drawer', m(figures.expectedCashCents), 'expected'],
   ];
+  const hidden = new Set(blind ? ['cash', 'expected'] : []);
   if ('countedCashCents' in figures) {
     rows.push(
       ['Counted', m(figures.countedCashCents), 'counted'],
-      ['Over / short', m(figures.overShortCents), 'over-short'],
+      ['Over / short', overShort(figures.overShortCents, m).figure, 'over-short'],
     );
   }
   return (
     <table className="table report">
       <tbody>
-        {rows.map(([label, value, id]) => (
-          <tr key={id}>
-            <th scope="row">{label}</th>
-            <td className="num" data-testid={`report-${id}`}>
-              {value}
-            </td>
-          </tr>
-        ))}
+        {rows
+          .filter(([, , id]) => !hidden.has(id))
+          .map(([label, value, id]) => (
+            <tr key={id}>
+              <th scope="row">{label}</th>
+              <td className="num" data-testid={`report-${id}`}>
+                {value}
+              </td>
+            </tr>
+          ))}
       </tbody>
     </table>
   );
@@ -95,6 +103,9 @@ function ZReportView({
           {new Date(report.openedAt).toLocaleString('en-US')} –{' '}
           {new Date(report.closedAt).toLocaleString('en-US')}
         </p>
+        <p className="money-headline" data-testid="z-over-short-headline">
+          {overShort(report.overShortCents, (c) => formatMoney(c, currency)).sentence}
+        </p>
         <ReportTable figures={report} currency={currency} />
       </div>
       <div className="button-row">
@@ -125,6 +136,9 @@ export function ShiftPanel(props: {
   const approver = useApprover();
   const [zReport, setZReport] = useState<ZReport | null>(null);
   const [busy, setBusy] = useState(false);
+  // A cash-out the till says needs a manager (above the store's limit or the expected drawer).
+  const [cashNeedsManager, setCashNeedsManager] = useState<string | null>(null);
+  const blind = store.blindClose;
 
   useEffect(() => {
     if (!props.shift) return;
@@ -203,6 +217,12 @@ export function ShiftPanel(props: {
         { key: 'F5', label: 'X report', run: () => setView('summary') },
         { key: 'F6', label: 'Cash in/out', run: () => setView('cash') },
         { key: 'F7', label: 'Close shift', run: () => setView('close') },
+        ...(view === 'cash'
+          ? [
+              { key: 'Alt+I', label: 'Cash in', run: () => setKind('in') },
+              { key: 'Alt+O', label: 'Cash out', run: () => setKind('out') },
+            ]
+          : []),
       ]}
     >
       <p>
@@ -213,7 +233,12 @@ export function ShiftPanel(props: {
         figures ? (
           <div className="print-area">
             <h3>X report (so far)</h3>
-            <ReportTable figures={figures} currency={store.currency} />
+            <ReportTable figures={figures} currency={store.currency} blind={blind} />
+            {blind ? (
+              <p className="muted">
+                Blind close: the drawer is counted before its expected amount is shown.
+              </p>
+            ) : null}
           </div>
         ) : (
           <p>Loading…</p>
@@ -227,8 +252,20 @@ export function ShiftPanel(props: {
             e.preventDefault();
             const cents = money();
             if (cents === null) return;
-            void call(api.moveCash({ kind, amountCents: cents, reason })).then((r) => {
+            void call(
+              api.moveCash({
+                kind,
+                amountCents: cents,
+                reason,
+                managerPin: pin || undefined,
+                ...(pin ? approver.input : {}),
+              }),
+            ).then((r) => {
+              setPin('');
+              if (!r.ok && r.error.kind === ErrorKind.approvalRequired)
+                setCashNeedsManager(r.error.message);
               if (r.ok) {
+                setCashNeedsManager(null);
                 notify(
                   'success',
                   `Cash ${kind === 'in' ? 'in' : 'out'} ${formatMoney(cents, store.currency)} recorded`,
@@ -241,8 +278,8 @@ export function ShiftPanel(props: {
             });
           }}
         >
-          <fieldset className="radio-row">
-            <legend>Direction</legend>
+          <fieldset className="radio-row" data-testid="cash-direction" data-kind={kind}>
+            <legend>Direction (Alt+I in · Alt+O out)</legend>
             <label>
               <input
                 type="radio"
@@ -281,6 +318,29 @@ export function ShiftPanel(props: {
             value={reason}
             onChange={(e) => setReason(e.target.value)}
           />
+          <p className="money-headline" data-testid="cash-headline">
+            {kind === 'in'
+              ? 'Cash in: put the money into the drawer'
+              : 'Cash out: take the money out of the drawer'}
+          </p>
+          {cashNeedsManager && staff.role !== 'manager' ? (
+            <>
+              <p className="error-text">{cashNeedsManager}</p>
+              {approver.field}
+              <TextField
+                label="Manager PIN"
+                name="managerPin"
+                type="password"
+                inputMode="numeric"
+                maxLength={8}
+                autoComplete="off"
+                autoFocus
+                value={pin}
+                onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+                data-testid="cash-manager-pin"
+              />
+            </>
+          ) : null}
           <button type="submit" className="primary">
             Record (Enter)
           </button>
@@ -311,10 +371,17 @@ export function ShiftPanel(props: {
             });
           }}
         >
-          <p>
-            Count the drawer and type what is in it. Expected:{' '}
-            {figures ? formatMoney(figures.expectedCashCents, store.currency) : '…'}
-          </p>
+          {blind ? (
+            <p data-testid="blind-close">
+              Count the drawer and type what is in it. The expected amount shows on the Z report,
+              after the count.
+            </p>
+          ) : (
+            <p>
+              Count the drawer and type what is in it. Expected:{' '}
+              {figures ? formatMoney(figures.expectedCashCents, store.currency) : '…'}
+            </p>
+          )}
           <TextField
             label="Counted cash"
             name="counted"

@@ -1,0 +1,9 @@
+-- Cash control (issue 13, item 5): the store's cash-out limit (a cashier alone may take out up
+-- to cash_out_limit; more, or more than the drawer is expected to hold, needs a manager) and
+-- blind close (the drawer is counted before the expected amount is shown). Sent to the tills
+-- with the store row. Columns and constraints apart (a Citus cluster refuses inline ones).
+ALTER TABLE retail.stores
+    ADD COLUMN cash_out_limit numeric(12,2) NOT NULL DEFAULT 200.00,
+    ADD COLUMN blind_close boolean NOT NULL DEFAULT false;
+ALTER TABLE retail.stores
+    ADD CONSTRAINT stores_cash_out_limit_check CHECK (cash_out_limit >= 0);

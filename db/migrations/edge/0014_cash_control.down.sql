@@ -1,0 +1,3 @@
+ALTER TABLE retail.stores
+    DROP COLUMN blind_close,
+    DROP COLUMN cash_out_limit;
