@@ -158,7 +158,15 @@ export const ZReport = z.object({
   grossSalesCents: Cents,
   discountsCents: Cents,
   returnsCents: Cents,
+  /** Tax owed: tax on sales − tax refunded (= the breakdown's total). */
   taxCents: Cents,
+  /**
+   * The footing (issue 13, item 7): tax charged on sold lines, and the tax inside the refunds
+   * (counted once: returnsCents includes it). Exclusive tax: gross − discounts + taxOnSales −
+   * returns = net. Absent from reports of older tills (0).
+   */
+  taxOnSalesCents: Cents.default(0),
+  returnsTaxCents: Cents.default(0),
   /** Tax by component and rate over the shift (stored in z_reports.report). */
   taxBreakdown: z.array(TaxBreakdownRow).max(64).default([]),
   /** Sold lines whose price was set by hand, and what that took off the catalog prices. */

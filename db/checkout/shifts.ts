@@ -6,6 +6,9 @@
  * Figures (all cents, signed where money went back):
  *   gross   = sum of quantity x unit price over sold (positive) lines
  *   discounts = discounts on sold lines; returns = refunded amount incl. tax (positive number)
+ *   tax on sales = tax on sold lines; returns tax = the tax inside the refunds (positive);
+ *   tax     = tax on sales − returns tax (what is owed), so the report foots with the refunded
+ *             tax counted once: gross − discounts + tax on sales − returns = net (exclusive tax)
  *   overrides = sold lines priced by hand, and what they took off the catalog prices
  *   tax breakdown = tax by component and rate (core/tax.ts)
  *   net     = sum of transaction totals (sales minus refunds, tax included) = cash + card
@@ -41,6 +44,8 @@ export async function shiftFigures(
     discounts: string;
     returns_total: string;
     tax: string;
+    tax_on_sales: string;
+    returns_tax: string;
     net: string;
     cash: string;
     card: string;
@@ -90,6 +95,8 @@ export async function shiftFigures(
           FROM (SELECT code, name, rate, sum(taxable)::text AS taxable, sum(tax)::text AS tax
                   FROM by_rate GROUP BY code, name, rate) b) AS tax_breakdown,
        (SELECT coalesce(sum(tax_amount), 0) FROM live) AS tax,
+       (SELECT coalesce(sum(tax_amount), 0) FROM lines WHERE quantity > 0) AS tax_on_sales,
+       (SELECT coalesce(-sum(tax_amount), 0) FROM lines WHERE quantity < 0) AS returns_tax,
        (SELECT coalesce(sum(total_amount), 0) FROM live) AS net,
        (SELECT coalesce(sum(p.amount), 0) FROM retail.payments p JOIN live USING (store_id, transaction_id) WHERE p.tender_type = 'cash') AS cash,
        (SELECT coalesce(sum(p.amount), 0) FROM retail.payments p JOIN live USING (store_id, transaction_id) WHERE p.tender_type = 'card') AS card,
@@ -116,6 +123,8 @@ export async function shiftFigures(
     discountsCents: c(r.discounts),
     returnsCents: c(r.returns_total),
     taxCents: c(r.tax),
+    taxOnSalesCents: c(r.tax_on_sales),
+    returnsTaxCents: c(r.returns_tax),
     overridesCount: r.overrides_count,
     overridesCents: c(r.overrides),
     taxBreakdown: r.tax_breakdown.map((b) => ({

@@ -227,6 +227,8 @@ export function buildShiftClosed(options: {
       discountsCents: 0,
       returnsCents: 0,
       taxCents: 0,
+      taxOnSalesCents: 0,
+      returnsTaxCents: 0,
       taxBreakdown: [],
       overridesCount: 0,
       overridesCents: 0,

@@ -107,6 +107,8 @@ beforeAll(async () => {
           discountsCents: 0,
           returnsCents: 0,
           taxCents: 0,
+          taxOnSalesCents: 0,
+          returnsTaxCents: 0,
           taxBreakdown: [],
           overridesCount: 0,
           overridesCents: 0,

@@ -31,11 +31,14 @@ export function ReportTable({
     ['Sales', String(figures.salesCount), 'sales-count'],
     ['Returns', String(figures.returnsCount), 'returns-count'],
     ['Voids', String(figures.voidsCount), 'voids-count'],
+    // The lines foot (issue 13, item 7): gross − discounts + tax on sales − refunds = net, the
+    // refunded tax counted once (inside the refunds); the tax owed is what is left of it.
     ['Gross sales', m(figures.grossSalesCents), 'gross'],
-    ['Discounts', m(figures.discountsCents), 'discounts'],
-    ['Returns (refunded)', m(figures.returnsCents), 'returns'],
-    ['Tax', m(figures.taxCents), 'tax'],
-    ['Net (sales − refunds)', m(figures.netCents), 'net'],
+    ['− Discounts', m(figures.discountsCents), 'discounts'],
+    ['+ Tax on sales', m(figures.taxOnSalesCents), 'tax-on-sales'],
+    ['− Returns (refunded, tax included)', m(figures.returnsCents), 'returns'],
+    ['= Net (sales − refunds)', m(figures.netCents), 'net'],
+    [`Tax owed (on sales − ${m(figures.returnsTaxCents)} refunded)`, m(figures.taxCents), 'tax'],
     ['Cash', m(figures.cashCents), 'cash'],
     ['Card', m(figures.cardCents), 'card'],
     ['Opening float', m(figures.openingFloatCents), 'float'],
