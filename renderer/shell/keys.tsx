@@ -7,6 +7,7 @@
  * scan works whichever field has focus: the burst's characters are undone from that field and
  * the Enter that ends it is swallowed (it never submits a form or presses a button).
  */
+import { scanFailedCue } from './cue';
 import {
   createContext,
   useCallback,
@@ -155,6 +156,7 @@ export function KeysProvider({ children }: { children: ReactNode }) {
         }
       }
       notify('error', `Scanned ${code}, but nothing here takes a scan`);
+      scanFailedCue();
     };
 
     const onCapture = (e: KeyboardEvent): void => {
@@ -191,6 +193,7 @@ export function KeysProvider({ children }: { children: ReactNode }) {
               'error',
               `Incomplete scan "${broken.slice(0, 24)}" was ignored. Scan the item again.`,
             );
+            scanFailedCue();
           } else {
             putBack();
           }

@@ -17,6 +17,7 @@ export const CHECKOUT_KEYS = {
   sync: { key: 'F11', label: 'Sync' },
   pay: { key: 'F12', label: 'Pay' },
   remove: { key: 'Delete', label: 'Remove line' },
+  undoRemove: { key: 'Ctrl+Z', label: 'Undo remove' },
   cancel: { key: 'Escape', label: 'Cancel' },
   logout: { key: 'Ctrl+L', label: 'Log out' },
 } as const;

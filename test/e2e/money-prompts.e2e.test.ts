@@ -104,7 +104,13 @@ describe('money prompts say who gives what to whom, keyboard only', () => {
     const refund = centsOf(await text(page, 'refund-total'));
     expect(refund).toBe(sale.total);
     expect(await text(page, 'refund-headline')).toMatch(/^Refund due — give the customer \$/);
+    // F12 asks first (issue 13, item 8): what goes back to whom; Enter refunds.
     await page.keyboard.press('F12');
+    const confirm = page.getByRole('dialog', { name: 'Refund now?' });
+    await confirm.waitFor();
+    expect(await confirm.textContent()).toContain(await text(page, 'refund-headline'));
+    expect(await page.getByTestId('receipt-view').count()).toBe(0);
+    await page.keyboard.press('Enter');
     await page.getByTestId('receipt-view').waitFor();
     const headline = await text(page, 'money-headline');
     expect(headline).toMatch(/^Refund due — give the customer \$[\d,.]+ in cash$/);

@@ -239,6 +239,8 @@ describe('the browser till with a local HQ', () => {
     expect(refundCents).toBeGreaterThan(0);
     expect(refundCents).toBeLessThan(sold.totalCents);
     await page.keyboard.press('F12');
+    await page.getByRole('dialog', { name: 'Refund now?' }).waitFor();
+    await page.keyboard.press('Enter'); // F12 asks first; Enter refunds
     await page.getByTestId('receipt-view').waitFor();
     const returnReceipt = (await page.getByTestId('receipt-number').textContent()) ?? '';
     expect(centsOf((await page.getByTestId('receipt-total').textContent()) ?? '')).toBe(

@@ -12,6 +12,7 @@ import { formatMoney } from '../../shell/amounts';
 import { useCall } from '../../shell/call';
 import { useNotice, useSession, useStaff, useStore } from '../../shell/context';
 import { useKeyLayer, type KeyAction } from '../../shell/keys';
+import { scanFailedCue } from '../../shell/cue';
 import { CHECKOUT_KEYS as K } from '../../shell/shortcuts';
 import type { WorkspaceHandle } from '../../shell/workspace-handle';
 import { CustomerPanel } from '../customers/CustomerPanel';
@@ -72,7 +73,10 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
       if (r.ok) {
         dispatch({ type: 'add', product: r.data });
         clearNotice(); // an earlier error is stale once the next item went through
-      } else notify('error', `${r.error.message}. Nothing was added.`);
+      } else {
+        notify('error', `${r.error.message}. Nothing was added.`);
+        scanFailedCue();
+      }
       return r.ok;
     },
     [api, call, notify, clearNotice, dispatch],
@@ -139,11 +143,21 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
     },
     {
       ...K.remove,
-      run: () =>
-        search.current?.text === '' &&
-        selected &&
-        dispatch({ type: 'remove', index: cart.selected }),
+      run: () => {
+        if (search.current?.text !== '' || !selected) return;
+        dispatch({ type: 'remove', index: cart.selected });
+        notify('info', `Removed ${selected.productName}. Ctrl+Z puts it back.`);
+      },
       show: false,
+    },
+    {
+      ...K.undoRemove,
+      run: () => {
+        if (!cart.removed) return;
+        dispatch({ type: 'undoRemove' });
+        notify('info', `${cart.removed.item.productName} is back in the cart.`);
+      },
+      show: cart.removed !== null,
     },
     {
       ...K.cancel,

@@ -10,6 +10,24 @@ const product = (n: number) => ({
 });
 
 describe('cartReducer', () => {
+  it('puts back the line Delete removed, where it was, with the order discount it cleared', () => {
+    let s: CartState = cartReducer(emptyCart, { type: 'add', product: product(1) });
+    s = cartReducer(s, { type: 'add', product: product(2), quantity: 3 });
+    s = cartReducer(s, { type: 'remove', index: 0 });
+    expect(s.items.map((i) => i.sku)).toEqual(['SKU-2']);
+    s = cartReducer(s, { type: 'undoRemove' });
+    expect(s.items.map((i) => [i.sku, i.quantity])).toEqual([
+      ['SKU-1', 1],
+      ['SKU-2', 3],
+    ]);
+    expect(s.selected).toBe(0);
+    expect(cartReducer(s, { type: 'undoRemove' })).toBe(s); // once
+    let one = cartReducer(emptyCart, { type: 'add', product: product(1) });
+    one = cartReducer(one, { type: 'orderDiscount', discount: { kind: 'amount', cents: 10 } });
+    one = cartReducer(cartReducer(one, { type: 'remove', index: 0 }), { type: 'undoRemove' });
+    expect(one.orderDiscount).toEqual({ kind: 'amount', cents: 10 });
+  });
+
   it('adds lines, merges repeat scans and keeps the selection on the touched line', () => {
     let s: CartState = cartReducer(emptyCart, { type: 'add', product: product(1) });
     s = cartReducer(s, { type: 'add', product: product(2) });

@@ -34,6 +34,8 @@ export interface CartState {
   recalledFrom: string | null;
   /** Counts lines ever added, for keys. */
   serial: number;
+  /** The line Delete removed last, where it was, and the order discount it took: Ctrl+Z undoes. */
+  removed: { item: CartItem; index: number; orderDiscount: Discount | null } | null;
 }
 
 export const emptyCart: CartState = {
@@ -45,6 +47,7 @@ export const emptyCart: CartState = {
   managerId: null,
   recalledFrom: null,
   serial: 0,
+  removed: null,
 };
 
 export type CartAction =
@@ -60,6 +63,7 @@ export type CartAction =
   | { type: 'move'; by: number }
   | { type: 'setQuantity'; index: number; quantity: number }
   | { type: 'remove'; index: number }
+  | { type: 'undoRemove' }
   | { type: 'lineDiscount'; index: number; discount: Discount | null }
   | { type: 'orderDiscount'; discount: Discount | null }
   | { type: 'customer'; customer: Customer | null }
@@ -115,12 +119,27 @@ export function cartReducer(state: CartState, action: CartAction): CartState {
       };
     case 'remove': {
       if (!state.items[action.index]) return state;
+      const item = state.items[action.index];
       const items = state.items.filter((_, i) => i !== action.index);
       return {
         ...state,
         items,
         selected: Math.min(action.index, items.length - 1),
         orderDiscount: items.length === 0 ? null : state.orderDiscount,
+        removed: item ? { item, index: action.index, orderDiscount: state.orderDiscount } : null,
+      };
+    }
+    case 'undoRemove': {
+      const removed = state.removed;
+      if (!removed) return state;
+      const index = Math.min(removed.index, state.items.length);
+      const items = [...state.items.slice(0, index), removed.item, ...state.items.slice(index)];
+      return {
+        ...state,
+        items,
+        selected: index,
+        orderDiscount: state.orderDiscount ?? removed.orderDiscount,
+        removed: null,
       };
     }
     case 'lineDiscount':

@@ -14,6 +14,7 @@ import { TextField } from '../../shell/ui';
 import { useApprover } from '../../shell/approver';
 import { toCart, type CartState } from '../checkout/cart';
 import { refundHeadline } from '../receipts/money-words';
+import { ConfirmDialog } from '../checkout/EditDialogs';
 import type { Receipt, ReturnQuote, ReturnableLine, SaleResult } from '../../../contract/till-api';
 
 const REASONS = [
@@ -126,7 +127,10 @@ export function ReturnsScreen(props: {
   }, [api, call, request]);
   const quote = quoted && quoted.request === request ? quoted.quote : null;
 
-  const submit = async (): Promise<void> => {
+  // F12 first asks (what goes back to whom); Enter in that dialog records the refund.
+  const [confirming, setConfirming] = useState<{ text: string } | null>(null);
+
+  const submit = async (confirmed = false): Promise<void> => {
     if (!loaded || busy) return;
     if (picked.problems.length > 0) {
       notify('error', picked.problems[0] ?? 'Check the quantities');
@@ -154,6 +158,19 @@ export function ReturnsScreen(props: {
       }
       tenders = [{ type: 'cash', tenderedCents: cash.cents }];
     }
+    if (!confirmed) {
+      const money = (c: number): string => formatMoney(c, store.currency);
+      setConfirming({
+        text:
+          quote.totalCents < 0
+            ? refundHeadline(tenders, money)
+            : quote.totalCents > 0
+              ? `Take ${money(quote.totalCents)} from the customer`
+              : 'No money changes hands',
+      });
+      return;
+    }
+    setConfirming(null);
     setBusy(true);
     const r = await call(
       api.commitReturn({
@@ -393,6 +410,15 @@ export function ReturnsScreen(props: {
           Scan the barcode on the receipt or type its number. Esc goes back to checkout.
         </p>
       )}
+      {confirming ? (
+        <ConfirmDialog
+          title={quote && quote.totalCents > 0 ? 'Take the payment?' : 'Refund now?'}
+          text={confirming.text}
+          confirm={quote && quote.totalCents > 0 ? 'Take payment' : 'Refund'}
+          onConfirm={() => void submit(true)}
+          onClose={() => setConfirming(null)}
+        />
+      ) : null}
     </section>
   );
 }
