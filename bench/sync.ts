@@ -8,6 +8,10 @@
  *                                    {postgres: HQ's PostgreSQL server, all processes;
  *                                    hq_node: HQ's Node process}: cost per item that a busy
  *                                    machine does not inflate (Linux only)
+ *   sync.integrity_hq_ms / sync.integrity_till_ms
+ *                                    the catalog integrity check's checksums at that store
+ *                                    (50,000 products and their stock levels): HQ's answer to
+ *                                    GET /v1/checksums, and the same sums over the till's PGlite
  *   sync.provision_s                 a new till enrolls with a 50,000-product store (with
  *                                    embeddings) and downloads it until it has sold a sale.
  *                                    The till runs in its own process (bench/provision-till.ts),
@@ -30,6 +34,7 @@
  * --quick shrinks the data (5,000 products, 1,000-sale drain, fewer tills): smoke only.
  */
 import { spawn } from 'node:child_process';
+import { catalogChecksums } from '../db/queries/catalog-checksums';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -366,6 +371,27 @@ async function run(ctx: BenchContext): Promise<Figures> {
     ctx.log(
       `provisioned ${bigProducts} products, ${timings.embeddings} embeddings in ${figures['sync.provision_s']} s (${JSON.stringify(figures['sync.provision_phases_s'])}; built ${timings.indexesBuilt} deferred index(es) and ${timings.cellsBuilt} model(s)' vector cells afterwards)`,
     );
+    // --- integrity check at the big store: both sides' checksums over every catalog row ------
+    // (the provisioned till's database, opened here once its process has exited)
+    const big = await openEdgeStore({ dir: join(ctx.workDir, 'till-online') });
+    const tokenRows = await big.db.query<{ token: string }>(`SELECT token FROM pos.sync_device`);
+    const hqSumsStarted = performance.now();
+    const sums = await fetch(`${hq.url}/v1/checksums`, {
+      headers: {
+        'x-edgepos-protocol': '1',
+        authorization: `Bearer ${tokenRows.rows[0]?.token ?? ''}`,
+      },
+    });
+    if (!sums.ok) throw new Error(`checksums: HTTP ${sums.status}`);
+    await sums.json();
+    figures['sync.integrity_hq_ms'] = round(performance.now() - hqSumsStarted, 1);
+    const tillSumsStarted = performance.now();
+    await catalogChecksums(big.db, 'online');
+    figures['sync.integrity_till_ms'] = round(performance.now() - tillSumsStarted, 1);
+    ctx.log(
+      `integrity checksums over ${bigProducts} products: HQ ${figures['sync.integrity_hq_ms']} ms, till ${figures['sync.integrity_till_ms']} ms`,
+    );
+    await big.close();
 
     // --- drain: sales queued offline, pushed in one go -------------------------------------
     ctx.log(`queueing ${drainSales} sales at a till`);

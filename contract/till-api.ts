@@ -392,6 +392,20 @@ export type DownloadProgress = z.infer<typeof DownloadProgress>;
  * sync client (sync/client) publishes exactly this shape; the host pushes it to every connected
  * screen whenever it changes (`TillEvent`).
  */
+/**
+ * The last catalog integrity check (issue 11, item 7): the till's catalog compared with HQ's
+ * by per-table checksums. `match`: equal; `healed`: a difference was found and the catalog
+ * downloaded afresh, now equal; `differs`: still different after that download (HQ's staff
+ * should look; the till sells on and checks again later).
+ */
+export const CatalogIntegrity = z.object({
+  checkedAt: z.string(),
+  result: z.enum(['match', 'healed', 'differs']),
+  /** Catalog tables that differed (products, stock_levels, ...); empty on a match. */
+  differing: z.array(z.string()),
+});
+export type CatalogIntegrity = z.infer<typeof CatalogIntegrity>;
+
 export const SyncView = z.object({
   enrolled: z.boolean(),
   hqUrl: z.string().nullable(),
@@ -413,6 +427,8 @@ export const SyncView = z.object({
   progress: DownloadProgress.nullable(),
   /** The till can sell: it has a catalog (a first download finished). */
   ready: z.boolean(),
+  /** The last catalog integrity check; null before the first one. */
+  integrity: CatalogIntegrity.nullable().optional(),
 });
 export type SyncView = z.infer<typeof SyncView>;
 

@@ -17,6 +17,7 @@ import {
 import { describeDevice } from '../services/devices';
 import { tillExceptions } from '../services/exceptions';
 import { rebaseDevice, redeemEnrollmentCode } from '../services/enroll';
+import { readCatalogChecksums } from '../services/integrity';
 import type { ChangeNotifier } from '../services/notify';
 import { pullChanges } from '../services/pull';
 import { pushMutations } from '../services/push';
@@ -152,6 +153,14 @@ export function registerDeviceRoutes(v1: FastifyInstance, options: DeviceRouteOp
       return sendJson(reply, page);
     },
   );
+
+  r.get('/checksums', { onRequest: authenticated }, async (request, reply) => {
+    const data = await readCatalogChecksums(app, {
+      credential: credentialOf(request),
+      pending: pendingHeader(request),
+    });
+    return reply.send({ ok: true, data });
+  });
 
   r.post(
     '/rebase',

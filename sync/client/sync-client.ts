@@ -42,7 +42,8 @@ import { NeedsSnapshotError, pullOnce } from './pull';
 import { pushOnce } from './push';
 import { beginSnapshot, downloadSnapshot, readSnapshot } from './snapshot';
 import { getErrorMessage } from '../../contract/errors';
-import type { SyncView } from '../../contract/till-api';
+import type { CatalogIntegrity, SyncView } from '../../contract/till-api';
+import { compareCatalog, healTables } from './integrity';
 
 /** The client's status is the view the screens get (one schema: contract/till-api.ts). */
 export type SyncStatus = SyncView;
@@ -66,7 +67,16 @@ export interface SyncClientOptions {
    * without a keychain). With one, secrets found stored as is are sealed at start.
    */
   sealer?: SecretSealer | null | undefined;
+  /**
+   * How often the catalog is compared with HQ's by checksums (default 15 minutes); it is also
+   * compared after every full download. 0 turns the scheduled check off.
+   */
+  integrityIntervalMs?: number;
 }
+
+const DEFAULT_INTEGRITY_INTERVAL_MS = 15 * 60_000;
+/** Looked at again this soon when the comparison was inconclusive (the till was behind). */
+const INTEGRITY_RETRY_MS = 30_000;
 
 type Listener = (status: SyncStatus) => void;
 
@@ -101,6 +111,8 @@ export class SyncClient {
   private sealChecked = false;
   /** The device's secret could not be opened (SealedSecretError): retried once a minute. */
   private secretUnavailable = false;
+  /** When the catalog integrity check is due next (0: at the next idle moment). */
+  private integrityDueAt = 0;
   /** Rounds in flight through the lane (the "never two at once" invariant is checked by tests). */
   activeRounds = 0;
   maxActiveRounds = 0;
@@ -129,6 +141,7 @@ export class SyncClient {
       rejected: [],
       progress: null,
       ready: false,
+      integrity: null,
     };
   }
 
@@ -319,9 +332,63 @@ export class SyncClient {
     return run;
   }
 
+  /**
+   * Compare the catalog with HQ's now (after bringing it up to date) and heal a difference by
+   * downloading the catalog afresh; resolves with the result, also shown in the status.
+   */
+  checkIntegrity(): Promise<CatalogIntegrity | null> {
+    this.longPoll?.abort();
+    return this.exclusive(async () => {
+      await this.cycle();
+      return this.integrityRound();
+    });
+  }
+
   // ---------------------------------------------------------------------------------------
   // Internals
   // ---------------------------------------------------------------------------------------
+
+  /**
+   * One integrity check (inside the lane): compare; on a difference download the catalog
+   * afresh (a staged resync, swapped in at once) and compare again. Never loops: a difference
+   * that survives the download is reported and looked at again at the next scheduled check.
+   */
+  private async integrityRound(): Promise<CatalogIntegrity | null> {
+    const ctx = this.requireContext();
+    const interval = this.options.integrityIntervalMs ?? DEFAULT_INTEGRITY_INTERVAL_MS;
+    const first = await compareCatalog(ctx);
+    if (first.kind === 'inconclusive') {
+      this.logger.debug({ reason: first.reason }, 'catalog integrity check inconclusive');
+      this.integrityDueAt =
+        Date.now() + Math.min(INTEGRITY_RETRY_MS, interval || INTEGRITY_RETRY_MS);
+      return this.current.integrity ?? null;
+    }
+    let result: CatalogIntegrity;
+    if (first.kind === 'match') {
+      result = { checkedAt: new Date().toISOString(), result: 'match', differing: [] };
+    } else {
+      this.logger.warn({ tables: first.tables }, 'catalog differs from HQ: downloading it afresh');
+      await healTables(ctx, first.tables);
+      await this.cycle();
+      const second = await compareCatalog(ctx);
+      result = {
+        checkedAt: new Date().toISOString(),
+        result: second.kind === 'match' ? 'healed' : 'differs',
+        differing: first.tables,
+      };
+      if (second.kind !== 'match') {
+        this.logger.error({ tables: first.tables, after: second }, 'catalog still differs from HQ');
+      }
+    }
+    this.integrityDueAt = interval > 0 ? Date.now() + interval : Number.POSITIVE_INFINITY;
+    this.update({ integrity: result });
+    return result;
+  }
+
+  /** Due: never checked, a full download finished since, or the interval passed. */
+  private integrityDue(): boolean {
+    return Date.now() >= this.integrityDueAt;
+  }
 
   private requireContext(): SyncContext {
     if (!this.ctx) throw new InvalidStateError('This till is not enrolled with HQ');
@@ -434,6 +501,8 @@ export class SyncClient {
           // After a whole catalog: vacuum and the deferred index builds. Only now, so that
           // the till is ready first (the Node host runs them at its next idle moment).
           await maybeMaintain(ctx, 0, true);
+          // After every full download, compare the result with HQ's (at the next idle moment).
+          this.integrityDueAt = 0;
         }
         continue;
       }
@@ -485,6 +554,10 @@ export class SyncClient {
         this.succeeded();
         if (!this.running) break;
         if (this.current.pendingCount > 0) continue;
+        if (this.integrityDue()) {
+          await this.exclusive(() => this.integrityRound());
+          if (!this.running) break;
+        }
         // Idle: wait for HQ's next change (or a nudge) with a long poll.
         const ctx = this.ctx;
         const abort = new AbortController();

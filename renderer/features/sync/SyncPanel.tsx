@@ -12,6 +12,32 @@ import { useApi, useNotice } from '../../shell/context';
 import { useSyncView } from '../../shell/events';
 import { ago, useNow } from '../../shell/time';
 import { Modal } from '../../shell/ui';
+import type { CatalogIntegrity } from '../../../contract/till-api';
+
+/** What the catalog tables are called on the shop floor. */
+const TABLE_WORDS: Record<string, string> = {
+  products: 'products and prices',
+  categories: 'categories',
+  category_tax_rates: 'tax rates',
+  registers: 'registers',
+  staff: 'staff',
+  stock_levels: 'stock levels',
+};
+
+/** The last catalog integrity check, in the cashier's words. */
+function catalogCheck(integrity: CatalogIntegrity | null, now: number): string {
+  if (!integrity) return 'not checked yet';
+  const when = `checked ${ago(integrity.checkedAt, now)}`;
+  const what = integrity.differing.map((t) => TABLE_WORDS[t] ?? 'catalog').join(', ');
+  switch (integrity.result) {
+    case 'match':
+      return `same as HQ (${when})`;
+    case 'healed':
+      return `${what} differed from HQ and were downloaded again (${when})`;
+    case 'differs':
+      return `${what} still differ from HQ after downloading them again: please tell HQ (${when})`;
+  }
+}
 
 export function SyncPanel({ onClose }: { onClose: () => void }) {
   const view = useSyncView();
@@ -57,6 +83,8 @@ export function SyncPanel({ onClose }: { onClose: () => void }) {
             <dd>{ago(view.lastSuccessAt, now)}</dd>
             <dt>Last error</dt>
             <dd>{view.lastError ?? 'none'}</dd>
+            <dt>Catalog check</dt>
+            <dd data-testid="catalog-check">{catalogCheck(view.integrity ?? null, now)}</dd>
           </dl>
           <h3>Rejected by HQ</h3>
           {view.rejected.length === 0 ? (
