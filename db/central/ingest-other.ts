@@ -247,6 +247,14 @@ export async function applyShiftClosed(tx: TenantTx, c: ShiftClosed): Promise<Ap
 }
 
 export async function applyCustomerCreated(tx: TenantTx, c: CustomerCreated): Promise<Applied> {
+  // Two tills pushing the same new email at once: without this, both see no owner, both
+  // insert a primary record, and the one-primary-email index refuses the later one. Held to
+  // the end of the transaction, so the later one looks after the first committed and links.
+  if (c.email !== null) {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `customer-email:${tx.storeId}:${c.email.toLowerCase()}`,
+    ]);
+  }
   const { rows } = await tx.query<{ exists: boolean; email_owner: string | null }>(
     `SELECT EXISTS (SELECT 1 FROM retail.customers WHERE store_id = $1 AND customer_id = $2) AS exists,
             (SELECT customer_id::text FROM retail.customers

@@ -200,3 +200,68 @@ describe('concurrent ingest of late sales', () => {
     expect(await deadlocks()).toBe(deadlocksBefore);
   });
 });
+
+describe('two registers push the same new customer at the same moment', () => {
+  it('records both, the later linked to the first, and refuses neither', async () => {
+    const S = 'redmond';
+    const customer = (customerId: string, mutationId: number): Mutation => ({
+      mutationId,
+      type: 'customer.created',
+      payload: {
+        customerId,
+        firstName: 'Grace',
+        lastName: 'Hopper',
+        email: 'Grace.Race@example.com',
+        phone: null,
+        createdAt: new Date().toISOString(),
+      },
+    });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    // The first push has inserted its record and not committed yet when the second arrives
+    // (found by the chaos run: the second was refused by the one-primary-email index).
+    const first = withTenant(db.pools.app, S, async (tx) => {
+      const out = await ingestMutations(tx, {
+        deviceId: 'race-1',
+        mutations: [customer('0193a0c0-0000-7000-8000-00000000c001', 1)],
+      });
+      await held;
+      return out;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const second = withTenant(db.pools.app, S, (tx) =>
+      ingestMutations(tx, {
+        deviceId: 'race-2',
+        mutations: [customer('0193a0c0-0000-7000-8000-00000000c002', 1)],
+      }),
+    );
+    // The second waits for the first (a lock), then the first commits.
+    for (let i = 0; i < 600; i++) {
+      const { rows } = await db.pools.admin.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (rows[0]!.n > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    release();
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.map((o) => o.status)).toEqual(['applied']);
+    expect(b.map((o) => o.status)).toEqual(['applied']);
+    expect(b[0]).toMatchObject({
+      exceptions: [expect.objectContaining({ kind: 'customer_email_shared' })],
+    });
+    const { rows } = await db.pools.admin.query<{ id: string; linked: string | null }>(
+      `SELECT customer_id AS id, linked_customer_id AS linked FROM retail.customers
+        WHERE store_id = $1 AND lower(email) = 'grace.race@example.com' ORDER BY customer_id`,
+      [S],
+    );
+    expect(rows).toEqual([
+      { id: '0193a0c0-0000-7000-8000-00000000c001', linked: null },
+      {
+        id: '0193a0c0-0000-7000-8000-00000000c002',
+        linked: '0193a0c0-0000-7000-8000-00000000c001',
+      },
+    ]);
+  });
+});
