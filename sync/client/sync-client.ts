@@ -381,6 +381,10 @@ export class SyncClient {
       }
     }
     this.integrityDueAt = interval > 0 ? Date.now() + interval : Number.POSITIVE_INFINITY;
+    this.logger.debug(
+      { result: result.result, differing: result.differing },
+      'catalog integrity checked',
+    );
     this.update({ integrity: result });
     return result;
   }
