@@ -227,7 +227,7 @@ async function run(ctx: BenchContext): Promise<Figures> {
     const settlement = settleTenders(
       priced.totalCents,
       [{ type: 'cash', tenderedCents: 999_999_999 }],
-      { online: false, offlineCardLimitCents: 0, newId: till.ids },
+      { online: false, offlineCardLimitCents: 0, newId: till.ids, currency: 'USD' },
     );
     const transactionId = till.ids();
     const lines = saleLines(priced.lines, { newId: till.ids });

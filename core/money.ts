@@ -48,6 +48,28 @@ export function formatCents(cents: Cents, currency = ''): string {
   return currency ? `${currency}${text}` : text;
 }
 
+const currencyFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * An amount for a person to read, in the store's currency and a locale through Intl
+ * ("$1,234.56", "1.234,56 €"); `locale` undefined: the runtime's own (the till's).
+ */
+export function formatCurrency(cents: Cents, currency: string, locale?: string): string {
+  const key = `${locale ?? ''}|${currency}`;
+  let format = currencyFormats.get(key);
+  if (!format) {
+    // Cents are hundredths whatever the currency's own minor unit: always two decimals.
+    format = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    });
+    currencyFormats.set(key, format);
+  }
+  return format.format(cents / 100);
+}
+
 /**
  * Multiply cents by a rate in parts per million and round half away from zero, using integer
  * arithmetic only (BigInt), so 0.5-cent ties are decided exactly and symmetrically for refunds.

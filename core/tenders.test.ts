@@ -7,6 +7,7 @@ const opts = (online = true) => ({
   online,
   offlineCardLimitCents: 50_000,
   newId: seededIdGenerator(1),
+  currency: 'USD',
 });
 
 describe('settleTenders', () => {
@@ -26,6 +27,23 @@ describe('settleTenders', () => {
       ['card', 1000, null],
       ['cash', 234, 266],
     ]);
+  });
+
+  it("words its refusals in the store's currency, never as bare figures", () => {
+    const store = { ...opts(false), currency: 'USD', locale: 'en-US' };
+    expect(() => settleTenders(525_169, [{ type: 'cash', tenderedCents: 500_000 }], store)).toThrow(
+      'Tendered $5,000.00 is short of the total $5,251.69 by $251.69',
+    );
+    expect(() => settleTenders(1234, [{ type: 'card', amountCents: 2000 }], store)).toThrow(
+      'Card amounts ($20.00) exceed the amount due ($12.34)',
+    );
+    expect(() => settleTenders(90_000, [{ type: 'card', amountCents: 90_000 }], store)).toThrow(
+      'Offline card payments are limited to $500.00 per sale',
+    );
+    const euro = { ...store, currency: 'EUR', locale: 'de-DE' };
+    expect(() => settleTenders(1234, [{ type: 'cash', tenderedCents: 1000 }], euro)).toThrow(
+      'Tendered 10,00\u00a0€ is short of the total 12,34\u00a0€ by 2,34\u00a0€',
+    );
   });
 
   it('refuses short tenders, card over the total, two cash tenders and unneeded cash', () => {

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { InsufficientTenderError, ValidationError } from './errors';
 import { Uuid, type IdGenerator } from './ids';
-import { Cents as CentsSchema, formatCents, type Cents } from './money';
+import { Cents as CentsSchema, formatCurrency, type Cents } from './money';
 
 /**
  * A payment row as settling produces it and as `sale.recorded` carries it to HQ
@@ -57,6 +57,10 @@ export interface SettleOptions {
   online: boolean;
   offlineCardLimitCents: Cents;
   newId: IdGenerator;
+  /** The store's currency (ISO 4217): refusals say amounts as the cashier reads them. */
+  currency: string;
+  /** Locale of the words; undefined: the runtime's own. */
+  locale?: string | undefined;
 }
 
 export interface Settlement {
@@ -75,6 +79,7 @@ export function settleTenders(
   tenders: readonly TenderInput[],
   options: SettleOptions,
 ): Settlement {
+  const money = (cents: Cents): string => formatCurrency(cents, options.currency, options.locale);
   const cards = tenders.filter((t) => t.type === 'card');
   const cash = tenders.filter((t) => t.type === 'cash');
   if (cash.length > 1) throw new ValidationError('Use one cash tender per transaction');
@@ -82,7 +87,7 @@ export function settleTenders(
   const cardStatus = options.online ? ('approved' as const) : ('store_and_forward' as const);
   if (!options.online && cardTotal > options.offlineCardLimitCents) {
     throw new ValidationError(
-      `Offline card payments are limited to ${formatCents(options.offlineCardLimitCents)} per sale; take cash or wait for the connection`,
+      `Offline card payments are limited to ${money(options.offlineCardLimitCents)} per sale; take cash or wait for the connection`,
     );
   }
   const cardPayments = (sign: 1 | -1): Payment[] =>
@@ -100,14 +105,14 @@ export function settleTenders(
   if (totalCents >= 0) {
     if (cardTotal > totalCents) {
       throw new ValidationError(
-        `Card amounts (${formatCents(cardTotal)}) exceed the amount due (${formatCents(totalCents)})`,
+        `Card amounts (${money(cardTotal)}) exceed the amount due (${money(totalCents)})`,
       );
     }
     const cashDue = totalCents - cardTotal;
     const tendered = cash[0]?.tenderedCents ?? 0;
     if (tendered < cashDue) {
       throw new InsufficientTenderError(
-        `Tendered ${formatCents(tendered + cardTotal)} is short of the total ${formatCents(totalCents)} by ${formatCents(cashDue - tendered)}`,
+        `Tendered ${money(tendered + cardTotal)} is short of the total ${money(totalCents)} by ${money(cashDue - tendered)}`,
       );
     }
     if (cashDue === 0 && tendered > 0) {
@@ -133,7 +138,7 @@ export function settleTenders(
   const cashRefund = cash[0]?.tenderedCents ?? 0;
   if (cardTotal + cashRefund !== refund) {
     throw new ValidationError(
-      `Refund tenders (${formatCents(cardTotal + cashRefund)}) must add up to the refund due (${formatCents(refund)})`,
+      `Refund tenders (${money(cardTotal + cashRefund)}) must add up to the refund due (${money(refund)})`,
     );
   }
   const payments = cardPayments(-1);

@@ -25,6 +25,7 @@ import type { MutationOutcome, RaisedException } from './ingest-types';
 import { intArray, textArray } from './pg-arrays';
 import { taxDiscrepancy } from '../../core/tax';
 import { overrideApprovalReasons } from '../../core/overrides';
+import { formatCurrency } from '../../core/money';
 
 export type SaleMutation = Extract<Mutation, { type: 'sale.recorded' }>;
 
@@ -455,7 +456,6 @@ async function checkOverrides(tx: TenantTx, accepted: readonly AcceptedSale[]): 
   if (!facts) return;
   const costs = new Map(Object.entries(facts.costs ?? {}).map(([k, v]) => [k, Number(v)]));
   const managers = new Set(facts.managers ?? []);
-  const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: facts.currency });
   for (const a of withOverrides) {
     const sale = a.sale;
     const lines = sale.lines.flatMap((l) =>
@@ -473,7 +473,8 @@ async function checkOverrides(tx: TenantTx, accepted: readonly AcceptedSale[]): 
     const reasons = overrideApprovalReasons(
       lines,
       { limitPpm: facts.limit_ppm, openPriceLimitCents: Number(facts.open_limit) },
-      (cents) => money.format(cents / 100),
+      // HQ's words for its staff: one fixed locale, the store's currency.
+      (cents) => formatCurrency(cents, facts.currency, 'en-US'),
     );
     const receipt = sale.receiptNumber;
     if (sale.approvedBy !== null && !managers.has(sale.approvedBy)) {

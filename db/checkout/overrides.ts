@@ -8,6 +8,7 @@ import type { StoreConfig } from '../queries/identity';
 import type { TillContext } from './context';
 import { overrideApprovalReasons, type PriceOverride } from '../../core/overrides';
 import type { PricedLine } from '../../core/pricing';
+import { formatCurrency } from '../../core/money';
 
 export interface ResolvedOverrides {
   /** Per priced line: what it records, or null when its price is the catalog's. */
@@ -38,7 +39,6 @@ export async function resolveOverrides(
     if (!product) throw new NotFoundError(`${l.productName} is not in this store's catalog`);
     return { catalogPriceCents: product.priceCents, reason: l.priceOverride.reason };
   });
-  const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: config.currency });
   const reasons = overrideApprovalReasons(
     lines.flatMap((l, i) => {
       const o = overrides[i];
@@ -54,7 +54,7 @@ export async function resolveOverrides(
       ];
     }),
     { limitPpm: config.priceOverrideLimitPpm, openPriceLimitCents: config.openPriceLimitCents },
-    (cents) => money.format(cents / 100),
+    (cents) => formatCurrency(cents, config.currency),
   );
   return {
     overrides,

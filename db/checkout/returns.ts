@@ -283,6 +283,7 @@ export async function commitReturn(till: TillContext, input: ReturnInput): Promi
         online: till.isOnline(),
         offlineCardLimitCents: config.offlineCardLimitCents,
         newId: till.ids,
+        currency: config.currency,
       });
       changeCents = settlement.changeCents;
       const restocks: StockMovement[] = plan.lines

@@ -146,6 +146,7 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
     online: till.isOnline(),
     offlineCardLimitCents: config.offlineCardLimitCents,
     newId: till.ids,
+    currency: config.currency,
   });
 
   if (!cashier) throw new ForbiddenError('Unknown or inactive cashier; log in again');

@@ -18,7 +18,7 @@
  * reason given), or built in code by the demo, benchmarks and tests.
  */
 import { ApprovalRequiredError, InvalidStateError } from '../errors';
-import { centsFromNumeric, type Cents } from '../../core/money';
+import { centsFromNumeric, formatCurrency, type Cents } from '../../core/money';
 import type { ZReport } from '../../contract/mutations';
 import type { Queryable } from '../queryable';
 import { nextCounter } from '../queries/outbox';
@@ -204,8 +204,7 @@ async function cashOutRule(
   const row = rows[0];
   if (!row?.shift_id) return null; // no open shift: the movement is refused for that
   // The store's currency, as the till's other approval messages (db/checkout/overrides.ts).
-  const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: row.currency });
-  const formatMoney = (cents: Cents): string => money.format(cents / 100);
+  const formatMoney = (cents: Cents): string => formatCurrency(cents, row.currency);
   const expected = (await shiftFigures(db, till.identity.storeId, row.shift_id)).expectedCashCents;
   if (amountCents > expected)
     return `Taking out ${formatMoney(amountCents)} is more than the drawer should hold (${formatMoney(expected)}): a manager approves`;

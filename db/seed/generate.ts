@@ -514,6 +514,7 @@ export function* generateSales(options: {
         online: true,
         offlineCardLimitCents: store.offlineCardLimitCents,
         newId: ids,
+        currency: store.currency,
       },
     );
     const key = `${store.storeId}/${p.register}`;

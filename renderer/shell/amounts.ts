@@ -1,3 +1,4 @@
+import { formatCurrency } from '../../core/money';
 /**
  * Amounts as the cashier types them ("12", "12.5", "12.50") to integer cents and back, without
  * passing through a binary float.
@@ -26,30 +27,13 @@ export function parseAmount(text: string): ParsedAmount {
  * cashier may edit ("1,234.56", read back by parseAmount).
  */
 export function formatMoney(cents: number, currency = '', locale?: string): string {
-  if (currency) return moneyFormat(currency, locale).format(cents / 100);
+  if (currency) return formatCurrency(cents, currency, locale);
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
   const whole = Math.floor(abs / 100)
     .toString()
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${sign}${whole}.${String(abs % 100).padStart(2, '0')}`;
-}
-
-const formats = new Map<string, Intl.NumberFormat>();
-function moneyFormat(currency: string, locale: string | undefined): Intl.NumberFormat {
-  const key = `${locale ?? ''}|${currency}`;
-  let format = formats.get(key);
-  if (!format) {
-    // Cents are hundredths whatever the currency's own minor unit: always two decimals.
-    format = new Intl.NumberFormat(locale, {
-      style: 'currency',
-      currency,
-      minimumFractionDigits: 2,
-      maximumFractionDigits: 2,
-    });
-    formats.set(key, format);
-  }
-  return format;
 }
 
 /** Whole-number quantity 1..9999 as typed. */
