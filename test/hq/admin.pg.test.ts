@@ -3,12 +3,9 @@
  * categories so that tills receive the edits, creates enrollment codes, lists devices with
  * their sync state, and revokes them.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceSyncState } from '../../contract/admin-protocol';
 import {
-  ADMIN_TOKEN,
   catalogChecksums,
   eventually,
   hqChecksums,
@@ -18,9 +15,7 @@ import {
   type TestHq,
   type TestTillHandle,
 } from '../sync/harness';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = fileURLToPath(new URL('../../hq/cli/hq-admin.ts', import.meta.url));
+import { runHqAdmin } from './admin-cli';
 
 let hq: TestHq;
 let till: TestTillHandle;
@@ -35,21 +30,7 @@ afterAll(async () => {
   await hq?.close();
 });
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', CLI, '--url', hq.url, '--token', ADMIN_TOKEN, ...args],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) => runHqAdmin(hq.url, args);
 
 describe('catalog edits', () => {
   it('create, edit, reprice and delete products; the till follows', async () => {

@@ -3,23 +3,18 @@
  * cost, refuses a manager's PIN under 6 digits with a clear 400, and the store's tills receive
  * the new hash through the change feed (the new PIN logs in offline, the old one no longer).
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/central/tenant';
 import { demoStaff } from '../../db/seed/generate';
 import { pinHashCost, verifyPin } from '../../db/queries/staff';
 import {
-  ADMIN_TOKEN,
   eventually,
   openSyncTill,
   startTestHq,
   type TestHq,
   type TestTillHandle,
 } from '../sync/harness';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = fileURLToPath(new URL('../../hq/cli/hq-admin.ts', import.meta.url));
+import { runHqAdmin } from './admin-cli';
 
 let hq: TestHq;
 let till: TestTillHandle;
@@ -34,25 +29,7 @@ afterAll(async () => {
   await hq?.close();
 });
 
-function cli(
-  args: string[],
-  stdin: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', CLI, '--url', hq.url, '--token', ADMIN_TOKEN, ...args],
-      { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const cli = (args: string[], stdin: string) => runHqAdmin(hq.url, args, stdin);
 
 const manager = () => demoStaff('redmond').find((s) => s.role === 'manager')!;
 const cashier = () => demoStaff('redmond').find((s) => s.role === 'cashier')!;
