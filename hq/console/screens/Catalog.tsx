@@ -17,6 +17,7 @@ import { api, ApiError } from '../api';
 import { centsFromInput, fieldErrors, money, type FieldErrors } from '../forms';
 import type { Store } from '../model';
 import { FieldError, TextField } from '../components/TextField';
+import { ScreenMessages } from '../components/ScreenMessages';
 
 const ProductList = z.object({ products: z.array(ConsoleProduct) });
 
@@ -104,12 +105,7 @@ export function CatalogScreen({ stores, user }: { stores: Store[]; user: Console
           />
         </label>
       </div>
-      {notice && (
-        <p className="notice" data-testid="catalog-notice">
-          {notice}
-        </p>
-      )}
-      {error && <p className="error">{error}</p>}
+      <ScreenMessages notice={notice} error={error} testId="catalog-notice" />
       {editing && (
         <PriceForm
           product={editing}

@@ -22,6 +22,7 @@ import { fieldErrors, type FieldErrors } from '../forms';
 import type { Store } from '../model';
 import { ReconciliationPanel } from './Reconciliation';
 import { TextField } from '../components/TextField';
+import { ScreenMessages } from '../components/ScreenMessages';
 
 const messageOf = (e: unknown): string => (e instanceof ApiError ? e.message : String(e));
 const when = (iso: string): string => new Date(iso).toLocaleString();
@@ -105,12 +106,7 @@ export function ExceptionsScreen({ stores, user }: { stores: Store[]; user: Cons
           </select>
         </label>
       </div>
-      {notice && (
-        <p className="notice" data-testid="exceptions-notice">
-          {notice}
-        </p>
-      )}
-      {error && <p className="error">{error}</p>}
+      <ScreenMessages notice={notice} error={error} testId="exceptions-notice" />
       {resolving && (
         <ResolveForm
           exception={resolving}

@@ -8,6 +8,7 @@ import { PriceImport, PriceImportResult } from '../../../contract/console-protoc
 import { api, ApiError } from '../api';
 import { fieldErrors, money, type FieldErrors } from '../forms';
 import { FieldError } from '../components/TextField';
+import { ScreenMessages } from '../components/ScreenMessages';
 
 export function PriceImportForm({
   currency,
@@ -63,11 +64,7 @@ export function PriceImportForm({
         Preview
       </button>
       {errors.form && <p className="error">{errors.form}</p>}
-      {notice && (
-        <p className="notice" data-testid="import-notice">
-          {notice}
-        </p>
-      )}
+      <ScreenMessages notice={notice} testId="import-notice" />
       {preview && !preview.applied && (
         <>
           <p data-testid="import-summary">

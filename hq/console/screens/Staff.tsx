@@ -18,6 +18,7 @@ import { api, ApiError } from '../api';
 import { fieldErrors, type FieldErrors } from '../forms';
 import type { Store } from '../model';
 import { TextField } from '../components/TextField';
+import { ScreenMessages } from '../components/ScreenMessages';
 
 const ROLE_TITLES: Record<StaffRole, string> = { cashier: 'Cashier', manager: 'Manager' };
 
@@ -87,12 +88,7 @@ export function StaffScreen({ stores, user }: { stores: Store[]; user: ConsoleUs
           ))}
         </select>
       </label>
-      {notice && (
-        <p className="notice" data-testid="staff-notice">
-          {notice}
-        </p>
-      )}
-      {error && <p className="error">{error}</p>}
+      <ScreenMessages notice={notice} error={error} testId="staff-notice" />
       {rePinning && (
         <RePinForm
           member={rePinning}
