@@ -21,6 +21,7 @@ import { analyzeNeverAnalyzed, autovacuum, walBytesSinceCheckpoint } from '../db
 import { recoverFromJournal } from '../db/edge/replay';
 import {
   buildDeferredCells,
+  deferMissingCells,
   buildDeferredIndexes,
   pendingCellBuilds,
   pendingIndexBuilds,
@@ -180,6 +181,7 @@ export async function openTill<J extends HostJournal>(platform: Platform<J>): Pr
       );
       (requested as { unref?: () => void }).unref?.();
     };
+    await deferMissingCells(liveDb);
     const pending =
       (await pendingIndexBuilds(liveDb)).length + (await pendingCellBuilds(liveDb)).length;
     if (pending > 0) requestMaintenance().catch(failed);

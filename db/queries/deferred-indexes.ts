@@ -89,6 +89,28 @@ export async function deferVectorCells(
   );
 }
 
+/**
+ * Put off the cells of every model whose vectors have none (a till that enrolled before cells
+ * existed, or a load cut short): without cells its vectors are searched through HNSW, whose
+ * recall falls well below the cells' (docs/search.md). Not while a catalog download is in
+ * progress: the download defers them itself once its last page is in.
+ */
+export async function deferMissingCells(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `WITH missing AS (
+       INSERT INTO pos.deferred_vector_cells (store_id, model)
+       SELECT DISTINCT e.store_id, e.embedding_model
+         FROM retail.product_embeddings e
+        WHERE NOT EXISTS (SELECT 1 FROM pos.sync_snapshot)
+          AND NOT EXISTS (SELECT 1 FROM pos.vector_centroids c
+                           WHERE c.store_id = e.store_id AND c.model = e.embedding_model)
+       ON CONFLICT (store_id, model) DO NOTHING
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM missing`,
+  );
+  return rows[0]?.n ?? 0;
+}
+
 export async function pendingCellBuilds(
   db: Queryable,
 ): Promise<Array<{ storeId: string; model: string }>> {

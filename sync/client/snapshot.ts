@@ -271,7 +271,13 @@ async function applyPage(
     }
     if (!page.done) return;
     const finishStarted = Date.now();
-    if (current.mode === 'staged') swapped = await swapStaged(tx, storeId);
+    if (current.mode === 'staged') {
+      swapped = await swapStaged(tx, storeId);
+      // The swap kept the cells and their trigger placed every changed vector, but the
+      // centroids were computed over the old catalog: rebuilt at the next idle moment, so a
+      // catalog replaced by resyncs does not drift away from its cells (docs/search.md).
+      await deferVectorCells(tx, { storeId, model: builtinEmbedder });
+    }
     const { rows } = await tx.query<{ deferred_indexes: string[] }>(
       `DELETE FROM pos.sync_snapshot RETURNING deferred_indexes`,
     );
@@ -282,8 +288,7 @@ async function applyPage(
       await deferIndexBuilds(tx, rows[0]?.deferred_indexes ?? []);
       // Likewise the deterministic vector cells (db/search/vector-cells.ts): every vector came
       // from HQ, so nothing local built them. Put off to the same idle maintenance, which
-      // builds them over the whole load; until then vector search compares every vector. A
-      // staged resync keeps the cells: their trigger places every changed vector.
+      // builds them over the whole load; until then vector search compares every vector.
       await deferVectorCells(tx, { storeId, model: builtinEmbedder });
       // Planner statistics for the freshly loaded catalog before the first search; the
       // vacuum itself waits for the idle maintenance too.

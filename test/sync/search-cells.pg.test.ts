@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshStoreEmbeddings } from '../../db/central/embeddings';
 import { builtinEmbedder } from '../../db/search/embedding/builtin';
 import { vectorLiteral } from '../../db/search/embedding/types';
-import { vectorCellCount } from '../../db/search/vector-cells';
+import { buildVectorCells, vectorCellCount } from '../../db/search/vector-cells';
 import { indexRecall, nearestVectors } from '../../db/search/vector-search';
-import { openSyncTill, startTestHq, type TestHq, type TestTillHandle } from './harness';
+import { withTenant } from '../../db/central/tenant';
+import type { Queryable } from '../../db/queryable';
+import { eventually, openSyncTill, startTestHq, type TestHq, type TestTillHandle } from './harness';
 
 const STORE = 'redmond';
 let hq: TestHq;
@@ -60,5 +62,54 @@ describe('vector cells on a till synced from HQ', () => {
     expect(viaCells).toHaveLength(10);
     // Ties at the tenth distance may come in either order; indexRecall counts them as found.
     expect(indexRecall(viaCells, await nearestVectors(db, { ...base, exact: true }), 10)).toBe(1);
+  });
+
+  it('are rebuilt over the new catalog after a resync swaps it', async () => {
+    const db = till!.store.db;
+    const centroids = async (q: Queryable = db): Promise<string[]> => {
+      const { rows } = await q.query<{ c: string }>(
+        `SELECT cell || ':' || centroid::text AS c FROM pos.vector_centroids
+          WHERE store_id = $1 AND model = $2 ORDER BY cell`,
+        [STORE, builtinEmbedder.id],
+      );
+      return rows.map((r) => r.c);
+    };
+    // The cells a fresh build over the till's current vectors gives (rolled back).
+    const fresh = async (): Promise<string[]> => {
+      let built: string[] = [];
+      await db
+        .transaction(async (tx) => {
+          await buildVectorCells(tx, { storeId: STORE, model: builtinEmbedder });
+          built = await centroids(tx);
+          throw new Error('roll back');
+        })
+        .catch(() => undefined);
+      return built;
+    };
+    const before = await centroids();
+    // HQ renames half the catalog: new names, new vectors.
+    await withTenant(hq.db.pools.app, STORE, (tx) =>
+      tx.query(
+        `UPDATE retail.products SET product_name = 'Garden hose reel ' || sku
+          WHERE store_id = $1 AND product_id IN (SELECT product_id FROM retail.products
+                WHERE store_id = $1 ORDER BY product_id LIMIT 30)`,
+        [STORE],
+      ),
+    );
+    await refreshStoreEmbeddings(hq.db.pools.app, { storeId: STORE });
+    const deviceId = till!.client.snapshot().deviceId!;
+    expect((await hq.admin('POST', `/stores/${STORE}/devices/${deviceId}/resync`)).status).toBe(
+      200,
+    );
+    till!.client.nudge();
+    await eventually(
+      async () => {
+        await till!.store.maintain();
+        const now = await centroids();
+        expect(now).not.toEqual(before);
+        expect(now).toEqual(await fresh());
+      },
+      { timeoutMs: 240_000, intervalMs: 500 },
+    );
   });
 });

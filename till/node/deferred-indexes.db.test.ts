@@ -196,6 +196,23 @@ describe('deferred index builds', () => {
     expect(await buildDeferredCells(t.store.db)).toEqual([]);
   });
 
+  it('gives a till whose vectors have no cells (enrolled before cells existed) its cells at the next opening', async () => {
+    const model = { storeId: 'seattle', model: builtinEmbedder };
+    // As such a till is: vectors, no cells and nothing recorded to build them.
+    await t.store.db.transaction((tx) => dropVectorCells(tx, model));
+    await t.store.close();
+    const store = await openEdgeStore({ dir: t.dir });
+    try {
+      expect(await pendingCellBuilds(store.db)).toEqual([
+        { storeId: 'seattle', model: builtinEmbedder.id },
+      ]);
+      expect((await store.maintain()).cells).toEqual([`seattle/${builtinEmbedder.id}`]);
+      expect(await vectorCellCount(store.db, model)).toBeGreaterThan(1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('runs builds left pending at a restart at the first idle moment after opening', async () => {
     await t.store.db.transaction(async (tx) => {
       await dropVectorCells(tx, { storeId: 'seattle', model: builtinEmbedder });
