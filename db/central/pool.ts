@@ -35,6 +35,12 @@ export interface PoolOptions {
   logger?: Logger;
   /** Connect to this database instead of the target's HQ database. */
   database?: string;
+  /**
+   * Pipeline mode (node-postgres): queries issued without awaiting the previous one are all
+   * written at once and answered in order, so N statements cost one round trip instead of N.
+   * Sequential use behaves as usual; cursors and the `rows` option are refused.
+   */
+  pipeline?: boolean;
 }
 
 export function createRolePool(
@@ -56,6 +62,7 @@ export function createRolePool(
     connectionTimeoutMillis: 15_000,
     application_name: options.applicationName ?? `edgepos-${role}`,
     types: typeParsers(),
+    ...(options.pipeline ? { pipeline: true } : {}),
   });
   // A connection that dies while a request holds it (server killed or restarted mid-push)
   // makes its client emit 'error', and an 'error' event nobody listens to kills the process
@@ -99,7 +106,8 @@ export function createCentralPools(
     admin: createRolePool(target, 'admin', { ...common, max: 2 }),
     owner: createRolePool(target, 'owner', { ...common, max: 4 }),
     app: createRolePool(target, 'app', { ...common, max: options.appMax ?? 10 }),
-    reporting: createRolePool(target, 'reporting', { ...common, max: 4 }),
+    // Pipelined: a chain-wide report sends every store's statements at once (readEachStore).
+    reporting: createRolePool(target, 'reporting', { ...common, max: 4, pipeline: true }),
   };
 }
 

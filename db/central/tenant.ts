@@ -189,3 +189,69 @@ export async function withTenants<T>(
     client.release(broken);
   }
 }
+
+/** One store's statement for readEachStore. */
+export interface StoreStatement {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * Read-only: one statement per store, each under its store's tenant key (SET LOCAL, as
+ * withTenants), all in ONE read-only snapshot transaction. On a pipelined connection (the
+ * reporting pool, db/central/pool.ts) every SET LOCAL and statement is written at once, so a
+ * chain of 50 stores costs one round trip rather than 100 (the console's year-long report
+ * spent most of its time waiting on those round trips on a loaded machine). Each statement is
+ * still its own protocol message (not a multi-statement string, which Citus refuses for
+ * distributed statements). Any failure fails the whole read (the transaction is rolled back).
+ * Same caller contract as withTenant: the store IDs come from trusted server state.
+ */
+export async function readEachStore<R extends pg.QueryResultRow>(
+  pool: pg.Pool,
+  storeIds: readonly string[],
+  statement: (storeId: string) => StoreStatement,
+): Promise<Array<{ storeId: string; rows: R[] }>> {
+  for (const storeId of storeIds) assertStoreId(storeId);
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  // Issued without awaiting: a pipelined client sends them together; any other client gets
+  // each when the previous one is answered (same result, more round trips).
+  const sent: Array<Promise<unknown>> = [];
+  let previous: Promise<unknown> = Promise.resolve();
+  const issue = <T extends pg.QueryResultRow>(text: string, values?: unknown[]) => {
+    const p = client.pipeline
+      ? client.query<T>(text, values)
+      : previous.then(() => client.query<T>(text, values));
+    previous = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    sent.push(p);
+    return p;
+  };
+  try {
+    void issue('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const reads = storeIds.map((storeId) => {
+      void issue(setKeySql(storeId));
+      const { text, values } = statement(storeId);
+      return { storeId, result: issue<R>(text, values) };
+    });
+    void issue('COMMIT');
+    // Every promise is settled (and so handled) before any is read.
+    const settled = await Promise.allSettled(sent);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return await Promise.all(
+      reads.map(async ({ storeId, result }) => ({ storeId, rows: (await result).rows })),
+    );
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    }
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { ROLE_NAMES } from '../../db/central/connection';
 import { createRolePool } from '../../db/central/pool';
-import { withTenant } from '../../db/central/tenant';
+import { readEachStore, withTenant } from '../../db/central/tenant';
 import { seededIdGenerator } from '../../core/ids';
 import { centralTestServer, createTestDatabase, type TestDatabase } from '../setup/central-db';
 import {
@@ -483,6 +483,45 @@ describe('the tenant key', () => {
         return rows.map((r) => r.store_id);
       });
       expect(seen).toEqual([B]);
+    } finally {
+      await pool.end();
+    }
+  });
+  it('readEachStore reads each store under its own key in one snapshot; a failure fails it all and leaves no key', async () => {
+    const pool = createRolePool(db.target, 'reporting', { max: 1, pipeline: true });
+    try {
+      const read = await readEachStore<{ stores: string[]; key: string; began: string }>(
+        pool,
+        [B, A],
+        (storeId) => ({
+          text: `SELECT array_agg(DISTINCT store_id) AS stores,
+                        current_setting('app.current_store_id') AS key,
+                        transaction_timestamp()::text AS began
+                   FROM retail.customers WHERE $1::text IS NOT NULL`,
+          values: [storeId],
+        }),
+      );
+      expect(read.map((r) => [r.storeId, r.rows[0]!.stores, r.rows[0]!.key])).toEqual([
+        [B, [B], B],
+        [A, [A], A],
+      ]);
+      // One transaction for both stores.
+      expect(read[0]!.rows[0]!.began).toBe(read[1]!.rows[0]!.began);
+      await expect(
+        readEachStore(pool, [A, B], (storeId) => ({
+          text: storeId === B ? `SELECT 1 / 0 AS x` : `SELECT $1::text AS x`,
+          values: storeId === B ? [] : [storeId],
+        })),
+      ).rejects.toMatchObject({ code: '22012' });
+      const after = await pool.query<{ key: string; n: number; ro: string }>(
+        `SELECT current_setting('app.current_store_id', true) AS key,
+                (SELECT count(*)::int FROM retail.customers) AS n,
+                current_setting('transaction_read_only') AS ro`,
+      );
+      expect(after.rows[0]).toEqual({ key: '', n: 0, ro: 'off' });
+      await expect(
+        readEachStore(pool, ['Not A Store'], () => ({ text: 'SELECT 1', values: [] })),
+      ).rejects.toThrow(/Not a store ID/);
     } finally {
       await pool.end();
     }

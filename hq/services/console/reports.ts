@@ -9,7 +9,7 @@
 import type pg from 'pg';
 import type { LowStock, SalesByDay, TopProducts } from '../../../contract/console-protocol';
 import { centsFromNumeric } from '../../../core/money';
-import { withTenants, type TenantTx } from '../../../db/central/tenant';
+import { readEachStore, type StoreStatement } from '../../../db/central/tenant';
 
 const PARALLEL = 4;
 
@@ -19,18 +19,23 @@ export interface ReportRange {
   storeIds: readonly string[];
 }
 
-/** fn for every store, spread over PARALLEL read-only snapshot transactions. */
-async function perStore<T>(
+/**
+ * One statement per store, each under its own tenant key, spread over PARALLEL read-only
+ * snapshots; each snapshot sends all its stores' statements at once (readEachStore on the
+ * pipelined reporting pool). Results in the order of `storeIds`.
+ */
+async function eachStore<R extends pg.QueryResultRow>(
   reporting: pg.Pool,
   storeIds: readonly string[],
-  fn: (tx: TenantTx) => Promise<T>,
-): Promise<T[]> {
+  statement: (storeId: string) => StoreStatement,
+): Promise<Array<{ storeId: string; rows: R[] }>> {
   const shares: string[][] = Array.from({ length: Math.min(PARALLEL, storeIds.length) }, () => []);
   storeIds.forEach((s, i) => shares[i % shares.length]!.push(s));
-  const results = await Promise.all(
-    shares.map((share) => withTenants(reporting, share, fn, { snapshot: true })),
-  );
-  return results.flat();
+  const results = (
+    await Promise.all(shares.map((share) => readEachStore<R>(reporting, share, statement)))
+  ).flat();
+  const byStore = new Map(results.map((r) => [r.storeId, r]));
+  return storeIds.map((s) => byStore.get(s)!);
 }
 
 /** Every day from `from` to `to` (ISO dates), inclusive. */
@@ -41,29 +46,22 @@ export function daysBetween(from: string, to: string): string[] {
   return days;
 }
 
+/** [day, net cents, tax cents, returns cents, units]: one store-day, as json_agg returns it. */
+type StoreDay = [string, number, number, number, number];
+
 export async function salesByDay(reporting: pg.Pool, range: ReportRange): Promise<SalesByDay> {
   const days = daysBetween(range.from, range.to);
   const index = new Map(days.map((d, i) => [d, i]));
-  // Each store under its own tenant key (withTenants: SET LOCAL, which a Citus cluster
-  // forwards to the node of the store's shard), a year of one store per statement.
-  const rows = (
-    await perStore(reporting, range.storeIds, async (tx) => {
-      const { rows: storeDays } = await tx.query<{
-        store_id: string;
-        day: string;
-        net: string;
-        tax: string;
-        returns: string;
-        quantity: number;
-      }>(
-        `SELECT store_id, day::text AS day, net, tax, returns, quantity
-           FROM retail.daily_store_sales
-          WHERE store_id = $1 AND day BETWEEN $2::date AND $3::date`,
-        [tx.storeId, range.from, range.to],
-      );
-      return storeDays;
-    })
-  ).flat();
+  // A store's year is ONE row (a JSON array of its store-days, amounts already in cents):
+  // 50 rows for the chain instead of 18,250, and no numeric text to parse here.
+  const stores = await eachStore<{ days: StoreDay[] }>(reporting, range.storeIds, (storeId) => ({
+    text: `SELECT coalesce(json_agg(json_build_array(day::text, (net * 100)::bigint,
+                    (tax * 100)::bigint, (returns * 100)::bigint, quantity) ORDER BY day),
+                    '[]') AS days
+             FROM retail.daily_store_sales
+            WHERE store_id = $1 AND day BETWEEN $2::date AND $3::date`,
+    values: [storeId, range.from, range.to],
+  }));
   const total = days.map((day) => ({
     day,
     netCents: 0,
@@ -71,54 +69,48 @@ export async function salesByDay(reporting: pg.Pool, range: ReportRange): Promis
     returnsCents: 0,
     quantity: 0,
   }));
-  const seriesByStore = new Map(range.storeIds.map((s) => [s, days.map(() => 0)]));
-  for (const r of rows) {
-    const i = index.get(r.day);
-    const series = seriesByStore.get(r.store_id);
-    if (i === undefined || !series) continue;
-    const net = centsFromNumeric(r.net);
-    series[i] = net;
-    const t = total[i]!;
-    t.netCents += net;
-    t.taxCents += centsFromNumeric(r.tax);
-    t.returnsCents += centsFromNumeric(r.returns);
-    t.quantity += r.quantity;
-  }
-  return {
-    stores: [...range.storeIds],
-    days: total,
-    byStore: [...seriesByStore].map(([storeId, netCents]) => ({ storeId, netCents })),
-  };
+  const byStore = stores.map(({ storeId, rows }) => {
+    const netCents = days.map(() => 0);
+    for (const [day, net, tax, returns, quantity] of rows[0]?.days ?? []) {
+      const i = index.get(day);
+      if (i === undefined) continue;
+      netCents[i] = net;
+      const t = total[i]!;
+      t.netCents += net;
+      t.taxCents += tax;
+      t.returnsCents += returns;
+      t.quantity += quantity;
+    }
+    return { storeId, netCents };
+  });
+  return { stores: [...range.storeIds], days: total, byStore };
 }
 
 export async function topProducts(
   reporting: pg.Pool,
   range: ReportRange & { limit: number },
 ): Promise<TopProducts> {
-  const perStoreRows = await perStore(reporting, range.storeIds, async (tx) => {
-    const { rows } = await tx.query<{
-      product_id: string;
-      sku: string;
-      product_name: string;
-      category_id: number | null;
-      category_name: string | null;
-      quantity: number;
-      net: string;
-    }>(
-      `SELECT d.product_id, p.sku, p.product_name, p.category_id, c.category_name,
-              sum(d.quantity)::int AS quantity, sum(d.net)::text AS net
-         FROM retail.daily_sales d
-         JOIN retail.products p ON p.store_id = d.store_id AND p.product_id = d.product_id
-         LEFT JOIN retail.product_categories c ON c.category_id = p.category_id
-        WHERE d.store_id = $1 AND d.day BETWEEN $2::date AND $3::date
-        GROUP BY 1, 2, 3, 4, 5`,
-      [tx.storeId, range.from, range.to],
-    );
-    return rows;
-  });
+  const perStoreRows = await eachStore<{
+    product_id: string;
+    sku: string;
+    product_name: string;
+    category_id: number | null;
+    category_name: string | null;
+    quantity: number;
+    net: string;
+  }>(reporting, range.storeIds, (storeId) => ({
+    text: `SELECT d.product_id, p.sku, p.product_name, p.category_id, c.category_name,
+                  sum(d.quantity)::int AS quantity, sum(d.net)::text AS net
+             FROM retail.daily_sales d
+             JOIN retail.products p ON p.store_id = d.store_id AND p.product_id = d.product_id
+             LEFT JOIN retail.product_categories c ON c.category_id = p.category_id
+            WHERE d.store_id = $1 AND d.day BETWEEN $2::date AND $3::date
+            GROUP BY 1, 2, 3, 4, 5`,
+    values: [storeId, range.from, range.to],
+  }));
   const products = new Map<string, TopProducts['products'][number]>();
   const categories = new Map<string, TopProducts['categories'][number]>();
-  for (const r of perStoreRows.flat()) {
+  for (const r of perStoreRows.flatMap((s) => s.rows)) {
     const net = centsFromNumeric(r.net);
     const p = products.get(r.sku) ?? {
       productId: r.product_id,
@@ -150,30 +142,30 @@ export async function topProducts(
 
 /** Open low-stock alerts with the last 7 days' sales pace and a reorder suggestion. */
 export async function lowStock(reporting: pg.Pool, range: ReportRange): Promise<LowStock> {
-  const perStoreRows = await perStore(reporting, range.storeIds, async (tx) => {
-    const { rows } = await tx.query<{
-      product_id: string;
-      sku: string;
-      product_name: string;
-      on_hand: number;
-      reorder_point: number;
-      sold7: number;
-    }>(
-      `SELECT a.product_id, p.sku, p.product_name, a.on_hand, p.reorder_point,
-              coalesce((SELECT sum(d.quantity_sold) FROM retail.daily_sales d
-                         WHERE d.store_id = a.store_id AND d.product_id = a.product_id
-                           AND d.day BETWEEN $2::date - 6 AND $2::date), 0)::int AS sold7
-         FROM retail.stock_alerts a
-         JOIN retail.products p ON p.store_id = a.store_id AND p.product_id = a.product_id
-        WHERE a.store_id = $1 AND a.status = 'open' AND a.alert_type = 'low_stock'
-        ORDER BY a.on_hand - p.reorder_point, p.sku
-        LIMIT 200`,
-      [tx.storeId, range.to],
-    );
-    return rows.map((r) => {
+  const perStoreRows = await eachStore<{
+    product_id: string;
+    sku: string;
+    product_name: string;
+    on_hand: number;
+    reorder_point: number;
+    sold7: number;
+  }>(reporting, range.storeIds, (storeId) => ({
+    text: `SELECT a.product_id, p.sku, p.product_name, a.on_hand, p.reorder_point,
+                  coalesce((SELECT sum(d.quantity_sold) FROM retail.daily_sales d
+                             WHERE d.store_id = a.store_id AND d.product_id = a.product_id
+                               AND d.day BETWEEN $2::date - 6 AND $2::date), 0)::int AS sold7
+             FROM retail.stock_alerts a
+             JOIN retail.products p ON p.store_id = a.store_id AND p.product_id = a.product_id
+            WHERE a.store_id = $1 AND a.status = 'open' AND a.alert_type = 'low_stock'
+            ORDER BY a.on_hand - p.reorder_point, p.sku
+            LIMIT 200`,
+    values: [storeId, range.to],
+  }));
+  const items = perStoreRows.flatMap(({ storeId, rows }) =>
+    rows.map((r) => {
       const velocityPerDay = r.sold7 / 7;
       return {
-        storeId: tx.storeId,
+        storeId,
         productId: r.product_id,
         sku: r.sku,
         productName: r.product_name,
@@ -186,9 +178,9 @@ export async function lowStock(reporting: pg.Pool, range: ReportRange): Promise<
           velocityPerDay,
         }),
       };
-    });
-  });
-  return { items: perStoreRows.flat() };
+    }),
+  );
+  return { items };
 }
 
 /** Enough to cover 14 days at the recent pace and end above the reorder point. */
