@@ -21,6 +21,11 @@ export const ExceptionKind = {
   unknownOriginalTransaction: 'unknown_original_transaction',
   /** A returned line is not a sold line of the sale it names. */
   unknownOriginalItem: 'unknown_original_item',
+  /**
+   * Returns from several registers (offline at the same time) took back more units of a sold
+   * line than were sold: the return is recorded (the customer has the money), with this.
+   */
+  overReturned: 'over_returned',
   /** Another transaction of the store already has this receipt number. */
   receiptNumberTaken: 'receipt_number_taken',
   /** A sale made in a shift HQ holds as closed before it. */
@@ -134,6 +139,11 @@ export function cashierWords(e: Pick<TillException, 'kind' | 'receiptNumber'>): 
       return {
         what: `${receipt} is a return HQ cannot match to the original sale.`,
         todo: 'Keep the original receipt for your manager.',
+      };
+    case ExceptionKind.overReturned:
+      return {
+        what: `${receipt} took back more of an item than was sold: another register returned it too.`,
+        todo: `Keep the return receipt for your manager. ${manager}`,
       };
     case ExceptionKind.receiptNumberTaken:
       return {

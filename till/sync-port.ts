@@ -8,6 +8,7 @@ import { InvalidStateError, ValidationError } from '../db/errors';
 import { SyncError, type SyncClient } from '../sync/client';
 import type { SyncView } from '../contract/till-api';
 import type { TillException } from '../contract/exceptions';
+import type { ReceiptLookup } from '../contract/sync-protocol';
 import { getErrorMessage } from '../contract/errors';
 import { silentLogger, type Logger } from '../db/logger';
 
@@ -29,6 +30,11 @@ export interface SyncPort {
   recorded(): Promise<void>;
   /** What HQ found wrong around this till's facts, still open (none when not enrolled). */
   exceptions(): Promise<TillException[]>;
+  /**
+   * A receipt of this store from HQ (sold at another register), with the returns HQ holds
+   * against it; undefined when the till is not enrolled. Throws when HQ cannot be reached.
+   */
+  lookUpReceipt(receiptNumber: string): Promise<ReceiptLookup | undefined>;
   /** The status as it changes; the listener gets the current one at once. */
   subscribe(listener: (view: SyncView) => void): () => void;
   /** Exchange an enrollment code for a device credential and download the store's catalog. */
@@ -74,6 +80,13 @@ export function clientSyncPort(client: SyncClient, logger: Logger = silentLogger
     exceptions: async () => {
       try {
         return await client.exceptions();
+      } catch (error) {
+        throw cashierError(error);
+      }
+    },
+    lookUpReceipt: async (receiptNumber) => {
+      try {
+        return await client.lookUpReceipt(receiptNumber);
       } catch (error) {
         throw cashierError(error);
       }

@@ -8,8 +8,8 @@
  * kept as sold with the till's name and price, a receipt number another transaction has, a
  * return of a sale HQ does not hold, a sale in a shift HQ holds as closed, a tax that does not
  * recompute with the store's rules (core/tax.ts), a price set by hand beyond the store's limits
- * without a manager's approval (or approved by someone who is not a manager of the store) are
- * all recorded.
+ * without a manager's approval (or approved by someone who is not a manager of the store), a
+ * return past what was sold (return-checks.ts) are all recorded.
  * Only a sale that is not authentic is rejected (and kept whole in the quarantine).
  *
  * Shape and arithmetic need no database; references, duplicates and receipt numbers are checked
@@ -26,6 +26,7 @@ import { intArray, textArray } from './pg-arrays';
 import { taxDiscrepancy } from '../../core/tax';
 import { overrideApprovalReasons } from '../../core/overrides';
 import { formatCurrency } from '../../core/money';
+import { checkOverReturns } from './return-checks';
 
 export type SaleMutation = Extract<Mutation, { type: 'sale.recorded' }>;
 
@@ -407,6 +408,7 @@ export async function screenSales(
     }
   }
   await checkOverrides(tx, accepted);
+  await checkOverReturns(tx, accepted);
   return accepted;
 }
 

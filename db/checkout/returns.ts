@@ -10,11 +10,11 @@
  * the rules against the original receipt.
  */
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors';
-import { centsFromNumeric } from '../../core/money';
 import type { Queryable } from '../queryable';
 import type { SaleRecorded, StockMovement } from '../../contract/mutations';
 import { readStoreConfig } from '../queries/identity';
-import { getReceipt, receiptFromSale, returnedQuantities } from '../queries/receipts';
+import { getReceipt, receiptFromSale } from '../queries/receipts';
+import { getReceiptLookup, returnedSoFar, type ReturnedSoFar } from '../queries/receipt-lookups';
 import { getStaff } from '../queries/staff';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
@@ -64,18 +64,35 @@ export interface ReturnInput {
   notes?: string | null | undefined;
 }
 
+/**
+ * The original of a return: this till's own receipt, or one of its store that HQ answered for
+ * (sold at another register, pos.receipt_lookups), with what has been returned against it from
+ * any register as far as this till knows (each return counted once).
+ */
+export async function findOriginal(
+  db: Queryable,
+  storeId: string,
+  receiptNo: string,
+): Promise<{ original: Receipt; returned: ReturnedSoFar } | undefined> {
+  const original =
+    (await getReceipt(db, storeId, { receiptNumber: receiptNo })) ??
+    (await getReceiptLookup(db, storeId, { receiptNumber: receiptNo }))?.receipt;
+  if (!original) return undefined;
+  return { original, returned: await returnedSoFar(db, storeId, original.transactionId) };
+}
+
 /** The original receipt with what is still returnable on each sold line. */
 export async function returnableLines(
   till: TillContext,
   receiptNo: string,
 ): Promise<{ receipt: Receipt; lines: ReturnableLine[] }> {
-  const receipt = await getReceipt(till.db, till.identity.storeId, { receiptNumber: receiptNo });
-  if (!receipt) throw new NotFoundError(`No receipt ${receiptNo} on this till`);
-  const returned = await returnedQuantities(till.db, till.identity.storeId, receipt.transactionId);
+  const found = await findOriginal(till.db, till.identity.storeId, receiptNo);
+  if (!found) throw new NotFoundError(`No receipt ${receiptNo} on this till`);
+  const { original: receipt, returned } = found;
   const lines = receipt.lines
     .filter((l) => l.quantity > 0)
     .map((l) => {
-      const returnedQuantity = returned.get(l.itemId) ?? 0;
+      const returnedQuantity = Math.min(l.quantity, returned.quantities.get(l.itemId) ?? 0);
       return {
         ...l,
         returnedQuantity,
@@ -116,6 +133,7 @@ function returnedLine(
 
 interface ReturnPlan {
   original: Receipt;
+  returned: ReturnedSoFar;
   lines: SaleRecorded['lines'];
   sold: SaleRecorded['lines'];
   subtotalCents: number;
@@ -132,24 +150,22 @@ async function planReturn(
   priced: PricedCart,
   overrides: ResolvedOverrides,
 ): Promise<ReturnPlan> {
-  const original = await getReceipt(db, till.identity.storeId, {
-    receiptNumber: input.originalReceiptNumber,
-  });
-  if (!original) throw new NotFoundError(`No receipt ${input.originalReceiptNumber} on this till`);
+  const found = await findOriginal(db, till.identity.storeId, input.originalReceiptNumber);
+  if (!found) throw new NotFoundError(`No receipt ${input.originalReceiptNumber} on this till`);
+  const { original, returned } = found;
   if (original.status !== 'completed')
     throw new InvalidStateError(
       `Receipt ${original.receiptNumber} was voided; nothing can be returned against it`,
     );
   if (original.transactionType === 'return')
     throw new InvalidStateError('A return receipt cannot itself be returned');
-  const returned = await returnedQuantities(db, till.identity.storeId, original.transactionId);
   const lines: SaleRecorded['lines'] = input.lines.map((l, i) => {
     const orig = original.lines.find((o) => o.itemId === l.originalItemId && o.quantity > 0);
     if (!orig)
       throw new ValidationError(
         `Line ${l.originalItemId} is not a sold line of receipt ${original.receiptNumber}`,
       );
-    const already = returned.get(orig.itemId) ?? 0;
+    const already = Math.min(orig.quantity, returned.quantities.get(orig.itemId) ?? 0);
     const left = orig.quantity - already;
     if (l.quantity > left) {
       throw new ValidationError(
@@ -174,6 +190,7 @@ async function planReturn(
   const taxCents = all.reduce((a, l) => a + l.taxCents, 0);
   return {
     original,
+    returned,
     lines,
     sold,
     subtotalCents,
@@ -186,24 +203,16 @@ async function planReturn(
 
 /**
  * Where a refund goes when the cashier does not choose: back to the original card(s) up to
- * what was charged on card and not yet refunded to card, the rest in cash.
+ * what was charged on card and not yet refunded to card (by any register this till knows of),
+ * the rest in cash.
  */
-async function defaultRefundTenders(
-  db: Queryable,
-  till: TillContext,
-  original: Receipt,
-  refundCents: number,
-): Promise<TenderInput[]> {
-  const { rows } = await db.query<{ card: string }>(
-    `SELECT coalesce(sum(p.amount), 0) AS card FROM retail.payments p
-       JOIN retail.sales_transactions t ON t.store_id = p.store_id AND t.transaction_id = p.transaction_id
-      WHERE p.store_id = $1 AND p.tender_type = 'card' AND t.status = 'completed'
-        AND (t.transaction_id = $2 OR t.original_transaction_id = $2)`,
-    [till.identity.storeId, original.transactionId],
-  );
-  const cardLeft = Math.max(0, centsFromNumeric(rows[0]?.card ?? '0'));
+function defaultRefundTenders(plan: ReturnPlan, refundCents: number): TenderInput[] {
+  const charged = plan.original.payments
+    .filter((p) => p.tenderType === 'card')
+    .reduce((sum, p) => sum + p.amountCents, 0);
+  const cardLeft = Math.max(0, charged + plan.returned.cardCents);
   const toCard = Math.min(cardLeft, refundCents);
-  const last4 = original.payments.find((p) => p.tenderType === 'card')?.cardLast4 ?? null;
+  const last4 = plan.original.payments.find((p) => p.tenderType === 'card')?.cardLast4 ?? null;
   const out: TenderInput[] = [];
   if (toCard > 0) out.push({ type: 'card', amountCents: toCard, last4 });
   if (refundCents - toCard > 0) out.push({ type: 'cash', tenderedCents: refundCents - toCard });
@@ -228,10 +237,7 @@ export async function quoteReturn(
     subtotalCents: plan.subtotalCents,
     discountCents: plan.discountCents,
     taxCents: plan.taxCents,
-    defaultTenders:
-      plan.totalCents < 0
-        ? await defaultRefundTenders(till.db, till, plan.original, -plan.totalCents)
-        : [],
+    defaultTenders: plan.totalCents < 0 ? defaultRefundTenders(plan, -plan.totalCents) : [],
   };
 }
 
@@ -277,7 +283,7 @@ export async function commitReturn(till: TillContext, input: ReturnInput): Promi
       const plan = await planReturn(tx, till, input, priced, overrides);
       const tenders =
         input.tenders.length === 0 && plan.totalCents < 0
-          ? await defaultRefundTenders(tx, till, plan.original, -plan.totalCents)
+          ? defaultRefundTenders(plan, -plan.totalCents)
           : input.tenders;
       const settlement = settleTenders(plan.totalCents, tenders, {
         online: till.isOnline(),

@@ -149,23 +149,6 @@ export async function getReceipt(
   };
 }
 
-/** Units of each original line already returned by completed transactions. */
-export async function returnedQuantities(
-  db: Queryable,
-  storeId: string,
-  originalTransactionId: string,
-): Promise<Map<string, number>> {
-  const { rows } = await db.query<{ original_item_id: string; returned: number }>(
-    `SELECT i.original_item_id, (-sum(i.quantity))::int AS returned
-       FROM retail.sales_transaction_items i
-       JOIN retail.sales_transactions t ON t.store_id = i.store_id AND t.transaction_id = i.transaction_id
-      WHERE i.store_id = $1 AND t.original_transaction_id = $2 AND t.status = 'completed' AND i.quantity < 0
-      GROUP BY i.original_item_id`,
-    [storeId, originalTransactionId],
-  );
-  return new Map(rows.map((r) => [r.original_item_id, Number(r.returned)]));
-}
-
 export async function recentReceipts(
   db: Queryable,
   storeId: string,

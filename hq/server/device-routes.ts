@@ -11,6 +11,7 @@ import {
   EnrollRequest,
   PullRequest,
   PushRequest,
+  ReceiptLookupRequest,
   RebaseRequest,
   SnapshotRequest,
 } from '../../contract/sync-protocol';
@@ -21,6 +22,7 @@ import { readCatalogChecksums } from '../services/integrity';
 import type { ChangeNotifier } from '../services/notify';
 import { pullChanges } from '../services/pull';
 import { pushMutations } from '../services/push';
+import { lookUpReceipt } from '../services/receipts';
 import { snapshotPage } from '../services/snapshot';
 import type { FailureLimit } from './failure-limit';
 import {
@@ -151,6 +153,20 @@ export function registerDeviceRoutes(v1: FastifyInstance, options: DeviceRouteOp
         version: tillVersion(request),
       });
       return sendJson(reply, page);
+    },
+  );
+
+  // A receipt of the till's store that it does not hold (sold at another register, issue 13).
+  r.post(
+    '/receipts/lookup',
+    { onRequest: authenticated, schema: { body: ReceiptLookupRequest } },
+    async (request, reply) => {
+      const data = await lookUpReceipt(app, {
+        credential: credentialOf(request),
+        request: request.body,
+        pending: pendingHeader(request),
+      });
+      return reply.send({ ok: true, data });
     },
   );
 

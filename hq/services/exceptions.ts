@@ -71,6 +71,8 @@ export const TODO: Record<ExceptionKind, string> = {
   unknown_original_transaction:
     'Check the original receipt with the store; the original sale may be in another store or in the quarantine.',
   unknown_original_item: 'Check the returned items against the original receipt with the store.',
+  over_returned:
+    'Two registers refunded the same items (offline at the time): compare the return receipts with the store and recover the refund paid twice.',
   receipt_number_taken:
     'Two tills issued the same receipt number: check whether a register is enrolled twice, and revoke the extra till.',
   sale_in_closed_shift:

@@ -18,7 +18,7 @@ import { InvalidStateError, ValidationError } from '../../db/errors';
 import type { Logger } from '../../db/logger';
 import { silentLogger } from '../../db/logger';
 import type { TransactionalDb } from '../../db/queryable';
-import { EnrollRequest, EnrollResult } from '../../contract/sync-protocol';
+import { EnrollRequest, EnrollResult, ReceiptLookup } from '../../contract/sync-protocol';
 import { Backoff } from './backoff';
 import {
   DEFAULT_TUNING,
@@ -228,6 +228,16 @@ export class SyncClient {
       TillExceptionList,
     );
     return result.exceptions;
+  }
+
+  /**
+   * A receipt of this store that the till does not hold, from HQ (returns at any register).
+   * Asked on demand, outside the sync lane: it changes nothing. Not enrolled: undefined.
+   */
+  async lookUpReceipt(receiptNumber: string): Promise<ReceiptLookup | undefined> {
+    if (!this.ctx) await this.load();
+    if (!this.ctx) return undefined;
+    return this.ctx.http.request('POST', '/v1/receipts/lookup', { receiptNumber }, ReceiptLookup);
   }
 
   subscribe(listener: Listener): () => void {

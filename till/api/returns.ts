@@ -1,13 +1,42 @@
 /** Returns and exchanges against a receipt: what is returnable, a quote, the return itself. */
 import { ApiInput } from '../../contract/till-api';
-import { commitReturn, quoteReturn, returnableLines } from '../../db/checkout/returns';
+import {
+  commitReturn,
+  findOriginal,
+  quoteReturn,
+  returnableLines,
+} from '../../db/checkout/returns';
+import type { TillContext } from '../../db/checkout/context';
+import { receiptNotFound, refreshReceiptFromHq } from '../receipt-lookup';
+import type { TillHost } from '../host';
 import { define } from './define';
+
+/**
+ * Any receipt of the store (issue 13): HQ is asked first when online (the receipt may have been
+ * sold at another register, and other registers may have taken items back); then the till's own
+ * records and HQ's answer decide. A receipt found nowhere is explained (offline, other store).
+ */
+async function withOriginal(host: TillHost, till: TillContext, receiptNumber: string) {
+  const answer = await refreshReceiptFromHq({
+    till,
+    sync: host.sync,
+    logger: host.logger,
+    receiptNumber,
+  });
+  if (!(await findOriginal(till.db, till.identity.storeId, receiptNumber))) {
+    throw receiptNotFound(receiptNumber, answer);
+  }
+}
 
 export const returnsHandlers = {
   returnableLines: define({
     input: ApiInput.receipt,
     staff: 'any',
-    run: async ({ till }, { receiptNumber }) => returnableLines(await till(), receiptNumber),
+    run: async ({ till, host }, { receiptNumber }) => {
+      const t = await till();
+      await withOriginal(host, t, receiptNumber);
+      return returnableLines(t, receiptNumber);
+    },
   }),
 
   /** Price a return or exchange without recording it (refund or amount due, default tenders). */
@@ -22,8 +51,11 @@ export const returnsHandlers = {
     input: ApiInput.commitReturn,
     staff: 'any',
     records: true,
-    run: async ({ till, staff }, input) =>
-      commitReturn(await till(), {
+    run: async ({ till, host, staff }, input) => {
+      const t = await till();
+      // What other registers took back since the receipt was shown counts too.
+      await withOriginal(host, t, input.originalReceiptNumber);
+      return commitReturn(t, {
         transactionId: input.transactionId,
         originalReceiptNumber: input.originalReceiptNumber,
         lines: input.lines,
@@ -33,6 +65,7 @@ export const returnsHandlers = {
         customerId: input.customerId,
         managerPin: input.managerPin,
         managerId: input.managerId,
-      }),
+      });
+    },
   }),
 };

@@ -4,6 +4,7 @@ import { printReceipt, saveReceiptPdf } from '../../shell/backend';
 import { useNotice, useSession } from '../../shell/context';
 import { Modal } from '../../shell/ui';
 import type { Receipt } from '../../../contract/till-api';
+import { Barcode } from './Barcode';
 import {
   changeGiven,
   moneyHeadline,
@@ -87,6 +88,8 @@ export function ReceiptPaper({
           </>
         ) : null}
       </dl>
+      {/* Scanned back at the returns screen (F9) of any register of the store. */}
+      <Barcode value={receipt.receiptNumber} testId="receipt-barcode" />
       <p className="receipt-foot">Thank you!</p>
     </div>
   );

@@ -1,0 +1,1 @@
+DROP TABLE pos.receipt_lookups;
