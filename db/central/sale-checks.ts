@@ -27,6 +27,7 @@ import { taxDiscrepancy } from '../../core/tax';
 import { overrideApprovalReasons } from '../../core/overrides';
 import { formatCurrency } from '../../core/money';
 import { checkOverReturns } from './return-checks';
+import { STORE_KEY } from './store-key';
 
 export type SaleMutation = Extract<Mutation, { type: 'sale.recorded' }>;
 
@@ -129,21 +130,21 @@ async function precheck(tx: TenantTx, sales: readonly SaleRecorded[]): Promise<P
   const { rows } = await tx.query<Precheck & { ord: number }>(
     `SELECT u.ord,
             (SELECT 1 FROM retail.sales_transaction_ids r
-              WHERE r.store_id = $1 AND r.transaction_id = u.tid LIMIT 1) IS NOT NULL AS known,
+              WHERE r.store_id = ${STORE_KEY} AND r.transaction_id = u.tid LIMIT 1) IS NOT NULL AS known,
             (SELECT 1 FROM retail.registers g
-              WHERE g.store_id = $1 AND g.register_id = u.reg LIMIT 1) IS NOT NULL AS register_ok,
+              WHERE g.store_id = ${STORE_KEY} AND g.register_id = u.reg LIMIT 1) IS NOT NULL AS register_ok,
             u.sh IS NULL OR (SELECT 1 FROM retail.shifts s
-              WHERE s.store_id = $1 AND s.shift_id = u.sh LIMIT 1) IS NOT NULL AS shift_ok,
+              WHERE s.store_id = ${STORE_KEY} AND s.shift_id = u.sh LIMIT 1) IS NOT NULL AS shift_ok,
             (SELECT s.status FROM retail.shifts s
-              WHERE s.store_id = $1 AND s.shift_id = u.sh LIMIT 1) AS shift_status,
+              WHERE s.store_id = ${STORE_KEY} AND s.shift_id = u.sh LIMIT 1) AS shift_status,
             u.cust IS NULL OR (SELECT 1 FROM retail.customers c
-              WHERE c.store_id = $1 AND c.customer_id = u.cust LIMIT 1) IS NOT NULL AS customer_ok,
+              WHERE c.store_id = ${STORE_KEY} AND c.customer_id = u.cust LIMIT 1) IS NOT NULL AS customer_ok,
             u.orig IS NULL OR (SELECT 1 FROM retail.sales_transaction_ids r
-              WHERE r.store_id = $1 AND r.transaction_id = u.orig LIMIT 1) IS NOT NULL AS original_ok,
+              WHERE r.store_id = ${STORE_KEY} AND r.transaction_id = u.orig LIMIT 1) IS NOT NULL AS original_ok,
             coalesce((SELECT r.transaction_id::text FROM retail.sales_transaction_ids r
-              WHERE r.store_id = $1 AND r.receipt_number = u.rn AND r.transaction_id <> u.tid LIMIT 1),
+              WHERE r.store_id = ${STORE_KEY} AND r.receipt_number = u.rn AND r.transaction_id <> u.tid LIMIT 1),
               (SELECT r.transaction_id::text FROM retail.sales_transaction_ids r
-              WHERE r.store_id = $1 AND r.register_id = u.reg AND r.receipt_seq = u.seq
+              WHERE r.store_id = ${STORE_KEY} AND r.register_id = u.reg AND r.receipt_seq = u.seq
                 AND r.transaction_id <> u.tid LIMIT 1)) AS receipt_owner,
             now() AS server_now,
             (SELECT retained_from FROM retail.sales_retention) AS retained_from
@@ -179,7 +180,7 @@ async function missingOriginalItems(
               JOIN retail.sales_transaction_items it
                 ON it.store_id = r.store_id AND it.transaction_id = r.transaction_id
                AND it.occurred_at = r.occurred_at
-             WHERE r.store_id = $1 AND r.transaction_id = u.t AND it.item_id = u.i
+             WHERE r.store_id = ${STORE_KEY} AND r.transaction_id = u.t AND it.item_id = u.i
                AND it.quantity > 0)`,
     [tx.storeId, textArray(refs.map((r) => r.transactionId)), textArray(refs.map((r) => r.itemId))],
   );
@@ -192,7 +193,7 @@ async function missingProducts(tx: TenantTx, sales: readonly SaleRecorded[]): Pr
   if (ids.length === 0) return new Set();
   const { rows } = await tx.query<{ p: string }>(
     `SELECT u.p::text AS p FROM unnest($2::uuid[]) AS u(p)
-      WHERE NOT EXISTS (SELECT 1 FROM retail.products x WHERE x.store_id = $1 AND x.product_id = u.p)`,
+      WHERE NOT EXISTS (SELECT 1 FROM retail.products x WHERE x.store_id = ${STORE_KEY} AND x.product_id = u.p)`,
     [tx.storeId, textArray(ids)],
   );
   return new Set(rows.map((r) => r.p));
