@@ -5,6 +5,9 @@
  *   daily_store_sales  per store and store-local day: the same amounts summed over products
  *                 (migration 0021; the HQ console's sales-by-day report reads a year of a
  *                 chain from it), changed by the same deltas in the same transaction;
+ *   hourly_store_sales, daily_tender_sales, daily_cashier_sales  the console's report rollups
+ *                 (migration 0026, derived-console.ts), changed with these in the same
+ *                 transaction;
  *   stock_levels  on hand per store and product = the sum of the movement ledger;
  *   stock_alerts  at most one open low-stock alert per store and product, opened, refreshed
  *                 and resolved as stock crosses the product's reorder point.
@@ -23,6 +26,7 @@ import { randomUUID } from 'node:crypto';
 import { sqlCents as cents } from '../sql';
 import { intArray, textArray } from './pg-arrays';
 import type { TenantTx } from './tenant';
+import { addHours, rebuildConsoleRollups } from './derived-console';
 
 /** Sale lines as ingest has them: one entry per line, money in cents. */
 export interface LineColumns {
@@ -86,6 +90,7 @@ async function addLines(tx: TenantTx, lines: LineColumns, sign: 1 | -1): Promise
     ],
   );
   await addStoreDays(tx, lines, sign);
+  await addHours(tx, lines, sign);
   return rows.filter((r) => Number(r.line_count) === 0).map((r) => r.product_id);
 }
 
@@ -258,6 +263,8 @@ export async function rebuildDailySales(
       GROUP BY 1, 2`,
     [tx.storeId, range.from, range.to],
   );
+  // And the console's rollups of the same days (hours, tenders, cashiers: 0025).
+  await rebuildConsoleRollups(tx, { ...range, tz });
   return Number(written.rows[0]?.n ?? 0);
 }
 

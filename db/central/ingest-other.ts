@@ -20,6 +20,7 @@ import type {
 } from '../../contract/mutations';
 import { ExceptionKind } from '../../contract/exceptions';
 import { removeVoidFromDailyRollup } from './derived';
+import { removeVoidFromConsoleRollups } from './derived-console';
 import { insertMovements } from './ingest-sales';
 import type { Applied, RaisedException } from './ingest-types';
 import { MutationRejectedError, RejectionCode } from './rejections';
@@ -98,6 +99,12 @@ export async function applyVoid(
   await removeVoidFromDailyRollup(tx, {
     transactionId: v.transactionId,
     occurredAt: new Date(sale.occurred_at),
+  });
+  await removeVoidFromConsoleRollups(tx, {
+    transactionId: v.transactionId,
+    occurredAt: new Date(sale.occurred_at),
+    voidedBy: v.voidedBy,
+    voidedAt: v.voidedAt,
   });
   await insertMovements(
     tx,

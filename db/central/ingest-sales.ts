@@ -22,6 +22,7 @@ import { sqlCents as cents } from '../sql';
 import { screenSales, type AcceptedSale, type SaleMutation } from './sale-checks';
 import { addMissingRegisters } from './registers';
 import { addSalesToDailyRollup, applyStockMovements } from './derived';
+import { addSalesToConsoleRollups } from './derived-console';
 
 /** Write accepted sales: registry first (it decides duplicates under concurrency), then rows. */
 async function writeSales(
@@ -167,6 +168,16 @@ async function writeSales(
       ],
     );
   }
+  await addSalesToConsoleRollups(
+    tx,
+    {
+      cashierId: txs.map((s) => s.cashierId),
+      transactionType: txs.map((s) => s.transactionType),
+      totalCents: txs.map((s) => s.totalCents),
+      occurredAt: txs.map((s) => s.occurredAt),
+    },
+    payments,
+  );
 
   const movements: MovementRow[] = [];
   for (const { mutationId, sale } of todo) {

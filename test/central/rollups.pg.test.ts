@@ -139,6 +139,67 @@ async function actualRollup(storeId: string): Promise<Map<string, Agg>> {
   );
 }
 
+const stripTruth = <T extends { truth: unknown }>({ truth: _t, ...stored }: T) => stored;
+
+/**
+ * The console's rollups (hours, tenders, cashiers) as stored, and as computed from the raw
+ * sales by the superuser (no row security), for every store; `truth` has the same shape.
+ */
+async function consoleRollupsAndTruth() {
+  const q = async (sql: string) =>
+    (await db.pools.admin.query<Record<string, string | number>>(sql)).rows;
+  const hours = `SELECT store_id, day::text AS day, hour, quantity, net::text AS net, line_count
+                   FROM retail.hourly_store_sales ORDER BY 1, 2, 3`;
+  const hoursTruth = `SELECT i.store_id, (i.occurred_at AT TIME ZONE st.timezone)::date::text AS day,
+            extract(hour FROM i.occurred_at AT TIME ZONE st.timezone)::smallint AS hour,
+            sum(i.quantity)::int AS quantity, sum(i.total_price)::text AS net,
+            count(*)::int AS line_count
+       FROM retail.sales_transaction_items i
+       JOIN retail.sales_transactions t ON t.store_id = i.store_id
+        AND t.transaction_id = i.transaction_id AND t.occurred_at = i.occurred_at
+       JOIN retail.stores st ON st.store_id = i.store_id
+      WHERE t.status = 'completed' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+  const tenders = `SELECT store_id, day::text AS day, tender_type, amount::text AS amount,
+                          payment_count FROM retail.daily_tender_sales ORDER BY 1, 2, 3`;
+  const tendersTruth = `SELECT p.store_id, (p.occurred_at AT TIME ZONE st.timezone)::date::text AS day,
+            p.tender_type, sum(p.amount)::text AS amount, count(*)::int AS payment_count
+       FROM retail.payments p
+       JOIN retail.sales_transactions t ON t.store_id = p.store_id
+        AND t.transaction_id = p.transaction_id AND t.occurred_at = p.occurred_at
+       JOIN retail.stores st ON st.store_id = p.store_id
+      WHERE t.status = 'completed' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+  const cashiers = `SELECT store_id, day::text AS day, cashier_id, sales_count, returns_count,
+                           returns_amount::text AS returns_amount, voids_count,
+                           voids_amount::text AS voids_amount
+                      FROM retail.daily_cashier_sales ORDER BY 1, 2, 3`;
+  const cashiersTruth = `SELECT x.store_id, x.day::text AS day, x.cashier_id,
+            sum(x.sales)::int AS sales_count, sum(x.returns)::int AS returns_count,
+            sum(x.refunds)::numeric(12,2)::text AS returns_amount,
+            sum(x.voids)::int AS voids_count, sum(x.voided)::numeric(12,2)::text AS voids_amount
+       FROM (SELECT t.store_id, (t.occurred_at AT TIME ZONE st.timezone)::date AS day,
+                    t.cashier_id, (t.transaction_type <> 'return')::int AS sales,
+                    (t.transaction_type = 'return')::int AS returns,
+                    CASE WHEN t.transaction_type = 'return' THEN -t.total_amount ELSE 0 END
+                        AS refunds, 0 AS voids, 0 AS voided
+               FROM retail.sales_transactions t JOIN retail.stores st USING (store_id)
+              WHERE t.status = 'completed'
+             UNION ALL
+             SELECT t.store_id, (t.voided_at AT TIME ZONE st.timezone)::date, t.voided_by,
+                    0, 0, 0, 1, t.total_amount
+               FROM retail.sales_transactions t JOIN retail.stores st USING (store_id)
+              WHERE t.status = 'voided') x
+      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+  const stored = { hours: await q(hours), tenders: await q(tenders), cashiers: await q(cashiers) };
+  return {
+    ...stored,
+    truth: {
+      hours: await q(hoursTruth),
+      tenders: await q(tendersTruth),
+      cashiers: await q(cashiersTruth),
+    },
+  };
+}
+
 describe('daily_sales', () => {
   it('equals the model after late, out-of-order sales, voids, returns and exchanges', async () => {
     const rng = new Rng(20261121);
@@ -258,6 +319,14 @@ describe('daily_sales', () => {
       expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
     }
 
+    // The console's rollups (0025) equal the raw sales, through sales, voids and returns...
+    const consoleRollups = await consoleRollupsAndTruth();
+    expect(consoleRollups.hours.length).toBeGreaterThan(0);
+    expect(consoleRollups.tenders.length).toBeGreaterThan(0);
+    expect(consoleRollups.cashiers.some((c) => Number(c.voids_count) > 0)).toBe(true);
+    expect(consoleRollups.cashiers.some((c) => Number(c.returns_count) > 0)).toBe(true);
+    expect(stripTruth(consoleRollups)).toEqual(consoleRollups.truth);
+
     // The rebuild from raw lines gives the same rows (and is therefore exact too).
     const before = await db.pools.admin.query<Record<string, unknown>>(
       `SELECT * FROM retail.daily_sales ORDER BY store_id, day, product_id`,
@@ -292,6 +361,10 @@ describe('daily_sales', () => {
     );
     expect(storeDays.rows.length).toBeGreaterThan(0);
     expect(storeDays.rows).toEqual(summed.rows);
+    // ...and after the rebuild (which rebuilds them too).
+    const rebuilt = await consoleRollupsAndTruth();
+    expect(stripTruth(rebuilt)).toEqual(rebuilt.truth);
+    expect(rebuilt.truth).toEqual(consoleRollups.truth);
 
     // Query functions agree with the rollup and with the raw lines (partition-pruned path).
     const seattle = expectedRollup('seattle', sent.get('seattle')!, voided);

@@ -43,8 +43,11 @@ const ALLOWED_TYPE_DIFFERENCES: ReadonlyArray<[string, string, string, string]> 
 
 /** Tables only HQ has (derived data and sales bookkeeping). */
 const CENTRAL_ONLY = [
+  'daily_cashier_sales',
   'daily_sales',
   'daily_store_sales',
+  'daily_tender_sales',
+  'hourly_store_sales',
   'sales_retention',
   'sales_transaction_ids',
   'stock_alerts',
