@@ -191,6 +191,43 @@ export const LowStock = z.object({
 });
 export type LowStock = z.infer<typeof LowStock>;
 
+/** Net sales per hour of the store-local day (0-23), summed over the range and stores. */
+export const SalesByHour = z.object({
+  hours: z.array(
+    z.object({
+      hour: z.number().int().min(0).max(23),
+      netCents: Cents,
+      quantity: z.number().int(),
+    }),
+  ),
+});
+export type SalesByHour = z.infer<typeof SalesByHour>;
+
+/** What customers paid with, per tender type, over the range and stores. */
+export const TenderMix = z.object({
+  tenders: z.array(
+    z.object({ tenderType: z.string(), amountCents: Cents, payments: z.number().int() }),
+  ),
+});
+export type TenderMix = z.infer<typeof TenderMix>;
+
+/** Per store and cashier over the range: sales and returns rung, refunds, voids made. */
+export const CashierActivity = z.object({
+  cashiers: z.array(
+    z.object({
+      storeId: StoreId,
+      cashierId: Uuid,
+      cashierName: z.string(),
+      sales: z.number().int(),
+      returns: z.number().int(),
+      refundsCents: Cents,
+      voids: z.number().int(),
+      voidedCents: Cents,
+    }),
+  ),
+});
+export type CashierActivity = z.infer<typeof CashierActivity>;
+
 export const AuditEntry = z.object({
   auditId: z.number().int(),
   at: z.string(),

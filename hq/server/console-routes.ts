@@ -29,7 +29,14 @@ import { listAudit, recordAudit, type Actor } from '../services/console/audit';
 import { editPrice, listConsoleProducts, setProductActive } from '../services/console/catalog';
 import { importPrices } from '../services/console/price-import';
 import { createRegister, listRegisters } from '../services/console/registers';
-import { lowStock, salesByDay, topProducts } from '../services/console/reports';
+import {
+  cashierActivity,
+  lowStock,
+  salesByDay,
+  salesByHour,
+  tenderMix,
+  topProducts,
+} from '../services/console/reports';
 import { createSession, csrfTokenOf, endSession } from '../services/console/sessions';
 import { inTransaction } from '../services/console/transaction';
 import { authenticate, createUser, listUsers, setUserDisabled } from '../services/console/users';
@@ -271,6 +278,15 @@ export function registerConsoleRoutes(api: FastifyInstance, options: ConsoleRout
   );
   r.get('/reports/low-stock', { schema: { querystring: ReportQuery } }, async (request) =>
     ok(await lowStock(reporting, await rangeOf(userOf(request), request.query))),
+  );
+  r.get('/reports/sales-by-hour', { schema: { querystring: ReportQuery } }, async (request) =>
+    ok(await salesByHour(reporting, await rangeOf(userOf(request), request.query))),
+  );
+  r.get('/reports/tender-mix', { schema: { querystring: ReportQuery } }, async (request) =>
+    ok(await tenderMix(reporting, await rangeOf(userOf(request), request.query))),
+  );
+  r.get('/reports/cashiers', { schema: { querystring: ReportQuery } }, async (request) =>
+    ok(await cashierActivity(reporting, await rangeOf(userOf(request), request.query))),
   );
 
   // ---- users and audit (administrators) ------------------------------------------------

@@ -5,7 +5,7 @@
  * an exception is resolved and a day reconciled, and every report loads (its screenshot is the README's dashboard picture). A wrong password
  * is answered in plain words next to the form.
  */
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -291,6 +291,26 @@ describe('the HQ console', () => {
     await consolePage.locator('[data-testid="chart-categories"][data-rendered="true"]').waitFor();
     await consolePage.locator('[data-testid="top-products"] tbody tr').first().waitFor();
     await consolePage.getByTestId('low-stock').waitFor();
+    // Hours, tenders and cashiers (the rollups of migration 0025), each with a chart.
+    await consolePage
+      .locator('[data-testid="chart-sales-by-hour"][data-rendered="true"]')
+      .waitFor();
+    await consolePage.locator('[data-testid="chart-tenders"][data-rendered="true"]').waitFor();
+    await consolePage.locator('[data-testid="chart-cashiers"][data-rendered="true"]').waitFor();
+    await consolePage.locator('[data-testid="tender-mix"] tbody tr').first().waitFor();
+    await consolePage.locator('[data-testid="cashiers"] tbody tr').first().waitFor();
+    const tenderRows = await consolePage
+      .locator('[data-testid="tender-mix"] tbody td:first-child')
+      .allTextContents();
+    expect(tenderRows.some((t) => t === 'Cash' || t === 'Card')).toBe(true);
+    // The CSV export is the table the page shows.
+    const [download] = await Promise.all([
+      consolePage.waitForEvent('download'),
+      consolePage.getByTestId('export-tenders').click(),
+    ]);
+    const csv = await readFile(await download.path(), 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('tender,payments,amount');
+    expect(csv.split('\r\n').length).toBe(tenderRows.length + 1);
     expect(
       centsOf((await consolePage.getByTestId('report-total').textContent()) ?? ''),
     ).toBeGreaterThan(0);

@@ -537,6 +537,54 @@ describe('reports', () => {
     expect(low.status).toBe(200);
   });
 
+  it('hours, tenders and cashiers agree with the raw sales', async () => {
+    const su = hq.hq.central.pools.admin;
+    const { rows } = await su.query<{ lo: string; hi: string }>(
+      `SELECT min(day)::text AS lo, max(day)::text AS hi FROM retail.daily_sales`,
+    );
+    const q = `from=${rows[0]!.lo}&to=${rows[0]!.hi}`;
+    const byDay = await admin.data<{ days: Array<{ netCents: number }> }>(
+      'GET',
+      `/reports/sales-by-day?${q}`,
+    );
+    const hours = await admin.data<{ hours: Array<{ hour: number; netCents: number }> }>(
+      'GET',
+      `/reports/sales-by-hour?${q}`,
+    );
+    expect(hours.hours.map((h) => h.hour)).toEqual([...Array(24).keys()]);
+    expect(hours.hours.reduce((s, h) => s + h.netCents, 0)).toBe(
+      byDay.days.reduce((s, d) => s + d.netCents, 0),
+    );
+    const tenders = await admin.data<{
+      tenders: Array<{ tenderType: string; amountCents: number; payments: number }>;
+    }>('GET', `/reports/tender-mix?${q}`);
+    const paid = await su.query<{ tender_type: string; cents: number; n: number }>(
+      `SELECT p.tender_type, (sum(p.amount) * 100)::bigint AS cents, count(*)::int AS n
+         FROM retail.payments p
+         JOIN retail.sales_transactions t ON t.store_id = p.store_id
+          AND t.transaction_id = p.transaction_id AND t.occurred_at = p.occurred_at
+        WHERE t.status = 'completed' GROUP BY 1 ORDER BY 2 DESC`,
+    );
+    expect(tenders.tenders).toEqual(
+      paid.rows.map((r) => ({
+        tenderType: r.tender_type,
+        amountCents: Number(r.cents),
+        payments: r.n,
+      })),
+    );
+    const cashiers = await admin.data<{
+      cashiers: Array<{ cashierName: string; sales: number; returns: number; voids: number }>;
+    }>('GET', `/reports/cashiers?${q}`);
+    const counted = await su.query<{ n: number; voids: number }>(
+      `SELECT count(*) FILTER (WHERE status = 'completed')::int AS n,
+              count(*) FILTER (WHERE status = 'voided')::int AS voids
+         FROM retail.sales_transactions`,
+    );
+    expect(cashiers.cashiers.reduce((s, c) => s + c.sales + c.returns, 0)).toBe(counted.rows[0]!.n);
+    expect(cashiers.cashiers.reduce((s, c) => s + c.voids, 0)).toBe(counted.rows[0]!.voids);
+    expect(cashiers.cashiers.every((c) => c.cashierName !== 'Unknown cashier')).toBe(true);
+  });
+
   it('refuses an inverted date range in plain words', async () => {
     const answer = await admin.call('GET', '/reports/sales-by-day?from=2026-02-01&to=2026-01-01');
     expect(answer.status).toBe(400);

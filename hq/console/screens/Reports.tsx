@@ -1,9 +1,10 @@
 /**
  * Reports, from HQ's rollups: net sales by day for the chain or chosen stores, top products and
- * categories, and low-stock items with the last 7 days' pace and a reorder suggestion. Date
+ * categories, sales by hour, tender mix, returns and voids by cashier (ReportsActivity.tsx),
+ * and low-stock items with the last 7 days' pace and a reorder suggestion. Date
  * range and store filters; each table exports as CSV.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ChartConfiguration } from 'chart.js';
 import { LowStock, ReportQuery, SalesByDay, TopProducts } from '../../../contract/console-protocol';
 import { api, ApiError } from '../api';
@@ -11,6 +12,7 @@ import { ChartView } from '../ChartView';
 import { downloadCsv, fieldErrors, money, type FieldErrors } from '../forms';
 import type { Store } from '../model';
 import { TextField } from '../components/TextField';
+import { ReportsActivity } from './ReportsActivity';
 
 const isoDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
@@ -23,12 +25,18 @@ export function ReportsScreen({ stores }: { stores: Store[] }) {
   const [top, setTop] = useState<TopProducts | undefined>();
   const [low, setLow] = useState<LowStock | undefined>();
   const currency = stores[0]?.currency ?? 'USD';
+  const [valid, setValid] = useState<Record<string, string> | undefined>();
+  const showError = useCallback((message: string) => setErrors({ form: message }), []);
 
   useEffect(() => {
     const raw = { from, to, ...(chosen.length ? { stores: chosen.join(',') } : {}) };
     const parsed = ReportQuery.safeParse(raw);
-    if (!parsed.success) return setErrors(fieldErrors(parsed.error));
+    if (!parsed.success) {
+      setValid(undefined);
+      return setErrors(fieldErrors(parsed.error));
+    }
     setErrors({});
+    setValid(raw);
     let current = true;
     const fail = (e: unknown) =>
       current && setErrors({ form: e instanceof ApiError ? e.message : String(e) });
@@ -195,6 +203,10 @@ export function ReportsScreen({ stores }: { stores: Store[] }) {
           </button>
         )}
       </div>
+
+      {valid && (
+        <ReportsActivity query={valid} stores={stores} currency={currency} onError={showError} />
+      )}
 
       <div className="card">
         <h3>Low stock</h3>

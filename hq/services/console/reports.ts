@@ -1,13 +1,21 @@
 /**
  * Console reports, read from the rollups (retail.daily_store_sales for sales by day,
- * daily_sales for products and categories, stock_levels, stock_alerts),
+ * daily_sales for products and categories, hourly_store_sales, daily_tender_sales,
+ * daily_cashier_sales for hours, tenders and cashiers, stock_levels, stock_alerts),
  * never by scanning raw sales, through the read-only reporting role. The tenant guard holds
  * for reports too: each store is read under its own tenant key; a chain-wide report reads its
  * stores in a few parallel read-only snapshots (PARALLEL connections, each taking a share of the
  * stores) and adds them up here.
  */
 import type pg from 'pg';
-import type { LowStock, SalesByDay, TopProducts } from '../../../contract/console-protocol';
+import type {
+  CashierActivity,
+  LowStock,
+  SalesByDay,
+  SalesByHour,
+  TenderMix,
+  TopProducts,
+} from '../../../contract/console-protocol';
 import { centsFromNumeric } from '../../../core/money';
 import { readEachStore, type StoreStatement } from '../../../db/central/tenant';
 
@@ -138,6 +146,103 @@ export async function topProducts(
     products: [...products.values()].sort(byNet).slice(0, range.limit),
     categories: [...categories.values()].sort(byNet),
   };
+}
+
+/** Net sales and units per hour of the store-local day, from hourly_store_sales (0025). */
+export async function salesByHour(reporting: pg.Pool, range: ReportRange): Promise<SalesByHour> {
+  const stores = await eachStore<{ hour: number; net: number; quantity: number }>(
+    reporting,
+    range.storeIds,
+    (storeId) => ({
+      text: `SELECT hour, (sum(net) * 100)::bigint AS net, sum(quantity)::bigint AS quantity
+               FROM retail.hourly_store_sales
+              WHERE store_id = $1 AND day BETWEEN $2::date AND $3::date
+              GROUP BY hour`,
+      values: [storeId, range.from, range.to],
+    }),
+  );
+  const hours = Array.from({ length: 24 }, (_, hour) => ({ hour, netCents: 0, quantity: 0 }));
+  for (const r of stores.flatMap((s) => s.rows)) {
+    const h = hours[r.hour]!;
+    h.netCents += r.net;
+    h.quantity += r.quantity;
+  }
+  return { hours };
+}
+
+/** Amount and payments per tender type, from daily_tender_sales (0025). */
+export async function tenderMix(reporting: pg.Pool, range: ReportRange): Promise<TenderMix> {
+  const stores = await eachStore<{ tender_type: string; amount: number; payments: number }>(
+    reporting,
+    range.storeIds,
+    (storeId) => ({
+      text: `SELECT tender_type, (sum(amount) * 100)::bigint AS amount,
+                    sum(payment_count)::bigint AS payments
+               FROM retail.daily_tender_sales
+              WHERE store_id = $1 AND day BETWEEN $2::date AND $3::date
+              GROUP BY tender_type`,
+      values: [storeId, range.from, range.to],
+    }),
+  );
+  const tenders = new Map<string, TenderMix['tenders'][number]>();
+  for (const r of stores.flatMap((s) => s.rows)) {
+    const t = tenders.get(r.tender_type) ?? {
+      tenderType: r.tender_type,
+      amountCents: 0,
+      payments: 0,
+    };
+    t.amountCents += r.amount;
+    t.payments += r.payments;
+    tenders.set(r.tender_type, t);
+  }
+  return { tenders: [...tenders.values()].sort((a, b) => b.amountCents - a.amountCents) };
+}
+
+/**
+ * Per store and cashier: sales and returns rung, refunds given and voids made, from
+ * daily_cashier_sales (0025), most voids and returns first.
+ */
+export async function cashierActivity(
+  reporting: pg.Pool,
+  range: ReportRange,
+): Promise<CashierActivity> {
+  const stores = await eachStore<{
+    cashier_id: string;
+    display_name: string | null;
+    sales: number;
+    returns: number;
+    refunds: number;
+    voids: number;
+    voided: number;
+  }>(reporting, range.storeIds, (storeId) => ({
+    text: `SELECT c.cashier_id, s.display_name, sum(c.sales_count)::bigint AS sales,
+                  sum(c.returns_count)::bigint AS returns,
+                  (sum(c.returns_amount) * 100)::bigint AS refunds,
+                  sum(c.voids_count)::bigint AS voids,
+                  (sum(c.voids_amount) * 100)::bigint AS voided
+             FROM retail.daily_cashier_sales c
+             LEFT JOIN retail.staff s ON s.store_id = c.store_id AND s.staff_id = c.cashier_id
+            WHERE c.store_id = $1 AND c.day BETWEEN $2::date AND $3::date
+            GROUP BY 1, 2`,
+    values: [storeId, range.from, range.to],
+  }));
+  const cashiers = stores.flatMap(({ storeId, rows }) =>
+    rows.map((r) => ({
+      storeId,
+      cashierId: r.cashier_id,
+      cashierName: r.display_name ?? 'Unknown cashier',
+      sales: r.sales,
+      returns: r.returns,
+      refundsCents: r.refunds,
+      voids: r.voids,
+      voidedCents: r.voided,
+    })),
+  );
+  cashiers.sort(
+    (a, b) =>
+      b.voids + b.returns - (a.voids + a.returns) || a.cashierName.localeCompare(b.cashierName),
+  );
+  return { cashiers };
 }
 
 /** Open low-stock alerts with the last 7 days' sales pace and a reorder suggestion. */
