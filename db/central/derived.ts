@@ -263,7 +263,7 @@ export async function rebuildDailySales(
       GROUP BY 1, 2`,
     [tx.storeId, range.from, range.to],
   );
-  // And the console's rollups of the same days (hours, tenders, cashiers: 0025).
+  // And the console's rollups of the same days (hours, tenders, cashiers: 0026).
   await rebuildConsoleRollups(tx, { ...range, tz });
   return Number(written.rows[0]?.n ?? 0);
 }

@@ -57,7 +57,7 @@ describe('central migrations', () => {
     const full = await objects(empty);
     expect(full.tables).toBeGreaterThan(25);
     // Two policies per tenant table in retail (17 tables on main, daily_store_sales in 0021,
-    // the console's hourly, tender and cashier rollups in 0025).
+    // the console's hourly, tender and cashier rollups in 0026).
     expect(full.policies).toBe(42);
 
     const down = await migrateCentralDown(empty.pools.owner, { to: 0 });

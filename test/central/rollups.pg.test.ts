@@ -319,7 +319,7 @@ describe('daily_sales', () => {
       expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
     }
 
-    // The console's rollups (0025) equal the raw sales, through sales, voids and returns...
+    // The console's rollups (0026) equal the raw sales, through sales, voids and returns...
     const consoleRollups = await consoleRollupsAndTruth();
     expect(consoleRollups.hours.length).toBeGreaterThan(0);
     expect(consoleRollups.tenders.length).toBeGreaterThan(0);

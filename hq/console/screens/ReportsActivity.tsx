@@ -1,5 +1,5 @@
 /**
- * The Reports screen's second half, from the rollups of migration 0025: net sales per hour of
+ * The Reports screen's second half, from the rollups of migration 0026: net sales per hour of
  * the day, the tender mix, and returns and voids by cashier, each with a chart and a CSV export.
  * Loaded for the same date range and stores as the rest of the screen (already checked by
  * ReportQuery there).

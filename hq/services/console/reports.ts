@@ -148,7 +148,7 @@ export async function topProducts(
   };
 }
 
-/** Net sales and units per hour of the store-local day, from hourly_store_sales (0025). */
+/** Net sales and units per hour of the store-local day, from hourly_store_sales (0026). */
 export async function salesByHour(reporting: pg.Pool, range: ReportRange): Promise<SalesByHour> {
   const stores = await eachStore<{ hour: number; net: number; quantity: number }>(
     reporting,
@@ -170,7 +170,7 @@ export async function salesByHour(reporting: pg.Pool, range: ReportRange): Promi
   return { hours };
 }
 
-/** Amount and payments per tender type, from daily_tender_sales (0025). */
+/** Amount and payments per tender type, from daily_tender_sales (0026). */
 export async function tenderMix(reporting: pg.Pool, range: ReportRange): Promise<TenderMix> {
   const stores = await eachStore<{ tender_type: string; amount: number; payments: number }>(
     reporting,
@@ -200,7 +200,7 @@ export async function tenderMix(reporting: pg.Pool, range: ReportRange): Promise
 
 /**
  * Per store and cashier: sales and returns rung, refunds given and voids made, from
- * daily_cashier_sales (0025), most voids and returns first.
+ * daily_cashier_sales (0026), most voids and returns first.
  */
 export async function cashierActivity(
   reporting: pg.Pool,
