@@ -254,6 +254,7 @@ async function run(ctx: BenchContext): Promise<Figures> {
         taxRounding: priced.taxRounding,
         taxExemptReference: null,
         originalTransactionId: null,
+        noReceiptReason: null,
         notes: null,
         lines,
         payments: settlement.payments,

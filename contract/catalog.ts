@@ -18,6 +18,14 @@ import {
 
 export const Version = z.number().int().nonnegative();
 
+/**
+ * How a store refunds a return without a receipt (issue 13): in cash, to a card, either (the
+ * cashier asks the customer), or not at all. The seam for store credit (issue 18): it becomes
+ * one more value here and one more RefundMethod (contract/till-api.ts), nothing else changes.
+ */
+export const NoReceiptRefund = z.enum(['none', 'cash', 'card', 'cash_or_card']);
+export type NoReceiptRefund = z.infer<typeof NoReceiptRefund>;
+
 export const StoreEntity = z.object({
   storeId: StoreId,
   storeName: z.string().min(1).max(100),
@@ -40,6 +48,8 @@ export const StoreEntity = z.object({
   /** Cash control: largest cash-out a cashier records alone; count the drawer blind at close. */
   cashOutLimitCents: Cents.nonnegative().default(20_000),
   blindClose: z.boolean().default(false),
+  /** Returns without a receipt: how the store refunds them (a manager approves each). */
+  noReceiptRefund: NoReceiptRefund.default('cash_or_card'),
   isActive: z.boolean(),
   version: Version,
 });

@@ -109,6 +109,11 @@ export const SaleRecorded = z.object({
   /** A tax-exempt sale: the customer's exemption certificate or reference. */
   taxExemptReference: z.string().trim().min(1).max(60).nullable().default(null),
   originalTransactionId: Uuid.nullable(),
+  /**
+   * A return without a receipt (issue 13): why it was taken; a manager approved it
+   * (`approvedBy`). Such a return names no original sale and its lines no original line.
+   */
+  noReceiptReason: z.string().trim().min(1).max(200).nullable().default(null),
   notes: z.string().max(500).nullable(),
   lines: z.array(SaleLine).min(1).max(500),
   payments: z.array(Payment).max(20),

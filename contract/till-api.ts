@@ -9,6 +9,7 @@
  * error. Amounts are integer cents; timestamps ISO-8601 text.
  */
 import { z } from 'zod';
+import type { NoReceiptRefund } from './catalog';
 import { Uuid } from '../core/ids';
 import type { Cents } from '../core/money';
 import { Cart } from '../core/pricing';
@@ -58,6 +59,29 @@ const ReturnLines = z
   )
   .min(1, 'Choose at least one line to return')
   .max(500);
+
+/**
+ * How a refund is paid out when there is no receipt to follow (issue 13). Store credit (issue
+ * 18) joins this list and the store policy (contract/catalog.ts NoReceiptRefund).
+ */
+export const RefundMethod = z.enum(['cash', 'card'], 'Choose how the refund is paid');
+export type RefundMethod = z.infer<typeof RefundMethod>;
+
+/** The items of a return without a receipt: each product once, at today's price. */
+const NoReceiptLines = z
+  .array(
+    z.object({
+      productId: Uuid,
+      quantity: z
+        .number('The quantity must be a number')
+        .int('The quantity must be a whole number')
+        .min(1, 'The quantity must be at least 1')
+        .max(999, 'At most 999 of an item'),
+      restock: z.boolean().default(true),
+    }),
+  )
+  .min(1, 'Scan or type the items coming back (at least one)')
+  .max(100);
 
 /** A staff member chosen from the list (by ID: names are not unique). */
 const Person = (message: string) => z.uuid(message);
@@ -120,6 +144,20 @@ export const ApiInput = {
     newLines: Cart.shape.lines.default([]),
     tenders: z.array(TenderInput).max(20),
     customerId: Uuid.nullable().optional(),
+    managerPin: Text('The manager PIN', 16).optional(),
+    managerId: Approver.optional(),
+  }),
+  quoteNoReceiptReturn: z.object({ lines: NoReceiptLines, refundMethod: RefundMethod }),
+  commitNoReceiptReturn: z.object({
+    transactionId: Uuid,
+    lines: NoReceiptLines,
+    reason: Text('The reason', 200).trim().min(1, 'Give a reason for the return without a receipt'),
+    refundMethod: RefundMethod,
+    cardLast4: z
+      .string()
+      .regex(/^[0-9]{4}$/, "The card's last four digits")
+      .nullable()
+      .optional(),
     managerPin: Text('The manager PIN', 16).optional(),
     managerId: Approver.optional(),
   }),
@@ -198,6 +236,8 @@ export interface StoreInfo {
   /** Cash control: largest cash-out a cashier records alone; count the drawer blind at close. */
   cashOutLimitCents: number;
   blindClose: boolean;
+  /** Returns without a receipt: how this store refunds them ('none': not taken). */
+  noReceiptRefund: NoReceiptRefund;
 }
 
 export interface AppInfo {

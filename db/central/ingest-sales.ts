@@ -60,16 +60,16 @@ async function writeSales(
        (store_id, transaction_id, register_id, receipt_seq, receipt_number, transaction_type,
         customer_id, cashier_id, approved_by, shift_id, device_id, occurred_at, subtotal,
         discount_amount, tax_amount, total_amount, original_transaction_id, notes,
-        tax_included, tax_rounding, tax_exempt_reference, metadata)
+        tax_included, tax_rounding, tax_exempt_reference, metadata, no_receipt_reason)
      SELECT $1, u.tid, u.reg, u.seq, u.rn, u.typ, u.cust, u.cashier, u.approver, u.shift, $2,
             u.at, ${cents('u.sub')}, ${cents('u.disc')}, ${cents('u.tax')}, ${cents('u.total')},
-            u.orig, u.notes, u.incl, u.rounding, u.exempt, u.meta
+            u.orig, u.notes, u.incl, u.rounding, u.exempt, u.meta, u.noreceipt
        FROM unnest($3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::uuid[],
                    $9::uuid[], $10::uuid[], $11::uuid[], $12::timestamptz[], $13::bigint[],
                    $14::bigint[], $15::bigint[], $16::bigint[], $17::uuid[], $18::text[],
-                   $19::boolean[], $20::text[], $21::text[], $22::jsonb[])
+                   $19::boolean[], $20::text[], $21::text[], $22::jsonb[], $23::text[])
             AS u(tid, reg, seq, rn, typ, cust, cashier, approver, shift, at, sub, disc, tax,
-                 total, orig, notes, incl, rounding, exempt, meta)`,
+                 total, orig, notes, incl, rounding, exempt, meta, noreceipt)`,
     [
       tx.storeId,
       deviceId,
@@ -93,6 +93,7 @@ async function writeSales(
       textArray(txs.map((s) => s.taxRounding)),
       textArray(txs.map((s) => s.taxExemptReference)),
       textArray(metadata),
+      textArray(txs.map((s) => s.noReceiptReason)),
     ],
   );
 

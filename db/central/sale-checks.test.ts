@@ -47,6 +47,7 @@ function sale(): SaleRecorded {
     taxRounding: 'line',
     taxExemptReference: null,
     originalTransactionId: null,
+    noReceiptReason: null,
     notes: null,
     lines,
     payments: [

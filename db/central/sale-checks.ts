@@ -55,7 +55,9 @@ export function checkSaleShape(sale: SaleRecorded): void {
         `Sale ${id} line ${line.lineNumber}: total ${line.totalCents} is not quantity x price - discount`,
       );
     }
-    if (line.quantity < 0 && line.originalItemId === null) {
+    // A return without a receipt (issue 13) names no original line; its lines give a reason.
+    const noReceipt = sale.noReceiptReason !== null && line.returnReason !== null;
+    if (line.quantity < 0 && line.originalItemId === null && !noReceipt) {
       reject(
         RejectionCode.invalidSale,
         `Sale ${id} line ${line.lineNumber} is returned without naming the original line`,
@@ -91,7 +93,11 @@ export function checkSaleShape(sale: SaleRecorded): void {
   if (new Set(sale.payments.map((p) => p.paymentId)).size !== sale.payments.length) {
     reject(RejectionCode.invalidSale, `Sale ${id} repeats a payment ID`);
   }
-  if (sale.transactionType !== 'sale' && sale.originalTransactionId === null) {
+  if (
+    sale.transactionType !== 'sale' &&
+    sale.originalTransactionId === null &&
+    !(sale.transactionType === 'return' && sale.noReceiptReason !== null)
+  ) {
     reject(RejectionCode.invalidSale, `A ${sale.transactionType} must name its original sale`);
   }
   const movementIds = new Set<string>();

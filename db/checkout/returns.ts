@@ -329,6 +329,7 @@ export async function commitReturn(till: TillContext, input: ReturnInput): Promi
           taxRounding: plan.original.taxRounding,
           taxExemptReference: null,
           originalTransactionId: plan.original.transactionId,
+          noReceiptReason: null,
           notes: input.notes ?? null,
           lines: [...plan.lines, ...plan.sold],
           payments: settlement.payments,

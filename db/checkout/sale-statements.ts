@@ -74,15 +74,16 @@ export async function readSaleContext(
     open_price_limit: r[9] ?? '0',
     cash_out_limit: r[10] ?? '0',
     blind_close: r[11] === 't',
-    category_rates: JSON.parse(r[12] ?? '[]') as Array<[number, number]>,
+    no_receipt_refund: (r[12] ?? 'none') as StoreConfigRow['no_receipt_refund'],
+    category_rates: JSON.parse(r[13] ?? '[]') as Array<[number, number]>,
   };
   return {
     config: toStoreConfig(options.storeId, store),
-    staff: r?.[13] ? (JSON.parse(r[13]) as CheckoutContext['staff']) : undefined,
-    transactionExists: r?.[14] === 't',
-    shiftId: r?.[15] ?? null,
-    receiptCounter: Number(r?.[16] ?? 0),
-    mutationCounter: Number(r?.[17] ?? 0),
+    staff: r?.[14] ? (JSON.parse(r[14]) as CheckoutContext['staff']) : undefined,
+    transactionExists: r?.[15] === 't',
+    shiftId: r?.[16] ?? null,
+    receiptCounter: Number(r?.[17] ?? 0),
+    mutationCounter: Number(r?.[18] ?? 0),
   };
 }
 

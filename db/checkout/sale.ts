@@ -193,6 +193,7 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
       taxRounding: priced.taxRounding,
       taxExemptReference,
       originalTransactionId: null,
+      noReceiptReason: null,
       notes: input.notes ?? null,
       lines,
       payments: settlement.payments,

@@ -71,14 +71,15 @@ export function saleRowsCtes(options: {
          (store_id, transaction_id, register_id, receipt_seq, receipt_number, transaction_type,
           customer_id, cashier_id, approved_by, shift_id, device_id, occurred_at,
           subtotal, discount_amount, tax_amount, total_amount, original_transaction_id, notes,
-          tax_included, tax_rounding, tax_exempt_reference)
+          tax_included, tax_rounding, tax_exempt_reference, no_receipt_reason)
        SELECT ${store}, (j->>'transactionId')::uuid, j->>'registerId', (j->>'receiptSeq')::int,
               j->>'receiptNumber', j->>'transactionType', (j->>'customerId')::uuid,
               (j->>'cashierId')::uuid, (j->>'approvedBy')::uuid, (j->>'shiftId')::uuid, ${device},
               (j->>'occurredAt')::timestamptz, ${n("(j->>'subtotalCents')::bigint")},
               ${n("(j->>'discountCents')::bigint")}, ${n("(j->>'taxCents')::bigint")},
               ${n("(j->>'totalCents')::bigint")}, (j->>'originalTransactionId')::uuid, j->>'notes',
-              (j->>'taxIncluded')::boolean, j->>'taxRounding', j->>'taxExemptReference'
+              (j->>'taxIncluded')::boolean, j->>'taxRounding', j->>'taxExemptReference',
+              j->>'noReceiptReason'
          FROM ${from}
        RETURNING transaction_id, occurred_at
      ),

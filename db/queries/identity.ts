@@ -4,6 +4,7 @@ import { centsFromNumeric, type Cents } from '../../core/money';
 import { TaxComponents, type TaxComponent, type TaxRounding } from '../../core/tax';
 import type { TillIdentity } from '../mutations/apply-edge';
 import type { Queryable } from '../queryable';
+import type { NoReceiptRefund } from '../../contract/catalog';
 
 export async function readIdentity(db: Queryable): Promise<TillIdentity | undefined> {
   const { rows } = await db.query<{ store_id: string; register_id: string; device_id: string }>(
@@ -33,13 +34,15 @@ export interface StoreConfig {
   /** Cash control: largest cash-out a cashier records alone; count the drawer blind at close. */
   cashOutLimitCents: Cents;
   blindClose: boolean;
+  /** Returns without a receipt: how they may be refunded ('none': not taken). */
+  noReceiptRefund: NoReceiptRefund;
 }
 
 /** The store settings' columns, in this order, over `retail.stores s` (the caller adds FROM). */
 export const STORE_CONFIG_SQL = `
   SELECT s.store_name, s.currency, s.tax_rate_ppm, s.manager_discount_threshold_ppm, s.offline_card_limit,
          s.tax_included, s.tax_rounding, s.tax_components, s.price_override_limit_ppm,
-         s.open_price_limit, s.cash_out_limit, s.blind_close,
+         s.open_price_limit, s.cash_out_limit, s.blind_close, s.no_receipt_refund,
          coalesce((SELECT json_agg(json_build_array(r.category_id, r.tax_rate_ppm))
                      FROM retail.category_tax_rates r WHERE r.store_id = s.store_id), '[]') AS category_rates`;
 
@@ -56,6 +59,7 @@ export interface StoreConfigRow {
   open_price_limit: string;
   cash_out_limit: string;
   blind_close: boolean;
+  no_receipt_refund: NoReceiptRefund;
   category_rates: Array<[number, number]>;
 }
 
@@ -77,6 +81,7 @@ export function toStoreConfig(storeId: string, store: StoreConfigRow | undefined
     openPriceLimitCents: centsFromNumeric(store.open_price_limit),
     cashOutLimitCents: centsFromNumeric(store.cash_out_limit),
     blindClose: store.blind_close,
+    noReceiptRefund: store.no_receipt_refund,
   };
 }
 

@@ -113,6 +113,7 @@ export const SYNCED_ENTITIES: readonly SyncedEntity[] = [
       money('open_price_limit', 'openPriceLimitCents'),
       money('cash_out_limit', 'cashOutLimitCents'),
       col('blind_close', 'blindClose', 'boolean'),
+      col('no_receipt_refund', 'noReceiptRefund', 'text'),
       isActive,
     ],
   },

@@ -189,6 +189,7 @@ export function buildSale(spec: SaleSpec): SaleRecorded {
     taxRounding: 'line',
     taxExemptReference: null,
     originalTransactionId: spec.originalTransactionId ?? null,
+    noReceiptReason: null,
     notes: null,
     lines,
     payments,

@@ -84,6 +84,7 @@ function tillSale(options: {
     taxRounding: priced.taxRounding,
     taxExemptReference: options.exempt ?? null,
     originalTransactionId: null,
+    noReceiptReason: null,
     notes: null,
     lines: priced.lines.map((l, i) => ({
       itemId: ids(),

@@ -7,6 +7,7 @@ import {
   returnableLines,
 } from '../../db/checkout/returns';
 import type { TillContext } from '../../db/checkout/context';
+import { commitNoReceiptReturn, quoteNoReceiptReturn } from '../../db/checkout/no-receipt';
 import { receiptNotFound, refreshReceiptFromHq } from '../receipt-lookup';
 import type { TillHost } from '../host';
 import { define } from './define';
@@ -45,6 +46,38 @@ export const returnsHandlers = {
     staff: 'any',
     run: async ({ till, staff }, input) =>
       quoteReturn(await till(), { ...input, cashierId: staff.staffId }),
+  }),
+
+  /** A return without a receipt: today's refund for the items (no manager needed to ask). */
+  quoteNoReceiptReturn: define({
+    input: ApiInput.quoteNoReceiptReturn,
+    staff: 'any',
+    run: async ({ till, staff }, input) =>
+      quoteNoReceiptReturn(await till(), {
+        transactionId: '',
+        lines: input.lines,
+        reason: '-',
+        refundMethod: input.refundMethod,
+        cashierId: staff.staffId,
+      }),
+  }),
+
+  /** A return without a receipt: a manager approves it (checked in db/checkout/no-receipt.ts). */
+  commitNoReceiptReturn: define({
+    input: ApiInput.commitNoReceiptReturn,
+    staff: 'any',
+    records: true,
+    run: async ({ till, staff }, input) =>
+      commitNoReceiptReturn(await till(), {
+        transactionId: input.transactionId,
+        lines: input.lines,
+        reason: input.reason,
+        refundMethod: input.refundMethod,
+        cardLast4: input.cardLast4,
+        cashierId: staff.staffId,
+        managerPin: input.managerPin,
+        managerId: input.managerId,
+      }),
   }),
 
   commitReturn: define({

@@ -26,6 +26,7 @@ async function storeInfo(till: TillContext): Promise<StoreInfo> {
     managerDiscountThresholdPpm: config.managerDiscountThresholdPpm,
     cashOutLimitCents: config.cashOutLimitCents,
     blindClose: config.blindClose,
+    noReceiptRefund: config.noReceiptRefund,
     offlineCardLimitCents: config.offlineCardLimitCents,
   };
 }

@@ -15,6 +15,7 @@ import { useApprover } from '../../shell/approver';
 import { toCart, type CartState } from '../checkout/cart';
 import { refundHeadline } from '../receipts/money-words';
 import { ConfirmDialog } from '../checkout/EditDialogs';
+import { NoReceiptReturn } from './NoReceiptReturn';
 import type { Receipt, ReturnQuote, ReturnableLine, SaleResult } from '../../../contract/till-api';
 
 const REASONS = [
@@ -129,6 +130,7 @@ export function ReturnsScreen(props: {
 
   // F12 first asks (what goes back to whom); Enter in that dialog records the refund.
   const [confirming, setConfirming] = useState<{ text: string } | null>(null);
+  const [noReceipt, setNoReceipt] = useState(false);
 
   const submit = async (confirmed = false): Promise<void> => {
     if (!loaded || busy) return;
@@ -195,6 +197,7 @@ export function ReturnsScreen(props: {
         run: () => void submit(),
         disabled: !loaded,
       },
+      { key: 'F6', label: 'No receipt', run: () => setNoReceipt(true) },
       { key: 'Escape', label: 'Back to checkout', run: () => props.onDone(null) },
     ],
     onScan: (code) => void load(code),
@@ -407,9 +410,16 @@ export function ReturnsScreen(props: {
         </>
       ) : (
         <p className="muted">
-          Scan the barcode on the receipt or type its number. Esc goes back to checkout.
+          Scan the barcode on the receipt or type its number. No receipt: F6 (a manager approves).
+          Esc goes back to checkout.
         </p>
       )}
+      {noReceipt ? (
+        <NoReceiptReturn
+          onDone={(result) => props.onDone(result)}
+          onClose={() => setNoReceipt(false)}
+        />
+      ) : null}
       {confirming ? (
         <ConfirmDialog
           title={quote && quote.totalCents > 0 ? 'Take the payment?' : 'Refund now?'}
