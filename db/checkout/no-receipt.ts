@@ -5,7 +5,7 @@
  * paid), and the refund goes back by the store's policy (`noReceiptRefund`: cash, card, either,
  * or not taken). It is recorded as a `sale.recorded` of type `return` naming no original sale,
  * with `noReceiptReason` and the approving manager in `approvedBy`; HQ records it like any
- * return (edge migration 0016, central 0026).
+ * return (edge migration 0016, central 0027).
  *
  * Store credit (issue 18) is a further refund method: it joins `RefundMethod` and the policy
  * values; this module then settles it like the others. Nothing here pretends to give it.

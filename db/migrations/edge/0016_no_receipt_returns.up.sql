@@ -2,7 +2,7 @@
 -- (no_receipt_refund: 'cash', 'card', 'cash_or_card', or 'none' = not taken; store credit is
 -- added by issue 18 as another value), and on the transaction the reason such a return was
 -- taken (a manager approved it: approved_by). Such a return names no original sale, and its
--- lines no original line. Same at HQ (central migration 0026).
+-- lines no original line. Same at HQ (central migration 0027).
 ALTER TABLE retail.stores
     ADD COLUMN no_receipt_refund text NOT NULL DEFAULT 'cash_or_card'
         CHECK (no_receipt_refund IN ('none', 'cash', 'card', 'cash_or_card'));
