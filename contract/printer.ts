@@ -65,3 +65,17 @@ export const PrinterMessages = {
   noPrinter: 'No receipt printer is set up on this till',
   noDrawer: 'No cash drawer is set up on this till',
 } as const;
+
+export const DEFAULT_RETURN_POLICY = 'Returns and exchanges within 30 days with this receipt.';
+
+/** The till's printing settings: the printer, and the return policy printed on every receipt. */
+export const PrintSettings = z.object({
+  printer: PrinterConfig,
+  returnPolicy: z
+    .string()
+    .trim()
+    .max(400, 'The return policy is at most 400 characters')
+    .default(DEFAULT_RETURN_POLICY),
+});
+export type PrintSettings = z.output<typeof PrintSettings>;
+export type PrintSettingsInput = z.input<typeof PrintSettings>;

@@ -15,6 +15,7 @@ import type { Cents } from '../core/money';
 import { Cart } from '../core/pricing';
 import type { TaxBreakdownRow, TaxRounding } from '../core/tax';
 import { TenderInput } from '../core/tenders';
+import { PrintSettings } from './printer';
 import type { Payment, SaleLine, TransactionType, ZReport } from './mutations';
 
 export { Cart, CartLine, Discount } from '../core/pricing';
@@ -215,7 +216,22 @@ export const ApiInput = {
     managerPin: Text('The manager PIN', 16).optional(),
     managerId: Approver.optional(),
   }),
+  /** The till's printer and return policy (contract/printer.ts); a manager sets them. */
+  savePrintSettings: PrintSettings.extend({
+    managerPin: Text('The manager PIN', 16).optional(),
+    managerId: Approver.optional(),
+  }),
+  /** Print a recorded receipt; `openDrawer` after a cash tender (the drawer hangs off the printer). */
+  printReceipt: z.object({ receiptNumber: ReceiptNumber, openDrawer: z.boolean().default(false) }),
+  /** Open the drawer without a sale (`no_sale`) or for a cash tender not printed. */
+  openDrawer: z.object({ reason: z.enum(['no_sale', 'cash_tender']) }),
 } as const;
+
+/** How `printReceipt` printed: on the network printer, or the screen prints (system/dialog). */
+export type PrintOutcome =
+  | { via: 'network'; drawerOpened: boolean }
+  | { via: 'system'; deviceName: string }
+  | { via: 'dialog' };
 
 /** What the till API's `createCustomer` hands the database: validated, blanks as null. */
 export type NewCustomer = z.output<typeof ApiInput.createCustomer>;

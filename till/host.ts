@@ -40,6 +40,8 @@ export interface TillHost {
   readonly clock?: Clock | undefined;
   readonly ids?: IdGenerator | undefined;
   readonly setupDefaults?: SetupDefaults | undefined;
+  /** Raw TCP to an ESC/POS printer; only a Node host has sockets (the browser's worker has not). */
+  readonly rawPrinter?: RawPrinter | undefined;
   /**
    * The till has a store (at open, or after enrollment or demo setup): start the background
    * work that needs one (the embedding refresher). Idempotent.
@@ -58,7 +60,14 @@ export interface HostOptions {
   setupDefaults?: SetupDefaults | undefined;
   /** Seals the till's secrets before they are stored (the desktop: sync/client/secrets.ts). */
   sealer?: SecretSealer | null | undefined;
+  rawPrinter?: RawPrinter | undefined;
 }
+
+/** Sends one ESC/POS job to a network printer (till/printer/network.ts on Node). */
+export type RawPrinter = (
+  printer: { host: string; port: number; timeoutMs?: number | undefined },
+  job: Uint8Array,
+) => Promise<void>;
 
 /** A host over a till that is already open, with its sync port (tests build one this way). */
 export function hostOnTill(
@@ -80,6 +89,7 @@ export function hostOnTill(
     clock: options.clock,
     ids: options.ids,
     setupDefaults: options.setupDefaults,
+    rawPrinter: options.rawPrinter,
     onStoreReady: (storeId) => {
       background ??= startBackground({ db: till.db, storeId, logger: options.logger });
     },

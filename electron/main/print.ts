@@ -8,20 +8,25 @@ const RECEIPT_PAGE = { width: 3.15, height: 11.69 };
 
 export function printContents(
   contents: Pick<WebContents, 'print'>,
-  options: { silent: boolean },
+  options: { silent: boolean; deviceName?: string | undefined },
 ): Promise<void> {
+  // A silent print to a named printer (the till's system printer) never shows a dialog.
+  const target = options.deviceName ? { deviceName: options.deviceName } : {};
   return new Promise((resolve, reject) => {
-    contents.print({ silent: options.silent, printBackground: false }, (success, failureReason) => {
-      if (success) resolve();
-      else
-        reject(
-          new Error(
-            failureReason === 'cancelled'
-              ? 'Printing was cancelled'
-              : `Printing failed: ${failureReason}`,
-          ),
-        );
-    });
+    contents.print(
+      { silent: options.silent, printBackground: false, ...target },
+      (success, failureReason) => {
+        if (success) resolve();
+        else
+          reject(
+            new Error(
+              failureReason === 'cancelled'
+                ? 'Printing was cancelled'
+                : `Printer not answering — sale saved; reprint from the receipt (${failureReason})`,
+            ),
+          );
+      },
+    );
   });
 }
 

@@ -9,7 +9,7 @@ describe('main routes', () => {
   const routes = makeRoutes({
     connectBackend: () => void calls.push('connect'),
     print: (_c, options) => {
-      calls.push(`print:${String(options.silent)}`);
+      calls.push(`print:${String(options.silent)}:${options.deviceName ?? ''}`);
       return Promise.resolve();
     },
     printToPdf: (_c, fileName) => Promise.resolve(`/docs/${fileName}.pdf`),
@@ -44,12 +44,27 @@ describe('main routes', () => {
     expect(
       (await routes[Channel.print]?.dispatch({ silent: 'yes' }, { sender: contents }))?.ok,
     ).toBe(false);
+    // The till's system printer, by name; a blank or oversized name is refused.
+    expect(
+      (
+        await routes[Channel.print]?.dispatch(
+          { silent: true, deviceName: 'EPSON TM-T88' },
+          { sender: contents },
+        )
+      )?.ok,
+    ).toBe(true);
+    for (const deviceName of ['', ' ', 'x'.repeat(201), 7]) {
+      expect(
+        (await routes[Channel.print]?.dispatch({ silent: true, deviceName }, { sender: contents }))
+          ?.ok,
+      ).toBe(false);
+    }
     expect(
       (await routes[Channel.connectBackend]?.dispatch({ any: 1 }, { sender: contents }))?.ok,
     ).toBe(false);
     expect(await routes[Channel.connectBackend]?.dispatch(undefined, { sender: contents })).toEqual(
       { ok: true, data: null },
     );
-    expect(calls).toEqual(['print:false', 'connect']);
+    expect(calls).toEqual(['print:false:', 'print:true:EPSON TM-T88', 'connect']);
   });
 });

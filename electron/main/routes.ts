@@ -9,7 +9,13 @@ import { invokeRoute, sendRoute, type Routes } from './ipc-router';
 
 export const RouteInput = {
   connectBackend: z.undefined(),
-  print: z.object({ silent: z.boolean().default(false) }).strict(),
+  print: z
+    .object({
+      silent: z.boolean().default(false),
+      /** The system printer the till's settings name (contract/printer.ts); else the default. */
+      deviceName: z.string().trim().min(1).max(200).optional(),
+    })
+    .strict(),
   printToPdf: z
     .object({
       fileName: z
@@ -31,7 +37,10 @@ export interface AppInfo {
 
 export interface RouteDeps {
   connectBackend: (contents: WebContents) => void;
-  print: (contents: WebContents, options: { silent: boolean }) => Promise<void>;
+  print: (
+    contents: WebContents,
+    options: { silent: boolean; deviceName?: string | undefined },
+  ) => Promise<void>;
   /** Render the window to PDF and save it; returns the saved path. */
   printToPdf: (contents: WebContents, fileName: string) => Promise<string>;
   appInfo: () => AppInfo;
@@ -43,7 +52,7 @@ export function makeRoutes(deps: RouteDeps): Routes {
       deps.connectBackend(sender),
     ),
     [Channel.print]: invokeRoute(RouteInput.print, async (input, { sender }) => {
-      await deps.print(sender, { silent: input.silent });
+      await deps.print(sender, { silent: input.silent, deviceName: input.deviceName });
       return null;
     }),
     [Channel.printToPdf]: invokeRoute(RouteInput.printToPdf, (input, { sender }) =>

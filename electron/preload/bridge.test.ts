@@ -51,11 +51,13 @@ describe('preload bridge', () => {
     const sneaky = { fileName: 'R-1', toString: () => 'x', extra: 'ignored' };
     await bridge.printToPdf(sneaky);
     await bridge.print({ silent: 'yes' as unknown as boolean });
+    await bridge.print({ silent: true, deviceName: 'EPSON TM-T88' });
     await bridge.appInfo();
     expect(sent).toEqual([{ channel: Channel.connectBackend, args: [] }]);
     expect(invoked).toEqual([
       { channel: Channel.printToPdf, args: [{ fileName: 'R-1' }] },
       { channel: Channel.print, args: [{ silent: false }] },
+      { channel: Channel.print, args: [{ silent: true, deviceName: 'EPSON TM-T88' }] },
       { channel: Channel.appInfo, args: [] },
     ]);
     const declared = new Set<string>(Object.values(Channel));

@@ -20,7 +20,7 @@ export interface EdgePosBridge {
   readonly platform: 'electron';
   /** Ask main for a port to the backend; it arrives as a window message (WINDOW_PORT_MESSAGE). */
   connectBackend(): void;
-  print(options?: { silent?: boolean }): Promise<Result<null>>;
+  print(options?: { silent?: boolean; deviceName?: string }): Promise<Result<null>>;
   printToPdf(options: { fileName: string }): Promise<Result<string>>;
   appInfo(): Promise<Result<{ version: string; platform: string; electron: string }>>;
 }
@@ -36,9 +36,10 @@ export function makeBridge(deps: BridgeDeps) {
     platform: 'electron',
     connectBackend: () => ipcRenderer.send(Channel.connectBackend),
     print: (options = {}) =>
-      ipcRenderer.invoke(Channel.print, { silent: options.silent === true }) as Promise<
-        Result<null>
-      >,
+      ipcRenderer.invoke(Channel.print, {
+        silent: options.silent === true,
+        ...(typeof options.deviceName === 'string' ? { deviceName: options.deviceName } : {}),
+      }) as Promise<Result<null>>,
     printToPdf: (options) =>
       ipcRenderer.invoke(Channel.printToPdf, { fileName: String(options.fileName) }) as Promise<
         Result<string>

@@ -1,6 +1,6 @@
 /**
  * The till API: everything the cashier's screens can ask of the till, as ONE typed handler map
- * merged from the areas (setup, session, catalog, sale, returns, receipts, holds, customers,
+ * merged from the areas (setup, session, catalog, sale, returns, receipts, printing, holds, customers,
  * shift, sync), each handler written with the declarative wrapper in define.ts.
  *
  * The same object is served by Electron's utility process (Node, PGlite on disk) and by the
@@ -20,6 +20,7 @@ import { catalogHandlers } from './catalog';
 import { customerHandlers } from './customers';
 import { bind, connect, type Handler } from './define';
 import { holdHandlers } from './holds';
+import { printingHandlers } from './printing';
 import { receiptHandlers } from './receipts';
 import { returnsHandlers } from './returns';
 import { saleHandlers } from './sale';
@@ -35,6 +36,7 @@ type Areas = [
   typeof saleHandlers,
   typeof returnsHandlers,
   typeof receiptHandlers,
+  typeof printingHandlers,
   typeof holdHandlers,
   typeof customerHandlers,
   typeof shiftHandlers,
@@ -63,6 +65,7 @@ export const tillHandlers = merge<Areas>(
   saleHandlers,
   returnsHandlers,
   receiptHandlers,
+  printingHandlers,
   holdHandlers,
   customerHandlers,
   shiftHandlers,

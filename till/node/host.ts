@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../../db/logger';
 import { startTillHost, type SetupDefaults, type TillHost } from '../host';
+import { sendToNetworkPrinter } from '../printer/network';
 import { nodePlatform } from './store';
 import type { SecretSealer } from '../../sync/client/secrets';
 
@@ -25,6 +26,11 @@ export function openNodeHost(options: NodeHostOptions): Promise<TillHost> {
       purpose: 'Edge POS desktop backend',
       templateDir: options.templateDir,
     }),
-    { platform: 'electron', setupDefaults: options.setupDefaults, sealer: options.sealer },
+    {
+      platform: 'electron',
+      setupDefaults: options.setupDefaults,
+      sealer: options.sealer,
+      rawPrinter: sendToNetworkPrinter,
+    },
   );
 }

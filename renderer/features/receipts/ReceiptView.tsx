@@ -1,6 +1,7 @@
 /** A receipt on screen, laid out as it prints (80 mm roll); print or save as PDF. */
+import { useEffect, useRef } from 'react';
 import { formatMoney } from '../../shell/amounts';
-import { printReceipt, saveReceiptPdf } from '../../shell/backend';
+import { saveReceiptPdf } from '../../shell/backend';
 import { useNotice, useSession } from '../../shell/context';
 import { Modal } from '../../shell/ui';
 import type { Receipt } from '../../../contract/till-api';
@@ -12,6 +13,7 @@ import {
   paymentLabel,
   type ReceiptMoment,
 } from './money-words';
+import { printDeps, printRecorded } from './print';
 
 export function ReceiptPaper({
   receipt,
@@ -103,14 +105,32 @@ export function ReceiptView(props: {
   onClose: () => void;
 }) {
   const { receipt, moment, title, onClose } = props;
-  const { info, platform } = useSession();
+  const { info, platform, api } = useSession();
   const { notify } = useNotice();
   const currency = info.store?.currency ?? '';
   const headline = moneyHeadline(receipt, moment, (c) => formatMoney(c, currency));
   const print = async (): Promise<void> => {
-    const result = await printReceipt();
+    const result = await printRecorded(printDeps(api), {
+      receiptNumber: receipt.receiptNumber,
+      openDrawer: false,
+      auto: false,
+    });
     if (!result.ok) notify('error', result.message);
   };
+  // Just paid or refunded: print on the till's printer and, when cash moved, open the drawer.
+  // After the commit, never before: a printer that fails only says so, the sale is recorded.
+  const printedFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (moment !== 'completed' || printedFor.current === receipt.receiptNumber) return;
+    printedFor.current = receipt.receiptNumber;
+    void printRecorded(printDeps(api), {
+      receiptNumber: receipt.receiptNumber,
+      openDrawer: receipt.payments.some((p) => p.tenderType === 'cash'),
+      auto: true,
+    }).then((result) => {
+      if (!result.ok) notify('error', result.message);
+    });
+  }, [api, moment, notify, receipt]);
   const pdf = async (): Promise<void> => {
     const result = await saveReceiptPdf(receipt.receiptNumber);
     if (result.ok) notify('success', `Saved ${result.path}`);

@@ -1,0 +1,1 @@
+DROP TABLE pos.printer_settings;
