@@ -30,6 +30,9 @@ export const StoreEntity = z.object({
   storeId: StoreId,
   storeName: z.string().min(1).max(100),
   storeLocation: z.string().max(100).nullable(),
+  /** Printed on receipts (issue 18, item 5); an HQ older than them sends none. */
+  storeAddress: z.string().max(200).nullable().default(null),
+  storePhone: z.string().max(30).nullable().default(null),
   storeType: z.enum(['flagship', 'standard', 'ecommerce', 'outlet']),
   region: z.string().max(50).nullable(),
   currency: z.string().regex(/^[A-Z]{3}$/),

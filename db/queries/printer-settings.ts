@@ -1,6 +1,7 @@
 /**
  * The till's printing settings (edge migration 0015, pos.printer_settings) and what a receipt
- * prints besides the sale: the store's name and location, the cashier's and customer's names.
+ * prints besides the sale: the store's name, address (or location) and phone, the cashier's
+ * and the customer's names.
  */
 import { PrintSettings, NO_PRINTER, DEFAULT_RETURN_POLICY } from '../../contract/printer';
 import { CorruptDataError } from '../errors';
@@ -36,6 +37,8 @@ export async function writePrintSettings(db: Queryable, settings: PrintSettings)
 export interface ReceiptParties {
   storeName: string;
   storeLocation: string | null;
+  storeAddress: string | null;
+  storePhone: string | null;
   cashierName: string | null;
   customerName: string | null;
 }
@@ -48,10 +51,12 @@ export async function readReceiptParties(
   const { rows } = await db.query<{
     store_name: string;
     store_location: string | null;
+    store_address: string | null;
+    store_phone: string | null;
     cashier: string | null;
     customer: string | null;
   }>(
-    `SELECT s.store_name, s.store_location,
+    `SELECT s.store_name, s.store_location, s.store_address, s.store_phone,
             (SELECT display_name FROM retail.staff
               WHERE store_id = s.store_id AND staff_id = $2) AS cashier,
             (SELECT trim(first_name || ' ' || last_name) FROM retail.customers
@@ -63,6 +68,8 @@ export async function readReceiptParties(
   return {
     storeName: row?.store_name ?? '',
     storeLocation: row?.store_location ?? null,
+    storeAddress: row?.store_address ?? null,
+    storePhone: row?.store_phone ?? null,
     cashierName: row?.cashier ?? null,
     customerName: row?.customer ?? null,
   };

@@ -95,6 +95,8 @@ export function chainStores(): StoreEntity[] {
     storeId: s.storeId,
     storeName: s.storeName,
     storeLocation: s.storeLocation,
+    storeAddress: s.storeAddress,
+    storePhone: s.storePhone,
     storeType: s.storeType,
     region: s.region,
     currency: 'USD',

@@ -99,6 +99,8 @@ export const SYNCED_ENTITIES: readonly SyncedEntity[] = [
     columns: [
       col('store_name', 'storeName', 'text'),
       col('store_location', 'storeLocation', 'text'),
+      col('store_address', 'storeAddress', 'text'),
+      col('store_phone', 'storePhone', 'text'),
       col('store_type', 'storeType', 'text'),
       col('region', 'region', 'text'),
       col('currency', 'currency', 'text'),

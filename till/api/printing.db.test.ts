@@ -100,6 +100,18 @@ describe('printing a sale', () => {
     expect(out.cuts).toBe(1);
   });
 
+  it('the store address and phone HQ sent with the store row head the receipt', async () => {
+    // As the sync client applies a store row (db/synced/registry.ts carries both columns).
+    await t.store.db.query(
+      `UPDATE retail.stores SET store_address = '1200 Pine Street, Seattle', store_phone = '(206) 555-0142'`,
+    );
+    const receiptNumber = await cashSale();
+    const job = printer.nextJob();
+    expect((await api.printReceipt({ receiptNumber })).ok).toBe(true);
+    const text = decodeEscPos(await job).lines.map((l) => l.trim());
+    expect(text.slice(1, 3)).toEqual(['1200 Pine Street, Seattle', 'Tel (206) 555-0142']);
+  });
+
   it('a no-sale opens the drawer and prints nothing', async () => {
     const job = printer.nextJob();
     expect(await api.openDrawer({ reason: 'no_sale' })).toEqual({

@@ -78,7 +78,12 @@ export const printingHandlers = {
       const job = encodeReceipt(
         {
           receipt,
-          store: { name: parties.storeName, address: parties.storeLocation, phone: null },
+          store: {
+            name: parties.storeName,
+            // A store HQ gave no street address prints its location ("Seattle, WA").
+            address: parties.storeAddress ?? parties.storeLocation,
+            phone: parties.storePhone,
+          },
           cashierName: parties.cashierName,
           customerName: parties.customerName,
           currency: store.currency,
