@@ -29,7 +29,7 @@ export const PrinterConfig = z.discriminatedUnion('kind', [
     kind: z.literal('network'),
     host: PrinterHost,
     port: z.coerce
-      .number()
+      .number({ error: 'The port is a number between 1 and 65535' })
       .int('The port is a whole number')
       .min(1, 'The port is between 1 and 65535')
       .max(65535, 'The port is between 1 and 65535')

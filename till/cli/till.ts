@@ -4,6 +4,8 @@
  *   npm run till -- seed --dir .data/till-seattle --store seattle --register R01 [--products 500] [--customers 2000] [--seed 42]
  *   npm run till -- migrate status|up|down --dir <storeDir> [--to N]
  *   npm run till -- info --dir <storeDir>
+ *   npm run till -- printer --dir <storeDir> [--network host[:port] | --system "<name>" | --none]
+ *                  [--paper 58|80] [--no-drawer] [--return-policy "<text>"]   (no option: show)
  *   npm run build:template            (pre-migrated template for fast first open)
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -23,6 +25,8 @@ import { negativeStock } from '../../db/queries/catalog';
 import { seedTill } from '../../db/seed/write-edge';
 import { SEED_STORES } from '../../db/seed/vocabulary';
 import { PosError } from '../../db/errors';
+import { readPrintSettings, writePrintSettings } from '../../db/queries/printer-settings';
+import { printSettingsFrom, type PrinterOptions } from './printer-options';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -150,6 +154,40 @@ program
         replayedAtOpen: store.replayed.length,
       };
       process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+    } finally {
+      await store.close();
+    }
+  });
+
+program
+  .command('printer')
+  .description("show or set the till's receipt printer (the desktop app must be closed)")
+  .requiredOption('--dir <dir>', 'store directory')
+  .option('--network <host[:port]>', 'ESC/POS printer on the network (port 9100 by default)')
+  .option('--system <name>', 'a printer the operating system knows, by name (desktop app)')
+  .option('--none', 'no receipt printer')
+  .option('--paper <mm>', 'roll width: 58 or 80')
+  .option('--no-drawer', 'no cash drawer on the network printer')
+  .option('--return-policy <text>', 'printed on every receipt')
+  .action(async (o: PrinterOptions & { dir: string }) => {
+    const store = await openEdgeStore({ dir: o.dir, purpose: 'till printer' });
+    try {
+      const current = await readPrintSettings(store.db);
+      const changes = o.network ?? o.system ?? o.none ?? o.paper ?? o.returnPolicy;
+      // commander sets drawer=true unless --no-drawer: only an explicit false is a change.
+      const options = { ...o, drawer: o.drawer === false ? false : undefined };
+      if (changes === undefined && options.drawer === undefined) {
+        process.stdout.write(`${JSON.stringify(current, null, 2)}\n`);
+        return;
+      }
+      const parsed = printSettingsFrom(options, current);
+      if (!parsed.ok) {
+        process.stderr.write(`${parsed.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      await writePrintSettings(store.db, parsed.settings);
+      process.stdout.write(`${JSON.stringify(parsed.settings, null, 2)}\n`);
     } finally {
       await store.close();
     }
