@@ -1,5 +1,5 @@
 -- The store's street address and phone, printed on the tills' receipts (issue 18, item 5); sent
--- to the tills with the store row (edge 0016). Columns and constraints apart (a Citus cluster
+-- to the tills with the store row (edge 0017). Columns and constraints apart (a Citus cluster
 -- refuses inline ones).
 ALTER TABLE retail.stores
     ADD COLUMN store_address text,
