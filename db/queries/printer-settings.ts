@@ -1,5 +1,5 @@
 /**
- * The till's printing settings (edge migration 0016, pos.printer_settings) and what a receipt
+ * The till's printing settings (edge migration 0017, pos.printer_settings) and what a receipt
  * prints besides the sale: the store's name, address (or location) and phone, the cashier's
  * and the customer's names.
  */
