@@ -63,7 +63,7 @@ export interface HostOptions {
   rawPrinter?: RawPrinter | undefined;
 }
 
-/** Sends one ESC/POS job to a network printer (till/printer/network.ts on Node). */
+/** Sends one ESC/POS job to a network printer (till/node/printer-network.ts on Node). */
 export type RawPrinter = (
   printer: { host: string; port: number; timeoutMs?: number | undefined },
   job: Uint8Array,

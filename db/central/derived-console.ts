@@ -12,7 +12,7 @@
  * written; rows are written in key order (concurrent pushes of a store never deadlock).
  */
 import { sqlCents as cents } from '../sql';
-import type { LineColumns } from './derived';
+import type { LineColumns } from './line-columns';
 import { intArray, textArray } from './pg-arrays';
 import type { TenantTx } from './tenant';
 

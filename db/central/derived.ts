@@ -27,18 +27,11 @@ import { sqlCents as cents } from '../sql';
 import { intArray, textArray } from './pg-arrays';
 import type { TenantTx } from './tenant';
 import { addHours, rebuildConsoleRollups } from './derived-console';
+import type { LineColumns } from './line-columns';
+
+export type { LineColumns } from './line-columns';
 
 /** Sale lines as ingest has them: one entry per line, money in cents. */
-export interface LineColumns {
-  productId: readonly string[];
-  quantity: readonly number[];
-  unitPriceCents: readonly number[];
-  discountCents: readonly number[];
-  taxCents: readonly number[];
-  totalCents: readonly number[];
-  occurredAt: readonly string[];
-}
-
 /**
  * Add lines to the daily rollup (sign 1: a sale, return or exchange was recorded) or take them
  * out (sign -1: the transaction they belong to was voided). Returns the rows left with no line

@@ -4,7 +4,7 @@
  * the cashier's words (contract/printer.ts PrinterMessages) and the sale and its money stay as
  * recorded; the receipt can be printed again from the receipt screen.
  *
- * A network printer is driven here, on the till host (Node: raw TCP, till/printer/network.ts).
+ * A network printer is driven here, on the till host (Node: raw TCP, till/node/printer-network.ts).
  * A system printer is printed to by the desktop window itself (Electron's silent print of the
  * receipt view with the configured device name), so for it this answers where to print.
  */

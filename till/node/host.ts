@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../../db/logger';
 import { startTillHost, type SetupDefaults, type TillHost } from '../host';
-import { sendToNetworkPrinter } from '../printer/network';
+import { sendToNetworkPrinter } from './printer-network';
 import { nodePlatform } from './store';
 import type { SecretSealer } from '../../sync/client/secrets';
 

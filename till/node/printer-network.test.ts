@@ -8,8 +8,8 @@ import { PrinterMessages } from '../../contract/printer';
 import { decodeEscPos } from '../../test/escpos/decoder';
 import { sampleReceipt } from '../../test/escpos/fixtures';
 import { closedPort, startTestPrinter, type TestPrinter } from '../../test/escpos/listener';
-import { PrinterError, PrinterFault, sendToNetworkPrinter } from './network';
-import { encodeDrawerKick, encodeReceipt } from './receipt-escpos';
+import { PrinterError, PrinterFault, sendToNetworkPrinter } from './printer-network';
+import { encodeDrawerKick, encodeReceipt } from '../printer/receipt-escpos';
 
 let printer: TestPrinter | undefined;
 afterEach(async () => {

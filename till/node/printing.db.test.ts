@@ -10,8 +10,8 @@ import { decodeEscPos } from '../../test/escpos/decoder';
 import { closedPort, startTestPrinter, type TestPrinter } from '../../test/escpos/listener';
 import { openTestTill, type TestTill } from '../../test/fixtures/till';
 import { apiFor, hostFor, lineOf } from '../../test/fixtures/till-host';
-import { sendToNetworkPrinter } from '../printer/network';
-import type { TillApi } from './handlers';
+import { sendToNetworkPrinter } from './printer-network';
+import type { TillApi } from '../api/handlers';
 
 let t: TestTill;
 let api: TillApi;
