@@ -7,6 +7,8 @@
  * 3. An order discount (percentage of the discounted subtotal, rounded half away from zero, or
  *    a fixed amount) is allocated to lines in proportion to their discounted amounts by the
  *    largest-remainder method, so the allocations sum exactly to the order discount.
+ * 1b. Promotions (core/promotions.ts) come off the line gross first; a cashier's line discount
+ *    then applies to what is left (a percentage of it; an amount no larger than it).
  * 4. Tax follows core/tax.ts: components per store (state + city...), inclusive or exclusive,
  *    rounded per line or per order; the order's tax is always the sum of line taxes, so every
  *    receipt line reconciles with the total. Exclusive: total = net + tax; inclusive: the net
@@ -16,6 +18,7 @@ import { z } from 'zod';
 import { ValidationError } from './errors';
 import { Uuid } from './ids';
 import { PriceOverrideInput, type PriceOverrideInput as OverrideIn } from './overrides';
+import { applyPromotions, CouponCode, type AppliedPromotion, type Promotion } from './promotions';
 import {
   legacyTaxSettings,
   lineRates,
@@ -63,8 +66,16 @@ export type CartLine = z.input<typeof CartLine>;
 export const Cart = z.object({
   lines: z.array(CartLine).max(500),
   orderDiscount: Discount.nullable().default(null),
+  /** Coupon codes the cashier entered (each unlocks a coupon promotion; checked at commit). */
+  coupons: z.array(CouponCode).max(10).default([]),
 });
 export type Cart = z.input<typeof Cart>;
+
+/** The store's promotions and the pricing time (none: no promotion applies). */
+export interface PromotionContext {
+  promotions: readonly Promotion[];
+  now: Date;
+}
 
 export interface TaxRates {
   storeRatePpm: number;
@@ -87,6 +98,9 @@ export interface PricedLine {
   quantity: number;
   unitPriceCents: Cents;
   grossCents: Cents;
+  /** What promotions took off the line, and which (core/promotions.ts). */
+  promotionCents: Cents;
+  promotions: AppliedPromotion[];
   lineDiscountCents: Cents;
   orderDiscountCents: Cents;
   discountCents: Cents;
@@ -106,7 +120,12 @@ export interface PricedCart {
   taxIncluded: boolean;
   taxRounding: TaxRounding;
   taxBreakdown: TaxBreakdownRow[];
-  /** Largest discount share on any line or on the order, in ppm: drives manager approval. */
+  /** Coupon codes the sale carries (normalised as entered). */
+  coupons: string[];
+  /**
+   * Largest share a cashier's discount takes on any line (of what promotions left) or on the
+   * order, in ppm: drives manager approval. Promotions are HQ's and need no approval.
+   */
   maxDiscountPpm: number;
 }
 
@@ -139,11 +158,37 @@ function sharePpm(part: Cents, whole: Cents): number {
  * or the seed generator. What is checked here are the rules, not the shape: a discount larger
  * than what it applies to.
  */
-export function priceCart(cart: Cart, rates: TaxRates): PricedCart {
-  const staged = cart.lines.map((line) => {
+export function priceCart(
+  cart: Cart,
+  rates: TaxRates,
+  promotions: PromotionContext = { promotions: [], now: new Date(0) },
+): PricedCart {
+  const coupons = (cart.coupons ?? []).map((c) => c.trim().toUpperCase());
+  const applied = applyPromotions(
+    cart.lines.map((line) => ({
+      productId: line.productId,
+      categoryId: line.categoryId,
+      unitPriceCents: line.unitPriceCents,
+      quantity: line.quantity,
+      overridden: (line.priceOverride ?? null) !== null,
+    })),
+    { promotions: promotions.promotions, coupons, now: promotions.now },
+  );
+  const staged = cart.lines.map((line, i) => {
     const grossCents = line.quantity * line.unitPriceCents;
-    const lineDiscountCents = discountAmount(line.discount ?? null, grossCents, `Line ${line.sku}`);
-    return { line, grossCents, lineDiscountCents, afterLine: grossCents - lineDiscountCents };
+    const linePromotions = applied[i] ?? [];
+    const promotionCents = linePromotions.reduce((a, p) => a + p.cents, 0);
+    const base = grossCents - promotionCents;
+    const lineDiscountCents = discountAmount(line.discount ?? null, base, `Line ${line.sku}`);
+    return {
+      line,
+      grossCents,
+      promotionCents,
+      linePromotions,
+      base,
+      lineDiscountCents,
+      afterLine: base - lineDiscountCents,
+    };
   });
   const afterLines = staged.reduce((sum, s) => sum + s.afterLine, 0);
   const orderDiscountCents = discountAmount(cart.orderDiscount ?? null, afterLines, 'Order');
@@ -164,7 +209,7 @@ export function priceCart(cart: Cart, rates: TaxRates): PricedCart {
           included: rates.included ?? false,
           rounding: rates.rounding ?? 'line',
         };
-  const nets = staged.map((s, i) => s.grossCents - s.lineDiscountCents - (allocation[i] ?? 0));
+  const nets = staged.map((s, i) => s.afterLine - (allocation[i] ?? 0));
   const taxes = taxLines(
     staged.map((s, i) => ({
       amountCents: nets[i] ?? 0,
@@ -176,10 +221,10 @@ export function priceCart(cart: Cart, rates: TaxRates): PricedCart {
   let maxDiscountPpm = sharePpm(orderDiscountCents, afterLines);
   const lines: PricedLine[] = staged.map((s, i) => {
     const orderShare = allocation[i] ?? 0;
-    const discountCents = s.lineDiscountCents + orderShare;
+    const discountCents = s.promotionCents + s.lineDiscountCents + orderShare;
     const netCents = s.grossCents - discountCents;
     const lineTaxes = taxes[i] ?? [];
-    maxDiscountPpm = Math.max(maxDiscountPpm, sharePpm(s.lineDiscountCents, s.grossCents));
+    maxDiscountPpm = Math.max(maxDiscountPpm, sharePpm(s.lineDiscountCents, s.base));
     return {
       productId: s.line.productId,
       sku: s.line.sku,
@@ -188,6 +233,8 @@ export function priceCart(cart: Cart, rates: TaxRates): PricedCart {
       quantity: s.line.quantity,
       unitPriceCents: s.line.unitPriceCents,
       grossCents: s.grossCents,
+      promotionCents: s.promotionCents,
+      promotions: s.linePromotions,
       lineDiscountCents: s.lineDiscountCents,
       orderDiscountCents: orderShare,
       discountCents,
@@ -210,6 +257,7 @@ export function priceCart(cart: Cart, rates: TaxRates): PricedCart {
     totalCents: subtotalCents - discountCents + (settings.included ? 0 : taxCents),
     taxIncluded: settings.included,
     taxRounding: settings.rounding,
+    coupons,
     taxBreakdown: taxBreakdown(
       lines.map((l) => ({ totalCents: l.netCents, taxCents: l.taxCents, taxes: l.taxes })),
       settings.included,
