@@ -256,6 +256,7 @@ async function run(ctx: BenchContext): Promise<Figures> {
         originalTransactionId: null,
         noReceiptReason: null,
         notes: null,
+        coupons: [],
         lines,
         payments: settlement.payments,
         stockMovements: saleMovements(lines, transactionId, till.ids),

@@ -5,7 +5,8 @@
  * central tables' triggers into the change feed, so tills receive it in commit order.
  */
 import { z } from 'zod';
-import { CategoryEntity, ProductEntity, StoreEntity } from './catalog';
+import { CategoryEntity, ProductEntity, PromotionEntity, StoreEntity } from './catalog';
+import { PromotionFields } from '../core/promotions';
 import { Cents, RegisterId, StoreId, Uuid } from './mutations';
 import { ExceptionEntity, ExceptionKindSchema } from './exceptions';
 
@@ -351,3 +352,33 @@ export const StaffPinSet = z.object({
   version: z.number().int().positive(),
 });
 export type StaffPinSet = z.infer<typeof StaffPinSet>;
+
+/**
+ * Define or replace a promotion (issue 18, item 4) in the stores named, or (storeIds omitted)
+ * in every store; the same promotion ID in each. Redefining an ID replaces it where it runs.
+ * Coupon codes are kept in capitals. The rules: core/promotions.ts.
+ */
+export const PromotionDefine = z.object({
+  storeIds: z.array(StoreId).min(1).max(1_000).optional(),
+  promotion: PromotionFields.extend({
+    promotionId: Uuid.optional(),
+    couponCode: PromotionFields.shape.couponCode.default(null),
+    endsAt: PromotionFields.shape.endsAt.default(null),
+    priority: PromotionFields.shape.priority.default(0),
+    isActive: z.boolean().default(true),
+  }),
+});
+export type PromotionDefine = z.input<typeof PromotionDefine>;
+
+export const PromotionDefined = z.object({
+  promotion: PromotionEntity,
+  stores: z.array(StoreId),
+});
+export type PromotionDefined = z.infer<typeof PromotionDefined>;
+
+export const PromotionList = z.object({ promotions: z.array(PromotionEntity) });
+
+/** End a promotion now (or at `endsAt`) wherever it runs; it stays on record. */
+export const PromotionEnd = z.object({
+  endsAt: z.iso.datetime({ offset: true }).optional(),
+});

@@ -15,6 +15,7 @@ import {
   TaxRounding,
   Uuid,
 } from './mutations';
+import { PromotionFields, withPromotionChecks } from '../core/promotions';
 
 export const Version = z.number().int().nonnegative();
 
@@ -155,5 +156,12 @@ export const EmbeddingEntity = z.object({
   version: Version,
 });
 export type EmbeddingEntity = z.infer<typeof EmbeddingEntity>;
+
+/**
+ * A promotion as HQ sends it to the stores it runs in (core/promotions.ts has the rules; the
+ * till validates each row with this schema, so pricing can trust it).
+ */
+export const PromotionEntity = withPromotionChecks(PromotionFields.extend({ version: Version }));
+export type PromotionEntity = z.infer<typeof PromotionEntity>;
 
 export { IsoTime };

@@ -11,6 +11,7 @@ import { Cents, Ppm } from '../core/money';
 import { Payment } from '../core/tenders';
 import { LineTax, TaxBreakdownRow, TaxRounding } from '../core/tax';
 import { PriceOverride } from '../core/overrides';
+import { AppliedPromotion, CouponCode } from '../core/promotions';
 
 // The primitives and the payment row are defined beside the rules that produce them (core/);
 // re-exported here so every boundary schema is importable from contract/.
@@ -69,6 +70,8 @@ export const SaleLine = z.object({
   taxes: z.array(LineTax).max(8).default([]),
   /** A price set by hand (or an open price): the catalog price it replaced and why. */
   priceOverride: PriceOverride.nullable().default(null),
+  /** What HQ's promotions took off this line (part of discountCents); core/promotions.ts. */
+  promotions: z.array(AppliedPromotion).max(20).default([]),
   originalItemId: Uuid.nullable(),
   returnReason: z.string().max(200).nullable(),
   restock: z.boolean().nullable(),
@@ -115,6 +118,8 @@ export const SaleRecorded = z.object({
    */
   noReceiptReason: z.string().trim().min(1).max(200).nullable().default(null),
   notes: z.string().max(500).nullable(),
+  /** Coupon codes entered on the sale (capitals); HQ recomputes promotions with them. */
+  coupons: z.array(CouponCode).max(10).default([]),
   lines: z.array(SaleLine).min(1).max(500),
   payments: z.array(Payment).max(20),
   stockMovements: z.array(StockMovement).max(500),

@@ -21,6 +21,7 @@ import {
   CategoryTaxRateEntity,
   CustomerEntity,
   EmbeddingEntity,
+  PromotionEntity,
   ProductEntity,
   RegisterEntity,
   StaffEntity,
@@ -34,6 +35,7 @@ export {
   CategoryTaxRateEntity,
   CustomerEntity,
   EmbeddingEntity,
+  PromotionEntity,
   ProductEntity,
   RegisterEntity,
   StaffEntity,
@@ -398,6 +400,7 @@ export const Changes = z.object({
   customers: z.array(CustomerEntity),
   stockLevels: z.array(StockLevelEntity),
   embeddings: z.array(EmbeddingEntity),
+  promotions: z.array(PromotionEntity),
 });
 export type Changes = z.infer<typeof Changes>;
 
@@ -411,6 +414,7 @@ export const Deletes = z.object({
   customers: z.array(Uuid),
   stockLevels: z.array(Uuid),
   embeddings: z.array(EmbeddingKey),
+  promotions: z.array(Uuid),
 });
 export type Deletes = z.infer<typeof Deletes>;
 
@@ -482,6 +486,7 @@ export function emptyChanges(): Changes {
     customers: [],
     stockLevels: [],
     embeddings: [],
+    promotions: [],
   };
 }
 
@@ -495,6 +500,7 @@ export function emptyDeletes(): Deletes {
     customers: [],
     stockLevels: [],
     embeddings: [],
+    promotions: [],
   };
 }
 

@@ -344,6 +344,8 @@ export interface Receipt {
   taxIncluded: boolean;
   taxRounding: TaxRounding;
   taxExemptReference: string | null;
+  /** Coupon codes entered on the sale. */
+  coupons: string[];
   /** Tax by component and rate (core/tax.ts taxBreakdown). */
   taxBreakdown: TaxBreakdownRow[];
   voidReason: string | null;

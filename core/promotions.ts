@@ -63,26 +63,35 @@ export const PromotionRule = z.discriminatedUnion('kind', [
 ]);
 export type PromotionRule = z.infer<typeof PromotionRule>;
 
-export const Promotion = z
-  .object({
-    promotionId: Uuid,
-    name: z.string().trim().min(1).max(100),
-    rule: PromotionRule,
-    target: PromotionTarget,
-    couponCode: CouponCode.nullable(),
-    startsAt: z.iso.datetime({ offset: true }),
-    endsAt: z.iso.datetime({ offset: true }).nullable(),
-    priority: z.number().int().min(0).max(1000),
-    isActive: z.boolean(),
-  })
-  .refine((p) => p.endsAt === null || Date.parse(p.endsAt) > Date.parse(p.startsAt), {
-    message: 'A promotion ends after it starts',
-    path: ['endsAt'],
-  })
-  .refine((p) => p.target.all || p.target.productIds.length + p.target.categoryIds.length > 0, {
-    message: 'A promotion targets all products, or some products or categories',
-    path: ['target'],
-  });
+/** A promotion's fields (without its checks: contract/catalog.ts extends them with a version). */
+export const PromotionFields = z.object({
+  promotionId: Uuid,
+  name: z.string().trim().min(1).max(100),
+  rule: PromotionRule,
+  target: PromotionTarget,
+  couponCode: CouponCode.nullable(),
+  startsAt: z.iso.datetime({ offset: true }),
+  endsAt: z.iso.datetime({ offset: true }).nullable(),
+  priority: z.number().int().min(0).max(1000),
+  isActive: z.boolean(),
+});
+
+/** The checks across fields, for any schema with a promotion's fields. */
+export function withPromotionChecks<T extends z.ZodType<z.infer<typeof PromotionFields>>>(
+  schema: T,
+): T {
+  return schema
+    .refine((p) => p.endsAt === null || Date.parse(p.endsAt) > Date.parse(p.startsAt), {
+      message: 'A promotion ends after it starts',
+      path: ['endsAt'],
+    })
+    .refine((p) => p.target.all || p.target.productIds.length + p.target.categoryIds.length > 0, {
+      message: 'A promotion targets all products, or some products or categories',
+      path: ['target'],
+    });
+}
+
+export const Promotion = withPromotionChecks(PromotionFields);
 export type Promotion = z.infer<typeof Promotion>;
 
 /** What a line records of each promotion that took something off it. */

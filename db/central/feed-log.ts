@@ -36,6 +36,7 @@ export const FEED_ENTITIES = [
   'customer',
   'stock_level',
   'embedding',
+  'promotion',
   'device_ack',
 ] as const;
 export type FeedEntity = (typeof FEED_ENTITIES)[number];

@@ -60,16 +60,16 @@ async function writeSales(
        (store_id, transaction_id, register_id, receipt_seq, receipt_number, transaction_type,
         customer_id, cashier_id, approved_by, shift_id, device_id, occurred_at, subtotal,
         discount_amount, tax_amount, total_amount, original_transaction_id, notes,
-        tax_included, tax_rounding, tax_exempt_reference, metadata, no_receipt_reason)
+        tax_included, tax_rounding, tax_exempt_reference, metadata, no_receipt_reason, coupons)
      SELECT $1, u.tid, u.reg, u.seq, u.rn, u.typ, u.cust, u.cashier, u.approver, u.shift, $2,
             u.at, ${cents('u.sub')}, ${cents('u.disc')}, ${cents('u.tax')}, ${cents('u.total')},
-            u.orig, u.notes, u.incl, u.rounding, u.exempt, u.meta, u.noreceipt
+            u.orig, u.notes, u.incl, u.rounding, u.exempt, u.meta, u.noreceipt, u.coupons
        FROM unnest($3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::uuid[],
                    $9::uuid[], $10::uuid[], $11::uuid[], $12::timestamptz[], $13::bigint[],
                    $14::bigint[], $15::bigint[], $16::bigint[], $17::uuid[], $18::text[],
-                   $19::boolean[], $20::text[], $21::text[], $22::jsonb[], $23::text[])
+                   $19::boolean[], $20::text[], $21::text[], $22::jsonb[], $23::text[], $24::jsonb[])
             AS u(tid, reg, seq, rn, typ, cust, cashier, approver, shift, at, sub, disc, tax,
-                 total, orig, notes, incl, rounding, exempt, meta, noreceipt)`,
+                 total, orig, notes, incl, rounding, exempt, meta, noreceipt, coupons)`,
     [
       tx.storeId,
       deviceId,
@@ -94,6 +94,7 @@ async function writeSales(
       textArray(txs.map((s) => s.taxExemptReference)),
       textArray(metadata),
       textArray(txs.map((s) => s.noReceiptReason)),
+      textArray(txs.map((s) => JSON.stringify(s.coupons))),
     ],
   );
 
@@ -104,17 +105,17 @@ async function writeSales(
        (store_id, item_id, transaction_id, line_number, product_id, sku, product_name,
         category_id, quantity, unit_price, discount_amount, tax_rate_ppm, tax_amount,
         total_price, original_item_id, return_reason, restock, occurred_at, taxes,
-        override_catalog_price, override_reason)
+        override_catalog_price, override_reason, promotions)
      SELECT $1, u.item, u.tid, u.line, u.product, u.sku, u.name, u.cat, u.qty,
             ${cents('u.price')}, ${cents('u.disc')}, u.rate, ${cents('u.tax')},
             ${cents('u.total')}, u.orig, u.reason, u.restock, u.at, u.taxes,
-            ${cents('u.ovprice')}, u.ovreason
+            ${cents('u.ovprice')}, u.ovreason, u.promos
        FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::uuid[], $6::text[], $7::text[],
                    $8::int[], $9::int[], $10::bigint[], $11::bigint[], $12::int[],
                    $13::bigint[], $14::bigint[], $15::uuid[], $16::text[], $17::boolean[],
-                   $18::timestamptz[], $19::jsonb[], $20::bigint[], $21::text[])
+                   $18::timestamptz[], $19::jsonb[], $20::bigint[], $21::text[], $22::jsonb[])
             AS u(item, tid, line, product, sku, name, cat, qty, price, disc, rate, tax, total,
-                 orig, reason, restock, at, taxes, ovprice, ovreason)`,
+                 orig, reason, restock, at, taxes, ovprice, ovreason, promos)`,
     [
       tx.storeId,
       textArray(items.itemId),
@@ -137,6 +138,7 @@ async function writeSales(
       textArray(items.taxes),
       intArray(items.overridePrice),
       textArray(items.overrideReason),
+      textArray(items.promotions),
     ],
   );
 
@@ -227,6 +229,8 @@ function lineColumns(sales: readonly SaleRecorded[]) {
     taxes: [] as string[],
     overridePrice: [] as Array<number | null>,
     overrideReason: [] as Array<string | null>,
+    /** What promotions took off each line, as JSON text (jsonb[] parameter). */
+    promotions: [] as string[],
   };
   for (const sale of sales) {
     for (const l of sale.lines) {
@@ -250,6 +254,7 @@ function lineColumns(sales: readonly SaleRecorded[]) {
       c.taxes.push(l.taxes.length === 0 ? '[]' : JSON.stringify(l.taxes));
       c.overridePrice.push(l.priceOverride?.catalogPriceCents ?? null);
       c.overrideReason.push(l.priceOverride?.reason ?? null);
+      c.promotions.push(l.promotions.length === 0 ? '[]' : JSON.stringify(l.promotions));
     }
   }
   return c;

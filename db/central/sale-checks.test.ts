@@ -22,6 +22,7 @@ function sale(): SaleRecorded {
     taxCents: tax,
     taxes: [],
     priceOverride: null,
+    promotions: [],
     totalCents: quantity * price - discount,
     originalItemId: null,
     returnReason: null,
@@ -49,6 +50,7 @@ function sale(): SaleRecorded {
     originalTransactionId: null,
     noReceiptReason: null,
     notes: null,
+    coupons: [],
     lines,
     payments: [
       {

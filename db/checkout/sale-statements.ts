@@ -76,14 +76,15 @@ export async function readSaleContext(
     blind_close: r[11] === 't',
     no_receipt_refund: (r[12] ?? 'none') as StoreConfigRow['no_receipt_refund'],
     category_rates: JSON.parse(r[13] ?? '[]') as Array<[number, number]>,
+    promotions: JSON.parse(r[14] ?? '[]') as unknown,
   };
   return {
     config: toStoreConfig(options.storeId, store),
-    staff: r?.[14] ? (JSON.parse(r[14]) as CheckoutContext['staff']) : undefined,
-    transactionExists: r?.[15] === 't',
-    shiftId: r?.[16] ?? null,
-    receiptCounter: Number(r?.[17] ?? 0),
-    mutationCounter: Number(r?.[18] ?? 0),
+    staff: r?.[15] ? (JSON.parse(r[15]) as CheckoutContext['staff']) : undefined,
+    transactionExists: r?.[16] === 't',
+    shiftId: r?.[17] ?? null,
+    receiptCounter: Number(r?.[18] ?? 0),
+    mutationCounter: Number(r?.[19] ?? 0),
   };
 }
 

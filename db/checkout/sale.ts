@@ -23,6 +23,7 @@ import { receiptNumber, managerApproval, shiftAndReceiptSeq, stockWarningsAfter 
 import { settleTenders, type TenderInput } from '../../core/tenders';
 import type { PriceOverride } from '../../core/overrides';
 import { resolveOverrides } from './overrides';
+import { checkCoupon, type Promotion } from '../../core/promotions';
 import type { SaleResult, StockWarning } from '../../contract/till-api';
 
 export interface SaleInput {
@@ -77,6 +78,7 @@ export function saleLines(
     totalCents: line.netCents,
     taxes: line.taxes,
     priceOverride: options.overrides?.[index] ?? null,
+    promotions: line.promotions,
     originalItemId: null,
     returnReason: null,
     restock: null,
@@ -96,6 +98,19 @@ export function saleMovements(
     transactionId,
     note: null,
   }));
+}
+
+/**
+ * Every coupon code on the cart must unlock a promotion in force now: otherwise a
+ * ValidationError in the cashier's words (unknown, not yet valid, expired, twice) and nothing
+ * is written.
+ */
+export function checkCoupons(
+  codes: readonly string[],
+  promotions: readonly Promotion[],
+  now: Date,
+): void {
+  codes.forEach((code, i) => checkCoupon(code, { promotions, entered: codes.slice(0, i), now }));
 }
 
 /** The result of a sale already recorded under this transaction ID (a retry). */
@@ -140,7 +155,13 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
     const prior = await priorResult(till, transactionId);
     if (prior) return prior;
   }
-  const priced = priceCart(input.cart, taxRatesOf(config, taxExemptReference !== null));
+  // One pricing time for the promotions and the sale's time: HQ recomputes with occurredAt.
+  const now = till.clock.now();
+  checkCoupons(input.cart.coupons ?? [], config.promotions, now);
+  const priced = priceCart(input.cart, taxRatesOf(config, taxExemptReference !== null), {
+    promotions: config.promotions,
+    now,
+  });
   if (priced.lines.length === 0) throw new ValidationError('The cart is empty');
   const settlement = settleTenders(priced.totalCents, input.tenders, {
     online: till.isOnline(),
@@ -184,7 +205,7 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
       cashierId: input.cashierId,
       approvedBy,
       shiftId,
-      occurredAt: till.clock.now().toISOString(),
+      occurredAt: now.toISOString(),
       subtotalCents: priced.subtotalCents,
       discountCents: priced.discountCents,
       taxCents: priced.taxCents,
@@ -195,6 +216,7 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
       originalTransactionId: null,
       noReceiptReason: null,
       notes: input.notes ?? null,
+      coupons: priced.coupons,
       lines,
       payments: settlement.payments,
       stockMovements,

@@ -71,7 +71,7 @@ export function saleRowsCtes(options: {
          (store_id, transaction_id, register_id, receipt_seq, receipt_number, transaction_type,
           customer_id, cashier_id, approved_by, shift_id, device_id, occurred_at,
           subtotal, discount_amount, tax_amount, total_amount, original_transaction_id, notes,
-          tax_included, tax_rounding, tax_exempt_reference, no_receipt_reason)
+          tax_included, tax_rounding, tax_exempt_reference, no_receipt_reason, coupons)
        SELECT ${store}, (j->>'transactionId')::uuid, j->>'registerId', (j->>'receiptSeq')::int,
               j->>'receiptNumber', j->>'transactionType', (j->>'customerId')::uuid,
               (j->>'cashierId')::uuid, (j->>'approvedBy')::uuid, (j->>'shiftId')::uuid, ${device},
@@ -79,7 +79,8 @@ export function saleRowsCtes(options: {
               ${n("(j->>'discountCents')::bigint")}, ${n("(j->>'taxCents')::bigint")},
               ${n("(j->>'totalCents')::bigint")}, (j->>'originalTransactionId')::uuid, j->>'notes',
               (j->>'taxIncluded')::boolean, j->>'taxRounding', j->>'taxExemptReference',
-              j->>'noReceiptReason'
+              j->>'noReceiptReason',
+              coalesce(j->'coupons', '[]')
          FROM ${from}
        RETURNING transaction_id, occurred_at
      ),
@@ -88,17 +89,19 @@ export function saleRowsCtes(options: {
          (store_id, item_id, transaction_id, line_number, product_id, sku, product_name, category_id,
           quantity, unit_price, discount_amount, tax_rate_ppm, tax_amount, total_price,
           original_item_id, return_reason, restock, occurred_at, taxes, override_catalog_price,
-          override_reason)
+          override_reason, promotions)
        SELECT ${store}, l."itemId", t.transaction_id, l."lineNumber", l."productId", l.sku, l."productName",
               l."categoryId", l.quantity, ${n('l."unitPriceCents"')}, ${n('l."discountCents"')},
               l."taxRatePpm", ${n('l."taxCents"')}, ${n('l."totalCents"')}, l."originalItemId",
               l."returnReason", l.restock, t.occurred_at, l.taxes,
-              ${n(`(l."priceOverride"->>'catalogPriceCents')::bigint`)}, l."priceOverride"->>'reason'
+              ${n(`(l."priceOverride"->>'catalogPriceCents')::bigint`)}, l."priceOverride"->>'reason',
+              coalesce(l.promotions, '[]')
          FROM t, s, jsonb_to_recordset(s.j->'lines') AS l(
            "itemId" uuid, "lineNumber" integer, "productId" uuid, sku text, "productName" text,
            "categoryId" integer, quantity integer, "unitPriceCents" bigint, "discountCents" bigint,
            "taxRatePpm" integer, "taxCents" bigint, "totalCents" bigint, "originalItemId" uuid,
-           "returnReason" text, restock boolean, taxes jsonb, "priceOverride" jsonb)
+           "returnReason" text, restock boolean, taxes jsonb, "priceOverride" jsonb,
+           promotions jsonb)
      ),
      p AS (
        INSERT INTO retail.payments

@@ -13,6 +13,7 @@ import type {
   CustomerEntity,
   EmbeddingEntity,
   ProductEntity,
+  PromotionEntity,
   RegisterEntity,
   StaffEntity,
   StockLevelEntity,
@@ -119,6 +120,14 @@ export async function upsertEmbeddings(
   await upsertEntity(db, 'embedding', storeId, asText, 250);
 }
 
+export async function upsertPromotions(
+  db: Queryable,
+  storeId: string,
+  rows: readonly PromotionEntity[],
+): Promise<void> {
+  await upsertEntity(db, 'promotion', storeId, rows);
+}
+
 const UPSERT_EMBEDDINGS_BINARY = preparedStatement(
   'edgepos_upsert_embeddings_binary',
   `INSERT INTO retail.product_embeddings AS e
@@ -179,6 +188,7 @@ export const DELETABLE = {
   customers: { table: 'retail.customers', key: 'customer_id' },
   staff: { table: 'retail.staff', key: 'staff_id' },
   stock_levels: { table: 'retail.stock_levels', key: 'product_id' },
+  promotions: { table: 'retail.promotions', key: 'promotion_id' },
 } as const;
 
 export async function deleteRows(

@@ -4,7 +4,9 @@ import { centsFromNumeric, type Cents } from '../../core/money';
 import { TaxComponents, type TaxComponent, type TaxRounding } from '../../core/tax';
 import type { TillIdentity } from '../mutations/apply-edge';
 import type { Queryable } from '../queryable';
-import type { NoReceiptRefund } from '../../contract/catalog';
+import { PromotionEntity, type NoReceiptRefund } from '../../contract/catalog';
+import type { Promotion } from '../../core/promotions';
+import { hqJsonSql, syncedEntity } from '../synced/registry';
 
 export async function readIdentity(db: Queryable): Promise<TillIdentity | undefined> {
   const { rows } = await db.query<{ store_id: string; register_id: string; device_id: string }>(
@@ -36,6 +38,8 @@ export interface StoreConfig {
   blindClose: boolean;
   /** Returns without a receipt: how they may be refunded ('none': not taken). */
   noReceiptRefund: NoReceiptRefund;
+  /** HQ's promotions of the store, every one it sent (in force or not; core/promotions.ts). */
+  promotions: readonly Promotion[];
 }
 
 /** The store settings' columns, in this order, over `retail.stores s` (the caller adds FROM). */
@@ -44,7 +48,9 @@ export const STORE_CONFIG_SQL = `
          s.tax_included, s.tax_rounding, s.tax_components, s.price_override_limit_ppm,
          s.open_price_limit, s.cash_out_limit, s.blind_close, s.no_receipt_refund,
          coalesce((SELECT json_agg(json_build_array(r.category_id, r.tax_rate_ppm))
-                     FROM retail.category_tax_rates r WHERE r.store_id = s.store_id), '[]') AS category_rates`;
+                     FROM retail.category_tax_rates r WHERE r.store_id = s.store_id), '[]') AS category_rates,
+         coalesce((SELECT json_agg(${hqJsonSql(syncedEntity('promotion'))} ORDER BY t.promotion_id)
+                     FROM retail.promotions t WHERE t.store_id = s.store_id), '[]') AS promotions`;
 
 export interface StoreConfigRow {
   store_name: string;
@@ -61,6 +67,7 @@ export interface StoreConfigRow {
   blind_close: boolean;
   no_receipt_refund: NoReceiptRefund;
   category_rates: Array<[number, number]>;
+  promotions: unknown;
 }
 
 export function toStoreConfig(storeId: string, store: StoreConfigRow | undefined): StoreConfig {
@@ -82,6 +89,8 @@ export function toStoreConfig(storeId: string, store: StoreConfigRow | undefined
     cashOutLimitCents: centsFromNumeric(store.cash_out_limit),
     blindClose: store.blind_close,
     noReceiptRefund: store.no_receipt_refund,
+    // Written only through PromotionEntity validation; parsed again because pricing trusts it.
+    promotions: PromotionEntity.array().parse(store.promotions),
   };
 }
 

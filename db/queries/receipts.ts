@@ -33,12 +33,13 @@ export async function getReceipt(
     tax_included: boolean;
     tax_rounding: TaxRounding;
     tax_exempt_reference: string | null;
+    coupons: string[];
     void_reason: string | null;
     sent_to_hq: boolean;
   }>(
     `SELECT transaction_id, receipt_number, register_id, transaction_type, status, occurred_at,
             cashier_id, customer_id, shift_id, original_transaction_id, subtotal, discount_amount,
-            tax_amount, total_amount, tax_included, tax_rounding, tax_exempt_reference, void_reason,
+            tax_amount, total_amount, tax_included, tax_rounding, tax_exempt_reference, coupons, void_reason,
             EXISTS (SELECT 1 FROM pos.outbox o
                      WHERE o.entity_id = t.transaction_id AND o.mutation_type = 'sale.recorded'
                        AND o.mutation_id <= coalesce((SELECT last_acked_mutation_id FROM pos.sync_state), 0)
@@ -68,10 +69,11 @@ export async function getReceipt(
       taxes: LineTax[];
       override_catalog_price: string | null;
       override_reason: string | null;
+      promotions: SaleRecorded['lines'][number]['promotions'];
     }>(
       `SELECT item_id, line_number, product_id, sku, product_name, category_id, quantity, unit_price,
               discount_amount, tax_rate_ppm, tax_amount, total_price, original_item_id, return_reason, restock,
-              taxes, override_catalog_price, override_reason
+              taxes, override_catalog_price, override_reason, promotions
          FROM retail.sales_transaction_items WHERE store_id = $1 AND transaction_id = $2
         ORDER BY line_number`,
       [storeId, t.transaction_id],
@@ -111,6 +113,7 @@ export async function getReceipt(
             reason: r.override_reason,
           }
         : null,
+    promotions: r.promotions,
     originalItemId: r.original_item_id,
     returnReason: r.return_reason,
     restock: r.restock,
@@ -135,6 +138,7 @@ export async function getReceipt(
     taxIncluded: t.tax_included,
     taxRounding: t.tax_rounding,
     taxExemptReference: t.tax_exempt_reference,
+    coupons: t.coupons,
     taxBreakdown: taxBreakdown(lines, t.tax_included),
     lines,
     payments: payments.rows.map((r) => ({
@@ -205,6 +209,7 @@ export function receiptFromSale(sale: SaleRecorded): Receipt {
     taxIncluded: sale.taxIncluded,
     taxRounding: sale.taxRounding,
     taxExemptReference: sale.taxExemptReference,
+    coupons: sale.coupons,
     taxBreakdown: taxBreakdown(sale.lines, sale.taxIncluded),
     voidReason: null,
     sentToHq: false,
@@ -223,6 +228,7 @@ export function receiptFromSale(sale: SaleRecorded): Receipt {
       totalCents: l.totalCents,
       taxes: l.taxes,
       priceOverride: l.priceOverride,
+      promotions: l.promotions,
       originalItemId: l.originalItemId,
       returnReason: l.returnReason,
       restock: l.restock,

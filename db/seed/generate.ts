@@ -13,6 +13,7 @@ import type {
   ProductEntity,
   RegisterEntity,
   StoreEntity,
+  PromotionEntity,
 } from '../../contract/catalog';
 import { seededIdGenerator, type IdGenerator } from '../../core/ids';
 import type { SaleRecorded } from '../../contract/mutations';
@@ -164,6 +165,41 @@ export function subcategoryOf(noun: string): SubcategorySpec {
   const sub = SUBCATEGORIES.find((s) => s.nouns.includes(noun));
   if (!sub) throw new Error(`No subcategory lists the product type ${noun}`);
   return sub;
+}
+
+/**
+ * The demo till's promotions (a till without HQ): two coupons, so the coupon screen has
+ * something to find without changing any price rung without a code. WELCOME10 takes 10 % off
+ * everything from 2026 on; SUMMER25 ended on 1 September 2026 (the "expired" answer).
+ */
+export function demoPromotions(): PromotionEntity[] {
+  const all = { all: true, productIds: [], categoryIds: [] };
+  return [
+    {
+      promotionId: '01900000-0000-7000-8000-00000000c010',
+      name: 'Welcome 10% off',
+      rule: { kind: 'percent', ppm: 100_000 },
+      target: all,
+      couponCode: 'WELCOME10',
+      startsAt: '2026-01-01T00:00:00.000Z',
+      endsAt: null,
+      priority: 0,
+      isActive: true,
+      version: 1,
+    },
+    {
+      promotionId: '01900000-0000-7000-8000-00000000c025',
+      name: 'Summer 25% off',
+      rule: { kind: 'percent', ppm: 250_000 },
+      target: all,
+      couponCode: 'SUMMER25',
+      startsAt: '2026-06-01T00:00:00.000Z',
+      endsAt: '2026-09-01T00:00:00.000Z',
+      priority: 0,
+      isActive: true,
+      version: 1,
+    },
+  ];
 }
 
 export function registersFor(): RegisterEntity[] {
@@ -540,6 +576,7 @@ export function* generateSales(options: {
       taxCents: l.taxCents,
       taxes: l.taxes,
       priceOverride: null,
+      promotions: [],
       totalCents: l.netCents,
       originalItemId: null,
       returnReason: null,
@@ -568,6 +605,7 @@ export function* generateSales(options: {
       originalTransactionId: null,
       noReceiptReason: null,
       notes: null,
+      coupons: [],
       lines: saleLines,
       payments: settlement.payments,
       stockMovements: saleLines.map((l) => ({

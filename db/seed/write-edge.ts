@@ -1,6 +1,6 @@
 /**
  * Put one store's slice of the sample chain into a till database: the store row, categories,
- * tax overrides, registers, demo staff (PINs hashed by pgcrypto), the catalog, the store's
+ * tax overrides, registers, demo staff (PINs hashed by pgcrypto), two demo coupons, the catalog, the store's
  * customers and stock levels, and the till's identity. Batched, resumable (version-guarded
  * upserts), with progress reported through `onProgress`.
  */
@@ -13,6 +13,7 @@ import {
   upsertCategoryTaxRates,
   upsertCustomers,
   upsertProducts,
+  upsertPromotions,
   upsertRegisters,
   upsertStaff,
   upsertStockLevels,
@@ -23,6 +24,7 @@ import {
   chainCategories,
   chainCategoryTaxRates,
   chainStores,
+  demoPromotions,
   generateCatalog,
   generateCustomers,
   generateStockLevels,
@@ -53,6 +55,7 @@ export async function seedTill(
     await upsertCategoryTaxRates(tx, store.storeId, chainCategoryTaxRates());
     await upsertRegisters(tx, store.storeId, registersFor());
     await upsertStaff(tx, store.storeId, await demoStaffEntities(tx, store.storeId));
+    await upsertPromotions(tx, store.storeId, demoPromotions());
     await setIdentity(tx, {
       storeId: store.storeId,
       registerId: options.registerId,

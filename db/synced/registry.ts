@@ -46,7 +46,8 @@ export type SyncedEntityName =
   | 'product'
   | 'customer'
   | 'stock_level'
-  | 'embedding';
+  | 'embedding'
+  | 'promotion';
 
 export interface SyncedEntity {
   /** The change log's entity name. */
@@ -86,6 +87,13 @@ const money = (column: string, field: string): SyncedColumn => ({
   in: sqlCents(`r."${field}"`),
 });
 const isActive = col('is_active', 'isActive', 'boolean');
+/** timestamptz at both ends, ISO-8601 UTC text with milliseconds on the wire. */
+const time = (column: string, field: string): SyncedColumn => ({
+  column,
+  field,
+  recordType: 'timestamptz',
+  out: `to_char(t.${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+});
 
 /** Dependency order: a row's references are applied before it (and deleted after it). */
 export const SYNCED_ENTITIES: readonly SyncedEntity[] = [
@@ -243,6 +251,25 @@ export const SYNCED_ENTITIES: readonly SyncedEntity[] = [
       col('embedding_text', 'embeddingText', 'text'),
       // The till writer sends the vector as pgvector's text form ('[0.1,...]').
       { ...col('embedding', 'embedding', 'text'), in: 'r.embedding::vector' },
+    ],
+  },
+  {
+    // HQ's promotions of the store (core/promotions.ts; rule and target as JSON).
+    entity: 'promotion',
+    field: 'promotions',
+    table: 'retail.promotions',
+    key: [{ column: 'promotion_id', field: 'promotionId', type: 'uuid' }],
+    storeScoped: true,
+    isKey: isUuidKey,
+    columns: [
+      col('promotion_name', 'name', 'text'),
+      col('rule', 'rule', 'jsonb'),
+      col('target', 'target', 'jsonb'),
+      col('coupon_code', 'couponCode', 'text'),
+      time('starts_at', 'startsAt'),
+      time('ends_at', 'endsAt'),
+      col('priority', 'priority', 'integer'),
+      isActive,
     ],
   },
 ];

@@ -26,6 +26,11 @@
  *   reapply seattle <deviceId> <mutationId> --by "Ana"
  *   dismiss seattle <deviceId> <mutationId> --by "Ana" --reason "test sale, re-rung by hand"
  *   reconcile --date 2026-11-18 [--store seattle]   each store's day: Z reports against HQ's facts
+ *   promotion --name "Spring" --percent 10 --from 2027-03-01T00:00:00Z [--until ...]
+ *             [--products <id,...>] [--categories 3,4] [--coupon SPRING10] [--priority 5]
+ *             [--store seattle ...]   (or --amount 2.50 | --buy 2 --get 1 [--off 50] | --mix 3 --for 10.00)
+ *   promotions seattle                   the store's promotions
+ *   promotion-end <promotionId> [--at <ISO time>]   ends it in every store (now by default)
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
@@ -41,6 +46,9 @@ import type {
 } from '../../contract/admin-protocol';
 import { ReconcileRequest } from '../../contract/admin-protocol';
 import { reconciliationText } from './reconcile-text';
+import { promotionFromOptions, type PromotionOptions } from './promotion-args';
+import type { PromotionDefined } from '../../contract/admin-protocol';
+import type { PromotionEntity } from '../../contract/catalog';
 import { getErrorMessage } from '../../contract/errors';
 
 interface Globals {
@@ -530,6 +538,58 @@ program
     }
     const r = await api<Reconciliation>('POST', '/reconcile', request.data);
     print(r, () => reconciliationText(r));
+  });
+
+function promotionLine(p: PromotionEntity): string {
+  const until = p.endsAt ?? 'no end';
+  const coupon = p.couponCode ? ` coupon ${p.couponCode}` : '';
+  const state = p.isActive ? '' : ' (withdrawn)';
+  return `${p.promotionId}\t${p.name}\t${p.rule.kind}${coupon}\t${p.startsAt} .. ${until}${state}`;
+}
+
+program
+  .command('promotion')
+  .description('define (or, with --id, replace) a promotion in the stores named or every store')
+  .requiredOption('--name <name>', 'what the receipt calls it')
+  .requiredOption('--from <time>', 'ISO time it starts, e.g. 2027-03-01T00:00:00Z')
+  .option('--until <time>', 'ISO time it ends (exclusive)')
+  .option('--percent <n>', 'percent off each unit')
+  .option('--amount <price>', 'amount off each unit, e.g. 2.50')
+  .option('--buy <n>', 'buy n ...')
+  .option('--get <n>', '... get n (the cheapest) free, or --off percent off')
+  .option('--off <n>', 'percent off the "get" units (default 100)')
+  .option('--mix <n>', 'any n units of the targets ...')
+  .option('--for <price>', '... together for this price')
+  .option('--products <ids>', 'product IDs, comma-separated')
+  .option('--categories <ids>', 'category IDs, comma-separated (neither: every product)')
+  .option('--coupon <code>', 'applies only when the cashier enters this code')
+  .option('--priority <n>', 'higher runs first (default 0)')
+  .option('--store <storeId...>', 'the stores it runs in (default: every store)')
+  .option('--id <promotionId>', 'replace this promotion')
+  .action(async (o: PromotionOptions) => {
+    const r = await api<PromotionDefined>('POST', '/promotions', promotionFromOptions(o));
+    print(r, () => `${promotionLine(r.promotion)}\nRuns in ${r.stores.join(', ')}.`);
+  });
+
+program
+  .command('promotions <storeId>')
+  .description("the store's promotions")
+  .action(async (storeId: string) => {
+    const r = await api<{ promotions: PromotionEntity[] }>('GET', `/stores/${storeId}/promotions`);
+    print(r, () =>
+      r.promotions.length === 0 ? 'No promotions.' : r.promotions.map(promotionLine).join('\n'),
+    );
+  });
+
+program
+  .command('promotion-end <promotionId>')
+  .description('end a promotion in every store it runs in (now, or --at)')
+  .option('--at <time>', 'ISO time it ends')
+  .action(async (promotionId: string, o: { at?: string }) => {
+    const r = await api<{ stores: string[] }>('POST', `/promotions/${promotionId}/end`, {
+      endsAt: o.at,
+    });
+    print(r, () => `Ended in ${r.stores.join(', ')}.`);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

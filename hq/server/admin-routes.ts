@@ -17,6 +17,8 @@ import {
   ProductCreate,
   ProductPatch,
   ProductQuery,
+  PromotionDefine,
+  PromotionEnd,
   QuarantineQuery,
   ReapplyQuarantined,
   ReconcileRequest,
@@ -44,6 +46,12 @@ import {
   resolveException,
 } from '../services/exceptions';
 import { reconcileDay } from '../services/reconcile';
+import {
+  checkSalePromotions,
+  definePromotion,
+  endPromotion,
+  listPromotions,
+} from '../services/promotions';
 import { listStores } from '../services/stores';
 import { createEnrollmentCode } from '../services/enroll';
 import { resetFeed } from '../services/retention';
@@ -144,6 +152,29 @@ export function registerAdminRoutes(admin: FastifyInstance, options: AdminRouteO
   );
   r.post('/prices', { schema: { body: PriceChange } }, async (request) =>
     ok(await changePrices(app, request.body)),
+  );
+
+  r.post('/promotions', { schema: { body: PromotionDefine } }, async (request) =>
+    ok(await definePromotion(app, request.body)),
+  );
+  r.get('/stores/:storeId/promotions', { schema: { params: StoreParams } }, async (request) =>
+    ok({ promotions: await listPromotions(app, request.params.storeId) }),
+  );
+  r.get(
+    '/stores/:storeId/sales/:transactionId/promotions',
+    { schema: { params: z.object({ storeId: StoreId, transactionId: Uuid }) } },
+    async (request) => ok(await checkSalePromotions(app, request.params)),
+  );
+  r.post(
+    '/promotions/:promotionId/end',
+    { schema: { params: z.object({ promotionId: Uuid }), body: PromotionEnd } },
+    async (request) =>
+      ok(
+        await endPromotion(app, {
+          promotionId: request.params.promotionId,
+          endsAt: request.body.endsAt,
+        }),
+      ),
   );
 
   r.post('/enrollment-codes', { schema: { body: CreateEnrollmentCode } }, async (request) => {

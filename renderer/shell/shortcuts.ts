@@ -10,6 +10,7 @@ export const CHECKOUT_KEYS = {
   quantity: { key: 'F5', label: 'Quantity' },
   discount: { key: 'F6', label: 'Discount' },
   orderDiscount: { key: 'Shift+F6', label: 'Order discount' },
+  coupon: { key: 'Alt+C', label: 'Coupon' },
   receipts: { key: 'F7', label: 'Receipts' },
   void: { key: 'F8', label: 'Void' },
   returns: { key: 'F9', label: 'Returns' },

@@ -14,6 +14,7 @@ import {
   upsertEmbeddings,
   upsertEmbeddingsBinary,
   upsertProducts,
+  upsertPromotions,
   upsertRegisters,
   upsertStaff,
   upsertStockLevels,
@@ -35,6 +36,7 @@ export async function applyDeletes(tx: Queryable, storeId: string, d: Deletes): 
       [storeId, d.embeddings.map((k) => k.productId), d.embeddings.map((k) => k.embeddingModel)],
     );
   }
+  await deleteRows(tx, { storeId, entity: 'promotions', ids: d.promotions });
   await deleteRows(tx, { storeId, entity: 'stock_levels', ids: d.stockLevels });
   await deleteRows(tx, { storeId, entity: 'customers', ids: d.customers });
   await deleteRows(tx, { storeId, entity: 'products', ids: d.products });
@@ -118,6 +120,7 @@ const WRITERS: Writers = {
     options.bulk && rows.length > 0
       ? upsertEmbeddingsBinary(options.bulk, storeId, rows)
       : upsertEmbeddings(tx, storeId, rows),
+  promotions: upsertPromotions,
 };
 
 /** Write rows of one Changes field (version-guarded; no ordering across fields). */

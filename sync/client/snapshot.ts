@@ -40,6 +40,7 @@ const DIRECT_TABLES = [
   'retail.customers',
   'retail.stock_levels',
   'retail.product_embeddings',
+  'retail.promotions',
 ] as const;
 
 interface SnapshotRow {

@@ -22,6 +22,8 @@ import type {
 } from '../../contract/mutations';
 import { receiptNumber } from '../../db/checkout/shared';
 import {
+  chainStores,
+  demoPromotions,
   demoStaff,
   generateCatalog,
   generateCustomers,
@@ -29,6 +31,7 @@ import {
   type StoreCustomer,
 } from '../../db/seed/generate';
 import { seedCentral } from '../../db/seed/write-central';
+import { upsertPromotions } from '../../db/queries/catalog-write';
 import type { TestDatabase } from '../setup/central-db';
 
 export const STORES = ['seattle', 'redmond', 'bellevue', 'online'] as const;
@@ -58,6 +61,12 @@ export async function seedWorld(
     customers,
     sales: 0,
   });
+  // Every store runs the demo till's two coupons (promotions are a tenant table too).
+  for (const store of chainStores()) {
+    await withTenant(db.pools.app, store.storeId, (tx) =>
+      upsertPromotions(tx, store.storeId, demoPromotions()),
+    );
+  }
   const catalog = generateCatalog({ seed, products }).map(toProductEntity);
   const all = generateCustomers({ seed, customers });
   return {
@@ -120,6 +129,7 @@ export function buildSale(spec: SaleSpec): SaleRecorded {
       taxCents: applyRatePpm(net, rate),
       taxes: [],
       priceOverride: null,
+      promotions: [],
       totalCents: net,
       originalItemId: l.originalItemId ?? null,
       returnReason: l.quantity < 0 ? 'changed mind' : null,
@@ -191,6 +201,7 @@ export function buildSale(spec: SaleSpec): SaleRecorded {
     originalTransactionId: spec.originalTransactionId ?? null,
     noReceiptReason: null,
     notes: null,
+    coupons: [],
     lines,
     payments,
     stockMovements,

@@ -57,8 +57,8 @@ describe('central migrations', () => {
     const full = await objects(empty);
     expect(full.tables).toBeGreaterThan(25);
     // Two policies per tenant table in retail (17 tables on main, daily_store_sales in 0021,
-    // the console's hourly, tender and cashier rollups in 0026).
-    expect(full.policies).toBe(42);
+    // the console's hourly, tender and cashier rollups in 0026, promotions in 0029).
+    expect(full.policies).toBe(44);
 
     const down = await migrateCentralDown(empty.pools.owner, { to: 0 });
     expect(down.version).toBe(0);

@@ -125,6 +125,7 @@ function family(sqlType: string): string {
     return sqlType.endsWith('[]') ? 'text[]' : 'text';
   }
   if (/^(integer|smallint)$/.test(sqlType)) return 'integer';
+  if (sqlType === 'timestamp with time zone') return 'timestamptz';
   return sqlType;
 }
 

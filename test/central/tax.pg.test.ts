@@ -86,6 +86,7 @@ function tillSale(options: {
     originalTransactionId: null,
     noReceiptReason: null,
     notes: null,
+    coupons: [],
     lines: priced.lines.map((l, i) => ({
       itemId: ids(),
       lineNumber: i + 1,
@@ -101,6 +102,7 @@ function tillSale(options: {
       totalCents: l.netCents,
       taxes: l.taxes,
       priceOverride: null,
+      promotions: [],
       originalItemId: null,
       returnReason: null,
       restock: null,

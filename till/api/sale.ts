@@ -2,6 +2,8 @@
 import { ApiInput } from '../../contract/till-api';
 import { commitSale } from '../../db/checkout/sale';
 import { voidTransaction } from '../../db/checkout/voids';
+import { readStoreConfig } from '../../db/queries/identity';
+import type { Promotion } from '../../core/promotions';
 import { define } from './define';
 
 export const saleHandlers = {
@@ -20,6 +22,18 @@ export const saleHandlers = {
         managerPin: input.managerPin,
         managerId: input.managerId,
       }),
+  }),
+
+  /**
+   * HQ's promotions of the store as the till holds them (the screen prices the cart with them
+   * and checks coupons; commitSale prices again with the till's own copy and clock).
+   */
+  promotions: define({
+    staff: 'any',
+    run: async ({ till }): Promise<Promotion[]> => {
+      const t = await till();
+      return [...(await readStoreConfig(t.db, t.identity.storeId)).promotions];
+    },
   }),
 
   /** A manager's call: a cashier gives a manager PIN (checked inside, after the receipt). */

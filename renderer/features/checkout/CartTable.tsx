@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'react';
 import type { PricedLine } from '../../../core/pricing';
 import { formatMoney } from '../../shell/amounts';
 import type { CartState } from './cart';
+import { useStore } from '../../shell/context';
 
 export function CartTable({
   cart,
@@ -18,6 +19,7 @@ export function CartTable({
   onSelect: (index: number) => void;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
+  const { currency } = useStore();
   // The chosen line stays in view when it changes and when the cart's area is resized.
   useEffect(() => {
     const area = scroller.current;
@@ -74,6 +76,11 @@ export function CartTable({
                       <span className="warn"> · stock {item.onHand}</span>
                     ) : null}
                   </div>
+                  {line?.promotions.map((p) => (
+                    <div className="promo" key={p.promotionId} data-testid="line-promotion">
+                      {p.name} −{formatMoney(p.cents, currency)}
+                    </div>
+                  ))}
                 </td>
                 <td className="num qty" data-testid="line-qty">
                   {item.quantity}

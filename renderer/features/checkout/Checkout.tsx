@@ -21,6 +21,8 @@ import { SearchBox, type SearchBoxHandle } from '../search/SearchBox';
 import { toCart } from './cart';
 import { CartTable } from './CartTable';
 import { ConfirmDialog, DiscountDialog, QuantityDialog } from './EditDialogs';
+import { CouponDialog } from './CouponDialog';
+import type { Promotion } from '../../../core/promotions';
 import { PayPanel } from './PayPanel';
 import { getErrorMessage } from '../../../contract/errors';
 import type { SaleResult } from '../../../contract/till-api';
@@ -33,6 +35,7 @@ type Panel =
   | 'quantity'
   | 'discount'
   | 'orderDiscount'
+  | 'coupon'
   | 'pay'
   | 'cancel';
 
@@ -53,13 +56,31 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
     () => ({ storeRatePpm: store.taxRatePpm, categoryRates: new Map(store.categoryTaxRates) }),
     [store.taxRatePpm, store.categoryTaxRates],
   );
+  // HQ's promotions as the till holds them, read again whenever a new sale starts (the till
+  // prices the sale again at commit with its own copy and clock: the receipt is the truth).
+  const [promotions, setPromotions] = useState<Promotion[]>([]);
+  const startingSale = cart.items.length === 0;
+  useEffect(() => {
+    if (!startingSale) return;
+    let live = true;
+    void call(api.promotions(), { quiet: true }).then((r) => {
+      if (live && r.ok) setPromotions(r.data);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, call, startingSale]);
+  const price = useCallback(
+    (c: ReturnType<typeof toCart>) => priceCart(c, rates, { promotions, now: new Date() }),
+    [rates, promotions],
+  );
   const priced: PricedCart | { error: string } = useMemo(() => {
     try {
-      return priceCart(toCart(cart), rates);
+      return price(toCart(cart));
     } catch (error) {
       return { error: getErrorMessage(error) };
     }
-  }, [cart, rates]);
+  }, [cart, price]);
   const totals = 'error' in priced ? null : priced;
 
   const close = useCallback(() => {
@@ -92,7 +113,7 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
   const evaluate =
     (build: (discount: Discount | null) => ReturnType<typeof toCart>) =>
     (discount: Discount | null) => {
-      const p = priceCart(build(discount), rates);
+      const p = price(build(discount));
       return { maxDiscountPpm: p.maxDiscountPpm, discountCents: p.discountCents };
     };
 
@@ -119,6 +140,10 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
       ...K.orderDiscount,
       run: () => needsItems('an order discount') && setPanel('orderDiscount'),
       show: false,
+    },
+    {
+      ...K.coupon,
+      run: () => needsItems('a coupon') && setPanel('coupon'),
     },
     shellKeys.receipts,
     shellKeys.void,
@@ -234,6 +259,12 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
               ? `−${formatMoney(totals.discountCents, store.currency)}`
               : formatMoney(0, store.currency)}
           </dd>
+          {cart.coupons.length > 0 ? (
+            <>
+              <dt>Coupons</dt>
+              <dd data-testid="cart-coupons">{cart.coupons.join(', ')}</dd>
+            </>
+          ) : null}
           <dt>Tax</dt>
           <dd>{totals ? formatMoney(totals.taxCents, store.currency) : '—'}</dd>
         </dl>
@@ -351,6 +382,18 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
           onApply={(discount, approval) => {
             dispatch({ type: 'orderDiscount', discount });
             if (approval) dispatch({ type: 'managerPin', ...approval });
+            close();
+          }}
+          onClose={close}
+        />
+      ) : null}
+      {panel === 'coupon' ? (
+        <CouponDialog
+          promotions={promotions}
+          entered={cart.coupons}
+          onApply={(promotion, code) => {
+            dispatch({ type: 'coupon', code });
+            notify('success', `Coupon ${code} added: ${promotion.name}`);
             close();
           }}
           onClose={close}

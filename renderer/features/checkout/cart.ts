@@ -25,6 +25,8 @@ export interface CartState {
   /** Index of the selected line (quantity, discount and remove act on it). */
   selected: number;
   orderDiscount: Discount | null;
+  /** Coupon codes entered (checked against the store's promotions when entered). */
+  coupons: string[];
   customer: Customer | null;
   /** A manager's PIN collected for a discount above the cashier limit; sent with the sale. */
   managerPin: string | null;
@@ -42,6 +44,7 @@ export const emptyCart: CartState = {
   items: [],
   selected: -1,
   orderDiscount: null,
+  coupons: [],
   customer: null,
   managerPin: null,
   managerId: null,
@@ -66,6 +69,7 @@ export type CartAction =
   | { type: 'undoRemove' }
   | { type: 'lineDiscount'; index: number; discount: Discount | null }
   | { type: 'orderDiscount'; discount: Discount | null }
+  | { type: 'coupon'; code: string }
   | { type: 'customer'; customer: Customer | null }
   | { type: 'managerPin'; pin: string | null; managerId: string | null }
   | { type: 'load'; cart: Cart; label: string; customer?: Customer | null }
@@ -152,6 +156,10 @@ export function cartReducer(state: CartState, action: CartAction): CartState {
       };
     case 'orderDiscount':
       return { ...state, orderDiscount: action.discount };
+    case 'coupon':
+      return state.coupons.includes(action.code)
+        ? state
+        : { ...state, coupons: [...state.coupons, action.code] };
     case 'customer':
       return { ...state, customer: action.customer };
     case 'managerPin':
@@ -177,6 +185,7 @@ export function cartReducer(state: CartState, action: CartAction): CartState {
         items,
         selected: items.length - 1,
         orderDiscount: action.cart.orderDiscount ?? null,
+        coupons: action.cart.coupons ?? [],
         customer: action.customer ?? null,
         recalledFrom: action.label,
         serial,
@@ -188,7 +197,11 @@ export function cartReducer(state: CartState, action: CartAction): CartState {
 }
 
 /** The cart in the shape pricing, holds and the sale take. */
-export function toCart(state: CartState): { lines: CartLine[]; orderDiscount: Discount | null } {
+export function toCart(state: CartState): {
+  lines: CartLine[];
+  orderDiscount: Discount | null;
+  coupons: string[];
+} {
   return {
     lines: state.items.map((i) => ({
       productId: i.productId,
@@ -200,5 +213,6 @@ export function toCart(state: CartState): { lines: CartLine[]; orderDiscount: Di
       discount: i.discount,
     })),
     orderDiscount: state.orderDiscount,
+    coupons: state.coupons,
   };
 }

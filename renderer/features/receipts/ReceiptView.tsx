@@ -52,6 +52,11 @@ export function ReceiptPaper({
                   {l.discountCents !== 0 ? ` − ${formatMoney(Math.abs(l.discountCents))}` : ''}
                   {l.returnReason ? ` · returned: ${l.returnReason}` : ''}
                 </div>
+                {l.promotions.map((p) => (
+                  <div className="muted" key={p.promotionId} data-testid="receipt-promotion">
+                    {p.name} −{formatMoney(p.cents, currency)}
+                  </div>
+                ))}
               </td>
               <td className="num">{formatMoney(l.totalCents)}</td>
             </tr>
@@ -65,6 +70,12 @@ export function ReceiptPaper({
           <>
             <dt>Discounts</dt>
             <dd>−{formatMoney(Math.abs(receipt.discountCents), currency)}</dd>
+          </>
+        ) : null}
+        {receipt.coupons.length > 0 ? (
+          <>
+            <dt>Coupons</dt>
+            <dd data-testid="receipt-coupons">{receipt.coupons.join(', ')}</dd>
           </>
         ) : null}
         <dt>Tax</dt>

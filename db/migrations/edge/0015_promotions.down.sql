@@ -1,0 +1,3 @@
+ALTER TABLE retail.sales_transactions DROP COLUMN coupons;
+ALTER TABLE retail.sales_transaction_items DROP COLUMN promotions;
+DROP TABLE retail.promotions;
