@@ -185,6 +185,7 @@ export async function commitNoReceiptReturn(
           taxExemptReference: null,
           originalTransactionId: null,
           noReceiptReason: input.reason,
+          coupons: [],
           notes: null,
           lines: p.lines,
           payments: settlement.payments,

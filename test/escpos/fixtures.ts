@@ -32,6 +32,7 @@ export function sampleReceipt(): PrintableReceipt {
       ],
       voidReason: null,
       sentToHq: false,
+      coupons: [],
       lines: [
         {
           itemId: '01900000-0000-7000-8000-0000000000d1',
@@ -51,6 +52,7 @@ export function sampleReceipt(): PrintableReceipt {
           originalItemId: null,
           returnReason: null,
           restock: null,
+          promotions: [],
         },
         {
           itemId: '01900000-0000-7000-8000-0000000000d2',
@@ -70,6 +72,7 @@ export function sampleReceipt(): PrintableReceipt {
           originalItemId: null,
           returnReason: null,
           restock: null,
+          promotions: [],
         },
       ],
       payments: [
