@@ -161,9 +161,9 @@ export async function grantAllowance(
 
 /**
  * Issue a card at `tx.storeId` with its first credit, and reserve it for the store's active
- * registers in equal shares (the chain's policy: a card is spendable offline in the store that
- * sold it at once; other stores get an allowance with grantAllowance). A card number already
- * issued is refused.
+ * registers (the chain's policy: a card is spendable offline in the store that sold it at once;
+ * other stores get an allowance with grantAllowance): `reserveCents` each, or by default the
+ * whole amount in equal shares. A card number already issued is refused.
  */
 export async function issueCard(
   tx: TenantTx,
@@ -174,6 +174,8 @@ export async function issueCard(
     amountCents: Cents;
     expiresOn: string | null;
     customerId?: string | null | undefined;
+    /** Reserved for each active register of the store (default: equal shares of the amount). */
+    reserveCents?: Cents | undefined;
     /** Issued from a till's sale: the entry is the sale's line (exactly once). */
     entry?: { entryId: string; transactionId: string | null; occurredAt: string } | undefined;
   },
@@ -210,7 +212,8 @@ export async function issueCard(
     `SELECT register_id FROM retail.registers WHERE store_id = $1 AND is_active ORDER BY register_id`,
     [tx.storeId],
   );
-  const share = registers.length > 0 ? Math.floor(options.amountCents / registers.length) : 0;
+  const equal = registers.length > 0 ? Math.floor(options.amountCents / registers.length) : 0;
+  const share = Math.min(options.reserveCents ?? equal, equal);
   let balance = balanceOf((await cardBy(tx, { cardId: options.cardId }, true))!);
   if (share > 0) {
     for (const r of registers) {
