@@ -101,7 +101,7 @@ BEGIN
     ALTER TABLE sync.change_log DROP CONSTRAINT change_log_entity_check;
     ALTER TABLE sync.change_log ADD CONSTRAINT change_log_entity_check
         CHECK (entity IN ('store', 'category', 'category_tax_rate', 'register', 'staff', 'product',
-                          'customer', 'stock_level', 'stored_value_allowance', 'embedding',
+                          'customer', 'stock_level', 'stored_value_allowance', 'embedding', 'promotion',
                           'device_ack'));
 
     PERFORM retail.apply_tenant_isolation('retail.stored_value_ledger'::regclass);
