@@ -26,7 +26,6 @@ import {
   RegisterEntity,
   StaffEntity,
   StockLevelEntity,
-  StoredValueAllowanceEntity,
   StoreEntity,
 } from './catalog';
 import { MAX_INT4, Mutation, RegisterId, SaleRecorded, StoreId, Uuid } from './mutations';
@@ -41,7 +40,6 @@ export {
   RegisterEntity,
   StaffEntity,
   StockLevelEntity,
-  StoredValueAllowanceEntity,
   StoreEntity,
 } from './catalog';
 export { Mutation, RegisterId, StoreId, Uuid } from './mutations';
@@ -401,7 +399,6 @@ export const Changes = z.object({
   products: z.array(ProductEntity),
   customers: z.array(CustomerEntity),
   stockLevels: z.array(StockLevelEntity),
-  storedValueAllowances: z.array(StoredValueAllowanceEntity),
   embeddings: z.array(EmbeddingEntity),
   promotions: z.array(PromotionEntity),
 });
@@ -416,7 +413,6 @@ export const Deletes = z.object({
   products: z.array(Uuid),
   customers: z.array(Uuid),
   stockLevels: z.array(Uuid),
-  storedValueAllowances: z.array(Uuid),
   embeddings: z.array(EmbeddingKey),
   promotions: z.array(Uuid),
 });
@@ -489,7 +485,6 @@ export function emptyChanges(): Changes {
     products: [],
     customers: [],
     stockLevels: [],
-    storedValueAllowances: [],
     embeddings: [],
     promotions: [],
   };
@@ -504,7 +499,6 @@ export function emptyDeletes(): Deletes {
     products: [],
     customers: [],
     stockLevels: [],
-    storedValueAllowances: [],
     embeddings: [],
     promotions: [],
   };

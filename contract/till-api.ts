@@ -323,7 +323,7 @@ export interface RecalledCart {
 export type ReceiptLine = SaleLine;
 
 /** A receipt payment is the `sale.recorded` payment without the card authorisation code. */
-export type ReceiptPayment = Omit<Payment, 'authCode' | 'storedValueCardId'>;
+export type ReceiptPayment = Omit<Payment, 'authCode'>;
 
 export interface Receipt {
   transactionId: string;

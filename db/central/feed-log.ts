@@ -35,7 +35,6 @@ export const FEED_ENTITIES = [
   'product',
   'customer',
   'stock_level',
-  'stored_value_allowance',
   'embedding',
   'promotion',
   'device_ack',

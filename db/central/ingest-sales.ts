@@ -23,13 +23,12 @@ import { screenSales, type AcceptedSale, type SaleMutation } from './sale-checks
 import { addMissingRegisters } from './registers';
 import { addSalesToDailyRollup, applyStockMovements } from './derived';
 import { addSalesToConsoleRollups } from './derived-console';
-import { settleStoredValue } from './stored-value';
 
 /** Write accepted sales: registry first (it decides duplicates under concurrency), then rows. */
 async function writeSales(
   tx: TenantTx,
   deviceId: string,
-  sales: ReadonlyArray<Pick<AcceptedSale, 'mutationId' | 'sale' | 'metadata' | 'exceptions'>>,
+  sales: ReadonlyArray<Pick<AcceptedSale, 'mutationId' | 'sale' | 'metadata'>>,
 ): Promise<Set<string>> {
   const registered = await tx.query<{ transaction_id: string }>(
     `INSERT INTO retail.sales_transaction_ids
@@ -145,19 +144,18 @@ async function writeSales(
 
   await addSalesToDailyRollup(tx, items);
 
-  const payments = paymentColumns(todo);
+  const payments = paymentColumns(txs);
   if (payments.paymentId.length > 0) {
     await insertSelect(
       tx,
       `INSERT INTO retail.payments
          (store_id, payment_id, transaction_id, tender_type, amount, tendered, change_given,
-          card_status, card_last4, auth_code, occurred_at, stored_value_card_id, mutation_id)
+          card_status, card_last4, auth_code, occurred_at)
        SELECT $1, u.pid, u.tid, u.typ, ${cents('u.amount')}, ${cents('u.tendered')},
-              ${cents('u.change')}, u.status, u.last4, u.auth, u.at, u.card, u.mut
+              ${cents('u.change')}, u.status, u.last4, u.auth, u.at
          FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::bigint[],
-                     $7::bigint[], $8::text[], $9::text[], $10::text[], $11::timestamptz[],
-                     $12::uuid[], $13::bigint[])
-              AS u(pid, tid, typ, amount, tendered, change, status, last4, auth, at, card, mut)`,
+                     $7::bigint[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
+              AS u(pid, tid, typ, amount, tendered, change, status, last4, auth, at)`,
       [
         tx.storeId,
         textArray(payments.paymentId),
@@ -170,8 +168,6 @@ async function writeSales(
         textArray(payments.cardLast4),
         textArray(payments.authCode),
         textArray(payments.occurredAt),
-        textArray(payments.storedValueCardId),
-        intArray(payments.mutationId),
       ],
     );
   }
@@ -185,8 +181,6 @@ async function writeSales(
     },
     payments,
   );
-  // Gift cards and store credit: exactly once, as the sale is (only fresh sales get here).
-  await settleStoredValue(tx, deviceId, todo);
 
   const movements: MovementRow[] = [];
   for (const { mutationId, sale } of todo) {
@@ -266,7 +260,7 @@ function lineColumns(sales: readonly SaleRecorded[]) {
   return c;
 }
 
-function paymentColumns(sales: ReadonlyArray<{ mutationId: number; sale: SaleRecorded }>) {
+function paymentColumns(sales: readonly SaleRecorded[]) {
   const c = {
     paymentId: [] as string[],
     transactionId: [] as string[],
@@ -278,10 +272,8 @@ function paymentColumns(sales: ReadonlyArray<{ mutationId: number; sale: SaleRec
     cardLast4: [] as Array<string | null>,
     authCode: [] as Array<string | null>,
     occurredAt: [] as string[],
-    storedValueCardId: [] as Array<string | null>,
-    mutationId: [] as number[],
   };
-  for (const { mutationId, sale } of sales) {
+  for (const sale of sales) {
     for (const p of sale.payments) {
       c.paymentId.push(p.paymentId);
       c.transactionId.push(sale.transactionId);
@@ -293,8 +285,6 @@ function paymentColumns(sales: ReadonlyArray<{ mutationId: number; sale: SaleRec
       c.cardLast4.push(p.cardLast4);
       c.authCode.push(p.authCode);
       c.occurredAt.push(sale.occurredAt);
-      c.storedValueCardId.push(p.storedValueCardId);
-      c.mutationId.push(mutationId);
     }
   }
   return c;

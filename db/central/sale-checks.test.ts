@@ -62,7 +62,6 @@ function sale(): SaleRecorded {
         cardStatus: null,
         cardLast4: null,
         authCode: null,
-        storedValueCardId: null,
       },
     ],
     stockMovements: lines.map((l) => ({

@@ -154,7 +154,6 @@ export function buildSale(spec: SaleSpec): SaleRecorded {
               cardStatus: null,
               cardLast4: null,
               authCode: null,
-              storedValueCardId: null,
             },
           ]
         : [
@@ -167,7 +166,6 @@ export function buildSale(spec: SaleSpec): SaleRecorded {
               cardStatus: 'approved',
               cardLast4: '4242',
               authCode: 'R1',
-              storedValueCardId: null,
             },
           ];
   const stockMovements: StockMovement[] =

@@ -117,7 +117,6 @@ function tillSale(options: {
         cardStatus: null,
         cardLast4: null,
         authCode: null,
-        storedValueCardId: null,
       },
     ],
     stockMovements: [],
