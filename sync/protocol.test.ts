@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Backoff } from './client/backoff';
 import { SyncError, parseRetryAfter } from './client/http';
 import { DeviceToken, EnrollmentCode } from '../contract/sync-protocol';
-import { validateHqUrl } from './client/sync-client';
+import { validateHqUrl } from './client/enrollment';
 
 describe('backoff', () => {
   it('doubles from 1 s to 32 s with equal jitter, and honours Retry-After', () => {

@@ -1,12 +1,12 @@
 /**
- * What the sync operations (push.ts, pull.ts, snapshot.ts, enroll.ts) share: the till's
+ * What the sync operations (push.ts, pull.ts, snapshot.ts, round.ts) share: the till's
  * database, the HTTP transport to its HQ, the device as last read, tunables and hooks.
  * Browser-safe (no node: imports): the web POS runs this in a Web Worker with PGlite.
  */
 import { MAX_PUSH_MUTATIONS } from '../../contract/sync-protocol';
 import type { Logger } from '../../db/logger';
 import type { TransactionalDb } from '../../db/queryable';
-import type { SyncHttp } from './http';
+import { createSyncHttp, type SyncHttp } from './http';
 import type { LocalDevice } from './local';
 import type { SecretSealer } from './secrets';
 
@@ -68,6 +68,49 @@ export interface SyncContext {
   rowsSinceMaintain: number;
   /** Set after a `gap` answer: resend from here although the till counts them acknowledged. */
   resendFrom: number | undefined;
+}
+
+/**
+ * The context of an enrolled device: its HTTP transport reads the credential from the context
+ * on every request (a rebase replaces it in place).
+ */
+export function createSyncContext(options: {
+  db: TransactionalDb;
+  device: LocalDevice;
+  logger: Logger;
+  sealer: SecretSealer | null;
+  hooks?: SyncHooks | undefined;
+  tuning?: Partial<SyncTuning> | undefined;
+  fetch?: typeof fetch | undefined;
+  timeoutMs?: number | undefined;
+  /** Unacknowledged local changes, reported to HQ. */
+  pending: () => number;
+  /** Told after each attempt whether HQ answered at all. */
+  onReachable: (reachable: boolean) => void;
+}): SyncContext {
+  const holder: { ctx?: SyncContext } = {};
+  const http = createSyncHttp({
+    baseUrl: options.device.hqUrl,
+    token: () => holder.ctx?.device.token,
+    pending: options.pending,
+    onReachable: options.onReachable,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
+  const ctx: SyncContext = {
+    db: options.db,
+    http,
+    device: options.device,
+    tuning: { ...DEFAULT_TUNING, ...options.tuning },
+    hooks: options.hooks ?? {},
+    logger: options.logger,
+    sealer: options.sealer,
+    progress: null,
+    rowsSinceMaintain: 0,
+    resendFrom: undefined,
+  };
+  holder.ctx = ctx;
+  return ctx;
 }
 
 export async function maybeMaintain(ctx: SyncContext, rows: number, force = false): Promise<void> {

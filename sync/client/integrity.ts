@@ -7,8 +7,10 @@
  * summed, and any difference is a divergence (a row lost, left behind or changed in place).
  * Otherwise the answer is "inconclusive" and the caller looks again after the next pull. Runs
  * inside the client's exclusive lane, so no pull moves the cursor during the comparison.
+ * `IntegritySchedule` decides when the client checks and runs one check with its healing.
  */
 import { CatalogChecksums } from '../../contract/sync-protocol';
+import type { CatalogIntegrity } from '../../contract/till-api';
 import {
   catalogChecksums,
   differingTables,
@@ -70,4 +72,71 @@ export async function healTables(
     }
   });
   await beginSnapshot(ctx, `catalog integrity check: ${tables.join(', ')} differ from HQ`);
+}
+
+const DEFAULT_INTEGRITY_INTERVAL_MS = 15 * 60_000;
+/** Looked at again this soon when the comparison was inconclusive (the till was behind). */
+const INTEGRITY_RETRY_MS = 30_000;
+
+/**
+ * When the catalog is compared with HQ's: never checked yet, after every full download, and
+ * every `intervalMs` (default 15 minutes; 0 turns the scheduled check off).
+ */
+export class IntegritySchedule {
+  private readonly intervalMs: number;
+  /** When the check is due next (0: at the next idle moment). */
+  private dueAt = 0;
+
+  constructor(intervalMs: number | undefined) {
+    this.intervalMs = intervalMs ?? DEFAULT_INTEGRITY_INTERVAL_MS;
+  }
+
+  /** Due: never checked, a full download finished since, or the interval passed. */
+  due(): boolean {
+    return Date.now() >= this.dueAt;
+  }
+
+  /** A full download finished: compare its result with HQ's at the next idle moment. */
+  afterFullDownload(): void {
+    this.dueAt = 0;
+  }
+
+  /**
+   * One integrity check (inside the lane): compare; on a difference download the catalog
+   * afresh (a staged resync, swapped in at once by `cycle`) and compare again. Never loops: a
+   * difference that survives the download is reported and looked at again at the next
+   * scheduled check. Resolves with null when the comparison was inconclusive.
+   */
+  async run(ctx: SyncContext, cycle: () => Promise<void>): Promise<CatalogIntegrity | null> {
+    const interval = this.intervalMs;
+    const first = await compareCatalog(ctx);
+    if (first.kind === 'inconclusive') {
+      ctx.logger.debug({ reason: first.reason }, 'catalog integrity check inconclusive');
+      this.dueAt = Date.now() + Math.min(INTEGRITY_RETRY_MS, interval || INTEGRITY_RETRY_MS);
+      return null;
+    }
+    let result: CatalogIntegrity;
+    if (first.kind === 'match') {
+      result = { checkedAt: new Date().toISOString(), result: 'match', differing: [] };
+    } else {
+      ctx.logger.warn({ tables: first.tables }, 'catalog differs from HQ: downloading it afresh');
+      await healTables(ctx, first.tables);
+      await cycle();
+      const second = await compareCatalog(ctx);
+      result = {
+        checkedAt: new Date().toISOString(),
+        result: second.kind === 'match' ? 'healed' : 'differs',
+        differing: first.tables,
+      };
+      if (second.kind !== 'match') {
+        ctx.logger.error({ tables: first.tables, after: second }, 'catalog still differs from HQ');
+      }
+    }
+    this.dueAt = interval > 0 ? Date.now() + interval : Number.POSITIVE_INFINITY;
+    ctx.logger.debug(
+      { result: result.result, differing: result.differing },
+      'catalog integrity checked',
+    );
+    return result;
+  }
 }

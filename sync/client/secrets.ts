@@ -11,6 +11,7 @@
  *
  * Contract: nothing here logs or throws a secret; errors name the secret, never its value.
  */
+import { getErrorMessage } from '../../contract/errors';
 import { InvalidStateError } from '../../db/errors';
 import type { Logger } from '../../db/logger';
 import type { TransactionalDb } from '../../db/queryable';
@@ -124,4 +125,23 @@ export async function sealStoredSecrets(
     logger.info({ sealed }, 'till secrets sealed by the OS keychain; plain copies erased');
   }
   return sealed;
+}
+
+/**
+ * `sealStoredSecrets` at the client's start. A failure is logged, not raised: the plain copy
+ * stays usable, the till keeps syncing, and sealing is tried again at the next start.
+ */
+export async function sealAtStart(
+  db: TransactionalDb,
+  sealer: SecretSealer,
+  logger: Logger,
+): Promise<void> {
+  try {
+    await sealStoredSecrets(db, sealer, logger);
+  } catch (error) {
+    logger.warn(
+      { error: getErrorMessage(error) },
+      'could not seal the till secrets; they stay in the owner-only database',
+    );
+  }
 }
