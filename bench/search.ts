@@ -25,7 +25,8 @@
  */
 import { join } from 'node:path';
 import { openEdgeStore } from '../till/node/store';
-import { searchProducts, substitutes } from '../db/queries/search';
+import { searchProducts } from '../db/queries/search';
+import { substitutes } from '../db/queries/similar';
 import { builtinEmbedder } from '../db/search/embedding/builtin';
 import { vectorLiteral } from '../db/search/embedding/types';
 import { embedAllProducts } from '../db/search/refresher';

@@ -4,7 +4,8 @@
  * vector search and the deterministic vector index. Correctness only: speed is the bench's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { searchByVector, searchProducts } from '../queries/search';
+import { searchProducts } from '../queries/search';
+import { searchByVector } from '../queries/similar';
 import { builtinEmbedder } from './embedding/builtin';
 import { vectorLiteral } from './embedding/types';
 import { gtinCorrections } from './codes';

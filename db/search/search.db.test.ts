@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '../errors';
-import { searchByVector, searchProducts, substitutes } from '../queries/search';
+import { searchProducts } from '../queries/search';
+import { searchByVector, substitutes } from '../queries/similar';
 import { upsertProducts, upsertStores } from '../queries/catalog-write';
 import { chainStores, toProductEntity } from '../seed/generate';
 import { builtinEmbedder, embedText } from './embedding/builtin';

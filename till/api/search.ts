@@ -6,11 +6,8 @@
  * found a product is not shown: it means nothing at the counter.
  */
 import type { TillContext } from '../../db/checkout/context';
-import {
-  searchProducts,
-  substitutes as nearestSubstitutes,
-  type SearchHit as DbHit,
-} from '../../db/queries/search';
+import { searchProducts, type SearchHit as DbHit } from '../../db/queries/search';
+import { substitutes as nearestSubstitutes } from '../../db/queries/similar';
 import type { ProductSummary, SearchHit, SearchResult } from '../../contract/till-api';
 
 /** The longest query sent to the database; the screen's field holds no more either. */

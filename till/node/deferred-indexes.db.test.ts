@@ -9,7 +9,7 @@ import { openTestTill, type TestTill } from '../../test/fixtures/till';
 import { commitSale } from '../../db/checkout/sale';
 import { openShift } from '../../db/checkout/shifts';
 import type { Queryable } from '../../db/queryable';
-import { searchByVector } from '../../db/queries/search';
+import { searchByVector } from '../../db/queries/similar';
 import { builtinEmbedder } from '../../db/search/embedding/builtin';
 import { findHnswIndex } from '../../db/search/indexes';
 import { embedAllProducts } from '../../db/search/refresher';
