@@ -2,6 +2,7 @@
  * The words the sample catalog is built from: the seed's seven categories, real-world brands
  * and product types, with the attributes (colour, size, capacity) and the plain-language words
  * shoppers use ("sneakers" for running shoes), so names and descriptions read like a real store.
+ * size: one cohesive table of data (the catalog's words), no logic to split off
  */
 
 export interface ProductType {
