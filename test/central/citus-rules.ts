@@ -129,14 +129,43 @@ export function hqDoUpdateUses(files: readonly string[] = hqSourceFiles()): DoUp
  * separate statements. Comments are ignored; clauses are split at top-level commas.
  */
 export function inlineConstraintColumns(sql: string): string[] {
-  const text = sql.replace(/--[^\n]*/g, ' ');
   const out: string[] = [];
+  for (const { clauses } of alterTableStatements(sql)) {
+    for (const clause of clauses) {
+      const column = /\bADD\s+COLUMN\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)/i.exec(clause);
+      if (column && /\b(CHECK|REFERENCES|UNIQUE|PRIMARY\s+KEY)\b/i.test(clause)) {
+        out.push(column[1]!);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Tables of `ALTER TABLE` statements that add a constraint beside another subcommand: Citus
+ * refuses them ("cannot execute ADD CONSTRAINT command with other subcommands"), so on a
+ * distributed schema each constraint is added in a statement of its own.
+ */
+export function constraintsBesideOtherSubcommands(sql: string): string[] {
+  return alterTableStatements(sql)
+    .filter(
+      ({ clauses }) => clauses.length > 1 && clauses.some((c) => /^\s*ADD\s+CONSTRAINT\b/i.test(c)),
+    )
+    .map(({ table }) => table);
+}
+
+/** The `ALTER TABLE` statements of a script, comments ignored, split at top-level commas. */
+function alterTableStatements(sql: string): Array<{ table: string; clauses: string[] }> {
+  const text = sql.replace(/--[^\n]*/g, ' ');
+  const out: Array<{ table: string; clauses: string[] }> = [];
   for (const statement of text.split(';')) {
-    if (!/^\s*ALTER\s+TABLE\b/i.test(statement)) continue;
+    const head = /^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?([\w."]+)/i.exec(statement);
+    if (!head) continue;
+    const body = statement.slice(head[0].length);
     const clauses: string[] = [];
     let depth = 0;
     let current = '';
-    for (const ch of statement) {
+    for (const ch of body) {
       if (ch === '(') depth += 1;
       if (ch === ')') depth -= 1;
       if (ch === ',' && depth === 0) {
@@ -145,12 +174,7 @@ export function inlineConstraintColumns(sql: string): string[] {
       } else current += ch;
     }
     clauses.push(current);
-    for (const clause of clauses) {
-      const column = /\bADD\s+COLUMN\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)/i.exec(clause);
-      if (column && /\b(CHECK|REFERENCES|UNIQUE|PRIMARY\s+KEY)\b/i.test(clause)) {
-        out.push(column[1]!);
-      }
-    }
+    out.push({ table: head[1]!, clauses });
   }
   return out;
 }

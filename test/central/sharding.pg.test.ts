@@ -25,6 +25,7 @@ import {
   functionCalls,
   hqDoUpdateUses,
   hqSourceFiles,
+  constraintsBesideOtherSubcommands,
   inlineConstraintColumns,
   templateLiterals,
 } from './citus-rules';
@@ -377,6 +378,36 @@ describe('what a Citus cluster refuses', () => {
         inlineConstraintColumns(readFileSync(`${dir}/${f}`, 'utf8')).map((c) => `${f}: ${c}`),
       );
     expect(problems).toEqual([]);
+  });
+
+  it('no migration after the distribution adds a constraint beside another subcommand', () => {
+    const dir = 'db/migrations/central';
+    const ups = readdirSync(dir)
+      .filter((f) => f.endsWith('.up.sql'))
+      .sort();
+    const distribute = ups.findIndex((f) =>
+      readFileSync(`${dir}/${f}`, 'utf8').includes('create_distributed_table'),
+    );
+    const problems = ups
+      .slice(distribute + 1)
+      .flatMap((f) =>
+        constraintsBesideOtherSubcommands(readFileSync(`${dir}/${f}`, 'utf8')).map(
+          (t) => `${f}: ${t}`,
+        ),
+      );
+    expect(problems).toEqual([]);
+  });
+
+  it('(control) ADD CONSTRAINT with another subcommand is caught, alone it is not', () => {
+    expect(
+      constraintsBesideOtherSubcommands(`-- ALTER TABLE x ADD CONSTRAINT y CHECK (a), ADD COLUMN b
+        ALTER TABLE retail.stores
+          ADD CONSTRAINT a_check CHECK (length(a) <= 200),
+          ADD CONSTRAINT b_check CHECK (length(b) <= 30);
+        ALTER TABLE retail.products ADD CONSTRAINT c_check CHECK (c > 0);
+        ALTER TABLE ONLY retail.registers ADD COLUMN d text, ADD CONSTRAINT d_check CHECK (d <> '');
+        ALTER TABLE retail.staff ADD COLUMN e text, ADD COLUMN f text;`),
+    ).toEqual(['retail.stores', 'retail.registers']);
   });
 
   it('(control) a column added with an inline CHECK, REFERENCES or UNIQUE is caught', () => {
