@@ -120,6 +120,18 @@ export function registerConsoleRoutes(api: FastifyInstance, options: ConsoleRout
     });
   });
 
+  // Every product of the store (LIMIT NULL), for the catalog's CSV export.
+  r.get(
+    '/products/export',
+    { schema: { querystring: ConsoleProductQuery.pick({ storeId: true }) } },
+    async (request) => {
+      assertRead(userOf(request), request.query.storeId);
+      return ok({
+        products: await listConsoleProducts(app, { storeId: request.query.storeId, limit: null }),
+      });
+    },
+  );
+
   r.post('/prices', { schema: { body: ConsolePriceEdit } }, async (request) => {
     const user = userOf(request);
     assertWrite(user, request.body.storeIds);

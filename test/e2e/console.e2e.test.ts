@@ -205,6 +205,14 @@ describe('the HQ console', () => {
   it('adds a product (a bad price answered next to the field) and a category, deletes the product', async () => {
     await consolePage.getByTestId('nav-catalog').click();
     await consolePage.getByTestId('catalog-store').selectOption(STORE);
+    // The CSV export holds the whole catalog (200 seeded), not only the 100 rows shown.
+    const [download] = await Promise.all([
+      consolePage.waitForEvent('download'),
+      consolePage.getByTestId('export-catalog').click(),
+    ]);
+    const lines = (await readFile(await download.path(), 'utf8')).split('\r\n');
+    expect(lines[0]).toBe('sku,price,store,product,barcode,category,active');
+    expect(lines.length - 1).toBeGreaterThan(100);
     await consolePage.getByTestId('new-product-name').fill('E2E Lemonade');
     await consolePage.getByTestId('new-product-sku').fill('E2E-LEMON-1');
     await consolePage.getByTestId('new-product-price').fill('cheap');

@@ -14,7 +14,7 @@ import {
 import { PriceImportForm } from './PriceImport';
 import { CategoriesPanel, NewProductForm, useCategories } from './CatalogForms';
 import { api, ApiError } from '../api';
-import { centsFromInput, fieldErrors, money, type FieldErrors } from '../forms';
+import { centsFromInput, downloadCsv, fieldErrors, money, type FieldErrors } from '../forms';
 import type { Store } from '../model';
 import { FieldError, TextField } from '../components/TextField';
 import { ScreenMessages } from '../components/ScreenMessages';
@@ -77,6 +77,30 @@ export function CatalogScreen({ stores, user }: { stores: Store[]; user: Console
   };
 
   if (!store) return <p>No stores to show.</p>;
+  // Every product of the store (not only the 100 shown), columns sku,price,store first as the
+  // price import reads them.
+  const exportCatalog = async (): Promise<void> => {
+    try {
+      const { products: all } = await api(ProductList, '/products/export', {
+        query: { storeId: store.storeId },
+      });
+      downloadCsv(`catalog-${store.storeId}.csv`, [
+        ['sku', 'price', 'store', 'product', 'barcode', 'category', 'active'],
+        ...all.map((p) => [
+          p.sku,
+          (p.priceCents / 100).toFixed(2),
+          p.storeId,
+          p.productName,
+          p.barcode ?? '',
+          categories.find((c) => c.categoryId === p.categoryId)?.categoryName ?? '',
+          p.isActive ? 'yes' : 'no',
+        ]),
+      ]);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+
   return (
     <section>
       <h2>Catalog</h2>
@@ -131,6 +155,9 @@ export function CatalogScreen({ stores, user }: { stores: Store[]; user: Console
       {user.role === 'admin' && (
         <CategoriesPanel categories={categories} onChanged={() => void reloadCategories()} />
       )}
+      <button type="button" onClick={() => void exportCatalog()} data-testid="export-catalog">
+        Export catalog CSV
+      </button>
       <table data-testid="product-table">
         <thead>
           <tr>

@@ -48,7 +48,8 @@ function toProduct(r: ProductRow): ConsoleProduct {
 
 export async function listConsoleProducts(
   app: pg.Pool,
-  options: { storeId: string; search?: string | undefined; limit?: number },
+  /** limit: at most this many (100 unless given); null = every product (the CSV export). */
+  options: { storeId: string; search?: string | undefined; limit?: number | null },
 ): Promise<ConsoleProduct[]> {
   await assertStore(app, options.storeId);
   return withTenant(
@@ -61,7 +62,11 @@ export async function listConsoleProducts(
             AND ($2::text IS NULL OR sku ILIKE $2 || '%' OR barcode = $2
                  OR product_name ILIKE '%' || $2 || '%')
           ORDER BY product_name, product_id LIMIT $3`,
-        [options.storeId, options.search || null, options.limit ?? 100],
+        [
+          options.storeId,
+          options.search || null,
+          options.limit === null ? null : (options.limit ?? 100),
+        ],
       );
       return rows.map(toProduct);
     },
