@@ -26,17 +26,10 @@ import {
   RevokeDevice,
   SetStaffPin,
 } from '../../contract/admin-protocol';
-import {
-  changePrices,
-  createProduct,
-  deleteProduct,
-  listCategories,
-  listProducts,
-  patchProduct,
-  setStaffPin,
-  removeCustomer,
-  upsertCategory,
-} from '../services/admin';
+import { listCategories, upsertCategory } from '../services/categories';
+import { createProduct, deleteProduct, listProducts, patchProduct } from '../services/products';
+import { changePrices } from '../services/prices';
+import { removeCustomer, setStaffPin } from '../services/people';
 import { listDevices, requestResync, revokeDevice } from '../services/devices';
 import {
   dismiss,

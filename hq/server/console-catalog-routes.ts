@@ -14,7 +14,7 @@ import {
   ConsoleProductCreate,
 } from '../../contract/console-catalog';
 import { StoreId, Uuid } from '../../contract/mutations';
-import { listCategories } from '../services/admin';
+import { listCategories } from '../services/categories';
 import { assertAdmin, assertWrite } from '../services/console/access';
 import type { Actor } from '../services/console/audit';
 import {

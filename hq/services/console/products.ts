@@ -1,7 +1,7 @@
 /**
  * Products created and deleted from the console, and the chain's categories. The work is the
- * admin API's own (hq/services/admin.ts: the same SQL, the same change feed recording); the
- * console adds its audit entry inside the same transaction.
+ * admin API's own (hq/services/products.ts, categories.ts: the same SQL, the same change feed
+ * recording); the console adds its audit entry inside the same transaction.
  */
 import type pg from 'pg';
 import type { CategoryEntity } from '../../../contract/catalog';
@@ -12,7 +12,8 @@ import type {
 } from '../../../contract/console-catalog';
 import type { ConsoleProduct } from '../../../contract/console-protocol';
 import { newId } from '../../../core/ids';
-import { createCategory, createProduct, deleteProduct, upsertCategory } from '../admin';
+import { createCategory, upsertCategory } from '../categories';
+import { createProduct, deleteProduct } from '../products';
 import { badRequest, notFound } from '../errors';
 import { recordAudit, type Actor } from './audit';
 
