@@ -135,6 +135,8 @@ export const ApiInput = {
     customerId: Uuid.nullable().default(null),
     managerPin: Text('The manager PIN', 16).optional(),
     managerId: Approver.optional(),
+    /** A tax-exempt sale: the customer's exemption certificate or reference (needs a customer). */
+    taxExemptReference: Text('The exemption reference', 60).nullable().default(null),
   }),
   receipt: z.object({ receiptNumber: ReceiptNumber }),
   recentReceipts: z.object({ limit: z.number().int().min(1).max(100).default(20) }),

@@ -11,6 +11,7 @@ export const CHECKOUT_KEYS = {
   discount: { key: 'F6', label: 'Discount' },
   orderDiscount: { key: 'Shift+F6', label: 'Order discount' },
   coupon: { key: 'Alt+C', label: 'Coupon' },
+  taxExempt: { key: 'Alt+T', label: 'Tax exempt' },
   receipts: { key: 'F7', label: 'Receipts' },
   void: { key: 'F8', label: 'Void' },
   returns: { key: 'F9', label: 'Returns' },

@@ -21,6 +21,7 @@ export const saleHandlers = {
         customerId: input.customerId,
         managerPin: input.managerPin,
         managerId: input.managerId,
+        taxExemptReference: input.taxExemptReference,
       }),
   }),
 

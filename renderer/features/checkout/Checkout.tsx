@@ -22,6 +22,7 @@ import { toCart } from './cart';
 import { CartTable } from './CartTable';
 import { ConfirmDialog, DiscountDialog, QuantityDialog } from './EditDialogs';
 import { CouponDialog } from './CouponDialog';
+import { TaxExemptDialog } from './TaxExemptDialog';
 import type { Promotion } from '../../../core/promotions';
 import { PayPanel } from './PayPanel';
 import { getErrorMessage } from '../../../contract/errors';
@@ -36,6 +37,7 @@ type Panel =
   | 'discount'
   | 'orderDiscount'
   | 'coupon'
+  | 'taxExempt'
   | 'pay'
   | 'cancel';
 
@@ -52,9 +54,14 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
   // When the shell's panels or the receipt close, focus comes back to the scan box.
   useEffect(() => registerFocus(() => search.current?.focus()), [registerFocus]);
 
+  const exempt = cart.taxExemptReference !== null;
   const rates = useMemo(
-    () => ({ storeRatePpm: store.taxRatePpm, categoryRates: new Map(store.categoryTaxRates) }),
-    [store.taxRatePpm, store.categoryTaxRates],
+    () => ({
+      storeRatePpm: store.taxRatePpm,
+      categoryRates: new Map(store.categoryTaxRates),
+      exempt,
+    }),
+    [store.taxRatePpm, store.categoryTaxRates, exempt],
   );
   // HQ's promotions as the till holds them, read again whenever a new sale starts (the till
   // prices the sale again at commit with its own copy and clock: the receipt is the truth).
@@ -144,6 +151,19 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
     {
       ...K.coupon,
       run: () => needsItems('a coupon') && setPanel('coupon'),
+      // In the help (F1), not the key bar: the bar keeps its width at 1024 pixels.
+      show: false,
+    },
+    {
+      ...K.taxExempt,
+      run: () => {
+        if (!cart.customer) {
+          notify('error', 'A tax-exempt sale needs the customer: attach the customer first (F3)');
+          return;
+        }
+        setPanel('taxExempt');
+      },
+      show: false,
     },
     shellKeys.receipts,
     shellKeys.void,
@@ -266,7 +286,15 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
             </>
           ) : null}
           <dt>Tax</dt>
-          <dd>{totals ? formatMoney(totals.taxCents, store.currency) : '—'}</dd>
+          <dd>
+            {cart.taxExemptReference !== null ? (
+              <span data-testid="tax-exempt">Exempt ({cart.taxExemptReference})</span>
+            ) : totals ? (
+              formatMoney(totals.taxCents, store.currency)
+            ) : (
+              '—'
+            )}
+          </dd>
         </dl>
         <div className="grand-total">
           <span>Total</span>
@@ -394,6 +422,23 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
           onApply={(promotion, code) => {
             dispatch({ type: 'coupon', code });
             notify('success', `Coupon ${code} added: ${promotion.name}`);
+            close();
+          }}
+          onClose={close}
+        />
+      ) : null}
+      {panel === 'taxExempt' && cart.customer ? (
+        <TaxExemptDialog
+          customerName={`${cart.customer.firstName} ${cart.customer.lastName}`}
+          reference={cart.taxExemptReference}
+          onApply={(reference) => {
+            dispatch({ type: 'taxExempt', reference });
+            notify(
+              'success',
+              reference === null
+                ? 'Tax is charged again on this sale'
+                : `Tax-exempt sale (reference ${reference})`,
+            );
             close();
           }}
           onClose={close}

@@ -77,6 +77,7 @@ export function PayPanel(props: {
         cart: toCart(cart),
         tenders,
         customerId: cart.customer?.customerId ?? null,
+        taxExemptReference: cart.taxExemptReference,
         // A PIN typed here wins over one given earlier for the cart (an empty field is none).
         managerPin: managerPin || cart.managerPin || undefined,
         ...(managerPin ? approver.input : cart.managerId ? { managerId: cart.managerId } : {}),

@@ -93,4 +93,24 @@ describe('cartReducer', () => {
     });
     expect(withCustomer.customer).toEqual(customer);
   });
+
+  it('keeps a tax exemption only with the customer it was given for', () => {
+    const ada = {
+      customerId: '0190f0e0-0000-7000-8000-00000000000c',
+      firstName: 'Ada',
+      lastName: 'Byron',
+      email: null,
+      phone: null,
+      loyaltyTier: 'bronze',
+    };
+    let s = cartReducer(emptyCart, { type: 'add', product: product(1) });
+    expect(cartReducer(s, { type: 'taxExempt', reference: 'EX-1' }).taxExemptReference).toBeNull();
+    s = cartReducer(s, { type: 'customer', customer: ada });
+    s = cartReducer(s, { type: 'taxExempt', reference: 'EX-1' });
+    expect(s.taxExemptReference).toBe('EX-1');
+    expect(cartReducer(s, { type: 'customer', customer: ada }).taxExemptReference).toBe('EX-1');
+    const other = { ...ada, customerId: '0190f0e0-0000-7000-8000-00000000000d' };
+    expect(cartReducer(s, { type: 'customer', customer: other }).taxExemptReference).toBeNull();
+    expect(cartReducer(s, { type: 'customer', customer: null }).taxExemptReference).toBeNull();
+  });
 });

@@ -28,6 +28,8 @@ export interface CartState {
   /** Coupon codes entered (checked against the store's promotions when entered). */
   coupons: string[];
   customer: Customer | null;
+  /** A tax-exempt sale: the customer's exemption reference (cleared with the customer). */
+  taxExemptReference: string | null;
   /** A manager's PIN collected for a discount above the cashier limit; sent with the sale. */
   managerPin: string | null;
   /** The manager whose PIN that is (null: the store's only manager). */
@@ -46,6 +48,7 @@ export const emptyCart: CartState = {
   orderDiscount: null,
   coupons: [],
   customer: null,
+  taxExemptReference: null,
   managerPin: null,
   managerId: null,
   recalledFrom: null,
@@ -70,6 +73,7 @@ export type CartAction =
   | { type: 'lineDiscount'; index: number; discount: Discount | null }
   | { type: 'orderDiscount'; discount: Discount | null }
   | { type: 'coupon'; code: string }
+  | { type: 'taxExempt'; reference: string | null }
   | { type: 'customer'; customer: Customer | null }
   | { type: 'managerPin'; pin: string | null; managerId: string | null }
   | { type: 'load'; cart: Cart; label: string; customer?: Customer | null }
@@ -160,8 +164,18 @@ export function cartReducer(state: CartState, action: CartAction): CartState {
       return state.coupons.includes(action.code)
         ? state
         : { ...state, coupons: [...state.coupons, action.code] };
+    case 'taxExempt':
+      return state.customer ? { ...state, taxExemptReference: action.reference } : state;
     case 'customer':
-      return { ...state, customer: action.customer };
+      // The exemption belongs to the customer it was given for.
+      return {
+        ...state,
+        customer: action.customer,
+        taxExemptReference:
+          action.customer?.customerId === state.customer?.customerId
+            ? state.taxExemptReference
+            : null,
+      };
     case 'managerPin':
       return { ...state, managerPin: action.pin, managerId: action.managerId };
     case 'load': {

@@ -79,7 +79,13 @@ export function ReceiptPaper({
           </>
         ) : null}
         <dt>Tax</dt>
-        <dd>{formatMoney(receipt.taxCents, currency)}</dd>
+        <dd>
+          {receipt.taxExemptReference !== null ? (
+            <span data-testid="receipt-tax-exempt">Tax exempt: {receipt.taxExemptReference}</span>
+          ) : (
+            formatMoney(receipt.taxCents, currency)
+          )}
+        </dd>
         <dt className="grand">Total</dt>
         <dd className="grand" data-testid="receipt-total">
           {formatMoney(receipt.totalCents, currency)}
