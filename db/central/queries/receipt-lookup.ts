@@ -42,6 +42,7 @@ export async function readStoreReceipt(
          'taxIncluded', t.tax_included, 'taxRounding', t.tax_rounding,
          'taxExemptReference', t.tax_exempt_reference,
          'originalTransactionId', t.original_transaction_id, 'notes', t.notes,
+         'coupons', t.coupons,
          'stockMovements', '[]'::json,
          'lines', (SELECT coalesce(json_agg(json_build_object(
              'itemId', i.item_id, 'lineNumber', i.line_number, 'productId', i.product_id,
@@ -49,7 +50,7 @@ export async function readStoreReceipt(
              'quantity', i.quantity, 'unitPriceCents', ${cents('i.unit_price')},
              'discountCents', ${cents('i.discount_amount')}, 'taxRatePpm', i.tax_rate_ppm,
              'taxCents', ${cents('i.tax_amount')}, 'totalCents', ${cents('i.total_price')},
-             'taxes', i.taxes,
+             'taxes', i.taxes, 'promotions', i.promotions,
              'priceOverride', CASE WHEN i.override_catalog_price IS NULL THEN NULL
                ELSE json_build_object('catalogPriceCents', ${cents('i.override_catalog_price')},
                                       'reason', i.override_reason) END,
