@@ -147,6 +147,25 @@ export const StockLevelEntity = z.object({
 });
 export type StockLevelEntity = z.infer<typeof StockLevelEntity>;
 
+/**
+ * What one register may redeem from a gift card or store credit without HQ (issue 18, item 1;
+ * docs/checkout.md): HQ's reservation `grantedCents` (only grows) and what it already took from
+ * that register's redemptions, `settledCents`.
+ */
+export const StoredValueAllowanceEntity = z.object({
+  allowanceId: Uuid,
+  registerId: z.string().regex(/^[A-Z0-9]{1,8}$/),
+  cardId: Uuid,
+  cardNumber: z.string().regex(/^[0-9A-Z]{6,32}$/),
+  cardKind: z.enum(['gift_card', 'store_credit']),
+  expiresOn: z.iso.date().nullable(),
+  isActive: z.boolean(),
+  grantedCents: Cents.nonnegative(),
+  settledCents: Cents.nonnegative(),
+  version: Version,
+});
+export type StoredValueAllowanceEntity = z.infer<typeof StoredValueAllowanceEntity>;
+
 export const EmbeddingEntity = z.object({
   productId: Uuid,
   embeddingModel: z.string().min(1).max(100),

@@ -59,5 +59,7 @@ export const EXCEPTION_KIND_TITLES: Record<z.infer<typeof ExceptionKindSchema>, 
   already_voided: 'Sale voided twice',
   override_not_approved: 'Price set by hand without approval',
   override_approver_not_manager: 'Price approved by a non-manager',
+  stored_value_overspent: 'Gift card spent beyond its allowance',
+  unknown_stored_value_card: 'Unknown gift card or store credit',
   quarantined: 'Held in quarantine',
 };

@@ -50,6 +50,14 @@ export const ExceptionKind = {
   storeDayDiffers: 'store_day_differs',
   /** A second void of a voided sale, by someone else or at another time. */
   alreadyVoided: 'already_voided',
+  /**
+   * A gift card or store credit redeemed beyond its register's offline allowance (a tampered
+   * or broken till: a correct one never does): the sale is recorded, the card's balance is
+   * short by the overspent amount.
+   */
+  storedValueOverspent: 'stored_value_overspent',
+  /** A redemption or refund names a gift card or store credit HQ does not hold. */
+  unknownStoredValueCard: 'unknown_stored_value_card',
   /** HQ could not record the mutation at all: it is kept whole in the quarantine. */
   quarantined: 'quarantined',
 } as const;
@@ -187,6 +195,16 @@ export function cashierWords(e: Pick<TillException, 'kind' | 'receiptNumber'>): 
     case ExceptionKind.overrideApproverNotManager:
       return {
         what: `${receipt} has a price changed by hand, approved by someone who is not a manager here.`,
+        todo: `The sale stands as rung up. ${manager}`,
+      };
+    case ExceptionKind.storedValueOverspent:
+      return {
+        what: `${receipt} took more from a gift card or store credit than this till was allowed.`,
+        todo: `The sale stands as rung up. ${manager}`,
+      };
+    case ExceptionKind.unknownStoredValueCard:
+      return {
+        what: `${receipt} names a gift card or store credit HQ does not know.`,
         todo: `The sale stands as rung up. ${manager}`,
       };
     case ExceptionKind.alreadyVoided:

@@ -26,6 +26,7 @@ import {
   RegisterEntity,
   StaffEntity,
   StockLevelEntity,
+  StoredValueAllowanceEntity,
   StoreEntity,
 } from './catalog';
 import { MAX_INT4, Mutation, RegisterId, SaleRecorded, StoreId, Uuid } from './mutations';
@@ -40,6 +41,7 @@ export {
   RegisterEntity,
   StaffEntity,
   StockLevelEntity,
+  StoredValueAllowanceEntity,
   StoreEntity,
 } from './catalog';
 export { Mutation, RegisterId, StoreId, Uuid } from './mutations';
@@ -399,6 +401,7 @@ export const Changes = z.object({
   products: z.array(ProductEntity),
   customers: z.array(CustomerEntity),
   stockLevels: z.array(StockLevelEntity),
+  storedValueAllowances: z.array(StoredValueAllowanceEntity),
   embeddings: z.array(EmbeddingEntity),
   promotions: z.array(PromotionEntity),
 });
@@ -413,6 +416,7 @@ export const Deletes = z.object({
   products: z.array(Uuid),
   customers: z.array(Uuid),
   stockLevels: z.array(Uuid),
+  storedValueAllowances: z.array(Uuid),
   embeddings: z.array(EmbeddingKey),
   promotions: z.array(Uuid),
 });
@@ -485,6 +489,7 @@ export function emptyChanges(): Changes {
     products: [],
     customers: [],
     stockLevels: [],
+    storedValueAllowances: [],
     embeddings: [],
     promotions: [],
   };
@@ -499,6 +504,7 @@ export function emptyDeletes(): Deletes {
     products: [],
     customers: [],
     stockLevels: [],
+    storedValueAllowances: [],
     embeddings: [],
     promotions: [],
   };

@@ -35,6 +35,7 @@ export const FEED_ENTITIES = [
   'product',
   'customer',
   'stock_level',
+  'stored_value_allowance',
   'embedding',
   'promotion',
   'device_ack',

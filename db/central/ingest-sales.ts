@@ -23,12 +23,13 @@ import { screenSales, type AcceptedSale, type SaleMutation } from './sale-checks
 import { addMissingRegisters } from './registers';
 import { addSalesToDailyRollup, applyStockMovements } from './derived';
 import { addSalesToConsoleRollups } from './derived-console';
+import { settleStoredValue } from './stored-value-settle';
 
 /** Write accepted sales: registry first (it decides duplicates under concurrency), then rows. */
 async function writeSales(
   tx: TenantTx,
   deviceId: string,
-  sales: ReadonlyArray<Pick<AcceptedSale, 'mutationId' | 'sale' | 'metadata'>>,
+  sales: ReadonlyArray<Pick<AcceptedSale, 'mutationId' | 'sale' | 'metadata' | 'exceptions'>>,
 ): Promise<Set<string>> {
   const registered = await tx.query<{ transaction_id: string }>(
     `INSERT INTO retail.sales_transaction_ids
@@ -144,18 +145,19 @@ async function writeSales(
 
   await addSalesToDailyRollup(tx, items);
 
-  const payments = paymentColumns(txs);
+  const payments = paymentColumns(todo);
   if (payments.paymentId.length > 0) {
     await insertSelect(
       tx,
       `INSERT INTO retail.payments
          (store_id, payment_id, transaction_id, tender_type, amount, tendered, change_given,
-          card_status, card_last4, auth_code, occurred_at)
+          card_status, card_last4, auth_code, occurred_at, stored_value_card_id, mutation_id)
        SELECT $1, u.pid, u.tid, u.typ, ${cents('u.amount')}, ${cents('u.tendered')},
-              ${cents('u.change')}, u.status, u.last4, u.auth, u.at
+              ${cents('u.change')}, u.status, u.last4, u.auth, u.at, u.card, u.mut
          FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::bigint[],
-                     $7::bigint[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
-              AS u(pid, tid, typ, amount, tendered, change, status, last4, auth, at)`,
+                     $7::bigint[], $8::text[], $9::text[], $10::text[], $11::timestamptz[],
+                     $12::uuid[], $13::bigint[])
+              AS u(pid, tid, typ, amount, tendered, change, status, last4, auth, at, card, mut)`,
       [
         tx.storeId,
         textArray(payments.paymentId),
@@ -168,6 +170,8 @@ async function writeSales(
         textArray(payments.cardLast4),
         textArray(payments.authCode),
         textArray(payments.occurredAt),
+        textArray(payments.storedValueCardId),
+        intArray(payments.mutationId),
       ],
     );
   }
@@ -181,6 +185,8 @@ async function writeSales(
     },
     payments,
   );
+  // Gift cards and store credit: exactly once, as the sale is (only fresh sales get here).
+  await settleStoredValue(tx, deviceId, todo);
 
   const movements: MovementRow[] = [];
   for (const { mutationId, sale } of todo) {
@@ -260,7 +266,7 @@ function lineColumns(sales: readonly SaleRecorded[]) {
   return c;
 }
 
-function paymentColumns(sales: readonly SaleRecorded[]) {
+function paymentColumns(sales: ReadonlyArray<{ mutationId: number; sale: SaleRecorded }>) {
   const c = {
     paymentId: [] as string[],
     transactionId: [] as string[],
@@ -272,8 +278,10 @@ function paymentColumns(sales: readonly SaleRecorded[]) {
     cardLast4: [] as Array<string | null>,
     authCode: [] as Array<string | null>,
     occurredAt: [] as string[],
+    storedValueCardId: [] as Array<string | null>,
+    mutationId: [] as number[],
   };
-  for (const sale of sales) {
+  for (const { mutationId, sale } of sales) {
     for (const p of sale.payments) {
       c.paymentId.push(p.paymentId);
       c.transactionId.push(sale.transactionId);
@@ -285,6 +293,8 @@ function paymentColumns(sales: readonly SaleRecorded[]) {
       c.cardLast4.push(p.cardLast4);
       c.authCode.push(p.authCode);
       c.occurredAt.push(sale.occurredAt);
+      c.storedValueCardId.push(p.storedValueCardId);
+      c.mutationId.push(mutationId);
     }
   }
   return c;

@@ -62,6 +62,7 @@ function sale(): SaleRecorded {
         cardStatus: null,
         cardLast4: null,
         authCode: null,
+        storedValueCardId: null,
       },
     ],
     stockMovements: lines.map((l) => ({

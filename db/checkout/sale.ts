@@ -24,6 +24,7 @@ import { settleTenders, type TenderInput } from '../../core/tenders';
 import type { PriceOverride } from '../../core/overrides';
 import { resolveOverrides } from './overrides';
 import { checkCoupon, type Promotion } from '../../core/promotions';
+import { resolveStoredValueTenders } from './stored-value';
 import type { SaleResult, StockWarning } from '../../contract/till-api';
 
 export interface SaleInput {
@@ -163,11 +164,14 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
     now,
   });
   if (priced.lines.length === 0) throw new ValidationError('The cart is empty');
+  // Gift cards and store credit: read after the context, so a sale committed in between moves
+  // the counters and the guarded write below falls back to the path that checks them again.
   const settlement = settleTenders(priced.totalCents, input.tenders, {
     online: till.isOnline(),
     offlineCardLimitCents: config.offlineCardLimitCents,
     newId: till.ids,
     currency: config.currency,
+    storedValueCards: await resolveStoredValueTenders(till.db, till, config, input.tenders),
   });
 
   if (!cashier) throw new ForbiddenError('Unknown or inactive cashier; log in again');
@@ -265,6 +269,8 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
   const recorded = await recordMutation(
     till,
     async (tx) => {
+      // The allowances again, inside the transaction: another sale may have taken from them.
+      await resolveStoredValueTenders(tx, till, config, input.tenders);
       const { shiftId, seq, onHandBefore } = await shiftAndReceiptSeq(
         tx,
         till,

@@ -106,13 +106,14 @@ export function saleRowsCtes(options: {
      p AS (
        INSERT INTO retail.payments
          (store_id, payment_id, transaction_id, tender_type, amount, tendered, change_given,
-          card_status, card_last4, auth_code, occurred_at)
+          card_status, card_last4, auth_code, occurred_at, stored_value_card_id, mutation_id)
        SELECT ${store}, p."paymentId", t.transaction_id, p."tenderType", ${n('p."amountCents"')},
               ${n('p."tenderedCents"')}, ${n('p."changeCents"')}, p."cardStatus", p."cardLast4",
-              p."authCode", t.occurred_at
+              p."authCode", t.occurred_at, p."storedValueCardId", ${mutationId}
          FROM t, s, jsonb_to_recordset(s.j->'payments') AS p(
            "paymentId" uuid, "tenderType" text, "amountCents" bigint, "tenderedCents" bigint,
-           "changeCents" bigint, "cardStatus" text, "cardLast4" text, "authCode" text)
+           "changeCents" bigint, "cardStatus" text, "cardLast4" text, "authCode" text,
+           "storedValueCardId" uuid)
      ),
      m AS (
        INSERT INTO retail.stock_movements

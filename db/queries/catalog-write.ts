@@ -17,6 +17,7 @@ import type {
   RegisterEntity,
   StaffEntity,
   StockLevelEntity,
+  StoredValueAllowanceEntity,
   StoreEntity,
 } from '../../contract/catalog';
 import { float4ArrayBinary, preparedStatement, runPrepared, type ProtocolDb } from '../prepared';
@@ -110,6 +111,14 @@ export async function upsertStockLevels(
   await upsertEntity(db, 'stock_level', storeId, rows);
 }
 
+export async function upsertStoredValueAllowances(
+  db: Queryable,
+  storeId: string,
+  rows: readonly StoredValueAllowanceEntity[],
+): Promise<void> {
+  await upsertEntity(db, 'stored_value_allowance', storeId, rows);
+}
+
 export async function upsertEmbeddings(
   db: Queryable,
   storeId: string,
@@ -189,6 +198,7 @@ export const DELETABLE = {
   staff: { table: 'retail.staff', key: 'staff_id' },
   stock_levels: { table: 'retail.stock_levels', key: 'product_id' },
   promotions: { table: 'retail.promotions', key: 'promotion_id' },
+  stored_value_allowances: { table: 'retail.stored_value_allowances', key: 'allowance_id' },
 } as const;
 
 export async function deleteRows(

@@ -80,7 +80,7 @@ export async function getReceipt(
     ),
     db.query<{
       payment_id: string;
-      tender_type: 'cash' | 'card';
+      tender_type: 'cash' | 'card' | 'stored_value';
       amount: string;
       tendered: string | null;
       change_given: string | null;

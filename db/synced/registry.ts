@@ -46,6 +46,7 @@ export type SyncedEntityName =
   | 'product'
   | 'customer'
   | 'stock_level'
+  | 'stored_value_allowance'
   | 'embedding'
   | 'promotion';
 
@@ -236,6 +237,25 @@ export const SYNCED_ENTITIES: readonly SyncedEntity[] = [
     storeScoped: true,
     isKey: isUuidKey,
     columns: [col('on_hand', 'onHand', 'integer')],
+  },
+  {
+    // Gift card and store credit allowances per register (issue 18, item 1; docs/checkout.md).
+    entity: 'stored_value_allowance',
+    field: 'storedValueAllowances',
+    table: 'retail.stored_value_allowances',
+    key: [{ column: 'allowance_id', field: 'allowanceId', type: 'uuid' }],
+    storeScoped: true,
+    isKey: isUuidKey,
+    columns: [
+      col('register_id', 'registerId', 'text'),
+      col('card_id', 'cardId', 'uuid'),
+      col('card_number', 'cardNumber', 'text'),
+      col('card_kind', 'cardKind', 'text'),
+      { ...col('expires_on', 'expiresOn', 'date'), out: 't.expires_on::text' },
+      isActive,
+      money('granted', 'grantedCents'),
+      money('settled', 'settledCents'),
+    ],
   },
   {
     entity: 'embedding',

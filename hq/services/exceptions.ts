@@ -94,6 +94,10 @@ export const TODO: Record<ExceptionKind, string> = {
   store_day_differs:
     "Look at the day's shifts in the reconciliation (npm run hq:admin -- reconcile --date ...): sales in the quarantine, recorded without their shift, or a Z report that differs.",
   already_voided: 'Check the second void with the cashier; the sale stays voided once.',
+  stored_value_overspent:
+    "A till redeemed more from the card than HQ reserved for its register: check the till (tampered, restored from an old backup?) and the card's balance (npm run hq:admin -- gift-card show --number ...); recover the difference with the customer or write it off.",
+  unknown_stored_value_card:
+    'Check the card number on the receipt with the store; the card may have been issued at a till whose sale has not arrived yet.',
   quarantined:
     'Open the quarantined mutation, fix its cause, then re-apply it; dismiss it only with a reason.',
 };

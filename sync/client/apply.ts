@@ -18,6 +18,7 @@ import {
   upsertRegisters,
   upsertStaff,
   upsertStockLevels,
+  upsertStoredValueAllowances,
   upsertStores,
 } from '../../db/queries/catalog-write';
 import type { ProtocolDb } from '../../db/prepared';
@@ -37,6 +38,11 @@ export async function applyDeletes(tx: Queryable, storeId: string, d: Deletes): 
     );
   }
   await deleteRows(tx, { storeId, entity: 'promotions', ids: d.promotions });
+  await deleteRows(tx, {
+    storeId,
+    entity: 'stored_value_allowances',
+    ids: d.storedValueAllowances,
+  });
   await deleteRows(tx, { storeId, entity: 'stock_levels', ids: d.stockLevels });
   await deleteRows(tx, { storeId, entity: 'customers', ids: d.customers });
   await deleteRows(tx, { storeId, entity: 'products', ids: d.products });
@@ -116,6 +122,7 @@ const WRITERS: Writers = {
   products: upsertProducts,
   customers: upsertCustomers,
   stockLevels: upsertStockLevels,
+  storedValueAllowances: upsertStoredValueAllowances,
   embeddings: (tx, storeId, rows, options) =>
     options.bulk && rows.length > 0
       ? upsertEmbeddingsBinary(options.bulk, storeId, rows)

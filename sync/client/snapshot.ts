@@ -39,6 +39,7 @@ const DIRECT_TABLES = [
   'retail.products',
   'retail.customers',
   'retail.stock_levels',
+  'retail.stored_value_allowances',
   'retail.product_embeddings',
   'retail.promotions',
 ] as const;

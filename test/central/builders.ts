@@ -154,6 +154,7 @@ export function buildSale(spec: SaleSpec): SaleRecorded {
               cardStatus: null,
               cardLast4: null,
               authCode: null,
+              storedValueCardId: null,
             },
           ]
         : [
@@ -166,6 +167,7 @@ export function buildSale(spec: SaleSpec): SaleRecorded {
               cardStatus: 'approved',
               cardLast4: '4242',
               authCode: 'R1',
+              storedValueCardId: null,
             },
           ];
   const stockMovements: StockMovement[] =

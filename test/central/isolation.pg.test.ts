@@ -9,6 +9,7 @@ import { ROLE_NAMES } from '../../db/central/connection';
 import { createRolePool } from '../../db/central/pool';
 import { readEachStore, withTenant } from '../../db/central/tenant';
 import { seededIdGenerator } from '../../core/ids';
+import { issueCard } from '../../db/central/stored-value';
 import { centralTestServer, createTestDatabase, type TestDatabase } from '../setup/central-db';
 import {
   asStore,
@@ -125,6 +126,17 @@ beforeAll(async () => {
       }),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
+    // A gift card issued in every store: its ledger entry and its registers' allowances are
+    // that store's rows (the card itself is the chain's: no store, no row security).
+    await withTenant(db.pools.app, storeId, (tx) =>
+      issueCard(tx, {
+        cardId: ids(),
+        cardNumber: `GC${String(s + 1).padStart(8, '0')}`,
+        kind: 'gift_card',
+        amountCents: 5_000,
+        expiresOn: null,
+      }),
+    );
     await asStore(db, storeId, async (tx) => {
       await tx.query(
         `INSERT INTO retail.product_embeddings (store_id, product_id, embedding_model, embedding_text, embedding)
@@ -159,6 +171,8 @@ describe('the schema', () => {
         'registers',
         'staff',
         'sales_transaction_ids',
+        'stored_value_ledger',
+        'stored_value_allowances',
       ]),
     );
     expect(tables.some((t) => t.startsWith('sales_transactions_p'))).toBe(true);

@@ -51,6 +51,9 @@ const CENTRAL_ONLY = [
   'sales_retention',
   'sales_transaction_ids',
   'stock_alerts',
+  // Gift cards: the till holds its register's allowances only (issue 18).
+  'stored_value_cards',
+  'stored_value_ledger',
 ];
 
 let edge: PGlite;

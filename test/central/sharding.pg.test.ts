@@ -30,8 +30,17 @@ import {
   templateLiterals,
 } from './citus-rules';
 
-/** Replicated to every node under Citus; a tenant table may reference them. */
-const REFERENCE_TABLES = ['retail.stores', 'retail.product_categories'];
+/**
+ * Replicated to every node under Citus; a tenant table may reference them. A gift card or store
+ * credit (retail.stored_value_cards) belongs to the chain, not to the store that sold it: any
+ * store's till redeems it and settles it in its own store's transaction (docs/checkout.md,
+ * "Which store owns a card").
+ */
+const REFERENCE_TABLES = [
+  'retail.stores',
+  'retail.product_categories',
+  'retail.stored_value_cards',
+];
 /** Global bookkeeping with no tenant rows (sales_retention: a replicated one-row setting). */
 const GLOBAL_TABLES = ['retail.sales_retention', 'public.schema_migrations'];
 /** Schemas whose tables are distributed or replicated on a cluster. */

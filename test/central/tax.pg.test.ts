@@ -117,6 +117,7 @@ function tillSale(options: {
         cardStatus: null,
         cardLast4: null,
         authCode: null,
+        storedValueCardId: null,
       },
     ],
     stockMovements: [],

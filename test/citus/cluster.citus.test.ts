@@ -72,7 +72,12 @@ describe('distribution', () => {
         .filter((t) => t.citus_table_type === 'reference')
         .map((t) => t.table_name)
         .sort(),
-    ).toEqual(['retail.product_categories', 'retail.sales_retention', 'retail.stores']);
+    ).toEqual([
+      'retail.product_categories',
+      'retail.sales_retention',
+      'retail.stored_value_cards',
+      'retail.stores',
+    ]);
   });
 
   it('every shard placement has a RESTRICTIVE tenant guard', async () => {
