@@ -25,9 +25,6 @@ const NOT_SPLIT_YET = new Set([
   'db/seed/generate.ts',
   'hq/cli/hq-db.ts',
   'hq/services/devices.ts',
-  'renderer/features/checkout/Checkout.tsx',
-  'renderer/features/returns/ReturnsScreen.tsx',
-  'renderer/features/shift/ShiftPanel.tsx',
 ]);
 
 function lines(n: number, header = ''): string {
