@@ -47,7 +47,7 @@ module.exports = {
       severity: 'error',
       comment:
         'The renderer talks to the till only through the typed bridge; the types it names ' +
-        'come from contract/ (till-api.ts, errors.ts), never from db/ - not even type-only.',
+        'come from contract/ (till-api/, errors.ts), never from db/ - not even type-only.',
       from: { path: RENDERER },
       to: { path: '^db/' },
     },

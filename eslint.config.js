@@ -216,7 +216,7 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/db/**'],
-              message: 'The renderer takes the till API types from contract/ (till-api.ts).',
+              message: 'The renderer takes the till API types from contract/ (till-api/).',
             },
             { group: ['**/hq/**'], message: 'The renderer never imports HQ (hq/).' },
             {

@@ -22,7 +22,8 @@ export const Version = z.number().int().nonnegative();
 /**
  * How a store refunds a return without a receipt (issue 13): in cash, to a card, either (the
  * cashier asks the customer), or not at all. The seam for store credit (issue 18): it becomes
- * one more value here and one more RefundMethod (contract/till-api.ts), nothing else changes.
+ * one more value here and one more RefundMethod (contract/till-api/returns.ts), nothing else
+ * changes.
  */
 export const NoReceiptRefund = z.enum(['none', 'cash', 'card', 'cash_or_card']);
 export type NoReceiptRefund = z.infer<typeof NoReceiptRefund>;

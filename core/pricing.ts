@@ -154,7 +154,7 @@ function sharePpm(part: Cents, whole: Cents): number {
 
 /**
  * Price a cart. The cart is trusted: it was validated at its trust boundary (the till API's
- * input schema, contract/till-api.ts, which uses `Cart`), or built by the screen's own reducer
+ * input schema, contract/till-api/sale.ts, which uses `Cart`), or built by the screen's own reducer
  * or the seed generator. What is checked here are the rules, not the shape: a discount larger
  * than what it applies to.
  */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TillEvent, TillEventMessage, SyncView } from '../contract/till-api';
+import type { TillEvent, TillEventMessage } from '../contract/till-api/events';
+import type { SyncView } from '../contract/till-api/sync';
 import { silentLogger } from '../db/logger';
 import { forwardEvents, type TillHost } from './host';
 

@@ -9,7 +9,8 @@
  * maintenance timer runs inside the open till itself.
  */
 import type { PGlite } from '@electric-sql/pglite';
-import type { TillEvent, TillEventMessage, TillPlatform } from '../contract/till-api';
+import type { TillEvent, TillEventMessage } from '../contract/till-api/events';
+import type { TillPlatform } from '../contract/till-api/setup';
 import type { Clock } from '../core/clock';
 import type { IdGenerator } from '../core/ids';
 import type { Journal } from '../db/edge/journal-types';

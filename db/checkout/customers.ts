@@ -3,7 +3,7 @@ import { ConflictError } from '../errors';
 import type { Queryable } from '../queryable';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
-import type { Customer, NewCustomer } from '../../contract/till-api';
+import type { Customer, NewCustomer } from '../../contract/till-api/customers';
 
 interface CustomerRow {
   customer_id: string;
@@ -36,8 +36,8 @@ async function emailTaken(db: Queryable, storeId: string, email: string): Promis
 }
 
 /**
- * `input` is trusted: validated by the till API (contract/till-api.ts `ApiInput.createCustomer`:
- * names trimmed and given, email and phone well-formed or null).
+ * `input` is trusted: validated by the till API (contract/till-api/customers.ts
+ * `CustomersInput.createCustomer`: names trimmed and given, email and phone well-formed or null).
  */
 export async function createCustomer(
   till: TillContext,

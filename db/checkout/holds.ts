@@ -3,7 +3,7 @@
  * till (pos.held_carts); a held cart is not a sale and never syncs. The customer attached to
  * the cart is parked with it and comes back on recall.
  *
- * Inputs are trusted (validated by the till API, contract/till-api.ts); a cart read back from
+ * Inputs are trusted (validated by the till API, contract/till-api/holds.ts); a cart read back from
  * pos.held_carts is parsed again, because it is stored data an older version may have written.
  */
 import { NotFoundError, ValidationError } from '../errors';
@@ -11,7 +11,7 @@ import type { TillContext } from './context';
 import { getCustomer } from './customers';
 import { Cart } from '../../core/pricing';
 import { requireStaff } from './shared';
-import type { HeldCart, RecalledCart } from '../../contract/till-api';
+import type { HeldCart, RecalledCart } from '../../contract/till-api/holds';
 
 export interface HoldInput {
   cart: Cart;

@@ -10,14 +10,15 @@
  * Store credit (issue 18) is a further refund method: it joins `RefundMethod` and the policy
  * values; this module then settles it like the others. Nothing here pretends to give it.
  *
- * Inputs are trusted (validated by the till API, contract/till-api.ts
- * `ApiInput.commitNoReceiptReturn`); what is checked here are the store's rules.
+ * Inputs are trusted (validated by the till API, contract/till-api/returns.ts
+ * `ReturnsInput.commitNoReceiptReturn`); what is checked here are the store's rules.
  */
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import type { Queryable } from '../queryable';
 import type { SaleRecorded, StockMovement } from '../../contract/mutations';
 import type { NoReceiptRefund } from '../../contract/catalog';
-import type { RefundMethod, SaleResult } from '../../contract/till-api';
+import type { RefundMethod } from '../../contract/till-api/returns';
+import type { SaleResult } from '../../contract/till-api/sale';
 import { readStoreConfig } from '../queries/identity';
 import { getProductsByIds } from '../queries/catalog';
 import { receiptFromSale } from '../queries/receipts';

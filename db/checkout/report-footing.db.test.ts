@@ -12,7 +12,7 @@ import { voidTransaction } from './voids';
 import { closeShift, moveCash, xReport } from './shifts';
 import type { TestTill } from '../../test/fixtures/till';
 import { cartLine, cash, openCheckoutTill } from '../../test/fixtures/checkout';
-import type { ShiftFigures } from '../../contract/till-api';
+import type { ShiftFigures } from '../../contract/till-api/shift';
 
 let t: TestTill;
 

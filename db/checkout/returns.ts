@@ -5,8 +5,8 @@
  * a cent more or less than the line cost in total. An exchange is one transaction holding the
  * returned lines and the new ones; the tenders settle the difference either way.
  *
- * Inputs are trusted: validated by the till API (contract/till-api.ts `ApiInput.commitReturn`:
- * at least one line, positive whole quantities, a reason per line). What is checked here are
+ * Inputs are trusted: validated by the till API (contract/till-api/returns.ts
+ * `ReturnsInput.commitReturn`: at least one line, positive whole quantities, a reason per line). What is checked here are
  * the rules against the original receipt.
  */
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors';
@@ -29,13 +29,9 @@ import {
   stockWarningsAfter,
 } from './shared';
 import { settleTenders, type TenderInput } from '../../core/tenders';
-import type {
-  Receipt,
-  ReceiptLine,
-  ReturnQuote,
-  ReturnableLine,
-  SaleResult,
-} from '../../contract/till-api';
+import type { Receipt, ReceiptLine } from '../../contract/till-api/receipts';
+import type { ReturnQuote, ReturnableLine } from '../../contract/till-api/returns';
+import type { SaleResult } from '../../contract/till-api/sale';
 
 export interface ReturnLineInput {
   originalItemId: string;

@@ -1,7 +1,7 @@
 /** Staff login at the till: the person first, then their PIN, with a lockout per person. */
 import type { TillContext } from './context';
 import { listStaff, unlockStaff, verifyPin } from '../queries/staff';
-import type { StaffListEntry, StaffMember } from '../../contract/till-api';
+import type { StaffListEntry, StaffMember } from '../../contract/till-api/session';
 
 export async function login(
   till: TillContext,

@@ -8,7 +8,7 @@ import {
 import type { Queryable } from '../queryable';
 import { getStaff, soleManager, verifyPin } from '../queries/staff';
 import type { TillContext } from './context';
-import type { StaffMember } from '../../contract/till-api';
+import type { StaffMember } from '../../contract/till-api/session';
 
 export function receiptNumber(storeId: string, registerId: string, seq: number): string {
   return `${storeId.toUpperCase()}-${registerId}-${String(seq).padStart(6, '0')}`;

@@ -14,7 +14,7 @@
  *   net     = sum of transaction totals (sales minus refunds, tax included) = cash + card
  *   expected cash = opening float + cash taken - cash refunded + cash in - cash out
  *
- * Inputs are trusted: validated by the till API (contract/till-api.ts: amounts in range, a
+ * Inputs are trusted: validated by the till API (contract/till-api/shift.ts: amounts in range, a
  * reason given), or built in code by the demo, benchmarks and tests.
  */
 import { ApprovalRequiredError, InvalidStateError } from '../errors';
@@ -26,7 +26,7 @@ import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
 import { getStaff } from '../queries/staff';
 import { managerApproval, openShiftId, requireOpenShift, requireStaff } from './shared';
-import type { ShiftFigures, ShiftSummary } from '../../contract/till-api';
+import type { ShiftFigures, ShiftSummary } from '../../contract/till-api/shift';
 
 export async function shiftFigures(
   db: Queryable,

@@ -3,7 +3,7 @@
  * register, with a reason and a manager's approval, and never once anything was returned
  * against it (then it is a return, not a void). Stock movements are reversed.
  *
- * The input is trusted: validated by the till API (contract/till-api.ts `ApiInput.voidSale`).
+ * The input is trusted: validated by the till API (contract/till-api/sale.ts `SaleInput.voidSale`).
  */
 import { ForbiddenError, InvalidStateError, NotFoundError } from '../errors';
 import { getReceipt } from '../queries/receipts';
@@ -11,7 +11,7 @@ import { getStaff } from '../queries/staff';
 import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
 import { managerApproval, openShiftId, requireStaff } from './shared';
-import type { Receipt } from '../../contract/till-api';
+import type { Receipt } from '../../contract/till-api/receipts';
 
 export interface VoidInput {
   receiptNumber: string;

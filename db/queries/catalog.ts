@@ -5,7 +5,7 @@
 import { ValidationError } from '../errors';
 import { centsFromNumeric } from '../../core/money';
 import type { Queryable } from '../queryable';
-import type { ProductSummary } from '../../contract/till-api';
+import type { ProductSummary } from '../../contract/till-api/catalog';
 
 interface ProductRow {
   product_id: string;

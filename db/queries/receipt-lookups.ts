@@ -8,7 +8,7 @@
  * till's own returns (its own rows, always current) and the ones HQ reported, merged by
  * transaction ID, the till's row winning (it knows of a void HQ has not received yet).
  */
-import type { Receipt } from '../../contract/till-api';
+import type { Receipt } from '../../contract/till-api/receipts';
 import type { ReceiptLookup, ReceiptReturnRecord } from '../../contract/sync-protocol';
 import type { Queryable } from '../queryable';
 import { receiptFromSale } from './receipts';

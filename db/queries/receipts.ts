@@ -3,7 +3,7 @@ import { centsFromNumeric, type Cents } from '../../core/money';
 import { taxBreakdown, type LineTax, type TaxRounding } from '../../core/tax';
 import type { SaleRecorded } from '../../contract/mutations';
 import type { Queryable } from '../queryable';
-import type { Receipt, ReceiptPayment } from '../../contract/till-api';
+import type { Receipt, ReceiptPayment } from '../../contract/till-api/receipts';
 
 const cents = (v: string | null): Cents | null => (v === null ? null : centsFromNumeric(v));
 

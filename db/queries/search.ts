@@ -52,7 +52,7 @@ import {
 } from '../search/text-search';
 import { nearestVectors } from '../search/vector-search';
 import { ON_HAND_SQL, PRODUCT_COLUMNS, toProductSummary } from './catalog';
-import type { ProductSummary } from '../../contract/till-api';
+import type { ProductSummary } from '../../contract/till-api/catalog';
 
 export { SIGNALS, type Signal, type SignalMatch } from '../search/fusion';
 export type { CategorySuggestion } from '../search/no-match';

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { NotFoundError, ValidationError, toPosError } from '../errors';
 import type { Queryable } from '../queryable';
 import { StoreId, Uuid } from '../../contract/mutations';
-import type { ProductSummary } from '../../contract/till-api';
+import type { ProductSummary } from '../../contract/till-api/catalog';
 import { builtinEmbedder, isZeroVector } from '../search/embedding/builtin';
 import { assertModel, vectorLiteral } from '../search/embedding/types';
 import { loadProductTexts } from '../search/embeddings';

@@ -10,7 +10,7 @@
  */
 import { ForbiddenError, ValidationError } from '../errors';
 import type { Queryable } from '../queryable';
-import type { StaffListEntry, StaffMember, StaffRole } from '../../contract/till-api';
+import type { StaffListEntry, StaffMember, StaffRole } from '../../contract/till-api/session';
 
 export const MAX_PIN_FAILURES = 5;
 export const PIN_LOCK_MINUTES = 5;

@@ -3,10 +3,10 @@
  * the categories (with their parent) of the products nearest to the query by meaning or
  * spelling, even though none of them was close enough to show.
  */
-import type { CategorySuggestion } from '../../contract/till-api';
+import type { CategorySuggestion } from '../../contract/till-api/catalog';
 import type { Queryable } from '../queryable';
 
-export type { CategorySuggestion } from '../../contract/till-api';
+export type { CategorySuggestion } from '../../contract/till-api/catalog';
 
 /**
  * Up to `limit` categories of `productIds` (best first), weighted by how early each product

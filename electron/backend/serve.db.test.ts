@@ -6,7 +6,8 @@
 import * as Comlink from 'comlink';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TillEventMessage, type SyncView } from '../../contract/till-api';
+import { TillEventMessage } from '../../contract/till-api/events';
+import { type SyncView } from '../../contract/till-api/sync';
 import { openTestTill, type TestTill } from '../../test/fixtures/till';
 import { hostFor, lineOf } from '../../test/fixtures/till-host';
 import { makeTillApi, type TillApi } from '../../till/api/handlers';

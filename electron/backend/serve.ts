@@ -2,10 +2,10 @@
  * comlink over an Electron MessagePortMain. comlink speaks the DOM MessagePort dialect
  * (addEventListener('message', ev => ev.data)); MessagePortMain is an EventEmitter whose
  * 'message' events carry { data, ports }. This adapter bridges the two, one API per port, and
- * sends the host's events on the same port (contract/till-api.ts `TillEventMessage`).
+ * sends the host's events on the same port (contract/till-api/events.ts `TillEventMessage`).
  */
 import * as Comlink from 'comlink';
-import type { TillEventMessage } from '../../contract/till-api';
+import type { TillEventMessage } from '../../contract/till-api/events';
 
 /** The part of Electron's MessagePortMain we use. */
 export interface MainPortLike {

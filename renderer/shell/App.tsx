@@ -15,7 +15,7 @@ import { KeysProvider, useKeyLayer } from './keys';
 import { StatusBar } from './StatusBar';
 import { KeyBar, NoticeLine } from './ui';
 import { Workspace } from './Workspace';
-import type { AppInfo } from '../../contract/till-api';
+import type { AppInfo } from '../../contract/till-api/setup';
 
 type Phase =
   | { kind: 'connecting' }

@@ -4,7 +4,8 @@
  * last sync succeeded, whether HQ rejected anything: F11 shows why). The sync status is pushed
  * by the host (events.tsx); only the "… ago" text runs on a local clock.
  */
-import type { StaffMember, StoreInfo } from '../../contract/till-api';
+import type { StaffMember } from '../../contract/till-api/session';
+import type { StoreInfo } from '../../contract/till-api/setup';
 import { useSyncView } from './events';
 import { ago, useNow } from './time';
 

@@ -7,7 +7,9 @@
  * key layer (`WorkspaceHandle.keys`), so the key bar shows them in one row.
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import type { Receipt, SaleResult, ShiftSummary } from '../../contract/till-api';
+import type { Receipt } from '../../contract/till-api/receipts';
+import type { SaleResult } from '../../contract/till-api/sale';
+import type { ShiftSummary } from '../../contract/till-api/shift';
 import { Checkout } from '../features/checkout/Checkout';
 import { cartReducer, emptyCart } from '../features/checkout/cart';
 import { ConfirmDialog } from '../features/checkout/EditDialogs';

@@ -4,7 +4,7 @@
  * with several, a list (arrows or the first letter, keyboard first) defaulting to the first.
  */
 import { useEffect, useId, useState } from 'react';
-import type { StaffListEntry } from '../../contract/till-api';
+import type { StaffListEntry } from '../../contract/till-api/session';
 import { useCall } from './call';
 import { useApi } from './context';
 

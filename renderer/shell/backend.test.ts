@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SyncView, TillEvent } from '../../contract/till-api';
+import type { SyncView } from '../../contract/till-api/sync';
+import type { TillEvent } from '../../contract/till-api/events';
 import { listenForEvents, type MessageSource } from './backend';
 
 const view: SyncView = {

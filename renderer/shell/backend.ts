@@ -6,12 +6,9 @@
  * events on the same channel (the sync status as it changes): the page never polls for them.
  */
 import * as Comlink from 'comlink';
-import {
-  TillEventMessage,
-  type SyncView,
-  type TillEvent,
-  type TillPlatform,
-} from '../../contract/till-api';
+import { TillEventMessage, type TillEvent } from '../../contract/till-api/events';
+import { type SyncView } from '../../contract/till-api/sync';
+import { type TillPlatform } from '../../contract/till-api/setup';
 import type { TillApi } from '../../till/api/handlers';
 import { WINDOW_PORT_MESSAGE } from '../../contract/ipc';
 

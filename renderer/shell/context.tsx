@@ -9,7 +9,8 @@ import {
   type ReactNode,
 } from 'react';
 import type { Api } from './backend';
-import type { AppInfo, StaffMember, StoreInfo, TillPlatform } from '../../contract/till-api';
+import type { AppInfo, StoreInfo, TillPlatform } from '../../contract/till-api/setup';
+import type { StaffMember } from '../../contract/till-api/session';
 
 export interface Session {
   api: Api;

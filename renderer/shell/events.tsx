@@ -1,7 +1,7 @@
 /**
  * The host's events as React state: the sync status (online, pending sales, rejected
  * mutations, catalog download progress), pushed by the till host whenever it changes
- * (contract/till-api.ts `TillEvent`). Screens read it here; nothing polls.
+ * (contract/till-api/events.ts `TillEvent`). Screens read it here; nothing polls.
  */
 import {
   createContext,
@@ -10,7 +10,7 @@ import {
   useSyncExternalStore,
   type ReactNode,
 } from 'react';
-import type { SyncView } from '../../contract/till-api';
+import type { SyncView } from '../../contract/till-api/sync';
 import type { TillEvents } from './backend';
 
 const EventsContext = createContext<TillEvents | null>(null);

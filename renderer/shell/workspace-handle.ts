@@ -4,7 +4,8 @@
  * the shell that renders it (no import cycle).
  */
 import type { Dispatch } from 'react';
-import type { SaleResult, ShiftSummary } from '../../contract/till-api';
+import type { SaleResult } from '../../contract/till-api/sale';
+import type { ShiftSummary } from '../../contract/till-api/shift';
 import type { CartAction, CartState } from '../features/checkout/cart';
 import type { KeyAction } from './keys';
 

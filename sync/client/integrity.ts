@@ -10,7 +10,7 @@
  * `IntegritySchedule` decides when the client checks and runs one check with its healing.
  */
 import { CatalogChecksums } from '../../contract/sync-protocol';
-import type { CatalogIntegrity } from '../../contract/till-api';
+import type { CatalogIntegrity } from '../../contract/till-api/sync';
 import {
   catalogChecksums,
   differingTables,

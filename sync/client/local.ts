@@ -9,7 +9,7 @@ import { raiseCounters } from '../../db/queries/outbox';
 import { Mutation } from '../../contract/mutations';
 import type { Queryable } from '../../db/queryable';
 import type { EnrollResult, MutationResult } from '../../contract/sync-protocol';
-import type { RejectedMutation } from '../../contract/till-api';
+import type { RejectedMutation } from '../../contract/till-api/sync';
 import { revealSecret, type SecretSealer, type StoredSecret } from './secrets';
 
 export interface LocalDevice {
@@ -249,7 +249,7 @@ export async function setLastError(db: Queryable, message: string | null): Promi
   await db.query(`UPDATE pos.sync_state SET last_error = $1, updated_at = now()`, [message]);
 }
 
-/** A mutation HQ refused, as the screens list it (contract/till-api.ts). */
+/** A mutation HQ refused, as the screens list it (contract/till-api/sync.ts). */
 export type RejectedView = RejectedMutation;
 
 export interface LocalCounts {

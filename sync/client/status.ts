@@ -1,10 +1,10 @@
 /**
- * The sync client's status (the view the screens get, one schema: contract/till-api.ts): the
+ * The sync client's status (the view the screens get, one schema: contract/till-api/sync.ts): the
  * last published value, its subscribers, and how it is re-read from the till's database.
  * Browser-safe.
  */
 import { getErrorMessage } from '../../contract/errors';
-import type { SyncView } from '../../contract/till-api';
+import type { SyncView } from '../../contract/till-api/sync';
 import type { Logger } from '../../db/logger';
 import type { Queryable } from '../../db/queryable';
 import type { SyncContext } from './context';

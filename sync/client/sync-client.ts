@@ -18,7 +18,7 @@
 import { TillExceptionList, type TillException } from '../../contract/exceptions';
 import { getErrorMessage } from '../../contract/errors';
 import { type EnrollResult, ReceiptLookup } from '../../contract/sync-protocol';
-import type { CatalogIntegrity } from '../../contract/till-api';
+import type { CatalogIntegrity } from '../../contract/till-api/sync';
 import { InvalidStateError } from '../../db/errors';
 import type { Logger } from '../../db/logger';
 import { silentLogger } from '../../db/logger';

@@ -19,7 +19,6 @@ const NOT_SPLIT_YET = new Set([
   'bench/sync.ts',
   'bench/topology.ts',
   'contract/sync-protocol.ts',
-  'contract/till-api.ts',
   'db/central/ingest-sales.ts',
   'db/central/sale-checks.ts',
   'db/seed/generate.ts',

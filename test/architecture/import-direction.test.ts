@@ -55,7 +55,8 @@ describe('import direction', () => {
     );
     expect(
       checkout?.dependencies.some(
-        (d) => d.resolved === 'contract/till-api.ts' && d.dependencyTypes.includes('type-only'),
+        (d) =>
+          d.resolved === 'contract/till-api/sale.ts' && d.dependencyTypes.includes('type-only'),
       ),
     ).toBe(true);
   }, 120_000);

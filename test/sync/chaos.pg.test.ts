@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SaleResult } from '../../contract/till-api';
+import type { SaleResult } from '../../contract/till-api/sale';
 import type { EnrollmentCodeCreated } from '../../contract/admin-protocol';
 import type { ProductEntity } from '../../contract/catalog';
 import { createCustomer } from '../../db/checkout/customers';

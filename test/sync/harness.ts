@@ -18,7 +18,7 @@ import { startHq, type Hq, type HqSeedOptions } from '../../hq/start';
 import type { FailureLimitOptions } from '../../hq/server/failure-limit';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 import { makeTempDir } from '../fixtures/till';
-import type { SaleResult } from '../../contract/till-api';
+import type { SaleResult } from '../../contract/till-api/sale';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 /** The first HQ console administrator of a test HQ. */

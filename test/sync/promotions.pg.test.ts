@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromotionDefine, PromotionDefined } from '../../contract/admin-protocol';
-import type { SaleResult } from '../../contract/till-api';
+import type { SaleResult } from '../../contract/till-api/sale';
 import type { PromotionRecomputation } from '../../db/central/promotion-check';
 import { commitSale } from '../../db/checkout/sale';
 import { currentShift, openShift } from '../../db/checkout/shifts';

@@ -17,7 +17,7 @@ import { demoStaff } from '../../db/seed/generate';
 import { makeTillApi, type TillApi } from '../../till/api/handlers';
 import { hostOnTill } from '../../till/host';
 import { clientSyncPort, type SyncPort } from '../../till/sync-port';
-import type { SaleResult } from '../../contract/till-api';
+import type { SaleResult } from '../../contract/till-api/sale';
 import {
   addRegister,
   openSyncTill,

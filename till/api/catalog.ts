@@ -1,5 +1,5 @@
 /** The catalog at the till: the scanner path (exact code), search as you type, substitutes. */
-import { ApiInput, type ProductSummary } from '../../contract/till-api';
+import { CatalogInput, type ProductSummary } from '../../contract/till-api/catalog';
 import { NotFoundError, ValidationError } from '../../db/errors';
 import { lookupByCode } from '../../db/queries/catalog';
 import { define } from './define';
@@ -8,7 +8,7 @@ import { productSearch } from './search';
 export const catalogHandlers = {
   /** Scanner path: an exact barcode or SKU. Unknown codes are a not_found error, never a line. */
   scan: define({
-    input: ApiInput.scan,
+    input: CatalogInput.scan,
     staff: 'none',
     run: async ({ till }, { code }): Promise<ProductSummary> => {
       const t = await till();
@@ -25,13 +25,13 @@ export const catalogHandlers = {
   }),
 
   search: define({
-    input: ApiInput.search,
+    input: CatalogInput.search,
     staff: 'none',
     run: async ({ till }, input) => productSearch.search(await till(), input),
   }),
 
   substitutes: define({
-    input: ApiInput.substitutes,
+    input: CatalogInput.substitutes,
     staff: 'none',
     run: async ({ till }, input) => productSearch.substitutes(await till(), input),
   }),

@@ -1,18 +1,18 @@
 /** Customers at the till: find (name, email, phone) and quick create (syncs up to HQ). */
-import { ApiInput } from '../../contract/till-api';
+import { CustomersInput } from '../../contract/till-api/customers';
 import { createCustomer, findCustomers } from '../../db/checkout/customers';
 import { define } from './define';
 
 export const customerHandlers = {
   findCustomers: define({
-    input: ApiInput.findCustomers,
+    input: CustomersInput.findCustomers,
     staff: 'any',
     run: async ({ till }, input) =>
       findCustomers(await till(), { query: input.query.slice(0, 100), limit: input.limit }),
   }),
 
   createCustomer: define({
-    input: ApiInput.createCustomer,
+    input: CustomersInput.createCustomer,
     staff: 'any',
     records: true,
     run: async ({ till }, input) => createCustomer(await till(), input),

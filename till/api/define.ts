@@ -1,7 +1,7 @@
 /**
  * The declarative wrapper every till API handler is written with. A handler states
- *   - its input schema (contract/till-api.ts `ApiInput`): the renderer is untrusted input, so
- *     this is THE validation of the till path; what `run` receives is typed and trusted, and
+ *   - its input schema (contract/till-api/<area>.ts `<Area>Input`): the renderer is untrusted
+ *     input, so this is THE validation of the till path; what `run` receives is typed and trusted, and
  *     the db/checkout functions it calls do not validate again (one validation per trust
  *     boundary, docs/app.md);
  *   - who may call it: anyone ('none'), a logged-in staff member ('any'), or a manager
@@ -15,7 +15,7 @@
  */
 import type { z } from 'zod';
 import { ErrorKind, ok, type Result } from '../../contract/errors';
-import type { StaffMember } from '../../contract/till-api';
+import type { StaffMember } from '../../contract/till-api/session';
 import { createTillContext, type TillContext } from '../../db/checkout/context';
 import { managerApproval } from '../../db/checkout/shared';
 import { ForbiddenError, ValidationError, errorResult } from '../../db/errors';
@@ -74,7 +74,7 @@ function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S>
   return parsed.data;
 }
 
-/** The approval fields a 'manager' handler's input may carry (contract/till-api.ts). */
+/** The approval fields a 'manager' handler's input may carry (contract/till-api/<area>.ts). */
 function approvalOf(input: unknown): { managerId?: string; managerPin?: string } {
   const given = (input ?? {}) as { managerId?: unknown; managerPin?: unknown };
   return {

@@ -9,7 +9,8 @@
  *
  * Contract of every method:
  * - takes at most one plain object (structured-clone safe), validated once, at this boundary,
- *   with its schema from contract/till-api.ts (`ApiInput`); what it answers is typed there too;
+ *   with its schema from contract/till-api/<area>.ts (`<Area>Input`); what it answers is typed
+ *   there too;
  * - resolves to `{ ok: true, data } | { ok: false, error: { kind, message } }` and never
  *   rejects for a business error (comlink would otherwise lose the error's kind);
  * - acts as the staff member logged in on THIS connection (one API object per window or tab):

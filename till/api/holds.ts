@@ -1,11 +1,11 @@
 /** Hold and recall: park a cart (with its customer) and pick it up later. Never synced. */
-import { ApiInput } from '../../contract/till-api';
+import { HoldsInput } from '../../contract/till-api/holds';
 import { holdCart, listHeldCarts, recallCart } from '../../db/checkout/holds';
 import { define } from './define';
 
 export const holdHandlers = {
   holdCart: define({
-    input: ApiInput.holdCart,
+    input: HoldsInput.holdCart,
     staff: 'any',
     run: async ({ till, staff }, input) =>
       holdCart(await till(), {
@@ -22,7 +22,7 @@ export const holdHandlers = {
   }),
 
   recallCart: define({
-    input: ApiInput.recallCart,
+    input: HoldsInput.recallCart,
     staff: 'any',
     run: async ({ till }, { holdId }) => recallCart(await till(), holdId),
   }),

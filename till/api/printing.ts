@@ -8,7 +8,7 @@
  * A system printer is printed to by the desktop window itself (Electron's silent print of the
  * receipt view with the configured device name), so for it this answers where to print.
  */
-import { ApiInput, type PrintOutcome } from '../../contract/till-api';
+import { PrintingInput, type PrintOutcome } from '../../contract/till-api/printing';
 import { PrinterMessages, type PrintSettings } from '../../contract/printer';
 import { InvalidStateError, NotFoundError } from '../../db/errors';
 import {
@@ -40,7 +40,7 @@ export const printingHandlers = {
   }),
 
   savePrintSettings: define({
-    input: ApiInput.savePrintSettings,
+    input: PrintingInput.savePrintSettings,
     staff: 'manager',
     approval: 'A manager sets up the receipt printer: enter a manager PIN',
     run: async ({ till, host }, input): Promise<PrintSettings> => {
@@ -55,7 +55,7 @@ export const printingHandlers = {
   }),
 
   printReceipt: define({
-    input: ApiInput.printReceipt,
+    input: PrintingInput.printReceipt,
     staff: 'any',
     run: async ({ till, host }, { receiptNumber, openDrawer }): Promise<PrintOutcome> => {
       const t = await till();
@@ -98,7 +98,7 @@ export const printingHandlers = {
 
   /** The drawer kick: a no-sale open, or a cash tender whose receipt is not printed. */
   openDrawer: define({
-    input: ApiInput.openDrawer,
+    input: PrintingInput.openDrawer,
     staff: 'any',
     run: async ({ till, host, staff }, { reason }): Promise<{ opened: true }> => {
       const t = await till();

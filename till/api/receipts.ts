@@ -1,12 +1,12 @@
 /** Receipts of this till: one by number (reprint), the most recent ones. */
-import { ApiInput, type Receipt } from '../../contract/till-api';
+import { ReceiptsInput, type Receipt } from '../../contract/till-api/receipts';
 import { NotFoundError } from '../../db/errors';
 import { getReceipt, recentReceipts } from '../../db/queries/receipts';
 import { define } from './define';
 
 export const receiptHandlers = {
   receipt: define({
-    input: ApiInput.receipt,
+    input: ReceiptsInput.receipt,
     staff: 'none',
     run: async ({ till }, { receiptNumber }): Promise<Receipt> => {
       const t = await till();
@@ -17,7 +17,7 @@ export const receiptHandlers = {
   }),
 
   recentReceipts: define({
-    input: ApiInput.recentReceipts,
+    input: ReceiptsInput.recentReceipts,
     staff: 'none',
     run: async ({ till }, { limit }) => {
       const t = await till();

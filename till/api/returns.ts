@@ -1,5 +1,6 @@
 /** Returns and exchanges against a receipt: what is returnable, a quote, the return itself. */
-import { ApiInput } from '../../contract/till-api';
+import { ReceiptsInput } from '../../contract/till-api/receipts';
+import { ReturnsInput } from '../../contract/till-api/returns';
 import {
   commitReturn,
   findOriginal,
@@ -31,7 +32,7 @@ async function withOriginal(host: TillHost, till: TillContext, receiptNumber: st
 
 export const returnsHandlers = {
   returnableLines: define({
-    input: ApiInput.receipt,
+    input: ReceiptsInput.receipt,
     staff: 'any',
     run: async ({ till, host }, { receiptNumber }) => {
       const t = await till();
@@ -42,7 +43,7 @@ export const returnsHandlers = {
 
   /** Price a return or exchange without recording it (refund or amount due, default tenders). */
   quoteReturn: define({
-    input: ApiInput.quoteReturn,
+    input: ReturnsInput.quoteReturn,
     staff: 'any',
     run: async ({ till, staff }, input) =>
       quoteReturn(await till(), { ...input, cashierId: staff.staffId }),
@@ -50,7 +51,7 @@ export const returnsHandlers = {
 
   /** A return without a receipt: today's refund for the items (no manager needed to ask). */
   quoteNoReceiptReturn: define({
-    input: ApiInput.quoteNoReceiptReturn,
+    input: ReturnsInput.quoteNoReceiptReturn,
     staff: 'any',
     run: async ({ till, staff }, input) =>
       quoteNoReceiptReturn(await till(), {
@@ -64,7 +65,7 @@ export const returnsHandlers = {
 
   /** A return without a receipt: a manager approves it (checked in db/checkout/no-receipt.ts). */
   commitNoReceiptReturn: define({
-    input: ApiInput.commitNoReceiptReturn,
+    input: ReturnsInput.commitNoReceiptReturn,
     staff: 'any',
     records: true,
     run: async ({ till, staff }, input) =>
@@ -81,7 +82,7 @@ export const returnsHandlers = {
   }),
 
   commitReturn: define({
-    input: ApiInput.commitReturn,
+    input: ReturnsInput.commitReturn,
     staff: 'any',
     records: true,
     run: async ({ till, host, staff }, input) => {

@@ -1,5 +1,5 @@
 /** Ringing up a sale, and voiding one of this shift. */
-import { ApiInput } from '../../contract/till-api';
+import { SaleInput } from '../../contract/till-api/sale';
 import { commitSale } from '../../db/checkout/sale';
 import { voidTransaction } from '../../db/checkout/voids';
 import { readStoreConfig } from '../../db/queries/identity';
@@ -9,7 +9,7 @@ import { define } from './define';
 export const saleHandlers = {
   /** Idempotent by transaction ID: a retry returns the first receipt (`duplicate: true`). */
   commitSale: define({
-    input: ApiInput.commitSale,
+    input: SaleInput.commitSale,
     staff: 'any',
     records: true,
     run: async ({ till, staff }, input) =>
@@ -39,7 +39,7 @@ export const saleHandlers = {
 
   /** A manager's call: a cashier gives a manager PIN (checked inside, after the receipt). */
   voidSale: define({
-    input: ApiInput.voidSale,
+    input: SaleInput.voidSale,
     staff: 'any',
     records: true,
     run: async ({ till, staff }, input) =>

@@ -8,7 +8,7 @@
 import type { TillContext } from '../../db/checkout/context';
 import { searchProducts, type SearchHit as DbHit } from '../../db/queries/search';
 import { substitutes as nearestSubstitutes } from '../../db/queries/similar';
-import type { ProductSummary, SearchHit, SearchResult } from '../../contract/till-api';
+import type { ProductSummary, SearchHit, SearchResult } from '../../contract/till-api/catalog';
 
 /** The longest query sent to the database; the screen's field holds no more either. */
 export const MAX_QUERY = 200;

@@ -2,7 +2,7 @@
  * Staff at the till: the person, then the PIN (a lockout per person), logout per connection,
  * manager checks and unlocking a locked person.
  */
-import { ApiInput, type StaffMember } from '../../contract/till-api';
+import { SessionInput, type StaffMember } from '../../contract/till-api/session';
 import { login, staffList, unlock } from '../../db/checkout/session';
 import { managerApproval } from '../../db/checkout/shared';
 import { ValidationError } from '../../db/errors';
@@ -11,7 +11,7 @@ import { define } from './define';
 
 export const sessionHandlers = {
   login: define({
-    input: ApiInput.login,
+    input: SessionInput.login,
     staff: 'none',
     run: async ({ till, setStaff }, input): Promise<StaffMember> => {
       const member = await login(await till(), { staffId: input.staffId, pin: input.pin });
@@ -38,7 +38,7 @@ export const sessionHandlers = {
    * counts towards that manager's lockout.
    */
   verifyManager: define({
-    input: ApiInput.verifyManager,
+    input: SessionInput.verifyManager,
     staff: 'any',
     run: async ({ till }, input) => {
       const t = await till();
@@ -60,7 +60,7 @@ export const sessionHandlers = {
    * now, counted against that manager.
    */
   unlockStaff: define({
-    input: ApiInput.unlockStaff,
+    input: SessionInput.unlockStaff,
     staff: 'none',
     run: async ({ till, staff }, input) => {
       const t = await till();

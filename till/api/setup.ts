@@ -2,7 +2,7 @@
  * First run and where the app stands: `info` (setup, downloading or ready; who is logged in),
  * enrollment with HQ, and the demo store for a till without HQ.
  */
-import { ApiInput, type AppInfo, type StoreInfo } from '../../contract/till-api';
+import { SetupInput, type AppInfo, type StoreInfo } from '../../contract/till-api/setup';
 import type { TillContext } from '../../db/checkout/context';
 import { InvalidStateError } from '../../db/errors';
 import { readIdentity, readStoreConfig } from '../../db/queries/identity';
@@ -55,7 +55,7 @@ export const setupHandlers = {
 
   /** First run: enroll this till with HQ (downloads the store's catalog). */
   enroll: define({
-    input: ApiInput.enroll,
+    input: SetupInput.enroll,
     staff: 'none',
     run: async ({ host, till }, input) => {
       if (await readIdentity(host.db))

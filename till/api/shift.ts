@@ -1,5 +1,5 @@
 /** The register's shift: open with a float, cash in and out, X report, close with the Z report. */
-import { ApiInput } from '../../contract/till-api';
+import { ShiftInput } from '../../contract/till-api/shift';
 import {
   closeShift,
   currentShift,
@@ -17,7 +17,7 @@ export const shiftHandlers = {
   }),
 
   openShift: define({
-    input: ApiInput.openShift,
+    input: ShiftInput.openShift,
     staff: 'any',
     records: true,
     run: async ({ till, staff }, input) =>
@@ -28,7 +28,7 @@ export const shiftHandlers = {
   }),
 
   moveCash: define({
-    input: ApiInput.moveCash,
+    input: ShiftInput.moveCash,
     staff: 'any',
     records: true,
     run: async ({ till, staff }, input) =>
@@ -42,7 +42,7 @@ export const shiftHandlers = {
 
   /** Closing the drawer is a manager's call: a cashier needs a manager PIN. */
   closeShift: define({
-    input: ApiInput.closeShift,
+    input: ShiftInput.closeShift,
     staff: 'manager',
     approval: 'Closing the shift needs a manager PIN',
     records: true,

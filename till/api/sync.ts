@@ -3,7 +3,7 @@
  * to the screens whenever it changes (../host.ts `forwardEvents`); screens do not poll.
  */
 import type { TillException } from '../../contract/exceptions';
-import type { SyncView } from '../../contract/till-api';
+import type { SyncView } from '../../contract/till-api/sync';
 import { define } from './define';
 
 export const syncHandlers = {

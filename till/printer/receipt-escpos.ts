@@ -6,7 +6,7 @@
  * Pure: the same receipt gives the same bytes, so a reprint is the first print again.
  */
 import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
-import type { Receipt, ReceiptPayment } from '../../contract/till-api';
+import type { Receipt, ReceiptPayment } from '../../contract/till-api/receipts';
 import { columnsFor, type PaperWidth } from '../../contract/printer';
 import { formatCurrency } from '../../core/money';
 

@@ -13,7 +13,7 @@ import { useApi, useNotice } from '../../shell/context';
 import { Modal, TextField } from '../../shell/ui';
 import { useApprover } from '../../shell/approver';
 import { toCart, type CartState } from './cart';
-import type { SaleResult } from '../../../contract/till-api';
+import type { SaleResult } from '../../../contract/till-api/sale';
 
 export function PayPanel(props: {
   cart: CartState;

@@ -4,7 +4,8 @@
  */
 import type { Cart, CartLine, Discount } from '../../../core/pricing';
 import { MAX_LINE_QUANTITY } from '../../../core/pricing';
-import type { Customer, ProductSummary } from '../../../contract/till-api';
+import type { Customer } from '../../../contract/till-api/customers';
+import type { ProductSummary } from '../../../contract/till-api/catalog';
 
 export interface CartItem {
   /** Stable React key for the line. */

@@ -3,7 +3,7 @@ import { useRef, useState } from 'react';
 import { useCall } from '../../shell/call';
 import { useApi, useNotice } from '../../shell/context';
 import { Modal, TextField } from '../../shell/ui';
-import type { Customer } from '../../../contract/till-api';
+import type { Customer } from '../../../contract/till-api/customers';
 
 export function CustomerPanel(props: {
   current: Customer | null;

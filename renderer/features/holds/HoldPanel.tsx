@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { useCall } from '../../shell/call';
 import { useApi } from '../../shell/context';
 import { Modal, TextField } from '../../shell/ui';
-import type { HeldCart } from '../../../contract/till-api';
+import type { HeldCart } from '../../../contract/till-api/holds';
 
 export function HoldDialog(props: { onHold: (label: string) => void; onClose: () => void }) {
   const [label, setLabel] = useState('');

@@ -5,7 +5,7 @@
  * person can be unlocked here with a manager's PIN.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { StaffListEntry } from '../../../contract/till-api';
+import type { StaffListEntry } from '../../../contract/till-api/session';
 import { useCall } from '../../shell/call';
 import { useNotice, useSession } from '../../shell/context';
 import { useKeyLayer } from '../../shell/keys';

@@ -4,7 +4,7 @@ import { formatMoney } from '../../shell/amounts';
 import { saveReceiptPdf } from '../../shell/backend';
 import { useNotice, useSession } from '../../shell/context';
 import { Modal } from '../../shell/ui';
-import type { Receipt } from '../../../contract/till-api';
+import type { Receipt } from '../../../contract/till-api/receipts';
 import { Barcode } from './Barcode';
 import {
   changeGiven,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Receipt, ReceiptPayment } from '../../../contract/till-api';
+import type { Receipt, ReceiptPayment } from '../../../contract/till-api/receipts';
 import { moneyHeadline, overShort, paymentAmount, paymentLabel } from './money-words';
 
 const money = (c: number): string => `$${(c / 100).toFixed(2)}`;

@@ -3,7 +3,7 @@
  * Pure, from the recorded receipt: the amounts are the payments the till wrote, so the words
  * and the printed tenders always agree (a reprint says the same as the first print).
  */
-import type { Receipt, ReceiptPayment } from '../../../contract/till-api';
+import type { Receipt, ReceiptPayment } from '../../../contract/till-api/receipts';
 import type { TenderInput } from '../../../core/tenders';
 
 type Format = (cents: number) => string;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { err, ok, ErrorKind, type Result } from '../../../contract/errors';
 import { PrinterMessages } from '../../../contract/printer';
-import type { PrintOutcome } from '../../../contract/till-api';
+import type { PrintOutcome } from '../../../contract/till-api/printing';
 import { printRecorded, type PrintDeps } from './print';
 
 function deps(outcome: Result<PrintOutcome>) {

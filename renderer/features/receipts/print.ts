@@ -1,11 +1,11 @@
 /**
- * Printing a recorded receipt from the screen: the till decides where (contract/till-api.ts
- * PrintOutcome): its network printer (done by the till host, drawer kick included), the
+ * Printing a recorded receipt from the screen: the till decides where (contract/till-api/
+ * printing.ts PrintOutcome): its network printer (done by the till host, drawer kick included), the
  * desktop's system printer by name (a silent print of the receipt view), or the print dialog.
  * Only ever called after the sale is committed: a failure is a message, never a lost sale.
  */
 import type { Result } from '../../../contract/errors';
-import type { PrintOutcome } from '../../../contract/till-api';
+import type { PrintOutcome } from '../../../contract/till-api/printing';
 import { printReceipt } from '../../shell/backend';
 
 export type PrintResult = { ok: true; printed: boolean } | { ok: false; message: string };

@@ -5,7 +5,9 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { v7 as uuidv7 } from 'uuid';
-import type { ProductSummary, RefundMethod, SaleResult } from '../../../contract/till-api';
+import type { ProductSummary } from '../../../contract/till-api/catalog';
+import type { RefundMethod } from '../../../contract/till-api/returns';
+import type { SaleResult } from '../../../contract/till-api/sale';
 import { formatMoney } from '../../shell/amounts';
 import { useApprover } from '../../shell/approver';
 import { useCall } from '../../shell/call';

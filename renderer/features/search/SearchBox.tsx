@@ -8,7 +8,7 @@
  * searches: the scan itself is coming and the till database serves one query at a time.
  */
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
-import type { SearchHit } from '../../../contract/till-api';
+import type { SearchHit } from '../../../contract/till-api/catalog';
 import { formatMoney } from '../../shell/amounts';
 import { useCall } from '../../shell/call';
 import { useApi, useNotice } from '../../shell/context';

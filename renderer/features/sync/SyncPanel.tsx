@@ -12,7 +12,7 @@ import { useApi, useNotice } from '../../shell/context';
 import { useSyncView } from '../../shell/events';
 import { ago, useNow } from '../../shell/time';
 import { Modal } from '../../shell/ui';
-import type { CatalogIntegrity } from '../../../contract/till-api';
+import type { CatalogIntegrity } from '../../../contract/till-api/sync';
 
 /** What the catalog tables are called on the shop floor. */
 const TABLE_WORDS: Record<string, string> = {

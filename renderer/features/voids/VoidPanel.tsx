@@ -4,7 +4,7 @@ import { useCall } from '../../shell/call';
 import { useApi, useNotice, useStaff } from '../../shell/context';
 import { Modal, TextField } from '../../shell/ui';
 import { useApprover } from '../../shell/approver';
-import type { Receipt } from '../../../contract/till-api';
+import type { Receipt } from '../../../contract/till-api/receipts';
 
 /** Common reasons, one key each (a reason can also be typed). */
 const REASONS = [

@@ -1,0 +1,43 @@
+/**
+ * The till API's sale area (till/api/sale.ts): committing a sale with its tenders, voiding a
+ * recorded one, and what a committed sale answers.
+ */
+import { z } from 'zod';
+import { Uuid } from '../../core/ids';
+import { Cart } from '../../core/pricing';
+import { TenderInput } from '../../core/tenders';
+import { Approver, ReceiptNumber, Text } from './fields';
+import type { Receipt } from './receipts';
+
+export const SaleInput = {
+  commitSale: z.object({
+    transactionId: Uuid,
+    cart: Cart,
+    tenders: z.array(TenderInput).min(1, 'Choose how the customer pays').max(20),
+    customerId: Uuid.nullable().default(null),
+    managerPin: Text('The manager PIN', 16).optional(),
+    managerId: Approver.optional(),
+  }),
+  voidSale: z.object({
+    receiptNumber: ReceiptNumber,
+    reason: Text('The reason').trim().min(1, 'Give a reason for the void'),
+    managerPin: Text('The manager PIN', 16).optional(),
+    managerId: Approver.optional(),
+  }),
+} as const;
+
+export interface StockWarning {
+  productId: string;
+  sku: string;
+  onHand: number;
+}
+
+export interface SaleResult {
+  receipt: Receipt;
+  changeCents: number;
+  mutationId: number | null;
+  /** Lines whose stock went below zero with this sale (the sale is never blocked). */
+  stockWarnings: StockWarning[];
+  /** True when this call found the sale already committed (a retry). */
+  duplicate: boolean;
+}

@@ -1,0 +1,36 @@
+/**
+ * The till API's shift area (till/api/shift.ts): opening a shift with its float, cash in and
+ * out of the drawer, closing with the counted cash, and the shift's running figures.
+ */
+import { z } from 'zod';
+import type { ZReport } from '../mutations';
+import { Approver, NonNegativeCents, PositiveCents, Text } from './fields';
+
+export const ShiftInput = {
+  openShift: z.object({ openingFloatCents: NonNegativeCents }),
+  moveCash: z.object({
+    kind: z.enum(['in', 'out']),
+    amountCents: PositiveCents,
+    reason: Text('The reason').trim().min(1, 'Give a reason'),
+    /** A cash-out above the store's limit or beyond the expected drawer: a manager approves. */
+    managerPin: Text('The manager PIN', 16).optional(),
+    managerId: Approver.optional(),
+  }),
+  closeShift: z.object({
+    countedCashCents: NonNegativeCents,
+    managerPin: Text('The manager PIN', 16).optional(),
+    managerId: Approver.optional(),
+  }),
+} as const;
+
+export interface ShiftSummary {
+  shiftId: string;
+  openedAt: string;
+  openedBy: string;
+}
+
+/** The running figures of a shift: the Z report's figures before the drawer is counted. */
+export type ShiftFigures = Omit<
+  ZReport,
+  'zReportId' | 'zNumber' | 'closedAt' | 'countedCashCents' | 'overShortCents'
+>;
