@@ -186,7 +186,7 @@ module.exports = {
     {
       name: 'sync-not-to-hq',
       comment:
-        "sync/ is the till's sync client: it speaks to HQ over HTTP (contract/sync-protocol.ts), " +
+        "sync/ is the till's sync client: it speaks to HQ over HTTP (contract/sync-protocol/), " +
         "never by importing HQ's code.",
       severity: 'error',
       from: { path: '^sync/' },

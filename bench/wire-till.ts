@@ -3,13 +3,11 @@
  * benchmark's load generators (bench/push-tills.ts runs them in their own process).
  */
 import type { Mutation } from '../contract/mutations';
-import {
-  EnrollResult,
-  PushResult,
-  PullPage,
-  SnapshotPage,
-  PROTOCOL_VERSION,
-} from '../contract/sync-protocol';
+import { EnrollResult } from '../contract/sync-protocol/enrollment';
+import { PushResult } from '../contract/sync-protocol/push';
+import { PullPage } from '../contract/sync-protocol/pull';
+import { SnapshotPage } from '../contract/sync-protocol/snapshot';
+import { PROTOCOL_VERSION } from '../contract/sync-protocol/wire';
 
 /** HQ answered a request with an error (`kind` from its `{ ok: false, error }` body). */
 export class WireError extends Error {

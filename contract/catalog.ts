@@ -1,6 +1,6 @@
 /**
  * Catalog entities as they travel from HQ to a till (the pull feed) and as seeding writes them.
- * One schema per synced table; contract/sync-protocol.ts re-exports these for the change feed.
+ * One schema per synced table; the change feed (contract/sync-protocol/changes.ts) carries them.
  * Amounts are integer cents; `version` is HQ's per-row version (the till applies only newer).
  */
 import { z } from 'zod';

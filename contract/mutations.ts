@@ -1,7 +1,7 @@
 /**
  * Mutations: everything born at the till that HQ must receive. One schema per type; the same
  * schemas validate the sale journal on replay, the outbox payload and HQ's push endpoint
- * (contract/sync-protocol.ts re-exports them), so the three can never drift apart.
+ * (contract/sync-protocol/push.ts), so the three can never drift apart.
  *
  * Amounts are integer cents, quantities integers, timestamps ISO-8601 with offset.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Backoff } from './client/backoff';
 import { SyncError, parseRetryAfter } from './client/http';
-import { DeviceToken, EnrollmentCode } from '../contract/sync-protocol';
+import { DeviceToken, EnrollmentCode } from '../contract/sync-protocol/enrollment';
 import { validateHqUrl } from './client/enrollment';
 
 describe('backoff', () => {

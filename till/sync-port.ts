@@ -8,7 +8,7 @@ import { InvalidStateError, ValidationError } from '../db/errors';
 import { SyncError, type SyncClient } from '../sync/client';
 import type { SyncView } from '../contract/till-api/sync';
 import type { TillException } from '../contract/exceptions';
-import type { ReceiptLookup } from '../contract/sync-protocol';
+import type { ReceiptLookup } from '../contract/sync-protocol/receipt-lookup';
 import { getErrorMessage } from '../contract/errors';
 import { silentLogger, type Logger } from '../db/logger';
 

@@ -17,7 +17,7 @@ export const ReceiptsInput = {
 export type ReceiptLine = SaleLine;
 
 /** A receipt payment is the `sale.recorded` payment without the card authorisation code. */
-export type ReceiptPayment = Omit<Payment, 'authCode'>;
+export type ReceiptPayment = Omit<Payment, 'authCode' | 'storedValueCardId'>;
 
 export interface Receipt {
   transactionId: string;

@@ -17,6 +17,8 @@ export const SaleInput = {
     customerId: Uuid.nullable().default(null),
     managerPin: Text('The manager PIN', 16).optional(),
     managerId: Approver.optional(),
+    /** A tax-exempt sale: the customer's exemption certificate or reference (needs a customer). */
+    taxExemptReference: Text('The exemption reference', 60).nullable().default(null),
   }),
   voidSale: z.object({
     receiptNumber: ReceiptNumber,

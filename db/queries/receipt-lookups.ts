@@ -9,7 +9,10 @@
  * transaction ID, the till's row winning (it knows of a void HQ has not received yet).
  */
 import type { Receipt } from '../../contract/till-api/receipts';
-import type { ReceiptLookup, ReceiptReturnRecord } from '../../contract/sync-protocol';
+import type {
+  ReceiptLookup,
+  ReceiptReturnRecord,
+} from '../../contract/sync-protocol/receipt-lookup';
 import type { Queryable } from '../queryable';
 import { receiptFromSale } from './receipts';
 

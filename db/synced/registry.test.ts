@@ -4,7 +4,7 @@
  * amount in cents is a money column (numeric at both ends, exact cents on the wire).
  */
 import { describe, expect, it } from 'vitest';
-import { Changes, Deletes } from '../../contract/sync-protocol';
+import { Changes, Deletes } from '../../contract/sync-protocol/changes';
 import { FEED_ENTITIES } from '../central/feed-log';
 import { SYNCED_ENTITIES, allColumns, hqJsonSql, keyFromJsonSql, keyTextSql } from './registry';
 

@@ -11,7 +11,8 @@
  * shared), `version` (HQ's per-row version, the till's upsert guard) and `updated_at`; those are
  * implied and not listed.
  */
-import { StoreId, RegisterId, type Changes } from '../../contract/sync-protocol';
+import { StoreId, RegisterId } from '../../contract/mutations';
+import { type Changes } from '../../contract/sync-protocol/changes';
 import { MAX_INT4 } from '../../contract/mutations';
 import { sqlCents } from '../sql';
 

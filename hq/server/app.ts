@@ -7,7 +7,7 @@
  * onRequest hooks, before any body is read; failed attempts are limited per address
  * (failure-limit.ts).
  *
- * Every request body is validated by the zod schemas of contract/sync-protocol.ts and
+ * Every request body is validated by the zod schemas of contract/sync-protocol/ and
  * contract/admin-protocol.ts before a route sees it; routes are thin and call the services
  * (hq/services/), which own the work and their tables. Errors leave as
  * `{ ok: false, error: { kind, message } }` with a status that tells the client whether to

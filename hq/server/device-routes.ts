@@ -1,5 +1,5 @@
 /**
- * /v1: what a till calls (contract/sync-protocol.ts). Thin: each route validates its body with
+ * /v1: what a till calls (contract/sync-protocol/). Thin: each route validates its body with
  * the protocol schema, hands it to a service with the device credential (hooks.ts) and sends
  * the answer; the services own the work and their tables. Pull and snapshot pages are JSON
  * text built by PostgreSQL and sent as is.
@@ -7,14 +7,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
-import {
-  EnrollRequest,
-  PullRequest,
-  PushRequest,
-  ReceiptLookupRequest,
-  RebaseRequest,
-  SnapshotRequest,
-} from '../../contract/sync-protocol';
+import { EnrollRequest, RebaseRequest } from '../../contract/sync-protocol/enrollment';
+import { PullRequest } from '../../contract/sync-protocol/pull';
+import { PushRequest } from '../../contract/sync-protocol/push';
+import { ReceiptLookupRequest } from '../../contract/sync-protocol/receipt-lookup';
+import { SnapshotRequest } from '../../contract/sync-protocol/snapshot';
 import { describeDevice } from '../services/devices';
 import { tillExceptions } from '../services/exceptions';
 import { rebaseDevice, redeemEnrollmentCode } from '../services/enroll';

@@ -10,7 +10,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SyncErrorKind } from '../../contract/sync-protocol';
+import { SyncErrorKind } from '../../contract/sync-protocol/wire';
 import { HqError } from '../services/errors';
 import { HTTP_STATUS, httpFailure, sendFailure } from './errors';
 

@@ -1,7 +1,7 @@
 /**
  * The ONE mapping from what a request threw to its HTTP answer,
  * `{ ok: false, error: { kind, message, ...details } }` with a status that tells the client
- * whether to retry (contract/sync-protocol.ts ErrorBody):
+ * whether to retry (contract/sync-protocol/wire.ts ErrorBody):
  *   HqError (hq/services/errors.ts)  the status of its kind (HTTP_STATUS), its details
  *   schema validation (zod)          400 validation, naming the first few problems
  *   body over the limit              413 payload_too_large
@@ -12,7 +12,7 @@
  */
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import type { SyncErrorKind } from '../../contract/sync-protocol';
+import type { SyncErrorKind } from '../../contract/sync-protocol/wire';
 import { isDataException, isDatabaseUnavailable } from '../../db/pg-errors';
 import { HqError, type HqErrorDetails } from '../services/errors';
 

@@ -23,7 +23,7 @@ import {
   MIN_PROTOCOL_VERSION,
   PendingHeader,
   PROTOCOL_VERSION,
-} from '../../contract/sync-protocol';
+} from '../../contract/sync-protocol/wire';
 import {
   parseDeviceToken,
   sameHash,

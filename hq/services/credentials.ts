@@ -1,7 +1,7 @@
 /**
  * Device and admin credentials: their format, secrets and hashes (no I/O).
  *
- * A device credential is `<storeId>.<deviceId>.<secret>` (contract/sync-protocol.ts
+ * A device credential is `<storeId>.<deviceId>.<secret>` (contract/sync-protocol/enrollment.ts
  * DeviceToken). The store in it is only a claim: verifyDevice (devices.ts) sets that store as
  * the tenant key and then looks the device up under it; the SHA-256 of the secret must equal
  * the stored hash (compared in constant time) and the device must not be revoked. A credential
@@ -12,7 +12,7 @@
  * only the hash, so a copy of HQ's database cannot impersonate a till.
  */
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { DeviceToken } from '../../contract/sync-protocol';
+import { DeviceToken } from '../../contract/sync-protocol/enrollment';
 
 export interface DeviceCredential {
   storeId: string;
@@ -60,7 +60,7 @@ export function newEnrollmentSecret(): string {
   return groups.join('-');
 }
 
-/** Split a normalised code (contract/sync-protocol.ts EnrollmentCode) into store and secret. */
+/** Split a normalised code (contract/sync-protocol/enrollment.ts EnrollmentCode) into store and secret. */
 export function splitEnrollmentCode(code: string): { storeId: string; secret: string } {
   const dot = code.lastIndexOf('.');
   return { storeId: code.slice(0, dot), secret: code.slice(dot + 1) };

@@ -11,7 +11,7 @@ import type pg from 'pg';
 import type { Queryable } from '../../db/queryable';
 import { withTenant } from '../../db/central/tenant';
 import type { DeviceSyncState } from '../../contract/admin-protocol';
-import type { DeviceInfo } from '../../contract/sync-protocol';
+import type { DeviceInfo } from '../../contract/sync-protocol/enrollment';
 import { sameHash, sha256Hex, type DeviceCredential } from './credentials';
 import { notFound, unauthorized } from './errors';
 import { assertStore, listStoreIds } from './stores';

@@ -15,8 +15,8 @@ import type {
   EnrollResult,
   RebaseResult,
   RegisterCounters,
-  StoreEntity,
-} from '../../contract/sync-protocol';
+} from '../../contract/sync-protocol/enrollment';
+import type { StoreEntity } from '../../contract/catalog';
 import {
   deviceToken,
   newEnrollmentSecret,

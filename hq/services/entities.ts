@@ -1,6 +1,6 @@
 /**
  * How each synced central table becomes the entities of the pull feed and snapshots
- * (contract/sync-protocol.ts Changes). PostgreSQL builds the JSON itself (json_build_object), so a page
+ * (contract/sync-protocol/changes.ts Changes). PostgreSQL builds the JSON itself (json_build_object), so a page
  * of 50,000 rows goes from the database to the response body as text, never parsed and
  * re-serialised in between. Money leaves as integer cents computed exactly in numeric.
  *
@@ -8,7 +8,7 @@
  * are additionally filtered by `store_id = $1` (the tenant key and the filter agree; the
  * filter lets the planner use the keys). Categories are shared reference data.
  */
-import type { Changes } from '../../contract/sync-protocol';
+import type { Changes } from '../../contract/sync-protocol/changes';
 import {
   SYNCED_ENTITIES,
   hqJsonSql,

@@ -1,11 +1,11 @@
 /**
- * Errors the HQ services throw. Each carries its protocol kind (contract/sync-protocol.ts
+ * Errors the HQ services throw. Each carries its protocol kind (contract/sync-protocol/wire.ts
  * SyncErrorKind), the details the protocol defines for it, and optionally how soon to try
  * again. Services know nothing of HTTP: the status of each kind is chosen in ONE place,
  * hq/server/errors.ts, which also turns anything else thrown into a 500 `internal` whose
  * details go to the log, never to the client.
  */
-import type { SyncErrorKind } from '../../contract/sync-protocol';
+import type { SyncErrorKind } from '../../contract/sync-protocol/wire';
 
 export interface HqErrorDetails {
   lastMutationId?: number;

@@ -22,7 +22,8 @@
 import type { Logger } from '../../db/logger';
 import type { TenantTx } from '../../db/central/tenant';
 import type { Queryable } from '../../db/queryable';
-import { Cursor, emptyDeletes, type Deletes } from '../../contract/sync-protocol';
+import { Cursor } from '../../contract/sync-protocol/cursor';
+import { emptyDeletes, type Deletes } from '../../contract/sync-protocol/changes';
 import type { VerifiedDevice } from './devices';
 import { SPEC_BY_ENTITY, changesJson, rowsByKeySql, type ENTITY_SPECS } from './entities';
 import { resyncRequired } from './errors';

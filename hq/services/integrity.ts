@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { withTenant } from '../../db/central/tenant';
 import { catalogChecksums } from '../../db/queries/catalog-checksums';
-import type { CatalogChecksums } from '../../contract/sync-protocol';
+import type { CatalogChecksums } from '../../contract/sync-protocol/checksums';
 import type { DeviceCredential } from './credentials';
 import { verifyDevice } from './devices';
 import { conflict } from './errors';

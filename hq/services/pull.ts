@@ -18,7 +18,7 @@
 import type pg from 'pg';
 import { withTenant } from '../../db/central/tenant';
 import type { Logger } from '../../db/logger';
-import type { PullRequest } from '../../contract/sync-protocol';
+import type { PullRequest } from '../../contract/sync-protocol/pull';
 import type { DeviceCredential } from './credentials';
 import { recordPullPosition, verifyDevice, type TillVersion } from './devices';
 import { conflict, resyncRequired } from './errors';

@@ -32,7 +32,7 @@ import { lockForSalesIngest } from '../../db/central/sales-ddl-lock';
 import { withTenant } from '../../db/central/tenant';
 import type { Logger } from '../../db/logger';
 import type { Mutation } from '../../contract/mutations';
-import type { MutationResult, PushResult } from '../../contract/sync-protocol';
+import type { MutationResult, PushResult } from '../../contract/sync-protocol/push';
 import type { DeviceCredential } from './credentials';
 import {
   advanceMutationCounter,

@@ -11,7 +11,10 @@
 import type pg from 'pg';
 import { withTenant } from '../../db/central/tenant';
 import { readStoreReceipt } from '../../db/central/queries/receipt-lookup';
-import type { ReceiptLookup, ReceiptLookupRequest } from '../../contract/sync-protocol';
+import type {
+  ReceiptLookup,
+  ReceiptLookupRequest,
+} from '../../contract/sync-protocol/receipt-lookup';
 import type { DeviceCredential } from './credentials';
 import { verifyDevice } from './devices';
 

@@ -18,7 +18,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { withTenant, type TenantTx } from '../../db/central/tenant';
-import type { SnapshotRequest } from '../../contract/sync-protocol';
+import type { SnapshotRequest } from '../../contract/sync-protocol/snapshot';
 import type { DeviceCredential } from './credentials';
 import { clearResyncRequest, verifyDevice, type TillVersion } from './devices';
 import { ENTITY_SPECS, changesJson, countSql, rowsAfterSql } from './entities';

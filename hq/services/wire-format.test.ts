@@ -5,7 +5,9 @@
  * the client's side.)
  */
 import { describe, expect, it } from 'vitest';
-import { Cursor, EnrollmentCode, Mutation } from '../../contract/sync-protocol';
+import { Cursor } from '../../contract/sync-protocol/cursor';
+import { EnrollmentCode } from '../../contract/sync-protocol/enrollment';
+import { Mutation } from '../../contract/mutations';
 import {
   deviceToken,
   newEnrollmentSecret,

@@ -23,7 +23,7 @@ import {
 } from '../../db/queries/catalog-write';
 import type { ProtocolDb } from '../../db/prepared';
 import type { Queryable } from '../../db/queryable';
-import { emptyChanges, type Changes, type Deletes } from '../../contract/sync-protocol';
+import { emptyChanges, type Changes, type Deletes } from '../../contract/sync-protocol/changes';
 import { getErrorMessage } from '../../contract/errors';
 import { isDataError } from '../../db/pg-errors';
 import { SYNCED_ENTITIES } from '../../db/synced/registry';

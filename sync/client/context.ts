@@ -3,7 +3,7 @@
  * database, the HTTP transport to its HQ, the device as last read, tunables and hooks.
  * Browser-safe (no node: imports): the web POS runs this in a Web Worker with PGlite.
  */
-import { MAX_PUSH_MUTATIONS } from '../../contract/sync-protocol';
+import { MAX_PUSH_MUTATIONS } from '../../contract/sync-protocol/push';
 import type { Logger } from '../../db/logger';
 import type { TransactionalDb } from '../../db/queryable';
 import { createSyncHttp, type SyncHttp } from './http';

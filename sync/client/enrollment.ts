@@ -6,7 +6,7 @@
  * secrets are (secrets.ts: sealed on the desktop). `enrollWithHq` is the exchange itself: code
  * and secret for a credential, saved with the device. Browser-safe: Web Crypto and fetch only.
  */
-import { EnrollRequest, EnrollResult } from '../../contract/sync-protocol';
+import { EnrollRequest, EnrollResult } from '../../contract/sync-protocol/enrollment';
 import { InvalidStateError, ValidationError } from '../../db/errors';
 import type { Logger } from '../../db/logger';
 import type { Queryable, TransactionalDb } from '../../db/queryable';

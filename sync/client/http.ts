@@ -20,7 +20,7 @@ import {
   PROTOCOL_VERSION,
   APP_VERSION,
   type SyncErrorKind,
-} from '../../contract/sync-protocol';
+} from '../../contract/sync-protocol/wire';
 import { getErrorMessage } from '../../contract/errors';
 
 export type SyncErrorClass = 'retryable' | 'fatal' | 'protocol';

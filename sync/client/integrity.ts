@@ -9,7 +9,7 @@
  * inside the client's exclusive lane, so no pull moves the cursor during the comparison.
  * `IntegritySchedule` decides when the client checks and runs one check with its healing.
  */
-import { CatalogChecksums } from '../../contract/sync-protocol';
+import { CatalogChecksums } from '../../contract/sync-protocol/checksums';
 import type { CatalogIntegrity } from '../../contract/till-api/sync';
 import {
   catalogChecksums,

@@ -8,7 +8,8 @@ import { setIdentity } from '../../db/queries/identity';
 import { raiseCounters } from '../../db/queries/outbox';
 import { Mutation } from '../../contract/mutations';
 import type { Queryable } from '../../db/queryable';
-import type { EnrollResult, MutationResult } from '../../contract/sync-protocol';
+import type { EnrollResult } from '../../contract/sync-protocol/enrollment';
+import type { MutationResult } from '../../contract/sync-protocol/push';
 import type { RejectedMutation } from '../../contract/till-api/sync';
 import { revealSecret, type SecretSealer, type StoredSecret } from './secrets';
 

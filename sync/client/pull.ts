@@ -5,13 +5,13 @@
  * commit the new cursor, so it is never applied twice (and a replay would be harmless
  * anyway: upserts are version-guarded, deletes idempotent).
  */
-import { PullPage } from '../../contract/sync-protocol';
+import { PullPage } from '../../contract/sync-protocol/pull';
 import { applyChangesTolerant, applyDeletes, deleteCount, type RefusedRow } from './apply';
 import type { SyncContext } from './context';
 import { maybeMaintain } from './context';
 import { SyncError } from './http';
 import { readSyncState } from './local';
-import { changeCount } from '../../contract/sync-protocol';
+import { changeCount } from '../../contract/sync-protocol/changes';
 
 export interface PullRound {
   entries: number;

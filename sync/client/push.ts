@@ -22,7 +22,8 @@
  *   payload_too_large      smaller batches.
  */
 import { v4 as uuidv4 } from 'uuid';
-import { PushResult, RebaseResult } from '../../contract/sync-protocol';
+import { PushResult } from '../../contract/sync-protocol/push';
+import { RebaseResult } from '../../contract/sync-protocol/enrollment';
 import type { SyncContext } from './context';
 import { SyncError } from './http';
 import {

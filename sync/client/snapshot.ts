@@ -21,7 +21,8 @@ import {
 } from '../../db/synced/registry';
 import { deferIndexBuilds, deferVectorCells } from '../../db/queries/deferred-indexes';
 import { isProtocolDb } from '../../db/prepared';
-import { SnapshotPage, type Changes } from '../../contract/sync-protocol';
+import { SnapshotPage } from '../../contract/sync-protocol/snapshot';
+import { type Changes } from '../../contract/sync-protocol/changes';
 import { builtinEmbedder } from '../../db/search/embedding/builtin';
 import { applyChangesTolerant, writeRows } from './apply';
 import type { SyncContext } from './context';

@@ -17,7 +17,8 @@
  */
 import { TillExceptionList, type TillException } from '../../contract/exceptions';
 import { getErrorMessage } from '../../contract/errors';
-import { type EnrollResult, ReceiptLookup } from '../../contract/sync-protocol';
+import { type EnrollResult } from '../../contract/sync-protocol/enrollment';
+import { ReceiptLookup } from '../../contract/sync-protocol/receipt-lookup';
 import type { CatalogIntegrity } from '../../contract/till-api/sync';
 import { InvalidStateError } from '../../db/errors';
 import type { Logger } from '../../db/logger';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { APP_VERSION } from '../../contract/sync-protocol';
+import { APP_VERSION } from '../../contract/sync-protocol/wire';
 import { raiseExceptions } from '../../db/central/exceptions';
 import { withTenant } from '../../db/central/tenant';
 import { startLocalHq, type LocalHq } from '../../electron/launch/local-hq';

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleDeviceList } from '../../contract/console-devices';
-import { APP_VERSION, PROTOCOL_VERSION } from '../../contract/sync-protocol';
+import { APP_VERSION, PROTOCOL_VERSION } from '../../contract/sync-protocol/wire';
 import {
   CONSOLE_ADMIN,
   eventually,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { APP_VERSION, AppVersionHeader } from '../../contract/sync-protocol';
+import { APP_VERSION, AppVersionHeader } from '../../contract/sync-protocol/wire';
 
 describe('APP_VERSION', () => {
   it("is package.json's version, and a valid x-edgepos-app header", () => {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogChecksums } from '../../db/queries/catalog-checksums';
 import { withTenant } from '../../db/central/tenant';
-import { CatalogChecksums } from '../../contract/sync-protocol';
+import { CatalogChecksums } from '../../contract/sync-protocol/checksums';
 import { eventually, openSyncTill, startTestHq, type TestHq, type TestTillHandle } from './harness';
 
 let hq: TestHq;

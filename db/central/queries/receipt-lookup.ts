@@ -8,7 +8,7 @@
  * rows). One read of a few rows: the receipt number is unique per store (sales_transaction_ids),
  * the returns come by the (store_id, original_transaction_id) index.
  */
-import type { ReceiptLookup } from '../../../contract/sync-protocol';
+import type { ReceiptLookup } from '../../../contract/sync-protocol/receipt-lookup';
 import type { TenantTx } from '../tenant';
 
 const cents = (column: string): string => `(${column} * 100)::bigint`;
