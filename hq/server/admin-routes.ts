@@ -30,7 +30,7 @@ import { listCategories, upsertCategory } from '../services/categories';
 import { createProduct, deleteProduct, listProducts, patchProduct } from '../services/products';
 import { changePrices } from '../services/prices';
 import { removeCustomer, setStaffPin } from '../services/people';
-import { listDevices, requestResync, revokeDevice } from '../services/devices';
+import { listDevices, requestResync, revokeDevice } from '../services/devices/admin';
 import {
   dismiss,
   listExceptions,

@@ -21,7 +21,7 @@ import {
 import { RevokeDevice } from '../../contract/admin-protocol';
 import { ConsoleDeviceQuery } from '../../contract/console-devices';
 import { StoreId, Uuid } from '../../contract/mutations';
-import { listDevices, revokeDevice } from '../services/devices';
+import { listDevices, revokeDevice } from '../services/devices/admin';
 import { createEnrollmentCode } from '../services/enroll';
 import { listStores } from '../services/stores';
 import { assertAdmin, assertRead, assertWrite, visibleStores } from '../services/console/access';

@@ -12,7 +12,7 @@ import { PullRequest } from '../../contract/sync-protocol/pull';
 import { PushRequest } from '../../contract/sync-protocol/push';
 import { ReceiptLookupRequest } from '../../contract/sync-protocol/receipt-lookup';
 import { SnapshotRequest } from '../../contract/sync-protocol/snapshot';
-import { describeDevice } from '../services/devices';
+import { describeDevice } from '../services/devices/verify';
 import { tillExceptions } from '../services/exceptions';
 import { rebaseDevice, redeemEnrollmentCode } from '../services/enroll';
 import { readCatalogChecksums } from '../services/integrity';

@@ -5,7 +5,7 @@
  *                  first, so an old till gets a clear answer whatever else is wrong
  *   deviceAuth     (onRequest, /v1 routes but enroll) a live device credential, checked before
  *                  the body is read; the service verifies it again in the request's tenant
- *                  transaction (hq/services/devices.ts verifyDevice)
+ *                  transaction (hq/services/devices/verify.ts verifyDevice)
  *   adminAuth      (onRequest, /admin/v1) the admin token, compared by hash in constant time
  * Both count failed attempts per address (failure-limit.ts) and refuse with 429 once an
  * address has used them up.
@@ -30,7 +30,7 @@ import {
   sha256Hex,
   type DeviceCredential,
 } from '../services/credentials';
-import { authenticateDevice, type TillVersion } from '../services/devices';
+import { authenticateDevice, type TillVersion } from '../services/devices/verify';
 import { HqError, badRequest, unauthorized } from '../services/errors';
 import type { FailureLimit } from './failure-limit';
 

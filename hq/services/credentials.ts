@@ -2,7 +2,7 @@
  * Device and admin credentials: their format, secrets and hashes (no I/O).
  *
  * A device credential is `<storeId>.<deviceId>.<secret>` (contract/sync-protocol/enrollment.ts
- * DeviceToken). The store in it is only a claim: verifyDevice (devices.ts) sets that store as
+ * DeviceToken). The store in it is only a claim: verifyDevice (devices/verify.ts) sets that store as
  * the tenant key and then looks the device up under it; the SHA-256 of the secret must equal
  * the stored hash (compared in constant time) and the device must not be revoked. A credential
  * edited to name another store finds no device there. Nothing else in a request can name a

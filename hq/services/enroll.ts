@@ -31,10 +31,10 @@ import {
   continueAsNewDevice,
   findDevice,
   insertDevice,
-  revokeLineage,
-  verifyDevice,
   type ActiveDevice,
-} from './devices';
+} from './devices/enrollment';
+import { revokeLineage } from './devices/admin';
+import { verifyDevice } from './devices/verify';
 import { ENTITY_SPECS } from './entities';
 import { ensureFeedState } from './feed';
 import { badRequest, conflict, forbidden, notFound, type HqError } from './errors';
@@ -270,7 +270,7 @@ async function repeatedEnrollment(
  * The till continues as `newDeviceId` (same store and register) with HQ's counter set to
  * fromMutationId - 1, and the old device is marked superseded. Allowed once per device and
  * only after HQ answered one of its pushes with mutation_id_conflict (recordCounterConflict);
- * revoking any device of the lineage revokes all of it (devices.ts revokeDevice). Idempotent: asking again with
+ * revoking any device of the lineage revokes all of it (devices/admin.ts revokeDevice). Idempotent: asking again with
  * the same new device and secret returns the same answer, so a till that lost the answer
  * retries with its stored request (the old credential stays accepted for exactly this).
  */

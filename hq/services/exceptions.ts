@@ -29,7 +29,7 @@ import { withTenant } from '../../db/central/tenant';
 import { ErrorKind, PosError } from '../../db/errors';
 import { conflict, notFound } from './errors';
 import type { DeviceCredential } from './credentials';
-import { verifyDevice } from './devices';
+import { verifyDevice } from './devices/verify';
 import { assertStore, listStoreIds } from './stores';
 
 /**

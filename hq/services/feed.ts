@@ -24,7 +24,7 @@ import type { TenantTx } from '../../db/central/tenant';
 import type { Queryable } from '../../db/queryable';
 import { Cursor } from '../../contract/sync-protocol/cursor';
 import { emptyDeletes, type Deletes } from '../../contract/sync-protocol/changes';
-import type { VerifiedDevice } from './devices';
+import type { VerifiedDevice } from './devices/verify';
 import { SPEC_BY_ENTITY, changesJson, rowsByKeySql, type ENTITY_SPECS } from './entities';
 import { resyncRequired } from './errors';
 

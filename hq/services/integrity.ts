@@ -9,7 +9,7 @@ import { withTenant } from '../../db/central/tenant';
 import { catalogChecksums } from '../../db/queries/catalog-checksums';
 import type { CatalogChecksums } from '../../contract/sync-protocol/checksums';
 import type { DeviceCredential } from './credentials';
-import { verifyDevice } from './devices';
+import { verifyDevice } from './devices/verify';
 import { conflict } from './errors';
 import { ensureFeedState, formatCursor, readFeedState } from './feed';
 

@@ -20,7 +20,8 @@ import { withTenant } from '../../db/central/tenant';
 import type { Logger } from '../../db/logger';
 import type { PullRequest } from '../../contract/sync-protocol/pull';
 import type { DeviceCredential } from './credentials';
-import { recordPullPosition, verifyDevice, type TillVersion } from './devices';
+import { recordPullPosition } from './devices/sync-state';
+import { verifyDevice, type TillVersion } from './devices/verify';
 import { conflict, resyncRequired } from './errors';
 import {
   DEFAULT_PAGE_ENTRIES,

@@ -34,12 +34,8 @@ import type { Logger } from '../../db/logger';
 import type { Mutation } from '../../contract/mutations';
 import type { MutationResult, PushResult } from '../../contract/sync-protocol/push';
 import type { DeviceCredential } from './credentials';
-import {
-  advanceMutationCounter,
-  recordCounterConflict,
-  verifyDevice,
-  type TillVersion,
-} from './devices';
+import { advanceMutationCounter, recordCounterConflict } from './devices/sync-state';
+import { verifyDevice, type TillVersion } from './devices/verify';
 import { HqError, badRequest, conflict } from './errors';
 import { isRetryableConflict, sqlState } from '../../db/pg-errors';
 

@@ -16,7 +16,7 @@ import type {
   ReceiptLookupRequest,
 } from '../../contract/sync-protocol/receipt-lookup';
 import type { DeviceCredential } from './credentials';
-import { verifyDevice } from './devices';
+import { verifyDevice } from './devices/verify';
 
 export async function lookUpReceipt(
   app: pg.Pool,

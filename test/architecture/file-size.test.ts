@@ -22,7 +22,6 @@ const NOT_SPLIT_YET = new Set([
   'db/central/sale-checks.ts',
   'db/seed/generate.ts',
   'hq/cli/hq-db.ts',
-  'hq/services/devices.ts',
 ]);
 
 function lines(n: number, header = ''): string {
