@@ -21,7 +21,6 @@ const NOT_SPLIT_YET = new Set([
   'db/central/ingest-sales.ts',
   'db/central/sale-checks.ts',
   'db/seed/generate.ts',
-  'hq/cli/hq-db.ts',
 ]);
 
 function lines(n: number, header = ''): string {
