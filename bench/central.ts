@@ -40,13 +40,9 @@ import { ingestMutations } from '../db/central/ingest';
 import { dailySales, dailyTotals, salesFromLines } from '../db/central/queries/sales';
 import { withTenant } from '../db/central/tenant';
 import type { Mutation } from '../contract/mutations';
-import {
-  generateCatalog,
-  generateCustomers,
-  generateSales,
-  toProductEntity,
-  type GeneratedSale,
-} from '../db/seed/generate';
+import { generateCatalog, toProductEntity } from '../db/seed/catalog';
+import { generateCustomers } from '../db/seed/customers';
+import { generateSales, type GeneratedSale } from '../db/seed/sales';
 import { seedCentral } from '../db/seed/write-central';
 import type { BenchContext, Figures, Suite } from './suite';
 import { percentile, round } from './stats';

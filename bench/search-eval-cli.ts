@@ -25,7 +25,7 @@ import { pgliteMigrationDriver } from '../db/migrations/pglite-driver';
 import { migrateUp, migrationSetChecksum } from '../db/migrations/runner';
 import { SEARCH_TUNING } from '../db/queries/search';
 import { embedAllProducts } from '../db/search/refresher';
-import { generateCatalog } from '../db/seed/generate';
+import { generateCatalog } from '../db/seed/catalog';
 import { seedTill } from '../db/seed/write-edge';
 import { EVAL_MODES, evaluateSearch, type EvalMode } from './search-eval';
 import { generateEvalQueries, QUERY_CLASSES } from './search-eval-queries';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generateCatalog, Rng } from '../db/seed/generate';
+import { generateCatalog } from '../db/seed/catalog';
+import { Rng } from '../db/seed/random';
 import { scoreRanking } from './search-eval';
 import {
   ean13CheckDigit,

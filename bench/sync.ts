@@ -70,14 +70,11 @@ import {
   chainCategoryTaxRates,
   chainStores,
   demoStaff,
-  generateCatalog,
-  generateCustomers,
-  generateSales,
-  generateStockLevels,
   registersFor,
-  toProductEntity,
-  type GeneratedSale,
-} from '../db/seed/generate';
+} from '../db/seed/chain';
+import { generateCatalog, generateStockLevels, toProductEntity } from '../db/seed/catalog';
+import { generateCustomers } from '../db/seed/customers';
+import { generateSales, type GeneratedSale } from '../db/seed/sales';
 import type { EnrollmentCodeCreated } from '../contract/admin-protocol';
 import type { SyncClient } from '../sync/client/sync-client';
 import { tillSyncClient } from '../till/sync';

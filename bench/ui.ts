@@ -14,7 +14,8 @@
 import { mkdir } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
-import { DEFAULT_SEED, generateCatalog } from '../db/seed/generate';
+import { DEFAULT_SEED } from '../db/seed/chain';
+import { generateCatalog } from '../db/seed/catalog';
 import { login, openShiftIfAsked, scan, typeHuman } from '../test/e2e/helpers/pos';
 import { launchBrowser, startWebApp } from '../test/e2e/helpers/web-app';
 import type { BenchContext, Figures, Suite } from './suite';

@@ -4,7 +4,7 @@
  * are upgraded at the next successful login.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_STAFF } from '../seed/generate';
+import { DEMO_STAFF } from '../seed/chain';
 import { openTestTill, type TestTill } from '../../test/fixtures/till';
 import { MIN_MANAGER_PIN_DIGITS, PIN_HASH_COST, hashPin, pinHashCost, verifyPin } from './staff';
 import { ErrorKind } from '../errors';

@@ -13,7 +13,8 @@ import {
 import { findConcepts } from './embedding/lexicon';
 import { productEmbeddingText } from './embedding/product-text';
 import { normalizeText, stem, tokenize } from './embedding/text';
-import { generateCatalog, Rng, type CatalogItem } from '../seed/generate';
+import { generateCatalog, type CatalogItem } from '../seed/catalog';
+import { Rng } from '../seed/random';
 
 /** The sample catalog, embedded: the robustness tests ask where a query lands in it. */
 const catalog = generateCatalog({ seed: 5, products: 600 }).filter((p) => p.isActive);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchProducts } from '../queries/search';
-import { generateCatalog } from '../seed/generate';
+import { generateCatalog } from '../seed/catalog';
 import { builtinEmbedder, cosine, embedText } from './embedding/builtin';
 import { createLocalModelEmbedder } from './embedding/local-model';
 import { createOpenAIEmbedder } from './embedding/openai';

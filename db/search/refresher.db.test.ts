@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toPosError } from '../errors';
 import { upsertEmbeddings, upsertProducts, deleteRows } from '../queries/catalog-write';
 import { searchProducts } from '../queries/search';
-import { toProductEntity } from '../seed/generate';
+import { toProductEntity } from '../seed/catalog';
 import { builtinEmbedder, embedText } from './embedding/builtin';
 import { createOpenAIEmbedder } from './embedding/openai';
 import { embeddingStatus, loadProductTexts } from './embeddings';

@@ -2,7 +2,7 @@
 import type { StaffEntity } from '../../contract/catalog';
 import type { Queryable } from '../queryable';
 import { hashPin } from '../queries/staff';
-import { demoStaff } from './generate';
+import { demoStaff } from './chain';
 
 /**
  * Hashes already made in this process, by store, person and PIN: re-seeding the same store

@@ -35,15 +35,12 @@ import {
   chainCategoryTaxRates,
   chainStores,
   demoStaff,
-  generateCatalog,
-  generateCustomers,
-  generateSales,
-  generateStockLevels,
   registersFor,
-  toProductEntity,
-  type GeneratedSale,
   type SeedOptions,
-} from './generate';
+} from './chain';
+import { generateCatalog, generateStockLevels, toProductEntity } from './catalog';
+import { generateCustomers } from './customers';
+import { generateSales, type GeneratedSale } from './sales';
 
 export type Progress = (stage: string, done: number, total: number) => void;
 

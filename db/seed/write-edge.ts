@@ -25,13 +25,11 @@ import {
   chainCategoryTaxRates,
   chainStores,
   demoPromotions,
-  generateCatalog,
-  generateCustomers,
-  generateStockLevels,
   registersFor,
-  toProductEntity,
   type SeedOptions,
-} from './generate';
+} from './chain';
+import { generateCatalog, generateStockLevels, toProductEntity } from './catalog';
+import { generateCustomers } from './customers';
 
 export type Progress = (stage: string, done: number, total: number) => void;
 

@@ -20,7 +20,6 @@ const NOT_SPLIT_YET = new Set([
   'bench/topology.ts',
   'db/central/ingest-sales.ts',
   'db/central/sale-checks.ts',
-  'db/seed/generate.ts',
 ]);
 
 function lines(n: number, header = ''): string {

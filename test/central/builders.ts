@@ -21,15 +21,9 @@ import type {
   StockMovement,
 } from '../../contract/mutations';
 import { receiptNumber } from '../../db/checkout/shared';
-import {
-  chainStores,
-  demoPromotions,
-  demoStaff,
-  generateCatalog,
-  generateCustomers,
-  toProductEntity,
-  type StoreCustomer,
-} from '../../db/seed/generate';
+import { chainStores, demoPromotions, demoStaff } from '../../db/seed/chain';
+import { generateCatalog, toProductEntity } from '../../db/seed/catalog';
+import { generateCustomers, type StoreCustomer } from '../../db/seed/customers';
 import { seedCentral } from '../../db/seed/write-central';
 import { upsertPromotions } from '../../db/queries/catalog-write';
 import type { TestDatabase } from '../setup/central-db';

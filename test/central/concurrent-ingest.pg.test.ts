@@ -11,12 +11,9 @@ import { SalesPartitionsMissingError, listSalesPartitions } from '../../db/centr
 import { lockForSalesIngest } from '../../db/central/sales-ddl-lock';
 import { withTenant } from '../../db/central/tenant';
 import type { Mutation } from '../../contract/mutations';
-import {
-  generateCatalog,
-  generateCustomers,
-  generateSales,
-  toProductEntity,
-} from '../../db/seed/generate';
+import { generateCatalog, toProductEntity } from '../../db/seed/catalog';
+import { generateCustomers } from '../../db/seed/customers';
+import { generateSales } from '../../db/seed/sales';
 import { seedCentral } from '../../db/seed/write-central';
 import { receiptNumber } from '../../db/checkout/shared';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';

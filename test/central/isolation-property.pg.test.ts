@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/central/tenant';
 import { seededIdGenerator } from '../../core/ids';
-import { Rng } from '../../db/seed/generate';
+import { Rng } from '../../db/seed/random';
 import { centralTestServer, createTestDatabase, type TestDatabase } from '../setup/central-db';
 import { buildSale, envelope, ingest, seedWorld, STORES, type World } from './builders';
 import { PgCode } from '../../db/pg-errors';

@@ -12,7 +12,7 @@ import { seededIdGenerator } from '../../core/ids';
 import type { ProductEntity } from '../../contract/catalog';
 import { cashierWords } from '../../contract/exceptions';
 import type { SaleRecorded } from '../../contract/mutations';
-import { demoStaff } from '../../db/seed/generate';
+import { demoStaff } from '../../db/seed/chain';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 import { buildSale, envelope, ingest, seedWorld, type World } from './builders';
 

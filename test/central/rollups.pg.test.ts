@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededIdGenerator } from '../../core/ids';
-import { Rng } from '../../db/seed/generate';
-import { chainStores } from '../../db/seed/generate';
+import { Rng } from '../../db/seed/random';
+import { chainStores } from '../../db/seed/chain';
 import type { Mutation, SaleRecorded } from '../../contract/mutations';
 import { centsFromNumeric } from '../../core/money';
 import { rebuildDailySales } from '../../db/central/derived';

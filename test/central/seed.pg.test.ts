@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/central/tenant';
-import { demoStaff } from '../../db/seed/generate';
+import { demoStaff } from '../../db/seed/chain';
 import { seedCentral, type SeedCentralResult } from '../../db/seed/write-central';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
 

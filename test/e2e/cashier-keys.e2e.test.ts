@@ -4,7 +4,8 @@
  * here by watching the page's oscillators).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SEED, generateCatalog } from '../../db/seed/generate';
+import { DEFAULT_SEED } from '../../db/seed/chain';
+import { generateCatalog } from '../../db/seed/catalog';
 import { cartLines, login, noticeMatching, openShiftIfAsked, scan } from './helpers/pos';
 import {
   launchBrowser,

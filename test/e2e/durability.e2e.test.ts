@@ -5,7 +5,8 @@
  * the first one owns the till.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SEED, generateCatalog } from '../../db/seed/generate';
+import { DEFAULT_SEED } from '../../db/seed/chain';
+import { generateCatalog } from '../../db/seed/catalog';
 import { login, openShiftIfAsked, scan } from './helpers/pos';
 import {
   launchBrowser,

@@ -4,7 +4,8 @@
  * recall, a split card + cash payment, a void with a reason, and a reprint.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SEED, generateCatalog } from '../../db/seed/generate';
+import { DEFAULT_SEED } from '../../db/seed/chain';
+import { generateCatalog } from '../../db/seed/catalog';
 import {
   cartLines,
   centsOf,

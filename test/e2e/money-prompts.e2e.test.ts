@@ -6,7 +6,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DEFAULT_SEED, generateCatalog } from '../../db/seed/generate';
+import { DEFAULT_SEED } from '../../db/seed/chain';
+import { generateCatalog } from '../../db/seed/catalog';
 import { centsOf, login, openShiftIfAsked, scan, typeHuman } from './helpers/pos';
 import {
   launchBrowser,

@@ -1,12 +1,13 @@
 /**
  * Promotions in Chromium, keyboard only (issue 18, item 4), on the demo store and its two
- * coupons (db/seed/generate.ts demoPromotions): an expired coupon is refused in words with the
+ * coupons (db/seed/chain.ts demoPromotions): an expired coupon is refused in words with the
  * cart untouched, an unknown one too; a valid one shows per line on the cart, lowers the total,
  * and the receipt shows the promotion per line and the coupon.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DEFAULT_SEED, generateCatalog } from '../../db/seed/generate';
+import { DEFAULT_SEED } from '../../db/seed/chain';
+import { generateCatalog } from '../../db/seed/catalog';
 import { centsOf, login, openShiftIfAsked, scan, typeHuman } from './helpers/pos';
 import {
   launchBrowser,

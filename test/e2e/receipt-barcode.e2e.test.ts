@@ -4,7 +4,8 @@
  * is read back from the page's SVG by an independent decoder, then "scanned" at scanner pace.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SEED, generateCatalog } from '../../db/seed/generate';
+import { DEFAULT_SEED } from '../../db/seed/chain';
+import { generateCatalog } from '../../db/seed/catalog';
 import { decodeCode128 } from '../fixtures/code128-decode';
 import { login, openShiftIfAsked, scan, typeHuman } from './helpers/pos';
 import {

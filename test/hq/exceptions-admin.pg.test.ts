@@ -17,7 +17,7 @@ import type { Mutation } from '../../contract/mutations';
 import { seededIdGenerator } from '../../core/ids';
 import { ingestMutations } from '../../db/central/ingest';
 import { withTenant } from '../../db/central/tenant';
-import { demoStaff } from '../../db/seed/generate';
+import { demoStaff } from '../../db/seed/chain';
 import { ADMIN_TOKEN, startTestHq, type TestHq } from '../sync/harness';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../core/ids';
 import { MAX_CENTS } from '../../core/money';
-import { Rng } from '../../db/seed/generate';
+import { Rng } from '../../db/seed/random';
 import { encodeToken } from '../../hq/services/snapshot';
 import {
   openSyncTill,

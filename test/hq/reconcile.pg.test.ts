@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reconciliation, StoreDayReconciliation } from '../../contract/admin-protocol';
 import type { Mutation, SaleRecorded, ZReport } from '../../contract/mutations';
 import { seededIdGenerator } from '../../core/ids';
-import { demoStaff, generateCatalog, toProductEntity } from '../../db/seed/generate';
+import { demoStaff } from '../../db/seed/chain';
+import { generateCatalog, toProductEntity } from '../../db/seed/catalog';
 import { buildSale, buildShiftClosed, envelope, ingest } from '../central/builders';
 import { ADMIN_TOKEN, startTestHq, type TestHq } from '../sync/harness';
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/central/tenant';
-import { demoStaff } from '../../db/seed/generate';
+import { demoStaff } from '../../db/seed/chain';
 import { pinHashCost, verifyPin } from '../../db/queries/staff';
 import {
   eventually,

@@ -36,7 +36,7 @@ import { currentShift, openShift } from '../../db/checkout/shifts';
 import { catalogChecksums } from '../../db/queries/catalog-checksums';
 import { pgQueryable } from '../../db/central/pool';
 import { withTenant } from '../../db/central/tenant';
-import { prng } from '../../db/seed/generate';
+import { prng } from '../../db/seed/random';
 import { freePort, startEmbeddedServer, type EmbeddedServer } from '../../hq/ops/embedded-server';
 import { FAULTS, startFaultProxy, type FaultProxy } from './fault-proxy';
 import { eventually, openSyncTill, type TestTillHandle } from './harness';

@@ -10,7 +10,7 @@ import { createTillContext } from '../../db/checkout/context';
 import { commitSale } from '../../db/checkout/sale';
 import { currentShift, openShift } from '../../db/checkout/shifts';
 import { openEdgeStore } from '../../till/node/store';
-import { demoStaff } from '../../db/seed/generate';
+import { demoStaff } from '../../db/seed/chain';
 import { tillSyncClient } from '../../till/sync';
 
 async function main(): Promise<void> {

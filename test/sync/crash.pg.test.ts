@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/central/tenant';
-import { prng } from '../../db/seed/generate';
+import { prng } from '../../db/seed/random';
 import { hqSalesOf, openSyncTill, startTestHq, type TestHq } from './harness';
 import { makeTempDir } from '../fixtures/till';
 

@@ -11,7 +11,8 @@ import { currentShift, openShift } from '../../db/checkout/shifts';
 import { fixedClock } from '../../core/clock';
 import { openEdgeStore, type EdgeStore } from '../../till/node/store';
 import { newId, seededIdGenerator } from '../../core/ids';
-import { demoStaff, type GeneratedSale } from '../../db/seed/generate';
+import { demoStaff } from '../../db/seed/chain';
+import { type GeneratedSale } from '../../db/seed/sales';
 import { SyncClient, type SyncClientOptions } from '../../sync/client/sync-client';
 import type { EnrollmentCodeCreated } from '../../contract/admin-protocol';
 import { startHq, type Hq, type HqSeedOptions } from '../../hq/start';
@@ -269,8 +270,9 @@ export async function queueGeneratedSales(
     outboxOnly?: boolean;
   },
 ): Promise<Array<{ transactionId: string; totalCents: number }>> {
-  const { generateCatalog, generateCustomers, generateSales, toProductEntity } =
-    await import('../../db/seed/generate');
+  const { generateCatalog, toProductEntity } = await import('../../db/seed/catalog');
+  const { generateCustomers } = await import('../../db/seed/customers');
+  const { generateSales } = await import('../../db/seed/sales');
   const { applyMutationAtEdge } = await import('../../db/mutations/apply-edge');
   const { insertOutbox, nextCounter } = await import('../../db/queries/outbox');
   const identity = await t.store.identity();

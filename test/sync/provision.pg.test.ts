@@ -16,7 +16,7 @@ import { vectorCellCount } from '../../db/search/vector-cells';
 import { openEdgeStore, type EdgeStore } from '../../till/node/store';
 import { searchProducts } from '../../db/queries/search';
 import { searchByVector } from '../../db/queries/similar';
-import { demoStaff } from '../../db/seed/generate';
+import { demoStaff } from '../../db/seed/chain';
 import { builtinEmbedder } from '../../db/search/embedding/builtin';
 import { findHnswIndex } from '../../db/search/indexes';
 import type { SyncClient } from '../../sync/client/sync-client';

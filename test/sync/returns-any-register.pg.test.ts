@@ -13,7 +13,7 @@ import { commitNoReceiptReturn } from '../../db/checkout/no-receipt';
 import { currentShift, openShift } from '../../db/checkout/shifts';
 import { newId } from '../../core/ids';
 import { withTenant } from '../../db/central/tenant';
-import { demoStaff } from '../../db/seed/generate';
+import { demoStaff } from '../../db/seed/chain';
 import { makeTillApi, type TillApi } from '../../till/api/handlers';
 import { hostOnTill } from '../../till/host';
 import { clientSyncPort, type SyncPort } from '../../till/sync-port';

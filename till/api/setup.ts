@@ -76,7 +76,7 @@ export const setupHandlers = {
         throw new InvalidStateError('This till is already set up for a store');
       // Loaded on first use: the seed generator and its vocabulary are large.
       const { seedTill } = await import('../../db/seed/write-edge');
-      const { DEFAULT_SEED } = await import('../../db/seed/generate');
+      const { DEFAULT_SEED } = await import('../../db/seed/chain');
       const ids = host.ids ?? newId;
       await seedTill(host.db, {
         storeId: DEMO_STORE,

@@ -12,7 +12,7 @@ import { commitSale } from '../../db/checkout/sale';
 import { openShift } from '../../db/checkout/shifts';
 import { ErrorKind, PosError } from '../../db/errors';
 import { markAcked } from '../../db/queries/outbox';
-import { Rng } from '../../db/seed/generate';
+import { Rng } from '../../db/seed/random';
 import { openEdgeStore } from './store';
 
 const cleanups: Array<() => Promise<void>> = [];

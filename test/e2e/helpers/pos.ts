@@ -93,7 +93,7 @@ export function centsOf(text: string): number {
   return match[1] === '-' ? -cents : cents;
 }
 
-/** The demo staff by PIN (db/seed/generate.ts), so a test can say who types which PIN. */
+/** The demo staff by PIN (db/seed/chain.ts), so a test can say who types which PIN. */
 export const DEMO_PEOPLE: Record<string, string> = {
   '246810': 'Morgan Lee',
   '1111': 'Alex Kim',
