@@ -25,7 +25,7 @@ import type { PriceOverride } from '../../core/overrides';
 import { resolveOverrides } from './overrides';
 import { checkCoupon, type Promotion } from '../../core/promotions';
 import { resolveStoredValueTenders } from './stored-value';
-import type { SaleResult, StockWarning } from '../../contract/till-api';
+import type { SaleResult, StockWarning } from '../../contract/till-api/sale';
 
 export interface SaleInput {
   /** Idempotency key; generated if omitted. */

@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import type { StaffPinSet } from '../../contract/admin-protocol';
-import type { StaffRole } from '../../contract/till-api';
+import type { StaffRole } from '../../contract/till-api/session';
 import { deleteCustomer } from '../../db/central/customers';
 import { withTenant } from '../../db/central/tenant';
 import { ValidationError } from '../../db/errors';

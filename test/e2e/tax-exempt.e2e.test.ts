@@ -6,7 +6,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chainCategoryTaxRates, DEFAULT_SEED, generateCatalog } from '../../db/seed/generate';
+import { chainCategoryTaxRates, DEFAULT_SEED } from '../../db/seed/chain';
+import { generateCatalog } from '../../db/seed/catalog';
 import { centsOf, login, noticeMatching, openShiftIfAsked, scan, typeHuman } from './helpers/pos';
 import {
   launchBrowser,

@@ -11,7 +11,7 @@ import { commitSale } from '../../db/checkout/sale';
 import { currentShift, openShift } from '../../db/checkout/shifts';
 import { lookUpStoredValueCard } from '../../db/checkout/stored-value';
 import { PosError } from '../../db/errors';
-import type { SaleResult } from '../../contract/till-api';
+import type { SaleResult } from '../../contract/till-api/sale';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
 import { eventually, openSyncTill, startTestHq, type TestHq, type TestTillHandle } from './harness';
 

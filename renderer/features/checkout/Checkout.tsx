@@ -17,7 +17,7 @@ import { CartTable } from './CartTable';
 import { CheckoutDialogs, type Panel } from './CheckoutDialogs';
 import { TotalsAside } from './TotalsAside';
 import { useCartPricing } from './use-cart-pricing';
-import type { SaleResult } from '../../../contract/till-api';
+import type { SaleResult } from '../../../contract/till-api/sale';
 
 export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
   const { api } = useSession();

@@ -5,7 +5,7 @@
 import type { Dispatch } from 'react';
 import type { Discount, PricedCart } from '../../../core/pricing';
 import type { Promotion } from '../../../core/promotions';
-import type { SaleResult } from '../../../contract/till-api';
+import type { SaleResult } from '../../../contract/till-api/sale';
 import { useCall } from '../../shell/call';
 import { useNotice, useSession, useStaff, useStore } from '../../shell/context';
 import { CustomerPanel } from '../customers/CustomerPanel';

@@ -1,6 +1,6 @@
 /** The lines of the receipt being returned: how many of each come back, why, and to stock. */
 import { formatMoney } from '../../shell/amounts';
-import type { ReturnableLine } from '../../../contract/till-api';
+import type { ReturnableLine } from '../../../contract/till-api/returns';
 import { REASONS, type Choice } from './use-return-plan';
 
 export function ReturnLinesTable(props: {

@@ -7,7 +7,7 @@ import type { ReactNode } from 'react';
 import { formatMoney } from '../../shell/amounts';
 import { TextField } from '../../shell/ui';
 import { refundHeadline } from '../receipts/money-words';
-import type { ReturnQuote } from '../../../contract/till-api';
+import type { ReturnQuote } from '../../../contract/till-api/returns';
 
 export function ReturnSettle(props: {
   problems: string[];

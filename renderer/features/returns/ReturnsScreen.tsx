@@ -18,7 +18,7 @@ import { NoReceiptReturn } from './NoReceiptReturn';
 import { ReturnLinesTable } from './ReturnLinesTable';
 import { ReturnSettle } from './ReturnSettle';
 import { useReturnPlan } from './use-return-plan';
-import type { SaleResult } from '../../../contract/till-api';
+import type { SaleResult } from '../../../contract/till-api/sale';
 
 export function ReturnsScreen(props: {
   exchangeCart: CartState;

@@ -8,7 +8,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { useCall } from '../../shell/call';
 import { useApi, useNotice } from '../../shell/context';
 import { toCart, type CartState } from '../checkout/cart';
-import type { Receipt, ReturnQuote, ReturnableLine } from '../../../contract/till-api';
+import type { Receipt } from '../../../contract/till-api/receipts';
+import type { ReturnQuote, ReturnableLine } from '../../../contract/till-api/returns';
 
 export const REASONS = [
   'Changed mind',

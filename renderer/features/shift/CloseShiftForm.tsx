@@ -9,7 +9,7 @@ import { useCall } from '../../shell/call';
 import { useApi, useStaff, useStore } from '../../shell/context';
 import { TextField } from '../../shell/ui';
 import { useApprover } from '../../shell/approver';
-import type { ShiftFigures } from '../../../contract/till-api';
+import type { ShiftFigures } from '../../../contract/till-api/shift';
 import { useAmountField } from './use-amount';
 
 export function CloseShiftForm(props: {

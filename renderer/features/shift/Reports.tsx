@@ -8,7 +8,7 @@ import { printReceipt } from '../../shell/backend';
 import { useNotice } from '../../shell/context';
 import { Modal } from '../../shell/ui';
 import { overShort } from '../receipts/money-words';
-import type { ShiftFigures } from '../../../contract/till-api';
+import type { ShiftFigures } from '../../../contract/till-api/shift';
 
 export function ReportTable({
   figures,

@@ -8,7 +8,7 @@ import type { ZReport } from '../../../contract/mutations';
 import { useCall } from '../../shell/call';
 import { useApi, useStore } from '../../shell/context';
 import { Modal } from '../../shell/ui';
-import type { ShiftFigures, ShiftSummary } from '../../../contract/till-api';
+import type { ShiftFigures, ShiftSummary } from '../../../contract/till-api/shift';
 import { CashMoveForm } from './CashMoveForm';
 import { CloseShiftForm } from './CloseShiftForm';
 import { OpenShiftDialog } from './OpenShiftDialog';
