@@ -17,8 +17,8 @@
  * from inside a shard), and written here every write that ingest makes is visible in one place.
  *
  * Contract: every function runs inside withTenant (tx.storeId is the tenant key) and only for
- * facts this transaction has just written (the callers are ingest-sales.ts and
- * ingest-other.ts); calling one twice for the same facts counts them twice. Rows are written in
+ * facts this transaction has just written (the callers are sale-write.ts,
+ * stock-movements-write.ts and ingest-other.ts); calling one twice for the same facts counts them twice. Rows are written in
  * key order, so concurrent pushes of one store never deadlock on them. Stock levels are synced
  * to the tills: their changes are recorded in the transaction's change feed buffer.
  */

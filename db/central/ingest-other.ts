@@ -21,7 +21,7 @@ import type {
 import { ExceptionKind } from '../../contract/exceptions';
 import { removeVoidFromDailyRollup } from './derived';
 import { removeVoidFromConsoleRollups } from './derived-console';
-import { insertMovements } from './ingest-sales';
+import { insertMovements } from './stock-movements-write';
 import type { Applied, RaisedException } from './ingest-types';
 import { MutationRejectedError, RejectionCode } from './rejections';
 import { reconcileShift } from './reconcile';

@@ -40,7 +40,7 @@ import {
   type Applied,
 } from './ingest-other';
 import { ingestSales } from './ingest-sales';
-import { MAX_AGE_MS, MAX_FUTURE_MS } from './sale-checks';
+import { MAX_AGE_MS, MAX_FUTURE_MS } from './sale-shape';
 import { withSavepoint, type MutationOutcome } from './ingest-types';
 import { recordOutcomes } from './exceptions';
 import { textArray } from './pg-arrays';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededIdGenerator } from '../../core/ids';
 import type { SaleRecorded } from '../../contract/mutations';
-import { checkSaleShape } from './sale-checks';
+import { checkSaleShape } from './sale-shape';
 import { MutationRejectedError } from './rejections';
 
 const ids = seededIdGenerator(1);

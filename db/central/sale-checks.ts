@@ -12,198 +12,23 @@
  * return past what was sold (return-checks.ts) are all recorded.
  * Only a sale that is not authentic is rejected (and kept whole in the quarantine).
  *
- * Shape and arithmetic need no database; references, duplicates and receipt numbers are checked
- * with one query for the whole run; returned lines and products with one more each.
+ * Shape and arithmetic need no database (sale-shape.ts); references, duplicates and receipt
+ * numbers are checked with one query for the whole run, returned lines and products with one
+ * more each (sale-precheck.ts); prices set by hand in override-checks.ts, returns past what was
+ * sold in return-checks.ts.
  *
  * Contract: runs inside withTenant (tx.storeId is the tenant key). Only transient errors throw.
  */
-import type { Mutation, SaleRecorded } from '../../contract/mutations';
+import type { SaleRecorded } from '../../contract/mutations';
 import type { TenantTx } from './tenant';
-import { MutationRejectedError, RejectionCode, type RejectionCode as Code } from './rejections';
+import { MutationRejectedError, RejectionCode } from './rejections';
 import { ExceptionKind } from '../../contract/exceptions';
 import type { MutationOutcome, RaisedException } from './ingest-types';
-import { intArray, textArray } from './pg-arrays';
 import { taxDiscrepancy } from '../../core/tax';
-import { overrideApprovalReasons } from '../../core/overrides';
-import { formatCurrency } from '../../core/money';
 import { checkOverReturns } from './return-checks';
-import { STORE_KEY } from './store-key';
-
-export type SaleMutation = Extract<Mutation, { type: 'sale.recorded' }>;
-
-/** Sales dated further ahead than this (device clock) are refused. */
-export const MAX_FUTURE_MS = 31 * 86_400_000;
-/** ...and sales older than this, even before any retention ran. */
-export const MAX_AGE_MS = 10 * 366 * 86_400_000;
-
-function reject(code: Code, message: string): never {
-  throw new MutationRejectedError(code, message);
-}
-
-/** Checks that need no database: arithmetic and internal consistency of one sale. */
-export function checkSaleShape(sale: SaleRecorded): void {
-  const id = sale.transactionId;
-  let subtotal = 0;
-  let discount = 0;
-  let tax = 0;
-  const lineNumbers = new Set<number>();
-  const itemIds = new Set<string>();
-  for (const line of sale.lines) {
-    if (line.totalCents !== line.quantity * line.unitPriceCents - line.discountCents) {
-      reject(
-        RejectionCode.invalidTotals,
-        `Sale ${id} line ${line.lineNumber}: total ${line.totalCents} is not quantity x price - discount`,
-      );
-    }
-    // A return without a receipt (issue 13) names no original line; its lines give a reason.
-    const noReceipt = sale.noReceiptReason !== null && line.returnReason !== null;
-    if (line.quantity < 0 && line.originalItemId === null && !noReceipt) {
-      reject(
-        RejectionCode.invalidSale,
-        `Sale ${id} line ${line.lineNumber} is returned without naming the original line`,
-      );
-    }
-    if (lineNumbers.has(line.lineNumber) || itemIds.has(line.itemId)) {
-      reject(RejectionCode.invalidSale, `Sale ${id} repeats line ${line.lineNumber}`);
-    }
-    lineNumbers.add(line.lineNumber);
-    itemIds.add(line.itemId);
-    subtotal += line.quantity * line.unitPriceCents;
-    discount += line.discountCents;
-    tax += line.taxCents;
-  }
-  if (
-    subtotal !== sale.subtotalCents ||
-    discount !== sale.discountCents ||
-    tax !== sale.taxCents ||
-    sale.totalCents !==
-      sale.subtotalCents - sale.discountCents + (sale.taxIncluded ? 0 : sale.taxCents)
-  ) {
-    reject(RejectionCode.invalidTotals, `Sale ${id}: totals do not add up from its lines`);
-  }
-  // A tax that does not recompute with the store's rules is not a shape error: the customer
-  // paid it, so it is an exception stored with the sale (screenSales), never a rejection.
-  const paid = sale.payments.reduce((sum, p) => sum + p.amountCents, 0);
-  if (paid !== sale.totalCents) {
-    reject(
-      RejectionCode.invalidTotals,
-      `Sale ${id}: tenders add up to ${paid} cents, the total is ${sale.totalCents}`,
-    );
-  }
-  if (new Set(sale.payments.map((p) => p.paymentId)).size !== sale.payments.length) {
-    reject(RejectionCode.invalidSale, `Sale ${id} repeats a payment ID`);
-  }
-  if (
-    sale.transactionType !== 'sale' &&
-    sale.originalTransactionId === null &&
-    !(sale.transactionType === 'return' && sale.noReceiptReason !== null)
-  ) {
-    reject(RejectionCode.invalidSale, `A ${sale.transactionType} must name its original sale`);
-  }
-  const movementIds = new Set<string>();
-  for (const m of sale.stockMovements) {
-    if (m.transactionId !== null && m.transactionId !== id) {
-      reject(
-        RejectionCode.invalidStockMovement,
-        `Sale ${id} carries a stock movement for transaction ${m.transactionId}`,
-      );
-    }
-    if (movementIds.has(m.movementId)) {
-      reject(RejectionCode.invalidSale, `Sale ${id} repeats stock movement ${m.movementId}`);
-    }
-    movementIds.add(m.movementId);
-  }
-}
-
-interface Precheck {
-  known: boolean;
-  register_ok: boolean;
-  shift_ok: boolean;
-  shift_status: string | null;
-  customer_ok: boolean;
-  original_ok: boolean;
-  receipt_owner: string | null;
-  server_now: Date;
-  retained_from: Date | string;
-}
-
-/**
- * One row per sale. Every check is a scalar sub-select with LIMIT 1 on a unique index: the
- * planner must run it per row (an EXISTS may become a hashed sub-plan over a whole store's
- * rows, which is what it chose on tables with fresh statistics), so the cost stays O(batch).
- */
-async function precheck(tx: TenantTx, sales: readonly SaleRecorded[]): Promise<Precheck[]> {
-  const { rows } = await tx.query<Precheck & { ord: number }>(
-    `SELECT u.ord,
-            (SELECT 1 FROM retail.sales_transaction_ids r
-              WHERE r.store_id = ${STORE_KEY} AND r.transaction_id = u.tid LIMIT 1) IS NOT NULL AS known,
-            (SELECT 1 FROM retail.registers g
-              WHERE g.store_id = ${STORE_KEY} AND g.register_id = u.reg LIMIT 1) IS NOT NULL AS register_ok,
-            u.sh IS NULL OR (SELECT 1 FROM retail.shifts s
-              WHERE s.store_id = ${STORE_KEY} AND s.shift_id = u.sh LIMIT 1) IS NOT NULL AS shift_ok,
-            (SELECT s.status FROM retail.shifts s
-              WHERE s.store_id = ${STORE_KEY} AND s.shift_id = u.sh LIMIT 1) AS shift_status,
-            u.cust IS NULL OR (SELECT 1 FROM retail.customers c
-              WHERE c.store_id = ${STORE_KEY} AND c.customer_id = u.cust LIMIT 1) IS NOT NULL AS customer_ok,
-            u.orig IS NULL OR (SELECT 1 FROM retail.sales_transaction_ids r
-              WHERE r.store_id = ${STORE_KEY} AND r.transaction_id = u.orig LIMIT 1) IS NOT NULL AS original_ok,
-            coalesce((SELECT r.transaction_id::text FROM retail.sales_transaction_ids r
-              WHERE r.store_id = ${STORE_KEY} AND r.receipt_number = u.rn AND r.transaction_id <> u.tid LIMIT 1),
-              (SELECT r.transaction_id::text FROM retail.sales_transaction_ids r
-              WHERE r.store_id = ${STORE_KEY} AND r.register_id = u.reg AND r.receipt_seq = u.seq
-                AND r.transaction_id <> u.tid LIMIT 1)) AS receipt_owner,
-            now() AS server_now,
-            (SELECT retained_from FROM retail.sales_retention) AS retained_from
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::uuid[], $7::uuid[], $8::uuid[])
-            WITH ORDINALITY AS u(tid, rn, reg, seq, cust, sh, orig, ord)
-      ORDER BY u.ord`,
-    [
-      tx.storeId,
-      textArray(sales.map((s) => s.transactionId)),
-      textArray(sales.map((s) => s.receiptNumber)),
-      textArray(sales.map((s) => s.registerId)),
-      intArray(sales.map((s) => s.receiptSeq)),
-      textArray(sales.map((s) => s.customerId)),
-      textArray(sales.map((s) => s.shiftId)),
-      textArray(sales.map((s) => s.originalTransactionId)),
-    ],
-  );
-  return rows;
-}
-
-/** Returned lines whose original line this store does not have (as a sold line). */
-async function missingOriginalItems(
-  tx: TenantTx,
-  refs: ReadonlyArray<{ transactionId: string; itemId: string }>,
-): Promise<Set<string>> {
-  if (refs.length === 0) return new Set();
-  const { rows } = await tx.query<{ t: string; i: string }>(
-    `SELECT u.t, u.i
-       FROM unnest($2::uuid[], $3::uuid[]) AS u(t, i)
-      WHERE NOT EXISTS (
-            SELECT 1
-              FROM retail.sales_transaction_ids r
-              JOIN retail.sales_transaction_items it
-                ON it.store_id = r.store_id AND it.transaction_id = r.transaction_id
-               AND it.occurred_at = r.occurred_at
-             WHERE r.store_id = ${STORE_KEY} AND r.transaction_id = u.t AND it.item_id = u.i
-               AND it.quantity > 0)`,
-    [tx.storeId, textArray(refs.map((r) => r.transactionId)), textArray(refs.map((r) => r.itemId))],
-  );
-  return new Set(rows.map((r) => `${r.t}/${r.i}`));
-}
-
-/** Products sold in these sales that this store's catalog does not hold (deleted meanwhile). */
-async function missingProducts(tx: TenantTx, sales: readonly SaleRecorded[]): Promise<Set<string>> {
-  const ids = [...new Set(sales.flatMap((s) => s.lines.map((l) => l.productId)))];
-  if (ids.length === 0) return new Set();
-  const { rows } = await tx.query<{ p: string }>(
-    `SELECT u.p::text AS p FROM unnest($2::uuid[]) AS u(p)
-      WHERE NOT EXISTS (SELECT 1 FROM retail.products x WHERE x.store_id = ${STORE_KEY} AND x.product_id = u.p)`,
-    [tx.storeId, textArray(ids)],
-  );
-  return new Set(rows.map((r) => r.p));
-}
+import { checkOverrides } from './override-checks';
+import { missingOriginalItems, missingProducts, precheck } from './sale-precheck';
+import { MAX_AGE_MS, MAX_FUTURE_MS, checkSaleShape, reject, type SaleMutation } from './sale-shape';
 
 export interface AcceptedSale {
   /** Position in the run of mutations. */
@@ -417,93 +242,6 @@ export async function screenSales(
   await checkOverrides(tx, accepted);
   await checkOverReturns(tx, accepted);
   return accepted;
-}
-
-interface OverrideFacts {
-  limit_ppm: number;
-  open_limit: number;
-  currency: string;
-  costs: Record<string, number> | null;
-  managers: string[] | null;
-}
-
-/**
- * Prices set by hand (issue 18), checked with the till's own rule (core/overrides.ts) against
- * the store's limits and HQ's product costs: beyond them, a manager of the store must have
- * approved the sale. Without one, or approved by someone who is not a manager of this store
- * (unknown here, a cashier, another store's manager: RLS shows only this store's staff), the
- * sale is recorded all the same with an exception (the customer paid). One query for the run.
- */
-async function checkOverrides(tx: TenantTx, accepted: readonly AcceptedSale[]): Promise<void> {
-  const withOverrides = accepted.filter((a) => a.sale.lines.some((l) => l.priceOverride !== null));
-  if (withOverrides.length === 0) return;
-  const products = [
-    ...new Set(
-      withOverrides.flatMap((a) =>
-        a.sale.lines.filter((l) => l.priceOverride !== null).map((l) => l.productId),
-      ),
-    ),
-  ];
-  const approvers = [
-    ...new Set(withOverrides.flatMap((a) => (a.sale.approvedBy ? [a.sale.approvedBy] : []))),
-  ];
-  const { rows } = await tx.query<OverrideFacts>(
-    `SELECT s.price_override_limit_ppm AS limit_ppm,
-            (s.open_price_limit * 100)::bigint AS open_limit,
-            s.currency,
-            (SELECT jsonb_object_agg(p.product_id::text, (p.cost * 100)::bigint)
-               FROM retail.products p
-              WHERE p.store_id = $1 AND p.product_id = ANY($2::uuid[]) AND p.cost IS NOT NULL)
-              AS costs,
-            (SELECT array_agg(st.staff_id::text) FROM retail.staff st
-              WHERE st.store_id = $1 AND st.staff_id = ANY($3::uuid[]) AND st.role = 'manager')
-              AS managers
-       FROM retail.stores s WHERE s.store_id = $1`,
-    [tx.storeId, textArray(products), textArray(approvers)],
-  );
-  const facts = rows[0];
-  if (!facts) return;
-  const costs = new Map(Object.entries(facts.costs ?? {}).map(([k, v]) => [k, Number(v)]));
-  const managers = new Set(facts.managers ?? []);
-  for (const a of withOverrides) {
-    const sale = a.sale;
-    const lines = sale.lines.flatMap((l) =>
-      l.priceOverride === null
-        ? []
-        : [
-            {
-              productName: l.productName,
-              unitPriceCents: l.unitPriceCents,
-              catalogPriceCents: l.priceOverride.catalogPriceCents,
-              costCents: costs.get(l.productId) ?? null,
-            },
-          ],
-    );
-    const reasons = overrideApprovalReasons(
-      lines,
-      { limitPpm: facts.limit_ppm, openPriceLimitCents: Number(facts.open_limit) },
-      // HQ's words for its staff: one fixed locale, the store's currency.
-      (cents) => formatCurrency(cents, facts.currency, 'en-US'),
-    );
-    const receipt = sale.receiptNumber;
-    if (sale.approvedBy !== null && !managers.has(sale.approvedBy)) {
-      a.exceptions.push({
-        kind: ExceptionKind.overrideApproverNotManager,
-        entity: 'sale',
-        entityId: sale.transactionId,
-        reason: `Sale ${receipt} has prices set by hand, approved by someone who is not a manager of this store. The sale is recorded as the customer paid it; check who approved it.`,
-        detail: { receiptNumber: receipt, approvedBy: sale.approvedBy, reasons },
-      });
-    } else if (sale.approvedBy === null && reasons.length > 0) {
-      a.exceptions.push({
-        kind: ExceptionKind.overrideNotApproved,
-        entity: 'sale',
-        entityId: sale.transactionId,
-        reason: `Sale ${receipt} has prices set by hand beyond the store's limits without a manager's approval (${reasons.join('; ')}). The sale is recorded as the customer paid it; check it with the cashier.`,
-        detail: { receiptNumber: receipt, cashierId: sale.cashierId, reasons },
-      });
-    }
-  }
 }
 
 /** A returned line that is not a sold line of the original: recorded, with an exception. */

@@ -20,7 +20,7 @@ import { cardLabel, type CardKind } from '../../core/stored-value';
 import { sqlCents } from '../sql';
 import type { TenantTx } from './tenant';
 
-/** HQ's staff read amounts in US English (as in sale-checks.ts). */
+/** HQ's staff read amounts in US English (as in override-checks.ts). */
 export const usd = (cents: Cents): string => formatCurrency(cents, 'USD', 'en-US');
 
 export interface CardRow {

@@ -18,8 +18,6 @@ const NOT_SPLIT_YET = new Set([
   'bench/search-eval-queries.ts',
   'bench/sync.ts',
   'bench/topology.ts',
-  'db/central/ingest-sales.ts',
-  'db/central/sale-checks.ts',
 ]);
 
 function lines(n: number, header = ''): string {
