@@ -22,6 +22,7 @@ import { ExceptionKind } from '../../contract/exceptions';
 import { removeVoidFromDailyRollup } from './derived';
 import { removeVoidFromConsoleRollups } from './derived-console';
 import { insertMovements } from './stock-movements-write';
+import { creditVoidedStoredValue } from './stored-value-settle';
 import type { Applied, RaisedException } from './ingest-types';
 import { MutationRejectedError, RejectionCode } from './rejections';
 import { reconcileShift } from './reconcile';
@@ -111,6 +112,13 @@ export async function applyVoid(
     deviceId,
     v.stockMovements.map((m) => ({ ...m, occurredAt: v.voidedAt, mutationId })),
   );
+  await creditVoidedStoredValue(tx, {
+    transactionId: v.transactionId,
+    occurredAt: new Date(sale.occurred_at),
+    voidedAt: v.voidedAt,
+    deviceId,
+    mutationId,
+  });
   return applied();
 }
 

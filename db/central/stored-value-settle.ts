@@ -133,3 +133,98 @@ export async function settleStoredValue(
     }
   }
 }
+
+/**
+ * A void gives a sale's redemptions back (docs/checkout.md, "Voiding a sale paid from a card"):
+ * each card is credited what the sale took from it, and the voiding register's allowance is
+ * reserved that much again (granted goes up on the allowance and the card, as the till counts it
+ * from the moment of the void). Called once per void HQ records (the void's status change is
+ * exactly once); the ledger's entry per payment (`md5('void:' || payment_id)`) makes it exactly
+ * once on its own too. Refunds to a card (negative payments) are not given back.
+ */
+export async function creditVoidedStoredValue(
+  tx: TenantTx,
+  options: {
+    transactionId: string;
+    occurredAt: Date;
+    voidedAt: string;
+    deviceId: string;
+    mutationId: number;
+  },
+): Promise<void> {
+  const { rows: payments } = await tx.query<{
+    payment_id: string;
+    card_id: string;
+    cents: string;
+    register_id: string;
+  }>(
+    `SELECT p.payment_id, p.stored_value_card_id AS card_id, (p.amount * 100)::bigint AS cents,
+            t.register_id
+       FROM retail.payments p
+       JOIN retail.sales_transactions t
+         ON t.store_id = p.store_id AND t.transaction_id = p.transaction_id
+        AND t.occurred_at = p.occurred_at
+      WHERE p.store_id = $1 AND p.transaction_id = $2 AND p.occurred_at = $3
+        AND p.tender_type = 'stored_value' AND p.stored_value_card_id IS NOT NULL
+        AND p.amount > 0
+      ORDER BY p.stored_value_card_id, p.payment_id`,
+    [tx.storeId, options.transactionId, options.occurredAt],
+  );
+  for (const p of payments) {
+    const card = await cardBy(tx, { cardId: p.card_id }, true);
+    // A card HQ does not hold was never debited (unknown_stored_value_card): nothing to give back.
+    if (!card) continue;
+    const cents = Number(p.cents);
+    const { rows: added } = await tx.query(
+      `INSERT INTO retail.stored_value_ledger
+         (store_id, entry_id, card_id, entry_kind, amount, register_id, transaction_id,
+          device_id, mutation_id, occurred_at)
+       VALUES ($1, md5('void:' || $2::text)::uuid, $3, 'refund', ${sqlCents('$4::bigint')}, $5,
+               $6, $7, $8, $9)
+       ON CONFLICT (store_id, entry_id) DO NOTHING
+       RETURNING entry_id`,
+      [
+        tx.storeId,
+        p.payment_id,
+        p.card_id,
+        cents,
+        p.register_id,
+        options.transactionId,
+        options.deviceId,
+        options.mutationId,
+        options.voidedAt,
+      ],
+    );
+    if (added.length === 0) continue;
+    await tx.query(
+      `UPDATE retail.stored_value_cards
+          SET credited = credited + ${sqlCents('$2::bigint')},
+              granted = granted + ${sqlCents('$2::bigint')}
+        WHERE card_id = $1`,
+      [p.card_id, cents],
+    );
+    const { rows } = await tx.query<{ allowance_id: string }>(
+      `INSERT INTO retail.stored_value_allowances AS a
+         (store_id, allowance_id, register_id, card_id, card_number, card_kind, expires_on,
+          is_active, granted)
+       VALUES ($1, gen_random_uuid(), $2, $3::uuid, $4, $5, $6::date, $7, ${sqlCents('$8::bigint')})
+       ON CONFLICT (store_id, register_id, card_id) DO UPDATE
+         SET granted = a.granted + EXCLUDED.granted, updated_at = EXCLUDED.updated_at
+       RETURNING a.allowance_id`,
+      [
+        tx.storeId,
+        p.register_id,
+        p.card_id,
+        card.card_number,
+        card.card_kind,
+        card.expires_on,
+        card.is_active,
+        cents,
+      ],
+    );
+    tx.changes.record(
+      'stored_value_allowance',
+      rows.map((r) => r.allowance_id),
+    );
+  }
+}

@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorKind, PosError } from '../errors';
 import { commitSale } from './sale';
+import { voidTransaction } from './voids';
 import { lookUpStoredValueCard, offlineCards } from './stored-value';
 import type { TestTill } from '../../test/fixtures/till';
 import { cartLine, expectRejected, openCheckoutTill } from '../../test/fixtures/checkout';
@@ -227,5 +228,58 @@ describe('redeeming a gift card offline', () => {
     const after = (await offlineCards(t.store.db, t.till, [CARD])).get(CARD);
     expect(after).toMatchObject({ settledCents: 1_500, pendingCents: 0 });
     expect(await available()).toBe(3_500);
+  });
+
+  it('a voided sale gives its redemption back to the card at once, offline, and once HQ settled the void', async () => {
+    const pay = (amountCents: number) =>
+      commitSale(t.till, {
+        cart: cart(),
+        tenders: [
+          { type: 'stored_value', cardNumber: CARD, amountCents },
+          { type: 'cash', tenderedCents: 10_000 },
+        ],
+        cashierId: t.cashier.staffId,
+      });
+    const voidIt = (receiptNumber: string) =>
+      voidTransaction(t.till, {
+        receiptNumber,
+        reason: 'rung up by mistake',
+        staffId: t.manager.staffId,
+      });
+    // Voided before HQ saw the sale: the redemption and its void cancel out.
+    const first = await pay(1_000);
+    expect(await available()).toBe(4_000);
+    await voidIt(first.receipt.receiptNumber);
+    expect(await available()).toBe(5_000);
+    // Voided after HQ settled the sale: pending goes negative until HQ settles the void.
+    const second = await pay(2_000);
+    await upsertStoredValueAllowances(t.store.db, 'seattle', [
+      allowance({ settledCents: 2_000, version: 2 }),
+    ]);
+    await t.store.db.query(`UPDATE pos.sync_state SET stock_ack_mutation_id = $1`, [
+      second.mutationId,
+    ]);
+    expect(await available()).toBe(3_000);
+    await voidIt(second.receipt.receiptNumber);
+    expect((await offlineCards(t.store.db, t.till, [CARD])).get(CARD)).toMatchObject({
+      settledCents: 2_000,
+      pendingCents: -2_000,
+    });
+    expect(await available()).toBe(5_000);
+    // HQ settles the void (the register's allowance grows by what came back) and acknowledges
+    // it in the same page: counted once, in granted, no longer pending.
+    const { rows } = await t.store.db.query<{ id: string }>(
+      `SELECT max(mutation_id)::text AS id FROM pos.outbox WHERE mutation_type = 'sale.voided'`,
+    );
+    await upsertStoredValueAllowances(t.store.db, 'seattle', [
+      allowance({ grantedCents: 7_000, settledCents: 2_000, version: 3 }),
+    ]);
+    await t.store.db.query(`UPDATE pos.sync_state SET stock_ack_mutation_id = $1`, [
+      Number(rows[0]!.id),
+    ]);
+    expect((await offlineCards(t.store.db, t.till, [CARD])).get(CARD)).toMatchObject({
+      pendingCents: 0,
+    });
+    expect(await available()).toBe(5_000);
   });
 });

@@ -7,7 +7,9 @@
  * the till's own redemptions HQ has not taken into `settled` yet are its stored-value payments
  * whose mutation HQ has not acknowledged (above pos.sync_state.stock_ack_mutation_id: HQ
  * acknowledges a mutation in the same transaction that settles it, and the feed delivers
- * both together).
+ * both together). A void gives its sale's redemptions back at once: until HQ acknowledges the
+ * void (and has added them to the register's `granted`), they count against `pending`, which
+ * may go below zero.
  */
 import type { Queryable } from '../queryable';
 import type { TillContext } from './context';
@@ -43,12 +45,20 @@ export async function offlineCards(
   const { rows } = await db.query<Row>(
     `SELECT a.card_id, a.card_number, a.card_kind, a.expires_on::text AS expires_on, a.is_active,
             (a.granted * 100)::bigint::text AS granted, (a.settled * 100)::bigint::text AS settled,
-            coalesce((SELECT (sum(p.amount) * 100)::bigint
+            (coalesce((SELECT (sum(p.amount) * 100)::bigint
                         FROM retail.payments p
                        WHERE p.store_id = a.store_id AND p.stored_value_card_id = a.card_id
                          AND p.amount > 0
                          AND p.mutation_id > (SELECT stock_ack_mutation_id FROM pos.sync_state)),
-                     0)::text AS pending
+                     0)::bigint
+            - coalesce((SELECT (sum(p.amount) * 100)::bigint
+                          FROM retail.payments p
+                          JOIN pos.outbox o
+                            ON o.mutation_type = 'sale.voided' AND o.entity_id = p.transaction_id
+                         WHERE p.store_id = a.store_id AND p.stored_value_card_id = a.card_id
+                           AND p.amount > 0
+                           AND o.mutation_id > (SELECT stock_ack_mutation_id FROM pos.sync_state)),
+                       0)::bigint)::text AS pending
        FROM retail.stored_value_allowances a
       WHERE a.store_id = $1 AND a.register_id = $2 AND a.card_number = ANY($3::text[])`,
     [till.identity.storeId, till.identity.registerId, [...cardNumbers]],

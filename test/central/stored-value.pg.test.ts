@@ -227,4 +227,39 @@ describe('gift cards at HQ', () => {
     expect((await push(unknown))[0]?.status).toBe('applied');
     expect(await exceptionKinds(unknown.transactionId)).toEqual(['unknown_stored_value_card']);
   });
+
+  it('a void gives the redemption back to the card and the register once, however often it is sent', async () => {
+    const cardId = await issue('7000000000000006', 8_000);
+    const sale = saleWithCard(cardId, 3_000);
+    expect((await push(sale))[0]?.status).toBe('applied');
+    expect((await allowances(cardId))['seattle/R01']).toEqual([4_000, 3_000]);
+    const voided = envelope('sale.voided', {
+      transactionId: sale.transactionId,
+      reason: 'rung up by mistake',
+      voidedBy: world.cashierOf(S),
+      voidedAt: new Date().toISOString(),
+      stockMovements: [],
+    });
+    expect((await ingest(db, S, [voided]))[0]?.status).toBe('applied');
+    const after = {
+      balanceCents: 8_000,
+      creditedCents: 11_000,
+      redeemedCents: 3_000,
+      grantedCents: 11_000,
+      unreservedCents: 0,
+    };
+    expect(await balance('7000000000000006')).toMatchObject(after);
+    // The register may spend it again: granted + 3,000, settled as it was.
+    expect((await allowances(cardId))['seattle/R01']).toEqual([7_000, 3_000]);
+    // The same void again (the till never heard the answer): nothing more.
+    expect((await ingest(db, S, [voided]))[0]?.status).toBe('duplicate');
+    expect(await balance('7000000000000006')).toMatchObject(after);
+    expect((await allowances(cardId))['seattle/R01']).toEqual([7_000, 3_000]);
+    const { rows } = await db.pools.admin.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM retail.stored_value_ledger
+        WHERE card_id = $1 AND transaction_id = $2 AND amount > 0`,
+      [cardId, sale.transactionId],
+    );
+    expect(rows[0]?.n).toBe(1);
+  });
 });
