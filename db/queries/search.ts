@@ -42,14 +42,8 @@ import {
 import { closestCategories, type CategorySuggestion } from '../search/no-match';
 import { prepareQuery } from '../search/query-text';
 import { categoryIntent, categoryList } from '../search/category-intent';
-import {
-  analyzeWords,
-  ftsList,
-  planTiers,
-  planWords,
-  relaxedList,
-  trigramList,
-} from '../search/text-search';
+import { analyzeWords, ftsList, planTiers, planWords, relaxedList } from '../search/text-search';
+import { trigramList } from '../search/trigram';
 import { nearestVectors } from '../search/vector-search';
 import { ON_HAND_SQL, PRODUCT_COLUMNS, toProductSummary } from './catalog';
 import type { ProductSummary } from '../../contract/till-api/catalog';

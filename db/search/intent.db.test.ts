@@ -239,6 +239,18 @@ describe('vector index', () => {
     expect(await answers()).toEqual(first.answers);
   });
 
+  it("writes a cell's vectors together, so a search reads few pages", async () => {
+    await buildVectorCells(s.db, { storeId: s.storeId, model: builtinEmbedder });
+    // In physical (heap) order the cells never go back: each cell is one run of pages.
+    const { rows } = await s.db.query<{ cell: number }>(
+      `SELECT cell FROM pos.vector_cells WHERE store_id = $1 ORDER BY ctid`,
+      [s.storeId],
+    );
+    expect(rows.length).toBe(s.catalog.length);
+    const backwards = rows.filter((r, i) => i > 0 && r.cell < (rows[i - 1]?.cell ?? 0)).length;
+    expect(backwards).toBe(0);
+  });
+
   it('places a product that arrives later in the cell of its nearest centroid', async () => {
     const p = active()[5]!;
     await s.db.query(

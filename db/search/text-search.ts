@@ -12,7 +12,7 @@
  *    first (name/brand/attributes/category/synonyms, then broader terms, then description).
  *    A complete word is never treated as the prefix of a longer word ("pants" -> jeans before
  *    Pantene, "pot" before Potter) unless no whole-word match exists.
- * 3. Trigram word similarity on name + brand runs alongside (not as a fallback) and is fused.
+ * 3. Trigram word similarity on name + brand (trigram.ts) runs alongside, and is fused.
  *
  * Safety: the tsquery text built here holds only lexemes PostgreSQL produced from our own
  * tokens (letters, digits, dots, hyphens) or catalog words ([a-z]+), each single-quoted, and
@@ -315,6 +315,25 @@ export interface RankedText {
 }
 
 /**
+ * One tier: its first `$4` matches not matched by an earlier tier (`$5`), ranked, best `$3`.
+ * The tsquery reaches the index as an InitPlan `(SELECT $2::tsquery)`, not as a constant: for a
+ * constant the planner estimates a short prefix ("fac", "app") to match thousands of rows and,
+ * because of the LIMIT, reads the whole table in order hoping to stop early (a sequential scan
+ * of 50,000 documents: 18-23 ms CPU for "fac", the slowest short keystrokes). Unknown to the
+ * planner, the match takes its default estimate and the GIN index is always used. The rows are
+ * the same either way: both scans visit the table in physical order, so the first `$4`
+ * matches are the same rows (tested in text-search.db.test.ts).
+ */
+export const TIER_SQL = `SELECT c.product_id, c.score
+   FROM (SELECT ps.product_id, ts_rank_cd(ps.document, $2::tsquery) AS score
+           FROM pos.product_search ps
+          WHERE ps.store_id = $1 AND ps.is_active AND ps.document @@ (SELECT $2::tsquery)
+            AND NOT EXISTS (SELECT 1 FROM unnest($5::tsquery[]) b(q) WHERE ps.document @@ b.q)
+          LIMIT $4) c
+  ORDER BY c.score DESC, c.product_id
+  LIMIT $3`;
+
+/**
  * Run the tiers until `depth` products are found. Each later tier skips what the earlier ones
  * matched (a later tier's matches include them), so every tier's cap is spent on new rows.
  */
@@ -327,17 +346,13 @@ export async function ftsList(
   const before: string[] = [];
   for (const tier of options.tiers) {
     if (out.length >= options.depth) break;
-    const { rows } = await db.query<{ product_id: string; score: number }>(
-      `SELECT c.product_id, c.score
-         FROM (SELECT ps.product_id, ts_rank_cd(ps.document, q.q) AS score
-                 FROM pos.product_search ps, (SELECT $2::tsquery AS q) q
-                WHERE ps.store_id = $1 AND ps.is_active AND ps.document @@ q.q
-                  AND NOT EXISTS (SELECT 1 FROM unnest($5::tsquery[]) b(q) WHERE ps.document @@ b.q)
-                LIMIT $4) c
-        ORDER BY c.score DESC, c.product_id
-        LIMIT $3`,
-      [options.storeId, tier.tsquery, options.depth, TEXT_TUNING.tierCandidates, before],
-    );
+    const { rows } = await db.query<{ product_id: string; score: number }>(TIER_SQL, [
+      options.storeId,
+      tier.tsquery,
+      options.depth,
+      TEXT_TUNING.tierCandidates,
+      before,
+    ]);
     before.push(tier.tsquery);
     for (const r of rows) {
       if (seen.has(r.product_id)) continue;
@@ -372,29 +387,6 @@ export async function relaxedList(
       ORDER BY c.matched DESC, c.score DESC, c.product_id
       LIMIT $3`,
     [options.storeId, queries, options.depth, TEXT_TUNING.tierCandidates],
-  );
-  return rows.map((r) => ({ productId: r.product_id, score: Number(r.score) }));
-}
-
-const NAME_BRAND = `(p.product_name || ' ' || coalesce(p.brand, ''))`;
-
-/** Trigram word similarity on name + brand (the expression of index products_name_trgm). */
-export async function trigramList(
-  db: Queryable,
-  options: { storeId: string; text: string; depth: number },
-): Promise<RankedText[]> {
-  // `<%` uses pg_trgm.word_similarity_threshold (default 0.6). A lower threshold (0.5) found a
-  // few more typos but let the GIN index pass many more candidates (18 ms instead of 1 ms for
-  // "cordelss" on 50,000 products), so the default stays.
-  const { rows } = await db.query<{ product_id: string; score: number }>(
-    `SELECT c.product_id, c.score
-       FROM (SELECT p.product_id, word_similarity($2, ${NAME_BRAND}) AS score
-               FROM retail.products p
-              WHERE p.store_id = $1 AND p.is_active AND $2 <% ${NAME_BRAND}
-              LIMIT $4) c
-      ORDER BY c.score DESC, c.product_id
-      LIMIT $3`,
-    [options.storeId, options.text, options.depth, TEXT_TUNING.trigramCandidates],
   );
   return rows.map((r) => ({ productId: r.product_id, score: Number(r.score) }));
 }

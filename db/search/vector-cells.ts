@@ -74,20 +74,23 @@ export async function buildVectorCells(
   );
   // Place every vector in its nearest cell (computed here: the trigger's SQL would compare
   // each vector with every centroid one row at a time); the vectors are copied in SQL.
-  const cells = assignCells(vectors, centroids);
-  for (let i = 0; i < rows.length; i += 5_000) {
+  // Written cell by cell, so a cell's vectors share heap pages: a search reads its 16 cells
+  // from about 450 pages instead of one page per vector (about 3,000 at 50,000 products),
+  // which made the vector signal a third cheaper. Later writes (the trigger) land anywhere.
+  const assigned = assignCells(vectors, centroids);
+  const order = rows
+    .map((r, i) => ({ productId: r.product_id, cell: assigned[i] ?? 0 }))
+    .sort((a, b) => a.cell - b.cell || (a.productId < b.productId ? -1 : 1));
+  for (let i = 0; i < order.length; i += 5_000) {
+    const chunk = order.slice(i, i + 5_000);
     await db.query(
       `INSERT INTO pos.vector_cells (store_id, product_id, model, cell, embedding)
        SELECT e.store_id, e.product_id, e.embedding_model, u.cell, e.embedding
-         FROM unnest($3::uuid[], $4::int[]) AS u(product_id, cell)
+         FROM unnest($3::uuid[], $4::int[]) WITH ORDINALITY AS u(product_id, cell, ord)
          JOIN retail.product_embeddings e
-           ON e.store_id = $1 AND e.product_id = u.product_id AND e.embedding_model = $2`,
-      [
-        options.storeId,
-        options.model.id,
-        rows.slice(i, i + 5_000).map((r) => r.product_id),
-        cells.slice(i, i + 5_000),
-      ],
+           ON e.store_id = $1 AND e.product_id = u.product_id AND e.embedding_model = $2
+        ORDER BY u.ord`,
+      [options.storeId, options.model.id, chunk.map((c) => c.productId), chunk.map((c) => c.cell)],
     );
   }
   return { vectors: vectors.length, cells: centroids.length };
