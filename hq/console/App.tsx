@@ -10,6 +10,7 @@ import { api, ApiError, setCsrfToken, whenSignedOut } from './api';
 import { SignInScreen } from './screens/SignIn';
 import { ReportsScreen } from './screens/Reports';
 import { CatalogScreen } from './screens/Catalog';
+import { TaxScreen } from './screens/Tax';
 import { StoresScreen } from './screens/Stores';
 import { StaffScreen } from './screens/Staff';
 import { AdminScreen } from './screens/Admin';
@@ -22,6 +23,7 @@ const StoreList = z.object({ stores: z.array(StoreEntity) });
 const SCREENS = [
   { id: 'reports', title: 'Reports', roles: ['admin', 'manager', 'analyst'] },
   { id: 'catalog', title: 'Catalog', roles: ['admin', 'manager', 'analyst'] },
+  { id: 'tax', title: 'Tax', roles: ['admin', 'manager', 'analyst'] },
   { id: 'stores', title: 'Stores & devices', roles: ['admin', 'manager', 'analyst'] },
   { id: 'devices', title: 'Tills & sync', roles: ['admin', 'manager', 'analyst'] },
   { id: 'staff', title: 'Staff', roles: ['admin', 'manager', 'analyst'] },
@@ -103,6 +105,7 @@ export function App() {
       <main>
         {current.id === 'reports' && <ReportsScreen stores={stores} />}
         {current.id === 'catalog' && <CatalogScreen stores={stores} user={user} />}
+        {current.id === 'tax' && <TaxScreen stores={stores} user={user} />}
         {current.id === 'stores' && <StoresScreen stores={stores} user={user} />}
         {current.id === 'staff' && <StaffScreen stores={stores} user={user} />}
         {current.id === 'devices' && <DevicesScreen stores={stores} />}

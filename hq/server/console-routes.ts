@@ -41,6 +41,7 @@ import { createSession, csrfTokenOf, endSession } from '../services/console/sess
 import { inTransaction } from '../services/console/transaction';
 import { authenticate, createUser, listUsers, setUserDisabled } from '../services/console/users';
 import { registerConsoleCatalogRoutes } from './console-catalog-routes';
+import { registerConsoleTaxRoutes } from './console-tax-routes';
 import { registerConsoleExceptionRoutes } from './console-exceptions-routes';
 import { registerConsoleStaffRoutes } from './console-staff-routes';
 import {
@@ -179,6 +180,7 @@ export function registerConsoleRoutes(api: FastifyInstance, options: ConsoleRout
   // ---- products created and deleted, categories (console-catalog-routes.ts) --------------
 
   registerConsoleCatalogRoutes(api, { app, owner });
+  registerConsoleTaxRoutes(api, { app, owner });
 
   // ---- registers and devices -----------------------------------------------------------
 

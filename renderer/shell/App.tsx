@@ -52,6 +52,14 @@ export function App() {
     if (connection) void load(connection).then(setPhase);
   }, [connection, load]);
 
+  // The store part only: who is signed in changes through refresh(), never behind its back.
+  const refreshStore = useCallback(async () => {
+    if (!connection) return;
+    const r = await connection.api.info().catch(() => null);
+    if (!r?.ok) return;
+    setPhase((p) => (p.kind === 'ready' ? { ...p, info: { ...p.info, store: r.data.store } } : p));
+  }, [connection]);
+
   return (
     <NoticeProvider>
       <KeysProvider>
@@ -74,6 +82,7 @@ export function App() {
               platform: phase.connection.platform,
               info: phase.info,
               refresh,
+              refreshStore,
             }}
           >
             <TillEventsProvider events={phase.connection.events}>
@@ -153,8 +162,14 @@ function SetupShell() {
 }
 
 function ReadyShell() {
-  const { info } = useSession();
+  const { info, refreshStore } = useSession();
   const [showSync, setShowSync] = useState(false);
+  // A round that succeeded may have pulled the store's tax rates or limits: the basket's totals
+  // must be the ones the sale will be charged (the commit reads them afresh).
+  const lastSync = useSyncView()?.lastSuccessAt ?? null;
+  useEffect(() => {
+    if (lastSync) void refreshStore();
+  }, [lastSync, refreshStore]);
   return (
     <>
       <StatusBar store={info.store} staff={info.staff} onOpenSync={() => setShowSync(true)} />

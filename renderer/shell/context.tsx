@@ -18,6 +18,11 @@ export interface Session {
   info: AppInfo;
   /** Re-read info() (after enrollment, login, logout). */
   refresh: () => Promise<void>;
+  /**
+   * Re-read only the store's settings (tax rates, limits) after a sync round, which may have
+   * brought them changed from HQ; a failure leaves them as they were.
+   */
+  refreshStore: () => Promise<void>;
 }
 
 const SessionContext = createContext<Session | null>(null);

@@ -1,6 +1,7 @@
 /**
  * The HQ console in Chromium against a real local HQ, next to a browser till of the same
- * store: an administrator signs in, changes a price and the till sells at the new price,
+ * store: an administrator signs in, changes a price and the till sells at the new price, sets a
+ * category's tax rate and the till taxes with it,
  * creates a register and a second browser till enrolls for it with the code the console shows,
  * an exception is resolved and a day reconciled, and every report loads (its screenshot is the README's dashboard picture). A wrong password
  * is answered in plain words next to the form.
@@ -83,6 +84,19 @@ async function scannedPrice(page: Page, barcode: string, sku: string): Promise<n
   return cents;
 }
 
+/** The basket's total after scanning `sku` into an empty basket (its price and its tax). */
+async function scannedTotal(page: Page, barcode: string, sku: string): Promise<number> {
+  await scan(page, barcode);
+  const line = page.locator(`[data-testid="cart-line"][data-sku="${sku}"]`);
+  await line.waitFor();
+  const cents = centsOf((await page.getByTestId('cart-total').textContent()) ?? '');
+  await page.keyboard.press('Escape'); // asks to cancel the sale
+  await page.getByRole('dialog').waitFor();
+  await page.keyboard.press('Enter');
+  await line.waitFor({ state: 'detached' });
+  return cents;
+}
+
 describe('the HQ console', () => {
   it('refuses a wrong password in plain words, then signs the administrator in', async () => {
     await consolePage.goto(`${hq.url}/console/`);
@@ -137,6 +151,63 @@ describe('the HQ console', () => {
         interval: 500,
       })
       .toBe(newCents);
+  });
+
+  it("sets a category's tax rate (a bad rate answered next to the field); the till taxes with it", async () => {
+    // A product whose category has no rate of its own in the store (taxed at the store's rate).
+    const product = await withTenant(hq.hq.central.pools.app, STORE, async (tx) => {
+      const { rows } = await tx.query<{
+        sku: string;
+        barcode: string;
+        cents: number;
+        category_id: number;
+      }>(
+        `SELECT p.sku, p.barcode, (p.price * 100)::int AS cents, p.category_id
+           FROM retail.products p
+          WHERE p.store_id = $1 AND p.is_active AND p.barcode IS NOT NULL
+            AND p.category_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM retail.category_tax_rates r
+                             WHERE r.store_id = p.store_id AND r.category_id = p.category_id)
+          ORDER BY p.sku DESC LIMIT 1`,
+        [STORE],
+      );
+      return rows[0]!;
+    });
+
+    await consolePage.getByTestId('nav-tax').click();
+    await consolePage.getByTestId('tax-store').selectOption(STORE);
+    await consolePage
+      .getByTestId('tax-store-rate')
+      .getByText(/unless a category/)
+      .waitFor();
+    await consolePage
+      .getByTestId('category-rate-category')
+      .selectOption(String(product.category_id));
+    await consolePage.getByTestId('category-rate-input').fill('a lot');
+    await consolePage.getByTestId('category-rate-save').click();
+    await consolePage
+      .getByTestId('category-rate-form')
+      .getByText('Enter a rate like 8.25, or leave it empty for the store rate')
+      .waitFor();
+    await consolePage.getByTestId('category-rate-input').fill('25');
+    await consolePage.getByTestId('category-rate-save').click();
+    await consolePage
+      .getByTestId('tax-notice')
+      .getByText(/taxed at 25 % in 1 store/)
+      .waitFor();
+    const row = consolePage.locator(
+      `[data-testid="tax-row"][data-category="${product.category_id}"]`,
+    );
+    expect(await row.getByTestId('tax-rate').textContent()).toBe('25 %');
+
+    // The till pulls the rate in the background: one unit's total is its price plus 25 %.
+    const expected = product.cents + Math.round(product.cents * 0.25);
+    await expect
+      .poll(() => scannedTotal(tillPage, product.barcode, product.sku), {
+        timeout: 120_000,
+        interval: 500,
+      })
+      .toBe(expected);
   });
 
   it('creates a register, and a new browser till enrolls for it with the code shown', async () => {
