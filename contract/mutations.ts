@@ -185,6 +185,12 @@ export const ZReport = z.object({
   netCents: Cents,
   cashCents: Cents,
   cardCents: Cents,
+  /**
+   * Gift card and store credit tenders (issue 18, item 1), each its own line: cash + card +
+   * gift cards + store credit = net. Absent from reports of older tills (0).
+   */
+  giftCardCents: Cents.default(0),
+  storeCreditCents: Cents.default(0),
   openingFloatCents: Cents,
   cashInCents: Cents,
   cashOutCents: Cents,

@@ -31,7 +31,10 @@ function expectFoots(r: ShiftFigures): void {
     r.grossSalesCents - r.discountsCents + r.taxOnSalesCents - r.returnsCents,
     'gross − discounts + tax on sales − refunds = net',
   ).toBe(r.netCents);
-  expect(r.cashCents + r.cardCents, 'cash + card = net').toBe(r.netCents);
+  expect(
+    r.cashCents + r.cardCents + r.giftCardCents + r.storeCreditCents,
+    'cash + card + gift cards + store credit = net',
+  ).toBe(r.netCents);
   expect(
     r.taxBreakdown.reduce((a, b) => a + b.taxCents, 0),
     'breakdown = tax',

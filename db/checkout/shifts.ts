@@ -49,6 +49,8 @@ export async function shiftFigures(
     net: string;
     cash: string;
     card: string;
+    gift_card: string;
+    store_credit: string;
     cash_in: string;
     cash_out: string;
     overrides_count: number;
@@ -100,6 +102,15 @@ export async function shiftFigures(
        (SELECT coalesce(sum(total_amount), 0) FROM live) AS net,
        (SELECT coalesce(sum(p.amount), 0) FROM retail.payments p JOIN live USING (store_id, transaction_id) WHERE p.tender_type = 'cash') AS cash,
        (SELECT coalesce(sum(p.amount), 0) FROM retail.payments p JOIN live USING (store_id, transaction_id) WHERE p.tender_type = 'card') AS card,
+       -- A card's kind is on this till's allowance rows (a till redeems only cards it has one for).
+       (SELECT coalesce(sum(p.amount) FILTER (WHERE k.card_kind = 'gift_card'), 0) FROM retail.payments p JOIN live USING (store_id, transaction_id)
+          LEFT JOIN LATERAL (SELECT a.card_kind FROM retail.stored_value_allowances a
+                              WHERE a.store_id = p.store_id AND a.card_id = p.stored_value_card_id LIMIT 1) k ON true
+         WHERE p.tender_type = 'stored_value') AS gift_card,
+       (SELECT coalesce(sum(p.amount) FILTER (WHERE k.card_kind IS DISTINCT FROM 'gift_card'), 0) FROM retail.payments p JOIN live USING (store_id, transaction_id)
+          LEFT JOIN LATERAL (SELECT a.card_kind FROM retail.stored_value_allowances a
+                              WHERE a.store_id = p.store_id AND a.card_id = p.stored_value_card_id LIMIT 1) k ON true
+         WHERE p.tender_type = 'stored_value') AS store_credit,
        (SELECT coalesce(sum(amount), 0) FROM retail.cash_movements WHERE store_id = $1 AND shift_id = $2 AND kind = 'in') AS cash_in,
        (SELECT coalesce(sum(amount), 0) FROM retail.cash_movements WHERE store_id = $1 AND shift_id = $2 AND kind = 'out') AS cash_out
      FROM retail.shifts s WHERE s.store_id = $1 AND s.shift_id = $2`,
@@ -137,6 +148,8 @@ export async function shiftFigures(
     netCents: c(r.net),
     cashCents,
     cardCents: c(r.card),
+    giftCardCents: c(r.gift_card),
+    storeCreditCents: c(r.store_credit),
     openingFloatCents,
     cashInCents,
     cashOutCents,

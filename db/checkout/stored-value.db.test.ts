@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorKind, PosError } from '../errors';
 import { commitSale } from './sale';
 import { voidTransaction } from './voids';
+import { xReport } from './shifts';
 import { lookUpStoredValueCard, offlineCards } from './stored-value';
 import type { TestTill } from '../../test/fixtures/till';
 import { cartLine, expectRejected, openCheckoutTill } from '../../test/fixtures/checkout';
@@ -281,5 +282,32 @@ describe('redeeming a gift card offline', () => {
       pendingCents: 0,
     });
     expect(await available()).toBe(5_000);
+  });
+
+  it('the X report shows gift cards and store credit as their own lines, and still foots', async () => {
+    const CREDIT = '5000111122223333';
+    await upsertStoredValueAllowances(t.store.db, 'seattle', [
+      allowance({
+        allowanceId: '0190a6f0-0000-7000-8000-0000000a1103',
+        cardId: '0190a6f0-0000-7000-8000-0000000c0003',
+        cardNumber: CREDIT,
+        cardKind: 'store_credit',
+      }),
+    ]);
+    const sale = await commitSale(t.till, {
+      cart: cart(),
+      tenders: [
+        { type: 'stored_value', cardNumber: CARD, amountCents: 1_000 },
+        { type: 'stored_value', cardNumber: CREDIT, amountCents: 700 },
+        { type: 'cash', tenderedCents: 10_000 },
+      ],
+      cashierId: t.cashier.staffId,
+    });
+    const x = await xReport(t.till);
+    expect(x).toMatchObject({ giftCardCents: 1_000, storeCreditCents: 700, cardCents: 0 });
+    expect(x.cashCents).toBe(sale.receipt.totalCents - 1_700);
+    expect(x.cashCents + x.cardCents + x.giftCardCents + x.storeCreditCents).toBe(x.netCents);
+    // Cash expected in the drawer is the cash only.
+    expect(x.expectedCashCents).toBe(x.openingFloatCents + x.cashCents);
   });
 });

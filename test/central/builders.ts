@@ -243,6 +243,8 @@ export function buildShiftClosed(options: {
       netCents: 0,
       cashCents: 0,
       cardCents: 0,
+      giftCardCents: 0,
+      storeCreditCents: 0,
       openingFloatCents: 10_000,
       cashInCents: 0,
       cashOutCents: 0,

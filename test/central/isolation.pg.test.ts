@@ -116,6 +116,8 @@ beforeAll(async () => {
           netCents: 0,
           cashCents: 0,
           cardCents: 0,
+          giftCardCents: 0,
+          storeCreditCents: 0,
           openingFloatCents: 10_000,
           cashInCents: 500,
           cashOutCents: 0,

@@ -35,6 +35,8 @@ export function ReportTable({
     [`Tax owed (on sales − ${m(figures.returnsTaxCents)} refunded)`, m(figures.taxCents), 'tax'],
     ['Cash', m(figures.cashCents), 'cash'],
     ['Card', m(figures.cardCents), 'card'],
+    ['Gift cards', m(figures.giftCardCents), 'gift-cards'],
+    ['Store credit', m(figures.storeCreditCents), 'store-credit'],
     ['Opening float', m(figures.openingFloatCents), 'float'],
     ['Cash in', m(figures.cashInCents), 'cash-in'],
     ['Cash out', m(figures.cashOutCents), 'cash-out'],
