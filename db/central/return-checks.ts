@@ -16,7 +16,6 @@ import type { SaleRecorded } from '../../contract/mutations';
 import type { RaisedException } from './ingest-types';
 import type { TenantTx } from './tenant';
 import { textArray } from './pg-arrays';
-import { STORE_KEY } from './store-key';
 
 /** A sale of the run that will be written, with the exceptions raised around it so far. */
 interface Screened {
@@ -47,13 +46,13 @@ export async function checkOverReturns(tx: TenantTx, accepted: readonly Screened
                JOIN retail.sales_transaction_items it
                  ON it.store_id = r.store_id AND it.transaction_id = r.transaction_id
                 AND it.occurred_at = r.occurred_at
-              WHERE r.store_id = ${STORE_KEY} AND r.transaction_id = u.t AND it.item_id = u.i
+              WHERE r.store_id = ${tx.storeKey} AND r.transaction_id = u.t AND it.item_id = u.i
                 AND it.quantity > 0 LIMIT 1) AS sold,
             (SELECT coalesce(-sum(ri.quantity), 0)::int FROM retail.sales_transaction_items ri
                JOIN retail.sales_transactions rt
                  ON rt.store_id = ri.store_id AND rt.transaction_id = ri.transaction_id
                 AND rt.occurred_at = ri.occurred_at
-              WHERE ri.store_id = ${STORE_KEY} AND ri.original_item_id = u.i AND ri.quantity < 0
+              WHERE ri.store_id = ${tx.storeKey} AND ri.original_item_id = u.i AND ri.quantity < 0
                 AND rt.original_transaction_id = u.t AND rt.status = 'completed') AS returned
        FROM (SELECT DISTINCT * FROM unnest($2::uuid[], $3::uuid[]) AS x(t, i)) AS u`,
     [tx.storeId, textArray(refs.map((r) => r.t)), textArray(refs.map((r) => r.i))],

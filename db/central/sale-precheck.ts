@@ -6,7 +6,6 @@
 import type { SaleRecorded } from '../../contract/mutations';
 import type { TenantTx } from './tenant';
 import { intArray, textArray } from './pg-arrays';
-import { STORE_KEY } from './store-key';
 
 export interface Precheck {
   known: boolean;
@@ -29,21 +28,21 @@ export async function precheck(tx: TenantTx, sales: readonly SaleRecorded[]): Pr
   const { rows } = await tx.query<Precheck & { ord: number }>(
     `SELECT u.ord,
             (SELECT 1 FROM retail.sales_transaction_ids r
-              WHERE r.store_id = ${STORE_KEY} AND r.transaction_id = u.tid LIMIT 1) IS NOT NULL AS known,
+              WHERE r.store_id = ${tx.storeKey} AND r.transaction_id = u.tid LIMIT 1) IS NOT NULL AS known,
             (SELECT 1 FROM retail.registers g
-              WHERE g.store_id = ${STORE_KEY} AND g.register_id = u.reg LIMIT 1) IS NOT NULL AS register_ok,
+              WHERE g.store_id = ${tx.storeKey} AND g.register_id = u.reg LIMIT 1) IS NOT NULL AS register_ok,
             u.sh IS NULL OR (SELECT 1 FROM retail.shifts s
-              WHERE s.store_id = ${STORE_KEY} AND s.shift_id = u.sh LIMIT 1) IS NOT NULL AS shift_ok,
+              WHERE s.store_id = ${tx.storeKey} AND s.shift_id = u.sh LIMIT 1) IS NOT NULL AS shift_ok,
             (SELECT s.status FROM retail.shifts s
-              WHERE s.store_id = ${STORE_KEY} AND s.shift_id = u.sh LIMIT 1) AS shift_status,
+              WHERE s.store_id = ${tx.storeKey} AND s.shift_id = u.sh LIMIT 1) AS shift_status,
             u.cust IS NULL OR (SELECT 1 FROM retail.customers c
-              WHERE c.store_id = ${STORE_KEY} AND c.customer_id = u.cust LIMIT 1) IS NOT NULL AS customer_ok,
+              WHERE c.store_id = ${tx.storeKey} AND c.customer_id = u.cust LIMIT 1) IS NOT NULL AS customer_ok,
             u.orig IS NULL OR (SELECT 1 FROM retail.sales_transaction_ids r
-              WHERE r.store_id = ${STORE_KEY} AND r.transaction_id = u.orig LIMIT 1) IS NOT NULL AS original_ok,
+              WHERE r.store_id = ${tx.storeKey} AND r.transaction_id = u.orig LIMIT 1) IS NOT NULL AS original_ok,
             coalesce((SELECT r.transaction_id::text FROM retail.sales_transaction_ids r
-              WHERE r.store_id = ${STORE_KEY} AND r.receipt_number = u.rn AND r.transaction_id <> u.tid LIMIT 1),
+              WHERE r.store_id = ${tx.storeKey} AND r.receipt_number = u.rn AND r.transaction_id <> u.tid LIMIT 1),
               (SELECT r.transaction_id::text FROM retail.sales_transaction_ids r
-              WHERE r.store_id = ${STORE_KEY} AND r.register_id = u.reg AND r.receipt_seq = u.seq
+              WHERE r.store_id = ${tx.storeKey} AND r.register_id = u.reg AND r.receipt_seq = u.seq
                 AND r.transaction_id <> u.tid LIMIT 1)) AS receipt_owner,
             now() AS server_now,
             (SELECT retained_from FROM retail.sales_retention) AS retained_from
@@ -79,7 +78,7 @@ export async function missingOriginalItems(
               JOIN retail.sales_transaction_items it
                 ON it.store_id = r.store_id AND it.transaction_id = r.transaction_id
                AND it.occurred_at = r.occurred_at
-             WHERE r.store_id = ${STORE_KEY} AND r.transaction_id = u.t AND it.item_id = u.i
+             WHERE r.store_id = ${tx.storeKey} AND r.transaction_id = u.t AND it.item_id = u.i
                AND it.quantity > 0)`,
     [tx.storeId, textArray(refs.map((r) => r.transactionId)), textArray(refs.map((r) => r.itemId))],
   );
@@ -95,7 +94,7 @@ export async function missingProducts(
   if (ids.length === 0) return new Set();
   const { rows } = await tx.query<{ p: string }>(
     `SELECT u.p::text AS p FROM unnest($2::uuid[]) AS u(p)
-      WHERE NOT EXISTS (SELECT 1 FROM retail.products x WHERE x.store_id = ${STORE_KEY} AND x.product_id = u.p)`,
+      WHERE NOT EXISTS (SELECT 1 FROM retail.products x WHERE x.store_id = ${tx.storeKey} AND x.product_id = u.p)`,
     [tx.storeId, textArray(ids)],
   );
   return new Set(rows.map((r) => r.p));

@@ -16,3 +16,18 @@
  * analyses the tables while one store has rows and counts the rows another store's push reads.
  */
 export const STORE_KEY = '(SELECT $1::text)';
+
+/**
+ * On a Citus cluster the store is the distribution value: the coordinator routes a statement
+ * to the store's shard only when it sees `store_id = $1` itself, and refuses the InitPlan form
+ * inside the per-sale sub-selects ("complex joins are only supported when all distributed
+ * tables are co-located and joined on their distribution columns"). There each shard's
+ * statistics are the store's own shard's, and the receipt indexes no longer lead with
+ * store_id (central migration 0025), so the plain parameter is safe.
+ */
+export const ROUTED_STORE_KEY = '$1';
+
+/** The store key a transaction's key lookups use: `$1` on a Citus cluster, else STORE_KEY. */
+export function storeKeyFor(citus: boolean): string {
+  return citus ? ROUTED_STORE_KEY : STORE_KEY;
+}

@@ -29,12 +29,33 @@ import { StoreId } from '../../contract/mutations';
 import type { Queryable } from '../queryable';
 import { ChangeBuffer, appendChanges, type FeedEntry } from './feed-log';
 import { pgQueryable } from './pool';
+import { storeKeyFor } from './store-key';
 
 export interface TenantTx extends Queryable {
   /** The store whose rows this transaction may see and write. */
   readonly storeId: string;
   /** Changes to synced rows, appended to the store's change feed at commit. */
   readonly changes: ChangeBuffer;
+  /** How key lookups name the store: db/central/store-key.ts (Citus routes only on `$1`). */
+  readonly storeKey: string;
+}
+
+const citusPools = new WeakMap<pg.Pool, Promise<boolean>>();
+
+/** Whether the pool's database is a Citus coordinator: asked once per pool. */
+function onCitus(pool: pg.Pool): Promise<boolean> {
+  let known = citusPools.get(pool);
+  if (!known) {
+    known = pool
+      .query<{ citus: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS citus`,
+      )
+      .then((r) => r.rows[0]?.citus === true);
+    // A failed question is asked again next time, not remembered.
+    known.catch(() => citusPools.delete(pool));
+    citusPools.set(pool, known);
+  }
+  return known;
 }
 
 export const TENANT_SETTING = 'app.current_store_id';
@@ -103,6 +124,7 @@ export async function withTenant<T>(
   options: TenantTxOptions = {},
 ): Promise<T> {
   assertStoreId(storeId);
+  const storeKey = storeKeyFor(await onCitus(pool));
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -111,7 +133,12 @@ export async function withTenant<T>(
     await client.query(
       `${options.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN'}; ${setKeySql(storeId)}`,
     );
-    const tx: TenantTx = { ...pgQueryable(client), storeId, changes: new ChangeBuffer() };
+    const tx: TenantTx = {
+      ...pgQueryable(client),
+      storeId,
+      changes: new ChangeBuffer(),
+      storeKey,
+    };
     const result = await fn(tx);
     const entries = tx.changes.take();
     if (entries.length > 0) {
@@ -151,6 +178,7 @@ export async function withTenants<T>(
   options: TenantTxOptions = {},
 ): Promise<T[]> {
   for (const storeId of storeIds) assertStoreId(storeId);
+  const storeKey = storeKeyFor(await onCitus(pool));
   const order = storeIds.map((storeId, i) => ({ storeId, i }));
   order.sort((a, b) => (a.storeId < b.storeId ? -1 : a.storeId > b.storeId ? 1 : a.i - b.i));
   const client = await pool.connect();
@@ -164,7 +192,12 @@ export async function withTenants<T>(
     const feeds = new Map<string, FeedEntry[]>();
     for (const { storeId, i } of order) {
       await client.query(setKeySql(storeId));
-      const tx: TenantTx = { ...pgQueryable(client), storeId, changes: new ChangeBuffer() };
+      const tx: TenantTx = {
+        ...pgQueryable(client),
+        storeId,
+        changes: new ChangeBuffer(),
+        storeKey,
+      };
       results[i] = await fn(tx);
       const entries = tx.changes.take();
       if (entries.length > 0) feeds.set(storeId, [...(feeds.get(storeId) ?? []), ...entries]);
