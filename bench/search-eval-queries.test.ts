@@ -2,16 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { generateCatalog } from '../db/seed/catalog';
 import { Rng } from '../db/seed/random';
 import { scoreRanking } from './search-eval';
-import {
-  ean13CheckDigit,
-  EMPTY_CLASSES,
-  foldWord,
-  generateEvalQueries,
-  NOT_SOLD,
-  QUERY_CLASSES,
-  soundAlike,
-  typo,
-} from './search-eval-queries';
+import { ean13CheckDigit } from './search-eval/render-words';
+import { EMPTY_CLASSES, generateEvalQueries, QUERY_CLASSES } from './search-eval-queries';
+import { foldWord } from './search-eval/rules';
+import { NOT_SOLD } from './search-eval/no-match';
+import { soundAlike, typo } from './search-eval/typing';
 
 const catalog = generateCatalog({ seed: 42, products: 3_000 });
 const queries = generateEvalQueries(catalog, { seed: 42, perClass: 40 });
