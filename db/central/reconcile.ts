@@ -96,7 +96,8 @@ async function factsBy(
          WHERE lines.grp = g.grp AND quantity > 0 AND override_reason IS NOT NULL)::int
          AS overrides_count,
        (SELECT coalesce(sum(quantity * (override_catalog_price - unit_price)), 0) FROM lines
-         WHERE lines.grp = g.grp AND quantity > 0 AND override_reason IS NOT NULL) AS overrides,
+         WHERE lines.grp = g.grp AND quantity > 0 AND override_reason IS NOT NULL
+           AND override_catalog_price > 0) AS overrides,
        -- An inclusive price has its tax within total_price (as the till's shiftFigures).
        (SELECT coalesce(-sum(total_price + CASE WHEN tax_included THEN 0 ELSE tax_amount END), 0)
           FROM lines WHERE lines.grp = g.grp AND quantity < 0) AS returns_total,

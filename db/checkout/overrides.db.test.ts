@@ -120,4 +120,41 @@ describe('price overrides', () => {
       }),
     );
   });
+
+  it('an open-price item: the typed price and reason, a manager above the open-price limit', async () => {
+    const p = product(3);
+    // An open-price item: no catalog price (and no cost, as for a service sold by the hour).
+    await t.store.db.query(
+      `UPDATE retail.products SET price = 0, cost = NULL WHERE product_id = $1`,
+      [p.productId],
+    );
+    const sale = await commitSale(t.till, {
+      cart: { lines: [overridden(3, 4_000, 'Open-price item')] },
+      tenders: [{ type: 'cash', tenderedCents: 10_000_000 }],
+      cashierId: t.cashier.staffId,
+    });
+    expect(sale.receipt.lines[0]!.priceOverride).toEqual({
+      catalogPriceCents: 0,
+      reason: 'Open-price item',
+    });
+    const error = await rejected(ErrorKind.approvalRequired, () =>
+      commitSale(t.till, {
+        cart: { lines: [overridden(3, 15_000, 'Open-price item')] },
+        tenders: [{ type: 'cash', tenderedCents: 10_000_000 }],
+        cashierId: t.cashier.staffId,
+      }),
+    );
+    expect(error.message).toMatch(/open price of \$150\.00 is above the \$100\.00/);
+    await commitSale(t.till, {
+      cart: { lines: [overridden(3, 15_000, 'Open-price item')] },
+      tenders: [{ type: 'cash', tenderedCents: 10_000_000 }],
+      cashierId: t.cashier.staffId,
+      managerPin: t.manager.pin,
+    });
+    // Both lines were priced by hand; an open price takes nothing off a catalog price, so the
+    // report's "taken off" is not made negative by what the customer paid for it.
+    const x = await xReport(t.till);
+    expect(x.overridesCount).toBe(2);
+    expect(x.overridesCents).toBe(0);
+  });
 });

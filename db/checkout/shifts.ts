@@ -9,7 +9,8 @@
  *   tax on sales = tax on sold lines; returns tax = the tax inside the refunds (positive);
  *   tax     = tax on sales − returns tax (what is owed), so the report foots with the refunded
  *             tax counted once: gross − discounts + tax on sales − returns = net (exclusive tax)
- *   overrides = sold lines priced by hand, and what they took off the catalog prices
+ *   overrides = sold lines priced by hand, and what they took off the catalog prices (an open
+ *             price, catalog price 0, takes nothing off: counted, not summed)
  *   tax breakdown = tax by component and rate (core/tax.ts)
  *   net     = sum of transaction totals (sales minus refunds, tax included) = cash + card
  *   expected cash = opening float + cash taken - cash refunded + cash in - cash out
@@ -89,7 +90,8 @@ export async function shiftFigures(
        (SELECT coalesce(sum(discount_amount), 0) FROM lines WHERE quantity > 0) AS discounts,
        (SELECT count(*) FROM lines WHERE quantity > 0 AND override_reason IS NOT NULL)::int AS overrides_count,
        (SELECT coalesce(sum(quantity * (override_catalog_price - unit_price)), 0)
-          FROM lines WHERE quantity > 0 AND override_reason IS NOT NULL) AS overrides,
+          FROM lines WHERE quantity > 0 AND override_reason IS NOT NULL
+           AND override_catalog_price > 0) AS overrides,
        (SELECT coalesce(-sum(total_price + CASE WHEN tax_included THEN 0 ELSE tax_amount END), 0)
           FROM lines WHERE quantity < 0) AS returns_total,
        (SELECT coalesce(json_agg(json_build_object('code', code, 'name', name, 'rate', rate,

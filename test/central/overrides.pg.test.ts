@@ -14,7 +14,8 @@ import { cashierWords } from '../../contract/exceptions';
 import type { SaleRecorded } from '../../contract/mutations';
 import { demoStaff } from '../../db/seed/chain';
 import { createTestDatabase, type TestDatabase } from '../setup/central-db';
-import { buildSale, envelope, ingest, seedWorld, type World } from './builders';
+import { factsOutsideShifts } from '../../db/central/reconcile';
+import { asStore, buildSale, envelope, ingest, seedWorld, type World } from './builders';
 
 let db: TestDatabase;
 let world: World;
@@ -166,6 +167,23 @@ describe('price overrides checked against the store limits', () => {
       [S, belowCost.transactionId],
     );
     expect(why[0]!.reason).toMatch(/below cost/);
+  });
+
+  it("counts an open price in HQ's Z figures without making 'taken off' negative", async () => {
+    // As the till's X and Z (db/checkout/shifts.ts): an open price replaced no catalog price.
+    const { rows } = await db.pools.admin.query<{ day: string }>(
+      `SELECT (now() AT TIME ZONE timezone)::date::text AS day FROM retail.stores WHERE store_id = $1`,
+      [S],
+    );
+    const day = rows[0]!.day;
+    const facts = () => asStore(db, S, (tx) => factsOutsideShifts(tx, day));
+    const before = await facts();
+    const open = overridden({ priceCents: 4_000, catalogCents: 0 });
+    const [outcome] = await ingest(db, S, [envelope('sale.recorded', open)]);
+    expect(outcome?.status).toBe('applied');
+    const after = await facts();
+    expect(after.overridesCount - before.overridesCount).toBe(1);
+    expect(after.overridesCents - before.overridesCents).toBe(0);
   });
 
   it('never quarantines an override sale', async () => {
