@@ -35,6 +35,9 @@ export interface StoreInfo {
   /** [categoryId, ratePpm] pairs (a Map does not survive every bridge). */
   categoryTaxRates: Array<[number, number]>;
   managerDiscountThresholdPpm: number;
+  /** Price overrides: the largest cut a cashier gives alone (ppm); the largest open price. */
+  priceOverrideLimitPpm: number;
+  openPriceLimitCents: number;
   offlineCardLimitCents: number;
   /** Cash control: largest cash-out a cashier records alone; count the drawer blind at close. */
   cashOutLimitCents: number;

@@ -12,6 +12,7 @@ export const CHECKOUT_KEYS = {
   orderDiscount: { key: 'Shift+F6', label: 'Order discount' },
   coupon: { key: 'Alt+C', label: 'Coupon' },
   taxExempt: { key: 'Alt+T', label: 'Tax exempt' },
+  price: { key: 'Alt+P', label: 'Price override' },
   receipts: { key: 'F7', label: 'Receipts' },
   void: { key: 'F8', label: 'Void' },
   returns: { key: 'F9', label: 'Returns' },

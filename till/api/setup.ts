@@ -24,6 +24,8 @@ async function storeInfo(till: TillContext): Promise<StoreInfo> {
     taxRatePpm: config.taxRatePpm,
     categoryTaxRates: [...config.categoryTaxRates.entries()],
     managerDiscountThresholdPpm: config.managerDiscountThresholdPpm,
+    priceOverrideLimitPpm: config.priceOverrideLimitPpm,
+    openPriceLimitCents: config.openPriceLimitCents,
     cashOutLimitCents: config.cashOutLimitCents,
     blindClose: config.blindClose,
     noReceiptRefund: config.noReceiptRefund,

@@ -63,6 +63,18 @@ describe('a receipt over raw TCP', () => {
     expect(barcode?.kind === 'barcode' && barcode.symbology).toBe('code128');
   });
 
+  it('a line priced by hand prints why under it', async () => {
+    const doc = sampleReceipt();
+    const [mug] = doc.receipt.lines;
+    if (!mug) throw new Error('the sample receipt has no lines');
+    mug.priceOverride = { catalogPriceCents: 1200, reason: 'Price match' };
+    const out = await printed(encodeReceipt(doc, { paperWidth: 80, openDrawer: false }));
+    const at = out.lines.findIndex((l) => l.startsWith('Coffee mug'));
+    expect(out.lines.slice(at, at + 3).map((l) => l.trim())).toContain(
+      'Price set by hand (Price match), was $12.00',
+    );
+  });
+
   it('a 58 mm roll gets 32 columns', async () => {
     const out = await printed(
       encodeReceipt(sampleReceipt(), { paperWidth: 58, openDrawer: false }),

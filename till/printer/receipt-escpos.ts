@@ -83,6 +83,11 @@ export function encodeReceipt(doc: PrintableReceipt, options: EncodeOptions): Ui
     if (l.discountCents !== 0) detail.push(`- ${money(Math.abs(l.discountCents))}`);
     if (l.returnReason) detail.push(`returned: ${l.returnReason}`);
     e.line(plain(detail.join(' ')).slice(0, columns));
+    const o = l.priceOverride;
+    if (o) {
+      const was = o.catalogPriceCents > 0 ? `, was ${money(o.catalogPriceCents)}` : '';
+      e.line(plain(`  Price set by hand (${o.reason})${was}`).slice(0, columns));
+    }
   }
   rule();
   rows('Subtotal', money(receipt.subtotalCents));

@@ -76,6 +76,14 @@ export function CartTable({
                       <span className="warn"> · stock {item.onHand}</span>
                     ) : null}
                   </div>
+                  {item.priceOverride ? (
+                    <div className="promo" data-testid="line-override">
+                      Price set by hand: {item.priceOverride.reason}
+                      {item.catalogPriceCents
+                        ? ` (was ${formatMoney(item.catalogPriceCents, currency)})`
+                        : ''}
+                    </div>
+                  ) : null}
                   {line?.promotions.map((p) => (
                     <div className="promo" key={p.promotionId} data-testid="line-promotion">
                       {p.name} −{formatMoney(p.cents, currency)}

@@ -17,6 +17,7 @@ import { CartTable } from './CartTable';
 import { CheckoutDialogs, type Panel } from './CheckoutDialogs';
 import { TotalsAside } from './TotalsAside';
 import { useCartPricing } from './use-cart-pricing';
+import { usePriceEntry } from './PriceDialog';
 import type { SaleResult } from '../../../contract/till-api/sale';
 
 export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
@@ -37,12 +38,14 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
     setPanel(null);
     focusSoon();
   }, [focusSoon]);
+  const prices = usePriceEntry({ cart, dispatch, onClosed: focusSoon });
+  const { add: addProduct } = prices;
 
   const addByCode = useCallback(
     async (code: string): Promise<boolean> => {
       const r = await call(api.scan({ code }), { quiet: true });
       if (r.ok) {
-        dispatch({ type: 'add', product: r.data });
+        addProduct(r.data);
         clearNotice(); // an earlier error is stale once the next item went through
       } else {
         notify('error', `${r.error.message}. Nothing was added.`);
@@ -50,7 +53,7 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
       }
       return r.ok;
     },
-    [api, call, notify, clearNotice, dispatch],
+    [api, call, notify, clearNotice, addProduct],
   );
 
   const selected = cart.items[cart.selected];
@@ -90,6 +93,7 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
       // In the help (F1), not the key bar: the bar keeps its width at 1024 pixels.
       show: false,
     },
+    prices.key,
     {
       ...K.taxExempt,
       run: () => {
@@ -172,7 +176,7 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
           <SearchBox
             ref={search}
             currency={store.currency}
-            onPick={(hit) => dispatch({ type: 'add', product: hit })}
+            onPick={prices.add}
             onCode={addByCode}
             onAdjust={(by) =>
               selected &&
@@ -210,6 +214,7 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
         onPay={() => actions.find((a) => a.key === K.pay.key)?.run()}
       />
 
+      {prices.dialog}
       <CheckoutDialogs
         panel={panel}
         cart={cart}

@@ -113,4 +113,52 @@ describe('cartReducer', () => {
     expect(cartReducer(s, { type: 'customer', customer: other }).taxExemptReference).toBeNull();
     expect(cartReducer(s, { type: 'customer', customer: null }).taxExemptReference).toBeNull();
   });
+
+  it('sets a price by hand with its reason, keeps such a line apart, and puts the price back', () => {
+    let s: CartState = cartReducer(emptyCart, { type: 'add', product: product(5) });
+    s = cartReducer(s, {
+      type: 'setPrice',
+      index: 0,
+      price: { unitPriceCents: 350, reason: 'Price match' },
+    });
+    expect(s.items[0]).toMatchObject({
+      unitPriceCents: 350,
+      catalogPriceCents: 500,
+      priceOverride: { reason: 'Price match' },
+    });
+    // The next unit scanned is sold at the catalog price, on its own line.
+    s = cartReducer(s, { type: 'add', product: product(5) });
+    expect(s.items.map((i) => [i.unitPriceCents, i.quantity])).toEqual([
+      [350, 1],
+      [500, 1],
+    ]);
+    expect(toCart(s).lines.map((l) => l.priceOverride)).toEqual([{ reason: 'Price match' }, null]);
+    s = cartReducer(s, { type: 'setPrice', index: 0, price: null });
+    expect(s.items[0]).toMatchObject({ unitPriceCents: 500, priceOverride: null });
+  });
+
+  it('adds an open-price item with the price typed, and a held one keeps its price', () => {
+    const open = { ...product(1), priceCents: 0 };
+    let s: CartState = cartReducer(emptyCart, {
+      type: 'add',
+      product: open,
+      price: { unitPriceCents: 1_250, reason: 'Open-price item' },
+    });
+    s = cartReducer(s, {
+      type: 'add',
+      product: open,
+      price: { unitPriceCents: 800, reason: 'Open-price item' },
+    });
+    expect(s.items.map((i) => [i.unitPriceCents, i.catalogPriceCents])).toEqual([
+      [1_250, 0],
+      [800, 0],
+    ]);
+    const recalled = cartReducer(emptyCart, { type: 'load', cart: toCart(s), label: 'held' });
+    expect(recalled.items.map((i) => [i.unitPriceCents, i.priceOverride])).toEqual([
+      [1_250, { reason: 'Open-price item' }],
+      [800, { reason: 'Open-price item' }],
+    ]);
+    // Its catalog price is unknown on the screen: it cannot be put back, only set again.
+    expect(cartReducer(recalled, { type: 'setPrice', index: 0, price: null })).toBe(recalled);
+  });
 });

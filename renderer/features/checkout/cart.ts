@@ -19,6 +19,10 @@ export interface CartItem {
   discount: Discount | null;
   /** On hand when the item was added (shown, never blocks the sale). */
   onHand: number | null;
+  /** The catalog's price (0: an open-price item); null for a recalled line set by hand. */
+  catalogPriceCents: number | null;
+  /** The price was set by hand (override or open price): why. The till records both. */
+  priceOverride: { reason: string } | null;
 }
 
 export interface CartState {
@@ -65,6 +69,8 @@ export type CartAction =
         'productId' | 'sku' | 'productName' | 'categoryId' | 'priceCents'
       > & { onHand?: number };
       quantity?: number;
+      /** An open-price item enters the cart with the price the cashier typed and why. */
+      price?: { unitPriceCents: number; reason: string };
     }
   | { type: 'select'; index: number }
   | { type: 'move'; by: number }
@@ -72,6 +78,8 @@ export type CartAction =
   | { type: 'remove'; index: number }
   | { type: 'undoRemove' }
   | { type: 'lineDiscount'; index: number; discount: Discount | null }
+  /** Set a line's price by hand with a reason; `price: null` puts the catalog price back. */
+  | { type: 'setPrice'; index: number; price: { unitPriceCents: number; reason: string } | null }
   | { type: 'orderDiscount'; discount: Discount | null }
   | { type: 'coupon'; code: string }
   | { type: 'taxExempt'; reference: string | null }
@@ -80,16 +88,25 @@ export type CartAction =
   | { type: 'load'; cart: Cart; label: string; customer?: Customer | null }
   | { type: 'clear' };
 
+/** What a product brings to the cart when it is added. */
+export type CartProduct = Extract<CartAction, { type: 'add' }>['product'];
+
 const clampQty = (q: number): number => Math.min(MAX_LINE_QUANTITY, Math.max(1, Math.floor(q)));
 
 export function cartReducer(state: CartState, action: CartAction): CartState {
   switch (action.type) {
     case 'add': {
       const quantity = clampQty(action.quantity ?? 1);
-      // Scanning the same item again adds to its line (unless that line carries a discount).
-      const existing = state.items.findIndex(
-        (i) => i.productId === action.product.productId && i.discount === null,
-      );
+      // Scanning the same item again adds to its line (unless that line carries a discount or a
+      // price set by hand: the new unit is sold at the catalog price).
+      const existing = action.price
+        ? -1
+        : state.items.findIndex(
+            (i) =>
+              i.productId === action.product.productId &&
+              i.discount === null &&
+              i.priceOverride === null,
+          );
       if (existing >= 0) {
         const items = state.items.map((item, i) =>
           i === existing ? { ...item, quantity: clampQty(item.quantity + quantity) } : item,
@@ -103,10 +120,12 @@ export function cartReducer(state: CartState, action: CartAction): CartState {
         sku: action.product.sku,
         productName: action.product.productName,
         categoryId: action.product.categoryId,
-        unitPriceCents: action.product.priceCents,
+        unitPriceCents: action.price?.unitPriceCents ?? action.product.priceCents,
         quantity,
         discount: null,
         onHand: action.product.onHand ?? null,
+        catalogPriceCents: action.product.priceCents,
+        priceOverride: action.price ? { reason: action.price.reason } : null,
       };
       return { ...state, items: [...state.items, item], selected: state.items.length, serial };
     }
@@ -159,6 +178,21 @@ export function cartReducer(state: CartState, action: CartAction): CartState {
           i === action.index ? { ...item, discount: action.discount } : item,
         ),
       };
+    case 'setPrice': {
+      const line = state.items[action.index];
+      if (!line) return state;
+      // Back to the catalog price only when it is known (a recalled line keeps its price).
+      const back = action.price === null && line.catalogPriceCents === null;
+      if (back) return state;
+      const item: CartItem = action.price
+        ? {
+            ...line,
+            unitPriceCents: action.price.unitPriceCents,
+            priceOverride: { reason: action.price.reason },
+          }
+        : { ...line, unitPriceCents: line.catalogPriceCents ?? 0, priceOverride: null };
+      return { ...state, items: state.items.map((it, i) => (i === action.index ? item : it)) };
+    }
     case 'orderDiscount':
       return { ...state, orderDiscount: action.discount };
     case 'coupon':
@@ -193,6 +227,10 @@ export function cartReducer(state: CartState, action: CartAction): CartState {
           quantity: line.quantity,
           discount: line.discount ?? null,
           onHand: null,
+          // A held line set by hand keeps its price and reason; its catalog price is the
+          // till's to look up again at commit.
+          catalogPriceCents: line.priceOverride ? null : line.unitPriceCents,
+          priceOverride: line.priceOverride ?? null,
         };
       });
       return {
@@ -226,6 +264,7 @@ export function toCart(state: CartState): {
       unitPriceCents: i.unitPriceCents,
       quantity: i.quantity,
       discount: i.discount,
+      priceOverride: i.priceOverride,
     })),
     orderDiscount: state.orderDiscount,
     coupons: state.coupons,

@@ -52,6 +52,14 @@ export function ReceiptPaper({
                   {l.discountCents !== 0 ? ` − ${formatMoney(Math.abs(l.discountCents))}` : ''}
                   {l.returnReason ? ` · returned: ${l.returnReason}` : ''}
                 </div>
+                {l.priceOverride ? (
+                  <div className="muted" data-testid="receipt-override">
+                    Price set by hand ({l.priceOverride.reason})
+                    {l.priceOverride.catalogPriceCents > 0
+                      ? `, was ${formatMoney(l.priceOverride.catalogPriceCents, currency)}`
+                      : ''}
+                  </div>
+                ) : null}
                 {l.promotions.map((p) => (
                   <div className="muted" key={p.promotionId} data-testid="receipt-promotion">
                     {p.name} −{formatMoney(p.cents, currency)}

@@ -33,6 +33,10 @@ export function ReportTable({
     ['− Returns (refunded, tax included)', m(figures.returnsCents), 'returns'],
     ['= Net (sales − refunds)', m(figures.netCents), 'net'],
     [`Tax owed (on sales − ${m(figures.returnsTaxCents)} refunded)`, m(figures.taxCents), 'tax'],
+    // Prices set by hand (issue 18, item 2): how many lines, and what they took off the
+    // catalog prices (a raised price counts as a negative cut).
+    ['Price overrides (lines)', String(figures.overridesCount), 'overrides-count'],
+    ['Taken off by price overrides', m(figures.overridesCents), 'overrides'],
     ['Cash', m(figures.cashCents), 'cash'],
     ['Card', m(figures.cardCents), 'card'],
     ['Gift cards', m(figures.giftCardCents), 'gift-cards'],
