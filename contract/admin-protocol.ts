@@ -234,6 +234,8 @@ const Count = z.number().int();
 export const ReconciledFigures = z.object({
   salesCount: Count,
   returnsCount: Count,
+  /** Exchanges, each counted once (neither a sale nor a return). */
+  exchangesCount: Count.default(0),
   voidsCount: Count,
   grossSalesCents: Cents,
   discountsCents: Cents,
@@ -260,6 +262,7 @@ export type FigureDifference = z.infer<typeof FigureDifference>;
 export const FIGURE_LABELS: Record<keyof ReconciledFigures, string> = {
   salesCount: 'sales',
   returnsCount: 'returns',
+  exchangesCount: 'exchanges',
   voidsCount: 'voids',
   grossSalesCents: 'gross sales',
   discountsCents: 'discounts',

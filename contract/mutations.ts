@@ -164,6 +164,11 @@ export const ZReport = z.object({
   closedAt: IsoTime,
   salesCount: Int4.nonnegative(),
   returnsCount: Int4.nonnegative(),
+  /**
+   * Exchanges, counted once (issue 13, item 7): not in salesCount nor returnsCount. Absent
+   * from reports of older tills, which counted an exchange in both (0).
+   */
+  exchangesCount: Int4.nonnegative().default(0),
   voidsCount: Int4.nonnegative(),
   grossSalesCents: Cents,
   discountsCents: Cents,

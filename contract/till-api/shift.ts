@@ -34,3 +34,16 @@ export type ShiftFigures = Omit<
   ZReport,
   'zReportId' | 'zNumber' | 'closedAt' | 'countedCashCents' | 'overShortCents'
 >;
+
+/**
+ * The X report as the till API answers it. With the store's blind close (`blind`) the drawer's
+ * cash, the card total and the expected drawer are withheld (null) until the drawer is counted:
+ * cash + card = net, so either tender total would give the expected amount away. The Z report,
+ * written by the close with the count, carries them all.
+ */
+export type XReport = Omit<ShiftFigures, 'cashCents' | 'cardCents' | 'expectedCashCents'> & {
+  blind: boolean;
+  cashCents: number | null;
+  cardCents: number | null;
+  expectedCashCents: number | null;
+};

@@ -133,8 +133,8 @@ export async function reconcileStoreDay(
   const differences = compare(till, hq);
   const notes = [
     ctx.quarantined > 0 ? `${ctx.quarantined} sale(s) of the day are in the quarantine` : null,
-    outside.salesCount + outside.returnsCount + outside.voidsCount > 0
-      ? `${outside.salesCount + outside.returnsCount + outside.voidsCount} transaction(s) of the day are recorded without their shift`
+    outside.salesCount + outside.exchangesCount + outside.returnsCount + outside.voidsCount > 0
+      ? `${outside.salesCount + outside.exchangesCount + outside.returnsCount + outside.voidsCount} transaction(s) of the day are recorded without their shift`
       : null,
   ].filter((n): n is string => n !== null);
   const dayFinding: ExceptionRow | null =

@@ -5,7 +5,7 @@
  * exception, never silence.
  *
  * The figures are computed exactly as the till computes its Z (db/checkout/shifts.ts,
- * shiftFigures): completed sales and exchanges, returns with returned lines, voids, line
+ * shiftFigures): completed sales, exchanges (each counted once), returns with returned lines, voids, line
  * gross, discounts, returns, tax, net and tenders.
  *
  * Contract: runs inside withTenant (tx.storeId is the tenant key).
@@ -21,6 +21,7 @@ import type { TenantTx } from './tenant';
 export const RECONCILED = [
   'salesCount',
   'returnsCount',
+  'exchangesCount',
   'voidsCount',
   'grossSalesCents',
   'discountsCents',
@@ -55,6 +56,7 @@ async function factsBy(
     grp: string;
     sales_count: number;
     returns_count: number;
+    exchanges_count: number;
     voids_count: number;
     gross: string;
     discounts: string;
@@ -82,9 +84,11 @@ async function factsBy(
      )
      SELECT g.grp,
        (SELECT count(*) FROM live WHERE live.grp = g.grp
-           AND transaction_type IN ('sale', 'exchange'))::int AS sales_count,
+           AND transaction_type = 'sale')::int AS sales_count,
        (SELECT count(*) FROM live WHERE live.grp = g.grp
-           AND transaction_type IN ('return', 'exchange')
+           AND transaction_type = 'exchange')::int AS exchanges_count,
+       (SELECT count(*) FROM live WHERE live.grp = g.grp
+           AND transaction_type = 'return'
            AND EXISTS (SELECT 1 FROM lines l WHERE l.transaction_id = live.transaction_id
                           AND l.quantity < 0))::int AS returns_count,
        (SELECT count(*) FROM t WHERE t.grp = g.grp AND status = 'voided')::int AS voids_count,
@@ -121,6 +125,7 @@ async function factsBy(
       {
         salesCount: r.sales_count,
         returnsCount: r.returns_count,
+        exchangesCount: r.exchanges_count,
         voidsCount: r.voids_count,
         grossSalesCents: c(r.gross),
         discountsCents: c(r.discounts),

@@ -2,7 +2,8 @@
  * Every X and Z report foots (issue 13, item 7): gross − discounts + tax on sales − refunds =
  * net = cash + card; the refunded tax is counted once (inside the refunds, and taken off the
  * tax on sales to give the tax owed); the tax breakdown adds up to the tax; the drawer's
- * expected cash is the float plus the cash movements. A day with discounts, a split tender, a
+ * expected cash is the float plus the cash movements; each transaction is counted once (an
+ * exchange is not both a sale and a return). A day with discounts, a split tender, a
  * partial return, an exchange, a void and cash in/out.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -107,6 +108,9 @@ it('foots the X and Z reports of a full day', async () => {
 
   const x = await xReport(t.till);
   expect(x.returnsTaxCents).toBeGreaterThan(0);
+  // Each transaction counted once: the exchange is neither a sale nor a return (the void is
+  // not a sale any more).
+  expect([x.salesCount, x.returnsCount, x.exchangesCount, x.voidsCount]).toEqual([2, 1, 1, 1]);
   expectFoots(x);
   const z = await closeShift(t.till, { staffId: t.manager.staffId, countedCashCents: 0 });
   expectFoots(z);

@@ -3,6 +3,9 @@
  * and writes the immutable, sequentially numbered Z report. The X report is the same figures
  * for the open shift, read-only.
  *
+ * Counts: each completed transaction once, by its type (sale, return, exchange), so an
+ * exchange is not both a sale and a return; its lines still count in gross (new items) and
+ * returns (items back), which is where the money is.
  * Figures (all cents, signed where money went back):
  *   gross   = sum of quantity x unit price over sold (positive) lines
  *   discounts = discounts on sold lines; returns = refunded amount incl. tax (positive number)
@@ -27,7 +30,7 @@ import { recordMutation } from '../edge/record';
 import type { TillContext } from './context';
 import { getStaff } from '../queries/staff';
 import { managerApproval, openShiftId, requireOpenShift, requireStaff } from './shared';
-import type { ShiftFigures, ShiftSummary } from '../../contract/till-api/shift';
+import type { ShiftFigures, ShiftSummary, XReport } from '../../contract/till-api/shift';
 
 export async function shiftFigures(
   db: Queryable,
@@ -40,6 +43,7 @@ export async function shiftFigures(
     opening_float: string;
     sales_count: number;
     returns_count: number;
+    exchanges_count: number;
     voids_count: number;
     gross: string;
     discounts: string;
@@ -82,9 +86,11 @@ export async function shiftFigures(
          FROM lines l WHERE l.taxes = '[]' AND l.tax_amount <> 0
      )
      SELECT s.register_id, s.opened_at, s.opening_float,
-       (SELECT count(*) FROM live WHERE transaction_type IN ('sale', 'exchange'))::int AS sales_count,
-       (SELECT count(*) FROM live WHERE transaction_type IN ('return', 'exchange')
+       -- Each transaction counted once, by its type: an exchange is neither a sale nor a return.
+       (SELECT count(*) FROM live WHERE transaction_type = 'sale')::int AS sales_count,
+       (SELECT count(*) FROM live WHERE transaction_type = 'return'
            AND EXISTS (SELECT 1 FROM lines l WHERE l.transaction_id = live.transaction_id AND l.quantity < 0))::int AS returns_count,
+       (SELECT count(*) FROM live WHERE transaction_type = 'exchange')::int AS exchanges_count,
        (SELECT count(*) FROM t WHERE status = 'voided')::int AS voids_count,
        (SELECT coalesce(sum(quantity * unit_price), 0) FROM lines WHERE quantity > 0) AS gross,
        (SELECT coalesce(sum(discount_amount), 0) FROM lines WHERE quantity > 0) AS discounts,
@@ -131,6 +137,7 @@ export async function shiftFigures(
     openedAt: new Date(r.opened_at).toISOString(),
     salesCount: r.sales_count,
     returnsCount: r.returns_count,
+    exchangesCount: r.exchanges_count,
     voidsCount: r.voids_count,
     grossSalesCents: c(r.gross),
     discountsCents: c(r.discounts),
@@ -208,9 +215,10 @@ async function cashOutRule(
   const { rows } = await db.query<{
     cash_out_limit: string;
     currency: string;
+    blind_close: boolean;
     shift_id: string | null;
   }>(
-    `SELECT s.cash_out_limit, s.currency,
+    `SELECT s.cash_out_limit, s.currency, s.blind_close,
             (SELECT h.shift_id FROM retail.shifts h
               WHERE h.store_id = s.store_id AND h.register_id = $2 AND h.status = 'open') AS shift_id
        FROM retail.stores s WHERE s.store_id = $1`,
@@ -221,6 +229,9 @@ async function cashOutRule(
   // The store's currency, as the till's other approval messages (db/checkout/overrides.ts).
   const formatMoney = (cents: Cents): string => formatCurrency(cents, row.currency);
   const expected = (await shiftFigures(db, till.identity.storeId, row.shift_id)).expectedCashCents;
+  if (amountCents > expected && row.blind_close)
+    // Blind close: the message must not tell the expected drawer (staffXReport withholds it).
+    return `Taking out ${formatMoney(amountCents)} is more than the drawer should hold: a manager approves`;
   if (amountCents > expected)
     return `Taking out ${formatMoney(amountCents)} is more than the drawer should hold (${formatMoney(expected)}): a manager approves`;
   const limit = centsFromNumeric(row.cash_out_limit);
@@ -287,6 +298,21 @@ export async function xReport(till: TillContext): Promise<ShiftFigures> {
   const shift = await currentShift(till);
   if (!shift) throw new InvalidStateError('No shift is open on this register');
   return shiftFigures(till.db, till.identity.storeId, shift.shiftId);
+}
+
+/**
+ * The X report as staff may read it (the till API's answer): with the store's blind close the
+ * tender totals and the expected drawer are withheld until the close (contract XReport), for
+ * every member of staff, so the drawer is counted before the expected amount is known.
+ */
+export async function staffXReport(till: TillContext): Promise<XReport> {
+  const figures = await xReport(till);
+  const { rows } = await till.db.query<{ blind_close: boolean }>(
+    `SELECT blind_close FROM retail.stores WHERE store_id = $1`,
+    [till.identity.storeId],
+  );
+  if (rows[0]?.blind_close !== true) return { ...figures, blind: false };
+  return { ...figures, blind: true, cashCents: null, cardCents: null, expectedCashCents: null };
 }
 
 /** Close the open shift with the counted drawer; writes Z report number n+1. */

@@ -50,7 +50,9 @@ export function reconciliationText(r: Reconciliation): string {
     pair(d.till.cashCents, d.hq.cashCents, money),
     pair(d.till.cardCents, d.hq.cardCents, money),
     String(d.quarantinedSales),
-    String(d.outsideShifts.salesCount + d.outsideShifts.returnsCount),
+    String(
+      d.outsideShifts.salesCount + d.outsideShifts.exchangesCount + d.outsideShifts.returnsCount,
+    ),
   ]);
   const details = r.stores.flatMap((d) => [
     ...d.shifts

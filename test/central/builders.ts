@@ -230,6 +230,7 @@ export function buildShiftClosed(options: {
       closedAt: options.closedAt,
       salesCount: 0,
       returnsCount: 0,
+      exchangesCount: 0,
       voidsCount: 0,
       grossSalesCents: 0,
       discountsCents: 0,

@@ -103,6 +103,7 @@ beforeAll(async () => {
           closedAt: '2026-11-10T22:00:00.000Z',
           salesCount: 1,
           returnsCount: 0,
+          exchangesCount: 0,
           voidsCount: 0,
           grossSalesCents: 0,
           discountsCents: 0,

@@ -6,7 +6,7 @@ import {
   listZReports,
   moveCash,
   openShift,
-  xReport,
+  staffXReport,
 } from '../../db/checkout/shifts';
 import { define } from './define';
 
@@ -35,9 +35,10 @@ export const shiftHandlers = {
       moveCash(await till(), { staffId: staff.staffId, ...input }),
   }),
 
+  /** With the store's blind close, the expected drawer is withheld until the close. */
   xReport: define({
     staff: 'any',
-    run: async ({ till }) => xReport(await till()),
+    run: async ({ till }) => staffXReport(await till()),
   }),
 
   /** Closing the drawer is a manager's call: a cashier needs a manager PIN. */

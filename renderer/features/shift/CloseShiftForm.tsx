@@ -9,11 +9,11 @@ import { useCall } from '../../shell/call';
 import { useApi, useStaff, useStore } from '../../shell/context';
 import { TextField } from '../../shell/ui';
 import { useApprover } from '../../shell/approver';
-import type { ShiftFigures } from '../../../contract/till-api/shift';
+import type { XReport } from '../../../contract/till-api/shift';
 import { useAmountField } from './use-amount';
 
 export function CloseShiftForm(props: {
-  figures: ShiftFigures | null;
+  figures: XReport | null;
   onClosed: (report: ZReport) => void;
 }) {
   const api = useApi();
@@ -47,7 +47,7 @@ export function CloseShiftForm(props: {
         });
       }}
     >
-      {store.blindClose ? (
+      {store.blindClose || figures?.blind === true ? (
         <p data-testid="blind-close">
           Count the drawer and type what is in it. The expected amount shows on the Z report, after
           the count.
@@ -55,7 +55,9 @@ export function CloseShiftForm(props: {
       ) : (
         <p>
           Count the drawer and type what is in it. Expected:{' '}
-          {figures ? formatMoney(figures.expectedCashCents, store.currency) : '…'}
+          {figures?.expectedCashCents != null
+            ? formatMoney(figures.expectedCashCents, store.currency)
+            : '…'}
         </p>
       )}
       <TextField

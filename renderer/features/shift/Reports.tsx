@@ -8,22 +8,20 @@ import { printReceipt } from '../../shell/backend';
 import { useNotice } from '../../shell/context';
 import { Modal } from '../../shell/ui';
 import { overShort } from '../receipts/money-words';
-import type { ShiftFigures } from '../../../contract/till-api/shift';
+import type { XReport } from '../../../contract/till-api/shift';
 
 export function ReportTable({
   figures,
   currency,
-  blind = false,
 }: {
-  figures: ShiftFigures | ZReport;
+  figures: XReport | ZReport;
   currency: string;
-  /** Blind close (store setting): the drawer's cash figures stay hidden until it is counted. */
-  blind?: boolean;
 }) {
-  const m = (c: number) => formatMoney(c, currency);
+  const m = (c: number | null) => (c === null ? '' : formatMoney(c, currency));
   const rows: Array<[string, string, string]> = [
     ['Sales', String(figures.salesCount), 'sales-count'],
     ['Returns', String(figures.returnsCount), 'returns-count'],
+    ['Exchanges', String(figures.exchangesCount), 'exchanges-count'],
     ['Voids', String(figures.voidsCount), 'voids-count'],
     // The lines foot (issue 13, item 7): gross − discounts + tax on sales − refunds = net, the
     // refunded tax counted once (inside the refunds); the tax owed is what is left of it.
@@ -46,7 +44,9 @@ export function ReportTable({
     ['Cash out', m(figures.cashOutCents), 'cash-out'],
     ['Expected in drawer', m(figures.expectedCashCents), 'expected'],
   ];
-  const hidden = new Set(blind ? ['cash', 'expected'] : []);
+  // Blind close (store setting): the till withholds the tender totals and the expected drawer
+  // until the count (null in the X report); their rows are left out.
+  const hidden = new Set('blind' in figures && figures.blind ? ['cash', 'card', 'expected'] : []);
   if ('countedCashCents' in figures) {
     rows.push(
       ['Counted', m(figures.countedCashCents), 'counted'],

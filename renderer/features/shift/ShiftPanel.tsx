@@ -8,7 +8,7 @@ import type { ZReport } from '../../../contract/mutations';
 import { useCall } from '../../shell/call';
 import { useApi, useStore } from '../../shell/context';
 import { Modal } from '../../shell/ui';
-import type { ShiftFigures, ShiftSummary } from '../../../contract/till-api/shift';
+import type { ShiftSummary, XReport } from '../../../contract/till-api/shift';
 import { CashMoveForm } from './CashMoveForm';
 import { CloseShiftForm } from './CloseShiftForm';
 import { OpenShiftDialog } from './OpenShiftDialog';
@@ -25,10 +25,9 @@ export function ShiftPanel(props: {
   const call = useCall();
   const store = useStore();
   const [view, setView] = useState<View>('summary');
-  const [figures, setFigures] = useState<ShiftFigures | null>(null);
+  const [figures, setFigures] = useState<XReport | null>(null);
   const [kind, setKind] = useState<'in' | 'out'>('in');
   const [zReport, setZReport] = useState<ZReport | null>(null);
-  const blind = store.blindClose;
 
   const refresh = useCallback(() => {
     void call(api.xReport()).then((r) => r.ok && setFigures(r.data));
@@ -76,8 +75,8 @@ export function ShiftPanel(props: {
         figures ? (
           <div className="print-area">
             <h3>X report (so far)</h3>
-            <ReportTable figures={figures} currency={store.currency} blind={blind} />
-            {blind ? (
+            <ReportTable figures={figures} currency={store.currency} />
+            {figures.blind ? (
               <p className="muted">
                 Blind close: the drawer is counted before its expected amount is shown.
               </p>
