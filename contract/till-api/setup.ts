@@ -2,6 +2,7 @@
  * The till API's setup area (till/api/setup.ts): enrolling with HQ, and what the screens learn
  * about the till at start (which host serves it, its store, whether it can sell yet).
  */
+import type { TaxComponent, TaxRounding } from '../../core/tax';
 import { z } from 'zod';
 import type { NoReceiptRefund } from '../catalog';
 import { MAX_TEXT, Text } from './fields';
@@ -34,6 +35,11 @@ export interface StoreInfo {
   taxRatePpm: number;
   /** [categoryId, ratePpm] pairs (a Map does not survive every bridge). */
   categoryTaxRates: Array<[number, number]>;
+  /** Prices contain the tax (VAT style): the cart and receipt say "incl. tax". */
+  taxIncluded: boolean;
+  taxRounding: TaxRounding;
+  /** The store's tax components (empty: the single store/category rate). */
+  taxComponents: TaxComponent[];
   managerDiscountThresholdPpm: number;
   /** Price overrides: the largest cut a cashier gives alone (ppm); the largest open price. */
   priceOverrideLimitPpm: number;

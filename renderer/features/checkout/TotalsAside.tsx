@@ -37,8 +37,9 @@ export function TotalsAside(props: {
             <dd data-testid="cart-coupons">{cart.coupons.join(', ')}</dd>
           </>
         ) : null}
-        <dt>Tax</dt>
-        <dd>
+        {/* A tax-inclusive store's prices contain the tax: it is shown, not added. */}
+        <dt data-testid="cart-tax-label">{store.taxIncluded ? 'Tax (incl. in prices)' : 'Tax'}</dt>
+        <dd data-testid="cart-tax">
           {cart.taxExemptReference !== null ? (
             <span data-testid="tax-exempt">Exempt ({cart.taxExemptReference})</span>
           ) : totals ? (
@@ -49,7 +50,9 @@ export function TotalsAside(props: {
         </dd>
       </dl>
       <div className="grand-total">
-        <span>Total</span>
+        <span data-testid="cart-total-label">
+          {store.taxIncluded ? 'Total incl. tax' : 'Total'}
+        </span>
         <strong data-testid="cart-total">
           {totals ? formatMoney(totals.totalCents, store.currency) : '—'}
         </strong>

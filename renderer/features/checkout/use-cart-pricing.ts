@@ -16,13 +16,25 @@ export function useCartPricing(cart: CartState) {
   const call = useCall();
   const store = useStore();
   const exempt = cart.taxExemptReference !== null;
+  // The store's whole tax setting, as the till prices the sale: a tax-inclusive store's prices
+  // contain the tax, so the total is the shelf price (issue 13, item 7: figures that agree).
   const rates = useMemo(
     () => ({
       storeRatePpm: store.taxRatePpm,
       categoryRates: new Map(store.categoryTaxRates),
       exempt,
+      included: store.taxIncluded,
+      rounding: store.taxRounding,
+      components: store.taxComponents,
     }),
-    [store.taxRatePpm, store.categoryTaxRates, exempt],
+    [
+      store.taxRatePpm,
+      store.categoryTaxRates,
+      exempt,
+      store.taxIncluded,
+      store.taxRounding,
+      store.taxComponents,
+    ],
   );
   // HQ's promotions as the till holds them, read again whenever a new sale starts (the till
   // prices the sale again at commit with its own copy and clock: the receipt is the truth).

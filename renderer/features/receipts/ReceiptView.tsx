@@ -86,7 +86,8 @@ export function ReceiptPaper({
             <dd data-testid="receipt-coupons">{receipt.coupons.join(', ')}</dd>
           </>
         ) : null}
-        <dt>Tax</dt>
+        {/* Prices with the tax inside (VAT style): the tax is shown, not added. */}
+        <dt data-testid="receipt-tax-label">{receipt.taxIncluded ? 'Tax included' : 'Tax'}</dt>
         <dd>
           {receipt.taxExemptReference !== null ? (
             <span data-testid="receipt-tax-exempt">Tax exempt: {receipt.taxExemptReference}</span>
@@ -94,7 +95,9 @@ export function ReceiptPaper({
             formatMoney(receipt.taxCents, currency)
           )}
         </dd>
-        <dt className="grand">Total</dt>
+        <dt className="grand" data-testid="receipt-total-label">
+          {receipt.taxIncluded ? 'Total incl. tax' : 'Total'}
+        </dt>
         <dd className="grand" data-testid="receipt-total">
           {formatMoney(receipt.totalCents, currency)}
         </dd>
