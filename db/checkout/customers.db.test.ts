@@ -31,4 +31,34 @@ describe('customers', () => {
       createCustomer(t.till, { firstName: 'A', lastName: 'L', email: 'ADA@example.com' }),
     );
   });
+
+  it('finds a customer through a typo in the name (trigram), the exact match first', async () => {
+    const people = [
+      ['Ada', 'Lovelace'],
+      ['Maria', 'Johnson'],
+      ['Sam', 'Rivera'],
+      ['John', 'Smith'],
+      ['Lovell', 'Ace'],
+    ] as const;
+    const ids = new Map<string, string>();
+    for (const [firstName, lastName] of people) {
+      const c = await createCustomer(t.till, { firstName, lastName, email: null, phone: null });
+      ids.set(lastName, c.customerId);
+    }
+    const found = async (query: string): Promise<string[]> =>
+      (await findCustomers(t.till, { query })).map((c) => c.lastName);
+    // A letter wrong, two swapped, one missing, one too few in a full name.
+    expect((await found('lovelase'))[0]).toBe('Lovelace');
+    expect((await found('Lovleace'))[0]).toBe('Lovelace');
+    expect((await found('jonson'))[0]).toBe('Johnson');
+    expect((await found('rivra'))[0]).toBe('Rivera');
+    expect((await found('jonh smith'))[0]).toBe('Smith');
+    // Nothing like it: nothing found.
+    expect(await found('zzyzx')).toEqual([]);
+    // An exact fragment still comes first, before names that only look like it.
+    expect((await found('lovelace'))[0]).toBe('Lovelace');
+    expect(await found('Ace')).toContain('Ace');
+    expect(ids.size).toBe(people.length);
+  });
 });
+

@@ -70,7 +70,20 @@ export async function createCustomer(
   return { ...m.payload, loyaltyTier: 'bronze' };
 }
 
-/** Name, email or phone fragment; case-insensitive; at most `limit` rows. */
+/**
+ * Fuzzy matching of a typed name (pg_trgm word_similarity, 0..1): "lovleace" finds Lovelace
+ * (0.38), "rivra" Rivera (0.5); unrelated names stay under 0.1. Queries shorter than
+ * FUZZY_MIN_LENGTH match only as a fragment (too few trigrams to mean anything).
+ */
+const FUZZY_THRESHOLD = 0.3;
+const FUZZY_MIN_LENGTH = 3;
+
+/**
+ * Name, email or phone fragment, case-insensitive, tolerant of typos in the name or email
+ * (trigram similarity); fragment matches first, then the closest names; at most `limit` rows.
+ * A store's customers are few enough on a till for a scan (no trigram index: a migration
+ * would buy nothing measurable here).
+ */
 export async function findCustomers(
   till: TillContext,
   input: { query: string; limit?: number },
@@ -83,15 +96,26 @@ export async function findCustomers(
   if (query.length === 0) return [];
   const like = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const digits = query.replace(/[^0-9]/g, '');
+  const fuzzy = query.length >= FUZZY_MIN_LENGTH ? query.toLowerCase() : '';
   const { rows } = await till.db.query<CustomerRow>(
-    `SELECT ${CUSTOMER_COLUMNS}
-       FROM retail.customers
-      WHERE store_id = $1
-        AND (first_name || ' ' || last_name ILIKE $2 OR last_name || ' ' || first_name ILIKE $2 OR email ILIKE $2
-             OR ($3 <> '' AND length($3) >= 4 AND regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') LIKE '%' || $3 || '%'))
-      ORDER BY last_name, first_name, customer_id
+    `WITH c AS (
+       SELECT *,
+              -- coalesce: a customer without an email would make this NULL, which sorts first.
+              coalesce(first_name || ' ' || last_name ILIKE $2 OR last_name || ' ' || first_name ILIKE $2 OR email ILIKE $2
+               OR ($3 <> '' AND length($3) >= 4 AND regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') LIKE '%' || $3 || '%'), false) AS exact,
+              CASE WHEN $5 = '' THEN 0
+                   ELSE greatest(word_similarity($5, lower(first_name || ' ' || last_name)),
+                                 word_similarity($5, lower(coalesce(email, ''))))
+              END AS near
+         FROM retail.customers
+        WHERE store_id = $1
+     )
+     SELECT ${CUSTOMER_COLUMNS}
+       FROM c
+      WHERE exact OR near >= $6
+      ORDER BY exact DESC, CASE WHEN exact THEN 0 ELSE near END DESC, last_name, first_name, customer_id
       LIMIT $4`,
-    [till.identity.storeId, like, digits, limit],
+    [till.identity.storeId, like, digits, limit, fuzzy, FUZZY_THRESHOLD],
   );
   return rows.map(customerFromRow);
 }
