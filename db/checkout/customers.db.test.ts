@@ -61,4 +61,3 @@ describe('customers', () => {
     expect(ids.size).toBe(people.length);
   });
 });
-
