@@ -61,5 +61,7 @@ export const EXCEPTION_KIND_TITLES: Record<z.infer<typeof ExceptionKindSchema>, 
   override_approver_not_manager: 'Price approved by a non-manager',
   stored_value_overspent: 'Gift card spent beyond its allowance',
   unknown_stored_value_card: 'Unknown gift card or store credit',
+  no_receipt_return_not_approved: 'Return without receipt, no approval',
+  no_receipt_return_approver_not_manager: 'Return without receipt, non-manager approval',
   quarantined: 'Held in quarantine',
 };

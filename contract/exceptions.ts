@@ -46,6 +46,10 @@ export const ExceptionKind = {
   overrideNotApproved: 'override_not_approved',
   /** Prices set by hand approved by someone who is not a manager of the store. */
   overrideApproverNotManager: 'override_approver_not_manager',
+  /** A return without a receipt (issue 13) that arrived without a manager's approval. */
+  noReceiptReturnNotApproved: 'no_receipt_return_not_approved',
+  /** A return without a receipt approved by someone who is not a manager of the store. */
+  noReceiptReturnApproverNotManager: 'no_receipt_return_approver_not_manager',
   /** A store's day does not balance: its Z reports against the facts HQ holds for the day. */
   storeDayDiffers: 'store_day_differs',
   /** A second void of a voided sale, by someone else or at another time. */
@@ -147,6 +151,12 @@ export function cashierWords(e: Pick<TillException, 'kind' | 'receiptNumber'>): 
       return {
         what: `${receipt} is a return HQ cannot match to the original sale.`,
         todo: 'Keep the original receipt for your manager.',
+      };
+    case ExceptionKind.noReceiptReturnNotApproved:
+    case ExceptionKind.noReceiptReturnApproverNotManager:
+      return {
+        what: `${receipt} is a return without a receipt that HQ holds no manager's approval for.`,
+        todo: `The refund is recorded. ${manager}`,
       };
     case ExceptionKind.overReturned:
       return {

@@ -27,6 +27,7 @@ import type { MutationOutcome, RaisedException } from './ingest-types';
 import { taxDiscrepancy } from '../../core/tax';
 import { checkOverReturns } from './return-checks';
 import { checkOverrides } from './override-checks';
+import { checkNoReceiptApprovals } from './no-receipt-check';
 import { missingOriginalItems, missingProducts, precheck } from './sale-precheck';
 import { MAX_AGE_MS, MAX_FUTURE_MS, checkSaleShape, reject, type SaleMutation } from './sale-shape';
 
@@ -240,6 +241,7 @@ export async function screenSales(
     }
   }
   await checkOverrides(tx, accepted);
+  await checkNoReceiptApprovals(tx, accepted);
   await checkOverReturns(tx, accepted);
   return accepted;
 }

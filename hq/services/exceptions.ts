@@ -87,6 +87,10 @@ export const TODO: Record<ExceptionKind, string> = {
     "Compare the Z report with HQ's sales for the shift; look for sales of the shift in the quarantine.",
   tax_mismatch:
     "Compare the till's tax settings with the store's (rates, inclusive prices, rounding); correct the till, then resolve with what was wrong.",
+  no_receipt_return_not_approved:
+    "Ask the store's manager whether they approved this refund without a receipt; if not, check it with the cashier and the till's cash count.",
+  no_receipt_return_approver_not_manager:
+    'Check who approved this refund without a receipt: only a manager of the store may; check it with the store manager.',
   override_not_approved:
     'Check the prices set by hand with the cashier and the store manager (see the reasons); if they were right, resolve saying who agreed; otherwise follow up the difference with the store.',
   override_approver_not_manager:
