@@ -8,6 +8,7 @@ import { ExceptionKind } from '../../contract/exceptions';
 import type { SaleRecorded } from '../../contract/mutations';
 import { cardLabel } from '../../core/stored-value';
 import { sqlCents } from '../sql';
+import { newId } from '../../core/ids';
 import type { RaisedException } from './ingest-types';
 import { cardBy, credit, usd } from './stored-value';
 import type { TenantTx } from './tenant';
@@ -207,7 +208,7 @@ export async function creditVoidedStoredValue(
       `INSERT INTO retail.stored_value_allowances AS a
          (store_id, allowance_id, register_id, card_id, card_number, card_kind, expires_on,
           is_active, granted)
-       VALUES ($1, gen_random_uuid(), $2, $3::uuid, $4, $5, $6::date, $7, ${sqlCents('$8::bigint')})
+       VALUES ($1, $9::uuid, $2, $3::uuid, $4, $5, $6::date, $7, ${sqlCents('$8::bigint')})
        ON CONFLICT (store_id, register_id, card_id) DO UPDATE
          SET granted = a.granted + EXCLUDED.granted, updated_at = EXCLUDED.updated_at
        RETURNING a.allowance_id`,
@@ -220,6 +221,7 @@ export async function creditVoidedStoredValue(
         card.expires_on,
         card.is_active,
         cents,
+        newId(),
       ],
     );
     tx.changes.record(

@@ -18,6 +18,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { formatCurrency, type Cents } from '../../core/money';
 import { cardLabel, type CardKind } from '../../core/stored-value';
 import { sqlCents } from '../sql';
+import { newId } from '../../core/ids';
 import type { TenantTx } from './tenant';
 
 /** HQ's staff read amounts in US English (as in override-checks.ts). */
@@ -122,15 +123,21 @@ export async function grantAllowance(
       `${cardLabel(card.card_kind, card.card_number)} has ${usd(unreserved)} left to reserve; ${usd(options.amountCents)} is more`,
     );
   }
-  // updated_at = EXCLUDED.updated_at: the proposed row's default, the transaction's time. A
-  // Citus cluster refuses a volatile function in DO UPDATE on a distributed table.
+  const register = await tx.query(
+    `SELECT 1 FROM retail.registers WHERE store_id = $1 AND register_id = $2`,
+    [tx.storeId, options.registerId],
+  );
+  if (register.rows.length === 0) {
+    throw new NotFoundError(`No register ${options.registerId} in store ${tx.storeId}`);
+  }
+  // A Citus cluster refuses a volatile function in this statement (an ID made in the database,
+  // now() in DO UPDATE): the new row's ID comes from here, and updated_at = EXCLUDED.updated_at
+  // is the proposed row's default, the transaction's time.
   const { rows } = await tx.query<{ allowance_id: string }>(
     `INSERT INTO retail.stored_value_allowances AS a
        (store_id, allowance_id, register_id, card_id, card_number, card_kind, expires_on,
         is_active, granted)
-     SELECT $1, gen_random_uuid(), g.register_id, $3::uuid, $4, $5, $6::date, $7,
-            ${sqlCents('$8::bigint')}
-       FROM retail.registers g WHERE g.store_id = $1 AND g.register_id = $2
+     VALUES ($1, $9::uuid, $2, $3::uuid, $4, $5, $6::date, $7, ${sqlCents('$8::bigint')})
      ON CONFLICT (store_id, register_id, card_id) DO UPDATE
        SET granted = a.granted + EXCLUDED.granted, updated_at = EXCLUDED.updated_at
      RETURNING a.allowance_id`,
@@ -143,6 +150,7 @@ export async function grantAllowance(
       card.expires_on,
       card.is_active,
       options.amountCents,
+      newId(),
     ],
   );
   const allowance = rows[0];
@@ -150,12 +158,15 @@ export async function grantAllowance(
     throw new NotFoundError(`No register ${options.registerId} in store ${tx.storeId}`);
   }
   tx.changes.record('stored_value_allowance', [allowance.allowance_id]);
-  const updated = await tx.query<CardRow>(
+  await tx.query(
     `UPDATE retail.stored_value_cards SET granted = granted + ${sqlCents('$2::bigint')}
-      WHERE card_id = $1 RETURNING ${CARD_COLUMNS}`,
+      WHERE card_id = $1`,
     [card.card_id, options.amountCents],
   );
-  return balanceOf(toCard(updated.rows[0]!));
+  // Read back, not RETURNING: the card's columns include expires_on::text (a date's text
+  // depends on DateStyle, so not IMMUTABLE), which a Citus cluster refuses in RETURNING.
+  const updated = await cardBy(tx, { cardId: card.card_id }, false);
+  return balanceOf(updated!);
 }
 
 /**
