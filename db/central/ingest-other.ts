@@ -23,6 +23,7 @@ import { removeVoidFromDailyRollup } from './derived';
 import { removeVoidFromConsoleRollups } from './derived-console';
 import { insertMovements } from './stock-movements-write';
 import { creditVoidedStoredValue } from './stored-value-settle';
+import { takeBackVoidedPoints } from './loyalty';
 import type { Applied, RaisedException } from './ingest-types';
 import { MutationRejectedError, RejectionCode } from './rejections';
 import { reconcileShift } from './reconcile';
@@ -118,6 +119,12 @@ export async function applyVoid(
     voidedAt: v.voidedAt,
     deviceId,
     mutationId,
+  });
+  await takeBackVoidedPoints(tx, {
+    transactionId: v.transactionId,
+    voidedAt: v.voidedAt,
+    mutationId,
+    asOf: new Date(),
   });
   return applied();
 }

@@ -13,6 +13,7 @@ import type { AcceptedSale } from './sale-checks';
 import { addSalesToDailyRollup } from './derived';
 import { addSalesToConsoleRollups } from './derived-console';
 import { settleStoredValue } from './stored-value-settle';
+import { earnLoyaltyPoints } from './loyalty';
 import { insertMovements, type MovementRow } from './stock-movements-write';
 import { lineColumns, paymentColumns } from './sale-columns';
 
@@ -178,6 +179,8 @@ export async function writeSales(
   );
   // Gift cards and store credit: exactly once, as the sale is (only fresh sales get here).
   await settleStoredValue(tx, deviceId, todo);
+  // Loyalty points: what each sale earns (a return takes back), once, and the tiers they move.
+  await earnLoyaltyPoints(tx, todo, { asOf: new Date() });
 
   const movements: MovementRow[] = [];
   for (const { mutationId, sale } of todo) {

@@ -176,6 +176,7 @@ describe('the schema', () => {
         'sales_transaction_ids',
         'stored_value_ledger',
         'stored_value_allowances',
+        'loyalty_ledger',
       ]),
     );
     expect(tables.some((t) => t.startsWith('sales_transactions_p'))).toBe(true);

@@ -48,6 +48,8 @@ const CENTRAL_ONLY = [
   'daily_store_sales',
   'daily_tender_sales',
   'hourly_store_sales',
+  // Loyalty points: HQ holds the balance (issue 18, item 6).
+  'loyalty_ledger',
   'sales_retention',
   'sales_transaction_ids',
   'stock_alerts',

@@ -1,0 +1,1 @@
+DROP TABLE retail.loyalty_ledger;
