@@ -16,6 +16,7 @@ import {
   Uuid,
 } from './mutations';
 import { PromotionFields, withPromotionChecks } from '../core/promotions';
+import { ScheduledPriceFields } from '../core/scheduled-prices';
 
 export const Version = z.number().int().nonnegative();
 
@@ -183,5 +184,12 @@ export type EmbeddingEntity = z.infer<typeof EmbeddingEntity>;
  */
 export const PromotionEntity = withPromotionChecks(PromotionFields.extend({ version: Version }));
 export type PromotionEntity = z.infer<typeof PromotionEntity>;
+
+/**
+ * A scheduled price change of one product in this store (issue 14, item 2): the price it takes
+ * from `effectiveAt` until `supersededAt` (core/scheduled-prices.ts has the rules).
+ */
+export const ScheduledPriceEntity = ScheduledPriceFields.extend({ version: Version });
+export type ScheduledPriceEntity = z.infer<typeof ScheduledPriceEntity>;
 
 export { IsoTime };

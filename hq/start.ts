@@ -31,6 +31,7 @@ import { DEFAULT_HQ_DATA_DIR } from './ops/embedded-server';
 import { seedCentral, type SeedCentralResult } from '../db/seed/write-central';
 import type { EnrollmentCodeCreated } from '../contract/admin-protocol';
 import { getErrorMessage } from '../contract/errors';
+import type { Clock } from '../core/clock';
 import { buildHqApp, type HqApp } from './server/app';
 import type { FailureLimitOptions } from './server/failure-limit';
 import { createEnrollmentCode } from './services/enroll';
@@ -80,6 +81,8 @@ export interface StartHqOptions {
   enrollFailures?: FailureLimitOptions | undefined;
   /** The built HQ console (default dist-console/ of this checkout). */
   consoleDir?: string | undefined;
+  /** HQ's clock for the console (tests inject one); the system clock otherwise. */
+  clock?: Clock | undefined;
   /** The first console administrator, created only when HQ has no console user yet. */
   consoleAdmin?: { email: string; password: string } | undefined;
   /**
@@ -193,6 +196,7 @@ export async function startHq(options: StartHqOptions = {}): Promise<Hq> {
       owner: central.pools.owner,
       reporting: central.pools.reporting,
       consoleDir: options.consoleDir ?? DEFAULT_CONSOLE_DIR,
+      clock: options.clock,
       notifier,
       logger,
       adminTokenHash,

@@ -11,6 +11,7 @@ import {
   PromotionEntity,
   ProductEntity,
   RegisterEntity,
+  ScheduledPriceEntity,
   StaffEntity,
   StockLevelEntity,
   StoredValueAllowanceEntity,
@@ -40,6 +41,7 @@ export const Changes = z.object({
   storedValueAllowances: z.array(StoredValueAllowanceEntity),
   embeddings: z.array(EmbeddingEntity),
   promotions: z.array(PromotionEntity),
+  scheduledPrices: z.array(ScheduledPriceEntity),
 });
 export type Changes = z.infer<typeof Changes>;
 
@@ -55,6 +57,7 @@ export const Deletes = z.object({
   storedValueAllowances: z.array(Uuid),
   embeddings: z.array(EmbeddingKey),
   promotions: z.array(Uuid),
+  scheduledPrices: z.array(Uuid),
 });
 export type Deletes = z.infer<typeof Deletes>;
 
@@ -71,6 +74,7 @@ export function emptyChanges(): Changes {
     storedValueAllowances: [],
     embeddings: [],
     promotions: [],
+    scheduledPrices: [],
   };
 }
 
@@ -86,6 +90,7 @@ export function emptyDeletes(): Deletes {
     storedValueAllowances: [],
     embeddings: [],
     promotions: [],
+    scheduledPrices: [],
   };
 }
 

@@ -38,6 +38,7 @@ export const FEED_ENTITIES = [
   'stored_value_allowance',
   'embedding',
   'promotion',
+  'scheduled_price',
   'device_ack',
 ] as const;
 export type FeedEntity = (typeof FEED_ENTITIES)[number];

@@ -4,6 +4,7 @@
  */
 import { NotFoundError, ValidationError } from '../errors';
 import { pricesAndCosts } from '../queries/catalog';
+import { priceAt, type ScheduledPrices } from '../queries/scheduled-prices';
 import type { StoreConfig } from '../queries/identity';
 import type { TillContext } from './context';
 import { overrideApprovalReasons, type PriceOverride } from '../../core/overrides';
@@ -21,6 +22,8 @@ export async function resolveOverrides(
   till: TillContext,
   config: StoreConfig,
   lines: readonly PricedLine[],
+  /** Scheduled prices: the catalog price replaced is the one at the sale's time. */
+  schedule?: { scheduled: ScheduledPrices; at: Date },
 ): Promise<ResolvedOverrides> {
   const overridden = lines.filter((l) => l.priceOverride !== null);
   if (overridden.length === 0) return { overrides: lines.map(() => null), approvalWhy: null };
@@ -37,7 +40,10 @@ export async function resolveOverrides(
     }
     const product = catalog.get(l.productId);
     if (!product) throw new NotFoundError(`${l.productName} is not in this store's catalog`);
-    return { catalogPriceCents: product.priceCents, reason: l.priceOverride.reason };
+    const catalogPriceCents = schedule
+      ? priceAt(schedule.scheduled, l.productId, product.priceCents, schedule.at)
+      : product.priceCents;
+    return { catalogPriceCents, reason: l.priceOverride.reason };
   });
   const reasons = overrideApprovalReasons(
     lines.flatMap((l, i) => {

@@ -17,7 +17,13 @@
  * the outbox entry and both counters commit together or not at all.
  */
 import { runPrepared, preparedStatement, type ProtocolDb } from '../prepared';
+import { isUuid } from '../../core/ids';
 import { saleRowsCtes } from '../mutations/apply-edge';
+import {
+  parseScheduledPrices,
+  scheduledPricesSql,
+  type ScheduledPrices,
+} from '../queries/scheduled-prices';
 import type { SaleRecorded } from '../../contract/mutations';
 import {
   STORE_CONFIG_SQL,
@@ -36,7 +42,8 @@ const CONTEXT = preparedStatement(
           (SELECT h.shift_id FROM retail.shifts h
             WHERE h.store_id = s.store_id AND h.register_id = $4::text AND h.status = 'open') AS shift_id,
           (SELECT c.value FROM pos.counters c WHERE c.name = 'receipt') AS receipt,
-          (SELECT c.value FROM pos.counters c WHERE c.name = 'mutation') AS mutation
+          (SELECT c.value FROM pos.counters c WHERE c.name = 'mutation') AS mutation,
+          ${scheduledPricesSql('s.store_id', '$5::uuid[]')} AS scheduled
      FROM retail.stores s WHERE s.store_id = $1::text`,
 );
 
@@ -46,18 +53,29 @@ export interface SaleContext extends CheckoutContext {
   /** Current values of the receipt and mutation counters (the sale takes value + 1). */
   receiptCounter: number;
   mutationCounter: number;
+  /** Scheduled prices of the sale's products (core/scheduled-prices.ts; issue 14). */
+  scheduled: ScheduledPrices;
 }
 
 /** One call: the checkout context plus the open shift and the counters. */
 export async function readSaleContext(
   db: ProtocolDb,
-  options: { storeId: string; registerId: string; staffId: string; transactionId: string },
+  options: {
+    storeId: string;
+    registerId: string;
+    staffId: string;
+    transactionId: string;
+    /** The cart's products (their scheduled prices are read with the context). */
+    productIds?: readonly string[] | undefined;
+  },
 ): Promise<SaleContext> {
   const rows = await runPrepared(db, CONTEXT, [
     options.storeId,
     options.staffId,
     options.transactionId,
     options.registerId,
+    // A uuid[] literal of UUIDs only: nothing to quote.
+    `{${(options.productIds ?? []).filter(isUuid).join(',')}}`,
   ]);
   const r = rows[0];
   // Text values in STORE_CONFIG_SQL's column order, then the five columns added above.
@@ -85,6 +103,7 @@ export async function readSaleContext(
     shiftId: r?.[17] ?? null,
     receiptCounter: Number(r?.[18] ?? 0),
     mutationCounter: Number(r?.[19] ?? 0),
+    scheduled: parseScheduledPrices(r?.[20] ?? null),
   };
 }
 

@@ -23,6 +23,7 @@ import { receiptNumber, managerApproval, shiftAndReceiptSeq, stockWarningsAfter 
 import { settleTenders, type TenderInput } from '../../core/tenders';
 import type { PriceOverride } from '../../core/overrides';
 import { resolveOverrides } from './overrides';
+import { priceAt, type ScheduledPrices } from '../queries/scheduled-prices';
 import { checkCoupon, type Promotion } from '../../core/promotions';
 import { resolveStoredValueTenders } from './stored-value';
 import type { SaleResult, StockWarning } from '../../contract/till-api/sale';
@@ -114,6 +115,19 @@ export function checkCoupons(
   codes.forEach((code, i) => checkCoupon(code, { promotions, entered: codes.slice(0, i), now }));
 }
 
+/** The cart with each line not priced by hand at its product's catalog price at `at`. */
+export function atScheduledPrices(cart: Cart, scheduled: ScheduledPrices, at: Date): Cart {
+  if (scheduled.size === 0) return cart;
+  return {
+    ...cart,
+    lines: cart.lines.map((l) =>
+      l.priceOverride == null && scheduled.has(l.productId)
+        ? { ...l, unitPriceCents: priceAt(scheduled, l.productId, l.unitPriceCents, at) }
+        : l,
+    ),
+  };
+}
+
 /** The result of a sale already recorded under this transaction ID (a retry). */
 export async function priorResult(
   till: TillContext,
@@ -150,6 +164,7 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
     registerId,
     staffId: input.cashierId,
     transactionId,
+    productIds: input.cart.lines.map((l) => l.productId),
   });
   const { config, staff: cashier } = context;
   if (context.transactionExists) {
@@ -159,7 +174,10 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
   // One pricing time for the promotions and the sale's time: HQ recomputes with occurredAt.
   const now = till.clock.now();
   checkCoupons(input.cart.coupons ?? [], config.promotions, now);
-  const priced = priceCart(input.cart, taxRatesOf(config, taxExemptReference !== null), {
+  // Scheduled prices (issue 14): a line of a product with scheduled rows is charged the
+  // catalog price at the sale's time, whenever it was scanned; a price set by hand stays.
+  const cart = atScheduledPrices(input.cart, context.scheduled, now);
+  const priced = priceCart(cart, taxRatesOf(config, taxExemptReference !== null), {
     promotions: config.promotions,
     now,
   });
@@ -175,7 +193,10 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
   });
 
   if (!cashier) throw new ForbiddenError('Unknown or inactive cashier; log in again');
-  const { overrides, approvalWhy } = await resolveOverrides(till, config, priced.lines);
+  const { overrides, approvalWhy } = await resolveOverrides(till, config, priced.lines, {
+    scheduled: context.scheduled,
+    at: now,
+  });
   const whys = [
     ...(priced.maxDiscountPpm > config.managerDiscountThresholdPpm
       ? [

@@ -14,6 +14,7 @@ import type {
   EmbeddingEntity,
   ProductEntity,
   PromotionEntity,
+  ScheduledPriceEntity,
   RegisterEntity,
   StaffEntity,
   StockLevelEntity,
@@ -137,6 +138,14 @@ export async function upsertPromotions(
   await upsertEntity(db, 'promotion', storeId, rows);
 }
 
+export async function upsertScheduledPrices(
+  db: Queryable,
+  storeId: string,
+  rows: readonly ScheduledPriceEntity[],
+): Promise<void> {
+  await upsertEntity(db, 'scheduled_price', storeId, rows);
+}
+
 const UPSERT_EMBEDDINGS_BINARY = preparedStatement(
   'edgepos_upsert_embeddings_binary',
   `INSERT INTO retail.product_embeddings AS e
@@ -198,6 +207,7 @@ export const DELETABLE = {
   staff: { table: 'retail.staff', key: 'staff_id' },
   stock_levels: { table: 'retail.stock_levels', key: 'product_id' },
   promotions: { table: 'retail.promotions', key: 'promotion_id' },
+  scheduled_prices: { table: 'retail.scheduled_prices', key: 'schedule_id' },
   stored_value_allowances: { table: 'retail.stored_value_allowances', key: 'allowance_id' },
 } as const;
 

@@ -49,7 +49,8 @@ export type SyncedEntityName =
   | 'stock_level'
   | 'stored_value_allowance'
   | 'embedding'
-  | 'promotion';
+  | 'promotion'
+  | 'scheduled_price';
 
 export interface SyncedEntity {
   /** The change log's entity name. */
@@ -291,6 +292,21 @@ export const SYNCED_ENTITIES: readonly SyncedEntity[] = [
       time('ends_at', 'endsAt'),
       col('priority', 'priority', 'integer'),
       isActive,
+    ],
+  },
+  {
+    // Scheduled price changes (core/scheduled-prices.ts): after their products.
+    entity: 'scheduled_price',
+    field: 'scheduledPrices',
+    table: 'retail.scheduled_prices',
+    key: [{ column: 'schedule_id', field: 'scheduleId', type: 'uuid' }],
+    storeScoped: true,
+    isKey: isUuidKey,
+    columns: [
+      col('product_id', 'productId', 'uuid'),
+      money('price', 'priceCents'),
+      time('effective_at', 'effectiveAt'),
+      time('superseded_at', 'supersededAt'),
     ],
   },
 ];

@@ -26,6 +26,7 @@ export async function startLocalHq(options: {
   seed?: StartHqOptions['seed'];
   consoleDir?: string | undefined;
   consoleAdmin?: StartHqOptions['consoleAdmin'];
+  clock?: StartHqOptions['clock'];
 }): Promise<LocalHq> {
   const hq = await startHq({
     dataDir: options.dataDir,
@@ -37,6 +38,7 @@ export async function startLocalHq(options: {
     seed: options.seed,
     consoleDir: options.consoleDir,
     consoleAdmin: options.consoleAdmin,
+    clock: options.clock,
   });
   return {
     hq,

@@ -41,6 +41,7 @@ import {
 import { reconcileDay } from '../services/reconcile';
 import {
   checkSalePromotions,
+  checkSalePrices,
   definePromotion,
   endPromotion,
   listPromotions,
@@ -157,6 +158,11 @@ export function registerAdminRoutes(admin: FastifyInstance, options: AdminRouteO
     '/stores/:storeId/sales/:transactionId/promotions',
     { schema: { params: z.object({ storeId: StoreId, transactionId: Uuid }) } },
     async (request) => ok(await checkSalePromotions(app, request.params)),
+  );
+  r.get(
+    '/stores/:storeId/sales/:transactionId/prices',
+    { schema: { params: z.object({ storeId: StoreId, transactionId: Uuid }) } },
+    async (request) => ok(await checkSalePrices(app, request.params)),
   );
   r.post(
     '/promotions/:promotionId/end',

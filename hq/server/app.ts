@@ -24,6 +24,7 @@ import type pg from 'pg';
 import type { Logger as PinoLogger } from 'pino';
 import type { ChangeNotifier } from '../services/notify';
 import { registerAdminRoutes } from './admin-routes';
+import type { Clock } from '../../core/clock';
 import { registerConsoleRoutes } from './console-routes';
 import { registerConsoleStatic } from './console-static';
 import { registerDeviceRoutes } from './device-routes';
@@ -49,6 +50,8 @@ export interface HqAppOptions {
   adminTokenHash: string | (() => string);
   /** The built HQ console served at /console/ (dist-console/). */
   consoleDir: string;
+  /** HQ's clock for the console (scheduled prices); the system clock unless injected. */
+  clock?: Clock | undefined;
   /** Largest push body (default 32 MiB); other bodies are limited to 1 MiB. */
   pushBodyLimit?: number | undefined;
   /** Push transactions at once; more wait in a queue (default 6). */
@@ -124,6 +127,7 @@ export async function buildHqApp(options: HqAppOptions): Promise<HqApp> {
         app: options.app,
         owner: options.owner,
         reporting: options.reporting,
+        clock: options.clock,
       });
       done();
     },

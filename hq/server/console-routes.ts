@@ -40,8 +40,10 @@ import {
 import { createSession, csrfTokenOf, endSession } from '../services/console/sessions';
 import { inTransaction } from '../services/console/transaction';
 import { authenticate, createUser, listUsers, setUserDisabled } from '../services/console/users';
+import { systemClock, type Clock } from '../../core/clock';
 import { registerConsoleCatalogRoutes } from './console-catalog-routes';
 import { registerConsoleTaxRoutes } from './console-tax-routes';
+import { registerConsolePriceRoutes } from './console-price-routes';
 import { registerConsoleExceptionRoutes } from './console-exceptions-routes';
 import { registerConsoleStaffRoutes } from './console-staff-routes';
 import {
@@ -57,6 +59,8 @@ export interface ConsoleRouteOptions {
   /** The owner role: writes the shared categories (the app role may only read them). */
   owner: pg.Pool;
   reporting: pg.Pool;
+  /** HQ's clock (scheduled prices are judged by it); the system clock unless injected. */
+  clock?: Clock | undefined;
 }
 
 const ok = <T>(data: T) => ({ ok: true as const, data });
@@ -136,7 +140,13 @@ export function registerConsoleRoutes(api: FastifyInstance, options: ConsoleRout
   r.post('/prices', { schema: { body: ConsolePriceEdit } }, async (request) => {
     const user = userOf(request);
     assertWrite(user, request.body.storeIds);
-    return ok(await editPrice(app, { edit: request.body, actor: actorOf(user) }));
+    return ok(
+      await editPrice(app, {
+        edit: request.body,
+        actor: actorOf(user),
+        now: (options.clock ?? systemClock).now(),
+      }),
+    );
   });
 
   r.post(
@@ -181,6 +191,7 @@ export function registerConsoleRoutes(api: FastifyInstance, options: ConsoleRout
 
   registerConsoleCatalogRoutes(api, { app, owner });
   registerConsoleTaxRoutes(api, { app, owner });
+  registerConsolePriceRoutes(api, { app, clock: options.clock ?? systemClock });
 
   // ---- registers and devices -----------------------------------------------------------
 

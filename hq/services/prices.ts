@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import type { PriceChange, PriceChangeResult } from '../../contract/admin-protocol';
+import { supersedeScheduledPrices } from '../../db/central/scheduled-prices';
 import { withTenant } from '../../db/central/tenant';
 import { numericFromCents } from '../../core/money';
 import { assertStore, listStoreIds } from './stores';
@@ -59,6 +60,11 @@ export async function changePrices(app: pg.Pool, change: PriceChange): Promise<P
         'product',
         rows.filter((r) => r.changed).map((r) => r.product_id),
       );
+      // A price set now wins over a scheduled price in force (core/scheduled-prices.ts).
+      await supersedeScheduledPrices(tx, {
+        productIds: rows.map((r) => r.product_id),
+        at: new Date(),
+      });
     });
   }
   const unknown = [

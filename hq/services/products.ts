@@ -182,6 +182,17 @@ export async function deleteProduct(
        RETURNING embedding_model`,
       [options.storeId, options.productId],
     );
+    // Its scheduled prices too, so their deletes reach the feed (the key would refuse).
+    const schedules = await tx.query<{ schedule_id: string }>(
+      `DELETE FROM retail.scheduled_prices WHERE store_id = $1 AND product_id = $2
+       RETURNING schedule_id`,
+      [options.storeId, options.productId],
+    );
+    tx.changes.record(
+      'scheduled_price',
+      schedules.rows.map((r) => r.schedule_id),
+      'delete',
+    );
     const result = await tx.query(
       `DELETE FROM retail.products WHERE store_id = $1 AND product_id = $2`,
       [options.storeId, options.productId],

@@ -10,6 +10,7 @@ import type { PromotionEntity } from '../../contract/catalog';
 import type { PromotionDefine, PromotionDefined } from '../../contract/admin-protocol';
 import { newId } from '../../core/ids';
 import { normaliseCode, Promotion } from '../../core/promotions';
+import { recomputeSalePrices, type PriceRecomputation } from '../../db/central/price-check';
 import { withTenant } from '../../db/central/tenant';
 import type { Queryable } from '../../db/queryable';
 import {
@@ -146,6 +147,19 @@ export async function checkSalePromotions(
   const result = await withTenant(app, options.storeId, (tx) =>
     recomputeSalePromotions(tx, options),
   );
+  if (!result) {
+    throw notFound(`Store ${options.storeId} has no sale ${options.transactionId}`);
+  }
+  return result;
+}
+
+/** HQ's recomputation of a recorded sale's catalog prices (db/central/price-check.ts). */
+export async function checkSalePrices(
+  app: pg.Pool,
+  options: { storeId: string; transactionId: string },
+): Promise<PriceRecomputation> {
+  await assertStore(app, options.storeId);
+  const result = await withTenant(app, options.storeId, (tx) => recomputeSalePrices(tx, options));
   if (!result) {
     throw notFound(`Store ${options.storeId} has no sale ${options.transactionId}`);
   }

@@ -15,6 +15,7 @@ import {
   upsertEmbeddingsBinary,
   upsertProducts,
   upsertPromotions,
+  upsertScheduledPrices,
   upsertRegisters,
   upsertStaff,
   upsertStockLevels,
@@ -38,6 +39,7 @@ export async function applyDeletes(tx: Queryable, storeId: string, d: Deletes): 
     );
   }
   await deleteRows(tx, { storeId, entity: 'promotions', ids: d.promotions });
+  await deleteRows(tx, { storeId, entity: 'scheduled_prices', ids: d.scheduledPrices });
   await deleteRows(tx, {
     storeId,
     entity: 'stored_value_allowances',
@@ -128,6 +130,7 @@ const WRITERS: Writers = {
       ? upsertEmbeddingsBinary(options.bulk, storeId, rows)
       : upsertEmbeddings(tx, storeId, rows),
   promotions: upsertPromotions,
+  scheduledPrices: upsertScheduledPrices,
 };
 
 /** Write rows of one Changes field (version-guarded; no ordering across fields). */

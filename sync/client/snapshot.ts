@@ -43,6 +43,7 @@ const DIRECT_TABLES = [
   'retail.stored_value_allowances',
   'retail.product_embeddings',
   'retail.promotions',
+  'retail.scheduled_prices',
   'pos.product_search',
   'pos.search_words',
 ] as const;

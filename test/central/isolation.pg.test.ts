@@ -146,6 +146,12 @@ beforeAll(async () => {
          VALUES ($1, $2, 'test-3', 'text', '{1,0,0}'), ($1, $3, 'test-3', 'text', '{0.9,0.1,0}')`,
         [storeId, world.catalog[0]!.productId, world.catalog[1]!.productId],
       );
+      // A scheduled price change in every store (issue 14): a row of that store's catalog.
+      await tx.query(
+        `INSERT INTO retail.scheduled_prices (store_id, schedule_id, product_id, price, effective_at)
+         VALUES ($1, $2, $3, 9.99, '2026-12-24T14:00:00Z')`,
+        [storeId, ids(), world.catalog[0]!.productId],
+      );
     });
   }
 });
@@ -177,6 +183,7 @@ describe('the schema', () => {
         'stored_value_ledger',
         'stored_value_allowances',
         'loyalty_ledger',
+        'scheduled_prices',
       ]),
     );
     expect(tables.some((t) => t.startsWith('sales_transactions_p'))).toBe(true);

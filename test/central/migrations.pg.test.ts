@@ -58,8 +58,9 @@ describe('central migrations', () => {
     expect(full.tables).toBeGreaterThan(25);
     // Two policies per tenant table in retail (17 tables on main, daily_store_sales in 0021,
     // the console's hourly, tender and cashier rollups in 0026, promotions in 0029,
-    // stored_value_ledger and stored_value_allowances in 0030, loyalty_ledger in 0032).
-    expect(full.policies).toBe(50);
+    // stored_value_ledger and stored_value_allowances in 0030, loyalty_ledger in 0032,
+    // scheduled_prices in 0033).
+    expect(full.policies).toBe(52);
 
     const down = await migrateCentralDown(empty.pools.owner, { to: 0 });
     expect(down.version).toBe(0);

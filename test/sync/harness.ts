@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { createTillContext, type TillContext } from '../../db/checkout/context';
 import { commitSale } from '../../db/checkout/sale';
 import { currentShift, openShift } from '../../db/checkout/shifts';
-import { fixedClock } from '../../core/clock';
+import { fixedClock, type Clock } from '../../core/clock';
 import { openEdgeStore, type EdgeStore } from '../../till/node/store';
 import { newId, seededIdGenerator } from '../../core/ids';
 import { demoStaff } from '../../db/seed/chain';
@@ -46,6 +46,8 @@ export async function startTestHq(
     dataDir?: string;
     authFailures?: FailureLimitOptions;
     enrollFailures?: FailureLimitOptions;
+    /** HQ's clock for the console (scheduled prices). */
+    clock?: Clock;
   } = {},
 ): Promise<TestHq> {
   const db = await createTestDatabase();
@@ -60,6 +62,7 @@ export async function startTestHq(
       embeddings: false,
       authFailures: options.authFailures,
       enrollFailures: options.enrollFailures,
+      clock: options.clock,
       logger: pino({ level: process.env.SYNC_TEST_LOG ?? 'silent' }),
       ...(port !== undefined ? { port } : {}),
     });

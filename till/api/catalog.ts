@@ -2,6 +2,7 @@
 import { CatalogInput, type ProductSummary } from '../../contract/till-api/catalog';
 import { NotFoundError, ValidationError } from '../../db/errors';
 import { lookupByCode } from '../../db/queries/catalog';
+import { withPricesAt } from '../../db/queries/scheduled-prices';
 import { define } from './define';
 import { productSearch } from './search';
 
@@ -20,7 +21,13 @@ export const catalogHandlers = {
         );
       const product = await lookupByCode(t.db, t.identity.storeId, trimmed);
       if (!product) throw new NotFoundError(`No product has the code ${trimmed}`);
-      return product;
+      // The price now by the till's clock: a scheduled price in force wins (offline too).
+      const [priced] = await withPricesAt(
+        t.db,
+        { storeId: t.identity.storeId, at: t.clock.now() },
+        [product],
+      );
+      return priced ?? product;
     },
   }),
 

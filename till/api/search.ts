@@ -8,6 +8,7 @@
 import type { TillContext } from '../../db/checkout/context';
 import { searchProducts, type SearchHit as DbHit } from '../../db/queries/search';
 import { substitutes as nearestSubstitutes } from '../../db/queries/similar';
+import { withPricesAt } from '../../db/queries/scheduled-prices';
 import type { ProductSummary, SearchHit, SearchResult } from '../../contract/till-api/catalog';
 
 /** The longest query sent to the database; the screen's field holds no more either. */
@@ -53,9 +54,15 @@ async function search(
     { storeId: till.identity.storeId, query, limit: input.limit, inStockOnly: input.inStockOnly },
     { logger: till.logger },
   );
+  // Prices now by the till's clock: a scheduled price in force wins (offline too).
+  const hits = await withPricesAt(
+    till.db,
+    { storeId: till.identity.storeId, at: till.clock.now() },
+    result.hits.map((hit) => ({ ...summary(hit), matchedBy: reasons(hit) })),
+  );
   return {
     query: input.query,
-    hits: result.hits.map((hit) => ({ ...summary(hit), matchedBy: reasons(hit) })),
+    hits,
     hasMore: result.hasMore,
     degraded: result.degraded ? result.degraded.message : null,
     noMatch: result.noMatch ?? null,
@@ -76,10 +83,14 @@ async function substitutes(
     },
     { logger: till.logger },
   );
-  return found.map((s) => ({
-    ...summary(s),
-    matchedBy: [s.sameCategory ? 'similar, same category' : 'similar'],
-  }));
+  return withPricesAt(
+    till.db,
+    { storeId: till.identity.storeId, at: till.clock.now() },
+    found.map((s) => ({
+      ...summary(s),
+      matchedBy: [s.sameCategory ? 'similar, same category' : 'similar'],
+    })),
+  );
 }
 
 export const productSearch = { search, substitutes };

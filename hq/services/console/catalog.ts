@@ -12,6 +12,7 @@ import type {
   ConsoleProduct,
 } from '../../../contract/console-protocol';
 import { centsFromNumeric, numericFromCents } from '../../../core/money';
+import { supersedeScheduledPrices } from '../../../db/central/scheduled-prices';
 import { withTenant, withTenants } from '../../../db/central/tenant';
 import { notFound } from '../errors';
 import { assertStore } from '../stores';
@@ -77,7 +78,7 @@ export async function listConsoleProducts(
 /** A new price for one SKU in several stores: every store has the SKU, or nothing changes. */
 export async function editPrice(
   app: pg.Pool,
-  options: { edit: ConsolePriceEdit; actor: Actor },
+  options: { edit: ConsolePriceEdit; actor: Actor; now?: Date | undefined },
 ): Promise<ConsolePriceEditResult> {
   const { edit } = options;
   for (const storeId of edit.storeIds) await assertStore(app, storeId);
@@ -88,8 +89,13 @@ export async function editPrice(
     );
     const before = rows[0];
     if (!before) throw notFound(`Store ${tx.storeId} has no product ${edit.sku}`);
+    // A price set now wins over a scheduled price in force (core/scheduled-prices.ts).
+    const superseded = await supersedeScheduledPrices(tx, {
+      productIds: [before.product_id],
+      at: options.now ?? new Date(),
+    });
     if (centsFromNumeric(before.price) === edit.priceCents)
-      return { storeId: tx.storeId, changed: false };
+      return { storeId: tx.storeId, changed: superseded > 0 };
     const { rows: after } = await tx.query<ProductRow>(
       `UPDATE retail.products SET price = $3::numeric(12,2)
         WHERE store_id = $1 AND product_id = $2 RETURNING ${PRODUCT_COLUMNS}`,

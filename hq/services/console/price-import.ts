@@ -13,6 +13,7 @@ import type {
 } from '../../../contract/console-protocol';
 import { centsFromNumeric, numericFromCents } from '../../../core/money';
 import { CsvError, parseCsv } from '../../../core/csv';
+import { supersedeScheduledPrices } from '../../../db/central/scheduled-prices';
 import { withTenants } from '../../../db/central/tenant';
 import { badRequest, conflict } from '../errors';
 import { listStoreIds } from '../stores';
@@ -153,6 +154,7 @@ export async function importPrices(
             [tx.storeId, product.product_id, numericFromCents(w.priceCents!)],
           );
           tx.changes.record('product', [product.product_id]);
+          await supersedeScheduledPrices(tx, { productIds: [product.product_id], at: new Date() });
           await recordAudit(tx, options.actor, {
             action: 'product.price',
             storeId: tx.storeId,
