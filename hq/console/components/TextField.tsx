@@ -13,7 +13,7 @@ export interface TextFieldProps {
   /** The field's error in plain words; nothing is shown when it is empty or undefined. */
   error?: string | undefined;
   testId?: string | undefined;
-  type?: 'text' | 'email' | 'password' | 'date' | undefined;
+  type?: 'text' | 'email' | 'password' | 'date' | 'datetime-local' | undefined;
   placeholder?: string | undefined;
   autoComplete?: string | undefined;
   inputMode?: HTMLAttributes<HTMLInputElement>['inputMode'] | undefined;

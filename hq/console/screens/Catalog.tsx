@@ -12,6 +12,11 @@ import {
   type ConsoleUser,
 } from '../../../contract/console-protocol';
 import { PriceImportForm } from './PriceImport';
+import { ScheduledPricesPanel } from './ScheduledPrices';
+import {
+  ConsoleScheduledPriceCreate,
+  ConsoleScheduledPriceCreated,
+} from '../../../contract/console-prices';
 import { CategoriesPanel, NewProductForm, useCategories } from './CatalogForms';
 import { api, ApiError } from '../api';
 import { centsFromInput, downloadCsv, fieldErrors, money, type FieldErrors } from '../forms';
@@ -28,6 +33,8 @@ export function CatalogScreen({ stores, user }: { stores: Store[]; user: Console
   const [editing, setEditing] = useState<ConsoleProduct | undefined>();
   const [notice, setNotice] = useState('');
   const [error, setError] = useState('');
+  // Bumped when a price change was scheduled, so the list of scheduled changes is read again.
+  const [scheduledVersion, setScheduledVersion] = useState(0);
   const canEdit = user.role !== 'analyst';
   const store = stores.find((s) => s.storeId === storeId) ?? stores[0];
   const { categories, reload: reloadCategories } = useCategories();
@@ -136,11 +143,18 @@ export function CatalogScreen({ stores, user }: { stores: Store[]; user: Console
           stores={stores}
           onDone={(message) => {
             setEditing(undefined);
+            setScheduledVersion((v) => v + 1);
             void load().then(() => setNotice(message));
           }}
           onCancel={() => setEditing(undefined)}
         />
       )}
+      <ScheduledPricesPanel
+        store={store}
+        canEdit={canEdit}
+        version={scheduledVersion}
+        onNotice={setNotice}
+      />
       {canEdit && <PriceImportForm currency={store.currency} onApplied={() => void load()} />}
       {canEdit && (
         <NewProductForm
@@ -210,13 +224,43 @@ function PriceForm(props: {
   const currency = props.stores.find((s) => s.storeId === product.storeId)?.currency ?? 'USD';
   const [price, setPrice] = useState((product.priceCents / 100).toFixed(2));
   const [storeIds, setStoreIds] = useState<string[]>([product.storeId]);
+  // Empty: the price changes now; else each store's own wall-clock time it takes effect at.
+  const [effectiveAt, setEffectiveAt] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
 
+  const schedule = (cents: number) => {
+    const parsed = ConsoleScheduledPriceCreate.safeParse({
+      sku: product.sku,
+      priceCents: cents,
+      storeIds,
+      effectiveAt: effectiveAt.trim().replace(' ', 'T'),
+    });
+    if (!parsed.success) return setErrors(fieldErrors(parsed.error));
+    setBusy(true);
+    api(ConsoleScheduledPriceCreated, '/scheduled-prices', { method: 'POST', body: parsed.data })
+      .then((r) =>
+        props.onDone(
+          `${product.productName} will cost ${money(cents, currency)} from ${parsed.data.effectiveAt.replace('T', ' ')} (each store's time) in ${r.scheduled.length} store${r.scheduled.length === 1 ? '' : 's'}`,
+        ),
+      )
+      .catch((e: unknown) => {
+        const message = e instanceof ApiError ? e.message : String(e);
+        // HQ judges the moment by its clock (validation) and which stores sell the SKU.
+        if (e instanceof ApiError && e.kind === 'validation') setErrors({ effectiveAt: message });
+        else if (e instanceof ApiError && e.kind === 'not_found') setErrors({ storeIds: message });
+        else setErrors({ form: message });
+      })
+      .finally(() => setBusy(false));
+  };
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const cents = centsFromInput(price);
+    const cents = centsFromInput(price.trim().startsWith('-') ? price.trim().slice(1) : price);
     if (Number.isNaN(cents)) return setErrors({ priceCents: 'Enter a price like 12.99' });
+    if (price.trim().startsWith('-'))
+      return setErrors({ priceCents: 'A price cannot be negative' });
+    if (effectiveAt.trim() !== '') return schedule(cents);
     const parsed = ConsolePriceEdit.safeParse({ sku: product.sku, priceCents: cents, storeIds });
     if (!parsed.success) return setErrors(fieldErrors(parsed.error));
     setBusy(true);
@@ -246,6 +290,14 @@ function PriceForm(props: {
         error={errors.priceCents}
         testId="price-input"
       />
+      <TextField
+        label="Takes effect (each store's time; empty: now)"
+        type="datetime-local"
+        value={effectiveAt}
+        onChange={setEffectiveAt}
+        error={errors.effectiveAt}
+        testId="price-effective"
+      />
       <fieldset>
         <legend>Stores</legend>
         <button type="button" onClick={() => setStoreIds(props.stores.map((s) => s.storeId))}>
@@ -269,7 +321,7 @@ function PriceForm(props: {
         </p>
       )}
       <button type="submit" disabled={busy} data-testid="price-save">
-        Save price
+        {effectiveAt.trim() === '' ? 'Save price' : 'Schedule price'}
       </button>
       <button type="button" onClick={props.onCancel}>
         Cancel
