@@ -17,6 +17,8 @@ import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { searchProducts } from '../db/queries/search';
+import type { PGlite } from '@electric-sql/pglite';
+import type { ProtocolDb } from '../db/prepared';
 import type { Queryable } from '../db/queryable';
 import { embedAllProducts } from '../db/search/refresher';
 import { generateCatalog } from '../db/seed/catalog';
@@ -30,16 +32,20 @@ import { summary } from './stats';
 const STORE = 'seattle';
 const SEED = 42;
 
-/** Which signal a statement belongs to, from the SQL of the search modules. */
+/** Which signal a statement belongs to, from its prepared name or the SQL of the search modules. */
 function signalOf(sql: string): string {
-  if (sql.includes('pg_trgm.similarity_threshold')) return 'analyze';
-  if (sql.includes('WITH matches AS')) return 'code';
-  if (sql.includes('AS c(id, ord)')) return 'category';
-  if (sql.includes('unnest($5::tsquery[])')) return 'fts';
-  if (sql.includes('AS matched')) return 'relaxed';
-  if (sql.includes('word_similarity')) return 'trigram';
+  const named: Record<string, string> = {
+    search_analyze_words: 'analyze',
+    search_codes: 'code',
+    search_category: 'category',
+    search_fts_tier: 'fts',
+    search_fts_relaxed: 'relaxed',
+    search_trigram: 'trigram',
+    search_vector_cells: 'vector',
+    search_products: 'hydrate',
+  };
+  if (named[sql]) return named[sql];
   if (sql.includes('vector_centroids') || sql.includes('hnsw')) return 'vector';
-  if (sql.includes('on_hand')) return 'hydrate';
   if (sql.includes('parent_name')) return 'no-match';
   return 'other';
 }
@@ -47,6 +53,7 @@ function signalOf(sql: string): string {
 interface Statement {
   signal: string;
   cpuMs: number;
+  /** SQL text, or for a prepared statement `EXECUTE name(params)`. */
   sql: string;
   params: unknown[];
 }
@@ -56,13 +63,58 @@ const cpuMs = (since: NodeJS.CpuUsage): number => {
   return (used.user + used.system) / 1000;
 };
 
-/** A Queryable that records every statement with its CPU time (params copied: callers reuse arrays). */
-function recording(db: Queryable, log: Statement[]): Queryable {
-  return {
+/**
+ * A prepared statement's run, read back from its Bind message (PostgreSQL's protocol: portal
+ * and statement names, parameter formats, then each parameter as length + bytes): the
+ * statement's name and `EXECUTE name('p1', ...)`, which EXPLAIN accepts.
+ */
+function boundStatement(message: Uint8Array): { name: string; execute: string } | undefined {
+  const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
+  let at = 0;
+  // Messages before the Bind (e.g. a generic plan's setting): skip to the last Bind.
+  let bind = -1;
+  while (at + 5 <= message.length) {
+    if (message[at] === 0x42) bind = at;
+    at += 1 + view.getInt32(at + 1);
+  }
+  if (bind < 0) return undefined;
+  const text = new TextDecoder();
+  const cstring = (from: number): [string, number] => {
+    const end = message.indexOf(0, from);
+    return [text.decode(message.subarray(from, end)), end + 1];
+  };
+  let [, next] = cstring(bind + 5);
+  const [name, afterName] = cstring(next);
+  next = afterName + 2 + 2 * view.getInt16(afterName);
+  const count = view.getInt16(next);
+  next += 2;
+  const values: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const length = view.getInt32(next);
+    next += 4;
+    if (length < 0) {
+      values.push('NULL');
+      continue;
+    }
+    values.push(`'${text.decode(message.subarray(next, next + length)).replace(/'/g, "''")}'`);
+    next += length;
+  }
+  return { name, execute: `EXECUTE ${name}(${values.join(', ')})` };
+}
+
+type RecordedDb = Queryable & ProtocolDb & { log: Statement[] };
+
+/**
+ * The PGlite instance as search sees it (prepared statements included), recording every
+ * statement with its CPU time into `log` (params copied: callers reuse arrays).
+ */
+function recording(db: PGlite): RecordedDb {
+  const out: RecordedDb = {
+    log: [],
     async query<T>(sql: string, params: unknown[] = []) {
       const started = process.cpuUsage();
       const result = await db.query<T>(sql, params);
-      log.push({
+      out.log.push({
         signal: signalOf(sql),
         cpuMs: cpuMs(started),
         sql,
@@ -70,7 +122,23 @@ function recording(db: Queryable, log: Statement[]): Queryable {
       });
       return result;
     },
+    async execProtocol(message, options) {
+      const started = process.cpuUsage();
+      const result = await db.execProtocol(message, options);
+      const bound = boundStatement(message);
+      if (bound)
+        out.log.push({
+          signal: signalOf(bound.name),
+          cpuMs: cpuMs(started),
+          sql: bound.execute,
+          params: [],
+        });
+      return result;
+    },
+    _runExclusiveTransaction: (fn) => db._runExclusiveTransaction(fn),
+    _runExclusiveQuery: (fn) => db._runExclusiveQuery(fn),
   };
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -110,10 +178,10 @@ async function main(): Promise<void> {
     if (o.explain) {
       for (const text of opts.args) {
         for (let i = 0; i < 3; i++) await searchProducts(db, { storeId: STORE, query: text });
-        const log: Statement[] = [];
-        await searchProducts(recording(db, log), { storeId: STORE, query: text });
+        const recorder = recording(db);
+        await searchProducts(recorder, { storeId: STORE, query: text });
         console.log(`===== ${JSON.stringify(text)}`);
-        for (const s of log) {
+        for (const s of recorder.log) {
           const { rows } = await db.query<{ 'QUERY PLAN': string }>(
             `EXPLAIN (ANALYZE, BUFFERS) ${s.sql}`,
             s.params,
@@ -131,14 +199,20 @@ async function main(): Promise<void> {
     for (const text of typed.slice(0, 50))
       await searchProducts(db, { storeId: STORE, query: text });
     const timed: Array<{ text: string; cpuMs: number; wallMs: number; log: Statement[] }> = [];
+    const recorder = recording(db);
     for (const text of typed) {
       let best: (typeof timed)[number] | undefined;
       for (let r = 0; r < Number(o.reps); r++) {
-        const log: Statement[] = [];
+        recorder.log = [];
         const cpu = process.cpuUsage();
         const wall = performance.now();
-        await searchProducts(recording(db, log), { storeId: STORE, query: text });
-        const run = { text, wallMs: performance.now() - wall, cpuMs: cpuMs(cpu), log };
+        await searchProducts(recorder, { storeId: STORE, query: text });
+        const run = {
+          text,
+          wallMs: performance.now() - wall,
+          cpuMs: cpuMs(cpu),
+          log: recorder.log,
+        };
         if (!best || run.cpuMs < best.cpuMs) best = run;
       }
       if (best) timed.push(best);

@@ -33,6 +33,13 @@ const PAIR = preparedStatement(
    INSERT INTO t (id, note) VALUES ($2::int, 'b')`,
 );
 
+/** Rows in the order of an array parameter: PostgreSQL would plan it again at every run. */
+const BY_ID = preparedStatement(
+  'test_prepared_by_id',
+  `SELECT t.id, t.note FROM unnest($1::int[]) WITH ORDINALITY u(id, i) JOIN t ON t.id = u.id ORDER BY u.i`,
+  { plan: 'generic' },
+);
+
 async function count(): Promise<number> {
   const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM t`);
   return rows[0]?.n ?? -1;
@@ -110,5 +117,36 @@ describe('runPrepared', () => {
 
   it('refuses two different texts under one name', () => {
     expect(() => preparedStatement('test_prepared_insert', 'SELECT 1')).toThrow(/twice/);
+  });
+
+  it('runs a generic statement on its cached generic plan, for that run only', async () => {
+    await runPrepared(db, INSERT, ['1', 'one']);
+    await runPrepared(db, INSERT, ['2', 'two']);
+    for (let i = 0; i < 3; i++) {
+      expect(await runPrepared(db, BY_ID, ['{2,1}'])).toEqual([
+        ['2', 'two'],
+        ['1', 'one'],
+      ]);
+    }
+    const { rows } = await db.query<{ generic_plans: number; custom_plans: number }>(
+      `SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE name = $1`,
+      [BY_ID.name],
+    );
+    expect(rows).toEqual([{ generic_plans: 3, custom_plans: 0 }]);
+    // The setting ended with the statement's own transaction.
+    const { rows: mode } = await db.query<{ plan_cache_mode: string }>(`SHOW plan_cache_mode`);
+    expect(mode[0]?.plan_cache_mode).toBe('auto');
+    await runPrepared(db, COUNT, ['x']);
+    const { rows: counted } = await db.query<{ custom_plans: number }>(
+      `SELECT custom_plans::int FROM pg_prepared_statements WHERE name = $1`,
+      [COUNT.name],
+    );
+    expect(counted[0]?.custom_plans).toBeGreaterThan(0);
+  });
+
+  it('refuses a generic statement inside the transaction of its caller', async () => {
+    await expect(
+      db.transaction(() => runPrepared(db, BY_ID, ['{1}'], { inTransaction: true })),
+    ).rejects.toThrow(/generic plan/);
   });
 });

@@ -40,6 +40,13 @@ export interface PreparedStatement {
   /** Session-wide statement name: unique per SQL text. */
   readonly name: string;
   readonly text: string;
+  /**
+   * 'generic': always run on the plan cached at the first run, never re-planned for the
+   * values (plan_cache_mode = force_generic_plan for that run only). For a statement whose
+   * best plan does not depend on its parameters but whose estimates do (e.g. it unnests an
+   * array parameter), so PostgreSQL would otherwise plan it again at every run.
+   */
+  readonly plan?: 'generic';
 }
 
 export type Row = ReadonlyArray<string | null>;
@@ -47,14 +54,18 @@ export type Row = ReadonlyArray<string | null>;
 const defined = new Map<string, string>();
 
 /** Declare a statement once, at module level. Two different texts may not share a name. */
-export function preparedStatement(name: string, text: string): PreparedStatement {
+export function preparedStatement(
+  name: string,
+  text: string,
+  options: { plan?: 'generic' } = {},
+): PreparedStatement {
   if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`bad prepared statement name ${name}`);
   const existing = defined.get(name);
   if (existing !== undefined && existing !== text) {
     throw new Error(`prepared statement ${name} is declared twice with different SQL`);
   }
   defined.set(name, text);
-  return { name, text };
+  return options.plan ? { name, text, plan: options.plan } : { name, text };
 }
 
 /** Statement names prepared in each open database session. */
@@ -73,6 +84,17 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 const { serialize } = protocol;
 const SYNC = serialize.sync();
 const EXECUTE = serialize.execute({});
+/**
+ * Before a 'generic' statement, in the same implicit transaction (it ends at Sync, which
+ * undoes the local setting): the Bind that follows takes the cached generic plan.
+ */
+const GENERIC_PLAN = concat([
+  serialize.parse({
+    text: `SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`,
+  }),
+  serialize.bind({}),
+  EXECUTE,
+]);
 
 /** PostgreSQL's "prepared statement does not exist" (e.g. after DEALLOCATE ALL). */
 const UNDEFINED_STATEMENT = '26000';
@@ -115,6 +137,12 @@ export async function runPrepared(
 ): Promise<Row[]> {
   assertProtocolDb(db);
   const inTransaction = options.inTransaction ?? false;
+  if (inTransaction && statement.plan === 'generic') {
+    // The setting would last until the caller's transaction ends, for its other statements too.
+    throw new Error(
+      `prepared statement ${statement.name}: a generic plan is for its own transaction only`,
+    );
+  }
   const locked = <T>(fn: () => Promise<T>): Promise<T> =>
     inTransaction
       ? db._runExclusiveQuery(fn)
@@ -139,13 +167,21 @@ export async function runPrepared(
         names.add(statement.name);
       }
       const { messages } = await db.execProtocol(
-        concat([serialize.bind({ statement: statement.name, values: [...params] }), EXECUTE, SYNC]),
+        concat([
+          ...(statement.plan === 'generic' ? [GENERIC_PLAN] : []),
+          serialize.bind({ statement: statement.name, values: [...params] }),
+          EXECUTE,
+          SYNC,
+        ]),
         // Inside a transaction nothing is committed yet: no copy to a browser's storage.
         { syncToFs: !inTransaction },
       );
       const rows: Row[] = [];
+      // The setting's own row comes first, up to its commandComplete.
+      let ours = statement.plan !== 'generic';
       for (const m of messages) {
-        if (m.name === 'dataRow') rows.push((m as unknown as { fields: Row }).fields);
+        if (ours && m.name === 'dataRow') rows.push((m as unknown as { fields: Row }).fields);
+        if (m.name === 'commandComplete') ours = true;
       }
       return rows;
     };

@@ -42,10 +42,11 @@ import {
 import { closestCategories, type CategorySuggestion } from '../search/no-match';
 import { prepareQuery } from '../search/query-text';
 import { categoryIntent, categoryList } from '../search/category-intent';
-import { analyzeWords, ftsList, planTiers, planWords, relaxedList } from '../search/text-search';
+import { ftsList, relaxedList } from '../search/fts';
+import { productRows } from '../search/hydrate';
+import { analyzeWords, planTiers, planWords } from '../search/text-search';
 import { trigramList } from '../search/trigram';
 import { nearestVectors } from '../search/vector-search';
-import { ON_HAND_SQL, PRODUCT_COLUMNS, toProductSummary } from './catalog';
 import type { ProductSummary } from '../../contract/till-api/catalog';
 
 export { SIGNALS, type Signal, type SignalMatch } from '../search/fusion';
@@ -135,8 +136,6 @@ export interface SearchResult {
   noMatch?: { suggestions: CategorySuggestion[] };
 }
 
-type ProductRow = Parameters<typeof toProductSummary>[0];
-
 /** Options come from the UI over IPC: invalid ones are a ValidationError, never a crash. */
 export function parseOptions<S extends z.ZodType>(
   schema: S,
@@ -200,22 +199,6 @@ export function fuseRankings(
   weights: Record<Signal, number> = SEARCH_TUNING.weights,
 ): Fused[] {
   return fuse(lists, k, weights);
-}
-
-/** Product rows (active, this store) with on-hand, in the order of `ids`. */
-async function hydrate(
-  db: Queryable,
-  storeId: string,
-  ids: readonly string[],
-): Promise<Map<string, ProductSummary>> {
-  if (ids.length === 0) return new Map();
-  const { rows } = await db.query<ProductRow>(
-    `SELECT ${PRODUCT_COLUMNS}, ${ON_HAND_SQL} AS on_hand
-       FROM retail.products p
-      WHERE p.store_id = $1 AND p.product_id = ANY($2::uuid[]) AND p.is_active`,
-    [storeId, ids],
-  );
-  return new Map(rows.map((r) => [r.product_id, toProductSummary(r)]));
 }
 
 /**
@@ -323,7 +306,7 @@ export async function searchProducts(
         from + (o.inStockOnly ? 4 * (wanted - kept.length) : wanted - kept.length + 4),
       );
       from += chunk.length;
-      const rows = await hydrate(
+      const rows = await productRows(
         db,
         o.storeId,
         chunk.map((f) => f.productId),

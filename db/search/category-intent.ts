@@ -4,6 +4,7 @@
  * db/queries/search.ts before the full-text tiers of text-search.ts.
  */
 import type { Queryable } from '../queryable';
+import { runSearch, searchStatement } from './statements';
 import type { CategoryRow, RankedText, TextPlan } from './text-search';
 
 export type { CategoryRow } from './text-search';
@@ -45,25 +46,31 @@ export function categoryIntent(plan: TextPlan, categories: readonly CategoryRow[
   return out;
 }
 
+// Per category through index products_category (store, category, name): no sort of the
+// whole category.
+const CATEGORY = searchStatement(
+  'category',
+  `SELECT x.product_id
+     FROM unnest($2::int[]) WITH ORDINALITY AS c(id, ord)
+     CROSS JOIN LATERAL (
+           SELECT p.product_id, p.product_name FROM retail.products p
+            WHERE p.store_id = $1::text AND p.is_active AND p.category_id = c.id
+            ORDER BY p.product_name, p.product_id
+            LIMIT $3::int) x
+    ORDER BY c.ord, x.product_name, x.product_id
+    LIMIT $3::int`,
+);
+
 /** Active products of the given categories, in the categories' order. */
 export async function categoryList(
   db: Queryable,
   options: { storeId: string; categoryIds: readonly number[]; depth: number },
 ): Promise<RankedText[]> {
   if (options.categoryIds.length === 0) return [];
-  // Per category through index products_category (store, category, name): no sort of the
-  // whole category.
-  const { rows } = await db.query<{ product_id: string }>(
-    `SELECT x.product_id
-       FROM unnest($2::int[]) WITH ORDINALITY AS c(id, ord)
-       CROSS JOIN LATERAL (
-             SELECT p.product_id, p.product_name FROM retail.products p
-              WHERE p.store_id = $1 AND p.is_active AND p.category_id = c.id
-              ORDER BY p.product_name, p.product_id
-              LIMIT $3) x
-      ORDER BY c.ord, x.product_name, x.product_id
-      LIMIT $3`,
-    [options.storeId, options.categoryIds, options.depth],
-  );
-  return rows.map((r) => ({ productId: r.product_id, score: 1 }));
+  const rows = await runSearch(db, CATEGORY, [
+    options.storeId,
+    options.categoryIds.map(String),
+    options.depth,
+  ]);
+  return rows.flatMap(([productId]) => (productId == null ? [] : [{ productId, score: 1 }]));
 }

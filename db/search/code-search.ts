@@ -4,6 +4,7 @@
  * check digit is wrong, the valid codes one digit (or one swap) away. See codes.ts.
  */
 import type { Queryable } from '../queryable';
+import { runSearch, searchStatement } from './statements';
 import { gtinCorrections, isGtinShaped, isValidGtin, looksLikeSkuFragment, skuKey } from './codes';
 
 export type CodeMatch = 'barcode' | 'sku' | 'sku_key' | 'sku_prefix' | 'barcode_corrected';
@@ -22,6 +23,38 @@ export const CODE_SCORE: Record<CodeMatch, number> = {
   sku_prefix: 0.5,
 };
 
+const CODES = searchStatement(
+  'codes',
+  `WITH matches AS (
+     SELECT p.product_id, CASE WHEN p.barcode = $2::text THEN 'barcode' ELSE 'sku' END AS how,
+            CASE WHEN p.barcode = $2::text THEN 0 ELSE 1 END AS pri, 0 AS pos, '' AS sku_key
+       FROM retail.products p
+      WHERE $6::boolean AND p.store_id = $1::text AND p.is_active AND (p.barcode = $2::text OR upper(p.sku) = upper($2::text))
+     UNION ALL
+     SELECT s.product_id, 'sku_key', 2, 0, ''
+       FROM pos.product_search s
+      WHERE $7::boolean AND s.store_id = $1::text AND s.is_active AND s.sku_key = $3::text
+     UNION ALL
+     SELECT p.product_id, 'barcode_corrected', 3, array_position($4::text[], p.barcode), ''
+       FROM retail.products p
+      WHERE cardinality($4::text[]) > 0 AND p.store_id = $1::text AND p.is_active
+        AND p.barcode = ANY($4::text[])
+     UNION ALL
+     (SELECT s.product_id, 'sku_prefix', 4, 0, s.sku_key
+        FROM pos.product_search s
+       WHERE $7::boolean AND s.store_id = $1::text AND s.is_active AND s.sku_key LIKE $3::text || '%'
+         AND s.sku_key <> $3::text
+       ORDER BY s.sku_key
+       LIMIT $5::int)
+   )
+   SELECT b.product_id, b.how
+     FROM (SELECT DISTINCT ON (m.product_id) m.*
+             FROM matches m
+            ORDER BY m.product_id, m.pri, m.pos) b
+    ORDER BY b.pri, b.pos, b.sku_key, b.product_id
+    LIMIT $5::int`,
+);
+
 /** Products a code-like query may mean, best first, at most `limit`; [] for plain words. */
 export async function codeList(
   db: Queryable,
@@ -34,36 +67,16 @@ export async function codeList(
   const key = skuKey(text);
   // A code with a broken check digit: the codes one mistake away (one per position).
   const repairs = isGtinShaped(text) && !isValidGtin(text) ? gtinCorrections(text) : [];
-  const { rows } = await db.query<{ product_id: string; how: CodeMatch }>(
-    `WITH matches AS (
-       SELECT p.product_id, CASE WHEN p.barcode = $2 THEN 'barcode' ELSE 'sku' END AS how,
-              CASE WHEN p.barcode = $2 THEN 0 ELSE 1 END AS pri, 0 AS pos, '' AS sku_key
-         FROM retail.products p
-        WHERE $6 AND p.store_id = $1 AND p.is_active AND (p.barcode = $2 OR upper(p.sku) = upper($2))
-       UNION ALL
-       SELECT s.product_id, 'sku_key', 2, 0, ''
-         FROM pos.product_search s
-        WHERE $7 AND s.store_id = $1 AND s.is_active AND s.sku_key = $3
-       UNION ALL
-       SELECT p.product_id, 'barcode_corrected', 3, array_position($4::text[], p.barcode), ''
-         FROM retail.products p
-        WHERE cardinality($4::text[]) > 0 AND p.store_id = $1 AND p.is_active
-          AND p.barcode = ANY($4::text[])
-       UNION ALL
-       (SELECT s.product_id, 'sku_prefix', 4, 0, s.sku_key
-          FROM pos.product_search s
-         WHERE $7 AND s.store_id = $1 AND s.is_active AND s.sku_key LIKE $3 || '%'
-           AND s.sku_key <> $3
-         ORDER BY s.sku_key
-         LIMIT $5)
-     )
-     SELECT b.product_id, b.how
-       FROM (SELECT DISTINCT ON (m.product_id) m.*
-               FROM matches m
-              ORDER BY m.product_id, m.pri, m.pos) b
-      ORDER BY b.pri, b.pos, b.sku_key, b.product_id
-      LIMIT $5`,
-    [options.storeId, text, key, repairs, options.limit, single, fragment],
+  const rows = await runSearch(db, CODES, [
+    options.storeId,
+    text,
+    key,
+    repairs,
+    options.limit,
+    single,
+    fragment,
+  ]);
+  return rows.flatMap(([productId, how]) =>
+    productId == null ? [] : [{ productId, how: how as CodeMatch }],
   );
-  return rows.map((r) => ({ productId: r.product_id, how: r.how }));
 }

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSearchDb, type SearchDb } from './fixtures/search-db';
 import { prepareQuery } from './query-text';
-import { analyzeWords, planTiers, planWords, TEXT_TUNING, TIER_SQL } from './text-search';
+import { searchProducts } from '../queries/search';
+import { TIER_SQL } from './fts';
+import { arrayLiteral } from './statements';
+import { analyzeWords, planTiers, planWords, TEXT_TUNING } from './text-search';
 
 let s: SearchDb;
 beforeAll(async () => {
@@ -72,6 +75,28 @@ describe('full-text tiers', () => {
           TEXT_TUNING.tierCandidates,
           tier.before,
         ]);
+        const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+        expect(plan, `${text}: ${tier.tsquery}`).toContain('on product_search_document');
+        expect(plan, `${text}: ${tier.tsquery}`).not.toMatch(/Seq Scan on product_search/);
+      }
+    }
+  });
+
+  it('keep the GIN index in the plan PostgreSQL caches for the prepared tier statement', async () => {
+    // Six runs and more: PostgreSQL may switch a prepared statement to its generic plan.
+    for (const text of [...TYPED, ...TYPED])
+      await searchProducts(s.db, { storeId: s.storeId, query: text, signals: ['fts'] });
+    const { rows: used } = await s.db.query<{ generic_plans: number }>(
+      `SELECT generic_plans FROM pg_prepared_statements WHERE name = 'search_fts_tier'`,
+    );
+    expect(used[0]?.generic_plans).toBeGreaterThan(0);
+    for (const text of TYPED) {
+      for (const tier of await tiersOf(text)) {
+        const literal = (v: string): string => `'${v.replace(/'/g, "''")}'`;
+        const before = literal(arrayLiteral(tier.before));
+        const { rows } = await s.db.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN EXECUTE search_fts_tier(${literal(s.storeId)}, ${literal(tier.tsquery)}, 40, ${TEXT_TUNING.tierCandidates}, ${before})`,
+        );
         const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
         expect(plan, `${text}: ${tier.tsquery}`).toContain('on product_search_document');
         expect(plan, `${text}: ${tier.tsquery}`).not.toMatch(/Seq Scan on product_search/);

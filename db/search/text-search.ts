@@ -20,6 +20,7 @@
  */
 import type { Queryable } from '../queryable';
 import { corrections, type Candidate } from './spelling';
+import { bool, json, runSearch, searchStatement } from './statements';
 
 /** Tuning constants of the text signals (docs/search.md says how they were chosen). */
 export const TEXT_TUNING = {
@@ -98,6 +99,64 @@ export interface CategoryRow {
 }
 
 /**
+ * The word analysis (see analyzeWords). Words come from unnest($2), so the planner never sees
+ * them as constants and the plan does not depend on them; only the estimated number of words
+ * does, which kept PostgreSQL re-planning it at every run (two thirds of its 2-4 ms). So it
+ * runs on its generic plan, planned once per session.
+ */
+const ANALYZE = searchStatement(
+  'analyze_words',
+  `SELECT w.i::int AS i, to_json(lx.lexemes) AS lexemes, k.known, k.dictionary, k.noun,
+          -- The categories with their name's stems, once (for category intent), saving a
+          -- round trip per keystroke.
+          CASE WHEN w.i = 1 THEN
+            (SELECT json_agg(json_build_object('id', c.category_id, 'parent', c.parent_category_id,
+                      'lexemes', tsvector_to_array(to_tsvector('english'::regconfig, c.category_name)))
+                      ORDER BY c.category_id)
+               FROM retail.product_categories c WHERE c.is_active)
+          END AS categories,
+          -- Near words, only for a word the catalog does not know: sharing trigrams, or (for
+          -- swapped letters, which share few) the same first letter and about the same length.
+          -- Both branches use an index; similarity is computed for their few rows only.
+          CASE WHEN NOT k.known AND NOT k.dictionary AND length(w.word) >= 3 THEN
+            (SELECT json_agg(json_build_object('word', n.word, 'field', n.field,
+                      'lexemes', tsvector_to_array(to_tsvector('english'::regconfig, n.word))))
+               FROM (SELECT c.word, c.field
+                       FROM (SELECT sw.word, sw.field FROM pos.search_words sw
+                              WHERE sw.store_id = $1::text AND sw.word % w.word
+                             UNION
+                             SELECT sw.word, sw.field FROM pos.search_words sw
+                              WHERE sw.store_id = $1::text
+                                AND sw.word >= left(w.word, 1) AND sw.word < left(w.word, 1) || '~'
+                                AND length(sw.word) BETWEEN length(w.word) - 1 AND length(w.word) + 1) c
+                      ORDER BY similarity(c.word, w.word) DESC, c.word
+                      LIMIT $4::int) n)
+          END AS near,
+          CASE WHEN w.i = cardinality($2::text[]) AND $3::boolean AND length(w.word) >= $6::int THEN
+            (SELECT json_agg(json_build_object('word', c.word,
+                      'lexemes', tsvector_to_array(to_tsvector('english'::regconfig, c.word))))
+               FROM (SELECT sw.word FROM pos.search_words sw
+                      WHERE sw.store_id = $1::text AND sw.word LIKE w.word || '%' AND sw.word <> w.word
+                      ORDER BY sw.field, length(sw.word), sw.word
+                      LIMIT $5::int) c)
+          END AS completions
+     FROM (SELECT set_config('pg_trgm.similarity_threshold', $7::text, true) IS NOT NULL AS ready) cfg
+     CROSS JOIN LATERAL unnest($2::text[]) WITH ORDINALITY AS w(word, i)
+     CROSS JOIN LATERAL (SELECT tsvector_to_array(to_tsvector('english'::regconfig, w.word)) AS lexemes
+                          WHERE cfg.ready) lx
+     CROSS JOIN LATERAL (
+           SELECT EXISTS (SELECT 1 FROM pos.search_words sw WHERE sw.store_id = $1::text AND sw.word = w.word)
+                  OR EXISTS (SELECT 1 FROM pos.search_stems st
+                              WHERE st.store_id = $1::text AND st.stem = ANY (lx.lexemes)) AS known,
+                  EXISTS (SELECT 1 FROM pos.lexicon_terms t
+                           WHERE t.term IN (w.word, pos.lexicon_singular(w.word))) AS dictionary,
+                  EXISTS (SELECT 1 FROM pos.lexicon_nouns n
+                           WHERE n.word IN (w.word, pos.lexicon_singular(w.word))) AS noun) k
+    ORDER BY w.i`,
+  { plan: 'generic' },
+);
+
+/**
  * Analyse the query's words in one statement. Completions are fetched for the last word only
  * when `typing`.
  */
@@ -106,87 +165,28 @@ export async function analyzeWords(
   options: { storeId: string; words: readonly string[]; typing: boolean },
 ): Promise<{ words: WordAnalysis[]; categories: CategoryRow[] }> {
   if (options.words.length === 0) return { words: [], categories: [] };
-  const { rows } = await db.query<{
-    categories: Array<{ id: number; parent: number | null; lexemes: string[] }> | null;
-    i: number;
-    lexemes: string[];
-    known: boolean;
-    dictionary: boolean;
-    noun: boolean;
-    near: Array<{ word: string; field: number; lexemes: string[] }> | null;
-    completions: Array<{ word: string; lexemes: string[] }> | null;
-  }>(
-    `SELECT w.i::int AS i, lx.lexemes, k.known, k.dictionary, k.noun,
-            -- The categories with their name's stems, once (for category intent), saving a
-            -- round trip per keystroke.
-            CASE WHEN w.i = 1 THEN
-              (SELECT json_agg(json_build_object('id', c.category_id, 'parent', c.parent_category_id,
-                        'lexemes', tsvector_to_array(to_tsvector('english'::regconfig, c.category_name)))
-                        ORDER BY c.category_id)
-                 FROM retail.product_categories c WHERE c.is_active)
-            END AS categories,
-            -- Near words, only for a word the catalog does not know: sharing trigrams, or (for
-            -- swapped letters, which share few) the same first letter and about the same length.
-            -- Both branches use an index; similarity is computed for their few rows only.
-            CASE WHEN NOT k.known AND NOT k.dictionary AND length(w.word) >= 3 THEN
-              (SELECT json_agg(json_build_object('word', n.word, 'field', n.field,
-                        'lexemes', tsvector_to_array(to_tsvector('english'::regconfig, n.word))))
-                 FROM (SELECT c.word, c.field
-                         FROM (SELECT sw.word, sw.field FROM pos.search_words sw
-                                WHERE sw.store_id = $1 AND sw.word % w.word
-                               UNION
-                               SELECT sw.word, sw.field FROM pos.search_words sw
-                                WHERE sw.store_id = $1
-                                  AND sw.word >= left(w.word, 1) AND sw.word < left(w.word, 1) || '~'
-                                  AND length(sw.word) BETWEEN length(w.word) - 1 AND length(w.word) + 1) c
-                        ORDER BY similarity(c.word, w.word) DESC, c.word
-                        LIMIT $4) n)
-            END AS near,
-            CASE WHEN w.i = cardinality($2::text[]) AND $3::boolean AND length(w.word) >= $6 THEN
-              (SELECT json_agg(json_build_object('word', c.word,
-                        'lexemes', tsvector_to_array(to_tsvector('english'::regconfig, c.word))))
-                 FROM (SELECT sw.word FROM pos.search_words sw
-                        WHERE sw.store_id = $1 AND sw.word LIKE w.word || '%' AND sw.word <> w.word
-                        ORDER BY sw.field, length(sw.word), sw.word
-                        LIMIT $5) c)
-            END AS completions
-       FROM (SELECT set_config('pg_trgm.similarity_threshold', $7::text, true) IS NOT NULL AS ready) cfg
-       CROSS JOIN LATERAL unnest($2::text[]) WITH ORDINALITY AS w(word, i)
-       CROSS JOIN LATERAL (SELECT tsvector_to_array(to_tsvector('english'::regconfig, w.word)) AS lexemes
-                            WHERE cfg.ready) lx
-       CROSS JOIN LATERAL (
-             SELECT EXISTS (SELECT 1 FROM pos.search_words sw WHERE sw.store_id = $1 AND sw.word = w.word)
-                    OR EXISTS (SELECT 1 FROM pos.search_stems st
-                                WHERE st.store_id = $1 AND st.stem = ANY (lx.lexemes)) AS known,
-                    EXISTS (SELECT 1 FROM pos.lexicon_terms t
-                             WHERE t.term IN (w.word, pos.lexicon_singular(w.word))) AS dictionary,
-                    EXISTS (SELECT 1 FROM pos.lexicon_nouns n
-                             WHERE n.word IN (w.word, pos.lexicon_singular(w.word))) AS noun) k
-      ORDER BY w.i`,
-    [
-      options.storeId,
-      options.words,
-      options.typing,
-      TEXT_TUNING.spellingCandidates,
-      TEXT_TUNING.completions,
-      TEXT_TUNING.minPrefixChars,
-      TEXT_TUNING.spellingSimilarity,
-    ],
-  );
-  const words = rows.map((r) => ({
-    word: options.words[r.i - 1] ?? '',
-    lexemes: r.lexemes,
-    known: r.known,
-    dictionary: r.dictionary,
-    noun: r.noun,
-    near: r.near ?? [],
-    completions: r.completions ?? [],
+  const rows = await runSearch(db, ANALYZE, [
+    options.storeId,
+    options.words,
+    options.typing,
+    TEXT_TUNING.spellingCandidates,
+    TEXT_TUNING.completions,
+    TEXT_TUNING.minPrefixChars,
+    TEXT_TUNING.spellingSimilarity,
+  ]);
+  const words = rows.map(([i, lexemes, known, dictionary, noun, , near, completions]) => ({
+    word: options.words[Number(i) - 1] ?? '',
+    lexemes: json<string[]>(lexemes ?? null, []),
+    known: bool(known ?? null),
+    dictionary: bool(dictionary ?? null),
+    noun: bool(noun ?? null),
+    near: json<WordAnalysis['near']>(near ?? null, []),
+    completions: json<WordAnalysis['completions']>(completions ?? null, []),
   }));
-  const categories = (rows[0]?.categories ?? []).map((c) => ({
-    categoryId: c.id,
-    parentId: c.parent,
-    lexemes: c.lexemes,
-  }));
+  const categories = json<Array<{ id: number; parent: number | null; lexemes: string[] }>>(
+    rows[0]?.[5] ?? null,
+    [],
+  ).map((c) => ({ categoryId: c.id, parentId: c.parent, lexemes: c.lexemes }));
   return { words, categories };
 }
 
@@ -253,7 +253,7 @@ export interface Tier {
 }
 
 /** A group's alternatives as tsquery operands: quoted lexemes, `'word':*` for a prefix. */
-function operands(g: WordGroup, withPrefix: boolean): string[] {
+export function operands(g: WordGroup, withPrefix: boolean): string[] {
   const whole = g.exact.map(quote);
   if (!withPrefix || !g.prefix) return whole;
   return [...whole, `${quote(g.word)}:*`, ...g.completions.map(quote)];
@@ -262,7 +262,7 @@ function operands(g: WordGroup, withPrefix: boolean): string[] {
 const weighted = (operand: string, fields: FieldTier): string =>
   operand.endsWith(':*') ? `${operand}${fields}` : `${operand}:${fields}`;
 
-function andOfGroups(groups: readonly string[][], fields: FieldTier): string {
+export function andOfGroups(groups: readonly string[][], fields: FieldTier): string {
   return groups
     .map((alternatives) => {
       const parts = [...new Set(alternatives)].map((l) => weighted(l, fields));
@@ -312,81 +312,4 @@ export function planTiers(plan: TextPlan): Tier[] {
 export interface RankedText {
   productId: string;
   score: number;
-}
-
-/**
- * One tier: its first `$4` matches not matched by an earlier tier (`$5`), ranked, best `$3`.
- * The tsquery reaches the index as an InitPlan `(SELECT $2::tsquery)`, not as a constant: for a
- * constant the planner estimates a short prefix ("fac", "app") to match thousands of rows and,
- * because of the LIMIT, reads the whole table in order hoping to stop early (a sequential scan
- * of 50,000 documents: 18-23 ms CPU for "fac", the slowest short keystrokes). Unknown to the
- * planner, the match takes its default estimate and the GIN index is always used. The rows are
- * the same either way: both scans visit the table in physical order, so the first `$4`
- * matches are the same rows (tested in text-search.db.test.ts).
- */
-export const TIER_SQL = `SELECT c.product_id, c.score
-   FROM (SELECT ps.product_id, ts_rank_cd(ps.document, $2::tsquery) AS score
-           FROM pos.product_search ps
-          WHERE ps.store_id = $1 AND ps.is_active AND ps.document @@ (SELECT $2::tsquery)
-            AND NOT EXISTS (SELECT 1 FROM unnest($5::tsquery[]) b(q) WHERE ps.document @@ b.q)
-          LIMIT $4) c
-  ORDER BY c.score DESC, c.product_id
-  LIMIT $3`;
-
-/**
- * Run the tiers until `depth` products are found. Each later tier skips what the earlier ones
- * matched (a later tier's matches include them), so every tier's cap is spent on new rows.
- */
-export async function ftsList(
-  db: Queryable,
-  options: { storeId: string; tiers: readonly Tier[]; depth: number },
-): Promise<RankedText[]> {
-  const out: RankedText[] = [];
-  const seen = new Set<string>();
-  const before: string[] = [];
-  for (const tier of options.tiers) {
-    if (out.length >= options.depth) break;
-    const { rows } = await db.query<{ product_id: string; score: number }>(TIER_SQL, [
-      options.storeId,
-      tier.tsquery,
-      options.depth,
-      TEXT_TUNING.tierCandidates,
-      before,
-    ]);
-    before.push(tier.tsquery);
-    for (const r of rows) {
-      if (seen.has(r.product_id)) continue;
-      seen.add(r.product_id);
-      out.push({ productId: r.product_id, score: Number(r.score) });
-    }
-  }
-  return out.slice(0, options.depth);
-}
-
-/**
- * When no product holds every word (but the catalog knows each), the products holding the
- * most of them, in the name fields and broader terms: "kids toys" -> board games (category
- * "Toys & Games"). Not used when a word is unknown (see planTiers).
- */
-export async function relaxedList(
-  db: Queryable,
-  options: { storeId: string; plan: TextPlan; depth: number },
-): Promise<RankedText[]> {
-  const groups = options.plan.groups.filter((g) => g.exact.length > 0);
-  if (groups.length < 2 || options.plan.unmatched.length > 0) return [];
-  const queries = groups.map((g) => andOfGroups([operands(g, false)], 'ABC'));
-  const { rows } = await db.query<{ product_id: string; matched: number; score: number }>(
-    `SELECT c.product_id, c.matched, c.score
-       FROM (SELECT ps.product_id,
-                    (SELECT count(*) FROM unnest($2::tsquery[]) g(q) WHERE ps.document @@ g.q)::int AS matched,
-                    ts_rank_cd(ps.document, q.q) AS score
-               FROM pos.product_search ps,
-                    (SELECT string_agg('(' || x::text || ')', ' | ')::tsquery AS q FROM unnest($2::tsquery[]) x) q
-              WHERE ps.store_id = $1 AND ps.is_active AND ps.document @@ q.q
-              LIMIT $4) c
-      ORDER BY c.matched DESC, c.score DESC, c.product_id
-      LIMIT $3`,
-    [options.storeId, queries, options.depth, TEXT_TUNING.tierCandidates],
-  );
-  return rows.map((r) => ({ productId: r.product_id, score: Number(r.score) }));
 }

@@ -13,6 +13,7 @@
  */
 import type { Queryable } from '../queryable';
 import type { Embedder } from './embedding/types';
+import { runSearch, searchStatement } from './statements';
 import { CELL_TUNING, probeCellsSql } from './vector-cells';
 
 export const VECTOR_TUNING = {
@@ -48,6 +49,25 @@ export interface Neighbour {
 }
 
 /**
+ * The cells' answer, and how many cells the model has (a row even when nothing is near
+ * enough), so a store without cells costs no extra round trip.
+ */
+const CELLS = searchStatement(
+  'vector_cells',
+  `SELECT c.cells, n.product_id, n.score
+     FROM (SELECT count(*)::int AS cells FROM pos.vector_centroids
+            WHERE store_id = $1::text AND model = $3::text) c
+     LEFT JOIN LATERAL (
+           SELECT v.product_id, 1 - (v.embedding <=> $2::text::vector) AS score
+             FROM pos.vector_cells v
+            WHERE c.cells > 0 AND v.store_id = $1::text AND v.model = $3::text
+              AND v.cell IN ${probeCellsSql({ store: '$1::text', model: '$3::text', target: '$2::text::vector', probes: '$6::int' })}
+            ORDER BY v.embedding <=> $2::text::vector, v.product_id
+            LIMIT $4::int) n ON n.score >= $5::float8
+    ORDER BY n.score DESC, n.product_id`,
+);
+
+/**
  * The `depth` nearest vectors of ONE model to `vector` (a vector literal), at least `floor`
  * cosine similarity: through the model's cells (vector-cells.ts) when they are built, else its
  * HNSW index; or by an exact scan with `exact` (the reference for index recall; about 100 ms
@@ -67,32 +87,17 @@ export async function nearestVectors(
   },
 ): Promise<Neighbour[]> {
   if (!options.exact && options.via !== 'hnsw') {
-    // One statement: the cells' answer, and how many cells the model has (a row even when
-    // nothing is near enough), so a store without cells costs no extra round trip.
-    const { rows } = await db.query<{ cells: number; product_id: string | null; score: number }>(
-      `SELECT c.cells, n.product_id, n.score
-         FROM (SELECT count(*)::int AS cells FROM pos.vector_centroids
-                WHERE store_id = $1 AND model = $3) c
-         LEFT JOIN LATERAL (
-               SELECT v.product_id, 1 - (v.embedding <=> $2::text::vector) AS score
-                 FROM pos.vector_cells v
-                WHERE c.cells > 0 AND v.store_id = $1 AND v.model = $3
-                  AND v.cell IN ${probeCellsSql({ store: '$1', model: '$3', target: '$2::text::vector', probes: '$6' })}
-                ORDER BY v.embedding <=> $2::text::vector, v.product_id
-                LIMIT $4) n ON n.score >= $5
-        ORDER BY n.score DESC, n.product_id`,
-      [
-        options.storeId,
-        options.vector,
-        options.model.id,
-        options.depth,
-        options.floor,
-        options.probes ?? CELL_TUNING.probes,
-      ],
-    );
-    if ((rows[0]?.cells ?? 0) > 0 || options.via === 'cells') {
-      return rows.flatMap((r) =>
-        r.product_id === null ? [] : [{ productId: r.product_id, score: Number(r.score) }],
+    const rows = await runSearch(db, CELLS, [
+      options.storeId,
+      options.vector,
+      options.model.id,
+      options.depth,
+      options.floor,
+      options.probes ?? CELL_TUNING.probes,
+    ]);
+    if (Number(rows[0]?.[0] ?? 0) > 0 || options.via === 'cells') {
+      return rows.flatMap(([, productId, score]) =>
+        productId == null ? [] : [{ productId, score: Number(score) }],
       );
     }
   }
