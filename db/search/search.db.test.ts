@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '../errors';
-import { searchProducts } from '../queries/search';
+import { SEARCH_TUNING, searchProducts } from '../queries/search';
 import { searchByVector, substitutes } from '../queries/similar';
 import { upsertProducts, upsertStores } from '../queries/catalog-write';
 import { chainStores } from '../seed/chain';
@@ -59,9 +59,14 @@ describe('searchProducts: finding things', () => {
       }
       if (i > 0) expect(h.score).toBeLessThanOrEqual(r.hits[i - 1]?.score ?? Infinity);
     }
-    // Trigram runs alongside full-text and is fused (not only when full-text finds nothing).
-    expect(r.hits[0]?.matchedBy).toEqual(['fts', 'trigram', 'vector']);
+    // From SEARCH_TUNING.trigramWords words, a name full-text found needs no trigram.
+    expect(p.productName.split(' ').length).toBeGreaterThanOrEqual(SEARCH_TUNING.trigramWords);
+    expect(r.hits[0]?.matchedBy).toEqual(['fts', 'vector']);
     expect(r.corrections).toBeUndefined();
+    // Below that, trigram runs alongside full-text and is fused (not only when full-text
+    // finds nothing).
+    const start = await search(p.productName.split(' ').slice(0, 2).join(' '));
+    expect(start.hits[0]?.matchedBy).toEqual(expect.arrayContaining(['fts', 'trigram']));
   });
 
   it('forgives typos, finishes partial words and understands synonyms', async () => {
