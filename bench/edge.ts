@@ -259,6 +259,7 @@ async function run(ctx: BenchContext): Promise<Figures> {
         noReceiptReason: null,
         notes: null,
         coupons: [],
+        loyaltyPointsEarned: null,
         lines,
         payments: settlement.payments,
         stockMovements: saleMovements(lines, transactionId, till.ids),

@@ -62,6 +62,11 @@ export const ExceptionKind = {
   storedValueOverspent: 'stored_value_overspent',
   /** A redemption or refund names a gift card or store credit HQ does not hold. */
   unknownStoredValueCard: 'unknown_stored_value_card',
+  /**
+   * The loyalty points a till printed for a sale differ from what HQ computes with the chain's
+   * rules (core/loyalty.ts): the customer gets HQ's count.
+   */
+  loyaltyPointsDiffer: 'loyalty_points_differ',
   /** HQ could not record the mutation at all: it is kept whole in the quarantine. */
   quarantined: 'quarantined',
 } as const;
@@ -216,6 +221,11 @@ export function cashierWords(e: Pick<TillException, 'kind' | 'receiptNumber'>): 
       return {
         what: `${receipt} names a gift card or store credit HQ does not know.`,
         todo: `The sale stands as rung up. ${manager}`,
+      };
+    case ExceptionKind.loyaltyPointsDiffer:
+      return {
+        what: `${receipt} printed a different number of loyalty points than HQ counts.`,
+        todo: `The sale stands as rung up; the customer's points are HQ's count. ${manager}`,
       };
     case ExceptionKind.alreadyVoided:
       return { what: `${receipt} was voided twice.`, todo: 'Nothing to do: it stays voided once.' };

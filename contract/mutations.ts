@@ -12,6 +12,7 @@ import { Payment } from '../core/tenders';
 import { LineTax, TaxBreakdownRow, TaxRounding } from '../core/tax';
 import { PriceOverride } from '../core/overrides';
 import { AppliedPromotion, CouponCode } from '../core/promotions';
+import { Points } from '../core/loyalty';
 
 // The primitives and the payment row are defined beside the rules that produce them (core/);
 // re-exported here so every boundary schema is importable from contract/.
@@ -120,6 +121,12 @@ export const SaleRecorded = z.object({
   notes: z.string().max(500).nullable(),
   /** Coupon codes entered on the sale (capitals); HQ recomputes promotions with them. */
   coupons: z.array(CouponCode).max(10).default([]),
+  /**
+   * The loyalty points the till computed for the sale's customer (core/loyalty.ts; negative: a
+   * return takes them back); null: no customer, or a till from before loyalty points. HQ
+   * computes them itself and raises an exception when they differ (issue 18, item 6).
+   */
+  loyaltyPointsEarned: Points.nullable().default(null),
   lines: z.array(SaleLine).min(1).max(500),
   payments: z.array(Payment).max(20),
   stockMovements: z.array(StockMovement).max(500),

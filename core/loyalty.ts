@@ -51,3 +51,20 @@ export function tierFor(pointsInWindow: Points): LoyaltyTier {
   if (pointsInWindow >= t.silver) return 'silver';
   return 'bronze';
 }
+
+/**
+ * What the till prints and sends as a sale's points (`sale.recorded` loyaltyPointsEarned): the
+ * points it earns for its customer, or null when it has none (no one to earn them).
+ */
+export function loyaltyPointsOf(sale: {
+  customerId: string | null;
+  totalCents: Cents;
+  taxCents: Cents;
+}): Points | null {
+  return sale.customerId === null ? null : pointsEarned(sale);
+}
+
+/** The receipt's words for a sale's points (screen and print say the same). */
+export function pointsLabel(points: Points): string {
+  return points < 0 ? 'Points taken back' : 'Points earned';
+}

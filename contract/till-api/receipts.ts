@@ -44,6 +44,11 @@ export interface Receipt {
   taxBreakdown: TaxBreakdownRow[];
   voidReason: string | null;
   /**
+   * Loyalty points this transaction earned for its customer (negative: a return took them back;
+   * core/loyalty.ts); null without a customer, or once voided (the void took them back).
+   */
+  loyaltyPointsEarned: number | null;
+  /**
    * HQ has acknowledged this transaction: a card taken offline (store and forward) has been
    * sent on. False on a receipt printed before the first sync.
    */

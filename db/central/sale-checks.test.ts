@@ -51,6 +51,7 @@ function sale(): SaleRecorded {
     noReceiptReason: null,
     notes: null,
     coupons: [],
+    loyaltyPointsEarned: null,
     lines,
     payments: [
       {

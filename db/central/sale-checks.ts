@@ -19,6 +19,7 @@
  *
  * Contract: runs inside withTenant (tx.storeId is the tenant key). Only transient errors throw.
  */
+import { pointsEarned } from '../../core/loyalty';
 import type { SaleRecorded } from '../../contract/mutations';
 import type { TenantTx } from './tenant';
 import { MutationRejectedError, RejectionCode } from './rejections';
@@ -151,6 +152,16 @@ export async function screenSales(
           ExceptionKind.taxMismatch,
           `Sale ${receipt}: the tax does not recompute with the store's tax rules (${taxProblem}). The sale is recorded with the tax the customer paid.`,
           { receiptNumber: receipt, problem: taxProblem },
+        );
+      }
+      // Loyalty points: HQ credits what it computes (db/central/loyalty.ts); a till that
+      // printed another number is told, the sale is not refused.
+      const points = pointsEarned(sale);
+      if (sale.loyaltyPointsEarned !== null && sale.loyaltyPointsEarned !== points) {
+        raise(
+          ExceptionKind.loyaltyPointsDiffer,
+          `Sale ${receipt}: the till counted ${sale.loyaltyPointsEarned} loyalty points, HQ counts ${points}. The sale is recorded and the customer gets HQ's ${points}.`,
+          { receiptNumber: receipt, tillPoints: sale.loyaltyPointsEarned, hqPoints: points },
         );
       }
       const originalInBatch = sale.originalTransactionId

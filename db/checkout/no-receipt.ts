@@ -187,6 +187,8 @@ export async function commitNoReceiptReturn(
           originalTransactionId: null,
           noReceiptReason: input.reason,
           coupons: [],
+          // No customer: no one to take points back from.
+          loyaltyPointsEarned: null,
           notes: null,
           lines: p.lines,
           payments: settlement.payments,

@@ -9,6 +9,7 @@
  * `ReturnsInput.commitReturn`: at least one line, positive whole quantities, a reason per line). What is checked here are
  * the rules against the original receipt.
  */
+import { loyaltyPointsOf } from '../../core/loyalty';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors';
 import type { Queryable } from '../queryable';
 import type { SaleRecorded, StockMovement } from '../../contract/mutations';
@@ -329,6 +330,11 @@ export async function commitReturn(till: TillContext, input: ReturnInput): Promi
           noReceiptReason: null,
           notes: input.notes ?? null,
           coupons: [],
+          loyaltyPointsEarned: loyaltyPointsOf({
+            customerId: input.customerId ?? plan.original.customerId,
+            totalCents: plan.totalCents,
+            taxCents: plan.taxCents,
+          }),
           lines: [...plan.lines, ...plan.sold],
           payments: settlement.payments,
           stockMovements: [...restocks, ...saleMovements(plan.sold, transactionId, till.ids)],

@@ -11,6 +11,7 @@
  * code. What is checked here are the rules: an empty cart, the cashier, the manager's approval,
  * the tenders against the total.
  */
+import { loyaltyPointsOf } from '../../core/loyalty';
 import { ForbiddenError, InvalidStateError, ValidationError, toPosError } from '../errors';
 import type { Mutation, SaleRecorded, StockMovement } from '../../contract/mutations';
 import type { StoreConfig } from '../queries/identity';
@@ -242,6 +243,11 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
       noReceiptReason: null,
       notes: input.notes ?? null,
       coupons: priced.coupons,
+      loyaltyPointsEarned: loyaltyPointsOf({
+        customerId: input.customerId ?? null,
+        totalCents: priced.totalCents,
+        taxCents: priced.taxCents,
+      }),
       lines,
       payments: settlement.payments,
       stockMovements,

@@ -1,4 +1,5 @@
 /** Reading committed transactions back: reprint, returns, the receipt screen. */
+import { loyaltyPointsOf } from '../../core/loyalty';
 import { centsFromNumeric, type Cents } from '../../core/money';
 import { taxBreakdown, type LineTax, type TaxRounding } from '../../core/tax';
 import type { SaleRecorded } from '../../contract/mutations';
@@ -134,6 +135,14 @@ export async function getReceipt(
     taxCents: centsFromNumeric(t.tax_amount),
     totalCents: centsFromNumeric(t.total_amount),
     voidReason: t.void_reason,
+    loyaltyPointsEarned:
+      t.status === 'voided'
+        ? null
+        : loyaltyPointsOf({
+            customerId: t.customer_id,
+            totalCents: centsFromNumeric(t.total_amount),
+            taxCents: centsFromNumeric(t.tax_amount),
+          }),
     sentToHq: t.sent_to_hq,
     taxIncluded: t.tax_included,
     taxRounding: t.tax_rounding,
@@ -212,6 +221,7 @@ export function receiptFromSale(sale: SaleRecorded): Receipt {
     coupons: sale.coupons,
     taxBreakdown: taxBreakdown(sale.lines, sale.taxIncluded),
     voidReason: null,
+    loyaltyPointsEarned: sale.loyaltyPointsEarned,
     sentToHq: false,
     lines: sale.lines.map((l) => ({
       itemId: l.itemId,

@@ -177,6 +177,8 @@ export function* generateSales(options: {
       noReceiptReason: null,
       notes: null,
       coupons: [],
+      // The sample history leaves the points to HQ (as a till from before loyalty points).
+      loyaltyPointsEarned: null,
       lines: saleLines,
       payments: settlement.payments,
       stockMovements: saleLines.map((l) => ({

@@ -102,6 +102,8 @@ export const TODO: Record<ExceptionKind, string> = {
     "A till redeemed more from the card than HQ reserved for its register: check the till (tampered, restored from an old backup?) and the card's balance (npm run hq:admin -- gift-card show --number ...); recover the difference with the customer or write it off.",
   unknown_stored_value_card:
     'Check the card number on the receipt with the store; the card may have been issued at a till whose sale has not arrived yet.',
+  loyalty_points_differ:
+    "The customer's points are HQ's count; check the till's version with the store (a till on older loyalty rules, or tampered) so its receipts print what the customer gets.",
   quarantined:
     'Open the quarantined mutation, fix its cause, then re-apply it; dismiss it only with a reason.',
 };

@@ -2,6 +2,7 @@
  * Test data for HQ: a small seeded chain in a fresh database, and builders of till mutations
  * whose arithmetic is exact (so only the rule a test means to break is broken).
  */
+import { loyaltyPointsOf } from '../../core/loyalty';
 import type { ProductEntity } from '../../contract/catalog';
 import { withTenant, type TenantTx } from '../../db/central/tenant';
 import type pg from 'pg';
@@ -198,6 +199,11 @@ export function buildSale(spec: SaleSpec): SaleRecorded {
     noReceiptReason: null,
     notes: null,
     coupons: [],
+    loyaltyPointsEarned: loyaltyPointsOf({
+      customerId: spec.customerId ?? null,
+      totalCents: total,
+      taxCents: tax,
+    }),
     lines,
     payments,
     stockMovements,

@@ -151,6 +151,25 @@ describe('loyalty points at HQ', () => {
     expect((await account(customer.customerId)).balancePoints).toBe(start);
   });
 
+  it("a till that counted other points: an exception, the sale recorded, HQ's count credited", async () => {
+    const customer = world.customersOf(S)[4]!;
+    const start = (await account(customer.customerId)).balancePoints;
+    const s = sale({ customerId: customer.customerId, unitPriceCents: 2_550 });
+    expect(s.loyaltyPointsEarned).toBe(25);
+    const outcomes = await push(envelope('sale.recorded', { ...s, loyaltyPointsEarned: 2_500 }));
+    expect(outcomes[0]).toMatchObject({
+      status: 'applied',
+      exceptions: [expect.objectContaining({ kind: 'loyalty_points_differ' })],
+    });
+    expect((await account(customer.customerId)).balancePoints).toBe(start + 25);
+    // The same count as HQ's: no exception.
+    const ok = await push(
+      envelope('sale.recorded', sale({ customerId: customer.customerId, unitPriceCents: 100 })),
+    );
+    expect(ok[0]).toMatchObject({ status: 'applied' });
+    expect(ok[0]?.status === 'applied' ? (ok[0].exceptions ?? []) : []).toEqual([]);
+  });
+
   it("computes the tier from the last twelve months' points and sends it down with the customer", async () => {
     const customer = world.customersOf(S)[3]!;
     // The seed's label is replaced by the computed tier at the customer's first sale.

@@ -87,6 +87,7 @@ function tillSale(options: {
     noReceiptReason: null,
     notes: null,
     coupons: [],
+    loyaltyPointsEarned: null,
     lines: priced.lines.map((l, i) => ({
       itemId: ids(),
       lineNumber: i + 1,

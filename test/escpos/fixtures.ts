@@ -31,6 +31,7 @@ export function sampleReceipt(): PrintableReceipt {
         { code: 'CT', name: 'City tax', ratePpm: 20_000, taxableCents: 1500, taxCents: 30 },
       ],
       voidReason: null,
+      loyaltyPointsEarned: 15,
       sentToHq: false,
       coupons: [],
       lines: [

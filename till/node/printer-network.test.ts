@@ -41,6 +41,7 @@ describe('a receipt over raw TCP', () => {
     expect(out.lines).toContain(`${'State tax 6% on $15.00'.padEnd(48 - 5)}$0.90`);
     expect(out.lines).toContain(`${'City tax 2% on $15.00'.padEnd(48 - 5)}$0.30`);
     expect(out.lines).toContain(`${'Change'.padEnd(48 - 5)}$3.80`);
+    expect(out.lines).toContain(`${'Points earned'.padEnd(48 - 2)}15`);
     expect(out.barcodes).toEqual(['S1-R1-000042']);
     expect(out.cuts).toBe(1);
     expect(out.pulses).toEqual([]);

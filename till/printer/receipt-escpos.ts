@@ -5,6 +5,7 @@
  *
  * Pure: the same receipt gives the same bytes, so a reprint is the first print again.
  */
+import { pointsLabel } from '../../core/loyalty';
 import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
 import type { Receipt, ReceiptPayment } from '../../contract/till-api/receipts';
 import { columnsFor, type PaperWidth } from '../../contract/printer';
@@ -99,6 +100,9 @@ export function encodeReceipt(doc: PrintableReceipt, options: EncodeOptions): Ui
   for (const p of receipt.payments) rows(tenderName(p), money(p.amountCents));
   const change = receipt.payments.reduce((a, p) => a + (p.changeCents ?? 0), 0);
   if (change > 0) rows('Change', money(change));
+  if (receipt.loyaltyPointsEarned !== null && receipt.loyaltyPointsEarned !== 0) {
+    rows(pointsLabel(receipt.loyaltyPointsEarned), String(Math.abs(receipt.loyaltyPointsEarned)));
+  }
   if (receipt.taxBreakdown.length > 0 || receipt.taxExemptReference) {
     rule();
     for (const t of receipt.taxBreakdown)

@@ -1,4 +1,5 @@
 /** A receipt on screen, laid out as it prints (80 mm roll); print or save as PDF. */
+import { pointsLabel } from '../../../core/loyalty';
 import { useEffect, useRef } from 'react';
 import { formatMoney } from '../../shell/amounts';
 import { saveReceiptPdf } from '../../shell/backend';
@@ -88,7 +89,7 @@ export function ReceiptPaper({
         ) : null}
         {/* Prices with the tax inside (VAT style): the tax is shown, not added. */}
         <dt data-testid="receipt-tax-label">{receipt.taxIncluded ? 'Tax included' : 'Tax'}</dt>
-        <dd>
+        <dd data-testid="receipt-tax">
           {receipt.taxExemptReference !== null ? (
             <span data-testid="receipt-tax-exempt">Tax exempt: {receipt.taxExemptReference}</span>
           ) : (
@@ -115,6 +116,12 @@ export function ReceiptPaper({
           <>
             <dt>Change</dt>
             <dd data-testid="receipt-change">{formatMoney(change, currency)}</dd>
+          </>
+        ) : null}
+        {receipt.loyaltyPointsEarned !== null && receipt.loyaltyPointsEarned !== 0 ? (
+          <>
+            <dt>{pointsLabel(receipt.loyaltyPointsEarned)}</dt>
+            <dd data-testid="receipt-points">{Math.abs(receipt.loyaltyPointsEarned)}</dd>
           </>
         ) : null}
       </dl>
