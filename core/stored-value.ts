@@ -54,6 +54,16 @@ export function cardLabel(kind: CardKind, cardNumber: string): string {
   return `${name} ••••${cardNumber.slice(-4)}`;
 }
 
+/**
+ * A stored-value payment's name on a receipt: "Gift card ••1234" (printed receipts keep two
+ * dots as for bank cards). `kind` null: a receipt read where the card's kind is not known.
+ */
+export function storedValueTenderName(kind: CardKind | null, last4: string | null): string {
+  const name =
+    kind === 'gift_card' ? 'Gift card' : kind === 'store_credit' ? 'Store credit' : 'Gift card';
+  return last4 ? `${name} ••${last4}` : name;
+}
+
 /** The last four characters kept on the payment (digits only in `cardLast4`), or null. */
 export function cardLast4(cardNumber: string): string | null {
   const last = cardNumber.slice(-4);
@@ -82,7 +92,11 @@ export function checkRedemption(
     throw new ValidationError(`${label} is blocked: take another tender`);
   }
   if (card.expiresOn !== null && card.expiresOn < options.today) {
-    throw new ValidationError(`${label} expired on ${card.expiresOn}: take another tender`);
+    const day = new Date(`${card.expiresOn}T00:00:00Z`).toLocaleDateString(
+      options.locale ?? 'en-US',
+      { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' },
+    );
+    throw new ValidationError(`${label} expired on ${day}: take another tender`);
   }
   const available = availableCents(card);
   if (amountCents > available) {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Cents } from '../../core/money';
 import type { TaxBreakdownRow, TaxRounding } from '../../core/tax';
+import type { CardKind } from '../../core/stored-value';
 import type { Payment, SaleLine, TransactionType } from '../mutations';
 import { ReceiptNumber } from './fields';
 
@@ -17,7 +18,10 @@ export const ReceiptsInput = {
 export type ReceiptLine = SaleLine;
 
 /** A receipt payment is the `sale.recorded` payment without the card authorisation code. */
-export type ReceiptPayment = Omit<Payment, 'authCode' | 'storedValueCardId'>;
+export type ReceiptPayment = Omit<Payment, 'authCode' | 'storedValueCardId'> & {
+  /** Stored value: gift card or store credit, when the till knows the card (its allowance). */
+  cardKind?: CardKind | null | undefined;
+};
 
 export interface Receipt {
   transactionId: string;

@@ -20,6 +20,10 @@ export const SaleInput = {
     /** A tax-exempt sale: the customer's exemption certificate or reference (needs a customer). */
     taxExemptReference: Text('The exemption reference', 60).nullable().default(null),
   }),
+  /** A gift card or store credit as scanned or typed at the payment (checked, not spent). */
+  lookUpCard: z.object({
+    cardNumber: z.string().max(64, 'A card number is 6 to 32 letters and digits'),
+  }),
   voidSale: z.object({
     receiptNumber: ReceiptNumber,
     reason: Text('The reason').trim().min(1, 'Give a reason for the void'),
@@ -42,4 +46,20 @@ export interface SaleResult {
   stockWarnings: StockWarning[];
   /** True when this call found the sale already committed (a retry). */
   duplicate: boolean;
+}
+
+/**
+ * A gift card or store credit as the cashier sees it after scanning or typing it: never the
+ * whole number, what this till may take from it without HQ (its register's allowance, less
+ * what it took and HQ has not settled yet), and why it cannot be used now, in words.
+ */
+export interface StoredValueCardView {
+  /** The number as the till keeps it (spaces and dashes dropped, capitals): sent back to pay. */
+  cardNumber: string;
+  /** "Gift card ••••1234" / "Store credit ••••1234". */
+  label: string;
+  availableCents: number;
+  expiresOn: string | null;
+  /** Expired, blocked or nothing left at this till, in the cashier's words; null: usable. */
+  problem: string | null;
 }

@@ -185,12 +185,13 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
   if (priced.lines.length === 0) throw new ValidationError('The cart is empty');
   // Gift cards and store credit: read after the context, so a sale committed in between moves
   // the counters and the guarded write below falls back to the path that checks them again.
+  const storedValue = await resolveStoredValueTenders(till.db, till, config, input.tenders);
   const settlement = settleTenders(priced.totalCents, input.tenders, {
     online: till.isOnline(),
     offlineCardLimitCents: config.offlineCardLimitCents,
     newId: till.ids,
     currency: config.currency,
-    storedValueCards: await resolveStoredValueTenders(till.db, till, config, input.tenders),
+    storedValueCards: storedValue.cardIds,
   });
 
   if (!cashier) throw new ForbiddenError('Unknown or inactive cashier; log in again');
@@ -254,7 +255,7 @@ export async function commitSale(till: TillContext, input: SaleInput): Promise<S
     },
   });
   const result = (mutation: SaleMutation, warnings: StockWarning[]): SaleResult => ({
-    receipt: receiptFromSale(mutation.payload),
+    receipt: receiptFromSale(mutation.payload, storedValue.kinds),
     changeCents: settlement.changeCents,
     mutationId: mutation.mutationId,
     stockWarnings: warnings,

@@ -183,11 +183,13 @@ describe('redeeming a gift card offline', () => {
       allowance({ expiresOn: '2026-11-19', version: 2 }),
     ]);
     expect((await errorOf(pay(CARD))).message).toBe(
-      'Gift card ••••1234 expired on 2026-11-19: take another tender',
+      'Gift card ••••1234 expired on November 19, 2026: take another tender',
     );
     await expectRejected(t, ErrorKind.validation, pay(CARD));
     const view = await lookUpStoredValueCard(t.till, { currency: 'USD' }, CARD);
-    expect(view.problem).toBe('Gift card ••••1234 expired on 2026-11-19: take another tender');
+    expect(view.problem).toBe(
+      'Gift card ••••1234 expired on November 19, 2026: take another tender',
+    );
 
     await upsertStoredValueAllowances(t.store.db, 'seattle', [
       allowance({ isActive: false, version: 3 }),
@@ -309,5 +311,19 @@ describe('redeeming a gift card offline', () => {
     expect(x.cashCents + x.cardCents + x.giftCardCents + x.storeCreditCents).toBe(x.netCents);
     // Cash expected in the drawer is the cash only.
     expect(x.expectedCashCents).toBe(x.openingFloatCents + x.cashCents);
+    // The receipt names each card by its kind, as recorded and as read back.
+    const kinds = (r: typeof sale.receipt) =>
+      r.payments.map((p) => [p.tenderType, p.cardLast4, p.cardKind ?? 'none']);
+    expect(kinds(sale.receipt)).toEqual([
+      ['stored_value', '1234', 'gift_card'],
+      ['stored_value', '3333', 'store_credit'],
+      ['cash', null, 'none'],
+    ]);
+    const read = await getReceipt(t.store.db, 'seattle', {
+      receiptNumber: sale.receipt.receiptNumber,
+    });
+    expect(new Set(kinds(read!).map((k) => k.join()))).toEqual(
+      new Set(kinds(sale.receipt).map((k) => k.join())),
+    );
   });
 });

@@ -18,11 +18,13 @@ import {
   availableCents,
   cardLabel,
   checkRedemption,
+  type CardKind,
   type OfflineCard,
 } from '../../core/stored-value';
 import type { TenderInput } from '../../core/tenders';
 import { ValidationError } from '../errors';
 import type { StoreConfig } from '../queries/identity';
+import type { StoredValueCardView } from '../../contract/till-api/sale';
 
 interface Row {
   card_id: string;
@@ -82,21 +84,23 @@ export async function offlineCards(
 
 /**
  * Check every stored-value tender of a sale against this register's allowances (the same card
- * twice counts together) and return the card ID of each card number for settleTenders. Throws
- * a ValidationError in the cashier's words and currency; nothing is written.
+ * twice counts together) and return the card ID of each card number for settleTenders, and each
+ * card's kind by card ID (for the receipt). Throws a ValidationError in the cashier's words and
+ * currency; nothing is written.
  */
 export async function resolveStoredValueTenders(
   db: Queryable,
   till: Pick<TillContext, 'identity' | 'clock'>,
   config: Pick<StoreConfig, 'currency'>,
   tenders: readonly TenderInput[],
-): Promise<Map<string, string>> {
+): Promise<{ cardIds: Map<string, string>; kinds: Map<string, CardKind> }> {
   const taken = new Map<string, number>();
   for (const t of tenders) {
     if (t.type !== 'stored_value') continue;
     taken.set(t.cardNumber, (taken.get(t.cardNumber) ?? 0) + t.amountCents);
   }
-  if (taken.size === 0) return new Map();
+  const kinds = new Map<string, CardKind>();
+  if (taken.size === 0) return { cardIds: new Map(), kinds };
   const cards = await offlineCards(db, till, [...taken.keys()]);
   const today = till.clock.now().toISOString().slice(0, 10);
   const ids = new Map<string, string>();
@@ -104,19 +108,12 @@ export async function resolveStoredValueTenders(
     const card = cards.get(cardNumber);
     checkRedemption(card, amountCents, { today, currency: config.currency, cardNumber });
     ids.set(cardNumber, card.cardId);
+    kinds.set(card.cardId, card.kind);
   }
-  return ids;
+  return { cardIds: ids, kinds };
 }
 
-/** What the cashier sees after scanning or typing a card: never the whole number. */
-export interface StoredValueCardView {
-  cardNumber: string;
-  label: string;
-  availableCents: number;
-  expiresOn: string | null;
-  /** Why it cannot be used now (expired, blocked, nothing left), in the cashier's words. */
-  problem: string | null;
-}
+export type { StoredValueCardView };
 
 export async function lookUpStoredValueCard(
   till: TillContext,

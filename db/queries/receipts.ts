@@ -3,6 +3,7 @@ import { loyaltyPointsOf } from '../../core/loyalty';
 import { centsFromNumeric, type Cents } from '../../core/money';
 import { taxBreakdown, type LineTax, type TaxRounding } from '../../core/tax';
 import type { SaleRecorded } from '../../contract/mutations';
+import type { CardKind } from '../../core/stored-value';
 import type { Queryable } from '../queryable';
 import type { Receipt, ReceiptPayment } from '../../contract/till-api/receipts';
 
@@ -87,9 +88,15 @@ export async function getReceipt(
       change_given: string | null;
       card_status: ReceiptPayment['cardStatus'];
       card_last4: string | null;
+      card_kind: ReceiptPayment['cardKind'];
     }>(
-      `SELECT payment_id, tender_type, amount, tendered, change_given, card_status, card_last4
-         FROM retail.payments WHERE store_id = $1 AND transaction_id = $2 ORDER BY tender_type DESC, payment_id`,
+      `SELECT p.payment_id, p.tender_type, p.amount, p.tendered, p.change_given, p.card_status,
+              p.card_last4,
+              (SELECT a.card_kind FROM retail.stored_value_allowances a
+                WHERE a.store_id = p.store_id AND a.card_id = p.stored_value_card_id
+                LIMIT 1) AS card_kind
+         FROM retail.payments p WHERE p.store_id = $1 AND p.transaction_id = $2
+        ORDER BY p.tender_type DESC, p.payment_id`,
       [storeId, t.transaction_id],
     ),
   ]);
@@ -158,6 +165,7 @@ export async function getReceipt(
       changeCents: cents(r.change_given),
       cardStatus: r.card_status,
       cardLast4: r.card_last4,
+      ...(r.tender_type === 'stored_value' ? { cardKind: r.card_kind } : {}),
     })),
   };
 }
@@ -199,7 +207,11 @@ export async function recentReceipts(
 }
 
 /** The receipt of a sale just recorded, built from its mutation (no read-back needed). */
-export function receiptFromSale(sale: SaleRecorded): Receipt {
+export function receiptFromSale(
+  sale: SaleRecorded,
+  /** Stored value: each card's kind by card ID, when the caller knows it. */
+  cardKinds?: ReadonlyMap<string, CardKind>,
+): Receipt {
   return {
     transactionId: sale.transactionId,
     receiptNumber: sale.receiptNumber,
@@ -251,6 +263,9 @@ export function receiptFromSale(sale: SaleRecorded): Receipt {
       changeCents: p.changeCents,
       cardStatus: p.cardStatus,
       cardLast4: p.cardLast4,
+      ...(p.tenderType === 'stored_value'
+        ? { cardKind: p.storedValueCardId ? (cardKinds?.get(p.storedValueCardId) ?? null) : null }
+        : {}),
     })),
   };
 }

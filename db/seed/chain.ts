@@ -1,6 +1,6 @@
 /**
  * The seed's retail chain: its fixed rows (four stores, the categories and their tax
- * overrides, registers, demo staff, the demo till's promotions) and the seed's options.
+ * overrides, registers, demo staff, the demo till's promotions and gift cards) and the seed's options.
  *
  * Deterministic: same `seed` and counts -> byte-identical output (IDs, names, prices,
  * timestamps), so tests, benchmarks and the search evaluation are reproducible. Nothing in
@@ -11,6 +11,7 @@ import type {
   PromotionEntity,
   RegisterEntity,
   StoreEntity,
+  StoredValueAllowanceEntity,
 } from '../../contract/catalog';
 import { seededIdGenerator } from '../../core/ids';
 import { CATEGORIES, SEED_STORES, SUBCATEGORIES, type SubcategorySpec } from './vocabulary';
@@ -148,6 +149,43 @@ export function demoPromotions(): PromotionEntity[] {
       isActive: true,
       version: 1,
     },
+  ];
+}
+
+/**
+ * The demo till's gift cards and store credit (a till without HQ: the allowance is what HQ
+ * would have reserved for its register), so the payment's card step has something to find:
+ * a $50.00 gift card, $25.00 of store credit, and a gift card that expired at the end of 2025.
+ */
+export const DEMO_CARDS = {
+  giftCard: '6006490000000042',
+  storeCredit: '7700000000000077',
+  expired: '6006490000000099',
+} as const;
+
+export function demoStoredValueAllowances(registerId: string): StoredValueAllowanceEntity[] {
+  const card = (
+    n: number,
+    cardNumber: string,
+    cardKind: StoredValueAllowanceEntity['cardKind'],
+    grantedCents: number,
+    expiresOn: string | null,
+  ): StoredValueAllowanceEntity => ({
+    allowanceId: `01900000-0000-7000-8000-0000000a110${n}`,
+    registerId,
+    cardId: `01900000-0000-7000-8000-00000000ca0${n}`,
+    cardNumber,
+    cardKind,
+    expiresOn,
+    isActive: true,
+    grantedCents,
+    settledCents: 0,
+    version: 1,
+  });
+  return [
+    card(1, DEMO_CARDS.giftCard, 'gift_card', 5_000, null),
+    card(2, DEMO_CARDS.storeCredit, 'store_credit', 2_500, null),
+    card(3, DEMO_CARDS.expired, 'gift_card', 3_000, '2025-12-31'),
   ];
 }
 

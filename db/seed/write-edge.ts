@@ -1,6 +1,7 @@
 /**
  * Put one store's slice of the sample chain into a till database: the store row, categories,
- * tax overrides, registers, demo staff (PINs hashed by pgcrypto), two demo coupons, the catalog, the store's
+ * tax overrides, registers, demo staff (PINs hashed by pgcrypto), two demo coupons, three demo gift
+ * cards and store credit (this register's allowances), the catalog, the store's
  * customers and stock levels, and the till's identity. Batched, resumable (version-guarded
  * upserts), with progress reported through `onProgress`.
  */
@@ -17,6 +18,7 @@ import {
   upsertRegisters,
   upsertStaff,
   upsertStockLevels,
+  upsertStoredValueAllowances,
   upsertStores,
   BATCH,
 } from '../queries/catalog-write';
@@ -25,6 +27,7 @@ import {
   chainCategoryTaxRates,
   chainStores,
   demoPromotions,
+  demoStoredValueAllowances,
   registersFor,
   type SeedOptions,
 } from './chain';
@@ -54,6 +57,11 @@ export async function seedTill(
     await upsertRegisters(tx, store.storeId, registersFor());
     await upsertStaff(tx, store.storeId, await demoStaffEntities(tx, store.storeId));
     await upsertPromotions(tx, store.storeId, demoPromotions());
+    await upsertStoredValueAllowances(
+      tx,
+      store.storeId,
+      demoStoredValueAllowances(options.registerId),
+    );
     await setIdentity(tx, {
       storeId: store.storeId,
       registerId: options.registerId,

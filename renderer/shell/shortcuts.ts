@@ -13,6 +13,7 @@ export const CHECKOUT_KEYS = {
   coupon: { key: 'Alt+C', label: 'Coupon' },
   taxExempt: { key: 'Alt+T', label: 'Tax exempt' },
   price: { key: 'Alt+P', label: 'Price override' },
+  giftCard: { key: 'Alt+G', label: 'Gift card / store credit' },
   receipts: { key: 'F7', label: 'Receipts' },
   void: { key: 'F8', label: 'Void' },
   returns: { key: 'F9', label: 'Returns' },

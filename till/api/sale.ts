@@ -3,6 +3,7 @@ import { SaleInput } from '../../contract/till-api/sale';
 import { commitSale } from '../../db/checkout/sale';
 import { voidTransaction } from '../../db/checkout/voids';
 import { readStoreConfig } from '../../db/queries/identity';
+import { lookUpStoredValueCard } from '../../db/checkout/stored-value';
 import type { Promotion } from '../../core/promotions';
 import { define } from './define';
 
@@ -34,6 +35,21 @@ export const saleHandlers = {
     run: async ({ till }): Promise<Promotion[]> => {
       const t = await till();
       return [...(await readStoreConfig(t.db, t.identity.storeId)).promotions];
+    },
+  }),
+
+  /**
+   * A gift card or store credit scanned or typed at the payment: what this till may take from
+   * it offline (its register's allowance), or why not, in the store's currency. Reads only;
+   * the amount is checked again inside commitSale.
+   */
+  lookUpCard: define({
+    input: SaleInput.lookUpCard,
+    staff: 'any',
+    run: async ({ till }, input) => {
+      const t = await till();
+      const config = await readStoreConfig(t.db, t.identity.storeId);
+      return lookUpStoredValueCard(t, config, input.cardNumber);
     },
   }),
 

@@ -10,6 +10,7 @@ import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
 import type { Receipt, ReceiptPayment } from '../../contract/till-api/receipts';
 import { columnsFor, type PaperWidth } from '../../contract/printer';
 import { formatCurrency } from '../../core/money';
+import { storedValueTenderName } from '../../core/stored-value';
 
 /** Everything printed besides the recorded receipt: who sold, to whom, where, on what terms. */
 export interface PrintableReceipt {
@@ -40,7 +41,9 @@ export function twoColumns(left: string, right: string, columns: number): string
 
 function tenderName(p: ReceiptPayment): string {
   if (p.tenderType === 'card') return p.cardLast4 ? `Card ••${p.cardLast4}` : 'Card';
-  return p.tenderType === 'cash' ? 'Cash' : p.tenderType;
+  if (p.tenderType === 'stored_value')
+    return storedValueTenderName(p.cardKind ?? null, p.cardLast4);
+  return 'Cash';
 }
 
 const percent = (ppm: number): string => `${(ppm / 10_000).toFixed(ppm % 10_000 === 0 ? 0 : 2)}%`;

@@ -75,6 +75,20 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
     }
   };
 
+  const startPayment = (which: 'pay' | 'payCard'): void => {
+    if (!needsItems('taking payment')) return;
+    if (!totals) {
+      notify('error', 'error' in priced ? priced.error : 'The cart cannot be priced');
+      return;
+    }
+    if (!shift) {
+      workspace.openPanel('shift');
+      notify('error', 'Open the shift before taking payment');
+      return;
+    }
+    setPanel(which);
+  };
+
   const actions: KeyAction[] = [
     shellKeys.help,
     { ...K.search, run: () => search.current?.focus() },
@@ -111,21 +125,12 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
     shellKeys.shift,
     shellKeys.sync,
     {
-      ...K.pay,
-      run: () => {
-        if (!needsItems('taking payment')) return;
-        if (!totals) {
-          notify('error', 'error' in priced ? priced.error : 'The cart cannot be priced');
-          return;
-        }
-        if (!shift) {
-          workspace.openPanel('shift');
-          notify('error', 'Open the shift before taking payment');
-          return;
-        }
-        setPanel('pay');
-      },
+      ...K.giftCard,
+      run: () => startPayment('payCard'),
+      // In the help (F1) and on the payment's key bar, not the cart's: it keeps its width.
+      show: false,
     },
+    { ...K.pay, run: () => startPayment('pay') },
     {
       ...K.remove,
       run: () => {

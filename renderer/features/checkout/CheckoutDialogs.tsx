@@ -27,6 +27,7 @@ export type Panel =
   | 'coupon'
   | 'taxExempt'
   | 'pay'
+  | 'payCard'
   | 'cancel';
 
 export function CheckoutDialogs(props: {
@@ -181,8 +182,9 @@ export function CheckoutDialogs(props: {
           onClose={close}
         />
       ) : null}
-      {panel === 'pay' && totals ? (
+      {(panel === 'pay' || panel === 'payCard') && totals ? (
         <PayPanel
+          startWithCard={panel === 'payCard'}
           cart={cart}
           totalCents={totals.totalCents}
           currency={store.currency}

@@ -1,5 +1,6 @@
 /**
- * Taking payment: cash, card or both (split). The change due is shown as the cashier types.
+ * Taking payment: cash, card, gift cards and store credit (Alt+G, StoredValueDialog.tsx), or
+ * any mix of them (split). The change due is shown as the cashier types.
  * The transaction ID is fixed when the panel opens, so pressing Enter twice or retrying after
  * a hiccup can never ring the sale up twice (the till returns the first receipt).
  */
@@ -13,6 +14,8 @@ import { useApi, useNotice } from '../../shell/context';
 import { Modal, TextField } from '../../shell/ui';
 import { useApprover } from '../../shell/approver';
 import { toCart, type CartState } from './cart';
+import { StoredValueDialog, type StoredValueTender } from './StoredValueDialog';
+import { CHECKOUT_KEYS as K } from '../../shell/shortcuts';
 import type { SaleResult } from '../../../contract/till-api/sale';
 
 export function PayPanel(props: {
@@ -21,6 +24,8 @@ export function PayPanel(props: {
   currency: string;
   onPaid: (result: SaleResult) => void;
   onClose: () => void;
+  /** Open with the gift card step (Alt+G on the cart). */
+  startWithCard?: boolean | undefined;
 }) {
   const { cart, totalCents, currency, onPaid, onClose } = props;
   const api = useApi();
@@ -30,6 +35,8 @@ export function PayPanel(props: {
   const [cash, setCash] = useState('');
   const [card, setCard] = useState('');
   const [busy, setBusy] = useState(false);
+  const [stored, setStored] = useState<StoredValueTender[]>([]);
+  const [cardStep, setCardStep] = useState(props.startWithCard === true);
   const [error, setError] = useState<string | null>(null);
   // Asked for when the till says the sale needs a manager (e.g. a recalled cart with a large
   // discount): the PIN goes with the same transaction ID, so a retry never sells twice.
@@ -44,7 +51,8 @@ export function PayPanel(props: {
   }, [cash, card]);
   const cashCents = amounts.cash.ok ? amounts.cash.cents : 0;
   const cardCents = amounts.card.ok ? amounts.card.cents : 0;
-  const cashDue = Math.max(0, totalCents - cardCents);
+  const storedCents = stored.reduce((a, t) => a + t.amountCents, 0);
+  const cashDue = Math.max(0, totalCents - cardCents - storedCents);
   const change = cashCents - cashDue;
 
   const complete = async (override?: { cashCents?: number; cardCents?: number }): Promise<void> => {
@@ -61,7 +69,11 @@ export function PayPanel(props: {
     }
     const useCash = override?.cashCents ?? cashCents;
     const useCard = override?.cardCents ?? cardCents;
-    const tenders: TenderInput[] = [];
+    const tenders: TenderInput[] = stored.map((t) => ({
+      type: 'stored_value',
+      cardNumber: t.cardNumber,
+      amountCents: t.amountCents,
+    }));
     if (useCard > 0) tenders.push({ type: 'card', amountCents: useCard });
     if (useCash > 0) tenders.push({ type: 'cash', tenderedCents: useCash });
     if (tenders.length === 0) {
@@ -93,94 +105,125 @@ export function PayPanel(props: {
   };
 
   return (
-    <Modal
-      title="Payment"
-      onClose={onClose}
-      testId="pay-panel"
-      actions={[
-        {
-          key: 'F12',
-          label: 'Exact cash',
-          run: () => void complete({ cashCents: Math.max(0, totalCents - cardCents), cardCents }),
-        },
-        {
-          key: 'F11',
-          label: 'Card for the rest',
-          run: () => setCard(formatMoney(Math.max(0, totalCents - cashCents)).replace(/,/g, '')),
-        },
-      ]}
-      onScan={() =>
-        notify('error', 'Finish or cancel the payment (Esc) before scanning more items')
-      }
-    >
-      <div className="pay-total">
-        <span>Total</span>
-        <strong data-testid="pay-total">{formatMoney(totalCents, currency)}</strong>
-      </div>
-      <form
-        className="form-grid"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void complete();
-        }}
+    <>
+      <Modal
+        title="Payment"
+        onClose={onClose}
+        testId="pay-panel"
+        actions={[
+          {
+            key: 'F12',
+            label: 'Exact cash',
+            run: () =>
+              void complete({
+                cashCents: Math.max(0, totalCents - cardCents - storedCents),
+                cardCents,
+              }),
+          },
+          {
+            key: 'F11',
+            label: 'Card for the rest',
+            run: () =>
+              setCard(
+                formatMoney(Math.max(0, totalCents - cashCents - storedCents)).replace(/,/g, ''),
+              ),
+          },
+          { ...K.giftCard, run: () => setCardStep(true) },
+        ]}
+        onScan={() =>
+          notify('error', 'Finish or cancel the payment (Esc) before scanning more items')
+        }
       >
-        <TextField
-          label="Cash received"
-          name="cash"
-          inputMode="decimal"
-          autoComplete="off"
-          maxLength={12}
-          autoFocusField
-          value={cash}
-          aria-invalid={amounts.cash.ok ? undefined : true}
-          onChange={(e) => setCash(e.target.value)}
-          data-testid="cash-input"
-        />
-        <TextField
-          label="Card amount"
-          name="card"
-          inputMode="decimal"
-          autoComplete="off"
-          maxLength={12}
-          value={card}
-          aria-invalid={amounts.card.ok ? undefined : true}
-          onChange={(e) => setCard(e.target.value)}
-          data-testid="card-input"
-          hint="Split: part card, the rest cash"
-        />
-        <div className="pay-lines">
-          <div>
-            <span>Cash due</span> <strong>{formatMoney(cashDue, currency)}</strong>
-          </div>
-          <div className={change >= 0 ? 'change' : 'short'} data-testid="change-preview">
-            <span>{change >= 0 ? 'Change' : 'Still to pay'}</span>{' '}
-            <strong>{formatMoney(Math.abs(change), currency)}</strong>
-          </div>
+        <div className="pay-total">
+          <span>Total</span>
+          <strong data-testid="pay-total">{formatMoney(totalCents, currency)}</strong>
         </div>
-        {needsManager ? approver.field : null}
-        {needsManager ? (
+        <form
+          className="form-grid"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void complete();
+          }}
+        >
           <TextField
-            label="Manager PIN"
-            name="managerPin"
-            type="password"
-            inputMode="numeric"
+            label="Cash received"
+            name="cash"
+            inputMode="decimal"
             autoComplete="off"
-            maxLength={8}
-            autoFocus
-            value={managerPin}
-            onChange={(e) => setManagerPin(e.target.value.replace(/\D/g, ''))}
-            data-testid="pay-manager-pin"
+            maxLength={12}
+            autoFocusField
+            value={cash}
+            aria-invalid={amounts.cash.ok ? undefined : true}
+            onChange={(e) => setCash(e.target.value)}
+            data-testid="cash-input"
           />
-        ) : null}
-        {error ? (
-          <p className="error-text" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <button type="submit" className="primary" disabled={busy} data-testid="complete-sale">
-          {busy ? 'Recording…' : 'Complete sale (Enter)'}
-        </button>
-      </form>
-    </Modal>
+          <TextField
+            label="Card amount"
+            name="card"
+            inputMode="decimal"
+            autoComplete="off"
+            maxLength={12}
+            value={card}
+            aria-invalid={amounts.card.ok ? undefined : true}
+            onChange={(e) => setCard(e.target.value)}
+            data-testid="card-input"
+            hint="Split: part card, the rest cash"
+          />
+          <div className="pay-lines">
+            {stored.map((t, i) => (
+              <div key={`${t.cardNumber}-${i}`} data-testid="pay-stored-value">
+                <span>{t.label}</span> <strong>{formatMoney(t.amountCents, currency)}</strong>
+              </div>
+            ))}
+            <div>
+              <span>Cash due</span> <strong>{formatMoney(cashDue, currency)}</strong>
+            </div>
+            <div className={change >= 0 ? 'change' : 'short'} data-testid="change-preview">
+              <span>{change >= 0 ? 'Change' : 'Still to pay'}</span>{' '}
+              <strong>{formatMoney(Math.abs(change), currency)}</strong>
+            </div>
+          </div>
+          {needsManager ? approver.field : null}
+          {needsManager ? (
+            <TextField
+              label="Manager PIN"
+              name="managerPin"
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              maxLength={8}
+              autoFocus
+              value={managerPin}
+              onChange={(e) => setManagerPin(e.target.value.replace(/\D/g, ''))}
+              data-testid="pay-manager-pin"
+            />
+          ) : null}
+          {error ? (
+            <p className="error-text" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <button type="submit" className="primary" disabled={busy} data-testid="complete-sale">
+            {busy ? 'Recording…' : 'Complete sale (Enter)'}
+          </button>
+        </form>
+      </Modal>
+      {/* After the payment, not inside it: its focus and key layer are set up after the
+          payment's (children's effects run first), so the card field keeps the focus and
+          Esc closes the card step first. */}
+      {cardStep ? (
+        <StoredValueDialog
+          dueCents={Math.max(0, totalCents - cardCents - storedCents)}
+          currency={currency}
+          taken={stored}
+          onApply={(tender) => {
+            setStored((s) => [...s, tender]);
+            setError(null);
+            setCardStep(false);
+          }}
+          onClose={() => setCardStep(false)}
+        />
+      ) : null}
+    </>
   );
 }

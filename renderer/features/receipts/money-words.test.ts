@@ -69,6 +69,32 @@ describe('who gives what to whom', () => {
     const refund = pay({ tenderType: 'cash', amountCents: -500, tenderedCents: -500 });
     expect([paymentLabel(refund, false), paymentAmount(refund)]).toEqual(['Cash refunded', 500]);
   });
+  it('a gift card or store credit is named by its kind on the receipt and in the headline', () => {
+    const gift = pay({
+      tenderType: 'stored_value',
+      amountCents: 2000,
+      cardLast4: '0042',
+      cardKind: 'gift_card',
+    });
+    const credit = pay({
+      tenderType: 'stored_value',
+      amountCents: -700,
+      cardLast4: '0077',
+      cardKind: 'store_credit',
+    });
+    expect(paymentLabel(gift, false)).toBe('Gift card ••0042');
+    expect(paymentLabel(credit, false)).toBe('Refunded to store credit ••0077');
+    expect(moneyHeadline(receipt(2000, [gift]), 'completed', money)).toBe(
+      'Paid from the gift card ••0042: no cash changes hands',
+    );
+    const split = receipt(2500, [
+      gift,
+      pay({ tenderType: 'cash', amountCents: 500, tenderedCents: 500, changeCents: 0 }),
+    ]);
+    expect(moneyHeadline(split, 'voided', money)).toBe(
+      'Voided — give the customer back $5.00 in cash; $20.00 goes back on the gift card ••0042',
+    );
+  });
   it('over/short has a sign and a word', () => {
     expect(overShort(125, money).figure).toBe('+$1.25 over');
     expect(overShort(-125, money)).toEqual({

@@ -5,13 +5,14 @@
  */
 import type { Receipt, ReceiptPayment } from '../../../contract/till-api/receipts';
 import type { TenderInput } from '../../../core/tenders';
+import { storedValueTenderName } from '../../../core/stored-value';
 
 type Format = (cents: number) => string;
 
 /** The moment a receipt is shown: just paid or refunded, just voided, or looked up again. */
 export type ReceiptMoment = 'completed' | 'voided' | 'reprint';
 
-const sum = (payments: readonly ReceiptPayment[], type: 'cash' | 'card'): number =>
+const sum = (payments: readonly ReceiptPayment[], type: ReceiptPayment['tenderType']): number =>
   payments.filter((p) => p.tenderType === type).reduce((a, p) => a + p.amountCents, 0);
 
 /** The change the customer got back in cash (0 when none). */
@@ -20,6 +21,16 @@ export function changeGiven(receipt: Receipt): number {
     (a, p) => a + (p.tenderType === 'cash' && p.changeCents !== null ? p.changeCents : 0),
     0,
   );
+}
+
+/** "gift card ••0042", "store credit ••0077", "gift cards" when more than one. */
+function storedName(receipt: Receipt): string {
+  const cards = receipt.payments.filter((p) => p.tenderType === 'stored_value');
+  const first = cards[0];
+  if (!first) return 'gift card';
+  if (cards.length > 1) return 'gift cards and store credit';
+  const name = storedValueTenderName(first.cardKind ?? null, first.cardLast4);
+  return `${name.charAt(0).toLowerCase()}${name.slice(1)}`;
 }
 
 function cardName(receipt: Receipt): string {
@@ -40,6 +51,15 @@ export function moneyHeadline(
   const cash = sum(receipt.payments, 'cash');
   const card = sum(receipt.payments, 'card');
   const card_ = cardName(receipt);
+  const stored = sum(receipt.payments, 'stored_value');
+  if (moment === 'voided' && receipt.totalCents >= 0 && stored > 0) {
+    const back = [
+      cash > 0 ? `give the customer back ${money(cash)} in cash` : null,
+      card > 0 ? `${money(card)} goes back to the ${card_}` : null,
+      `${money(stored)} goes back on the ${storedName(receipt)}`,
+    ].filter(Boolean);
+    return `Voided — ${back.join('; ')}`;
+  }
   if (moment === 'voided') {
     // The sale's money goes back; a voided refund's money comes back to the drawer.
     if (receipt.totalCents < 0) {
@@ -66,6 +86,7 @@ export function moneyHeadline(
   if (change > 0) return `Change due — give the customer ${money(change)}`;
   if (cash > 0) return 'No change due';
   if (card > 0) return `Paid by ${card_}: no cash changes hands`;
+  if (stored > 0) return `Paid from the ${storedName(receipt)}: no cash changes hands`;
   return 'Nothing to pay';
 }
 
@@ -84,6 +105,10 @@ export function refundHeadline(tenders: readonly TenderInput[], money: Format): 
 export function paymentLabel(p: ReceiptPayment, sentToHq: boolean): string {
   const refund = p.amountCents < 0;
   if (p.tenderType === 'cash') return refund ? 'Cash refunded' : 'Cash';
+  if (p.tenderType === 'stored_value') {
+    const name = storedValueTenderName(p.cardKind ?? null, p.cardLast4);
+    return refund ? `Refunded to ${name.charAt(0).toLowerCase()}${name.slice(1)}` : name;
+  }
   const card = `card${p.cardLast4 ? ` ••${p.cardLast4}` : ''}`;
   const offline =
     p.cardStatus === 'store_and_forward'

@@ -146,3 +146,15 @@ export async function openShiftIfAsked(page: Page, float: string): Promise<void>
     () => document.activeElement?.getAttribute('data-testid') === 'scan-input',
   );
 }
+
+/**
+ * The demo till (no HQ: F9 at first run) on a fresh browser profile, the cashier Alex Kim
+ * logged in and the shift open with `float`: the preamble of the specs that ring sales.
+ */
+export async function startDemoTill(page: Page, url: string, float = '100'): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('HQ address').waitFor({ timeout: 120_000 });
+  await page.keyboard.press('F9');
+  await login(page, '1111');
+  await openShiftIfAsked(page, float);
+}
