@@ -31,6 +31,9 @@
  *             [--store seattle ...]   (or --amount 2.50 | --buy 2 --get 1 [--off 50] | --mix 3 --for 10.00)
  *   promotions seattle                   the store's promotions
  *   promotion-end <promotionId> [--at <ISO time>]   ends it in every store (now by default)
+ *   gift-card issue seattle 6006490000001234 50.00 [--store-credit] [--expires 2027-12-31]
+ *   gift-card balance <card> | top-up seattle <card> 20.00 | freeze <card> | unfreeze <card>
+ *   gift-card expire <card> [--on 2027-12-31] | list [--kind store_credit] [--store seattle]
  */
 import { Command } from 'commander';
 import { getErrorMessage } from '../../contract/errors';
@@ -39,6 +42,7 @@ import { registerDeviceCommands } from './admin/devices';
 import { registerCatalogCommands } from './admin/catalog';
 import { registerExceptionCommands } from './admin/exceptions';
 import { registerPromotionCommands } from './admin/promotions';
+import { registerGiftCardCommands } from './admin/gift-cards';
 
 const program = withGlobalOptions(
   new Command()
@@ -50,6 +54,7 @@ registerDeviceCommands(program, client);
 registerCatalogCommands(program, client);
 registerExceptionCommands(program, client);
 registerPromotionCommands(program, client);
+registerGiftCardCommands(program, client);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${getErrorMessage(error)}\n`);

@@ -26,6 +26,20 @@ import {
   RevokeDevice,
   SetStaffPin,
 } from '../../contract/admin-protocol';
+import {
+  GiftCardIssue,
+  GiftCardParams,
+  GiftCardQuery,
+  GiftCardStateChange,
+  GiftCardTopUp,
+} from '../../contract/admin-gift-cards';
+import {
+  changeGiftCardState,
+  giftCard,
+  issueGiftCard,
+  listGiftCards,
+  topUpGiftCard,
+} from '../services/gift-cards';
 import { listCategories, upsertCategory } from '../services/categories';
 import { createProduct, deleteProduct, listProducts, patchProduct } from '../services/products';
 import { changePrices } from '../services/prices';
@@ -174,6 +188,27 @@ export function registerAdminRoutes(admin: FastifyInstance, options: AdminRouteO
           endsAt: request.body.endsAt,
         }),
       ),
+  );
+
+  // Gift cards and store credit (contract/admin-gift-cards.ts).
+  r.post('/gift-cards', { schema: { body: GiftCardIssue } }, async (request) =>
+    ok(await issueGiftCard(app, request.body)),
+  );
+  r.get('/gift-cards', { schema: { querystring: GiftCardQuery } }, async (request) =>
+    ok({ cards: await listGiftCards(app, request.query) }),
+  );
+  r.get('/gift-cards/:cardNumber', { schema: { params: GiftCardParams } }, async (request) =>
+    ok(await giftCard(app, request.params.cardNumber)),
+  );
+  r.post(
+    '/gift-cards/:cardNumber/top-up',
+    { schema: { params: GiftCardParams, body: GiftCardTopUp } },
+    async (request) => ok(await topUpGiftCard(app, request.params.cardNumber, request.body)),
+  );
+  r.post(
+    '/gift-cards/:cardNumber/state',
+    { schema: { params: GiftCardParams, body: GiftCardStateChange } },
+    async (request) => ok(await changeGiftCardState(app, request.params.cardNumber, request.body)),
   );
 
   r.post('/enrollment-codes', { schema: { body: CreateEnrollmentCode } }, async (request) => {
