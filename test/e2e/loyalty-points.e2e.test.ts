@@ -42,7 +42,10 @@ async function sellAndPay(): Promise<void> {
   const page = browser.page;
   await scan(page, product!.barcode as string);
   await scan(page, product!.barcode as string);
-  await page.getByTestId('cart-line').first().waitFor();
+  // Both scans in the cart before the total is read (a second scan of a line adds to its quantity).
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="line-qty"]')?.textContent?.trim() === '2',
+  );
   const total = centsOf((await page.getByTestId('cart-total').textContent()) ?? '');
   await page.keyboard.press('F12');
   await page.getByTestId('cash-input').waitFor();
