@@ -26,6 +26,11 @@ export const ExceptionKind = {
    * line than were sold: the return is recorded (the customer has the money), with this.
    */
   overReturned: 'over_returned',
+  /**
+   * A return of another store's receipt (returns across stores, issue 13) that went past what
+   * was sold, counting the returns taken anywhere in the chain: recorded, with this.
+   */
+  overReturnedAcrossStores: 'over_returned_across_stores',
   /** Another transaction of the store already has this receipt number. */
   receiptNumberTaken: 'receipt_number_taken',
   /** A sale made in a shift HQ holds as closed before it. */
@@ -166,6 +171,11 @@ export function cashierWords(e: Pick<TillException, 'kind' | 'receiptNumber'>): 
     case ExceptionKind.overReturned:
       return {
         what: `${receipt} took back more of an item than was sold: another register returned it too.`,
+        todo: `Keep the return receipt for your manager. ${manager}`,
+      };
+    case ExceptionKind.overReturnedAcrossStores:
+      return {
+        what: `${receipt} took back an item of another store's receipt that had already been returned.`,
         todo: `Keep the return receipt for your manager. ${manager}`,
       };
     case ExceptionKind.receiptNumberTaken:

@@ -20,6 +20,7 @@ import { screenSales, type AcceptedSale } from './sale-checks';
 import type { SaleMutation } from './sale-shape';
 import { addMissingRegisters } from './registers';
 import { writeSales } from './sale-write';
+import { linkReturnsElsewhere } from './returns-elsewhere';
 
 function monthsOf(sales: ReadonlyArray<{ sale: SaleRecorded }>): string[] {
   const months = new Set<string>();
@@ -106,6 +107,14 @@ export async function ingestSales(
       }
     }
   }
+
+  // 6. Returns of another store's receipts tell that store (returns-elsewhere.ts).
+  const elsewhere = toWrite.flatMap((a) =>
+    a.originStoreId !== undefined && outcomes[a.index]?.status === 'applied'
+      ? [{ sale: a.sale, originStoreId: a.originStoreId }]
+      : [],
+  );
+  if (elsewhere.length > 0) await linkReturnsElsewhere(tx, elsewhere, new Date());
 
   return outcomes.map((o, index) => {
     if (!o) throw new Error(`ingestSales: no outcome for mutation at ${index}`);

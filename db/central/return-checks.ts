@@ -5,7 +5,8 @@
  * an `over_returned` exception on the return that went past what was sold, for a person to work.
  *
  * Counted per sold line: units sold (HQ's rows, or the original earlier in the same push) against
- * the completed returns HQ already holds plus the returns earlier in this run. A transaction
+ * the completed returns HQ already holds (this store's, and other stores' of the chain in
+ * retail.returns_elsewhere: returns-elsewhere.ts) plus the returns earlier in this run. A transaction
  * advisory lock per original sale (taken in a fixed order) makes two pushes returning against
  * the same sale count one after the other, so neither misses the other.
  *
@@ -53,7 +54,11 @@ export async function checkOverReturns(tx: TenantTx, accepted: readonly Screened
                  ON rt.store_id = ri.store_id AND rt.transaction_id = ri.transaction_id
                 AND rt.occurred_at = ri.occurred_at
               WHERE ri.store_id = ${tx.storeKey} AND ri.original_item_id = u.i AND ri.quantity < 0
-                AND rt.original_transaction_id = u.t AND rt.status = 'completed') AS returned
+                AND rt.original_transaction_id = u.t AND rt.status = 'completed')
+          + (SELECT coalesce(sum((l ->> 'quantity')::int), 0)::int
+               FROM retail.returns_elsewhere e CROSS JOIN LATERAL jsonb_array_elements(e.lines) l
+              WHERE e.store_id = ${tx.storeKey} AND e.original_transaction_id = u.t
+                AND e.status = 'completed' AND l ->> 'originalItemId' = u.i::text) AS returned
        FROM (SELECT DISTINCT * FROM unnest($2::uuid[], $3::uuid[]) AS x(t, i)) AS u`,
     [tx.storeId, textArray(refs.map((r) => r.t)), textArray(refs.map((r) => r.i))],
   );

@@ -9,7 +9,8 @@
  * return of a sale HQ does not hold, a sale in a shift HQ holds as closed, a tax that does not
  * recompute with the store's rules (core/tax.ts), a price set by hand beyond the store's limits
  * without a manager's approval (or approved by someone who is not a manager of the store), a
- * return past what was sold (return-checks.ts) are all recorded.
+ * return past what was sold (return-checks.ts), a return of another store's receipt past what
+ * the chain sold (returns-elsewhere.ts) are all recorded.
  * Only a sale that is not authentic is rejected (and kept whole in the quarantine).
  *
  * Shape and arithmetic need no database (sale-shape.ts); references, duplicates and receipt
@@ -29,6 +30,7 @@ import { taxDiscrepancy } from '../../core/tax';
 import { checkOverReturns } from './return-checks';
 import { checkOverrides } from './override-checks';
 import { checkNoReceiptApprovals } from './no-receipt-check';
+import { checkReturnsElsewhere } from './returns-elsewhere';
 import { missingOriginalItems, missingProducts, precheck } from './sale-precheck';
 import { MAX_AGE_MS, MAX_FUTURE_MS, checkSaleShape, reject, type SaleMutation } from './sale-shape';
 
@@ -43,6 +45,8 @@ export interface AcceptedSale {
   /** The sale names a register HQ does not have: add it before writing. */
   newRegister: boolean;
   exceptions: RaisedException[];
+  /** A return of another store's receipt: that store (returns-elsewhere.ts). */
+  originStoreId?: string | undefined;
 }
 
 /**
@@ -253,6 +257,7 @@ export async function screenSales(
   }
   await checkOverrides(tx, accepted);
   await checkNoReceiptApprovals(tx, accepted);
+  await checkReturnsElsewhere(tx, accepted);
   await checkOverReturns(tx, accepted);
   return accepted;
 }

@@ -73,6 +73,8 @@ export const TODO: Record<ExceptionKind, string> = {
   unknown_original_item: 'Check the returned items against the original receipt with the store.',
   over_returned:
     'Two registers refunded the same items (offline at the time): compare the return receipts with the store and recover the refund paid twice.',
+  over_returned_across_stores:
+    "A store took back items of another store's receipt that had been returned already: compare the return receipts of both stores and recover the refund paid twice.",
   receipt_number_taken:
     'Two tills issued the same receipt number: check whether a register is enrolled twice, and revoke the extra till.',
   sale_in_closed_shift:

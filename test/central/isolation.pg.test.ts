@@ -140,6 +140,33 @@ beforeAll(async () => {
         expiresOn: null,
       }),
     );
+    // Another store of the chain took back one unit of this store's sale (returns across
+    // stores): the link is this store's row; what that store's tills were shown is its own.
+    const next = STORES[(s + 1) % STORES.length]!;
+    await asStore(db, storeId, async (tx) => {
+      await tx.query(
+        `INSERT INTO retail.returns_elsewhere (store_id, return_store_id, return_transaction_id,
+           original_transaction_id, return_receipt_number, card_amount, refund_amount, lines,
+           occurred_at, recorded_at)
+         VALUES ($1, $2, $3, $4, 'X-R01-000001', 0, -1, $5::jsonb, $6, $6)`,
+        [
+          storeId,
+          next,
+          ids(),
+          sale.transactionId,
+          JSON.stringify([{ originalItemId: sale.lines[0]!.itemId, quantity: 1 }]),
+          '2026-11-11T10:00:00.000Z',
+        ],
+      );
+    });
+    await asStore(db, next, async (tx) => {
+      await tx.query(
+        `INSERT INTO sync.receipt_disclosures (store_id, disclosure_id, device_id, origin_store_id,
+           transaction_id, receipt_number, disclosed_at)
+         VALUES ($1, $2, 'till', $3, $4, $5, $6)`,
+        [next, ids(), storeId, sale.transactionId, sale.receiptNumber, '2026-11-11T09:00:00.000Z'],
+      );
+    });
     await asStore(db, storeId, async (tx) => {
       await tx.query(
         `INSERT INTO retail.product_embeddings (store_id, product_id, embedding_model, embedding_text, embedding)
@@ -184,6 +211,7 @@ describe('the schema', () => {
         'stored_value_allowances',
         'loyalty_ledger',
         'scheduled_prices',
+        'returns_elsewhere',
       ]),
     );
     expect(tables.some((t) => t.startsWith('sales_transactions_p'))).toBe(true);

@@ -43,6 +43,9 @@ const ALLOWED_TYPE_DIFFERENCES: ReadonlyArray<[string, string, string, string]> 
 
 /** Tables only HQ has (derived data and sales bookkeeping). */
 const CENTRAL_ONLY = [
+  // Returns at another store (issue 13): the chain's policy, and the other stores' returns
+  // against this store's sales; the till hears of them in HQ's receipt lookup.
+  'chain_policy',
   'daily_cashier_sales',
   'daily_sales',
   'daily_store_sales',
@@ -50,6 +53,7 @@ const CENTRAL_ONLY = [
   'hourly_store_sales',
   // Loyalty points: HQ holds the balance (issue 18, item 6).
   'loyalty_ledger',
+  'returns_elsewhere',
   'sales_retention',
   'sales_transaction_ids',
   'stock_alerts',

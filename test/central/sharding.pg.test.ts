@@ -41,8 +41,11 @@ const REFERENCE_TABLES = [
   'retail.product_categories',
   'retail.stored_value_cards',
 ];
-/** Global bookkeeping with no tenant rows (sales_retention: a replicated one-row setting). */
-const GLOBAL_TABLES = ['retail.sales_retention', 'public.schema_migrations'];
+/**
+ * Global bookkeeping with no tenant rows (sales_retention, chain_policy: replicated one-row
+ * settings).
+ */
+const GLOBAL_TABLES = ['retail.sales_retention', 'retail.chain_policy', 'public.schema_migrations'];
 /** Schemas whose tables are distributed or replicated on a cluster. */
 const CLUSTER_SCHEMAS = ['retail', 'sync'];
 /**

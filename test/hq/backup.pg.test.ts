@@ -106,8 +106,9 @@ describe('backup and restore', () => {
         WHERE relnamespace = 'retail'::regnamespace AND relkind IN ('r', 'p') AND relname <> ALL ($1)
           AND NOT (relrowsecurity AND relforcerowsecurity)`,
       // Shared by every store, no row security: the store registry, categories, the retention
-      // setting and the chain's gift cards (docs/checkout.md, "Which store owns a card").
-      [['stores', 'product_categories', 'sales_retention', 'stored_value_cards']],
+      // setting, the chain's gift cards (docs/checkout.md, "Which store owns a card") and the
+      // chain's policy (returns at another store).
+      [['stores', 'product_categories', 'sales_retention', 'stored_value_cards', 'chain_policy']],
     );
     expect(forced.rows[0]?.n).toBe(0);
     const owners = await pools.admin.query(

@@ -275,6 +275,38 @@ describe("store A's credential", () => {
     expect(snapText).not.toContain('"storeId" : "redmond"');
   });
 
+  it("cannot read B's receipt through the receipt lookup, whatever the chain's policy", async () => {
+    const number = bSale.receipt.receiptNumber;
+    const lookUp = async () => {
+      const r = await send('/v1/receipts/lookup', tokenA, { receiptNumber: number });
+      expect(r.status).toBe(200);
+      return (await r.json()) as { data: Record<string, unknown> };
+    };
+    // Off (the default): where it was sold, nothing of the sale.
+    const off = await lookUp();
+    expect(off.data).toMatchObject({ found: false, refusal: 'policy_off' });
+    expect(Object.keys(off.data).sort()).toEqual(['found', 'otherStore', 'refusal']);
+    // On, but older than the policy allows: still nothing of the sale.
+    await hq.db.pools.admin.query(
+      `UPDATE retail.chain_policy SET cross_store_returns = true, cross_store_return_days = 1`,
+    );
+    try {
+      const old = await lookUp();
+      expect(old.data).toMatchObject({ found: false, refusal: 'too_old' });
+      expect(JSON.stringify(old.data)).not.toContain(bSale.receipt.transactionId);
+      // Nothing recorded as shown to A, and B's rows unchanged.
+      const shown = await withTenant(hq.db.pools.app, 'seattle', (tx) =>
+        tx.query(`SELECT 1 FROM sync.receipt_disclosures`),
+      );
+      expect(shown.rows).toEqual([]);
+    } finally {
+      await hq.db.pools.admin.query(
+        `UPDATE retail.chain_policy SET cross_store_returns = false, cross_store_return_days = 30`,
+      );
+    }
+    expect(await bState()).toEqual(before);
+  });
+
   it('cannot be bent into another credential', async () => {
     const [, deviceA, secretA] = tokenA.split('.');
     const [, deviceB] = tokenB.split('.');
@@ -356,6 +388,7 @@ describe('the sync tables', () => {
       'feed_state',
       'mutation_log',
       'quarantine',
+      'receipt_disclosures',
     ]);
     for (const r of rows) expect([r.name, r.rls, r.forced]).toEqual([r.name, true, true]);
     const noKey = await hq.db.pools.app.query<{ n: number }>(

@@ -9,7 +9,12 @@ import {
 } from '../../db/checkout/returns';
 import type { TillContext } from '../../db/checkout/context';
 import { commitNoReceiptReturn, quoteNoReceiptReturn } from '../../db/checkout/no-receipt';
-import { receiptNotFound, refreshReceiptFromHq } from '../receipt-lookup';
+import {
+  isOtherStoresReceipt,
+  otherStoreNeedsHq,
+  receiptNotFound,
+  refreshReceiptFromHq,
+} from '../receipt-lookup';
 import type { TillHost } from '../host';
 import { define } from './define';
 
@@ -17,6 +22,7 @@ import { define } from './define';
  * Any receipt of the store (issue 13): HQ is asked first when online (the receipt may have been
  * sold at another register, and other registers may have taken items back); then the till's own
  * records and HQ's answer decide. A receipt found nowhere is explained (offline, other store).
+ * Another store's receipt (when the chain allows returns across stores) needs HQ's answer now.
  */
 async function withOriginal(host: TillHost, till: TillContext, receiptNumber: string) {
   const answer = await refreshReceiptFromHq({
@@ -25,8 +31,13 @@ async function withOriginal(host: TillHost, till: TillContext, receiptNumber: st
     logger: host.logger,
     receiptNumber,
   });
-  if (!(await findOriginal(till.db, till.identity.storeId, receiptNumber))) {
-    throw receiptNotFound(receiptNumber, answer);
+  const storeId = till.identity.storeId;
+  const found = await findOriginal(till.db, storeId, receiptNumber);
+  if (!found) throw receiptNotFound({ receiptNumber, answer, storeId });
+  // Another store's receipt (returns across stores): HQ alone knows what the chain took back,
+  // so only with HQ's answer of just now, never offline from an earlier lookup.
+  if (isOtherStoresReceipt(storeId, found.original) && !(answer.reached && answer.found)) {
+    throw otherStoreNeedsHq(found.original.receiptNumber);
   }
 }
 

@@ -2,7 +2,8 @@
  * A receipt of the store as HQ holds it, for a till that does not have it (issue 13: returns at
  * any register). The sale comes back in the shape the till sent it (`sale.recorded`, without
  * stock movements or card authorisation codes), with its status and every return recorded
- * against it, so the till counts what other registers already took back.
+ * against it, from any register of the store and any other store of the chain
+ * (retail.returns_elsewhere), so the till counts what was already taken back anywhere.
  *
  * Contract: runs inside withTenant (tx.storeId is the tenant key; RLS shows only that store's
  * rows). One read of a few rows: the receipt number is unique per store (sales_transaction_ids),
@@ -68,7 +69,8 @@ export async function readStoreReceipt(
              FROM retail.payments p
             WHERE p.store_id = t.store_id AND p.transaction_id = t.transaction_id
               AND p.occurred_at = t.occurred_at)),
-       'returns', (SELECT coalesce(json_agg(json_build_object(
+       'returns', (SELECT coalesce(json_agg(x.j ORDER BY x.at, x.id), '[]'::json) FROM (
+         SELECT r.occurred_at AS at, r.transaction_id AS id, json_build_object(
            'transactionId', r.transaction_id, 'status', r.status,
            'cardCents', (SELECT coalesce(${cents('sum(rp.amount)')}, 0) FROM retail.payments rp
               WHERE rp.store_id = r.store_id AND rp.transaction_id = r.transaction_id
@@ -78,10 +80,16 @@ export async function readStoreReceipt(
                FROM retail.sales_transaction_items ri
               WHERE ri.store_id = r.store_id AND ri.transaction_id = r.transaction_id
                 AND ri.occurred_at = r.occurred_at AND ri.quantity < 0
-                AND ri.original_item_id IS NOT NULL))
-           ORDER BY r.occurred_at, r.transaction_id), '[]'::json)
+                AND ri.original_item_id IS NOT NULL)) AS j
            FROM retail.sales_transactions r
-          WHERE r.store_id = t.store_id AND r.original_transaction_id = t.transaction_id)
+          WHERE r.store_id = t.store_id AND r.original_transaction_id = t.transaction_id
+         UNION ALL
+         -- Taken back at other stores of the chain (central migration 0034).
+         SELECT e.occurred_at, e.return_transaction_id, json_build_object(
+           'transactionId', e.return_transaction_id, 'status', e.status,
+           'cardCents', ${cents('e.card_amount')}, 'lines', e.lines)
+           FROM retail.returns_elsewhere e
+          WHERE e.store_id = t.store_id AND e.original_transaction_id = t.transaction_id) x)
      ) AS j
        FROM id JOIN retail.sales_transactions t
          ON t.store_id = $1 AND t.transaction_id = id.transaction_id
