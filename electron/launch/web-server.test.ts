@@ -96,6 +96,10 @@ describe('the /hq relay', () => {
     const res = await get('/hq/v1/pull', { authorization: 'Bearer device-secret' });
     expect(res.statusCode).toBe(200);
     expect(hq.seen.at(-1)).toEqual({ url: '/v1/pull', authorization: 'Bearer device-secret' });
+    // Two words: the receipt lookup (returns at any register, at another store).
+    const lookup = await get('/hq/v1/receipts/lookup', { authorization: 'Bearer device-secret' });
+    expect(lookup.statusCode).toBe(200);
+    expect(hq.seen.at(-1)?.url).toBe('/v1/receipts/lookup');
   });
 
   it('never forwards to another host, whatever the request target says', async () => {
@@ -110,6 +114,8 @@ describe('the /hq relay', () => {
       `/hq/v1/../../admin/v1/stores`,
       `/hq/v1/%2e%2e/%2e%2e/admin/v1/stores`,
       `/hq/admin/v1/stores`,
+      `/hq/v1/receipts/lookup/more`,
+      `/hq/v1/receipts/../../admin`,
       `/hq/`,
     ];
     for (const target of targets) {

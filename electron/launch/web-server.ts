@@ -7,7 +7,7 @@
  * answering 502 itself, so the till sees exactly what it would see without the relay (HQ
  * unreachable: offline) instead of "HQ answered with an error" (online, failing).
  *
- * It is NOT a proxy (issue 12): it forwards only the device API's own paths (`/v1/<word>`) to
+ * It is NOT a proxy (issue 12): it forwards only the device API's own paths (`/v1/<word>[/<word>]`) to
  * the one configured HQ origin; anything else — another host in the target (`//host`,
  * absolute-form requests), traversal, encoded characters, the admin API — is refused with 404
  * before anything is sent. Neither the page nor the relay sends CORS headers, and the page may
@@ -16,8 +16,12 @@
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { preview, type Plugin, type PreviewServer } from 'vite';
 
-/** The only paths relayed: the device API (`/v1/push`, `/v1/pull`, ...), optionally a query. */
-const DEVICE_PATH = /^\/v1\/[a-z]+(?:\?[A-Za-z0-9=&%._~-]*)?$/;
+/**
+ * The only paths relayed: the device API (`/v1/push`, `/v1/pull`, `/v1/receipts/lookup`...):
+ * one or two lower-case words, optionally a query. (Two words since the receipt lookup of
+ * issue 13: with one only, a browser till could never ask HQ for another register's receipt.)
+ */
+const DEVICE_PATH = /^\/v1\/[a-z]+(?:\/[a-z]+)?(?:\?[A-Za-z0-9=&%._~-]*)?$/;
 
 /** Response headers a page must not get from HQ through the relay. */
 const DROPPED_RESPONSE_HEADERS = /^access-control-/i;
