@@ -10,6 +10,7 @@
  * Contract: called inside withTenant and inside a savepoint (ingest.ts), so a rejection thrown
  * half-way leaves nothing behind.
  */
+import { voidReturnElsewhere } from './returns-elsewhere';
 import type {
   CashMoved,
   CustomerCreated,
@@ -119,6 +120,11 @@ export async function applyVoid(
     voidedAt: v.voidedAt,
     deviceId,
     mutationId,
+  });
+  // A return of another store's receipt: that store stops counting it (returns-elsewhere.ts).
+  await voidReturnElsewhere(tx, {
+    transactionId: v.transactionId,
+    occurredAt: new Date(sale.occurred_at),
   });
   await takeBackVoidedPoints(tx, {
     transactionId: v.transactionId,

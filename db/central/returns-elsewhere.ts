@@ -222,3 +222,30 @@ function cardCents(sale: SaleRecorded): number {
     .reduce((sum, p) => sum + p.amountCents, 0);
   return Math.min(0, card);
 }
+
+/**
+ * A return taken here against another store's sale was voided (same shift and register, at the
+ * till): the selling store stops counting it. Contract: inside withTenant of the store that took
+ * the return, in the transaction that records the void.
+ */
+export async function voidReturnElsewhere(
+  tx: TenantTx,
+  options: { transactionId: string; occurredAt: Date },
+): Promise<void> {
+  const { rows } = await tx.query<{ original: string | null }>(
+    `SELECT original_transaction_id::text AS original FROM retail.sales_transactions
+      WHERE store_id = $1 AND transaction_id = $2 AND occurred_at = $3`,
+    [tx.storeId, options.transactionId, options.occurredAt.toISOString()],
+  );
+  const original = rows[0]?.original;
+  if (!original) return;
+  const store = (await disclosedOrigins(tx, [original])).get(original);
+  if (store === undefined) return;
+  await asOriginStore(tx, store, () =>
+    tx.query(
+      `UPDATE retail.returns_elsewhere SET status = 'voided'
+        WHERE store_id = $1 AND return_store_id = $2 AND return_transaction_id = $3`,
+      [store, tx.storeId, options.transactionId],
+    ),
+  );
+}

@@ -267,6 +267,47 @@ describe("a return of another store's receipt at HQ's ingest", () => {
     expect(await kindsOf(forged.transactionId)).toEqual(['unknown_original_transaction']);
     expect(await linkedAtA(unseen.transactionId)).toBe(0);
   });
+  it('stops counting at the selling store once the return is voided where it was taken', async () => {
+    const second = buildSale({
+      ids,
+      storeId: B,
+      cashierId: world.cashierOf(B),
+      receiptSeq: 4,
+      occurredAt: '2026-12-03T13:00:00.000Z',
+      transactionType: 'return',
+      originalTransactionId: sale.transactionId,
+      lines: [{ product: world.catalog[1]!, quantity: -1, originalItemId: sale.lines[1]!.itemId }],
+    });
+    await ingest(db, B, [envelope('sale.recorded', second)]);
+    const voided = await ingest(db, B, [
+      envelope('sale.voided', {
+        transactionId: second.transactionId,
+        reason: 'Rung up by mistake',
+        voidedBy: world.cashierOf(B),
+        voidedAt: '2026-12-03T13:05:00.000Z',
+        stockMovements: [],
+      }),
+    ]);
+    expect(voided.map((o) => o.status)).toEqual(['applied']);
+    const { rows } = await db.pools.admin.query<{ status: string }>(
+      `SELECT status FROM retail.returns_elsewhere WHERE store_id = $1 AND return_transaction_id = $2`,
+      [A, second.transactionId],
+    );
+    expect(rows).toEqual([{ status: 'voided' }]);
+    // The unit can be taken back again without an exception.
+    const redo = buildSale({
+      ids,
+      storeId: B,
+      cashierId: world.cashierOf(B),
+      receiptSeq: 5,
+      occurredAt: '2026-12-03T14:00:00.000Z',
+      transactionType: 'return',
+      originalTransactionId: sale.transactionId,
+      lines: [{ product: world.catalog[1]!, quantity: -1, originalItemId: sale.lines[1]!.itemId }],
+    });
+    await ingest(db, B, [envelope('sale.recorded', redo)]);
+    expect(await kindsOf(redo.transactionId)).toEqual([]);
+  });
 });
 
 describe('no other path crosses stores', () => {
