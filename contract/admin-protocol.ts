@@ -248,6 +248,8 @@ export const ReconciledFigures = z.object({
   overridesCents: Cents,
   cashInCents: Cents,
   cashOutCents: Cents,
+  /** No-sale drawer opens (issue 13, item 5). */
+  noSalesCount: Count.default(0),
 });
 export type ReconciledFigures = z.infer<typeof ReconciledFigures>;
 
@@ -275,6 +277,7 @@ export const FIGURE_LABELS: Record<keyof ReconciledFigures, string> = {
   overridesCents: 'taken off by overrides',
   cashInCents: 'cash paid in',
   cashOutCents: 'cash paid out',
+  noSalesCount: 'no-sale drawer opens',
 };
 
 /** 12345 -> "123.45": amounts in the chain's currency units, for HQ staff. */

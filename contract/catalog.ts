@@ -54,6 +54,8 @@ export const StoreEntity = z.object({
   /** Cash control: largest cash-out a cashier records alone; count the drawer blind at close. */
   cashOutLimitCents: Cents.nonnegative().default(20_000),
   blindClose: z.boolean().default(false),
+  /** A no-sale drawer open needs a manager's PIN (issue 13, item 5). */
+  noSaleNeedsManager: z.boolean().default(false),
   /** Returns without a receipt: how the store refunds them (a manager approves each). */
   noReceiptRefund: NoReceiptRefund.default('cash_or_card'),
   isActive: z.boolean(),

@@ -162,6 +162,20 @@ export const CashMoved = z.object({
 });
 export type CashMoved = z.infer<typeof CashMoved>;
 
+/**
+ * A no-sale (issue 13, item 5): the drawer opened with no sale, by whom, when, in which shift
+ * (and so at which register), why, and the manager who approved it when the store asks for one.
+ */
+export const NoSaleRecorded = z.object({
+  eventId: Uuid,
+  shiftId: Uuid,
+  reason: z.string().min(1).max(200),
+  staffId: Uuid,
+  approvedBy: Uuid.nullable(),
+  occurredAt: IsoTime,
+});
+export type NoSaleRecorded = z.infer<typeof NoSaleRecorded>;
+
 export const ZReport = z.object({
   zReportId: Uuid,
   registerId: RegisterId,
@@ -206,6 +220,8 @@ export const ZReport = z.object({
   openingFloatCents: Cents,
   cashInCents: Cents,
   cashOutCents: Cents,
+  /** No-sale drawer opens in the shift (issue 13, item 5). Absent from older tills' reports (0). */
+  noSalesCount: Int4.nonnegative().default(0),
   expectedCashCents: Cents,
   countedCashCents: Cents,
   overShortCents: Cents,
@@ -265,6 +281,11 @@ export const Mutation = z.discriminatedUnion('type', [
   }),
   z.object({
     mutationId: MutationId,
+    type: z.literal('shift.no_sale'),
+    payload: NoSaleRecorded,
+  }),
+  z.object({
+    mutationId: MutationId,
     type: z.literal('shift.closed'),
     payload: ShiftClosed,
   }),
@@ -299,6 +320,8 @@ export function mutationEntityId(mutation: NewMutation): string {
       return mutation.payload.shiftId;
     case 'shift.cash_moved':
       return mutation.payload.movementId;
+    case 'shift.no_sale':
+      return mutation.payload.eventId;
     case 'customer.created':
       return mutation.payload.customerId;
     case 'stock.adjusted':

@@ -14,8 +14,11 @@ export const PrintingInput = {
   }),
   /** Print a recorded receipt; `openDrawer` after a cash tender (the drawer hangs off the printer). */
   printReceipt: z.object({ receiptNumber: ReceiptNumber, openDrawer: z.boolean().default(false) }),
-  /** Open the drawer without a sale (`no_sale`) or for a cash tender not printed. */
-  openDrawer: z.object({ reason: z.enum(['no_sale', 'cash_tender']) }),
+  /**
+   * Open the drawer for a cash tender whose receipt is not printed. A no-sale open is the shift
+   * area's `noSale`, which records it first (contract/till-api/shift.ts).
+   */
+  openDrawer: z.object({ reason: z.enum(['cash_tender']) }),
 } as const;
 
 /** How `printReceipt` printed: on the network printer, or the screen prints (system/dialog). */

@@ -50,6 +50,8 @@ export interface StoreInfo {
   blindClose: boolean;
   /** Returns without a receipt: how this store refunds them ('none': not taken). */
   noReceiptRefund: NoReceiptRefund;
+  /** A no-sale drawer open needs a manager's PIN. */
+  noSaleNeedsManager: boolean;
 }
 
 export interface AppInfo {

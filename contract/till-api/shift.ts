@@ -16,12 +16,33 @@ export const ShiftInput = {
     managerPin: Text('The manager PIN', 16).optional(),
     managerId: Approver.optional(),
   }),
+  /**
+   * A no-sale: open the drawer without a sale, recorded with its reason; with the store's
+   * `noSaleNeedsManager` a manager approves.
+   */
+  noSale: z.object({
+    reason: Text('The reason').trim().min(1, 'Give a reason'),
+    managerPin: Text('The manager PIN', 16).optional(),
+    managerId: Approver.optional(),
+  }),
   closeShift: z.object({
     countedCashCents: NonNegativeCents,
     managerPin: Text('The manager PIN', 16).optional(),
     managerId: Approver.optional(),
   }),
 } as const;
+
+/**
+ * A no-sale as recorded, and what the drawer did: opened by the receipt printer's drawer port,
+ * no drawer on this till (the cashier opens it with its key), or the printer did not answer
+ * (`message` in the cashier's words). The no-sale is recorded in every case.
+ */
+export interface NoSaleOutcome {
+  eventId: string;
+  occurredAt: string;
+  drawer: 'opened' | 'no_drawer' | 'failed';
+  message: string | null;
+}
 
 export interface ShiftSummary {
   shiftId: string;

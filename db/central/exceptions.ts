@@ -108,6 +108,8 @@ function subjectOf(m: Mutation): Pick<RaisedException, 'entity' | 'entityId'> {
       return { entity: 'shift', entityId: m.payload.shiftId };
     case 'shift.cash_moved':
       return { entity: 'cash_movement', entityId: m.payload.movementId };
+    case 'shift.no_sale':
+      return { entity: 'cash_movement', entityId: m.payload.eventId };
     case 'customer.created':
       return { entity: 'customer', entityId: m.payload.customerId };
     case 'stock.adjusted':
@@ -120,6 +122,7 @@ const WHAT: Record<Mutation['type'], string> = {
   'sale.voided': 'A void',
   'shift.opened': 'A shift opening',
   'shift.cash_moved': 'A cash movement',
+  'shift.no_sale': 'A no-sale drawer open',
   'shift.closed': 'A shift close',
   'customer.created': 'A new customer',
   'stock.adjusted': 'A stock adjustment',

@@ -1,7 +1,7 @@
 /**
- * The less frequent mutations, one at a time: voids, shifts (open, cash in/out, close with the
- * Z report), customers created at a till, stock adjustments. A fact born at a till is recorded
- * whenever it can be; what is wrong around it (a second shift open on a register, a customer
+ * The less frequent mutations, one at a time: voids, shifts (open, close with the Z report;
+ * cash in/out and no-sales are in ingest-cash.ts), customers created at a till, stock
+ * adjustments. A fact born at a till is recorded whenever it can be; what is wrong around it (a second shift open on a register, a customer
  * email another record has, cash paid into a closed shift...) is returned as an exception
  * (contract/exceptions.ts) for a person to work. Only what HQ cannot record at all (a void of a
  * sale HQ does not hold, a close of a shift HQ does not hold) throws MutationRejectedError and
@@ -12,7 +12,6 @@
  */
 import { voidReturnElsewhere } from './returns-elsewhere';
 import type {
-  CashMoved,
   CustomerCreated,
   SaleVoided,
   ShiftClosed,
@@ -173,34 +172,6 @@ export async function applyShiftOpened(tx: TenantTx, s: ShiftOpened): Promise<Ap
     `INSERT INTO retail.shifts (store_id, shift_id, register_id, opened_by, opened_at, opening_float)
      VALUES ($1, $2, $3, $4, $5, ${cents('$6')})`,
     [tx.storeId, s.shiftId, s.registerId, s.openedBy, s.openedAt, s.openingFloatCents],
-  );
-  return applied(exceptions);
-}
-
-export async function applyCashMoved(tx: TenantTx, c: CashMoved): Promise<Applied> {
-  const { rows } = await tx.query<{ exists: boolean; status: string | null }>(
-    `SELECT EXISTS (SELECT 1 FROM retail.cash_movements WHERE store_id = $1 AND movement_id = $2) AS exists,
-            (SELECT status FROM retail.shifts WHERE store_id = $1 AND shift_id = $3) AS status`,
-    [tx.storeId, c.movementId, c.shiftId],
-  );
-  const row = rows[0];
-  if (row?.exists) return duplicate();
-  if (!row?.status) reject(RejectionCode.unknownShift, `This store has no shift ${c.shiftId}`);
-  const exceptions: RaisedException[] = [];
-  if (row.status !== 'open') {
-    exceptions.push({
-      kind: ExceptionKind.cashInClosedShift,
-      entity: 'cash_movement',
-      entityId: c.movementId,
-      reason: `Cash was paid ${c.kind === 'in' ? 'into' : 'out of'} shift ${c.shiftId} after HQ had recorded its close. The movement is recorded; the shift's Z report does not include it.`,
-      detail: { shiftId: c.shiftId, kind: c.kind, amountCents: c.amountCents },
-    });
-  }
-  await tx.query(
-    `INSERT INTO retail.cash_movements
-       (store_id, movement_id, shift_id, kind, amount, reason, staff_id, occurred_at)
-     VALUES ($1, $2, $3, $4, ${cents('$5')}, $6, $7, $8)`,
-    [tx.storeId, c.movementId, c.shiftId, c.kind, c.amountCents, c.reason, c.staffId, c.occurredAt],
   );
   return applied(exceptions);
 }

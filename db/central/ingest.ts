@@ -31,7 +31,6 @@
 import type pg from 'pg';
 import type { Mutation } from '../../contract/mutations';
 import {
-  applyCashMoved,
   applyCustomerCreated,
   applyShiftClosed,
   applyShiftOpened,
@@ -39,6 +38,7 @@ import {
   applyVoid,
   type Applied,
 } from './ingest-other';
+import { applyCashMoved, applyNoSale } from './ingest-cash';
 import { ingestSales } from './ingest-sales';
 import { MAX_AGE_MS, MAX_FUTURE_MS } from './sale-shape';
 import { withSavepoint, type MutationOutcome } from './ingest-types';
@@ -78,6 +78,8 @@ async function applyOther(tx: TenantTx, deviceId: string, m: Mutation): Promise<
       return applyShiftOpened(tx, m.payload);
     case 'shift.cash_moved':
       return applyCashMoved(tx, m.payload);
+    case 'shift.no_sale':
+      return applyNoSale(tx, m.payload);
     case 'shift.closed':
       return applyShiftClosed(tx, m.payload);
     case 'customer.created':

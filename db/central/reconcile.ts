@@ -34,6 +34,7 @@ export const RECONCILED = [
   'overridesCents',
   'cashInCents',
   'cashOutCents',
+  'noSalesCount',
 ] as const;
 export type ReconciledField = (typeof RECONCILED)[number];
 export type ShiftFacts = Record<ReconciledField, number>;
@@ -69,6 +70,7 @@ async function factsBy(
     overrides: string;
     cash_in: string;
     cash_out: string;
+    no_sales: number;
   }>(
     `WITH t AS (${source}),
      live AS (SELECT * FROM t WHERE status = 'completed'),
@@ -114,7 +116,9 @@ async function factsBy(
        (SELECT coalesce(sum(amount), 0) FROM retail.cash_movements m
          WHERE m.store_id = $1 AND m.shift_id::text = g.grp AND m.kind = 'in') AS cash_in,
        (SELECT coalesce(sum(amount), 0) FROM retail.cash_movements m
-         WHERE m.store_id = $1 AND m.shift_id::text = g.grp AND m.kind = 'out') AS cash_out
+         WHERE m.store_id = $1 AND m.shift_id::text = g.grp AND m.kind = 'out') AS cash_out,
+       (SELECT count(*) FROM retail.cash_movements m
+         WHERE m.store_id = $1 AND m.shift_id::text = g.grp AND m.kind = 'no_sale')::int AS no_sales
      FROM unnest(${g}::text[]) AS g(grp)`,
     [tx.storeId, ...params, groups],
   );
@@ -138,6 +142,7 @@ async function factsBy(
         overridesCents: c(r.overrides),
         cashInCents: c(r.cash_in),
         cashOutCents: c(r.cash_out),
+        noSalesCount: r.no_sales,
       },
     ]),
   );

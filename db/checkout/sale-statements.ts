@@ -78,7 +78,7 @@ export async function readSaleContext(
     `{${(options.productIds ?? []).filter(isUuid).join(',')}}`,
   ]);
   const r = rows[0];
-  // Text values in STORE_CONFIG_SQL's column order, then the five columns added above.
+  // Text values in STORE_CONFIG_SQL's column order, then the six columns added above.
   const store: StoreConfigRow | undefined = r && {
     store_name: r[0] ?? '',
     currency: r[1] ?? '',
@@ -93,17 +93,18 @@ export async function readSaleContext(
     cash_out_limit: r[10] ?? '0',
     blind_close: r[11] === 't',
     no_receipt_refund: (r[12] ?? 'none') as StoreConfigRow['no_receipt_refund'],
-    category_rates: JSON.parse(r[13] ?? '[]') as Array<[number, number]>,
-    promotions: JSON.parse(r[14] ?? '[]') as unknown,
+    no_sale_needs_manager: r[13] === 't',
+    category_rates: JSON.parse(r[14] ?? '[]') as Array<[number, number]>,
+    promotions: JSON.parse(r[15] ?? '[]') as unknown,
   };
   return {
     config: toStoreConfig(options.storeId, store),
-    staff: r?.[15] ? (JSON.parse(r[15]) as CheckoutContext['staff']) : undefined,
-    transactionExists: r?.[16] === 't',
-    shiftId: r?.[17] ?? null,
-    receiptCounter: Number(r?.[18] ?? 0),
-    mutationCounter: Number(r?.[19] ?? 0),
-    scheduled: parseScheduledPrices(r?.[20] ?? null),
+    staff: r?.[16] ? (JSON.parse(r[16]) as CheckoutContext['staff']) : undefined,
+    transactionExists: r?.[17] === 't',
+    shiftId: r?.[18] ?? null,
+    receiptCounter: Number(r?.[19] ?? 0),
+    mutationCounter: Number(r?.[20] ?? 0),
+    scheduled: parseScheduledPrices(r?.[21] ?? null),
   };
 }
 

@@ -58,6 +58,7 @@ export async function shiftFigures(
     store_credit: string;
     cash_in: string;
     cash_out: string;
+    no_sales: number;
     overrides_count: number;
     overrides: string;
     tax_breakdown: Array<{
@@ -120,7 +121,8 @@ export async function shiftFigures(
                               WHERE a.store_id = p.store_id AND a.card_id = p.stored_value_card_id LIMIT 1) k ON true
          WHERE p.tender_type = 'stored_value') AS store_credit,
        (SELECT coalesce(sum(amount), 0) FROM retail.cash_movements WHERE store_id = $1 AND shift_id = $2 AND kind = 'in') AS cash_in,
-       (SELECT coalesce(sum(amount), 0) FROM retail.cash_movements WHERE store_id = $1 AND shift_id = $2 AND kind = 'out') AS cash_out
+       (SELECT coalesce(sum(amount), 0) FROM retail.cash_movements WHERE store_id = $1 AND shift_id = $2 AND kind = 'out') AS cash_out,
+       (SELECT count(*) FROM retail.cash_movements WHERE store_id = $1 AND shift_id = $2 AND kind = 'no_sale')::int AS no_sales
      FROM retail.shifts s WHERE s.store_id = $1 AND s.shift_id = $2`,
     [storeId, shiftId],
   );
@@ -162,6 +164,7 @@ export async function shiftFigures(
     openingFloatCents,
     cashInCents,
     cashOutCents,
+    noSalesCount: r.no_sales,
     expectedCashCents: openingFloatCents + cashCents + cashInCents - cashOutCents,
   };
 }

@@ -9,6 +9,7 @@ import { InvalidStateError, NotFoundError } from '../errors';
 import type { Queryable } from '../queryable';
 import type {
   CashMoved,
+  NoSaleRecorded,
   CustomerCreated,
   Mutation,
   SaleRecorded,
@@ -193,6 +194,15 @@ async function applyCashMoved(tx: Queryable, who: TillIdentity, c: CashMoved): P
   );
 }
 
+async function applyNoSale(tx: Queryable, who: TillIdentity, e: NoSaleRecorded): Promise<void> {
+  await tx.query(
+    `INSERT INTO retail.cash_movements
+       (store_id, movement_id, shift_id, kind, amount, reason, staff_id, approved_by, occurred_at)
+     VALUES ($1, $2, $3, 'no_sale', 0, $4, $5, $6, $7)`,
+    [who.storeId, e.eventId, e.shiftId, e.reason, e.staffId, e.approvedBy, e.occurredAt],
+  );
+}
+
 async function applyShiftClosed(tx: Queryable, who: TillIdentity, c: ShiftClosed): Promise<void> {
   const { rows } = await tx.query(
     `UPDATE retail.shifts
@@ -255,6 +265,8 @@ export async function applyMutationAtEdge(
       return applyShiftOpened(tx, who, mutation.payload);
     case 'shift.cash_moved':
       return applyCashMoved(tx, who, mutation.payload);
+    case 'shift.no_sale':
+      return applyNoSale(tx, who, mutation.payload);
     case 'shift.closed':
       return applyShiftClosed(tx, who, mutation.payload);
     case 'customer.created':

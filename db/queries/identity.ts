@@ -38,6 +38,8 @@ export interface StoreConfig {
   blindClose: boolean;
   /** Returns without a receipt: how they may be refunded ('none': not taken). */
   noReceiptRefund: NoReceiptRefund;
+  /** A no-sale drawer open needs a manager's PIN. */
+  noSaleNeedsManager: boolean;
   /** HQ's promotions of the store, every one it sent (in force or not; core/promotions.ts). */
   promotions: readonly Promotion[];
 }
@@ -47,6 +49,7 @@ export const STORE_CONFIG_SQL = `
   SELECT s.store_name, s.currency, s.tax_rate_ppm, s.manager_discount_threshold_ppm, s.offline_card_limit,
          s.tax_included, s.tax_rounding, s.tax_components, s.price_override_limit_ppm,
          s.open_price_limit, s.cash_out_limit, s.blind_close, s.no_receipt_refund,
+         s.no_sale_needs_manager,
          coalesce((SELECT json_agg(json_build_array(r.category_id, r.tax_rate_ppm))
                      FROM retail.category_tax_rates r WHERE r.store_id = s.store_id), '[]') AS category_rates,
          coalesce((SELECT json_agg(${hqJsonSql(syncedEntity('promotion'))} ORDER BY t.promotion_id)
@@ -66,6 +69,7 @@ export interface StoreConfigRow {
   cash_out_limit: string;
   blind_close: boolean;
   no_receipt_refund: NoReceiptRefund;
+  no_sale_needs_manager: boolean;
   category_rates: Array<[number, number]>;
   promotions: unknown;
 }
@@ -89,6 +93,7 @@ export function toStoreConfig(storeId: string, store: StoreConfigRow | undefined
     cashOutLimitCents: centsFromNumeric(store.cash_out_limit),
     blindClose: store.blind_close,
     noReceiptRefund: store.no_receipt_refund,
+    noSaleNeedsManager: store.no_sale_needs_manager,
     // Written only through PromotionEntity validation; parsed again because pricing trusts it.
     promotions: PromotionEntity.array().parse(store.promotions),
   };

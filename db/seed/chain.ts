@@ -60,6 +60,7 @@ export function chainStores(): StoreEntity[] {
     openPriceLimitCents: 10_000,
     cashOutLimitCents: 20_000,
     blindClose: false,
+    noSaleNeedsManager: false,
     noReceiptRefund: 'cash_or_card',
     managerDiscountThresholdPpm: 200_000,
     offlineCardLimitCents: 50_000,

@@ -126,6 +126,7 @@ export const SYNCED_ENTITIES: readonly SyncedEntity[] = [
       money('open_price_limit', 'openPriceLimitCents'),
       money('cash_out_limit', 'cashOutLimitCents'),
       col('blind_close', 'blindClose', 'boolean'),
+      col('no_sale_needs_manager', 'noSaleNeedsManager', 'boolean'),
       col('no_receipt_refund', 'noReceiptRefund', 'text'),
       isActive,
     ],

@@ -18,6 +18,7 @@ import { ReceiptsPanel } from '../features/receipts/ReceiptsPanel';
 import { ReceiptView } from '../features/receipts/ReceiptView';
 import type { ReceiptMoment } from '../features/receipts/money-words';
 import { ReturnsScreen } from '../features/returns/ReturnsScreen';
+import { NoSaleDialog } from '../features/shift/NoSaleDialog';
 import { ShiftPanel } from '../features/shift/ShiftPanel';
 import { SyncPanel } from '../features/sync/SyncPanel';
 import { VoidPanel } from '../features/voids/VoidPanel';
@@ -96,6 +97,7 @@ export function Workspace() {
       void: { ...K.void, run: () => setPanel('void') },
       returns: { ...K.returns, run: () => setScreen('returns') },
       shift: { ...K.shift, run: () => setPanel('shift') },
+      noSale: { ...K.noSale, run: () => setPanel('noSale'), show: false },
       sync: { ...K.sync, run: () => setPanel('sync') },
       logout: { ...K.logout, run: () => setPanel('logout'), show: false },
     }),
@@ -163,6 +165,7 @@ export function Workspace() {
       {panel === 'shift' ? (
         <ShiftPanel shift={shift ?? null} onChanged={() => void loadShift()} onClose={close} />
       ) : null}
+      {panel === 'noSale' ? <NoSaleDialog onClose={close} /> : null}
       {panel === 'sync' ? <SyncPanel onClose={close} /> : null}
       {panel === 'logout' ? (
         <ConfirmDialog

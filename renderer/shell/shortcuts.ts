@@ -18,6 +18,7 @@ export const CHECKOUT_KEYS = {
   void: { key: 'F8', label: 'Void' },
   returns: { key: 'F9', label: 'Returns' },
   shift: { key: 'F10', label: 'Shift' },
+  noSale: { key: 'Alt+S', label: 'No sale (open the drawer)' },
   sync: { key: 'F11', label: 'Sync' },
   pay: { key: 'F12', label: 'Pay' },
   remove: { key: 'Delete', label: 'Remove line' },

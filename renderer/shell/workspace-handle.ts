@@ -16,12 +16,14 @@ export interface ShellKeys {
   void: KeyAction;
   returns: KeyAction;
   shift: KeyAction;
+  noSale: KeyAction;
   sync: KeyAction;
   logout: KeyAction;
 }
 
 /** The panels the shell opens over any screen. */
-export type ShellPanel = null | 'help' | 'receipts' | 'void' | 'shift' | 'sync' | 'logout';
+export type ShellPanel =
+  null | 'help' | 'receipts' | 'void' | 'shift' | 'noSale' | 'sync' | 'logout';
 
 /** What a screen gets from the shell. */
 export interface WorkspaceHandle {

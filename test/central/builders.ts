@@ -255,6 +255,7 @@ export function buildShiftClosed(options: {
       openingFloatCents: 10_000,
       cashInCents: 0,
       cashOutCents: 0,
+      noSalesCount: 0,
       expectedCashCents: 10_000,
       countedCashCents: 10_000,
       overShortCents: 0,

@@ -122,6 +122,7 @@ beforeAll(async () => {
           openingFloatCents: 10_000,
           cashInCents: 500,
           cashOutCents: 0,
+          noSalesCount: 0,
           expectedCashCents: 10_500,
           countedCashCents: 10_500,
           overShortCents: 0,

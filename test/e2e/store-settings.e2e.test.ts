@@ -4,7 +4,9 @@
  * - a tax-inclusive store: the cart's total is the shelf price (tax inside, not added) and the
  *   cart and the receipt say "incl. tax";
  * - blind close: the X report has no expected drawer (the till API withholds it), the close
- *   asks for the count without it, and the Z report shows it with the over/short.
+ *   asks for the count without it, and the Z report shows it with the over/short;
+ * - a no-sale needs a manager's PIN (no_sale_needs_manager): Alt+S, refused without the PIN,
+ *   recorded with it, counted on the X report, and at HQ once.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -14,7 +16,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/central/tenant';
 import { startLocalHq, type LocalHq } from '../../electron/launch/local-hq';
-import { centsOf, login, openShiftIfAsked, scan, typeHuman } from './helpers/pos';
+import { centsOf, login, noticeMatching, openShiftIfAsked, scan, typeHuman } from './helpers/pos';
 import {
   launchBrowser,
   screenshotOnFailure,
@@ -55,7 +57,8 @@ beforeAll(async () => {
   });
   await withTenant(hq.hq.central.pools.owner, STORE, (tx) =>
     tx.query(
-      `UPDATE retail.stores SET tax_included = true, blind_close = true WHERE store_id = $1`,
+      `UPDATE retail.stores SET tax_included = true, blind_close = true, no_sale_needs_manager = true
+        WHERE store_id = $1`,
       [STORE],
     ),
   );
@@ -112,6 +115,50 @@ describe('store settings at the till', () => {
     expect(await text('receipt-total-label')).toBe('Total incl. tax');
     await page.keyboard.press('Enter');
     await page.getByTestId('receipt-view').waitFor({ state: 'detached' });
+  });
+
+  it('a no-sale (Alt+S) needs a manager PIN, is counted on the X report and reaches HQ once', async () => {
+    const page = browser.page;
+    await page.keyboard.press('Alt+S');
+    await page.getByTestId('no-sale-dialog').waitFor();
+    await page.keyboard.press('Alt+1');
+    expect(await page.getByTestId('no-sale-reason').inputValue()).toBe('Change for a customer');
+    await page.keyboard.press('Enter');
+    expect(await noticeMatching(page, /needs a manager PIN/)).toBe(
+      'Opening the drawer without a sale needs a manager PIN',
+    );
+    await page.keyboard.press('Tab');
+    await page.waitForFunction(
+      () => document.activeElement?.getAttribute('data-testid') === 'no-sale-pin',
+    );
+    await typeHuman(page, '246810');
+    await page.keyboard.press('Enter');
+    // The browser till has no drawer port: recorded, and the cashier opens it with its key.
+    expect(await noticeMatching(page, /^No sale recorded/)).toBe(
+      'No sale recorded — no drawer is connected to this till: open it with its key',
+    );
+    await page.getByTestId('no-sale-dialog').waitFor({ state: 'detached' });
+
+    await page.keyboard.press('F10');
+    await page.getByTestId('shift-panel').waitFor();
+    await page.getByTestId('report-no-sales-count').waitFor();
+    expect(await text('report-no-sales-count')).toBe('1');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('shift-panel').waitFor({ state: 'detached' });
+
+    // The till sends it up on its own; HQ holds it once, with the approving manager.
+    const atHq = async () =>
+      withTenant(hq.hq.central.pools.app, STORE, async (tx) => {
+        const { rows } = await tx.query<{ reason: string; approved: boolean }>(
+          `SELECT reason, approved_by IS NOT NULL AS approved FROM retail.cash_movements
+            WHERE store_id = $1 AND kind = 'no_sale'`,
+          [STORE],
+        );
+        return rows;
+      });
+    for (let i = 0; i < 120 && (await atHq()).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 500));
+    expect(await atHq()).toEqual([{ reason: 'Change for a customer', approved: true }]);
   });
 
   it('blind close: no expected drawer before the count, then the Z report has it', async () => {

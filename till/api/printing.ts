@@ -18,9 +18,21 @@ import {
 } from '../../db/queries/printer-settings';
 import { readStoreConfig } from '../../db/queries/identity';
 import { getReceipt } from '../../db/queries/receipts';
+import type { Queryable } from '../../db/queryable';
 import type { TillHost } from '../host';
 import { encodeDrawerKick, encodeReceipt } from '../printer/receipt-escpos';
 import { define } from './define';
+
+/**
+ * Kick the drawer on the network printer's drawer port. False when this till has no drawer
+ * (no network printer, or its drawer is not set up); a printer that fails throws PrinterError.
+ */
+export async function kickDrawer(host: TillHost, db: Queryable): Promise<boolean> {
+  const network = networkPrinter(host, await readPrintSettings(db));
+  if (!network || !network.printer.drawer) return false;
+  await network.send(network.printer, encodeDrawerKick());
+  return true;
+}
 
 /** The network printer and the host's socket, or why the drawer cannot be opened. */
 function networkPrinter(host: TillHost, settings: PrintSettings) {
@@ -96,16 +108,13 @@ export const printingHandlers = {
     },
   }),
 
-  /** The drawer kick: a no-sale open, or a cash tender whose receipt is not printed. */
+  /** The drawer kick for a cash tender whose receipt is not printed (a no-sale is `noSale`). */
   openDrawer: define({
     input: PrintingInput.openDrawer,
     staff: 'any',
     run: async ({ till, host, staff }, { reason }): Promise<{ opened: true }> => {
-      const t = await till();
-      const network = networkPrinter(host, await readPrintSettings(t.db));
-      if (!network || !network.printer.drawer)
+      if (!(await kickDrawer(host, (await till()).db)))
         throw new InvalidStateError(PrinterMessages.noDrawer);
-      await network.send(network.printer, encodeDrawerKick());
       host.logger.info({ reason, staffId: staff.staffId }, 'cash drawer opened');
       return { opened: true };
     },

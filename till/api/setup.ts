@@ -32,6 +32,7 @@ async function storeInfo(till: TillContext): Promise<StoreInfo> {
     cashOutLimitCents: config.cashOutLimitCents,
     blindClose: config.blindClose,
     noReceiptRefund: config.noReceiptRefund,
+    noSaleNeedsManager: config.noSaleNeedsManager,
     offlineCardLimitCents: config.offlineCardLimitCents,
   };
 }

@@ -112,12 +112,10 @@ describe('printing a sale', () => {
     expect(text.slice(1, 3)).toEqual(['1200 Pine Street, Seattle', 'Tel (206) 555-0142']);
   });
 
-  it('a no-sale opens the drawer and prints nothing', async () => {
+  it('a no-sale is recorded, then opens the drawer and prints nothing', async () => {
     const job = printer.nextJob();
-    expect(await api.openDrawer({ reason: 'no_sale' })).toEqual({
-      ok: true,
-      data: { opened: true },
-    });
+    const noSale = await api.noSale({ reason: 'Change for the bus' });
+    expect(noSale.ok && noSale.data).toMatchObject({ drawer: 'opened', message: null });
     const out = decodeEscPos(await job);
     expect(out.pulses).toHaveLength(1);
     expect(out.lines.join('').trim()).toBe('');
@@ -134,6 +132,12 @@ describe('printing a sale', () => {
     const kept = await api.receipt({ receiptNumber });
     expect(kept.ok && kept.data.status).toBe('completed');
     expect(await api.syncStatus()).toEqual(before);
+    // A no-sale while the printer is off is recorded; the drawer stays shut, and it says why.
+    const noSale = await api.noSale({ reason: 'Change for the bus' });
+    expect(noSale.ok && noSale.data).toMatchObject({
+      drawer: 'failed',
+      message: PrinterMessages.notAnswering,
+    });
     // Back on: the reprint from the receipt prints it.
     expect((await api.savePrintSettings(network(printer.port))).ok).toBe(true);
     const job = printer.nextJob();
@@ -165,10 +169,13 @@ describe('printing a sale', () => {
       ok: true,
       data: { via: 'system', deviceName: 'EPSON TM-T88' },
     });
-    expect(await api.openDrawer({ reason: 'no_sale' })).toEqual({
+    expect(await api.openDrawer({ reason: 'cash_tender' })).toEqual({
       ok: false,
       error: { kind: 'invalid_state', message: PrinterMessages.noDrawer },
     });
+    // A no-sale without a drawer is still recorded: the cashier opens it with its key.
+    const noSale = await api.noSale({ reason: 'Change for the bus' });
+    expect(noSale.ok && noSale.data).toMatchObject({ drawer: 'no_drawer' });
     await api.savePrintSettings({ printer: { kind: 'none' }, managerPin: t.manager.pin });
     expect(await api.printReceipt({ receiptNumber })).toEqual({
       ok: true,

@@ -123,6 +123,7 @@ export function Checkout({ workspace }: { workspace: WorkspaceHandle }) {
     shellKeys.void,
     shellKeys.returns,
     shellKeys.shift,
+    shellKeys.noSale,
     shellKeys.sync,
     {
       ...K.giftCard,

@@ -42,6 +42,8 @@ export function ReportTable({
     ['Opening float', m(figures.openingFloatCents), 'float'],
     ['Cash in', m(figures.cashInCents), 'cash-in'],
     ['Cash out', m(figures.cashOutCents), 'cash-out'],
+    // No-sale drawer opens (issue 13, item 5): counted, no money moved.
+    ['No-sale drawer opens', String(figures.noSalesCount), 'no-sales-count'],
     ['Expected in drawer', m(figures.expectedCashCents), 'expected'],
   ];
   // Blind close (store setting): the till withholds the tender totals and the expected drawer
