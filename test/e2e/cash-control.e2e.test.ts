@@ -1,6 +1,6 @@
 /**
  * Cash control in Chromium, keyboard only (issue 13, item 5): the cash in/out direction by key
- * (Alt+I / Alt+O), and a cashier's cash-out beyond the expected drawer refused until a manager
+ * (Alt+I / Alt+O open the cash form in that direction), and a cashier's cash-out beyond the expected drawer refused until a manager
  * types their PIN; the X report then shows it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +41,7 @@ describe('cash control, keyboard only', () => {
 
     await page.keyboard.press('F10');
     await page.getByTestId('shift-panel').waitFor();
-    await page.keyboard.press('F6');
+    await page.keyboard.press('Alt+I');
     const direction = page.getByTestId('cash-direction');
     await direction.waitFor();
     expect(await direction.getAttribute('data-kind')).toBe('in');

@@ -147,7 +147,7 @@ describe('money prompts say who gives what to whom, keyboard only', () => {
     await page.getByTestId('shift-panel').waitFor();
     await page.getByTestId('report-expected').waitFor();
     const expected = centsOf(await text(page, 'report-expected'));
-    await page.keyboard.press('F7');
+    await page.keyboard.press('Alt+Z');
     await page.getByTestId('counted-input').waitFor();
     await typeHuman(page, ((expected + 125) / 100).toFixed(2));
     await page.keyboard.press('Enter');

@@ -169,7 +169,7 @@ describe('store settings at the till', () => {
     expect(await page.getByTestId('report-expected').count()).toBe(0);
     expect(await page.getByTestId('report-cash').count()).toBe(0);
     expect(await page.getByTestId('report-card').count()).toBe(0);
-    await page.keyboard.press('F7');
+    await page.keyboard.press('Alt+Z');
     await page.getByTestId('counted-input').waitFor();
     await page.getByTestId('blind-close').waitFor();
     expect(await page.getByTestId('shift-panel').textContent()).not.toMatch(/Expected/);

@@ -260,7 +260,7 @@ describe('the browser till with a local HQ', () => {
     await page.getByTestId('shift-panel').waitFor();
     const expected = centsOf((await page.getByTestId('report-expected').textContent()) ?? '');
     expect(expected).toBe(20_000 + sold.totalCents - refundCents);
-    await page.keyboard.press('F7');
+    await page.keyboard.press('Alt+Z');
     await page.getByTestId('counted-input').waitFor();
     await typeHuman(page, (expected / 100).toFixed(2));
     await page.keyboard.press('Tab');

@@ -167,7 +167,7 @@ describe("the till's sync panel", () => {
     expect(text).toContain('Tell your manager now: two tills may be set up as the same register');
     expect(await offences(page)).toEqual([]);
 
-    // Resolved at HQ: the next look (F5, sync now) shows nothing left to do.
+    // Resolved at HQ: the next look (F11 again, sync now) shows nothing left to do.
     const open = await admin<{ exceptions: ExceptionView[] }>(
       'GET',
       `/exceptions?storeId=${STORE}&status=open&kind=receipt_number_taken`,
@@ -176,7 +176,7 @@ describe("the till's sync panel", () => {
       resolvedBy: 'Ana (HQ)',
       resolution: 'Second till revoked',
     });
-    await page.keyboard.press('F5');
+    await page.keyboard.press('F11');
     await noticed.waitFor({ state: 'detached', timeout: 30_000 });
     await page.getByText('Nothing to look at').waitFor();
     expect(await offences(page)).toEqual([]);

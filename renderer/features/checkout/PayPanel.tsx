@@ -120,8 +120,10 @@ export function PayPanel(props: {
                 cardCents,
               }),
           },
+          // F12 means pay, as on the checkout screen; the card is a letter key (Alt+K, as the
+          // refund to card), since F11 is sync everywhere else (issue 13, item 8).
           {
-            key: 'F11',
+            key: 'Alt+K',
             label: 'Card for the rest',
             run: () =>
               setCard(

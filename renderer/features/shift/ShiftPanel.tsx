@@ -36,6 +36,11 @@ export function ShiftPanel(props: {
     if (props.shift) refresh();
   }, [refresh, props.shift]);
 
+  const cash = (direction: 'in' | 'out'): void => {
+    setKind(direction);
+    setView('cash');
+  };
+
   if (zReport) {
     return (
       <ZReportView
@@ -55,21 +60,18 @@ export function ShiftPanel(props: {
       onClose={props.onClose}
       wide
       testId="shift-panel"
+      // Letter keys, not function keys: a function key means what it means on the checkout
+      // screen or nothing (issue 13, item 8); F10 (shift) is already here.
       actions={[
-        { key: 'F5', label: 'X report', run: () => setView('summary') },
-        { key: 'F6', label: 'Cash in/out', run: () => setView('cash') },
-        { key: 'F7', label: 'Close shift', run: () => setView('close') },
-        ...(view === 'cash'
-          ? [
-              { key: 'Alt+I', label: 'Cash in', run: () => setKind('in') },
-              { key: 'Alt+O', label: 'Cash out', run: () => setKind('out') },
-            ]
-          : []),
+        { key: 'Alt+X', label: 'X report', run: () => setView('summary') },
+        { key: 'Alt+I', label: 'Cash in', run: () => cash('in') },
+        { key: 'Alt+O', label: 'Cash out', run: () => cash('out') },
+        { key: 'Alt+Z', label: 'Close shift', run: () => setView('close') },
       ]}
     >
       <p>
-        Open since {new Date(props.shift.openedAt).toLocaleString('en-US')} · F5 X report · F6 cash
-        in/out · F7 close
+        Open since {new Date(props.shift.openedAt).toLocaleString('en-US')} · Alt+X X report · Alt+I
+        / Alt+O cash in / out · Alt+Z close
       </p>
       {view === 'summary' ? (
         figures ? (

@@ -1,7 +1,7 @@
 /**
  * Sync details (F11, or a click on the status bar's sync badge): HQ, what waits to go up, the
  * last success and error, the mutations HQ rejected and why, and what HQ noticed about this
- * till's sales (its open exceptions, in the cashier's words with what to do); F5 syncs now. The
+ * till's sales (its open exceptions, in the cashier's words with what to do); F11 again syncs now. The
  * status is the one the host pushes (shell/events.tsx); the exceptions are asked of HQ when the
  * panel opens and after each sync.
  */
@@ -66,7 +66,8 @@ export function SyncPanel({ onClose }: { onClose: () => void }) {
       onClose={onClose}
       wide
       testId="sync-panel"
-      actions={[{ key: 'F5', label: 'Sync now', run: () => void syncNow() }]}
+      // F11 means sync, as on the checkout screen (F5 there is the quantity).
+      actions={[{ key: 'F11', label: 'Sync now', run: () => void syncNow() }]}
     >
       {view ? (
         <>
@@ -149,7 +150,7 @@ export function SyncPanel({ onClose }: { onClose: () => void }) {
       )}
       <div className="button-row">
         <button type="button" className="primary" onClick={() => void syncNow()}>
-          Sync now (F5)
+          Sync now (F11)
         </button>
       </div>
     </Modal>
