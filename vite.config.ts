@@ -8,6 +8,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, type BuildOptions, type Plugin } from 'vite';
 import { CONTENT_SECURITY_POLICY_META } from './electron/main/security.ts';
+import { offlineShell } from './electron/launch/offline-shell.ts';
 
 /** The page's Content-Security-Policy, added to the built index.html (dev needs inline HMR). */
 function contentSecurityPolicy(): Plugin {
@@ -37,7 +38,7 @@ export default defineConfig({
   root: 'renderer',
   base: './',
   publicDir: false,
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), offlineShell()],
   optimizeDeps: { exclude: ['@electric-sql/pglite', '@electric-sql/pglite-pgvector'] },
   worker: { format: 'es', rolldownOptions: quietPgliteEval },
   build: {
