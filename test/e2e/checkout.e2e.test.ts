@@ -176,7 +176,12 @@ describe('checkout in the browser, keyboard only', () => {
     expect(
       await noticeMatching(page, /Too many wrong PINs: Alex Kim is locked for 5 minutes/),
     ).toBeTruthy();
+    // The unlock prompt follows the notice: Esc only once it is there (pressed earlier, the
+    // next PIN typed went to the manager's field under load).
+    const chosen = page.getByTestId('login-chosen');
+    await chosen.filter({ hasText: 'Alex Kim is locked' }).waitFor();
     await page.keyboard.press('Escape');
+    await chosen.waitFor({ state: 'detached' });
     const alex = page.locator('[data-testid="login-person"][data-staff-name="Alex Kim"]');
     expect(await alex.textContent()).toMatch(/locked/);
 
